@@ -1,0 +1,3 @@
+//! Host assessment like Amazon Inspector (SPEC HOST-01…HOST-08).
+
+pub mod version;
