@@ -1,0 +1,375 @@
+//! The schedule configuration file (TOML).
+//!
+//! ```toml
+//! tag_key = "yagura:schedule"      # default
+//! timezone = "Asia/Tokyo"          # default time zone of every schedule
+//! lookback_days = 8                # how far back the last start/stop event is searched
+//!
+//! [schedules.office-hours]
+//! start = "0 9 * * MON-FRI"        # one expression or a list
+//! stop = ["0 20 * * MON-FRI"]
+//! timezone = "Asia/Tokyo"          # optional, overrides the default
+//!
+//! [guard]                          # optional; when absent: tag env/environment/stage in prod, production, prd
+//! tags = { env = ["prod", "production"] }
+//! name_patterns = ["(?i)prod"]     # regexes over the `Name` tag (or the id when there is none)
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cron::Cron;
+
+/// The default tag key that names a resource's schedule.
+pub const DEFAULT_TAG_KEY: &str = "yagura:schedule";
+/// The default time zone (the seed's).
+pub const DEFAULT_TIMEZONE: &str = "Asia/Tokyo";
+/// The default look-back for the last start/stop event.
+pub const DEFAULT_LOOKBACK_DAYS: u32 = 8;
+
+/// A problem in the configuration, at a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("cannot read schedule config `{file}`: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{}", render(file, problems))]
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+fn render(file: &str, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A named schedule.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub name: String,
+    pub start: Vec<Cron>,
+    pub stop: Vec<Cron>,
+    pub timezone: TimeZone,
+    pub timezone_name: String,
+}
+
+/// The production guard: a resource matching any rule is never stopped or started.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// Tag key (compared case-insensitively) → values (compared case-insensitively).
+    pub tags: BTreeMap<String, Vec<String>>,
+    /// Regexes over the `Name` tag, or the id when the resource has no `Name` tag.
+    pub name_patterns: Vec<Regex>,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        let prod: Vec<String> = ["prod", "production", "prd"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        let tags = ["env", "environment", "stage"]
+            .iter()
+            .map(|k| ((*k).to_string(), prod.clone()))
+            .collect();
+        Guard {
+            tags,
+            name_patterns: Vec::new(),
+        }
+    }
+}
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub tag_key: String,
+    pub lookback_days: u32,
+    pub schedules: BTreeMap<String, Schedule>,
+    pub guard: Guard,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The expressions with the span of the value (a list reports at its start).
+fn expressions(v: Option<Spanned<OneOrMany>>) -> Vec<(std::ops::Range<usize>, String)> {
+    let Some(v) = v else { return Vec::new() };
+    let span = v.span();
+    match v.into_inner() {
+        OneOrMany::One(s) => vec![(span, s)],
+        OneOrMany::Many(l) => l.into_iter().map(|s| (span.clone(), s)).collect(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    tag_key: Option<String>,
+    timezone: Option<Spanned<String>>,
+    lookback_days: Option<Spanned<u32>>,
+    #[serde(default)]
+    schedules: BTreeMap<Spanned<String>, RawSchedule>,
+    guard: Option<RawGuard>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    start: Option<Spanned<OneOrMany>>,
+    stop: Option<Spanned<OneOrMany>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuard {
+    #[serde(default)]
+    tags: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    name_patterns: Vec<Spanned<String>>,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before.chars().count(), |i| {
+        before.get(i + 1..).unwrap_or("").chars().count()
+    }) + 1;
+    (line, col)
+}
+
+fn tz(name: &str) -> Result<TimeZone, String> {
+    TimeZone::get(name).map_err(|e| format!("unknown time zone `{name}`: {e}"))
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            file: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses a configuration; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let invalid = |problems| ConfigError::Invalid {
+            file: file.to_string(),
+            problems,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            invalid(vec![Problem {
+                line,
+                column,
+                message: e.message().trim_end_matches('\n').to_string(),
+            }])
+        })?;
+        let mut problems = Vec::new();
+        let mut problem = |span: std::ops::Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            problems.push(Problem {
+                line,
+                column,
+                message,
+            });
+        };
+
+        let (default_tz_name, default_tz) = match &raw.timezone {
+            Some(s) => match tz(s.get_ref()) {
+                Ok(t) => (s.get_ref().clone(), t),
+                Err(m) => {
+                    problem(s.span(), m);
+                    (s.get_ref().clone(), TimeZone::UTC)
+                }
+            },
+            None => (
+                DEFAULT_TIMEZONE.to_string(),
+                tz(DEFAULT_TIMEZONE).unwrap_or(TimeZone::UTC),
+            ),
+        };
+        let lookback_days = match &raw.lookback_days {
+            Some(d) if *d.get_ref() == 0 || *d.get_ref() > 366 => {
+                problem(
+                    d.span(),
+                    format!("lookback_days `{}` must be 1 to 366", d.get_ref()),
+                );
+                DEFAULT_LOOKBACK_DAYS
+            }
+            Some(d) => *d.get_ref(),
+            None => DEFAULT_LOOKBACK_DAYS,
+        };
+
+        let mut schedules = BTreeMap::new();
+        for (name, rs) in raw.schedules {
+            let span = name.span();
+            let name = name.into_inner();
+            let (timezone_name, timezone) = match &rs.timezone {
+                Some(s) => match tz(s.get_ref()) {
+                    Ok(t) => (s.get_ref().clone(), t),
+                    Err(m) => {
+                        problem(s.span(), format!("schedule `{name}`: {m}"));
+                        (s.get_ref().clone(), TimeZone::UTC)
+                    }
+                },
+                None => (default_tz_name.clone(), default_tz.clone()),
+            };
+            let mut parse_all = |list: Option<Spanned<OneOrMany>>, what: &str| -> Vec<Cron> {
+                let mut out = Vec::new();
+                for (span, s) in expressions(list) {
+                    match Cron::parse(&s) {
+                        Ok(c) => out.push(c),
+                        Err(e) => problem(span, format!("schedule `{name}` {what}: {e}")),
+                    }
+                }
+                out
+            };
+            let start = parse_all(rs.start, "start");
+            let stop = parse_all(rs.stop, "stop");
+            if start.is_empty() && stop.is_empty() {
+                problem(
+                    span,
+                    format!("schedule `{name}` has neither `start` nor `stop`"),
+                );
+            }
+            schedules.insert(
+                name.clone(),
+                Schedule {
+                    name,
+                    start,
+                    stop,
+                    timezone,
+                    timezone_name,
+                },
+            );
+        }
+
+        let guard = match raw.guard {
+            None => Guard::default(),
+            Some(g) => {
+                let mut name_patterns = Vec::new();
+                for p in g.name_patterns {
+                    match Regex::new(p.get_ref()) {
+                        Ok(r) => name_patterns.push(r),
+                        Err(e) => problem(
+                            p.span(),
+                            format!("guard name pattern `{}`: {e}", p.get_ref()),
+                        ),
+                    }
+                }
+                Guard {
+                    tags: g.tags,
+                    name_patterns,
+                }
+            }
+        };
+
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        Ok(Config {
+            tag_key: raw.tag_key.unwrap_or_else(|| DEFAULT_TAG_KEY.to_string()),
+            lookback_days,
+            schedules,
+            guard,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn seed_like_config_loads_with_defaults() {
+        let c = Config::parse(
+            "[schedules.office-hours]\nstart = \"0 9 * * MON-FRI\"\nstop = \"0 20 * * MON-FRI\"\n",
+            "schedule.toml",
+        )
+        .unwrap();
+        assert_eq!(c.tag_key, "yagura:schedule");
+        assert_eq!(c.lookback_days, 8);
+        let s = &c.schedules["office-hours"];
+        assert_eq!(s.timezone_name, "Asia/Tokyo");
+        assert_eq!(s.start.len(), 1);
+        assert!(c.guard.tags.contains_key("env"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let cases = [
+            (
+                "[schedules.a]\nstart = \"0 25 * * *\"\n",
+                "s.toml:2:9: schedule `a` start: cron hour field `25`",
+            ),
+            (
+                "timezone = \"Mars/Olympus\"\n[schedules.a]\nstop = \"@daily\"\n",
+                "s.toml:1:12: unknown time zone `Mars/Olympus`",
+            ),
+            (
+                "[schedules.a]\ntimezone = \"UTC\"\n",
+                "s.toml:1:12: schedule `a` has neither `start` nor `stop`",
+            ),
+            ("tag_key = \n", "s.toml:1:"),
+            (
+                "[schedules.a]\nstop = \"@daily\"\nbogus = 1\n",
+                "s.toml:3:1: unknown field `bogus`",
+            ),
+            (
+                "[guard]\nname_patterns = [\"(\"]\n",
+                "s.toml:2:18: guard name pattern `(`",
+            ),
+            (
+                "lookback_days = 0\n",
+                "s.toml:1:17: lookback_days `0` must be 1 to 366",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = Config::parse(text, "s.toml").unwrap_err().to_string();
+            assert!(err.contains(want), "{text:?}: got {err}");
+        }
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let text = "[schedules.a]\nstart = \"x\"\nstop = [\"0 0 * * *\", \"0 0 32 * *\"]\n";
+        match Config::parse(text, "s.toml").unwrap_err() {
+            ConfigError::Invalid { problems, .. } => {
+                assert_eq!(problems.len(), 2, "{problems:?}");
+                assert_eq!((problems[1].line, problems[1].column), (3, 8));
+            }
+            e => panic!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Executing a plan: dry run by default, every decision recorded as an [`Action`].
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{ActionKind, Decision, Plan, PlanEntry, ResourceKind};
+
+/// Performs the stop and start calls (the collector implements it with the SDK).
+pub trait Executor {
+    type Error: std::fmt::Display;
+    fn stop(&self, kind: ResourceKind, id: &str) -> Result<(), Self::Error>;
+    fn start(&self, kind: ResourceKind, id: &str) -> Result<(), Self::Error>;
+}
+
+/// What happened to one planned resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "result", content = "detail")]
+pub enum ActionResult {
+    /// Without `--apply`: the action was not performed.
+    DryRun,
+    Done,
+    Failed(String),
+    /// Production-guarded: not performed.
+    Refused,
+    /// The resource names an unknown schedule: not performed.
+    Skipped,
+}
+
+/// A record for the store: one per stop, start, refusal or skip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub time: Timestamp,
+    pub resource_kind: ResourceKind,
+    pub resource_id: String,
+    pub schedule: String,
+    /// The action asked for by the schedule (`None` for an unknown schedule or a guarded
+    /// resource that needed nothing).
+    pub action: Option<ActionKind>,
+    pub result: ActionResult,
+    pub reason: String,
+}
+
+fn record(
+    e: &PlanEntry,
+    now: Timestamp,
+    action: Option<ActionKind>,
+    result: ActionResult,
+) -> Action {
+    Action {
+        time: now,
+        resource_kind: e.resource.kind,
+        resource_id: e.resource.id.clone(),
+        schedule: e.schedule.clone(),
+        action,
+        result,
+        reason: e.reason.clone(),
+    }
+}
+
+/// Runs a plan. With `apply == false` the executor is never called. `now` stamps the records.
+/// Keep and no-event entries produce no record.
+pub fn run<E: Executor>(plan: &Plan, executor: &E, apply: bool, now: Timestamp) -> Vec<Action> {
+    let mut out = Vec::new();
+    for e in &plan.entries {
+        let (action, result) = match &e.decision {
+            Decision::Stop | Decision::Start => {
+                let kind = if e.decision == Decision::Stop {
+                    ActionKind::Stop
+                } else {
+                    ActionKind::Start
+                };
+                let result = if !apply {
+                    ActionResult::DryRun
+                } else {
+                    let r = match kind {
+                        ActionKind::Stop => executor.stop(e.resource.kind, &e.resource.id),
+                        ActionKind::Start => executor.start(e.resource.kind, &e.resource.id),
+                    };
+                    match r {
+                        Ok(()) => ActionResult::Done,
+                        Err(err) => ActionResult::Failed(err.to_string()),
+                    }
+                };
+                (Some(kind), result)
+            }
+            Decision::Refused { would } => (*would, ActionResult::Refused),
+            Decision::UnknownSchedule => (None, ActionResult::Skipped),
+            Decision::Keep | Decision::NoEvent => continue,
+        };
+        out.push(record(e, now, action, result));
+    }
+    out
+}
