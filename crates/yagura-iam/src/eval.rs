@@ -1,0 +1,379 @@
+//! The evaluator (IAM-02): AWS's policy evaluation logic over identity policies, a resource
+//! policy, SCP levels, a permissions boundary and a session policy. Shaped like cedar's
+//! authorizer: [`authorize`] returns the decision and the statements that decided it.
+
+use crate::condition::{self, Context};
+use crate::pattern;
+use crate::policy::{Effect, Matcher, Policy, Principal, Statement};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One authorization request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Request {
+    /// The principal's ARN (`arn:aws:iam::111122223333:user/alice`,
+    /// `arn:aws:sts::111122223333:assumed-role/R/s`), a service principal or an account id.
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// The account that owns the resource; when absent, the account in the resource ARN, else
+    /// the principal's account.
+    pub resource_account: Option<String>,
+    /// Context keys (any case) → values.
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+/// Every policy that applies to a request.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub identity_policies: Vec<Policy>,
+    pub resource_policy: Option<Policy>,
+    /// SCPs per organization level, root first; each level must allow.
+    pub scps: Vec<Vec<Policy>>,
+    pub permission_boundary: Option<Policy>,
+    pub session_policy: Option<Policy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Decision {
+    Allow,
+    ImplicitDeny,
+    ExplicitDeny,
+}
+
+/// A statement that took part in the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// Which policy: `identity_policies[0]`, `resource_policy`, `scps[0][1]`,
+    /// `permission_boundary`, `session_policy`.
+    pub policy: String,
+    /// The statement's index in its policy.
+    pub statement: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    pub effect: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub decision: Decision,
+    pub matched: Vec<Matched>,
+}
+
+/// How a resource-policy statement named the requesting principal; this decides which implicit
+/// denies still apply in the same account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grant {
+    /// The account (or its root): identity policies must allow too.
+    Account,
+    /// The role of a role session, or the IAM user behind a federated session: limited by the
+    /// boundary and the session policy.
+    Parent,
+    /// The user, the session itself, a service, or `*`: not limited by implicit denies.
+    Direct,
+}
+
+/// The prepared request: lowercased action and context keys, derived principal facts.
+struct Prepared<'a> {
+    req: &'a Request,
+    action: String,
+    ctx: Vec<(String, Vec<String>)>,
+    principal_account: Option<String>,
+}
+
+impl Context for Prepared<'_> {
+    fn get(&self, key_lower: &str) -> Option<&[String]> {
+        self.ctx
+            .iter()
+            .find(|(k, _)| k == key_lower)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+fn arn_field(arn: &str, i: usize) -> Option<&str> {
+    if !arn.starts_with("arn:") {
+        return None;
+    }
+    arn.splitn(6, ':').nth(i)
+}
+
+fn account_of(principal: &str) -> Option<String> {
+    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(principal.to_string());
+    }
+    arn_field(principal, 4)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+}
+
+impl<'a> Prepared<'a> {
+    fn new(req: &'a Request) -> Prepared<'a> {
+        let mut ctx: Vec<(String, Vec<String>)> = req
+            .context
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        let principal_account = account_of(&req.principal);
+        let mut derive = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                if !ctx.iter().any(|(ck, _)| ck == k) {
+                    ctx.push((k.to_string(), vec![v]));
+                }
+            }
+        };
+        if req.principal.starts_with("arn:") {
+            derive("aws:principalarn", Some(req.principal.clone()));
+        }
+        derive("aws:principalaccount", principal_account.clone());
+        if let Some(res) = arn_field(&req.principal, 5) {
+            if arn_field(&req.principal, 2) == Some("iam") {
+                if let Some(name) = res.strip_prefix("user/") {
+                    derive("aws:username", name.rsplit('/').next().map(str::to_string));
+                }
+            }
+        }
+        Prepared {
+            req,
+            action: req.action.to_ascii_lowercase(),
+            ctx,
+            principal_account,
+        }
+    }
+
+    fn lookup(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(|v| v.first()).map(String::as_str)
+    }
+
+    fn action_matches(&self, m: &Option<Matcher>) -> bool {
+        let Some(m) = m else {
+            return false;
+        };
+        let any = m
+            .patterns
+            .iter()
+            .any(|p| p.matches_action_lower(&self.action));
+        any != m.not
+    }
+
+    fn resource_matches(&self, m: &Option<Matcher>) -> bool {
+        let Some(m) = m else {
+            return true;
+        };
+        let any = m
+            .patterns
+            .iter()
+            .any(|p| match p.render(|k| self.lookup(k)) {
+                Some(toks) => pattern::match_resource(&toks, &self.req.resource),
+                None => false,
+            });
+        any != m.not
+    }
+
+    /// How `principal` names the request's principal, if it does.
+    fn principal_grant(&self, principal: &Principal) -> Option<Grant> {
+        let entries = match principal {
+            Principal::Any => return Some(Grant::Direct),
+            Principal::Map(e) => e,
+        };
+        let p = self.req.principal.as_str();
+        let mut best: Option<Grant> = None;
+        for (kind, values, _) in entries {
+            for v in values {
+                let g = match kind.as_str() {
+                    "AWS" => self.aws_principal_grant(v),
+                    _ => (v == p || v == "*").then_some(Grant::Direct),
+                };
+                best = best.max(g);
+            }
+        }
+        best
+    }
+
+    fn aws_principal_grant(&self, v: &str) -> Option<Grant> {
+        let p = self.req.principal.as_str();
+        if v == "*" || v == p {
+            return Some(Grant::Direct);
+        }
+        let acct = self.principal_account.as_deref()?;
+        if v == acct || v == format!("arn:aws:iam::{acct}:root") {
+            return Some(Grant::Account);
+        }
+        let service = arn_field(p, 2)?;
+        let res = arn_field(p, 5)?;
+        if service == "sts" {
+            if let Some(rest) = res.strip_prefix("assumed-role/") {
+                let role = rest.split('/').next()?;
+                if arn_field(v, 2) == Some("iam")
+                    && arn_field(v, 4) == Some(acct)
+                    && arn_field(v, 5)
+                        .and_then(|r| r.strip_prefix("role/"))
+                        .and_then(|r| r.rsplit('/').next())
+                        == Some(role)
+                {
+                    return Some(Grant::Parent);
+                }
+            }
+            if let Some(user) = res.strip_prefix("federated-user/") {
+                if arn_field(v, 2) == Some("iam")
+                    && arn_field(v, 4) == Some(acct)
+                    && arn_field(v, 5)
+                        .and_then(|r| r.strip_prefix("user/"))
+                        .and_then(|r| r.rsplit('/').next())
+                        == Some(user)
+                {
+                    return Some(Grant::Parent);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a statement applies; for resource policies, with the grant kind.
+    fn statement_applies(&self, s: &Statement, resource_policy: bool) -> Option<Grant> {
+        if !self.action_matches(&s.action) || !self.resource_matches(&s.resource) {
+            return None;
+        }
+        let grant = if resource_policy {
+            let pe = s.principal.as_ref()?;
+            let g = self.principal_grant(&pe.principal);
+            if pe.not {
+                match g {
+                    Some(_) => return None,
+                    None => Grant::Direct,
+                }
+            } else {
+                g?
+            }
+        } else {
+            Grant::Direct
+        };
+        if !s.conditions.iter().all(|c| condition::eval(c, self)) {
+            return None;
+        }
+        Some(grant)
+    }
+}
+
+#[derive(Default)]
+struct PolicyResult {
+    denies: Vec<Matched>,
+    allows: Vec<(Matched, Grant)>,
+}
+
+fn evaluate_policy(p: &Prepared, policy: &Policy, label: &str, resource: bool) -> PolicyResult {
+    let mut out = PolicyResult::default();
+    for (i, s) in policy.statements.iter().enumerate() {
+        if let Some(g) = p.statement_applies(s, resource) {
+            let m = Matched {
+                policy: label.to_string(),
+                statement: i,
+                sid: s.sid.clone(),
+                effect: s.effect.as_str(),
+            };
+            match s.effect {
+                Effect::Deny => out.denies.push(m),
+                Effect::Allow => out.allows.push((m, g)),
+            }
+        }
+    }
+    out
+}
+
+/// Decides a request against a set of policies.
+pub fn authorize(req: &Request, set: &PolicySet) -> Response {
+    let p = Prepared::new(req);
+    let mut denies = Vec::new();
+    let identity: Vec<PolicyResult> = set
+        .identity_policies
+        .iter()
+        .enumerate()
+        .map(|(i, pol)| evaluate_policy(&p, pol, &format!("identity_policies[{i}]"), false))
+        .collect();
+    let resource = set
+        .resource_policy
+        .as_ref()
+        .map(|pol| evaluate_policy(&p, pol, "resource_policy", true));
+    let scps: Vec<Vec<PolicyResult>> = set
+        .scps
+        .iter()
+        .enumerate()
+        .map(|(l, level)| {
+            level
+                .iter()
+                .enumerate()
+                .map(|(i, pol)| evaluate_policy(&p, pol, &format!("scps[{l}][{i}]"), false))
+                .collect()
+        })
+        .collect();
+    let boundary = set
+        .permission_boundary
+        .as_ref()
+        .map(|pol| evaluate_policy(&p, pol, "permission_boundary", false));
+    let session = set
+        .session_policy
+        .as_ref()
+        .map(|pol| evaluate_policy(&p, pol, "session_policy", false));
+
+    let all = identity
+        .iter()
+        .chain(resource.iter())
+        .chain(scps.iter().flatten())
+        .chain(boundary.iter())
+        .chain(session.iter());
+    for r in all.clone() {
+        denies.extend(r.denies.iter().cloned());
+    }
+    if !denies.is_empty() {
+        return Response {
+            decision: Decision::ExplicitDeny,
+            matched: denies,
+        };
+    }
+    let implicit = Response {
+        decision: Decision::ImplicitDeny,
+        matched: Vec::new(),
+    };
+    // SCPs: every level, root first, must allow.
+    if scps
+        .iter()
+        .any(|level| level.iter().all(|r| r.allows.is_empty()))
+    {
+        return implicit;
+    }
+    let identity_allows = identity.iter().any(|r| !r.allows.is_empty());
+    let best_grant = resource
+        .as_ref()
+        .and_then(|r| r.allows.iter().map(|(_, g)| *g).max());
+    let boundary_ok = boundary.as_ref().is_none_or(|r| !r.allows.is_empty());
+    let session_ok = session.as_ref().is_none_or(|r| !r.allows.is_empty());
+
+    let resource_account = req
+        .resource_account
+        .clone()
+        .filter(|a| !a.is_empty())
+        .or_else(|| account_of(&req.resource));
+    let same_account = match (&p.principal_account, &resource_account) {
+        (Some(pa), Some(ra)) => pa == ra,
+        _ => true,
+    };
+    let allowed = if same_account {
+        match best_grant {
+            Some(Grant::Direct) => true,
+            Some(Grant::Parent) => boundary_ok && session_ok,
+            _ => identity_allows && boundary_ok && session_ok,
+        }
+    } else {
+        best_grant.is_some() && identity_allows && boundary_ok && session_ok
+    };
+    if !allowed {
+        return implicit;
+    }
+    let mut matched = Vec::new();
+    for r in all {
+        matched.extend(r.allows.iter().map(|(m, _)| m.clone()));
+    }
+    Response {
+        decision: Decision::Allow,
+        matched,
+    }
+}

@@ -1,0 +1,49 @@
+//! IAM policy engine for yagura (IAM-01…IAM-04): a position-aware policy parser and canonical
+//! printer, a validator in the spirit of Access Analyzer's ValidatePolicy, an action database
+//! with wildcard expansion, an evaluator that follows AWS's evaluation logic, least-privilege
+//! analysis of GetAccountAuthorizationDetails, and the bastion (MFA) pattern.
+//!
+//! Architecture invariant: nothing here does I/O or talks to AWS; inputs are strings and values,
+//! outputs are data ([`Response`], [`yagura_core::Finding`]).
+
+pub mod condition;
+pub mod eval;
+pub mod json;
+pub mod pattern;
+pub mod policy;
+pub mod simulate;
+
+pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
+pub use policy::{Effect, Policy, Statement};
+pub use simulate::{simulate_json, Case};
+
+/// Errors of the IAM engine. Positions are 1-based line and column in the named input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{input}:{line}:{column}: invalid JSON: {message}")]
+    Syntax {
+        input: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{input}:{line}:{column}: {message}")]
+    Policy {
+        input: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{input}:{line}:{column}: {message}")]
+    Input {
+        input: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot write the output: {0}")]
+    Output(String),
+    #[error("the embedded action database is unreadable: {0}")]
+    Database(String),
+}
