@@ -1,0 +1,437 @@
+//! One CloudTrail record, parsed lazily.
+//!
+//! A record keeps its JSON text and the byte ranges of its top-level members. A member is parsed
+//! into a [`serde_json::Value`] the first time it is read, so a rule that only looks at
+//! `eventSource` and `eventName` never pays for `requestParameters`.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fmt;
+use std::sync::Arc;
+
+/// Where a record came from: the file or object key and the record's index in it (from 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub key: Arc<str>,
+    pub index: u64,
+}
+
+struct Member {
+    key: Box<str>,
+    start: u32,
+    end: u32,
+    parsed: OnceCell<Value>,
+}
+
+/// A CloudTrail record.
+pub struct Event {
+    raw: Box<str>,
+    members: Vec<Member>,
+    /// `eventTime` in milliseconds since the Unix epoch.
+    pub time_ms: i64,
+    /// The file or key and index it was read from, when read from a file.
+    pub origin: Option<Origin>,
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("eventName", &self.event_name())
+            .field("eventTime", &self.str_field("eventTime"))
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// Why a record is not a usable CloudTrail event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    #[error("not JSON: {0}")]
+    Json(String),
+    #[error("a record must be a JSON object")]
+    NotObject,
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    #[error("field `{field}` has an unusable value `{value}`")]
+    BadField { field: &'static str, value: String },
+    #[error("record too large ({0} bytes)")]
+    TooLarge(usize),
+}
+
+/// The fields every CloudTrail record has; a record without one of them is reported.
+pub const REQUIRED_FIELDS: [&str; 3] = ["eventTime", "eventSource", "eventName"];
+
+struct Ranges<'a> {
+    base: usize,
+    out: Vec<(Cow<'a, str>, usize, usize)>,
+}
+
+struct RangesVisitor(usize);
+
+impl<'de> Visitor<'de> for RangesVisitor {
+    type Value = Ranges<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(24);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            let s = raw.get();
+            let start = (s.as_ptr() as usize).wrapping_sub(self.0);
+            out.push((key, start, start + s.len()));
+        }
+        Ok(Ranges { base: self.0, out })
+    }
+}
+
+fn ranges(text: &str) -> Result<Ranges<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let r = (&mut de).deserialize_map(RangesVisitor(text.as_ptr() as usize))?;
+    de.end()?;
+    Ok(r)
+}
+
+impl Event {
+    /// Parses one record from its JSON text; checks that the required fields are there.
+    pub fn parse(text: impl Into<Box<str>>) -> Result<Event, EventError> {
+        let raw: Box<str> = text.into();
+        if raw.len() > u32::MAX as usize {
+            return Err(EventError::TooLarge(raw.len()));
+        }
+        let members = {
+            let trimmed = raw.trim_start();
+            if !trimmed.starts_with('{') {
+                return Err(match serde_json::from_str::<de::IgnoredAny>(&raw) {
+                    Ok(_) => EventError::NotObject,
+                    Err(e) => EventError::Json(e.to_string()),
+                });
+            }
+            let r = ranges(&raw).map_err(|e| EventError::Json(e.to_string()))?;
+            debug_assert_eq!(r.base, raw.as_ptr() as usize);
+            r.out
+                .into_iter()
+                .map(|(k, s, e)| Member {
+                    key: k.into(),
+                    start: s as u32,
+                    end: e as u32,
+                    parsed: OnceCell::new(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut ev = Event {
+            raw,
+            members,
+            time_ms: 0,
+            origin: None,
+        };
+        for f in REQUIRED_FIELDS {
+            match ev.get(f) {
+                Some(Value::String(_)) => {}
+                Some(other) => {
+                    return Err(EventError::BadField {
+                        field: f,
+                        value: short(&other.to_string()),
+                    })
+                }
+                None => return Err(EventError::MissingField(f)),
+            }
+        }
+        let t = ev.str_field("eventTime").unwrap_or_default();
+        ev.time_ms = parse_time_ms(t).ok_or_else(|| EventError::BadField {
+            field: "eventTime",
+            value: short(t),
+        })?;
+        Ok(ev)
+    }
+
+    /// The record's JSON text.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// A top-level member, parsed on first use. Members that are not valid JSON (cannot happen
+    /// after [`Event::parse`]) read as absent.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let m = self.members.iter().find(|m| &*m.key == key)?;
+        let v = m.parsed.get_or_init(|| {
+            let text = self
+                .raw
+                .get(m.start as usize..m.end as usize)
+                .unwrap_or("null");
+            serde_json::from_str(text).unwrap_or(Value::Null)
+        });
+        Some(v)
+    }
+
+    /// A top-level string member.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    pub fn event_name(&self) -> &str {
+        self.str_field("eventName").unwrap_or_default()
+    }
+
+    pub fn event_source(&self) -> &str {
+        self.str_field("eventSource").unwrap_or_default()
+    }
+
+    pub fn event_id(&self) -> &str {
+        self.str_field("eventID").unwrap_or_default()
+    }
+
+    pub fn event_time(&self) -> &str {
+        self.str_field("eventTime").unwrap_or_default()
+    }
+
+    pub fn source_ip(&self) -> &str {
+        self.str_field("sourceIPAddress").unwrap_or_default()
+    }
+
+    pub fn error_code(&self) -> Option<&str> {
+        self.str_field("errorCode")
+    }
+
+    /// The caller's ARN (`userIdentity.arn`), or the principal id / type when there is none.
+    pub fn principal(&self) -> String {
+        let ui = self.get("userIdentity");
+        let pick = |k: &str| ui.and_then(|u| u.get(k)).and_then(Value::as_str);
+        pick("arn")
+            .or_else(|| pick("principalId"))
+            .or_else(|| pick("invokedBy"))
+            .or_else(|| pick("type"))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// `userIdentity.accessKeyId`, when the call was signed with a key.
+    pub fn access_key_id(&self) -> Option<&str> {
+        self.get("userIdentity")
+            .and_then(|u| u.get("accessKeyId"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Calls `f` with every value found at a dotted path. Arrays are traversed (any element can
+    /// match), and an object that lacks the next key but wraps a list in `items` (EC2's request
+    /// shape) is traversed through `items`, so `ipPermissions.ipRanges.cidrIp` and
+    /// `ipPermissions.items.ipRanges.items.cidrIp` reach the same values.
+    pub fn visit_path<'a>(&'a self, path: &[&str], f: &mut dyn FnMut(&'a Value)) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        if let Some(v) = self.get(first) {
+            visit_value(v, rest, f);
+        }
+    }
+
+    /// True when the dotted path reaches at least one value that is not `null`.
+    pub fn has_path(&self, path: &[&str]) -> bool {
+        let mut found = false;
+        self.visit_path(path, &mut |v| found |= !v.is_null());
+        found
+    }
+
+    /// The first string (or scalar rendered as text) at a dotted path.
+    pub fn first_text(&self, path: &[&str]) -> Option<String> {
+        let mut out = None;
+        self.visit_path(path, &mut |v| {
+            if out.is_none() {
+                out = scalar_text(v).map(Cow::into_owned);
+            }
+        });
+        out
+    }
+}
+
+/// Walks `path` below `v`, calling `f` on each value reached.
+pub fn visit_value<'a>(v: &'a Value, path: &[&str], f: &mut dyn FnMut(&'a Value)) {
+    match v {
+        Value::Array(items) => {
+            for it in items {
+                visit_value(it, path, f);
+            }
+        }
+        Value::Object(map) => match path.split_first() {
+            None => f(v),
+            Some((k, rest)) => {
+                if let Some(next) = map.get(*k) {
+                    visit_value(next, rest, f);
+                } else if let Some(items @ Value::Array(_)) = map.get("items") {
+                    if *k != "items" {
+                        visit_value(items, path, f);
+                    }
+                }
+            }
+        },
+        _ => {
+            if path.is_empty() {
+                f(v)
+            }
+        }
+    }
+}
+
+/// A scalar as text: strings as they are, numbers and booleans as JSON writes them.
+pub fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses an ISO 8601 UTC time (`2023-07-10T11:42:36Z`, optional fraction, `Z` or `+00:00`)
+/// into milliseconds since the Unix epoch.
+pub fn parse_time_ms(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        if !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut ms = 0i64;
+    let mut rest = s.get(19..)?;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let mut scale = 100;
+        for c in frac.bytes().take(digits.min(3)) {
+            ms += i64::from(c - b'0') * scale;
+            scale /= 10;
+        }
+        rest = frac.get(digits..)?;
+    }
+    let offset_min = match rest {
+        "Z" | "z" | "" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return None,
+            };
+            let hh = rest.get(1..3)?.parse::<i64>().ok()?;
+            let mm = rest
+                .get(3..)
+                .map(|m| m.trim_start_matches(':'))
+                .filter(|m| !m.is_empty())
+                .map_or(Some(0), |m| m.parse::<i64>().ok())?;
+            sign * (hh * 60 + mm)
+        }
+    };
+    // days from civil (Howard Hinnant)
+    let y2 = if mo <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60) * 1000) + ms)
+}
+
+/// Formats milliseconds since the epoch as `2023-07-10T11:42:36Z`.
+pub fn format_time_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn times_round_trip() {
+        let t = parse_time_ms("2023-07-10T11:42:36Z").unwrap();
+        assert_eq!(t, 1_688_989_356_000);
+        assert_eq!(format_time_ms(t), "2023-07-10T11:42:36Z");
+        assert_eq!(parse_time_ms("2023-07-10T11:42:36.250Z"), Some(t + 250));
+        assert_eq!(parse_time_ms("2023-07-10T20:42:36+09:00"), Some(t));
+        assert_eq!(parse_time_ms("yesterday"), None);
+        assert_eq!(parse_time_ms("2023-13-10T11:42:36Z"), None);
+    }
+
+    #[test]
+    fn members_parse_lazily_and_paths_cross_items() {
+        let ev = Event::parse(
+            r#"{"eventTime":"2023-07-10T11:42:36Z","eventSource":"ec2.amazonaws.com","eventName":"AuthorizeSecurityGroupIngress",
+            "requestParameters":{"ipPermissions":{"items":[{"ipRanges":{"items":[{"cidrIp":"10.0.0.0/8"},{"cidrIp":"0.0.0.0/0"}]}}]}}}"#,
+        )
+        .unwrap();
+        let mut seen = vec![];
+        ev.visit_path(
+            &[
+                "requestParameters",
+                "ipPermissions",
+                "items",
+                "ipRanges",
+                "items",
+                "cidrIp",
+            ],
+            &mut |v| seen.push(v.as_str().unwrap().to_string()),
+        );
+        assert_eq!(seen, ["10.0.0.0/8", "0.0.0.0/0"]);
+        let mut seen2 = vec![];
+        ev.visit_path(
+            &["requestParameters", "ipPermissions", "ipRanges", "cidrIp"],
+            &mut |v| seen2.push(v.as_str().unwrap().to_string()),
+        );
+        assert_eq!(seen, seen2);
+        assert!(!ev.has_path(&["errorCode"]));
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let e =
+            Event::parse(r#"{"eventTime":"2023-07-10T11:42:36Z","eventName":"X"}"#).unwrap_err();
+        assert_eq!(e, EventError::MissingField("eventSource"));
+        assert!(matches!(Event::parse("[1]"), Err(EventError::NotObject)));
+        assert!(matches!(Event::parse("{\"a\":"), Err(EventError::Json(_))));
+    }
+}
