@@ -1,0 +1,530 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Data that was read, or the reason it could not be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collected<T> {
+    Ok(T),
+    Error(CollectError),
+}
+
+impl<T> Collected<T> {
+    pub fn as_ref(&self) -> Result<&T, &CollectError> {
+        match self {
+            Collected::Ok(v) => Ok(v),
+            Collected::Error(e) => Err(e),
+        }
+    }
+
+    pub fn ok(&self) -> Option<&T> {
+        self.as_ref().ok()
+    }
+
+    pub fn map<U, F: FnOnce(T) -> U>(self, f: F) -> Collected<U> {
+        match self {
+            Collected::Ok(v) => Collected::Ok(f(v)),
+            Collected::Error(e) => Collected::Error(e),
+        }
+    }
+}
+
+impl<T: Default> Default for Collected<T> {
+    fn default() -> Self {
+        Collected::Error(CollectError::not_collected())
+    }
+}
+
+/// Why a piece of the inventory could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectError {
+    /// `ec2:DescribeSecurityGroups`.
+    pub operation: String,
+    /// The service's error code (`AccessDenied`, `Throttling`, `dispatch failure`, …).
+    pub code: String,
+    pub message: String,
+}
+
+impl CollectError {
+    pub fn new(operation: &str, code: &str, message: &str) -> CollectError {
+        CollectError {
+            operation: operation.to_string(),
+            code: code.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    pub fn not_collected() -> CollectError {
+        CollectError::new("-", "NotCollected", "this data was not collected")
+    }
+}
+
+impl fmt::Display for CollectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "{}: {}", self.operation, self.code)
+        } else {
+            write!(f, "{}: {}: {}", self.operation, self.code, self.message)
+        }
+    }
+}
+
+pub type Tags = BTreeMap<String, String>;
+
+/// The whole snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    /// RFC 3339 time the collection started.
+    #[serde(default)]
+    pub collected_at: String,
+    pub accounts: Vec<Account>,
+}
+
+/// One AWS account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Account {
+    pub account_id: String,
+    #[serde(default)]
+    pub partition: String,
+    /// The account's role in the Organization (AUD-19), when scanned with `--org`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgMembership>,
+    #[serde(default)]
+    pub alias: Collected<Option<String>>,
+    #[serde(default)]
+    pub iam: Iam,
+    #[serde(default)]
+    pub s3: S3,
+    #[serde(default)]
+    pub budgets: Collected<Vec<Budget>>,
+    #[serde(default)]
+    pub anomaly_monitors: Collected<Vec<String>>,
+    #[serde(default)]
+    pub health_events: Collected<Vec<HealthEvent>>,
+    /// Regions scanned, each with its regional services.
+    #[serde(default)]
+    pub regions: Vec<Region>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// The Organization's management account.
+    Management,
+    /// The identity (bastion) account that holds the IAM users.
+    Identity,
+    /// Any other member account: holds resources, no IAM users.
+    Resource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMembership {
+    pub organization_id: String,
+    pub kind: AccountKind,
+    #[serde(default)]
+    pub name: String,
+    /// The account id of the identity account, when configured.
+    #[serde(default)]
+    pub identity_account: Option<String>,
+}
+
+// ---------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Iam {
+    pub users: Collected<Vec<User>>,
+    pub roles: Collected<Vec<Role>>,
+    pub groups: Collected<Vec<Group>>,
+    /// Managed policies attached somewhere, with the default version's document.
+    pub policies: Collected<Vec<ManagedPolicy>>,
+    /// `None` when the account has no password policy.
+    pub password_policy: Collected<Option<PasswordPolicy>>,
+    pub summary: Collected<AccountSummary>,
+    pub credential_report: Collected<Vec<CredentialReportRow>>,
+    pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct User {
+    pub name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub tags: Tags,
+    #[serde(default)]
+    pub attached_policies: Vec<AttachedPolicy>,
+    #[serde(default)]
+    pub inline_policies: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Role {
+    pub name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub path: String,
+    /// The trust policy document (JSON, decoded).
+    #[serde(default)]
+    pub trust_policy: String,
+    #[serde(default)]
+    pub attached_policies: Vec<AttachedPolicy>,
+    #[serde(default)]
+    pub inline_policies: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub last_used: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Group {
+    pub name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub attached_policies: Vec<AttachedPolicy>,
+    #[serde(default)]
+    pub inline_policies: Vec<InlinePolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InlinePolicy {
+    pub name: String,
+    /// The policy document (JSON, decoded).
+    pub document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ManagedPolicy {
+    pub name: String,
+    pub arn: String,
+    /// The default version's document (JSON, decoded).
+    pub document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PasswordPolicy {
+    pub minimum_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    #[serde(default)]
+    pub max_age_days: Option<u32>,
+    #[serde(default)]
+    pub reuse_prevention: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccountSummary {
+    pub account_mfa_enabled: bool,
+    pub account_access_keys_present: bool,
+    pub users: u64,
+}
+
+/// One row of the IAM credential report. Dates are RFC 3339 or `None` (`N/A`, `no_information`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CredentialReportRow {
+    pub user: String,
+    pub arn: String,
+    #[serde(default)]
+    pub user_creation_time: Option<String>,
+    pub password_enabled: bool,
+    #[serde(default)]
+    pub password_last_used: Option<String>,
+    pub mfa_active: bool,
+    pub access_keys: Vec<ReportAccessKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReportAccessKey {
+    /// 1 or 2, the key's slot in the report.
+    pub slot: u8,
+    pub active: bool,
+    #[serde(default)]
+    pub last_rotated: Option<String>,
+    #[serde(default)]
+    pub last_used: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VirtualMfaDevice {
+    pub serial: String,
+    #[serde(default)]
+    pub user_arn: Option<String>,
+}
+
+// ---------------------------------------------------------------- S3
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct S3 {
+    /// The account-level Block Public Access; `None` when never configured.
+    pub account_public_access_block: Collected<Option<PublicAccessBlock>>,
+    pub buckets: Collected<Vec<Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all_on(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Bucket {
+    pub name: String,
+    #[serde(default)]
+    pub region: String,
+    pub public_access_block: Collected<Option<PublicAccessBlock>>,
+    /// The bucket policy document, `None` when the bucket has none.
+    pub policy: Collected<Option<String>>,
+    /// Grantee URIs or ids with their permission, from the bucket ACL.
+    pub acl_grants: Collected<Vec<AclGrant>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AclGrant {
+    pub grantee: String,
+    pub permission: String,
+}
+
+// ---------------------------------------------------------------- account-wide services
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Budget {
+    pub name: String,
+    /// Number of notifications with at least one subscriber.
+    pub notifications: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HealthEvent {
+    pub arn: String,
+    pub service: String,
+    pub event_type: String,
+    pub region: String,
+    pub status: String,
+    #[serde(default)]
+    pub start_time: Option<String>,
+}
+
+// ---------------------------------------------------------------- regional
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Region {
+    pub name: String,
+    pub ec2: Ec2,
+    pub config: Collected<ConfigStatus>,
+    pub guardduty: Collected<GuardDuty>,
+    pub inspector: Collected<InspectorStatus>,
+    pub security_hub: Collected<SecurityHub>,
+    pub access_analyzer: Collected<AccessAnalyzer>,
+    pub cloudtrail: Collected<Vec<Trail>>,
+    /// Instance ids registered with Systems Manager.
+    pub ssm_managed: Collected<Vec<String>>,
+    pub load_balancers: Collected<Vec<LoadBalancer>>,
+    pub rds: Collected<Vec<DbInstance>>,
+    /// EventBridge rules in the region, for notification paths (AUD-14).
+    pub event_rules: Collected<Vec<EventRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Ec2 {
+    pub instances: Collected<Vec<Instance>>,
+    pub security_groups: Collected<Vec<SecurityGroup>>,
+    /// Security group ids attached to at least one network interface.
+    pub groups_in_use: Collected<Vec<String>>,
+    /// The images the instances were launched from.
+    pub images: Collected<Vec<Image>>,
+    pub scheduled_events: Collected<Vec<ScheduledEvent>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Instance {
+    pub id: String,
+    pub image_id: String,
+    pub instance_type: String,
+    pub state: String,
+    #[serde(default)]
+    pub instance_profile_arn: Option<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    #[serde(default)]
+    pub launch_time: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    pub ingress: Vec<IngressRule>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp`, or `-1` for all.
+    pub protocol: String,
+    #[serde(default)]
+    pub from_port: Option<i32>,
+    #[serde(default)]
+    pub to_port: Option<i32>,
+    #[serde(default)]
+    pub ipv4_ranges: Vec<String>,
+    #[serde(default)]
+    pub ipv6_ranges: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Image {
+    pub id: String,
+    #[serde(default)]
+    pub owner_id: String,
+    /// `amazon`, `aws-marketplace`, or absent.
+    #[serde(default)]
+    pub owner_alias: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    #[serde(default)]
+    pub deprecation_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ScheduledEvent {
+    pub instance_id: String,
+    pub code: String,
+    pub description: String,
+    #[serde(default)]
+    pub not_before: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ConfigStatus {
+    pub recorders: Vec<ConfigRecorder>,
+    pub delivery_channels: Vec<DeliveryChannel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ConfigRecorder {
+    pub name: String,
+    pub recording: bool,
+    pub all_supported: bool,
+    pub include_global_resource_types: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeliveryChannel {
+    pub name: String,
+    #[serde(default)]
+    pub s3_bucket: Option<String>,
+    #[serde(default)]
+    pub sns_topic_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct GuardDuty {
+    /// Detector ids with whether each is enabled.
+    pub detectors: Vec<(String, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InspectorStatus {
+    /// `ENABLED`, `DISABLED`, …
+    pub state: String,
+    /// Resource types with their scan state (`EC2` → `ENABLED`).
+    #[serde(default)]
+    pub resources: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SecurityHub {
+    pub enabled: bool,
+    /// ARNs of the enabled standards.
+    pub standards: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccessAnalyzer {
+    /// Active analyzers (name, type).
+    pub analyzers: Vec<(String, String)>,
+    /// Active findings of external access.
+    pub active_findings: Vec<AnalyzerFinding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AnalyzerFinding {
+    pub id: String,
+    pub resource: String,
+    pub resource_type: String,
+    #[serde(default)]
+    pub principal: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Trail {
+    pub name: String,
+    pub arn: String,
+    pub home_region: String,
+    pub multi_region: bool,
+    pub log_file_validation: bool,
+    pub logging: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    /// `application`, `network`, `gateway`.
+    pub kind: String,
+    /// Listener protocols (`HTTP`, `HTTPS`, `TLS`, …).
+    pub listener_protocols: Vec<String>,
+    /// Instance ids behind the load balancer's target groups.
+    #[serde(default)]
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbInstance {
+    pub id: String,
+    pub arn: String,
+    pub engine: String,
+    pub multi_az: bool,
+    pub auto_minor_version_upgrade: bool,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EventRule {
+    pub name: String,
+    pub event_pattern: String,
+    pub enabled: bool,
+    pub targets: u32,
+}
