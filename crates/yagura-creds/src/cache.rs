@@ -1,0 +1,342 @@
+//! The session cache: one JSON file, mode 0600, replaced atomically, guarded by a
+//! cross-process lock so that parallel callers prompt for an MFA code once.
+//!
+//! Layout in the cache directory (created 0700):
+//! - `sessions.json`: cached credentials by [`CacheKey`], and the hashes of the one-time codes
+//!   already used, each remembered until the session it opened expires;
+//! - `sessions.lock`: the lock file (`File::lock`, an OS advisory lock released when the
+//!   process dies, so a crashed caller never leaves the cache locked).
+//!
+//! Readers need no lock (the file is only ever replaced by `rename`); a miss takes the lock,
+//! reads again (another caller may have just filled it), and only then asks for a code and
+//! calls the closure.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::credentials::Credentials;
+use crate::secret::Secret;
+
+const FILE: &str = "sessions.json";
+const LOCK: &str = "sessions.lock";
+const VERSION: u32 = 1;
+
+/// A cache key: a SHA-256 over its parts, so that the file never holds an access key id or
+/// an MFA serial in the clear.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CacheKey(String);
+
+fn digest(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl CacheKey {
+    /// A GetSessionToken session: identified by the source credentials' access key id and the
+    /// MFA device, so every profile with the same source and device shares it.
+    pub fn session(source_access_key_id: &str, mfa_serial: Option<&str>) -> CacheKey {
+        CacheKey(digest(&[
+            "session",
+            source_access_key_id,
+            mfa_serial.unwrap_or(""),
+        ]))
+    }
+
+    /// Role credentials obtained from `parent`'s credentials.
+    pub fn role(
+        parent: &CacheKey,
+        role_arn: &str,
+        external_id: Option<&str>,
+        session_name: Option<&str>,
+    ) -> CacheKey {
+        CacheKey(digest(&[
+            "role",
+            &parent.0,
+            role_arn,
+            external_id.unwrap_or(""),
+            session_name.unwrap_or(""),
+        ]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An MFA device and the one-time code typed for it.
+#[derive(Debug, Clone)]
+pub struct MfaCode {
+    pub serial: String,
+    pub code: Secret,
+}
+
+/// Why the cache failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CacheError {
+    #[error("session cache `{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("session cache `{path}` is not valid (remove it to start afresh): {message}")]
+    Corrupt { path: String, message: String },
+    #[error("session cache `{path}` has mode {mode:o}, readable by others; it must be 0600")]
+    InsecureMode { path: String, mode: u32 },
+}
+
+/// Why [`SessionCache::get_or_fetch`] failed: the cache, a reused code, or the caller's error.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError<E> {
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error("this one-time code for MFA device `{serial}` was already used for a session; wait for the next code")]
+    CodeReused { serial: String },
+    #[error(transparent)]
+    Source(E),
+}
+
+/// Whether the credentials came from the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    Cached,
+    Fetched,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    #[serde(default)]
+    entries: BTreeMap<CacheKey, Entry>,
+    /// hash(serial, code) → remembered until
+    #[serde(default)]
+    used_codes: BTreeMap<String, Timestamp>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    credentials: Credentials,
+    stored_at: Timestamp,
+}
+
+/// The cache directory.
+#[derive(Debug, Clone)]
+pub struct SessionCache {
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CacheError + '_ {
+    move |source| CacheError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl SessionCache {
+    /// Uses `dir`, creating it with mode 0700 if needed.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<SessionCache, CacheError> {
+        let dir = dir.into();
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&dir).map_err(io(&dir))?;
+        Ok(SessionCache { dir })
+    }
+
+    pub fn file_path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    fn read(&self) -> Result<CacheFile, CacheError> {
+        let path = self.file_path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(CacheFile {
+                    version: VERSION,
+                    ..CacheFile::default()
+                })
+            }
+            Err(e) => return Err(io(&path)(e)),
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).map_err(io(&path))?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(CacheError::InsecureMode {
+                    path: path.display().to_string(),
+                    mode,
+                });
+            }
+        }
+        let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| CacheError::Corrupt {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if file.version != VERSION {
+            return Err(CacheError::Corrupt {
+                path: path.display().to_string(),
+                message: format!(
+                    "version {} is not supported (expected {VERSION})",
+                    file.version
+                ),
+            });
+        }
+        Ok(file)
+    }
+
+    /// Writes a temp file created 0600 from the start, then renames it over the cache.
+    fn write(&self, file: &CacheFile) -> Result<(), CacheError> {
+        let path = self.file_path();
+        let nanos = Timestamp::now().as_nanosecond();
+        let tmp = self
+            .dir
+            .join(format!(".{FILE}.{}.{nanos}.tmp", std::process::id()));
+        let json = serde_json::to_vec(file).map_err(|e| CacheError::Corrupt {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let mut o = OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let result = (|| {
+            let mut f = o.open(&tmp)?;
+            f.write_all(&json)?;
+            f.sync_all()?;
+            fs::rename(&tmp, &path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result.map_err(io(&path))
+    }
+
+    fn lock(&self) -> Result<File, CacheError> {
+        let path = self.dir.join(LOCK);
+        let mut o = OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let f = o.open(&path).map_err(io(&path))?;
+        f.lock().map_err(io(&path))?;
+        Ok(f)
+    }
+
+    /// Cached credentials valid at `now` for at least `margin` more, without taking the lock.
+    pub fn get(
+        &self,
+        key: &CacheKey,
+        now: Timestamp,
+        margin: SignedDuration,
+    ) -> Result<Option<Credentials>, CacheError> {
+        let file = self.read()?;
+        Ok(file
+            .entries
+            .get(key)
+            .filter(|e| e.credentials.valid_at(now, margin))
+            .map(|e| e.credentials.clone()))
+    }
+
+    /// Cached credentials, or else — under the cross-process lock — a code from `code` (called
+    /// at most once, and only on a miss), refused if already used, then `fetch`, whose result
+    /// is stored. Ten parallel callers on a miss: one prompt, one fetch.
+    pub fn get_or_fetch<E>(
+        &self,
+        key: &CacheKey,
+        now: Timestamp,
+        margin: SignedDuration,
+        code: impl FnOnce() -> Result<Option<MfaCode>, E>,
+        fetch: impl FnOnce(Option<&MfaCode>) -> Result<Credentials, E>,
+    ) -> Result<(Credentials, Provenance), FetchError<E>> {
+        if let Some(c) = self.get(key, now, margin)? {
+            return Ok((c, Provenance::Cached));
+        }
+        let lock = self.lock()?;
+        let mut file = self.read()?;
+        if let Some(e) = file.entries.get(key) {
+            if e.credentials.valid_at(now, margin) {
+                return Ok((e.credentials.clone(), Provenance::Cached));
+            }
+        }
+        let mfa = code().map_err(FetchError::Source)?;
+        let code_hash = mfa
+            .as_ref()
+            .map(|m| digest(&["code", &m.serial, m.code.expose()]));
+        if let Some(h) = &code_hash {
+            if file.used_codes.get(h).is_some_and(|until| *until > now) {
+                return Err(FetchError::CodeReused {
+                    serial: mfa.map(|m| m.serial).unwrap_or_default(),
+                });
+            }
+        }
+        let creds = fetch(mfa.as_ref()).map_err(FetchError::Source)?;
+        file.entries
+            .retain(|_, e| e.credentials.valid_at(now, SignedDuration::ZERO));
+        file.used_codes.retain(|_, until| *until > now);
+        if let Some(h) = code_hash {
+            let until = creds.expiration.unwrap_or_else(|| {
+                now.checked_add(SignedDuration::from_hours(1))
+                    .unwrap_or(now)
+            });
+            // at least the TOTP window, even for a session that expires sooner
+            let floor = now.checked_add(SignedDuration::from_mins(5)).unwrap_or(now);
+            file.used_codes.insert(h, until.max(floor));
+        }
+        file.entries.insert(
+            key.clone(),
+            Entry {
+                credentials: creds.clone(),
+                stored_at: now,
+            },
+        );
+        self.write(&file)?;
+        drop(lock);
+        Ok((creds, Provenance::Fetched))
+    }
+
+    /// Removes one entry (`logout`).
+    pub fn remove(&self, key: &CacheKey) -> Result<bool, CacheError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        let had = file.entries.remove(key).is_some();
+        if had {
+            self.write(&file)?;
+        }
+        Ok(had)
+    }
+
+    /// Whether `code` was already used for a session with `serial` (and is still remembered).
+    pub fn code_used(
+        &self,
+        serial: &str,
+        code: &Secret,
+        now: Timestamp,
+    ) -> Result<bool, CacheError> {
+        let file = self.read()?;
+        let h = digest(&["code", serial, code.expose()]);
+        Ok(file.used_codes.get(&h).is_some_and(|until| *until > now))
+    }
+}

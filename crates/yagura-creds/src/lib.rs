@@ -1,0 +1,25 @@
+//! Operator credentials (CRED-01…CRED-03): AWS config/credentials profiles, an MFA session
+//! cache shared across profiles and processes, and the ways credentials are handed over
+//! (`credential_process` JSON, environment for `exec`, console sign-in URLs, switch-role
+//! profiles).
+//!
+//! Architecture invariants: no AWS SDK here — the STS calls are closures passed in by the
+//! collector/CLI; secrets are [`Secret`]s whose `Debug`/`Display` print `***`; nothing prints.
+
+pub mod cache;
+pub mod credentials;
+pub mod duration;
+pub mod output;
+pub mod profile;
+pub mod secret;
+
+pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCache};
+pub use credentials::Credentials;
+pub use duration::{plan_role_session, DurationError, RolePlan, Strategy};
+pub use output::{
+    credential_process_json, exec_env, login_url, parse_signin_token_response,
+    replace_managed_block, sanitize_profile_name, signin_token_url, switch_role_profiles, Account,
+    EnvChanges, OutputError, Partition, SwitchRoleOptions,
+};
+pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};
+pub use secret::Secret;
