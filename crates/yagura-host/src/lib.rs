@@ -3,3 +3,4 @@
 pub mod packages;
 pub mod rootfs;
 pub mod version;
+pub mod vulndb;

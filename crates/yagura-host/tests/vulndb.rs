@@ -1,0 +1,275 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The vulnerability database against real package databases and real feeds (HOST-02).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use yagura_host::packages::{self, OsRelease};
+use yagura_host::rootfs::Root;
+use yagura_host::vulndb::{FixState, VulnDb};
+
+const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
+
+/// OSV records (ecosystem `Debian:12`) made from the `source, fixed, CVE, suite` rows.
+fn write_osv_from_tsv(dir: &Path) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    for f in [
+        "bookworm-security-changelog-fixes.tsv",
+        "bookworm-minbase-installed-changelog-fixes.tsv",
+    ] {
+        let text = std::fs::read_to_string(format!("{HOST}/debian/advisories/{f}")).unwrap();
+        for line in text.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() < 3 {
+                continue;
+            }
+            rows.push((
+                cols[0].to_string(),
+                cols[1].to_string(),
+                cols[2].to_string(),
+            ));
+        }
+    }
+    for (i, (src, fixed, cve)) in rows.iter().enumerate() {
+        let rec = serde_json::json!({
+            "schema_version": "1.6.0",
+            "id": format!("DEBIAN-{cve}-{i}"),
+            "aliases": [cve],
+            "modified": "2025-01-01T00:00:00Z",
+            "summary": format!("{cve} in {src}"),
+            "affected": [{
+                "package": {"ecosystem": "Debian:12", "name": src},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]
+            }]
+        });
+        std::fs::write(dir.join(format!("r{i}.json")), rec.to_string()).unwrap();
+    }
+    rows
+}
+
+fn dpkg_lt(a: &str, b: &str) -> bool {
+    match std::process::Command::new("dpkg")
+        .args(["--compare-versions", a, "lt", b])
+        .status()
+    {
+        Ok(s) => s.success(),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "dpkg is required under CI"
+            );
+            yagura_host::version::dpkg_compare(a, b).is_lt()
+        }
+    }
+}
+
+#[test]
+fn debian_bookworm_roots_against_osv_made_from_the_advisories() {
+    let feeds = tempfile::tempdir().unwrap();
+    let osv = feeds.path().join("debian-osv");
+    std::fs::create_dir_all(&osv).unwrap();
+    let rows = write_osv_from_tsv(&osv);
+    std::fs::copy(
+        format!("{HOST}/debian/advisories/DSA-5673-1.json"),
+        feeds.path().join("DSA-5673-1.json"),
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut db = VulnDb::open(data.path()).unwrap();
+    let stats = db.import(&osv).unwrap();
+    assert_eq!(stats.advisories, rows.len());
+    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+    let stats = db.import(&feeds.path().join("DSA-5673-1.json")).unwrap();
+    assert_eq!(stats.kinds, ["debian-tracker"]);
+    assert_eq!(stats.advisories, 2); // bookworm and bullseye rows
+    let status = db.status().unwrap();
+    assert_eq!(status.sources.len(), 2);
+
+    let mut total = 0;
+    for name in ["bookworm-default", "bookworm-minbase"] {
+        let root = Root::new(format!("{HOST}/debian/{name}"));
+        let os = OsRelease::read(&root).unwrap();
+        let set = packages::read_installed(&root);
+        let got: BTreeSet<(String, String)> = db
+            .match_packages(&os.id, &os.release_key(), &set.packages)
+            .unwrap()
+            .into_iter()
+            .map(|m| {
+                (
+                    m.advisory.aliases.first().cloned().unwrap_or(m.advisory.id),
+                    m.package,
+                )
+            })
+            .collect();
+        let mut want = BTreeSet::new();
+        for p in &set.packages {
+            for (src, fixed, cve) in &rows {
+                if &p.source_name == src && dpkg_lt(&p.source_version, fixed) {
+                    want.insert((cve.clone(), p.name.clone()));
+                }
+            }
+        }
+        assert_eq!(got, want, "{name}");
+        // the backport case: glibc 2.36-9+deb12u14 is at or after the DSA's 2.36-9+deb12u6
+        assert!(!got.iter().any(|(id, _)| id == "CVE-2024-2961"), "{name}");
+        assert!(set.packages.iter().any(|p| p.source_name == "glibc"));
+        total += got.len();
+    }
+    assert!(total > 0, "the roots were behind bookworm-security");
+}
+
+#[test]
+fn cbl_mariner_against_its_oval_feed_gives_256_pairs() {
+    let data = tempfile::tempdir().unwrap();
+    let mut db = VulnDb::open(data.path()).unwrap();
+    let stats = db
+        .import(Path::new(&format!(
+            "{HOST}/rpm/oval/cbl-mariner-2.0-oval.xml"
+        )))
+        .unwrap();
+    assert_eq!(stats.kinds, ["oval"]);
+    assert!(stats.advisories >= 2436, "{}", stats.advisories);
+    let root = Root::new(format!("{HOST}/rpm/cbl-mariner-2.0"));
+    let set = packages::read_installed(&root);
+    let matches = db.match_packages("mariner", "2.0", &set.packages).unwrap();
+    let pairs = |state: FixState| -> BTreeSet<(String, String)> {
+        matches
+            .iter()
+            .filter(|m| m.advisory.state == state)
+            .map(|m| (m.package.clone(), m.advisory.id.clone()))
+            .collect()
+    };
+    let fixed = pairs(FixState::Fixed);
+    let pkgs: BTreeSet<&String> = fixed.iter().map(|(p, _)| p).collect();
+    assert_eq!(fixed.len(), 256);
+    assert_eq!(pkgs.len(), 30);
+    // definitions not yet patchable are reported apart, as unfixed
+    let unfixed = pairs(FixState::Unfixed);
+    assert_eq!(unfixed.len(), 9, "{unfixed:?}");
+    assert!(fixed.is_disjoint(&unfixed));
+}
+
+fn write_gz(path: &Path, text: &str) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+#[test]
+fn amazon_linux_databases_against_updateinfo() {
+    let data = tempfile::tempdir().unwrap();
+    let mut db = VulnDb::open(data.path()).unwrap();
+    for f in ["updateinfo_AL2023.xml.gz", "updateinfo_2_items.xml.gz"] {
+        let stats = db.import(Path::new(&format!("{HOST}/amazon/{f}"))).unwrap();
+        assert_eq!(stats.kinds, ["updateinfo"]);
+        assert!(stats.advisories > 0);
+    }
+    // an advisory fixing openssl-libs after the installed build, and one for openssh-server at
+    // exactly the installed build
+    let feeds = tempfile::tempdir().unwrap();
+    let extra = feeds.path().join("updateinfo-extra.xml.gz");
+    let mut xml = String::from("<?xml version=\"1.0\" ?><updates>");
+    for (coll, rel) in [("amazon-linux-2023", "2023"), ("amazon-linux-2", "2")] {
+        xml.push_str(&format!(
+            r#"<update type="security"><id>ALAS{rel}-TEST-1</id><severity>important</severity>
+            <references><reference id="CVE-2099-0001" type="cve"/></references>
+            <pkglist><collection short="{coll}">
+            <package name="openssl-libs" epoch="1" version="3.0.8" release="1.amzn2023.0.15" arch="x86_64"/>
+            <package name="openssh-server" epoch="0" version="8.7p1" release="8.amzn2023.0.4" arch="x86_64"/>
+            </collection></pkglist></update>"#
+        ));
+    }
+    xml.push_str("</updates>");
+    write_gz(&extra, &xml);
+    db.import(&extra).unwrap();
+    for (dir, rel) in [
+        ("amazonlinux-2023-synthetic", "2023"),
+        ("amazonlinux-2-synthetic-bdb", "2"),
+    ] {
+        let set = packages::read_installed(&Root::new(format!("{HOST}/rpm/{dir}")));
+        let m = db.match_packages("amzn", rel, &set.packages).unwrap();
+        let got: Vec<(&str, &str, Option<&str>)> = m
+            .iter()
+            .map(|m| {
+                (
+                    m.package.as_str(),
+                    m.advisory.id.as_str(),
+                    m.advisory.fixed.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "openssl-libs",
+                format!("ALAS{rel}-TEST-1").as_str(),
+                Some("1:3.0.8-1.amzn2023.0.15")
+            )],
+            "{dir}"
+        );
+        assert_eq!(m[0].advisory.state, FixState::Fixed);
+    }
+}
+
+#[test]
+fn osv_zip_and_tracker_export_import() {
+    let feeds = tempfile::tempdir().unwrap();
+    let zpath = feeds.path().join("Alpine.zip");
+    {
+        let f = std::fs::File::create(&zpath).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        let opt = zip::write::SimpleFileOptions::default();
+        z.start_file("ALPINE-CVE-2099-1.json", opt).unwrap();
+        let rec = serde_json::json!({"id": "ALPINE-CVE-2099-1", "aliases": ["CVE-2099-1"],
+            "affected": [{"package": {"ecosystem": "Alpine:v3.4", "name": "musl"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.1.14-r11"}]}]}]});
+        z.write_all(rec.to_string().as_bytes()).unwrap();
+        z.start_file("broken.json", opt).unwrap();
+        z.write_all(b"{not json").unwrap();
+        z.finish().unwrap();
+    }
+    let tracker = feeds.path().join("tracker.json");
+    std::fs::write(
+        &tracker,
+        serde_json::json!({
+            "zlib": {"CVE-2023-45853": {"description": "minizip overflow", "releases": {
+                "bookworm": {"status": "open", "urgency": "unimportant", "repositories": {}},
+                "trixie": {"status": "resolved", "fixed_version": "1:1.3.dfsg-2"}}}},
+            "glibc": {"CVE-2099-2": {"releases": {"bookworm": {"status": "open", "urgency": "high"}}}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut db = VulnDb::open(data.path()).unwrap();
+    let stats = db.import(&zpath).unwrap();
+    assert_eq!(stats.advisories, 1);
+    assert_eq!(stats.errors.len(), 1, "{:?}", stats.errors);
+    let stats = db.import(&tracker).unwrap();
+    assert_eq!(stats.advisories, 3);
+    let text = std::fs::read_to_string(format!("{HOST}/apk/installed")).unwrap();
+    let (pkgs, _) = packages::apk::parse(&text, "installed");
+    let m = db.match_packages("alpine", "v3.4", &pkgs).unwrap();
+    // every binary package built from the `musl` origin
+    assert!(m.iter().any(|m| m.package == "musl"));
+    assert!(
+        m.iter().all(|m| m.source.as_deref() == Some("musl")),
+        "{m:?}"
+    );
+    let root = Root::new(format!("{HOST}/debian/bookworm-default"));
+    let set = packages::read_installed(&root);
+    let m = db.match_packages("debian", "12", &set.packages).unwrap();
+    let states: BTreeSet<(String, FixState)> = m
+        .iter()
+        .map(|m| (m.advisory.id.clone(), m.advisory.state))
+        .collect();
+    assert!(
+        states.contains(&("CVE-2023-45853".to_string(), FixState::WontFix)),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&("CVE-2099-2".to_string(), FixState::Unfixed)),
+        "{states:?}"
+    );
+}
