@@ -175,10 +175,8 @@ fn parse_into(
         let Some((k, v)) = line.split_once('=') else {
             return Err(ProfileError::Syntax {
                 origin,
-                message: format!(
-                    "expected `key = value` or `[section]`, found `{}`",
-                    first_word(line)
-                ),
+                // The line is not quoted: in a credentials file it may be a pasted secret.
+                message: "expected `key = value` or `[section]` (the line is not shown, it may hold a secret)".to_string(),
             });
         };
         let key = k.trim().to_ascii_lowercase();
@@ -199,20 +197,6 @@ fn parse_into(
         }
     }
     Ok(())
-}
-
-/// The first word of a line, so that a stray secret on a malformed line is not echoed whole.
-fn first_word(line: &str) -> String {
-    let w: String = line
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(20)
-        .collect();
-    if w.len() < line.len() {
-        format!("{w}…")
-    } else {
-        w
-    }
 }
 
 fn strip_inline_comment(v: &str) -> &str {

@@ -153,7 +153,7 @@ fn errors_name_file_and_line() {
         ),
         (
             "[profile a]\njunk line here\n",
-            "config:2: expected `key = value` or `[section]`, found `junk…`",
+            "config:2: expected `key = value` or `[section]` (the line is not shown",
         ),
     ];
     for (text, want) in syntax {
