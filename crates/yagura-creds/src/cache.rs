@@ -53,6 +53,11 @@ impl CacheKey {
         ]))
     }
 
+    /// Long-term source credentials themselves (the parent of a role assumed directly).
+    pub fn source(source_access_key_id: &str) -> CacheKey {
+        CacheKey(digest(&["source", source_access_key_id]))
+    }
+
     /// Role credentials obtained from `parent`'s credentials.
     pub fn role(
         parent: &CacheKey,
@@ -75,7 +80,7 @@ impl CacheKey {
 }
 
 /// An MFA device and the one-time code typed for it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MfaCode {
     pub serial: String,
     pub code: Secret,

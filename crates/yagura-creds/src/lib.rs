@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod credentials;
 pub mod duration;
+pub mod flow;
 pub mod output;
 pub mod profile;
 pub mod secret;
@@ -16,6 +17,9 @@ pub mod secret;
 pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCache};
 pub use credentials::Credentials;
 pub use duration::{plan_role_session, DurationError, RolePlan, Strategy};
+pub use flow::{
+    credentials_for, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions, FlowResult, Sts,
+};
 pub use output::{
     credential_process_json, exec_env, login_url, parse_signin_token_response,
     replace_managed_block, sanitize_profile_name, signin_token_url, switch_role_profiles, Account,
