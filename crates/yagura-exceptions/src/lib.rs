@@ -1,0 +1,386 @@
+//! The exceptions file kept under version control (AUD-22).
+//!
+//! Two lists, each entry for one check and optionally a resource, account and region pattern
+//! (`*` and `?` wildcards), always with a written reason and optionally an expiry date:
+//!
+//! ```yaml
+//! version: 1
+//! not_adopted:            # the rule is not adopted by this organisation
+//!   - check: inspector-disabled
+//!     reason: "we run yagura host on every instance instead (decided 2026-05, SEC-12)"
+//! accepted:               # the finding is a known, accepted risk
+//!   - check: security-group-port-open-to-world
+//!     resource: "arn:aws:ec2:*:123456789012:security-group/sg-0abc*"
+//!     account: "123456789012"
+//!     region: "ap-northeast-1"
+//!     reason: "public game server, reviewed by SRE 2026-04-01"
+//!     expires: 2026-12-31
+//! ```
+//!
+//! [`Exceptions::parse`] reads the file and reports the first error with its file, line and
+//! column; [`Exceptions::validate`] reports every entry that names an unknown check;
+//! [`Exceptions::apply`] marks matching findings muted (their evaluated status is kept) and says
+//! which exceptions expired and which matched nothing, so the CLI can warn.
+//!
+//! Matching: a *not adopted* entry mutes every result of its check (PASS, FAIL and UNKNOWN) in
+//! scope; an *accepted* entry mutes FAIL and UNKNOWN results only, so that a fixed resource shows
+//! as PASS again and its exception shows up as unused. Not-adopted entries are tried first, then
+//! accepted ones, each in file order; the first match wins. An entry applies up to and including
+//! its expiry date.
+
+mod file;
+mod glob;
+
+pub use file::{format_date, parse_date, VERSION};
+pub use glob::Glob;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use time::Date;
+use yagura_core::{Finding, Mute, MuteKind, Status};
+
+/// A 1-based line and column in the exceptions file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// `origin:line:column` when the position is known, else `origin`.
+fn at(origin: &str, location: Option<Location>) -> String {
+    match location {
+        Some(l) => format!("{origin}:{l}"),
+        None => origin.to_string(),
+    }
+}
+
+/// Reading or parsing the exceptions file failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExceptionsError {
+    /// The file is not valid YAML or does not follow the format.
+    #[error("{}: {message}", at(origin, *location))]
+    Invalid {
+        origin: String,
+        location: Option<Location>,
+        message: String,
+    },
+    #[error("cannot read the exceptions file `{origin}`: {source}")]
+    Read {
+        origin: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub kind: MuteKind,
+    /// The index within its list (`not_adopted` or `accepted`).
+    pub index: usize,
+    /// The check id, exactly.
+    pub check: String,
+    pub resource: Option<Glob>,
+    pub account: Option<Glob>,
+    pub region: Option<Glob>,
+    pub reason: String,
+    /// The last day the exception applies.
+    pub expires: Option<Date>,
+    /// Where the entry starts in the file.
+    pub location: Option<Location>,
+}
+
+impl Exception {
+    /// True when the exception's check and patterns match the finding (expiry and status aside).
+    pub fn matches(&self, f: &Finding) -> bool {
+        self.check == f.check_id
+            && self
+                .resource
+                .as_ref()
+                .is_none_or(|g| g.matches(&f.resource))
+            && self.account.as_ref().is_none_or(|g| g.matches(&f.account))
+            && self.region.as_ref().is_none_or(|g| g.matches(&f.region))
+    }
+
+    /// True when the exception mutes this finding's status: not adopted mutes every status,
+    /// accepted only FAIL and UNKNOWN.
+    pub fn mutes_status(&self, status: Status) -> bool {
+        match self.kind {
+            MuteKind::NotAdopted => true,
+            MuteKind::Accepted => matches!(status, Status::Fail | Status::Unknown),
+        }
+    }
+
+    /// True after the expiry date.
+    pub fn is_expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|d| today > d)
+    }
+
+    /// The list the entry is in, as written in the file.
+    pub fn list_name(&self) -> &'static str {
+        match self.kind {
+            MuteKind::NotAdopted => "not_adopted",
+            MuteKind::Accepted => "accepted",
+        }
+    }
+
+    /// A short description for messages: ``accepted[2] `check-id` (resource `arn:…`)``.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{}[{}] `{}`", self.list_name(), self.index, self.check);
+        for (name, g) in [
+            ("resource", &self.resource),
+            ("account", &self.account),
+            ("region", &self.region),
+        ] {
+            if let Some(g) = g {
+                s.push_str(&format!(" {name} `{g}`"));
+            }
+        }
+        s
+    }
+
+    fn mute(&self) -> Mute {
+        Mute {
+            kind: self.kind,
+            reason: self.reason.clone(),
+            expires: self.expires.map(format_date),
+        }
+    }
+}
+
+/// A problem found by [`Exceptions::validate`]: the file parsed, but an entry is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub origin: String,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", at(&self.origin, self.location), self.message)
+    }
+}
+
+/// An exception past its expiry date, and how many findings it would have muted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    pub exception: Exception,
+    /// Findings that it matches and that are now shown with their evaluated status.
+    pub would_mute: usize,
+}
+
+/// What [`Exceptions::apply`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyStats {
+    /// Findings muted as not adopted.
+    pub muted_not_adopted: usize,
+    /// Findings muted as accepted.
+    pub muted_accepted: usize,
+    /// Exceptions past their expiry date: they muted nothing. In file order.
+    pub expired: Vec<Expired>,
+    /// Exceptions in force that muted nothing (no matching finding, or an accepted one whose
+    /// findings all pass now). In file order.
+    pub unused: Vec<Exception>,
+}
+
+impl ApplyStats {
+    pub fn muted(&self) -> usize {
+        self.muted_not_adopted + self.muted_accepted
+    }
+}
+
+/// A parsed exceptions file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exceptions {
+    origin: String,
+    /// Not-adopted entries first, then accepted ones, each in file order.
+    entries: Vec<Exception>,
+}
+
+impl Exceptions {
+    /// No exceptions (no file given).
+    pub fn empty() -> Exceptions {
+        Exceptions::default()
+    }
+
+    /// Parses the text of an exceptions file; `origin` (the path) names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Exceptions, ExceptionsError> {
+        file::parse(origin, text)
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Exceptions, ExceptionsError> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ExceptionsError::Read {
+            origin: origin.clone(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| ExceptionsError::Invalid {
+            origin: origin.clone(),
+            location: None,
+            message: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        Exceptions::parse(&origin, &text)
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Not-adopted entries first, then accepted ones, each in file order.
+    pub fn entries(&self) -> &[Exception] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Reports every entry that names a check `known` does not know, and entries that repeat an
+    /// earlier one (same list, check and patterns). In file order.
+    pub fn validate(&self, known: &dyn Fn(&str) -> bool) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut seen: BTreeMap<EntryKey<'_>, &Exception> = BTreeMap::new();
+        for e in &self.entries {
+            if !known(&e.check) {
+                problems.push(Problem {
+                    origin: self.origin.clone(),
+                    location: e.location,
+                    message: format!(
+                        "unknown check `{}` in {}[{}] (`yagura rule` lists the checks)",
+                        e.check,
+                        e.list_name(),
+                        e.index
+                    ),
+                });
+            }
+            let key = (
+                MuteKind2::from(e.kind),
+                e.check.as_str(),
+                e.resource.as_ref().map(Glob::as_str),
+                e.account.as_ref().map(Glob::as_str),
+                e.region.as_ref().map(Glob::as_str),
+            );
+            if let Some(first) = seen.get(&key) {
+                problems.push(Problem {
+                    origin: self.origin.clone(),
+                    location: e.location,
+                    message: format!(
+                        "{} repeats {}[{}]{}; only the first one applies",
+                        e.describe(),
+                        first.list_name(),
+                        first.index,
+                        first
+                            .location
+                            .map(|l| format!(" at line {}", l.line))
+                            .unwrap_or_default()
+                    ),
+                });
+            } else {
+                seen.insert(key, e);
+            }
+        }
+        problems.sort_by_key(|p| p.location);
+        problems
+    }
+
+    /// Mutes the findings that an exception in force matches (sets [`Finding::mute`], keeps
+    /// [`Finding::status`]). A finding already muted is left as it is.
+    pub fn apply(&self, findings: &mut [Finding], today: Date) -> ApplyStats {
+        // Candidate entries per check id, in precedence order.
+        let mut by_check: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            by_check.entry(e.check.as_str()).or_default().push(i);
+        }
+        let expired: Vec<bool> = self.entries.iter().map(|e| e.is_expired(today)).collect();
+        let mut used = vec![0usize; self.entries.len()];
+        let mut stats = ApplyStats::default();
+        for f in findings.iter_mut() {
+            if f.mute.is_some() {
+                continue;
+            }
+            let Some(candidates) = by_check.get(f.check_id.as_ref()) else {
+                continue;
+            };
+            let mut muted_by = None;
+            for &i in candidates {
+                let Some(e) = self.entries.get(i) else {
+                    continue;
+                };
+                if !e.mutes_status(f.status) || !e.matches(f) {
+                    continue;
+                }
+                if let Some(n) = used.get_mut(i) {
+                    *n += 1;
+                }
+                if expired.get(i).copied().unwrap_or(false) {
+                    // An expired entry does not mute; a later one in force may.
+                    continue;
+                }
+                muted_by = Some(e);
+                break;
+            }
+            if let Some(e) = muted_by {
+                f.mute = Some(e.mute());
+                match e.kind {
+                    MuteKind::NotAdopted => stats.muted_not_adopted += 1,
+                    MuteKind::Accepted => stats.muted_accepted += 1,
+                }
+            }
+        }
+        for ((e, n), is_expired) in self.entries.iter().zip(&used).zip(&expired) {
+            if *is_expired {
+                stats.expired.push(Expired {
+                    exception: e.clone(),
+                    would_mute: *n,
+                });
+            } else if *n == 0 {
+                stats.unused.push(e.clone());
+            }
+        }
+        stats.expired.sort_by_key(|x| x.exception.location);
+        stats.unused.sort_by_key(|e| e.location);
+        stats
+    }
+}
+
+/// What makes two entries the same: list, check and patterns.
+type EntryKey<'a> = (
+    MuteKind2,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// `MuteKind` is not `Ord`; a local stand-in for keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MuteKind2 {
+    NotAdopted,
+    Accepted,
+}
+
+impl From<MuteKind> for MuteKind2 {
+    fn from(k: MuteKind) -> Self {
+        match k {
+            MuteKind::NotAdopted => MuteKind2::NotAdopted,
+            MuteKind::Accepted => MuteKind2::Accepted,
+        }
+    }
+}
