@@ -1,0 +1,166 @@
+//! SARIF 2.1.0 (for GitHub code scanning and other SARIF viewers).
+//!
+//! - `runs[0].tool.driver.rules`: every check of the catalogue (sorted by id), with its title,
+//!   what it finds, how to fix it (`help`), its first reference (`helpUri`), a default level
+//!   from its severity and `security-severity`; checks named by findings but unknown to the
+//!   catalogue get a bare rule so that every `ruleIndex` resolves.
+//! - Results: FAIL is `kind: "fail"` with `level` error (critical, high), warning (medium) or
+//!   note (low, info). UNKNOWN is `kind: "open"` (the tool could not decide; SARIF then requires
+//!   `level: "none"`). A muted result keeps its kind and carries a `suppressions` entry
+//!   (`accepted`, with the reason as justification). PASS results are not written: SARIF
+//!   viewers list results as problems.
+//! - The resource is a logical location (`kind: "resource"`); account and region are in the
+//!   result properties; `partialFingerprints` carries the finding key so viewers track a result
+//!   across runs. Collection errors are tool execution notifications.
+
+use crate::labels::{labels, mute_kind_name};
+use crate::{sorted, Report, ReportError, View, TOOL_NAME};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+use yagura_core::{Severity, Status};
+
+fn level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` score (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low < 4).
+fn security_severity(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportError> {
+    let lang = report.lang;
+    let mut rules: Vec<Value> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for m in report.catalogue.iter() {
+        index.insert(m.id.to_string(), rules.len());
+        let help_md = format!(
+            "{}\n\n{}\n\n**{}:** {}",
+            m.what.get(lang),
+            m.why.get(lang),
+            labels(lang).recommendation,
+            m.fix.get(lang)
+        );
+        let mut rule = json!({
+            "id": m.id,
+            "name": m.id,
+            "shortDescription": {"text": m.title.get(lang)},
+            "fullDescription": {"text": m.what.get(lang)},
+            "help": {"text": m.fix.get(lang), "markdown": help_md},
+            "defaultConfiguration": {"level": level(m.severity)},
+            "properties": {
+                "tags": ["security", m.service],
+                "precision": "high",
+                "problem.severity": level(m.severity),
+                "security-severity": security_severity(m.severity),
+                "severity": m.severity.as_str(),
+                "compliance": m.compliance_map(),
+            },
+        });
+        if let (Some(uri), Some(obj)) = (m.references.first(), rule.as_object_mut()) {
+            obj.insert("helpUri".into(), json!(uri));
+        }
+        rules.push(rule);
+    }
+    let mut results: Vec<Value> = Vec::new();
+    for f in sorted(report.findings) {
+        if f.status == Status::Pass {
+            continue;
+        }
+        let v = View::new(report, f);
+        let rule_index = match index.get(f.check_id.as_ref()) {
+            Some(i) => *i,
+            None => {
+                let i = rules.len();
+                index.insert(f.check_id.to_string(), i);
+                rules.push(json!({
+                    "id": f.check_id,
+                    "name": f.check_id,
+                    "shortDescription": {"text": f.check_id},
+                    "defaultConfiguration": {"level": level(f.severity)},
+                    "properties": {"security-severity": security_severity(f.severity),
+                                   "severity": f.severity.as_str()},
+                }));
+                i
+            }
+        };
+        let (kind, lvl) = if f.status == Status::Fail {
+            ("fail", level(f.severity))
+        } else {
+            ("open", "none")
+        };
+        let mut result = json!({
+            "ruleId": f.check_id,
+            "ruleIndex": rule_index,
+            "kind": kind,
+            "level": lvl,
+            "message": {"text": v.message()},
+            "locations": [{
+                "logicalLocations": [{
+                    "name": f.resource,
+                    "fullyQualifiedName": f.resource,
+                    "kind": "resource",
+                }],
+            }],
+            "partialFingerprints": {"yaguraFindingKey/v1": f.key()},
+            "properties": {
+                "status": f.shown_status().as_str(),
+                "severity": f.severity.as_str(),
+                "account": f.account,
+                "region": f.region,
+                "recommendation": v.recommendation(),
+                "evidence": f.evidence,
+            },
+        });
+        if let (Some(m), Some(obj)) = (&f.mute, result.as_object_mut()) {
+            let justification = format!("{}: {}", mute_kind_name(m.kind, lang), m.reason);
+            obj.insert(
+                "suppressions".into(),
+                json!([{"kind": "external", "status": "accepted", "justification": justification}]),
+            );
+        }
+        results.push(result);
+    }
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| json!({"level": "error", "message": {"text": e}}))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": TOOL_NAME,
+                "version": report.tool_version,
+                "informationUri": "https://github.com/yagura-sec/yagura",
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "endTimeUtc": report.generated_at,
+                "toolExecutionNotifications": notifications,
+            }],
+            "language": match lang { yagura_core::Lang::En => "en", yagura_core::Lang::Ja => "ja" },
+            "properties": {"scope": report.scope},
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ReportError::Encode {
+        format: "SARIF",
+        message: e.to_string(),
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
