@@ -13,6 +13,7 @@ pub mod flow;
 pub mod output;
 pub mod profile;
 pub mod secret;
+pub mod sts_error;
 
 pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCache};
 pub use credentials::Credentials;
@@ -27,3 +28,4 @@ pub use output::{
 };
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};
 pub use secret::Secret;
+pub use sts_error::{classify, parse_error_response, StsErrorKind, StsProblem};
