@@ -10,7 +10,9 @@ pub mod cache;
 pub mod credentials;
 pub mod duration;
 pub mod flow;
+pub mod mfa;
 pub mod output;
+pub mod paths;
 pub mod profile;
 pub mod secret;
 pub mod sts_error;
@@ -21,11 +23,13 @@ pub use duration::{plan_role_session, DurationError, RolePlan, Strategy};
 pub use flow::{
     credentials_for, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions, FlowResult, Sts,
 };
+pub use mfa::{code_from_command, MfaCommandError};
 pub use output::{
     credential_process_json, exec_env, login_url, parse_signin_token_response,
     replace_managed_block, sanitize_profile_name, signin_token_url, switch_role_profiles, Account,
     EnvChanges, OutputError, Partition, SwitchRoleOptions,
 };
+pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};
 pub use secret::Secret;
 pub use sts_error::{classify, parse_error_response, StsErrorKind, StsProblem};
