@@ -339,14 +339,12 @@ impl<'r> View<'r> {
         self.meta.map(|m| m.compliance_map()).unwrap_or_default()
     }
 
-    #[allow(dead_code)]
     pub fn references(&self) -> &'static [&'static str] {
         self.meta.map(|m| m.references).unwrap_or(&[])
     }
 }
 
 /// A stable 64-bit FNV-1a hash, for identifiers derived from a finding key.
-#[allow(dead_code)] // used by the writers still to come
 pub(crate) fn fnv64(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.as_bytes() {

@@ -322,3 +322,164 @@ fn sarif_is_consistent() {
     );
     assert!(sg["helpUri"].as_str().unwrap().starts_with("https://"));
 }
+
+// ------------------------------------------------------------------------------------- OCSF
+
+#[test]
+fn ocsf_snapshot() {
+    insta::assert_snapshot!("ocsf_en", render(Format::Ocsf, Lang::En));
+}
+
+#[test]
+fn ocsf_events_are_compliance_findings() {
+    let v: serde_json::Value = serde_json::from_str(&render(Format::Ocsf, Lang::En)).unwrap();
+    let events = v.as_array().unwrap();
+    assert_eq!(events.len(), findings().len());
+    for e in events {
+        assert_eq!(e["class_uid"], 2003);
+        assert_eq!(e["category_uid"], 2);
+        assert_eq!(e["type_uid"], 200301);
+        assert_eq!(e["time"], 1_767_323_045_000_i64);
+        let sev = e["severity_id"].as_u64().unwrap();
+        assert!((1..=5).contains(&sev));
+        assert!([0, 1, 3].contains(&e["compliance"]["status_id"].as_u64().unwrap()));
+        assert!(e["finding_info"]["uid"]
+            .as_str()
+            .unwrap()
+            .starts_with("yagura-"));
+        assert!(e["resources"][0]["uid"].is_string());
+        assert!(e["cloud"]["account"]["uid"].is_string());
+        assert_eq!(e["metadata"]["product"]["name"], "yagura");
+        let muted = e["status_code"] == "MUTED";
+        assert_eq!(e["status_id"], if muted { 3 } else { 1 });
+    }
+    let uids: std::collections::BTreeSet<_> = events
+        .iter()
+        .map(|e| e["finding_info"]["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids.len(), events.len(), "finding uids are unique");
+}
+
+#[test]
+fn bad_generated_at_is_an_error() {
+    let findings = findings();
+    let catalogue = catalogue();
+    let mut report = report(&findings, &catalogue, &[], Lang::En);
+    report.generated_at = "yesterday";
+    let mut out = Vec::new();
+    let err = write(Format::Ocsf, &report, &mut out, &WriteOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid generated_at time `yesterday`"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------------------------- ASFF
+
+fn asff_opts() -> WriteOptions {
+    WriteOptions {
+        aws_account: Some("999999999999".into()),
+        aws_region: Some("ap-northeast-1".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn asff_snapshot() {
+    insta::assert_snapshot!("asff_en", render_with(Format::Asff, Lang::En, &asff_opts()));
+}
+
+#[test]
+fn asff_needs_an_account_for_host_findings() {
+    let findings = findings();
+    let catalogue = catalogue();
+    let report = report(&findings, &catalogue, &[], Lang::En);
+    let err = write(
+        Format::Asff,
+        &report,
+        &mut Vec::new(),
+        &WriteOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("account `web-01.example.internal` is not a 12-digit AWS account id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn asff_respects_security_hub_field_limits() {
+    for lang in [Lang::En, Lang::Ja] {
+        let v: serde_json::Value =
+            serde_json::from_str(&render_with(Format::Asff, lang, &asff_opts())).unwrap();
+        let items = v.as_array().unwrap();
+        assert_eq!(items.len(), findings().len());
+        let chars = |x: &serde_json::Value| x.as_str().unwrap().chars().count();
+        let mut ids = std::collections::BTreeSet::new();
+        for f in items {
+            assert_eq!(f["SchemaVersion"], "2018-10-08");
+            assert!(
+                ids.insert(f["Id"].as_str().unwrap().to_string()),
+                "unique Id"
+            );
+            assert!(chars(&f["Id"]) <= 512 && chars(&f["GeneratorId"]) <= 512);
+            let acct = f["AwsAccountId"].as_str().unwrap();
+            assert!(acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()));
+            let region = f["Region"].as_str().unwrap();
+            assert_eq!(
+                f["ProductArn"],
+                format!("arn:aws:securityhub:{region}:{acct}:product/{acct}/default")
+            );
+            assert!(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
+                .contains(&f["Severity"]["Label"].as_str().unwrap()));
+            for t in f["Types"].as_array().unwrap() {
+                assert!(t
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Software and Configuration Checks/"));
+            }
+            assert!(chars(&f["Title"]) <= 256 && chars(&f["Title"]) > 0);
+            assert!(chars(&f["Description"]) <= 1024 && chars(&f["Description"]) > 0);
+            assert!(chars(&f["Remediation"]["Recommendation"]["Text"]) <= 512);
+            let pf = f["ProductFields"].as_object().unwrap();
+            assert!(pf.len() <= 50);
+            for (k, val) in pf {
+                assert!(k.chars().count() <= 128 && chars(val) <= 2048);
+            }
+            assert!(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"]
+                .contains(&f["Compliance"]["Status"].as_str().unwrap()));
+            assert!(
+                f["Compliance"]["RelatedRequirements"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+                    <= 32
+            );
+            assert_eq!(f["RecordState"], "ACTIVE");
+            let wf = f["Workflow"]["Status"].as_str().unwrap();
+            let muted = f["ProductFields"]["yagura/Status"] == "MUTED";
+            assert_eq!(wf == "SUPPRESSED", muted);
+            let res = &f["Resources"][0];
+            assert!(res["Type"].is_string() && res["Partition"] == "aws");
+        }
+        // The long message was cut on a character boundary, marked with an ellipsis.
+        let long = items
+            .iter()
+            .find(|f| {
+                f["Resources"][0]["Id"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("i-long")
+            })
+            .unwrap();
+        assert_eq!(chars(&long["Description"]), 1024);
+        assert!(long["Description"].as_str().unwrap().ends_with('…'));
+        let types: std::collections::BTreeSet<_> = items
+            .iter()
+            .map(|f| f["Resources"][0]["Type"].as_str().unwrap())
+            .collect();
+        assert!(types.contains("AwsEc2Instance") && types.contains("AwsS3Bucket"));
+    }
+}
