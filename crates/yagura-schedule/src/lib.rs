@@ -12,7 +12,7 @@ pub mod run;
 pub use config::{Config, ConfigError, Guard, Problem, Schedule};
 pub use cron::{Cron, CronError};
 pub use plan::{
-    guard_reason, last_event, last_fire, plan, ActionKind, Decision, Event, Plan, PlanEntry,
-    Resource, ResourceKind, ResourceState,
+    guard_reason, last_event, last_fire, next_event, next_fire, plan, ActionKind, Decision, Event,
+    Plan, PlanEntry, Resource, ResourceKind, ResourceState,
 };
 pub use run::{run, Action, ActionResult, Executor};

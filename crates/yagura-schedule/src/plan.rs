@@ -175,6 +175,54 @@ pub fn last_fire(
     best
 }
 
+/// The earliest instant strictly after `after`, and not later than `after + horizon_days`, at
+/// which `cron` fires in `tz` (same local-time rules as [`last_fire`]). For `--daemon`: sleep
+/// until the next event, then plan and run.
+pub fn next_fire(
+    cron: &Cron,
+    tz: &TimeZone,
+    after: Timestamp,
+    horizon_days: u32,
+) -> Option<Timestamp> {
+    let latest = after
+        .checked_add(SignedDuration::from_hours(24 * i64::from(horizon_days)))
+        .unwrap_or(Timestamp::MAX);
+    let today = tz.to_datetime(after).date();
+    let mut best: Option<Timestamp> = None;
+    let mut found_on: Option<i32> = None;
+    for fwd in -1..=i32::try_from(horizon_days).unwrap_or(366) + 1 {
+        if found_on.is_some_and(|f| fwd > f + 1) {
+            break;
+        }
+        let Ok(day) = today.checked_add(jiff::Span::new().days(fwd)) else {
+            continue;
+        };
+        if !cron.matches_date(day) {
+            continue;
+        }
+        for (h, m) in cron.times_of_day() {
+            let Ok(ts) = tz.to_ambiguous_timestamp(day.at(h, m, 0, 0)).compatible() else {
+                continue;
+            };
+            if ts > after && ts <= latest && best.is_none_or(|b| ts < b) {
+                best = Some(ts);
+                found_on.get_or_insert(fwd);
+            }
+        }
+    }
+    best
+}
+
+/// The next start or stop event of any schedule after `now`, within `horizon_days`.
+pub fn next_event(config: &Config, now: Timestamp, horizon_days: u32) -> Option<Timestamp> {
+    config
+        .schedules
+        .values()
+        .flat_map(|s| s.start.iter().chain(&s.stop).map(move |c| (c, &s.timezone)))
+        .filter_map(|(c, tz)| next_fire(c, tz, now, horizon_days))
+        .min()
+}
+
 /// The most recent start or stop event of a schedule. A stop and a start at the same
 /// instant resolve to stop.
 pub fn last_event(schedule: &Schedule, now: Timestamp, lookback_days: u32) -> Option<Event> {

@@ -459,3 +459,53 @@ fn run_with_apply_calls_executor_and_records_failures() {
     assert!(json.contains(r#""result":"refused""#), "{json}");
     assert!(json.contains(r#""time":"2026-11-24T12:00:00Z""#), "{json}");
 }
+
+#[test]
+fn next_fire_table() {
+    let cases: &[(&str, &str, &str, Option<&str>)] = &[
+        // NY gap: 02:30 on 2026-03-08 fires at 03:30 EDT
+        (
+            "30 2 * * *",
+            "America/New_York",
+            "2026-03-08T06:00:00Z",
+            Some("2026-03-08T07:30:00Z"),
+        ),
+        // NY fold: 01:30 fires once, at the first occurrence; the next is the day after
+        (
+            "30 1 * * *",
+            "America/New_York",
+            "2026-11-01T05:30:00Z",
+            Some("2026-11-02T06:30:00Z"),
+        ),
+        // strictly after
+        (
+            "0 9 * * MON-FRI",
+            "Asia/Tokyo",
+            "2026-11-24T00:00:00Z",
+            Some("2026-11-25T00:00:00Z"),
+        ),
+        // Berlin: Friday 20:00 CET to Monday
+        (
+            "0 9 * * MON-FRI",
+            "Europe/Berlin",
+            "2026-03-27T19:00:00Z",
+            Some("2026-03-30T07:00:00Z"),
+        ),
+        ("0 0 29 2 *", "UTC", "2026-11-24T00:00:00Z", None),
+    ];
+    for (expr, zone, after, want) in cases {
+        let cron = Cron::parse(expr).unwrap();
+        let tz = TimeZone::get(zone).unwrap();
+        assert_eq!(
+            next_fire(&cron, &tz, ts(after), 8),
+            want.map(ts),
+            "{expr} in {zone} after {after}"
+        );
+    }
+    let config = Config::parse(CONFIG, "schedule.toml").unwrap();
+    // Tuesday 2026-11-24 12:00 UTC: next is Berlin 22:00 CET = 21:00Z
+    assert_eq!(
+        next_event(&config, ts("2026-11-24T12:00:00Z"), 8),
+        Some(ts("2026-11-24T21:00:00Z"))
+    );
+}
