@@ -365,6 +365,18 @@ impl VulnDb {
         })
     }
 
+    /// How many rows cover a distro release (the release-less rows included).
+    pub fn count_for(&self, os_id: &str, release: &str) -> Result<i64, VulnDbError> {
+        let sq = self.sq();
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM advisory WHERE distro = ?1 AND (release = ?2 OR release = '')",
+                params![distro_key(os_id), release],
+                |r| r.get(0),
+            )
+            .map_err(sq)
+    }
+
     /// The rows for one package name in a distro release (and the release-less rows).
     pub fn advisories_for(
         &self,

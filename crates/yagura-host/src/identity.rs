@@ -1,0 +1,107 @@
+//! Host identity (HOST-07): the EC2 instance id from the instance metadata service (IMDSv2)
+//! when there is one, else the hostname.
+
+use crate::rootfs::Root;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// Where the instance id comes from; injectable so tests never reach the network.
+pub trait MetadataSource {
+    /// The instance id, or `None` when not on EC2 (or the service did not answer in time).
+    fn instance_id(&self) -> Option<String>;
+}
+
+/// No metadata service (tests, `--root` scans of images).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoMetadata;
+
+impl MetadataSource for NoMetadata {
+    fn instance_id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// IMDSv2 at 169.254.169.254 with a short timeout: a token by `PUT`, then the instance id.
+#[derive(Debug, Clone, Copy)]
+pub struct Imds {
+    pub timeout: Duration,
+}
+
+impl Default for Imds {
+    fn default() -> Self {
+        Imds {
+            timeout: Duration::from_millis(500),
+        }
+    }
+}
+
+fn http(addr: &SocketAddr, timeout: Duration, request: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(addr, timeout).ok()?;
+    s.set_read_timeout(Some(timeout)).ok()?;
+    s.set_write_timeout(Some(timeout)).ok()?;
+    s.write_all(request.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    s.take(64 * 1024).read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let code = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, body.to_string()))
+}
+
+impl MetadataSource for Imds {
+    fn instance_id(&self) -> Option<String> {
+        let addr = SocketAddr::from(([169, 254, 169, 254], 80));
+        let (code, token) = http(
+            &addr,
+            self.timeout,
+            "PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )?;
+        if code != 200 {
+            return None;
+        }
+        let req = format!(
+            "GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token: {}\r\nConnection: close\r\n\r\n",
+            token.trim()
+        );
+        let (code, id) = http(&addr, self.timeout, &req)?;
+        let id = id.trim().to_string();
+        (code == 200
+            && id.starts_with("i-")
+            && id.len() < 32
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then_some(id)
+    }
+}
+
+/// Who the host is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
+    /// The instance id or the hostname: findings carry it as their `account`.
+    pub id: String,
+    pub instance_id: Option<String>,
+    pub hostname: String,
+}
+
+/// The hostname: `/etc/hostname` of the root (the kernel's on the live system).
+pub fn hostname(root: &Root) -> String {
+    let live = root
+        .is_live()
+        .then(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .flatten();
+    live.or_else(|| root.read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".to_string())
+}
+
+/// Resolves the identity.
+pub fn identify(root: &Root, meta: &dyn MetadataSource) -> Identity {
+    let hostname = hostname(root);
+    let instance_id = meta.instance_id();
+    Identity {
+        id: instance_id.clone().unwrap_or_else(|| hostname.clone()),
+        instance_id,
+        hostname,
+    }
+}

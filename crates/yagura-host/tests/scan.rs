@@ -1,0 +1,181 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Whole-host scans of the Debian roots, with config, keys and identity (HOST-01…HOST-08).
+
+use std::path::Path;
+use yagura_core::{Severity, Status};
+use yagura_host::identity::MetadataSource;
+use yagura_host::vulndb::VulnDb;
+use yagura_host::{scan, ElfScope, ScanOptions};
+
+const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
+
+struct FakeImds;
+impl MetadataSource for FakeImds {
+    fn instance_id(&self) -> Option<String> {
+        Some("i-0123456789abcdef0".into())
+    }
+}
+
+fn import_debian_osv(data: &Path) {
+    let feeds = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{HOST}/debian/advisories/bookworm-security-changelog-fixes.tsv"
+    ))
+    .unwrap();
+    for (i, line) in text.lines().enumerate() {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 3 {
+            continue;
+        }
+        let rec = serde_json::json!({"id": format!("T-{i}"), "aliases": [c[2]],
+            "affected": [{"package": {"ecosystem": "Debian:12", "name": c[0]},
+            "ecosystem_specific": {"urgency": "high"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": c[1]}]}]}]});
+        std::fs::write(feeds.path().join(format!("{i}.json")), rec.to_string()).unwrap();
+    }
+    std::fs::copy(
+        format!("{HOST}/debian/advisories/DSA-5673-1.json"),
+        feeds.path().join("DSA-5673-1.json"),
+    )
+    .unwrap();
+    VulnDb::open(data).unwrap().import(feeds.path()).unwrap();
+}
+
+fn day(y: i32, m: u8, d: u8) -> time::Date {
+    time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+}
+
+#[test]
+fn bookworm_default_full_scan() {
+    let data = tempfile::tempdir().unwrap();
+    import_debian_osv(data.path());
+    let mut opts = ScanOptions::new(format!("{HOST}/debian/bookworm-default"));
+    opts.data_dir = Some(data.path().to_path_buf());
+    opts.today = Some(day(2026, 11, 24));
+    opts.metadata = Box::new(FakeImds);
+    opts.elf = ElfScope::Off;
+    let r = scan(&opts);
+    assert_eq!(r.identity.id, "i-0123456789abcdef0");
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.account == "i-0123456789abcdef0"));
+    assert_eq!(r.packages.len(), 166);
+    let get = |id: &str| {
+        r.findings
+            .iter()
+            .filter(|f| f.check_id == id)
+            .collect::<Vec<_>>()
+    };
+    let vulns = get("host-package-vulnerable");
+    assert!(!vulns.is_empty());
+    for f in &vulns {
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.severity, Severity::High);
+        for k in ["cve", "package", "installed", "fixed"] {
+            assert!(f.evidence.contains_key(k), "{f:?}");
+        }
+        assert!(f
+            .recommendation
+            .as_ref()
+            .unwrap()
+            .en
+            .starts_with("upgrade "));
+        assert_ne!(f.evidence["cve"], "CVE-2024-2961");
+    }
+    let one = |id: &str| {
+        let v = get(id);
+        assert_eq!(v.len(), 1, "{id}: {v:?}");
+        v[0].clone()
+    };
+    assert_eq!(one("host-os-end-of-life").status, Status::Pass);
+    let root_login = one("ssh-root-login-permitted");
+    assert_eq!(root_login.status, Status::Fail); // default prohibit-password
+    assert_eq!(root_login.severity, Severity::Low);
+    assert_eq!(
+        one("ssh-password-authentication-enabled").status,
+        Status::Fail
+    );
+    assert_eq!(one("ssh-protocol-1-allowed").status, Status::Pass);
+    assert_eq!(one("password-max-age-too-long").status, Status::Fail);
+    assert_eq!(one("password-min-length-too-short").status, Status::Fail);
+    assert_eq!(one("password-complexity-not-required").status, Status::Fail);
+    assert_eq!(one("aslr-disabled").status, Status::Pass);
+    assert_eq!(one("aws-access-key-on-disk").status, Status::Pass);
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| !f.message.en.is_empty() && !f.message.ja.is_empty()));
+    let max_age = one("password-max-age-too-long");
+    assert_eq!(max_age.evidence["PASS_MAX_DAYS"], "99999");
+    assert!(max_age
+        .recommendation
+        .unwrap()
+        .en
+        .contains("PASS_MAX_DAYS 365"));
+}
+
+#[test]
+fn end_of_life_and_missing_database_are_reported() {
+    let mut opts = ScanOptions::new(format!("{HOST}/debian/bookworm-minbase"));
+    opts.today = Some(day(2029, 1, 1));
+    opts.elf = ElfScope::Off;
+    let r = scan(&opts);
+    let eol = r
+        .findings
+        .iter()
+        .find(|f| f.check_id == "host-os-end-of-life")
+        .unwrap();
+    assert_eq!(eol.status, Status::Fail);
+    let v = r
+        .findings
+        .iter()
+        .find(|f| f.check_id == "host-package-vulnerable")
+        .unwrap();
+    assert_eq!(v.status, Status::Unknown);
+    // no sshd on minbase: no ssh findings
+    assert!(!r.findings.iter().any(|f| f.check_id.starts_with("ssh-")));
+}
+
+#[test]
+fn keys_on_disk_are_reported_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("home/alice/.aws")).unwrap();
+    std::fs::create_dir_all(root.join("root/.aws")).unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    // built at run time: no key-shaped literal in the source
+    let key = format!("{}{}", "AKIA", "IOSFODNN7EXAMPLE");
+    let secret = format!("{}{}", "wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY");
+    std::fs::write(
+        root.join("home/alice/.aws/credentials"),
+        format!("[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("etc/environment"),
+        format!("AWS_ACCESS_KEY_ID={key}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("root/.aws/credentials"),
+        "[x]\nno keys here NOTAKIAKEY\n",
+    )
+    .unwrap();
+    let mut opts = ScanOptions::new(root);
+    opts.elf = ElfScope::Off;
+    let r = scan(&opts);
+    let hits: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.check_id == "aws-access-key-on-disk")
+        .collect();
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let json = serde_json::to_string(&r.findings).unwrap();
+    assert!(!json.contains(&key), "the key id must be masked");
+    assert!(!json.contains(&secret), "the secret must never appear");
+    assert!(json.contains(&yagura_core::mask_key_id(&key)));
+    assert!(hits
+        .iter()
+        .all(|f| f.status == Status::Fail && f.account == r.identity.id));
+}
