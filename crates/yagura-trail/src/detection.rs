@@ -1,0 +1,110 @@
+//! What a scan reports: detections with the events behind them.
+
+use crate::event::{format_time_ms, Event};
+use serde::{Deserialize, Serialize};
+use yagura_core::{Severity, Text};
+
+/// An event behind a detection: enough to find it again and to see who did what from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRef {
+    #[serde(rename = "eventID")]
+    pub event_id: String,
+    #[serde(rename = "eventTime")]
+    pub event_time: String,
+    #[serde(rename = "eventSource")]
+    pub event_source: String,
+    #[serde(rename = "eventName")]
+    pub event_name: String,
+    /// `userIdentity.arn` (or principal id / type when there is no ARN).
+    pub principal: String,
+    #[serde(rename = "sourceIPAddress")]
+    pub source_ip: String,
+    #[serde(
+        rename = "accessKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_key_id: Option<String>,
+    #[serde(rename = "awsRegion", default)]
+    pub region: String,
+    #[serde(rename = "recipientAccountId", default)]
+    pub account: String,
+    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The file or object key the event was read from, and its record index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    /// Milliseconds since the epoch (for ordering; not serialized).
+    #[serde(skip)]
+    pub time_ms: i64,
+}
+
+impl EventRef {
+    pub fn of(ev: &Event) -> EventRef {
+        EventRef {
+            event_id: ev.event_id().to_string(),
+            event_time: if ev.event_time().is_empty() {
+                format_time_ms(ev.time_ms)
+            } else {
+                ev.event_time().to_string()
+            },
+            event_source: ev.event_source().to_string(),
+            event_name: ev.event_name().to_string(),
+            principal: ev.principal(),
+            source_ip: ev.source_ip().to_string(),
+            access_key_id: ev.access_key_id().map(str::to_string),
+            region: ev.str_field("awsRegion").unwrap_or_default().to_string(),
+            account: ev
+                .str_field("recipientAccountId")
+                .or_else(|| {
+                    ev.get("userIdentity")
+                        .and_then(|u| u.get("accountId"))
+                        .and_then(|v| v.as_str())
+                })
+                .unwrap_or_default()
+                .to_string(),
+            error_code: ev.error_code().map(str::to_string),
+            key: ev.origin.as_ref().map(|o| o.key.to_string()),
+            index: ev.origin.as_ref().map(|o| o.index),
+            time_ms: ev.time_ms,
+        }
+    }
+}
+
+/// Where a detection comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectionKind {
+    /// A built-in detection (a [`yagura_core::CheckMeta`] in [`crate::CHECKS`]).
+    Native,
+    /// A Sigma rule.
+    Sigma,
+    /// A Sigma correlation rule.
+    SigmaCorrelation,
+    /// A built-in correlation of several steps (the takeover sequence).
+    Correlation,
+}
+
+/// One detection: what was seen, how bad, the events behind it and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// The check id for native detections, `sigma:<rule id>` for Sigma rules.
+    pub id: String,
+    pub kind: DetectionKind,
+    pub title: Text,
+    pub severity: Severity,
+    /// SPEC ids served (`WATCH-04`).
+    pub spec: Vec<String>,
+    pub events: Vec<EventRef>,
+    pub message: Text,
+    pub recommendation: Text,
+}
+
+impl Detection {
+    /// The time of the first event behind the detection.
+    pub fn first_time_ms(&self) -> i64 {
+        self.events.iter().map(|e| e.time_ms).min().unwrap_or(0)
+    }
+}

@@ -1,0 +1,1151 @@
+//! Built-in detections over CloudTrail (WATCH-04) and the takeover correlation (WATCH-05).
+//!
+//! Single-event detections are decided in [`NativeState::observe`]; bursts and the takeover
+//! sequence keep small signals and are decided in [`NativeState::finish`], in time order.
+
+use crate::detection::{Detection, DetectionKind, EventRef};
+use crate::event::{format_time_ms, Event};
+use crate::sigma::parse_ip;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use yagura_core::{text, CheckMeta, Severity, Text};
+
+const AWS_CT: &str =
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference.html";
+const GD: &str =
+    "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html";
+
+macro_rules! check {
+    ($name:ident, $id:literal, $sev:ident, $svc:literal, [$($spec:literal),*],
+     $te:literal, $tj:literal, $we:literal, $wj:literal, $ye:literal, $yj:literal,
+     $fe:literal, $fj:literal, [$($r:expr),*]) => {
+        #[doc = $we]
+        pub static $name: CheckMeta = CheckMeta {
+            id: $id,
+            severity: Severity::$sev,
+            service: $svc,
+            title: Text::new($te, $tj),
+            what: Text::new($we, $wj),
+            why: Text::new($ye, $yj),
+            fix: Text::new($fe, $fj),
+            references: &[$($r),*],
+            spec: &[$($spec),*],
+            compliance: &[],
+        };
+    };
+}
+
+check!(ROOT_USED, "root-account-used", High, "iam", ["WATCH-04"],
+    "The root user was used", "ルートユーザーが使用された",
+    "Finds API or console calls made with the account's root user (not AWS service events).",
+    "アカウントのルートユーザーによる API 呼び出しやコンソール操作 (AWS サービスイベントを除く) を検出します。",
+    "The root user cannot be restricted by IAM policies; its use is rare and often means stolen credentials.",
+    "ルートユーザーは IAM ポリシーで制限できず、通常ほとんど使われないため、使用は認証情報の盗用を示すことがあります。",
+    "Confirm who used the root user; if unexpected, change its password, enable MFA and delete root access keys.",
+    "誰がルートユーザーを使ったか確認し、想定外ならパスワード変更・MFA 有効化・ルートのアクセスキー削除を行ってください。",
+    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"]);
+
+check!(CONSOLE_NO_MFA, "console-login-without-mfa", High, "iam", ["WATCH-04"],
+    "Console login without MFA", "MFA なしのコンソールログイン",
+    "Finds successful console logins whose `additionalEventData.MFAUsed` is `No`.",
+    "`additionalEventData.MFAUsed` が `No` の成功したコンソールログインを検出します。",
+    "A password alone is easy to phish or guess; a login without MFA is the usual first step of a takeover.",
+    "パスワードだけではフィッシングや推測に弱く、MFA なしのログインは乗っ取りの典型的な入口です。",
+    "Require MFA for every console user (an IAM policy denying actions without `aws:MultiFactorAuthPresent`).",
+    "すべてのコンソールユーザーに MFA を必須にしてください (`aws:MultiFactorAuthPresent` がない操作を拒否するポリシー)。",
+    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html"]);
+
+check!(USER_CREATED, "iam-user-created", Medium, "iam", ["WATCH-04", "WATCH-05"],
+    "An IAM user was created", "IAM ユーザーが作成された",
+    "Finds successful `CreateUser` calls.",
+    "成功した `CreateUser` 呼び出しを検出します。",
+    "Attackers create users to keep access after the stolen key is revoked.",
+    "攻撃者は盗んだキーが無効化された後もアクセスを保つためにユーザーを作成します。",
+    "Check the new user was expected; if not, delete it with its keys and login profile, and rotate the caller's credentials.",
+    "新しいユーザーが想定どおりか確認し、想定外ならキーとログインプロファイルごと削除し、呼び出し元の認証情報を更新してください。",
+    [AWS_CT]);
+
+check!(
+    KEY_CREATED,
+    "iam-access-key-created",
+    Medium,
+    "iam",
+    ["WATCH-04", "WATCH-05"],
+    "An IAM access key was created",
+    "IAM アクセスキーが作成された",
+    "Finds successful `CreateAccessKey` calls, noting when the key is for another user.",
+    "成功した `CreateAccessKey` 呼び出しを検出します (他のユーザーのキーかどうかも示します)。",
+    "A new long-term key for another user is a classic backdoor.",
+    "他のユーザーへの新しい長期キーは典型的なバックドアです。",
+    "Check the key was expected; if not, deactivate and delete it and review what it was used for.",
+    "キーが想定どおりか確認し、想定外なら無効化・削除し、使用履歴を確認してください。",
+    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"]
+);
+
+check!(LOGIN_PROFILE_CREATED, "iam-login-profile-created", Medium, "iam", ["WATCH-04", "WATCH-05"],
+    "A console password was set for an IAM user", "IAM ユーザーにコンソールパスワードが設定された",
+    "Finds successful `CreateLoginProfile` and `UpdateLoginProfile` calls.",
+    "成功した `CreateLoginProfile` と `UpdateLoginProfile` 呼び出しを検出します。",
+    "Giving a user a password (or changing another user's) opens console access to whoever set it.",
+    "ユーザーへのパスワード付与 (または他人のパスワード変更) は、設定した者にコンソールへの入口を与えます。",
+    "Check the change was expected; if not, delete the login profile and review the caller.",
+    "変更が想定どおりか確認し、想定外ならログインプロファイルを削除して呼び出し元を調査してください。",
+    [AWS_CT]);
+
+check!(ADMIN_ATTACHED, "iam-admin-policy-attached", High, "iam", ["WATCH-04", "WATCH-05"],
+    "An administrator policy was attached", "管理者ポリシーがアタッチされた",
+    "Finds `AdministratorAccess` attached to a user, group or role, and inline or managed policies that allow `Action: *` on `Resource: *`.",
+    "ユーザー・グループ・ロールへの `AdministratorAccess` のアタッチ、および `Action: *` と `Resource: *` を許可するポリシーを検出します。",
+    "Full administrator rights let the holder do anything, including hiding their tracks.",
+    "完全な管理者権限があれば、痕跡の消去を含め何でもできます。",
+    "Check the grant was expected; if not, detach the policy and investigate the caller.",
+    "付与が想定どおりか確認し、想定外ならポリシーをデタッチして呼び出し元を調査してください。",
+    ["https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html"]);
+
+check!(USER_DELETED, "iam-user-or-login-profile-deleted", Medium, "iam", ["WATCH-04", "WATCH-05"],
+    "An IAM user or its console password was deleted", "IAM ユーザーまたはそのコンソールパスワードが削除された",
+    "Finds successful `DeleteUser` and `DeleteLoginProfile` calls.",
+    "成功した `DeleteUser` と `DeleteLoginProfile` 呼び出しを検出します。",
+    "Attackers remove the legitimate users to lock the owners out.",
+    "攻撃者は正当なユーザーを削除して所有者を締め出します。",
+    "Check the deletion was expected; if not, restore access through the root user and revoke the caller's credentials.",
+    "削除が想定どおりか確認し、想定外ならルートユーザーでアクセスを回復し、呼び出し元の認証情報を無効化してください。",
+    [AWS_CT]);
+
+check!(LARGE_LAUNCH, "ec2-large-instance-launch-burst", High, "ec2", ["WATCH-04", "WATCH-05"],
+    "Large or many EC2 instances launched", "大きな、または多数の EC2 インスタンスが起動された",
+    "Finds `RunInstances` calls (including ones refused for limits or permissions) for GPU/accelerated or very large types, or for many instances, grouped per caller within a time window.",
+    "GPU・アクセラレータ付きや非常に大きなタイプ、または多数のインスタンスの `RunInstances` 呼び出し (上限や権限で拒否されたものを含む) を、呼び出し元ごと時間枠でまとめて検出します。",
+    "Launching expensive instances for cryptocurrency mining is what stolen keys are most often used for.",
+    "盗まれたキーは、暗号資産マイニング用の高価なインスタンス起動に最もよく使われます。",
+    "Check the instances were expected; if not, terminate them and revoke the caller's credentials.",
+    "インスタンスが想定どおりか確認し、想定外なら終了させて呼び出し元の認証情報を無効化してください。",
+    [GD]);
+
+check!(TRAIL_TAMPERED, "cloudtrail-logging-tampered", High, "cloudtrail", ["WATCH-04"],
+    "CloudTrail logging was stopped, deleted or changed", "CloudTrail のログ記録が停止・削除・変更された",
+    "Finds successful `StopLogging`, `DeleteTrail`, `UpdateTrail` and `PutEventSelectors` calls.",
+    "成功した `StopLogging`・`DeleteTrail`・`UpdateTrail`・`PutEventSelectors` 呼び出しを検出します。",
+    "Turning off or narrowing the audit trail hides what follows.",
+    "監査証跡の停止や縮小は、その後の行動を隠します。",
+    "Restart logging and restore the trail's configuration; find out who changed it.",
+    "ログ記録を再開し証跡の設定を戻し、変更した者を特定してください。",
+    [AWS_CT]);
+
+check!(CONFIG_STOPPED, "config-recorder-stopped", High, "config", ["WATCH-04"],
+    "The AWS Config recorder was stopped or deleted", "AWS Config のレコーダーが停止・削除された",
+    "Finds `StopConfigurationRecorder`, `DeleteConfigurationRecorder` and `DeleteDeliveryChannel` calls.",
+    "`StopConfigurationRecorder`・`DeleteConfigurationRecorder`・`DeleteDeliveryChannel` 呼び出しを検出します。",
+    "Without the recorder, configuration changes are no longer recorded or alerted on.",
+    "レコーダーがなければ設定変更は記録も通知もされません。",
+    "Start the recorder again (`aws configservice start-configuration-recorder`) and find out who stopped it.",
+    "レコーダーを再開 (`aws configservice start-configuration-recorder`) し、停止した者を特定してください。",
+    ["https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html"]);
+
+check!(
+    GUARDDUTY_DISABLED,
+    "guardduty-detector-disabled",
+    High,
+    "guardduty",
+    ["WATCH-04"],
+    "A GuardDuty detector was deleted or disabled",
+    "GuardDuty ディテクターが削除・無効化された",
+    "Finds `DeleteDetector` calls and `UpdateDetector` calls with `enable: false`.",
+    "`DeleteDetector` 呼び出しと `enable: false` の `UpdateDetector` 呼び出しを検出します。",
+    "Disabling threat detection is a common defence-evasion step.",
+    "脅威検出の無効化は典型的な防御回避の手口です。",
+    "Re-enable GuardDuty in the region and find out who disabled it.",
+    "そのリージョンで GuardDuty を再度有効化し、無効化した者を特定してください。",
+    ["https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_suspend-disable.html"]
+);
+
+check!(SG_OPEN, "security-group-opened-to-world", High, "ec2", ["WATCH-04"],
+    "A security group was opened to the internet", "セキュリティグループがインターネットに開放された",
+    "Finds `AuthorizeSecurityGroupIngress` calls allowing `0.0.0.0/0` or `::/0` (any `/0` range), in the flat (`cidrIp`) and nested (`ipPermissions.items[].ipRanges.items[].cidrIp`, `ipv6Ranges…cidrIpv6`) request shapes.",
+    "`0.0.0.0/0` や `::/0` (任意の `/0`) を許可する `AuthorizeSecurityGroupIngress` 呼び出しを、フラット (`cidrIp`) とネスト (`ipPermissions.items[].ipRanges.items[].cidrIp`、`ipv6Ranges…cidrIpv6`) の両方の形で検出します。",
+    "Ports open to the whole internet are scanned within minutes.",
+    "インターネット全体に開いたポートは数分でスキャンされます。",
+    "Restrict the rule to known address ranges or remove it.",
+    "ルールを既知のアドレス範囲に限定するか削除してください。",
+    ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html"]);
+
+check!(ACCESS_DENIED_BURST, "access-denied-burst", Medium, "iam", ["WATCH-04"],
+    "Many denied calls from one principal", "一つのプリンシパルからの多数の拒否された呼び出し",
+    "Finds a principal with many `AccessDenied`/`UnauthorizedOperation` errors within a short window.",
+    "短時間に多数の `AccessDenied`/`UnauthorizedOperation` エラーを受けたプリンシパルを検出します。",
+    "Stolen credentials are often used to probe what they are allowed to do.",
+    "盗まれた認証情報は、何が許可されているかの探索によく使われます。",
+    "Check who uses these credentials and why; rotate them if the activity is not expected.",
+    "この認証情報を誰が何のために使っているか確認し、想定外なら更新してください。",
+    [GD]);
+
+check!(SECRETS_BURST, "secrets-retrieval-burst", Medium, "secretsmanager", ["WATCH-04"],
+    "Many secrets read by one principal", "一つのプリンシパルによる多数のシークレット取得",
+    "Finds a principal reading many secrets (`GetSecretValue`, `BatchGetSecretValue`, SSM `GetParameter(s)` with decryption) within a short window.",
+    "短時間に多数のシークレット (`GetSecretValue`・`BatchGetSecretValue`・復号付き SSM `GetParameter(s)`) を取得したプリンシパルを検出します。",
+    "Bulk reading of secrets is how attackers harvest credentials for the next step.",
+    "シークレットの一括取得は、攻撃者が次の段階のための認証情報を集める手口です。",
+    "Check the reads were expected; rotate the secrets that were read if not.",
+    "取得が想定どおりか確認し、想定外なら取得されたシークレットを更新してください。",
+    [GD]);
+
+check!(BUCKET_POLICY_PUBLIC, "s3-bucket-policy-public", High, "s3", ["WATCH-04"],
+    "An S3 bucket policy grants access to everyone", "S3 バケットポリシーが全員にアクセスを許可した",
+    "Finds `PutBucketPolicy` calls whose policy allows the principal `*` without a condition.",
+    "条件なしでプリンシパル `*` を許可するポリシーの `PutBucketPolicy` 呼び出しを検出します。",
+    "A public bucket policy exposes the data to the whole internet.",
+    "公開バケットポリシーはデータをインターネット全体に公開します。",
+    "Remove the public statement and enable S3 Block Public Access.",
+    "公開のステートメントを削除し、S3 ブロックパブリックアクセスを有効にしてください。",
+    ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"]);
+
+check!(
+    BUCKET_DELETED,
+    "s3-bucket-deleted",
+    Low,
+    "s3",
+    ["WATCH-04"],
+    "An S3 bucket was deleted",
+    "S3 バケットが削除された",
+    "Finds successful `DeleteBucket` calls.",
+    "成功した `DeleteBucket` 呼び出しを検出します。",
+    "Deleting buckets destroys data and sometimes the logs themselves.",
+    "バケットの削除はデータやログそのものを失わせます。",
+    "Check the deletion was expected.",
+    "削除が想定どおりか確認してください。",
+    [AWS_CT]
+);
+
+check!(SNAPSHOT_SHARED, "ec2-image-or-snapshot-shared", High, "ec2", ["WATCH-04"],
+    "An AMI or EBS snapshot was shared with another account", "AMI または EBS スナップショットが他のアカウントと共有された",
+    "Finds `ModifyImageAttribute` and `ModifySnapshotAttribute` calls that add launch or volume permissions.",
+    "起動権限やボリューム作成権限を追加する `ModifyImageAttribute`・`ModifySnapshotAttribute` 呼び出しを検出します。",
+    "Sharing disks with an outside account copies the data out of the account.",
+    "外部アカウントとのディスク共有は、データをアカウント外へ持ち出します。",
+    "Remove the permission if the account is not yours, and review the caller.",
+    "自分のアカウントでなければ権限を削除し、呼び出し元を調査してください。",
+    [GD]);
+
+check!(LEAVE_ORG, "organization-leave-attempted", High, "organizations", ["WATCH-04"],
+    "The account tried to leave its organization", "アカウントが組織からの離脱を試みた",
+    "Finds `LeaveOrganization` calls, successful or not.",
+    "成功・失敗を問わず `LeaveOrganization` 呼び出しを検出します。",
+    "Leaving the organization removes the service control policies and central logging that protect the account.",
+    "組織からの離脱は、アカウントを守る SCP と集中ログを外します。",
+    "Find out who attempted it; deny `organizations:LeaveOrganization` with an SCP.",
+    "誰が試みたか特定し、SCP で `organizations:LeaveOrganization` を拒否してください。",
+    [GD]);
+
+check!(
+    FLOW_LOGS_DELETED,
+    "vpc-flow-logs-deleted",
+    Medium,
+    "ec2",
+    ["WATCH-04"],
+    "VPC flow logs were deleted",
+    "VPC フローログが削除された",
+    "Finds successful `DeleteFlowLogs` calls.",
+    "成功した `DeleteFlowLogs` 呼び出しを検出します。",
+    "Removing flow logs hides network activity.",
+    "フローログの削除はネットワーク上の活動を隠します。",
+    "Recreate the flow logs and find out who deleted them.",
+    "フローログを作り直し、削除した者を特定してください。",
+    [AWS_CT]
+);
+
+check!(TAKEOVER, "account-takeover-sequence", Critical, "iam", ["WATCH-05"],
+    "Account takeover sequence", "アカウント乗っ取りの一連の操作",
+    "Links, by principal, access key, source address and time window: use of a long-term access key → an administrator user created (`CreateUser` plus an admin policy and `CreateAccessKey`/`CreateLoginProfile`) → other users or their passwords deleted → large or many instances launched.",
+    "プリンシパル・アクセスキー・送信元アドレス・時間枠で次を結び付けます: 長期アクセスキーの使用 → 管理者ユーザーの作成 (`CreateUser` と管理者ポリシーと `CreateAccessKey`/`CreateLoginProfile`) → 他のユーザーやパスワードの削除 → 大きな、または多数のインスタンスの起動。",
+    "This is the pattern of a leaked key being used to take the account over: the owners are locked out while expensive instances run.",
+    "漏えいしたキーでアカウントを乗っ取る典型的な流れです。所有者が締め出され、その間に高価なインスタンスが動き続けます。",
+    "Act now: sign in as root, deactivate the leaked key and the created user's credentials, terminate the instances, restore the deleted users, and contact AWS Support.",
+    "直ちに対応してください: ルートでサインインし、漏えいしたキーと作成されたユーザーの認証情報を無効化し、インスタンスを終了し、削除されたユーザーを復元し、AWS サポートに連絡してください。",
+    ["https://aws.amazon.com/premiumsupport/knowledge-center/potential-account-compromise/"]);
+
+/// Every native check.
+pub static NATIVE_CHECKS: &[&CheckMeta] = &[
+    &ROOT_USED,
+    &CONSOLE_NO_MFA,
+    &USER_CREATED,
+    &KEY_CREATED,
+    &LOGIN_PROFILE_CREATED,
+    &ADMIN_ATTACHED,
+    &USER_DELETED,
+    &LARGE_LAUNCH,
+    &TRAIL_TAMPERED,
+    &CONFIG_STOPPED,
+    &GUARDDUTY_DISABLED,
+    &SG_OPEN,
+    &ACCESS_DENIED_BURST,
+    &SECRETS_BURST,
+    &BUCKET_POLICY_PUBLIC,
+    &BUCKET_DELETED,
+    &SNAPSHOT_SHARED,
+    &LEAVE_ORG,
+    &FLOW_LOGS_DELETED,
+    &TAKEOVER,
+];
+
+/// Thresholds of the multi-event detections.
+#[derive(Debug, Clone)]
+pub struct NativeOptions {
+    /// Window of the launch, denied-call and secret bursts.
+    pub burst_window_ms: i64,
+    /// Instances requested by one caller within the window that make a burst (any type).
+    pub launch_many: u64,
+    pub denied_threshold: usize,
+    pub secrets_threshold: usize,
+    /// Longest time from the admin user's creation to the last step of the takeover.
+    pub takeover_window_ms: i64,
+}
+
+impl Default for NativeOptions {
+    fn default() -> Self {
+        NativeOptions {
+            burst_window_ms: 30 * 60_000,
+            launch_many: 10,
+            denied_threshold: 10,
+            secrets_threshold: 10,
+            takeover_window_ms: 24 * 3_600_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    CreateUser,
+    AdminAttach,
+    CreateKey,
+    LoginProfile,
+    DeleteUser,
+    Launch { instances: u64, large: bool },
+    Denied,
+    Secret,
+}
+
+#[derive(Debug, Clone)]
+struct Signal {
+    kind: Kind,
+    /// The user the call acted on (`requestParameters.userName`).
+    target: Option<String>,
+    ev: EventRef,
+}
+
+/// State of the native detections over one scan.
+#[derive(Debug, Default)]
+pub struct NativeState {
+    opts: NativeOptions,
+    signals: Vec<Signal>,
+}
+
+fn ok(ev: &Event) -> bool {
+    ev.error_code()
+        .is_none_or(|c| c.eq_ignore_ascii_case("success"))
+}
+
+fn detection(meta: &CheckMeta, events: Vec<EventRef>, message: Text) -> Detection {
+    Detection {
+        id: meta.id.to_string(),
+        kind: if meta.id == TAKEOVER.id {
+            DetectionKind::Correlation
+        } else {
+            DetectionKind::Native
+        },
+        title: meta.title.clone(),
+        severity: meta.severity,
+        spec: meta.spec.iter().map(|s| s.to_string()).collect(),
+        events,
+        message,
+        recommendation: meta.fix.clone(),
+    }
+}
+
+fn req<'a>(ev: &'a Event, key: &str) -> Option<&'a Value> {
+    ev.get("requestParameters").and_then(|r| r.get(key))
+}
+
+fn req_str<'a>(ev: &'a Event, key: &str) -> Option<&'a str> {
+    req(ev, key).and_then(Value::as_str)
+}
+
+/// True for instance types that are expensive: GPU/accelerated families, or 8xlarge and up,
+/// or bare metal.
+pub fn is_large_instance_type(t: &str) -> bool {
+    let t = t.to_ascii_lowercase();
+    let (family, size) = t.split_once('.').unwrap_or((t.as_str(), ""));
+    let accel = ["p", "g", "inf", "trn", "dl", "f", "vt", "x"];
+    let fam_letters: String = family
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    if accel.contains(&fam_letters.as_str()) {
+        return true;
+    }
+    if size.contains("metal") {
+        return true;
+    }
+    size.strip_suffix("xlarge")
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| n >= 8)
+}
+
+/// True when a policy document (JSON text or value) allows `Action: *` on `Resource: *`.
+pub fn policy_is_admin(doc: &Value) -> bool {
+    let doc = match doc {
+        Value::String(s) => {
+            let decoded = percent_decode(s);
+            match serde_json::from_str::<Value>(&decoded) {
+                Ok(v) => v,
+                Err(_) => return false,
+            }
+        }
+        v => v.clone(),
+    };
+    let stmts: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return false,
+    };
+    let has_star = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s == "*" || s == "*:*",
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|x| x.as_str().is_some_and(|s| s == "*" || s == "*:*")),
+        _ => false,
+    };
+    stmts.iter().any(|s| {
+        s.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && has_star(s.get("Action"))
+            && has_star(s.get("Resource"))
+            && s.get("Condition").is_none()
+    })
+}
+
+fn policy_is_public(doc: &Value) -> bool {
+    let doc = match doc {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(v) => v,
+            Err(_) => return false,
+        },
+        v => v.clone(),
+    };
+    let stmts: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return false,
+    };
+    let star = |v: &Value| match v {
+        Value::String(s) => s == "*",
+        Value::Array(a) => a.iter().any(|x| x.as_str() == Some("*")),
+        _ => false,
+    };
+    stmts.iter().any(|s| {
+        s.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && s.get("Condition").is_none()
+            && match s.get("Principal") {
+                Some(p @ Value::String(_)) => star(p),
+                Some(Value::Object(m)) => m.get("AWS").is_some_and(star),
+                _ => false,
+            }
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        if c == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(h) = hex {
+                out.push(h);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if c == b'+' { b' ' } else { c });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// True for a CIDR that covers every address (`0.0.0.0/0`, `::/0`, or any `/0`).
+fn world_cidr(c: &str) -> bool {
+    let c = c.trim();
+    match c.split_once('/') {
+        Some((ip, bits)) => bits.trim() == "0" && (parse_ip(ip).is_some() || ip.contains(':')),
+        None => false,
+    }
+}
+
+fn open_ranges(ev: &Event) -> Vec<String> {
+    let mut out = Vec::new();
+    let paths: [&[&str]; 4] = [
+        &["requestParameters", "cidrIp"],
+        &["requestParameters", "cidrIpv6"],
+        &[
+            "requestParameters",
+            "ipPermissions",
+            "items",
+            "ipRanges",
+            "items",
+            "cidrIp",
+        ],
+        &[
+            "requestParameters",
+            "ipPermissions",
+            "items",
+            "ipv6Ranges",
+            "items",
+            "cidrIpv6",
+        ],
+    ];
+    for p in paths {
+        ev.visit_path(p, &mut |v| {
+            if let Some(s) = v.as_str() {
+                if world_cidr(s) && !out.iter().any(|o| o == s) {
+                    out.push(s.to_string());
+                }
+            }
+        });
+    }
+    out
+}
+
+fn launch_size(ev: &Event) -> (u64, bool, String) {
+    let mut itype = req_str(ev, "instanceType").unwrap_or_default().to_string();
+    let mut large = is_large_instance_type(&itype);
+    let mut requested = 0u64;
+    ev.visit_path(
+        &["requestParameters", "instancesSet", "items", "maxCount"],
+        &mut |v| requested += v.as_u64().unwrap_or(1),
+    );
+    let mut launched = 0u64;
+    ev.visit_path(
+        &["responseElements", "instancesSet", "items", "instanceType"],
+        &mut |v| {
+            launched += 1;
+            if let Some(t) = v.as_str() {
+                if is_large_instance_type(t) {
+                    large = true;
+                }
+                if itype.is_empty() {
+                    itype = t.to_string();
+                }
+            }
+        },
+    );
+    (launched.max(requested).max(1), large, itype)
+}
+
+impl NativeState {
+    pub fn new(opts: NativeOptions) -> Self {
+        NativeState {
+            opts,
+            signals: Vec::new(),
+        }
+    }
+
+    fn signal(&mut self, kind: Kind, ev: &Event) {
+        let target = req_str(ev, "userName").map(str::to_string);
+        self.signals.push(Signal {
+            kind,
+            target,
+            ev: EventRef::of(ev),
+        });
+    }
+
+    /// Decides the single-event detections for `ev` and keeps the signals of the multi-event
+    /// ones.
+    pub fn observe(&mut self, ev: &Event, out: &mut Vec<Detection>) {
+        let name = ev.event_name();
+        if let Some(code) = ev.error_code() {
+            if code.contains("AccessDenied") || code.contains("UnauthorizedOperation") {
+                self.signal(Kind::Denied, ev);
+            }
+        }
+        let r = || EventRef::of(ev);
+        let by = || ev.principal();
+        match name {
+            "ConsoleLogin" => {
+                let mfa = ev
+                    .get("additionalEventData")
+                    .and_then(|a| a.get("MFAUsed"))
+                    .and_then(Value::as_str);
+                let success = ev
+                    .get("responseElements")
+                    .and_then(|a| a.get("ConsoleLogin"))
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("success"));
+                if mfa.is_some_and(|m| m.eq_ignore_ascii_case("no")) && success {
+                    out.push(detection(
+                        &CONSOLE_NO_MFA,
+                        vec![r()],
+                        text!(
+                            "`{p}` logged in to the console without MFA from `{ip}`",
+                            "`{p}` が `{ip}` から MFA なしでコンソールにログインしました",
+                            p = by(),
+                            ip = ev.source_ip()
+                        ),
+                    ));
+                }
+            }
+            "CreateUser" if ok(ev) => {
+                let u = req_str(ev, "userName").unwrap_or_default();
+                out.push(detection(
+                    &USER_CREATED,
+                    vec![r()],
+                    text!(
+                        "`{p}` created IAM user `{u}`",
+                        "`{p}` が IAM ユーザー `{u}` を作成しました",
+                        p = by(),
+                        u = u
+                    ),
+                ));
+                self.signal(Kind::CreateUser, ev);
+            }
+            "CreateAccessKey" if ok(ev) => {
+                let caller = ev
+                    .get("userIdentity")
+                    .and_then(|u| u.get("userName"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let u = req_str(ev, "userName").unwrap_or(caller);
+                let other = !u.is_empty() && u != caller;
+                out.push(detection(
+                    &KEY_CREATED,
+                    vec![r()],
+                    if other {
+                        text!(
+                            "`{p}` created an access key for another user, `{u}`",
+                            "`{p}` が別のユーザー `{u}` のアクセスキーを作成しました",
+                            p = by(),
+                            u = u
+                        )
+                    } else {
+                        text!(
+                            "`{p}` created an access key for `{u}`",
+                            "`{p}` が `{u}` のアクセスキーを作成しました",
+                            p = by(),
+                            u = u
+                        )
+                    },
+                ));
+                self.signal(Kind::CreateKey, ev);
+            }
+            "CreateLoginProfile" | "UpdateLoginProfile" if ok(ev) => {
+                let u = req_str(ev, "userName").unwrap_or_default();
+                out.push(detection(
+                    &LOGIN_PROFILE_CREATED,
+                    vec![r()],
+                    text!(
+                        "`{p}` set a console password for `{u}` ({n})",
+                        "`{p}` が `{u}` のコンソールパスワードを設定しました ({n})",
+                        p = by(),
+                        u = u,
+                        n = name
+                    ),
+                ));
+                self.signal(Kind::LoginProfile, ev);
+            }
+            "AttachUserPolicy" | "AttachRolePolicy" | "AttachGroupPolicy" if ok(ev) => {
+                let arn = req_str(ev, "policyArn").unwrap_or_default();
+                if arn.ends_with(":policy/AdministratorAccess") {
+                    let target = ["userName", "roleName", "groupName"]
+                        .iter()
+                        .find_map(|k| req_str(ev, k))
+                        .unwrap_or_default();
+                    out.push(detection(
+                        &ADMIN_ATTACHED,
+                        vec![r()],
+                        text!(
+                            "`{p}` attached `{a}` to `{t}`",
+                            "`{p}` が `{t}` に `{a}` をアタッチしました",
+                            p = by(),
+                            a = arn,
+                            t = target
+                        ),
+                    ));
+                    self.signal(Kind::AdminAttach, ev);
+                }
+            }
+            "PutUserPolicy"
+            | "PutRolePolicy"
+            | "PutGroupPolicy"
+            | "CreatePolicy"
+            | "CreatePolicyVersion"
+                if ok(ev) && req(ev, "policyDocument").is_some_and(policy_is_admin) =>
+            {
+                let target = [
+                    "userName",
+                    "roleName",
+                    "groupName",
+                    "policyName",
+                    "policyArn",
+                ]
+                .iter()
+                .find_map(|k| req_str(ev, k))
+                .unwrap_or_default();
+                out.push(detection(&ADMIN_ATTACHED, vec![r()], text!(
+                        "`{p}` gave `{t}` a policy allowing every action on every resource ({n})",
+                        "`{p}` が `{t}` にすべてのリソースへのすべての操作を許可するポリシーを設定しました ({n})",
+                        p = by(), t = target, n = name)));
+                self.signal(Kind::AdminAttach, ev);
+            }
+            "DeleteUser" | "DeleteLoginProfile" if ok(ev) => {
+                let u = req_str(ev, "userName").unwrap_or_default();
+                out.push(detection(
+                    &USER_DELETED,
+                    vec![r()],
+                    text!(
+                        "`{p}` deleted {what} `{u}`",
+                        "`{p}` が {what} `{u}` を削除しました",
+                        p = by(),
+                        u = u,
+                        what = if name == "DeleteUser" {
+                            "IAM user"
+                        } else {
+                            "the console password of"
+                        }
+                    ),
+                ));
+                self.signal(Kind::DeleteUser, ev);
+            }
+            "RunInstances" => {
+                let code = ev.error_code().unwrap_or_default();
+                // refused only for limits or permissions: the attempt counts
+                let attempted = code.is_empty()
+                    || code.contains("Unauthorized")
+                    || code.contains("Limit")
+                    || code.contains("InsufficientInstanceCapacity");
+                if attempted {
+                    let (instances, large, _) = launch_size(ev);
+                    self.signal(Kind::Launch { instances, large }, ev);
+                }
+            }
+            "StopLogging" | "DeleteTrail" | "UpdateTrail" | "PutEventSelectors"
+                if ok(ev) && ev.event_source() == "cloudtrail.amazonaws.com" =>
+            {
+                let trail = req_str(ev, "name")
+                    .or_else(|| req_str(ev, "trailName"))
+                    .unwrap_or_default();
+                out.push(detection(
+                    &TRAIL_TAMPERED,
+                    vec![r()],
+                    text!(
+                        "`{p}` called {n} on trail `{t}`",
+                        "`{p}` が証跡 `{t}` に {n} を実行しました",
+                        p = by(),
+                        n = name,
+                        t = trail
+                    ),
+                ));
+            }
+            "StopConfigurationRecorder"
+            | "DeleteConfigurationRecorder"
+            | "DeleteDeliveryChannel"
+                if ok(ev) =>
+            {
+                out.push(detection(
+                    &CONFIG_STOPPED,
+                    vec![r()],
+                    text!(
+                        "`{p}` called {n} on AWS Config",
+                        "`{p}` が AWS Config に {n} を実行しました",
+                        p = by(),
+                        n = name
+                    ),
+                ));
+            }
+            "DeleteDetector" | "UpdateDetector"
+                if ok(ev) && ev.event_source() == "guardduty.amazonaws.com" =>
+            {
+                let disabled = name == "DeleteDetector"
+                    || req(ev, "enable")
+                        .is_some_and(|v| v == &Value::Bool(false) || v.as_str() == Some("false"));
+                if disabled {
+                    out.push(detection(
+                        &GUARDDUTY_DISABLED,
+                        vec![r()],
+                        text!(
+                            "`{p}` called {n} on GuardDuty detector `{d}`",
+                            "`{p}` が GuardDuty ディテクター `{d}` に {n} を実行しました",
+                            p = by(),
+                            n = name,
+                            d = req_str(ev, "detectorId").unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            "AuthorizeSecurityGroupIngress" if ok(ev) => {
+                let ranges = open_ranges(ev);
+                if !ranges.is_empty() {
+                    let g = req_str(ev, "groupId")
+                        .or_else(|| req_str(ev, "groupName"))
+                        .unwrap_or_default();
+                    out.push(detection(
+                        &SG_OPEN,
+                        vec![r()],
+                        text!(
+                            "`{p}` opened security group `{g}` to `{c}`",
+                            "`{p}` がセキュリティグループ `{g}` を `{c}` に開放しました",
+                            p = by(),
+                            g = g,
+                            c = ranges.join(", ")
+                        ),
+                    ));
+                }
+            }
+            "GetSecretValue" | "BatchGetSecretValue" if ok(ev) => self.signal(Kind::Secret, ev),
+            "GetParameter" | "GetParameters"
+                if ok(ev) && req(ev, "withDecryption").is_some_and(|v| v == &Value::Bool(true)) =>
+            {
+                self.signal(Kind::Secret, ev)
+            }
+            "PutBucketPolicy"
+                if ok(ev) && req(ev, "bucketPolicy").is_some_and(policy_is_public) =>
+            {
+                out.push(detection(
+                    &BUCKET_POLICY_PUBLIC,
+                    vec![r()],
+                    text!(
+                        "`{p}` made bucket `{b}` public through its policy",
+                        "`{p}` がポリシーでバケット `{b}` を公開しました",
+                        p = by(),
+                        b = req_str(ev, "bucketName").unwrap_or_default()
+                    ),
+                ));
+            }
+            "DeleteBucket" if ok(ev) => {
+                out.push(detection(
+                    &BUCKET_DELETED,
+                    vec![r()],
+                    text!(
+                        "`{p}` deleted bucket `{b}`",
+                        "`{p}` がバケット `{b}` を削除しました",
+                        p = by(),
+                        b = req_str(ev, "bucketName").unwrap_or_default()
+                    ),
+                ));
+            }
+            "ModifyImageAttribute" | "ModifySnapshotAttribute" if ok(ev) => {
+                let mut added = Vec::new();
+                for p in [
+                    &["requestParameters", "launchPermission", "add", "items"][..],
+                    &[
+                        "requestParameters",
+                        "createVolumePermission",
+                        "add",
+                        "items",
+                    ][..],
+                ] {
+                    ev.visit_path(p, &mut |v| {
+                        if let Some(s) = v
+                            .get("userId")
+                            .or_else(|| v.get("group"))
+                            .and_then(Value::as_str)
+                        {
+                            added.push(s.to_string());
+                        }
+                    });
+                }
+                if !added.is_empty() {
+                    let what = req_str(ev, "imageId")
+                        .or_else(|| req_str(ev, "snapshotId"))
+                        .unwrap_or_default();
+                    out.push(detection(
+                        &SNAPSHOT_SHARED,
+                        vec![r()],
+                        text!(
+                            "`{p}` shared `{w}` with `{a}`",
+                            "`{p}` が `{w}` を `{a}` と共有しました",
+                            p = by(),
+                            w = what,
+                            a = added.join(", ")
+                        ),
+                    ));
+                }
+            }
+            "LeaveOrganization" => {
+                out.push(detection(
+                    &LEAVE_ORG,
+                    vec![r()],
+                    text!(
+                        "`{p}` called LeaveOrganization ({res})",
+                        "`{p}` が LeaveOrganization を実行しました ({res})",
+                        p = by(),
+                        res = ev.error_code().unwrap_or("succeeded")
+                    ),
+                ));
+            }
+            "DeleteFlowLogs" if ok(ev) => {
+                out.push(detection(
+                    &FLOW_LOGS_DELETED,
+                    vec![r()],
+                    text!(
+                        "`{p}` deleted VPC flow logs",
+                        "`{p}` が VPC フローログを削除しました",
+                        p = by()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        // root use: any call by the root user that is not an AWS service event
+        if ev
+            .get("userIdentity")
+            .and_then(|u| u.get("type"))
+            .and_then(Value::as_str)
+            == Some("Root")
+            && ev.str_field("eventType") != Some("AwsServiceEvent")
+        {
+            out.push(detection(
+                &ROOT_USED,
+                vec![r()],
+                text!(
+                    "the root user called {n} from `{ip}`",
+                    "ルートユーザーが `{ip}` から {n} を実行しました",
+                    n = name,
+                    ip = ev.source_ip()
+                ),
+            ));
+        }
+    }
+
+    pub fn merge(&mut self, other: NativeState) {
+        self.signals.extend(other.signals);
+    }
+
+    /// Decides the multi-event detections.
+    pub fn finish(mut self, out: &mut Vec<Detection>) {
+        self.signals.sort_by_key(|s| s.ev.time_ms);
+        self.bursts(out);
+        self.takeover(out);
+    }
+
+    fn bursts(&self, out: &mut Vec<Detection>) {
+        let w = self.opts.burst_window_ms;
+        // per principal, windows starting at the first signal
+        let mut groups: BTreeMap<(u8, String), Vec<&Signal>> = BTreeMap::new();
+        for s in &self.signals {
+            let k = match s.kind {
+                Kind::Launch { .. } => 0,
+                Kind::Denied => 1,
+                Kind::Secret => 2,
+                _ => continue,
+            };
+            groups
+                .entry((k, s.ev.principal.clone()))
+                .or_default()
+                .push(s);
+        }
+        for ((k, principal), sigs) in groups {
+            let mut start = 0;
+            while start < sigs.len() {
+                let t0 = sigs.get(start).map_or(0, |s| s.ev.time_ms);
+                let end = sigs[start..]
+                    .iter()
+                    .position(|s| s.ev.time_ms > t0 + w)
+                    .map_or(sigs.len(), |p| start + p);
+                let win = sigs.get(start..end).unwrap_or_default();
+                let events: Vec<EventRef> = win.iter().map(|s| s.ev.clone()).collect();
+                let fired = match k {
+                    0 => {
+                        let total: u64 = win
+                            .iter()
+                            .map(|s| match s.kind {
+                                Kind::Launch { instances, .. } => instances,
+                                _ => 0,
+                            })
+                            .sum();
+                        let large = win
+                            .iter()
+                            .filter(|s| matches!(s.kind, Kind::Launch { large: true, .. }))
+                            .count();
+                        (large > 0 || total >= self.opts.launch_many).then(|| detection(&LARGE_LAUNCH, events, text!(
+                            "`{p}` asked for {total} instances in {n} RunInstances calls ({large} of large types) within {m} minutes",
+                            "`{p}` が {m} 分以内に {n} 回の RunInstances で {total} 台のインスタンスを要求しました (うち大きなタイプ {large} 回)",
+                            p = principal, total = total, n = win.len(), large = large, m = w / 60_000)))
+                    }
+                    1 => (win.len() >= self.opts.denied_threshold).then(|| {
+                        detection(
+                            &ACCESS_DENIED_BURST,
+                            events,
+                            text!(
+                                "`{p}` was denied {n} times within {m} minutes",
+                                "`{p}` が {m} 分以内に {n} 回拒否されました",
+                                p = principal,
+                                n = win.len(),
+                                m = w / 60_000
+                            ),
+                        )
+                    }),
+                    _ => (win.len() >= self.opts.secrets_threshold).then(|| {
+                        detection(
+                            &SECRETS_BURST,
+                            events,
+                            text!(
+                                "`{p}` read secrets {n} times within {m} minutes",
+                                "`{p}` が {m} 分以内に {n} 回シークレットを取得しました",
+                                p = principal,
+                                n = win.len(),
+                                m = w / 60_000
+                            ),
+                        )
+                    }),
+                };
+                if let Some(d) = fired {
+                    out.push(d);
+                }
+                start = end;
+            }
+        }
+    }
+
+    fn takeover(&self, out: &mut Vec<Detection>) {
+        let win = self.opts.takeover_window_ms;
+        let created_by_anyone: BTreeSet<&str> = self
+            .signals
+            .iter()
+            .filter(|s| s.kind == Kind::CreateUser)
+            .filter_map(|s| s.target.as_deref())
+            .collect();
+        for create in self.signals.iter().filter(|s| s.kind == Kind::CreateUser) {
+            let Some(user) = create.target.as_deref() else {
+                continue;
+            };
+            let t0 = create.ev.time_ms;
+            // step 1: the creator used a long-term access key
+            let Some(key) = create
+                .ev
+                .access_key_id
+                .as_deref()
+                .filter(|k| k.starts_with("AKIA"))
+            else {
+                continue;
+            };
+            let creator = create.ev.principal.as_str();
+            let ip = create.ev.source_ip.as_str();
+            let is_new_user = |p: &str| {
+                p.rsplit_once(":user/")
+                    .is_some_and(|(_, n)| n.rsplit('/').next() == Some(user))
+            };
+            let linked = |s: &Signal| {
+                s.ev.principal == creator
+                    || s.ev.access_key_id.as_deref() == Some(key)
+                    || is_new_user(&s.ev.principal)
+                    || (s.ev.source_ip == ip
+                        && !ip.is_empty()
+                        && !ip.ends_with("amazonaws.com")
+                        && ip != "AWS Internal")
+            };
+            let later = |s: &&Signal| s.ev.time_ms >= t0 && s.ev.time_ms <= t0 + win && linked(s);
+            let on_user = |s: &&Signal| s.target.as_deref() == Some(user);
+            let admin: Vec<&Signal> = self
+                .signals
+                .iter()
+                .filter(|s| s.kind == Kind::AdminAttach)
+                .filter(later)
+                .filter(on_user)
+                .collect();
+            let creds: Vec<&Signal> = self
+                .signals
+                .iter()
+                .filter(|s| matches!(s.kind, Kind::CreateKey | Kind::LoginProfile))
+                .filter(later)
+                .filter(on_user)
+                .collect();
+            // step 3: users that the chain did not create themselves were removed
+            let removed: Vec<&Signal> = self
+                .signals
+                .iter()
+                .filter(|s| s.kind == Kind::DeleteUser)
+                .filter(later)
+                .filter(|s| {
+                    s.target
+                        .as_deref()
+                        .is_some_and(|t| t != user && !created_by_anyone.contains(t))
+                })
+                .collect();
+            let launches: Vec<&Signal> = self
+                .signals
+                .iter()
+                .filter(|s| matches!(s.kind, Kind::Launch { .. }))
+                .filter(later)
+                .collect();
+            let total: u64 = launches
+                .iter()
+                .map(|s| match s.kind {
+                    Kind::Launch { instances, .. } => instances,
+                    _ => 0,
+                })
+                .sum();
+            let large = launches
+                .iter()
+                .any(|s| matches!(s.kind, Kind::Launch { large: true, .. }));
+            let launched = large || total >= self.opts.launch_many;
+            if admin.is_empty() || creds.is_empty() || removed.is_empty() || !launched {
+                continue;
+            }
+            let mut events = vec![create.ev.clone()];
+            for s in admin.iter().chain(&creds).chain(&removed).chain(&launches) {
+                events.push(s.ev.clone());
+            }
+            events.sort_by_key(|e| e.time_ms);
+            events.dedup_by(|a, b| a.event_id == b.event_id && !a.event_id.is_empty());
+            let last = events.last().map_or(t0, |e| e.time_ms);
+            let removed_names: Vec<&str> =
+                removed.iter().filter_map(|s| s.target.as_deref()).collect();
+            out.push(detection(&TAKEOVER, events, text!(
+                "`{p}` (access key `{k}`, from `{ip}`) created admin user `{u}`, removed {r} and launched {n} instances between {a} and {b}",
+                "`{p}` (アクセスキー `{k}`、送信元 `{ip}`) が {a} から {b} の間に管理者ユーザー `{u}` を作成し、{r} を削除し、{n} 台のインスタンスを起動しました",
+                p = creator, k = yagura_core::mask_key_id(key), ip = ip, u = user,
+                r = removed_names.join(", "), n = total,
+                a = format_time_ms(t0), b = format_time_ms(last))));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn large_types() {
+        assert!(is_large_instance_type("p2.xlarge"));
+        assert!(is_large_instance_type("g5.12xlarge"));
+        assert!(is_large_instance_type("c5.metal"));
+        assert!(is_large_instance_type("m5.24xlarge"));
+        assert!(!is_large_instance_type("t3.micro"));
+        assert!(!is_large_instance_type("m5.4xlarge"));
+    }
+
+    #[test]
+    fn admin_policies() {
+        let doc = Value::String(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#.into());
+        assert!(policy_is_admin(&doc));
+        let enc = Value::String("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%5B%22*%22%5D%2C%22Resource%22%3A%22*%22%7D%5D%7D".into());
+        assert!(policy_is_admin(&enc));
+        let narrow = Value::String(
+            r#"{"Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#.into(),
+        );
+        assert!(!policy_is_admin(&narrow));
+    }
+
+    #[test]
+    fn world_cidrs() {
+        assert!(world_cidr("0.0.0.0/0"));
+        assert!(world_cidr("::/0"));
+        assert!(world_cidr("208.236.235.254/0"));
+        assert!(!world_cidr("10.0.0.0/8"));
+        assert!(!world_cidr("0.0.0.0/1"));
+    }
+}

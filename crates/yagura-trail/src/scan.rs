@@ -1,0 +1,335 @@
+//! A scan: events in, detections out.
+//!
+//! Per event, stateless work (Sigma rules, the single-event native detections) runs at once;
+//! what needs several events (Sigma correlation rules, bursts, the takeover sequence) is kept as
+//! small matches and evaluated in [`Scanner::finish`], in time order. Scanners can run on
+//! several threads over different files and be [`Scanner::merge`]d.
+
+use crate::detection::{Detection, DetectionKind, EventRef};
+use crate::event::Event;
+use crate::native::{NativeOptions, NativeState};
+use crate::read::ReadError;
+use crate::sigma::{correlate, CorrHit, CorrelationKind, RuleSet};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use yagura_core::{text, Severity, Text};
+
+/// What a scan runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Run the built-in detections (WATCH-04, WATCH-05).
+    pub native: bool,
+    pub native_options: NativeOptions,
+    /// Keep at most this many read errors in the report (all are counted).
+    pub max_errors: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            native: true,
+            native_options: NativeOptions::default(),
+            max_errors: 1000,
+        }
+    }
+}
+
+/// Counts of a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanStats {
+    pub events: u64,
+    pub errors: u64,
+    /// Matches per Sigma rule (by rule id, or title when it has none).
+    pub sigma_matches: BTreeMap<String, u64>,
+}
+
+/// The result of a scan.
+#[derive(Debug, Serialize)]
+pub struct ScanReport {
+    /// Sorted by time of the first event, then id.
+    pub detections: Vec<Detection>,
+    /// Read errors (at most `max_errors`; `stats.errors` counts all), as messages.
+    pub errors: Vec<String>,
+    pub stats: ScanStats,
+    /// Matches per Sigma rule, indexed like [`RuleSet::rules`].
+    #[serde(skip)]
+    pub sigma_counts: Vec<u64>,
+}
+
+/// Scans events; see the module documentation.
+pub struct Scanner<'a> {
+    rules: Option<&'a RuleSet>,
+    opts: Options,
+    native: NativeState,
+    detections: Vec<Detection>,
+    corr_hits: Vec<CorrHit<EventRef>>,
+    errors: Vec<String>,
+    stats: ScanStats,
+    sigma_counts: Vec<u64>,
+    scratch: Vec<usize>,
+    seq: u64,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(rules: Option<&'a RuleSet>, opts: &Options) -> Self {
+        Scanner {
+            rules,
+            opts: opts.clone(),
+            native: NativeState::new(opts.native_options.clone()),
+            detections: Vec::new(),
+            corr_hits: Vec::new(),
+            errors: Vec::new(),
+            stats: ScanStats::default(),
+            sigma_counts: vec![0; rules.map_or(0, |r| r.rules.len())],
+            scratch: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    /// Feeds one event.
+    pub fn push(&mut self, ev: &Event) {
+        self.stats.events += 1;
+        self.seq += 1;
+        if let Some(rules) = self.rules {
+            rules.matches(ev, &mut self.scratch);
+            for &i in &self.scratch {
+                if let Some(c) = self.sigma_counts.get_mut(i) {
+                    *c += 1;
+                }
+                let Some(rule) = rules.rules.get(i) else {
+                    continue;
+                };
+                if rules.correlated(i) {
+                    self.corr_hits.push(CorrHit {
+                        rule: i,
+                        time_ms: ev.time_ms,
+                        keys: rules.corr_keys(i, ev),
+                        data: EventRef::of(ev),
+                    });
+                }
+                if rule.report {
+                    self.detections
+                        .push(sigma_detection(rule, vec![EventRef::of(ev)]));
+                }
+            }
+        }
+        if self.opts.native {
+            self.native.observe(ev, &mut self.detections);
+        }
+    }
+
+    /// Records a read error (the scan goes on).
+    pub fn push_error(&mut self, e: &ReadError) {
+        self.stats.errors += 1;
+        if self.errors.len() < self.opts.max_errors {
+            self.errors.push(e.to_string());
+        }
+    }
+
+    /// Feeds one item of a reader.
+    pub fn push_item(&mut self, item: &Result<Event, ReadError>) {
+        match item {
+            Ok(ev) => self.push(ev),
+            Err(e) => self.push_error(e),
+        }
+    }
+
+    /// Adds what another scanner (over other files) saw.
+    pub fn merge(&mut self, other: Scanner<'_>) {
+        self.stats.events += other.stats.events;
+        self.stats.errors += other.stats.errors;
+        for (a, b) in self.sigma_counts.iter_mut().zip(&other.sigma_counts) {
+            *a += b;
+        }
+        self.detections.extend(other.detections);
+        self.corr_hits.extend(other.corr_hits);
+        let room = self.opts.max_errors.saturating_sub(self.errors.len());
+        self.errors.extend(other.errors.into_iter().take(room));
+        self.native.merge(other.native);
+    }
+
+    /// Runs the multi-event stages and returns the report.
+    pub fn finish(mut self) -> ScanReport {
+        if let Some(rules) = self.rules {
+            self.corr_hits.sort_by_key(|h| h.time_ms);
+            for f in correlate(rules, &self.corr_hits) {
+                let Some(c) = rules.correlations.get(f.correlation) else {
+                    continue;
+                };
+                let what = match c.kind {
+                    CorrelationKind::EventCount => format!("{} events", f.value),
+                    CorrelationKind::ValueCount => format!("{} distinct values", f.value),
+                    CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => {
+                        format!("{} rules", f.value)
+                    }
+                };
+                let group = if f.group.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for `{}`", f.group.replace('\u{1f}', ", "))
+                };
+                self.detections.push(Detection {
+                    id: format!(
+                        "sigma:{}",
+                        c.id.as_deref().or(c.name.as_deref()).unwrap_or(&c.title)
+                    ),
+                    kind: DetectionKind::SigmaCorrelation,
+                    title: Text::owned(c.title.clone(), c.title.clone()),
+                    severity: level(&c.level),
+                    spec: vec!["WATCH-06".into()],
+                    events: f.hits,
+                    message: text!(
+                        "Sigma correlation `{t}` fired{group}: {what} within {span}s",
+                        "Sigma 相関ルール `{t}` が発火しました{group}: {span} 秒以内に {what}",
+                        t = c.title,
+                        group = group,
+                        what = what,
+                        span = c.timespan_ms / 1000
+                    ),
+                    recommendation: sigma_recommendation(&c.description, &[]),
+                });
+            }
+            for (i, r) in rules.rules.iter().enumerate() {
+                let n = self.sigma_counts.get(i).copied().unwrap_or(0);
+                if n > 0 {
+                    *self
+                        .stats
+                        .sigma_matches
+                        .entry(r.key().to_string())
+                        .or_default() += n;
+                }
+            }
+        }
+        if self.opts.native {
+            self.native.finish(&mut self.detections);
+        }
+        self.detections.sort_by(|a, b| {
+            a.first_time_ms()
+                .cmp(&b.first_time_ms())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        ScanReport {
+            detections: self.detections,
+            errors: self.errors,
+            stats: self.stats,
+            sigma_counts: self.sigma_counts,
+        }
+    }
+}
+
+fn level(l: &str) -> Severity {
+    l.parse().unwrap_or(Severity::Medium)
+}
+
+fn sigma_recommendation(description: &str, falsepositives: &[String]) -> Text {
+    let fp = if falsepositives.is_empty() {
+        String::new()
+    } else {
+        format!(" Known false positives: {}.", falsepositives.join("; "))
+    };
+    let fp_ja = if falsepositives.is_empty() {
+        String::new()
+    } else {
+        format!(" 既知の誤検知: {}。", falsepositives.join("; "))
+    };
+    Text::owned(
+        format!(
+            "Check that the caller and source of these events are expected ({}).{fp}",
+            description.trim()
+        ),
+        format!(
+            "これらのイベントの呼び出し元と送信元が想定どおりか確認してください ({})。{fp_ja}",
+            description.trim()
+        ),
+    )
+}
+
+fn sigma_detection(rule: &crate::sigma::Rule, events: Vec<EventRef>) -> Detection {
+    let who = events
+        .first()
+        .map(|e| {
+            format!(
+                "{} by `{}` from `{}`",
+                e.event_name, e.principal, e.source_ip
+            )
+        })
+        .unwrap_or_default();
+    Detection {
+        id: format!("sigma:{}", rule.key()),
+        kind: DetectionKind::Sigma,
+        title: Text::owned(rule.title.clone(), rule.title.clone()),
+        severity: level(&rule.level),
+        spec: vec!["WATCH-06".into()],
+        message: text!(
+            "Sigma rule `{t}` matched {who}",
+            "Sigma ルール `{t}` に一致: {who}",
+            t = rule.title,
+            who = who
+        ),
+        recommendation: sigma_recommendation(&rule.description, &rule.falsepositives),
+        events,
+    }
+}
+
+/// Scans events from any iterator (errors are counted and kept, the rest is processed).
+pub fn scan<I>(items: I, rules: Option<&RuleSet>, opts: &Options) -> ScanReport
+where
+    I: IntoIterator<Item = Result<Event, ReadError>>,
+{
+    let mut s = Scanner::new(rules, opts);
+    for item in items {
+        s.push_item(&item);
+    }
+    s.finish()
+}
+
+/// Scans every file below `paths` on `threads` threads (files are shared out between them).
+pub fn scan_paths(
+    paths: &[&Path],
+    rules: Option<&RuleSet>,
+    opts: &Options,
+    threads: usize,
+) -> ScanReport {
+    let mut files = Vec::new();
+    let mut list_errors = Vec::new();
+    for p in paths {
+        match crate::read::list_files(p) {
+            Ok(f) => files.extend(f),
+            Err(e) => list_errors.push(e),
+        }
+    }
+    let threads = threads.max(1).min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut merged = Scanner::new(rules, opts);
+    for e in &list_errors {
+        merged.push_error(e);
+    }
+    let parts: Vec<Scanner<'_>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut sc = Scanner::new(rules, opts);
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        match crate::read::open_file(f) {
+                            Ok(r) => {
+                                for item in r {
+                                    sc.push_item(&item);
+                                }
+                            }
+                            Err(e) => sc.push_error(&e),
+                        }
+                    }
+                    sc
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    for p in parts {
+        merged.merge(p);
+    }
+    merged.finish()
+}

@@ -1,0 +1,1619 @@
+//! A Sigma engine for CloudTrail (WATCH-06).
+//!
+//! Rules are loaded unmodified from YAML (several documents per file allowed), compiled once
+//! into matchers, and indexed by `eventName` so that an event is only tested against the rules
+//! that can match it. Semantics follow the Sigma specification:
+//! - string equality is case-insensitive; `*` and `?` are wildcards, `\` escapes them;
+//! - `null` means the field is absent (or JSON `null`);
+//! - modifiers `contains`, `startswith`, `endswith`, `all`, `re` (with `i`, `m`, `s`), `cidr`,
+//!   `exists`, `fieldref`, `cased`, `windash`, `base64`, `base64offset`, `gt`/`gte`/`lt`/`lte`;
+//!   `expand` needs placeholder values ([`LoadOptions::placeholders`]);
+//! - a list of values is an OR (an AND with `|all`), a list of maps is an OR of the maps;
+//! - conditions with `and`, `or`, `not`, parentheses, `1 of x*`, `all of x*`, `1 of them`;
+//! - dotted field paths traverse arrays (any element matches) and EC2's `{"items":[…]}`;
+//! - a field that holds an object or array is matched by its compact JSON text;
+//! - correlation rules (`event_count`, `value_count`, `temporal`, `temporal_ordered`) with
+//!   `group-by` and `timespan`, evaluated by [`Correlator`].
+//!
+//! The loader never drops a rule silently: [`RuleSet::load_dir`] returns the rules it compiled
+//! and a [`LoadError`] for every rule it could not, with the reason.
+
+use crate::event::{scalar_text, Event};
+use regex::Regex;
+use serde::Serialize;
+use serde_json::Value;
+use serde_yaml_ng::Value as Yaml;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+/// Why a rule (or rule file) did not load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{file}`{}: {reason}", rule.as_ref().map(|r| format!(" rule `{r}`")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct LoadError {
+    pub file: String,
+    /// The rule's title or id, when it could be read.
+    pub rule: Option<String>,
+    pub reason: String,
+}
+
+/// Options for loading rules.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Values for `|expand` placeholders (`%name%` → values). A rule using a placeholder that is
+    /// not given here does not load.
+    pub placeholders: HashMap<String, Vec<String>>,
+}
+
+/// A compiled detection rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub title: String,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub level: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub falsepositives: Vec<String>,
+    pub file: String,
+    searches: Vec<Search>,
+    condition: Cond,
+    /// Whether the rule's own matches are reported (false when only a correlation uses it and
+    /// the correlation does not ask to `generate`).
+    pub report: bool,
+}
+
+/// The kind of a correlation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrelationKind {
+    EventCount,
+    ValueCount,
+    Temporal,
+    TemporalOrdered,
+}
+
+/// A compiled correlation rule.
+#[derive(Debug)]
+pub struct Correlation {
+    pub title: String,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub level: String,
+    pub description: String,
+    pub file: String,
+    pub kind: CorrelationKind,
+    /// Indexes into [`RuleSet::rules`].
+    pub rules: Vec<usize>,
+    pub group_by: Vec<Vec<String>>,
+    pub timespan_ms: i64,
+    /// The field counted by `value_count`.
+    pub field: Option<Vec<String>>,
+    pub condition: Vec<(CmpOp, f64)>,
+    /// Whether the referenced rules' own matches are reported too (`generate: true`).
+    pub generate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Eq,
+    Neq,
+}
+
+impl CmpOp {
+    fn test(self, a: f64, b: f64) -> bool {
+        match self {
+            CmpOp::Gt => a > b,
+            CmpOp::Gte => a >= b,
+            CmpOp::Lt => a < b,
+            CmpOp::Lte => a <= b,
+            CmpOp::Eq => (a - b).abs() < f64::EPSILON,
+            CmpOp::Neq => (a - b).abs() >= f64::EPSILON,
+        }
+    }
+}
+
+/// Compiled rules with their index.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub correlations: Vec<Correlation>,
+    by_name: HashMap<String, Vec<usize>>,
+    unindexed: Vec<usize>,
+}
+
+#[derive(Debug)]
+enum Search {
+    /// One map: every field condition holds.
+    Map(Vec<FieldCond>),
+    /// A list of maps: any of them.
+    AnyMap(Vec<Vec<FieldCond>>),
+    /// Keywords: any of them is found in the record's text.
+    Keywords(Vec<Matcher>),
+}
+
+#[derive(Debug)]
+struct FieldCond {
+    path: Vec<String>,
+    test: Test,
+}
+
+#[derive(Debug)]
+enum Test {
+    /// The field is absent or null.
+    Null,
+    Exists(bool),
+    /// Any value at the path equals (case-insensitively) any value at the other path.
+    FieldRef(Vec<String>),
+    /// Any value at the path satisfies any (or, with `all`, every) matcher.
+    Values {
+        matchers: Vec<Matcher>,
+        all: bool,
+    },
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Exact(String, bool),
+    Prefix(String, bool),
+    Suffix(String, bool),
+    Contains(String, bool),
+    Glob(Regex),
+    Re(Regex),
+    Cidr(IpAddr, u8),
+    Num(CmpOp, f64),
+    /// Matches any value (`*`).
+    Any,
+}
+
+#[derive(Debug, Clone)]
+enum Cond {
+    Search(usize),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+}
+
+// ---------------------------------------------------------------- loading
+
+impl RuleSet {
+    /// Loads every `.yml`/`.yaml` file below `dir` (sorted), returning the rules that compiled
+    /// and an error for each one that did not.
+    pub fn load_dir(dir: &Path) -> (RuleSet, Vec<LoadError>) {
+        Self::load_dir_with(dir, &LoadOptions::default())
+    }
+
+    pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> (RuleSet, Vec<LoadError>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        collect_yaml(dir, &mut files, &mut errors);
+        files.sort();
+        let mut docs = Vec::new();
+        for f in &files {
+            let name = f.display().to_string();
+            match std::fs::read_to_string(f) {
+                Ok(text) => docs.push((name, text)),
+                Err(e) => errors.push(LoadError {
+                    file: name,
+                    rule: None,
+                    reason: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        let (set, mut errs) =
+            Self::from_sources(docs.iter().map(|(n, t)| (n.as_str(), t.as_str())), opts);
+        errors.append(&mut errs);
+        (set, errors)
+    }
+
+    /// Compiles rules from `(file name, YAML text)` pairs.
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+        opts: &LoadOptions,
+    ) -> (RuleSet, Vec<LoadError>) {
+        let mut set = RuleSet::default();
+        let mut errors = Vec::new();
+        let mut pending_corr: Vec<(String, Yaml)> = Vec::new();
+        for (file, text) in sources {
+            for doc in serde_yaml_ng::Deserializer::from_str(text) {
+                let y = match <Yaml as serde::Deserialize>::deserialize(doc) {
+                    Ok(y) => y,
+                    Err(e) => {
+                        errors.push(LoadError {
+                            file: file.to_string(),
+                            rule: None,
+                            reason: format!("not valid YAML: {e}"),
+                        });
+                        break;
+                    }
+                };
+                if y.is_null() {
+                    continue;
+                }
+                if y.get("correlation").is_some() {
+                    pending_corr.push((file.to_string(), y));
+                    continue;
+                }
+                match compile_rule(file, &y, opts) {
+                    Ok(r) => set.rules.push(r),
+                    Err(reason) => errors.push(LoadError {
+                        file: file.to_string(),
+                        rule: rule_label(&y),
+                        reason,
+                    }),
+                }
+            }
+        }
+        for (file, y) in pending_corr {
+            match compile_correlation(&file, &y, &set.rules) {
+                Ok(c) => set.correlations.push(c),
+                Err(reason) => errors.push(LoadError {
+                    file,
+                    rule: rule_label(&y),
+                    reason,
+                }),
+            }
+        }
+        for c in &set.correlations {
+            let generate = c.generate_flag();
+            for &r in &c.rules {
+                if let Some(rule) = set.rules.get_mut(r) {
+                    rule.report = rule.report && generate;
+                }
+            }
+        }
+        set.build_index();
+        (set, errors)
+    }
+
+    fn build_index(&mut self) {
+        self.by_name.clear();
+        self.unindexed.clear();
+        for (i, r) in self.rules.iter().enumerate() {
+            match event_names(&r.condition, &r.searches) {
+                Some(names) => {
+                    for n in names {
+                        let list = self.by_name.entry(n).or_default();
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+                None => self.unindexed.push(i),
+            }
+        }
+    }
+
+    /// How many rules are tested against every event (not narrowed by `eventName`).
+    pub fn unindexed_len(&self) -> usize {
+        self.unindexed.len()
+    }
+
+    /// The indexes of the rules that match `ev`, in rule order.
+    pub fn matches(&self, ev: &Event, out: &mut Vec<usize>) {
+        out.clear();
+        let name = ev.event_name();
+        let lowered;
+        let key: &str = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = name.to_ascii_lowercase();
+            &lowered
+        } else {
+            name
+        };
+        if let Some(list) = self.by_name.get(key) {
+            for &i in list {
+                if self.rules.get(i).is_some_and(|r| r.matches(ev)) {
+                    out.push(i);
+                }
+            }
+        }
+        for &i in &self.unindexed {
+            if self.rules.get(i).is_some_and(|r| r.matches(ev)) {
+                out.push(i);
+            }
+        }
+        out.sort_unstable();
+    }
+}
+
+impl Correlation {
+    fn generate_flag(&self) -> bool {
+        self.generate
+    }
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            if dir.is_file() {
+                out.push(dir.to_path_buf());
+            } else {
+                errors.push(LoadError {
+                    file: dir.display().to_string(),
+                    rule: None,
+                    reason: format!("cannot read the directory: {e}"),
+                });
+            }
+            return;
+        }
+    };
+    for entry in rd.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            collect_yaml(&p, out, errors);
+        } else if p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+fn rule_label(y: &Yaml) -> Option<String> {
+    y.get("title")
+        .or_else(|| y.get("id"))
+        .and_then(Yaml::as_str)
+        .map(str::to_string)
+}
+
+fn ystr(y: &Yaml, key: &str) -> Option<String> {
+    y.get(key).and_then(|v| match v {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Number(n) => Some(n.to_string()),
+        Yaml::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+fn ystrs(y: &Yaml, key: &str) -> Vec<String> {
+    match y.get(key) {
+        Some(Yaml::Sequence(s)) => s
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(Yaml::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn compile_rule(file: &str, y: &Yaml, opts: &LoadOptions) -> Result<Rule, String> {
+    let title = ystr(y, "title").ok_or("missing `title`")?;
+    let det = y
+        .get("detection")
+        .and_then(Yaml::as_mapping)
+        .ok_or("missing `detection`")?;
+    let mut names: Vec<String> = Vec::new();
+    let mut searches = Vec::new();
+    let mut cond_src: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    for (k, v) in det {
+        let Some(k) = k.as_str() else {
+            problems.push("a detection key is not a string".to_string());
+            continue;
+        };
+        match k {
+            "condition" => match v {
+                Yaml::String(s) => cond_src.push(s.clone()),
+                Yaml::Sequence(list) => {
+                    for c in list {
+                        match c.as_str() {
+                            Some(s) => cond_src.push(s.to_string()),
+                            None => problems.push("a `condition` entry is not a string".into()),
+                        }
+                    }
+                }
+                _ => problems.push("`condition` is not a string".into()),
+            },
+            "timeframe" => problems.push(
+                "`timeframe` belongs to the deprecated aggregation syntax; write a correlation rule"
+                    .into(),
+            ),
+            _ => match compile_search(v, opts) {
+                Ok(s) => {
+                    names.push(k.to_string());
+                    searches.push(s);
+                }
+                Err(e) => problems.push(format!("search `{k}`: {e}")),
+            },
+        }
+    }
+    if cond_src.is_empty() {
+        problems.push("missing `detection.condition`".into());
+    }
+    let mut conds = Vec::new();
+    for c in &cond_src {
+        match parse_condition(c, &names) {
+            Ok(c) => conds.push(c),
+            Err(e) => problems.push(format!("condition `{c}`: {e}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    let condition = if conds.len() == 1 {
+        conds.remove(0)
+    } else {
+        Cond::Or(conds)
+    };
+    Ok(Rule {
+        title,
+        id: ystr(y, "id"),
+        name: ystr(y, "name"),
+        level: ystr(y, "level").unwrap_or_else(|| "medium".into()),
+        description: ystr(y, "description").unwrap_or_default(),
+        tags: ystrs(y, "tags"),
+        falsepositives: ystrs(y, "falsepositives"),
+        file: file.to_string(),
+        searches,
+        condition,
+        report: true,
+    })
+}
+
+fn compile_search(v: &Yaml, opts: &LoadOptions) -> Result<Search, String> {
+    match v {
+        Yaml::Mapping(m) => Ok(Search::Map(compile_map(m, opts)?)),
+        Yaml::Sequence(list) => {
+            if list.iter().all(|i| i.is_mapping()) && !list.is_empty() {
+                let mut maps = Vec::new();
+                for i in list {
+                    if let Yaml::Mapping(m) = i {
+                        maps.push(compile_map(m, opts)?);
+                    }
+                }
+                Ok(Search::AnyMap(maps))
+            } else {
+                let mut ms = Vec::new();
+                for i in list {
+                    for s in scalar_strings(i)? {
+                        ms.push(compile_string(&format!("*{s}*"), false, false)?);
+                    }
+                }
+                Ok(Search::Keywords(ms))
+            }
+        }
+        Yaml::String(_) | Yaml::Number(_) => {
+            let mut ms = Vec::new();
+            for s in scalar_strings(v)? {
+                ms.push(compile_string(&format!("*{s}*"), false, false)?);
+            }
+            Ok(Search::Keywords(ms))
+        }
+        _ => Err("a search must be a map, a list of maps or a list of keywords".into()),
+    }
+}
+
+fn scalar_strings(v: &Yaml) -> Result<Vec<String>, String> {
+    match v {
+        Yaml::String(s) => Ok(vec![s.clone()]),
+        Yaml::Number(n) => Ok(vec![n.to_string()]),
+        Yaml::Bool(b) => Ok(vec![b.to_string()]),
+        Yaml::Sequence(list) => {
+            let mut out = Vec::new();
+            for i in list {
+                out.extend(scalar_strings(i)?);
+            }
+            Ok(out)
+        }
+        Yaml::Null => Ok(vec![]),
+        _ => Err("a value must be a string, number or boolean".into()),
+    }
+}
+
+fn compile_map(m: &serde_yaml_ng::Mapping, opts: &LoadOptions) -> Result<Vec<FieldCond>, String> {
+    let mut out = Vec::new();
+    for (k, v) in m {
+        let key = match k {
+            Yaml::String(s) => s.clone(),
+            Yaml::Number(n) => n.to_string(),
+            _ => return Err("a field name is not a string".into()),
+        };
+        out.push(compile_field(&key, v, opts)?);
+    }
+    Ok(out)
+}
+
+fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, String> {
+    let mut parts = key.split('|');
+    let field = parts.next().unwrap_or_default();
+    let mods: Vec<&str> = parts.collect();
+    let path: Vec<String> = field.split('.').map(str::to_string).collect();
+    if field.is_empty() {
+        return Err(format!("field `{key}` has no name"));
+    }
+    let mut kind: Option<&str> = None;
+    let (mut all, mut cased, mut windash, mut re_flags) = (false, false, false, String::new());
+    let mut b64 = None;
+    let mut expand = false;
+    for m in &mods {
+        match *m {
+            "contains" | "startswith" | "endswith" | "re" | "cidr" | "exists" | "fieldref"
+            | "gt" | "gte" | "lt" | "lte" => {
+                if let Some(prev) = kind {
+                    if !(prev == "fieldref" || *m == "fieldref") {
+                        return Err(format!(
+                            "field `{key}`: modifiers `{prev}` and `{m}` conflict"
+                        ));
+                    }
+                    if *m != "fieldref" {
+                        // fieldref|contains etc.: keep fieldref as the kind
+                        return Err(format!(
+                            "field `{key}`: modifier `{m}` after `fieldref` is not supported"
+                        ));
+                    }
+                }
+                kind = Some(m);
+            }
+            "all" => all = true,
+            "cased" => cased = true,
+            "windash" => windash = true,
+            "base64" => b64 = Some(false),
+            "base64offset" => b64 = Some(true),
+            "expand" => expand = true,
+            "i" | "ignorecase" => re_flags.push('i'),
+            "m" | "multiline" => re_flags.push('m'),
+            "s" | "dotall" => re_flags.push('s'),
+            other => return Err(format!("field `{key}`: unsupported modifier `{other}`")),
+        }
+    }
+    if v.is_null() && kind.is_none() {
+        return Ok(FieldCond {
+            path,
+            test: Test::Null,
+        });
+    }
+    let mut values = scalar_strings(v).map_err(|e| format!("field `{key}`: {e}"))?;
+    if let Yaml::Sequence(list) = v {
+        if list.iter().any(Yaml::is_null) && kind.is_none() {
+            return Err(format!(
+                "field `{key}`: `null` inside a list is not supported; use a separate search"
+            ));
+        }
+    }
+    if expand {
+        let mut out = Vec::new();
+        for val in &values {
+            let name = val.trim_matches('%');
+            match opts.placeholders.get(name) {
+                Some(vals) => out.extend(vals.iter().cloned()),
+                None => {
+                    return Err(format!(
+                        "field `{key}`: placeholder `{val}` has no value (give it with the placeholders option)"
+                    ))
+                }
+            }
+        }
+        values = out;
+    }
+    let test = match kind {
+        Some("exists") => {
+            let want = match v {
+                Yaml::Bool(b) => *b,
+                Yaml::String(s) if s.eq_ignore_ascii_case("true") => true,
+                Yaml::String(s) if s.eq_ignore_ascii_case("false") => false,
+                _ => return Err(format!("field `{key}`: `exists` takes true or false")),
+            };
+            Test::Exists(want)
+        }
+        Some("fieldref") => {
+            let [other] = values.as_slice() else {
+                return Err(format!("field `{key}`: `fieldref` takes one field name"));
+            };
+            Test::FieldRef(other.split('.').map(str::to_string).collect())
+        }
+        Some(k @ ("gt" | "gte" | "lt" | "lte")) => {
+            let op = match k {
+                "gt" => CmpOp::Gt,
+                "gte" => CmpOp::Gte,
+                "lt" => CmpOp::Lt,
+                _ => CmpOp::Lte,
+            };
+            let mut ms = Vec::new();
+            for val in &values {
+                let n: f64 = val
+                    .parse()
+                    .map_err(|_| format!("field `{key}`: `{val}` is not a number"))?;
+                ms.push(Matcher::Num(op, n));
+            }
+            Test::Values { matchers: ms, all }
+        }
+        Some("cidr") => {
+            let mut ms = Vec::new();
+            for val in &values {
+                let (ip, bits) = parse_cidr(val)
+                    .ok_or_else(|| format!("field `{key}`: `{val}` is not a CIDR block"))?;
+                ms.push(Matcher::Cidr(ip, bits));
+            }
+            Test::Values { matchers: ms, all }
+        }
+        Some("re") => {
+            let mut ms = Vec::new();
+            for val in &values {
+                let pat = if re_flags.is_empty() {
+                    val.clone()
+                } else {
+                    format!("(?{re_flags}){val}")
+                };
+                let re = Regex::new(&pat)
+                    .map_err(|e| format!("field `{key}`: bad regular expression `{val}`: {e}"))?;
+                ms.push(Matcher::Re(re));
+            }
+            Test::Values { matchers: ms, all }
+        }
+        _ => {
+            let mut variants: Vec<String> = Vec::new();
+            for val in &values {
+                let mut vs = vec![val.clone()];
+                if windash {
+                    vs = windash_variants(val);
+                }
+                if let Some(offset) = b64 {
+                    vs = vs.iter().flat_map(|s| base64_variants(s, offset)).collect();
+                }
+                variants.extend(vs);
+            }
+            let (pre, post) = match kind {
+                Some("contains") => ("*", "*"),
+                Some("startswith") => ("", "*"),
+                Some("endswith") => ("*", ""),
+                _ => ("", ""),
+            };
+            let mut ms = Vec::new();
+            for val in &variants {
+                // base64 values are literal: escape the wildcards they may contain
+                let body = if b64.is_some() {
+                    val.replace('\\', "\\\\")
+                        .replace('*', "\\*")
+                        .replace('?', "\\?")
+                } else {
+                    val.clone()
+                };
+                ms.push(
+                    compile_string(&format!("{pre}{body}{post}"), cased, false)
+                        .map_err(|e| format!("field `{key}`: {e}"))?,
+                );
+            }
+            if ms.is_empty() {
+                return Err(format!("field `{key}` has no values"));
+            }
+            Test::Values { matchers: ms, all }
+        }
+    };
+    Ok(FieldCond { path, test })
+}
+
+fn windash_variants(s: &str) -> Vec<String> {
+    let dashes = ['-', '/', '\u{2013}', '\u{2014}', '\u{2015}'];
+    if !s.contains('-') {
+        return vec![s.to_string()];
+    }
+    dashes
+        .iter()
+        .map(|d| s.replace('-', &d.to_string()))
+        .collect()
+}
+
+fn base64_variants(s: &str, offset: bool) -> Vec<String> {
+    if !offset {
+        return vec![base64(s.as_bytes())];
+    }
+    // the three encodings of `s` at offsets 0, 1, 2 with the bytes that depend on neighbours
+    // removed (as sigma's base64offset does)
+    let start = [0usize, 2, 3];
+    let end_trim = [None, Some(3usize), Some(2usize)];
+    let mut out = Vec::new();
+    for i in 0..3 {
+        let mut data = vec![b' '; i];
+        data.extend_from_slice(s.as_bytes());
+        let enc = base64(&data);
+        let from = start.get(i).copied().unwrap_or(0);
+        let len_mod = (s.len() + i) % 3;
+        let trim = match len_mod {
+            0 => 0,
+            1 => end_trim.get(1).copied().flatten().unwrap_or(0),
+            _ => end_trim.get(2).copied().flatten().unwrap_or(0),
+        };
+        let to = enc.len().saturating_sub(trim);
+        if from < to {
+            out.push(enc.get(from..to).unwrap_or_default().to_string());
+        }
+    }
+    out
+}
+
+fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                let idx = ((n >> (18 - 6 * k)) & 63) as usize;
+                out.push(char::from(T.get(idx).copied().unwrap_or(b'A')));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Compiles a Sigma string value (wildcards `*`, `?`, escapes `\`) into a matcher.
+fn compile_string(s: &str, cased: bool, _regex: bool) -> Result<Matcher, String> {
+    // split into literal pieces and wildcards
+    #[derive(PartialEq)]
+    enum Tok {
+        Lit(String),
+        Star,
+        Q,
+    }
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut lit = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&n @ ('*' | '?' | '\\')) => {
+                    lit.push(n);
+                    chars.next();
+                }
+                _ => lit.push('\\'),
+            },
+            '*' | '?' => {
+                if !lit.is_empty() {
+                    toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                }
+                let t = if c == '*' { Tok::Star } else { Tok::Q };
+                if !(t == Tok::Star && toks.last() == Some(&Tok::Star)) {
+                    toks.push(t);
+                }
+            }
+            _ => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        toks.push(Tok::Lit(lit));
+    }
+    let norm = |l: &str| {
+        if cased {
+            l.to_string()
+        } else {
+            l.to_lowercase()
+        }
+    };
+    Ok(match toks.as_slice() {
+        [] => Matcher::Exact(String::new(), cased),
+        [Tok::Star] => Matcher::Any,
+        [Tok::Lit(l)] => Matcher::Exact(norm(l), cased),
+        [Tok::Lit(l), Tok::Star] => Matcher::Prefix(norm(l), cased),
+        [Tok::Star, Tok::Lit(l)] => Matcher::Suffix(norm(l), cased),
+        [Tok::Star, Tok::Lit(l), Tok::Star] => Matcher::Contains(norm(l), cased),
+        _ => {
+            let mut pat = String::from(if cased { "(?s)^" } else { "(?is)^" });
+            for t in &toks {
+                match t {
+                    Tok::Lit(l) => pat.push_str(&regex::escape(l)),
+                    Tok::Star => pat.push_str(".*"),
+                    Tok::Q => pat.push('.'),
+                }
+            }
+            pat.push('$');
+            Matcher::Glob(Regex::new(&pat).map_err(|e| format!("bad wildcard `{s}`: {e}"))?)
+        }
+    })
+}
+
+/// Parses an IP address leniently: IPv4 octets with leading zeros (`075.050.255.067`) are
+/// read as decimal.
+pub fn parse_ip(s: &str) -> Option<IpAddr> {
+    let s = s.trim();
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() == 4 {
+        let mut o = [0u8; 4];
+        for (slot, p) in o.iter_mut().zip(&parts) {
+            if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            *slot = p.parse().ok()?;
+        }
+        return Some(IpAddr::from(o));
+    }
+    None
+}
+
+fn parse_cidr(s: &str) -> Option<(IpAddr, u8)> {
+    let (ip, bits) = match s.split_once('/') {
+        Some((ip, b)) => (parse_ip(ip)?, b.parse::<u8>().ok()?),
+        None => {
+            let ip = parse_ip(s)?;
+            (ip, if ip.is_ipv4() { 32 } else { 128 })
+        }
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (bits <= max).then_some((ip, bits))
+}
+
+fn in_cidr(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(bits))
+            };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(bits))
+            };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------- conditions
+
+#[derive(Debug, Clone, PartialEq)]
+enum CTok {
+    LParen,
+    RParen,
+    And,
+    Or,
+    Not,
+    Of,
+    Them,
+    Pipe,
+    Word(String),
+}
+
+fn tokenize(s: &str) -> Vec<CTok> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |w: &mut String, out: &mut Vec<CTok>| {
+        if w.is_empty() {
+            return;
+        }
+        let t = match w.to_ascii_lowercase().as_str() {
+            "and" => CTok::And,
+            "or" => CTok::Or,
+            "not" => CTok::Not,
+            "of" => CTok::Of,
+            "them" => CTok::Them,
+            _ => CTok::Word(w.clone()),
+        };
+        out.push(t);
+        w.clear();
+    };
+    for c in s.chars() {
+        match c {
+            '(' | ')' | '|' => {
+                flush(&mut word, &mut out);
+                out.push(match c {
+                    '(' => CTok::LParen,
+                    ')' => CTok::RParen,
+                    _ => CTok::Pipe,
+                });
+            }
+            c if c.is_whitespace() => flush(&mut word, &mut out),
+            _ => word.push(c),
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+struct CondParser<'a> {
+    toks: Vec<CTok>,
+    at: usize,
+    names: &'a [String],
+}
+
+fn parse_condition(s: &str, names: &[String]) -> Result<Cond, String> {
+    let toks = tokenize(s);
+    if toks.contains(&CTok::Pipe) {
+        return Err(
+            "aggregations after `|` are the deprecated syntax; write a correlation rule".into(),
+        );
+    }
+    let mut p = CondParser { toks, at: 0, names };
+    let c = p.or()?;
+    if p.at != p.toks.len() {
+        return Err(format!("unexpected `{:?}`", p.toks.get(p.at)));
+    }
+    Ok(c)
+}
+
+impl CondParser<'_> {
+    fn peek(&self) -> Option<&CTok> {
+        self.toks.get(self.at)
+    }
+    fn or(&mut self) -> Result<Cond, String> {
+        let mut items = vec![self.and()?];
+        while self.peek() == Some(&CTok::Or) {
+            self.at += 1;
+            items.push(self.and()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Cond::Or(items)
+        })
+    }
+    fn and(&mut self) -> Result<Cond, String> {
+        let mut items = vec![self.not()?];
+        while self.peek() == Some(&CTok::And) {
+            self.at += 1;
+            items.push(self.not()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Cond::And(items)
+        })
+    }
+    fn not(&mut self) -> Result<Cond, String> {
+        if self.peek() == Some(&CTok::Not) {
+            self.at += 1;
+            return Ok(Cond::Not(Box::new(self.not()?)));
+        }
+        self.atom()
+    }
+    fn atom(&mut self) -> Result<Cond, String> {
+        match self.toks.get(self.at).cloned() {
+            Some(CTok::LParen) => {
+                self.at += 1;
+                let c = self.or()?;
+                if self.peek() != Some(&CTok::RParen) {
+                    return Err("missing `)`".into());
+                }
+                self.at += 1;
+                Ok(c)
+            }
+            Some(CTok::Word(w)) => {
+                self.at += 1;
+                if self.peek() == Some(&CTok::Of) {
+                    self.at += 1;
+                    let quant = w.to_ascii_lowercase();
+                    let targets: Vec<usize> = match self.toks.get(self.at).cloned() {
+                        Some(CTok::Them) => {
+                            self.at += 1;
+                            (0..self.names.len())
+                                .filter(|&i| self.names.get(i).is_some_and(|n| !n.starts_with('_')))
+                                .collect()
+                        }
+                        Some(CTok::Word(pat)) => {
+                            self.at += 1;
+                            let re = compile_string(&pat, true, false)?;
+                            let hits: Vec<usize> = (0..self.names.len())
+                                .filter(|&i| self.names.get(i).is_some_and(|n| re.test_str(n)))
+                                .collect();
+                            if hits.is_empty() {
+                                return Err(format!("`{pat}` names no search"));
+                            }
+                            hits
+                        }
+                        _ => return Err("expected a search name or `them` after `of`".into()),
+                    };
+                    let items: Vec<Cond> = targets.into_iter().map(Cond::Search).collect();
+                    match quant.as_str() {
+                        "all" => Ok(Cond::And(items)),
+                        "1" | "any" => Ok(Cond::Or(items)),
+                        n => match n.parse::<usize>() {
+                            // "N of": at least N; expanded as an OR of ANDs would explode, so
+                            // only 1 and all are compiled
+                            Ok(_) => Err(format!(
+                                "`{n} of` is not supported (only `1 of` and `all of`)"
+                            )),
+                            Err(_) => Err(format!("`{w} of`: expected `1`, `all` or a number")),
+                        },
+                    }
+                } else {
+                    let i = self
+                        .names
+                        .iter()
+                        .position(|n| *n == w)
+                        .ok_or_else(|| format!("`{w}` names no search"))?;
+                    Ok(Cond::Search(i))
+                }
+            }
+            other => Err(format!("unexpected `{other:?}`")),
+        }
+    }
+}
+
+/// The lower-cased event names a condition is limited to, when it is.
+fn event_names(c: &Cond, searches: &[Search]) -> Option<Vec<String>> {
+    match c {
+        Cond::Search(i) => match searches.get(*i)? {
+            Search::Map(m) => map_names(m),
+            Search::AnyMap(maps) => {
+                let mut out = Vec::new();
+                for m in maps {
+                    out.extend(map_names(m)?);
+                }
+                Some(out)
+            }
+            Search::Keywords(_) => None,
+        },
+        Cond::Not(_) => None,
+        Cond::And(items) => items
+            .iter()
+            .filter_map(|i| event_names(i, searches))
+            .min_by_key(Vec::len),
+        Cond::Or(items) => {
+            let mut out = Vec::new();
+            for i in items {
+                out.extend(event_names(i, searches)?);
+            }
+            Some(out)
+        }
+    }
+}
+
+fn map_names(m: &[FieldCond]) -> Option<Vec<String>> {
+    for f in m {
+        if f.path.len() == 1 && f.path.first().is_some_and(|p| p == "eventName") {
+            if let Test::Values {
+                matchers,
+                all: false,
+            } = &f.test
+            {
+                let mut out = Vec::new();
+                for m in matchers {
+                    match m {
+                        Matcher::Exact(s, _) => out.push(s.to_ascii_lowercase()),
+                        _ => return None,
+                    }
+                }
+                return Some(out);
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------- matching
+
+impl Matcher {
+    fn test_str(&self, v: &str) -> bool {
+        match self {
+            Matcher::Any => true,
+            Matcher::Exact(p, cased) => {
+                if *cased {
+                    v == p
+                } else if v.is_ascii() {
+                    v.eq_ignore_ascii_case(p)
+                } else {
+                    v.to_lowercase() == *p
+                }
+            }
+            Matcher::Prefix(p, cased) => {
+                if *cased {
+                    v.starts_with(p.as_str())
+                } else if v.is_ascii() {
+                    v.len() >= p.len()
+                        && v.as_bytes()
+                            .get(..p.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                } else {
+                    v.to_lowercase().starts_with(p.as_str())
+                }
+            }
+            Matcher::Suffix(p, cased) => {
+                if *cased {
+                    v.ends_with(p.as_str())
+                } else if v.is_ascii() {
+                    v.len() >= p.len()
+                        && v.as_bytes()
+                            .get(v.len() - p.len()..)
+                            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                } else {
+                    v.to_lowercase().ends_with(p.as_str())
+                }
+            }
+            Matcher::Contains(p, cased) => {
+                if *cased {
+                    v.contains(p.as_str())
+                } else {
+                    v.to_lowercase().contains(p.as_str())
+                }
+            }
+            Matcher::Glob(re) | Matcher::Re(re) => re.is_match(v),
+            Matcher::Cidr(net, bits) => parse_ip(v).is_some_and(|ip| in_cidr(ip, *net, *bits)),
+            Matcher::Num(op, n) => v.trim().parse::<f64>().is_ok_and(|x| op.test(x, *n)),
+        }
+    }
+
+    fn test_value(&self, v: &Value) -> bool {
+        match v {
+            Value::Null => false,
+            Value::Object(_) | Value::Array(_) => {
+                if matches!(self, Matcher::Num(..) | Matcher::Cidr(..)) {
+                    return false;
+                }
+                self.test_str(&v.to_string())
+            }
+            _ => scalar_text(v).is_some_and(|s| self.test_str(&s)),
+        }
+    }
+}
+
+fn path_refs(p: &[String]) -> Vec<&str> {
+    p.iter().map(String::as_str).collect()
+}
+
+impl FieldCond {
+    fn matches(&self, ev: &Event) -> bool {
+        let path = path_refs(&self.path);
+        match &self.test {
+            Test::Null => !ev.has_path(&path),
+            Test::Exists(want) => ev.has_path(&path) == *want,
+            Test::FieldRef(other) => {
+                let mut mine = Vec::new();
+                ev.visit_path(&path, &mut |v| {
+                    if let Some(s) = scalar_text(v) {
+                        mine.push(s.to_lowercase());
+                    }
+                });
+                let mut found = false;
+                ev.visit_path(&path_refs(other), &mut |v| {
+                    if let Some(s) = scalar_text(v) {
+                        found |= mine.contains(&s.to_lowercase());
+                    }
+                });
+                found
+            }
+            Test::Values { matchers, all } => {
+                let mut vals: Vec<&Value> = Vec::new();
+                ev.visit_path(&path, &mut |v| vals.push(v));
+                if *all {
+                    matchers
+                        .iter()
+                        .all(|m| vals.iter().any(|v| m.test_value(v)))
+                } else {
+                    vals.iter()
+                        .any(|v| matchers.iter().any(|m| m.test_value(v)))
+                }
+            }
+        }
+    }
+}
+
+impl Search {
+    fn matches(&self, ev: &Event) -> bool {
+        match self {
+            Search::Map(m) => m.iter().all(|f| f.matches(ev)),
+            Search::AnyMap(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(ev))),
+            Search::Keywords(ms) => ms.iter().any(|m| m.test_str(ev.raw())),
+        }
+    }
+}
+
+impl Rule {
+    /// True when the rule's condition holds for `ev`.
+    pub fn matches(&self, ev: &Event) -> bool {
+        self.eval(&self.condition, ev)
+    }
+
+    fn eval(&self, c: &Cond, ev: &Event) -> bool {
+        match c {
+            Cond::Search(i) => self.searches.get(*i).is_some_and(|s| s.matches(ev)),
+            Cond::Not(inner) => !self.eval(inner, ev),
+            Cond::And(items) => items.iter().all(|i| self.eval(i, ev)),
+            Cond::Or(items) => items.iter().any(|i| self.eval(i, ev)),
+        }
+    }
+
+    /// The rule's id, or its title when it has none.
+    pub fn key(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.title)
+    }
+}
+
+// ---------------------------------------------------------------- correlation rules
+
+fn parse_timespan(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = num.parse().ok()?;
+    let mult = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        "M" => 30 * 86_400_000,
+        "y" => 365 * 86_400_000,
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+fn compile_correlation(file: &str, y: &Yaml, rules: &[Rule]) -> Result<Correlation, String> {
+    let title = ystr(y, "title").ok_or("missing `title`")?;
+    let c = y.get("correlation").ok_or("missing `correlation`")?;
+    let kind = match ystr(c, "type").as_deref() {
+        Some("event_count") => CorrelationKind::EventCount,
+        Some("value_count") => CorrelationKind::ValueCount,
+        Some("temporal") => CorrelationKind::Temporal,
+        Some("temporal_ordered") => CorrelationKind::TemporalOrdered,
+        Some(other) => return Err(format!("unsupported correlation type `{other}`")),
+        None => return Err("missing `correlation.type`".into()),
+    };
+    let refs = ystrs(c, "rules");
+    if refs.is_empty() {
+        return Err("missing `correlation.rules`".into());
+    }
+    let mut idx = Vec::new();
+    for r in &refs {
+        let i = rules
+            .iter()
+            .position(|x| x.name.as_deref() == Some(r) || x.id.as_deref() == Some(r))
+            .ok_or_else(|| format!("referenced rule `{r}` is not loaded"))?;
+        idx.push(i);
+    }
+    let timespan = ystr(c, "timespan").ok_or("missing `correlation.timespan`")?;
+    let timespan_ms =
+        parse_timespan(&timespan).ok_or_else(|| format!("bad timespan `{timespan}`"))?;
+    let group_by = ystrs(c, "group-by")
+        .iter()
+        .map(|g| g.split('.').map(str::to_string).collect())
+        .collect();
+    let mut condition = Vec::new();
+    let mut field = None;
+    match c.get("condition") {
+        Some(Yaml::Mapping(m)) => {
+            for (k, v) in m {
+                let k = k.as_str().unwrap_or_default();
+                if k == "field" {
+                    field = v
+                        .as_str()
+                        .map(|f| f.split('.').map(str::to_string).collect());
+                    continue;
+                }
+                let op = match k {
+                    "gt" => CmpOp::Gt,
+                    "gte" => CmpOp::Gte,
+                    "lt" => CmpOp::Lt,
+                    "lte" => CmpOp::Lte,
+                    "eq" => CmpOp::Eq,
+                    "neq" => CmpOp::Neq,
+                    other => return Err(format!("unknown condition operator `{other}`")),
+                };
+                let n = v
+                    .as_f64()
+                    .ok_or_else(|| format!("condition `{k}` is not a number"))?;
+                condition.push((op, n));
+            }
+        }
+        None if matches!(
+            kind,
+            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered
+        ) => {}
+        _ => return Err("`correlation.condition` must be a map".into()),
+    }
+    if kind == CorrelationKind::ValueCount && field.is_none() {
+        return Err("`value_count` needs `condition.field`".into());
+    }
+    if matches!(
+        kind,
+        CorrelationKind::EventCount | CorrelationKind::ValueCount
+    ) && condition.is_empty()
+    {
+        return Err("missing a count condition (gt, gte, lt, lte, eq)".into());
+    }
+    Ok(Correlation {
+        title,
+        id: ystr(y, "id"),
+        name: ystr(y, "name"),
+        level: ystr(y, "level").unwrap_or_else(|| "medium".into()),
+        description: ystr(y, "description").unwrap_or_default(),
+        file: file.to_string(),
+        kind,
+        rules: idx,
+        group_by,
+        timespan_ms,
+        field,
+        condition,
+        generate: [c.get("generate"), y.get("generate")]
+            .into_iter()
+            .flatten()
+            .any(|g| g.as_bool() == Some(true)),
+    })
+}
+
+/// A rule match kept for the correlation stage: the rule, the time, and the values the
+/// correlations over that rule group and count by.
+#[derive(Debug, Clone)]
+pub struct CorrHit<T> {
+    pub rule: usize,
+    pub time_ms: i64,
+    /// Per correlation over this rule: (group key, counted value).
+    pub keys: Vec<(usize, String, Option<String>)>,
+    pub data: T,
+}
+
+impl RuleSet {
+    /// The correlation keys of a match of `rule` on `ev`.
+    pub fn corr_keys(&self, rule: usize, ev: &Event) -> Vec<(usize, String, Option<String>)> {
+        let mut out = Vec::new();
+        for (ci, c) in self.correlations.iter().enumerate() {
+            if !c.rules.contains(&rule) {
+                continue;
+            }
+            let group: Vec<String> = c
+                .group_by
+                .iter()
+                .map(|p| ev.first_text(&path_refs(p)).unwrap_or_default())
+                .collect();
+            let value = c.field.as_ref().and_then(|p| ev.first_text(&path_refs(p)));
+            out.push((ci, group.join("\u{1f}"), value));
+        }
+        out
+    }
+
+    /// True when some correlation uses `rule`.
+    pub fn correlated(&self, rule: usize) -> bool {
+        self.correlations.iter().any(|c| c.rules.contains(&rule))
+    }
+}
+
+/// One firing of a correlation rule, with the matches behind it.
+#[derive(Debug, Clone)]
+pub struct CorrFiring<T> {
+    pub correlation: usize,
+    pub group: String,
+    pub value: f64,
+    pub hits: Vec<T>,
+}
+
+/// Matches in one group's window: (time, rule, counted value, data).
+type Window<T> = Vec<(i64, usize, Option<String>, T)>;
+
+/// Evaluates the correlation rules over matches sorted by time. Each group's window restarts
+/// after it fires, so one burst gives one alert.
+pub fn correlate<T: Clone>(set: &RuleSet, hits: &[CorrHit<T>]) -> Vec<CorrFiring<T>> {
+    let mut out = Vec::new();
+    for (ci, c) in set.correlations.iter().enumerate() {
+        // per group: (time, rule, value, data)
+        let mut windows: BTreeMap<String, Window<T>> = BTreeMap::new();
+        for h in hits {
+            for (kci, group, value) in &h.keys {
+                if *kci != ci {
+                    continue;
+                }
+                let w = windows.entry(group.clone()).or_default();
+                w.push((h.time_ms, h.rule, value.clone(), h.data.clone()));
+                let start = h.time_ms - c.timespan_ms;
+                w.retain(|(t, ..)| *t >= start);
+                let fired = match c.kind {
+                    CorrelationKind::EventCount => {
+                        let n = w.len() as f64;
+                        c.condition
+                            .iter()
+                            .all(|(op, x)| op.test(n, *x))
+                            .then_some(n)
+                    }
+                    CorrelationKind::ValueCount => {
+                        let mut vals: Vec<&str> =
+                            w.iter().filter_map(|(_, _, v, _)| v.as_deref()).collect();
+                        vals.sort_unstable();
+                        vals.dedup();
+                        let n = vals.len() as f64;
+                        c.condition
+                            .iter()
+                            .all(|(op, x)| op.test(n, *x))
+                            .then_some(n)
+                    }
+                    CorrelationKind::Temporal => {
+                        let all = c.rules.iter().all(|r| w.iter().any(|(_, wr, ..)| wr == r));
+                        let n = c.rules.len() as f64;
+                        (all && c.condition.iter().all(|(op, x)| op.test(n, *x))).then_some(n)
+                    }
+                    CorrelationKind::TemporalOrdered => {
+                        let mut next = 0;
+                        for (_, wr, ..) in w.iter() {
+                            if c.rules.get(next) == Some(wr) {
+                                next += 1;
+                            }
+                        }
+                        (next == c.rules.len()).then_some(next as f64)
+                    }
+                };
+                if let Some(value) = fired {
+                    out.push(CorrFiring {
+                        correlation: ci,
+                        group: group.clone(),
+                        value,
+                        hits: w.iter().map(|(.., d)| d.clone()).collect(),
+                    });
+                    w.clear();
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn rule(det: &str) -> Rule {
+        let y = format!("title: t\nlogsource: {{product: aws}}\ndetection:\n{det}");
+        let (set, errs) = RuleSet::from_sources([("t.yml", y.as_str())], &LoadOptions::default());
+        assert!(errs.is_empty(), "{errs:?}");
+        set.rules.into_iter().next().unwrap()
+    }
+
+    fn ev(extra: &str) -> Event {
+        Event::parse(format!(
+            r#"{{"eventTime":"2023-07-10T11:42:36Z","eventSource":"ec2.amazonaws.com","eventName":"RunInstances"{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn equality_is_case_insensitive_and_wildcards_work() {
+        let r = rule("  sel:\n    eventName: 'runinstances'\n  condition: sel\n");
+        assert!(r.matches(&ev("")));
+        let r = rule("  sel:\n    eventName: 'Run*ces'\n  condition: sel\n");
+        assert!(r.matches(&ev("")));
+        let r = rule("  sel:\n    eventName: 'Run?nstances'\n  condition: sel\n");
+        assert!(r.matches(&ev("")));
+        let r = rule("  sel:\n    eventName: 'Run\\*'\n  condition: sel\n");
+        assert!(!r.matches(&ev("")));
+        let r = rule("  sel:\n    eventName|cased: 'runinstances'\n  condition: sel\n");
+        assert!(!r.matches(&ev("")));
+    }
+
+    #[test]
+    fn null_means_absent_and_exists() {
+        let r = rule("  sel:\n    errorCode: null\n  condition: sel\n");
+        assert!(r.matches(&ev("")));
+        assert!(!r.matches(&ev(r#","errorCode":"AccessDenied""#)));
+        assert!(r.matches(&ev(r#","errorCode":null"#)));
+        let r = rule("  sel:\n    errorCode|exists: true\n  condition: sel\n");
+        assert!(!r.matches(&ev("")));
+        assert!(r.matches(&ev(r#","errorCode":"x""#)));
+        let r = rule("  sel:\n    errorCode|exists: false\n  condition: sel\n");
+        assert!(r.matches(&ev("")));
+    }
+
+    #[test]
+    fn modifiers() {
+        let e = ev(
+            r#","userAgent":"aws-cli/2.0 TruffleHog","sourceIPAddress":"075.050.255.67","userIdentity":{"arn":"arn:aws:iam::1:user/bob","userName":"BOB"},"requestParameters":{"userName":"bob","n":5}"#,
+        );
+        let yes = |d: &str| rule(&format!("  sel:\n{d}\n  condition: sel\n")).matches(&e);
+        assert!(yes("    userAgent|contains: 'trufflehog'"));
+        assert!(yes("    userAgent|startswith: 'AWS-CLI'"));
+        assert!(yes("    userAgent|endswith: 'hog'"));
+        assert!(!yes("    userAgent|endswith: 'aws'"));
+        assert!(yes(
+            "    userAgent|contains|all:\n      - 'cli'\n      - 'truffle'"
+        ));
+        assert!(!yes(
+            "    userAgent|contains|all:\n      - 'cli'\n      - 'python'"
+        ));
+        assert!(yes(
+            "    userAgent|contains:\n      - 'python'\n      - 'truffle'"
+        ));
+        assert!(yes("    userAgent|re: 'aws-cli/\\d'"));
+        assert!(!yes("    userAgent|re: 'AWS-CLI'"));
+        assert!(yes("    userAgent|re|i: 'AWS-CLI'"));
+        assert!(yes("    sourceIPAddress|cidr: '75.50.0.0/16'"));
+        assert!(!yes("    sourceIPAddress|cidr: '10.0.0.0/8'"));
+        assert!(yes(
+            "    requestParameters.userName|fieldref: userIdentity.userName"
+        ));
+        assert!(!yes(
+            "    requestParameters.userName|fieldref: userIdentity.arn"
+        ));
+        assert!(yes("    requestParameters.n|gt: 4"));
+        assert!(!yes("    requestParameters.n|lt: 4"));
+        assert!(yes("    requestParameters: '*bob*'"));
+        assert!(yes("    userAgent|windash|contains: '/2.0'"));
+    }
+
+    #[test]
+    fn conditions() {
+        let e = ev(r#","userAgent":"x""#);
+        let yes = |d: &str| rule(d).matches(&e);
+        let base = "  sel_a:\n    eventName: RunInstances\n  sel_b:\n    userAgent: y\n  filter:\n    userAgent: x\n";
+        assert!(yes(&format!("{base}  condition: 1 of sel_*\n")));
+        assert!(!yes(&format!("{base}  condition: all of sel_*\n")));
+        assert!(!yes(&format!("{base}  condition: sel_a and not filter\n")));
+        assert!(yes(&format!(
+            "{base}  condition: sel_a and not (sel_b or not filter)\n"
+        )));
+        assert!(yes(&format!("{base}  condition: 1 of them\n")));
+        assert!(!yes(&format!("{base}  condition: all of them\n")));
+        assert!(yes(&format!(
+            "{base}  condition:\n    - sel_b\n    - sel_a\n"
+        )));
+    }
+
+    #[test]
+    fn lists_of_maps_and_items_arrays() {
+        let e = ev(
+            r#","requestParameters":{"ipPermissions":{"items":[{"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}"#,
+        );
+        let r = rule("  sel:\n    - eventName: x\n    - requestParameters.ipPermissions.items.ipRanges.items.cidrIp: '0.0.0.0/0'\n  condition: sel\n");
+        assert!(r.matches(&e));
+        let r = rule("  sel:\n    requestParameters.ipPermissions.ipRanges.cidrIp: '0.0.0.0/0'\n  condition: sel\n");
+        assert!(r.matches(&e));
+    }
+
+    #[test]
+    fn bad_rules_are_reported_not_dropped() {
+        let src = [
+            ("a.yml", "title: a\ndetection:\n  sel:\n    x|nosuch: 1\n  condition: sel\n"),
+            ("b.yml", "title: b\ndetection:\n  sel:\n    x: 1\n  timeframe: 5m\n  condition: sel | count() > 5\n"),
+            ("c.yml", "title: c\ndetection:\n  sel:\n    x: 1\n  condition: nosel\n"),
+            ("d.yml", "title: d\ndetection: [\n"),
+            ("e.yml", "title: e\ndetection:\n  sel:\n    x: 1\n  condition: sel\n"),
+        ];
+        let (set, errs) = RuleSet::from_sources(src, &LoadOptions::default());
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(errs.len(), 4);
+        assert!(
+            errs[0]
+                .to_string()
+                .contains("unsupported modifier `nosuch`"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs[1].to_string().contains("correlation rule"),
+            "{}",
+            errs[1]
+        );
+        assert!(
+            errs[2].to_string().contains("`nosel` names no search"),
+            "{}",
+            errs[2]
+        );
+        assert!(
+            errs[3].to_string().contains("not valid YAML"),
+            "{}",
+            errs[3]
+        );
+    }
+
+    #[test]
+    fn base64_values() {
+        assert_eq!(base64(b"abc"), "YWJj");
+        assert_eq!(base64(b"ab"), "YWI=");
+        let v = base64_variants("http", true);
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0], "aHR0c");
+    }
+
+    #[test]
+    fn timespans() {
+        assert_eq!(parse_timespan("10m"), Some(600_000));
+        assert_eq!(parse_timespan("1h"), Some(3_600_000));
+        assert_eq!(parse_timespan("x"), None);
+    }
+}
