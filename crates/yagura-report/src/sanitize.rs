@@ -61,16 +61,16 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// True for characters XML 1.0 does not allow anywhere (`Char` production): C0 controls other
-/// than tab, newline and carriage return, and U+FFFE/U+FFFF. (Surrogates cannot occur in `str`.)
+/// True for characters XML 1.0 does not allow anywhere (`Char` production: C0 controls other
+/// than tab, newline and carriage return, U+FFFE, U+FFFF; surrogates cannot occur in `str`), and
+/// for the ones it discourages that a terminal would act on (DEL and the C1 controls).
 fn xml_illegal(c: char) -> bool {
-    let u = u32::from(c);
-    (u < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || u == 0xfffe || u == 0xffff
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
 }
 
 /// XML-escapes `s` for element content or a quoted attribute: `& < > " '` become entities,
 /// tab, newline and carriage return become character references (so attributes keep them), and
-/// characters illegal in XML 1.0 become U+FFFD.
+/// characters illegal in XML 1.0, DEL and C1 controls become U+FFFD.
 pub fn xml_escape(s: &str) -> Cow<'_, str> {
     if !s
         .chars()
@@ -149,8 +149,8 @@ mod tests {
     #[test]
     fn xml_escapes_and_strips_illegal() {
         assert_eq!(
-            xml_escape("<a href=\"x\">&'\u{1}\u{1b}\u{fffe}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{fffd}\u{fffd}\u{fffd}"
+            xml_escape("<a href=\"x\">&'\u{1}\u{1b}\u{fffe}\u{9b}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{fffd}\u{fffd}\u{fffd}\u{fffd}"
         );
         assert_eq!(xml_escape("a\nb"), "a&#10;b");
     }

@@ -483,3 +483,121 @@ fn asff_respects_security_hub_field_limits() {
         assert!(types.contains("AwsEc2Instance") && types.contains("AwsS3Bucket"));
     }
 }
+
+// ------------------------------------------------------------------------------------ JUnit
+
+#[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!("junit_en", render(Format::Junit, Lang::En));
+}
+
+/// Element names in document order and every attribute value (unescaped), failing on any
+/// well-formedness error quick-xml detects, on unbalanced elements and on bad references.
+fn parse_xml(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut names = Vec::new();
+    let mut attrs = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    let k = a.key.as_ref().to_string();
+                    attrs.push((
+                        k,
+                        a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned(),
+                    ));
+                }
+                names.push(name.clone());
+                stack.push(name);
+            }
+            Event::Empty(e) => {
+                let name = e.name().as_ref().to_string();
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    let k = a.key.as_ref().to_string();
+                    attrs.push((
+                        k,
+                        a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned(),
+                    ));
+                }
+                names.push(name);
+            }
+            Event::End(e) => {
+                let name = e.name().as_ref().to_string();
+                assert_eq!(stack.pop().as_deref(), Some(name.as_str()));
+            }
+            Event::GeneralRef(r) => {
+                if r.is_char_ref() {
+                    let c = r.resolve_char_ref().unwrap().unwrap();
+                    assert!(matches!(c, '\t' | '\n' | '\r') || !c.is_control());
+                } else {
+                    let n = r.to_string();
+                    assert!(
+                        ["amp", "lt", "gt", "quot", "apos"].contains(&n.as_str()),
+                        "{n}"
+                    );
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed elements {stack:?}");
+    (names, attrs)
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_match() {
+    for lang in [Lang::En, Lang::Ja] {
+        let text = render(Format::Junit, lang);
+        // Characters illegal in XML 1.0 never appear raw.
+        for c in text.chars() {
+            let legal = !c.is_control() || matches!(c, '\t' | '\n' | '\r');
+            assert!(legal && c != '\u{fffe}' && c != '\u{ffff}', "{c:?} in XML");
+        }
+        let (names, attrs) = parse_xml(&text);
+        let count = |n: &str| names.iter().filter(|x| *x == n).count();
+        let fs = findings();
+        assert_eq!(count("testsuites"), 1);
+        assert_eq!(
+            count("testsuite"),
+            5 + 1,
+            "4 known checks, 1 unknown, errors"
+        );
+        assert_eq!(count("testcase"), fs.len() + errors().len());
+        assert_eq!(
+            count("failure"),
+            fs.iter()
+                .filter(|f| f.shown_status() == Status::Fail)
+                .count()
+        );
+        assert_eq!(
+            count("skipped"),
+            fs.iter()
+                .filter(|f| matches!(f.shown_status(), Status::Unknown | Status::Muted))
+                .count()
+        );
+        assert_eq!(count("error"), 1);
+        assert_eq!(count("script") + count("img"), 0, "no injected element");
+        // Hostile strings come back as attribute text, intact but for illegal characters.
+        let values: Vec<&str> = attrs.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(values.iter().any(|v| v.contains(IMG)));
+        assert!(values.iter().any(|v| v.contains("\u{fffd}[31mred")));
+        let top = attrs.iter().find(|(k, _)| k == "failures").unwrap();
+        assert_eq!(
+            top.1,
+            fs.iter()
+                .filter(|f| f.shown_status() == Status::Fail)
+                .count()
+                .to_string()
+        );
+    }
+}
