@@ -3,7 +3,6 @@
 use crate::Summary;
 use yagura_core::{Lang, Severity, Status};
 
-#[allow(dead_code)] // the HTML writer reads the rest
 pub(crate) struct Labels {
     pub status: &'static str,
     pub severity: &'static str,
@@ -13,7 +12,6 @@ pub(crate) struct Labels {
     pub account: &'static str,
     pub region: &'static str,
     pub recommendation: &'static str,
-    pub title: &'static str,
     pub report_title: &'static str,
     pub generated_at: &'static str,
     pub scope: &'static str,
@@ -32,7 +30,6 @@ pub(crate) struct Labels {
     pub results_by_status: &'static str,
     pub no_findings: &'static str,
     pub pass_hidden: &'static str,
-    pub passed_results: &'static str,
     pub not_adopted: &'static str,
     pub accepted: &'static str,
     pub total: &'static str,
@@ -47,7 +44,6 @@ pub(crate) const EN: Labels = Labels {
     account: "Account",
     region: "Region",
     recommendation: "Recommendation",
-    title: "Title",
     report_title: "yagura security report",
     generated_at: "Generated at",
     scope: "Scope",
@@ -66,7 +62,6 @@ pub(crate) const EN: Labels = Labels {
     results_by_status: "Results by status",
     no_findings: "No results.",
     pass_hidden: "PASS results hidden (show them with --show-pass)",
-    passed_results: "Passed results",
     not_adopted: "not adopted",
     accepted: "accepted risk",
     total: "Total",
@@ -81,7 +76,6 @@ pub(crate) const JA: Labels = Labels {
     account: "アカウント",
     region: "リージョン",
     recommendation: "推奨対応",
-    title: "タイトル",
     report_title: "yagura セキュリティレポート",
     generated_at: "作成日時",
     scope: "対象",
@@ -100,7 +94,6 @@ pub(crate) const JA: Labels = Labels {
     results_by_status: "状態別の件数",
     no_findings: "結果はありません。",
     pass_hidden: "PASS の結果は表示していません(--show-pass で表示)",
-    passed_results: "合格した結果",
     not_adopted: "不採用",
     accepted: "リスク受容",
     total: "合計",

@@ -96,12 +96,15 @@ pub fn xml_escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// HTML-escapes `s` for text or a quoted attribute: `& < > " '` become entities, and control
-/// characters other than tab and newline (NUL, ESC, C1, DEL) become U+FFFD.
+/// HTML-escapes `s` for text or a quoted attribute: `& < > " '` become entities; control
+/// characters other than tab and newline (NUL, ESC, C1, DEL) and the bidirectional overrides
+/// that would reorder the rest of the page's text become U+FFFD.
 pub fn html_escape(s: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        matches!(c, '&' | '<' | '>' | '"' | '\'') || (c.is_control() && !matches!(c, '\t' | '\n'))
+    let replaced = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
+    let unsafe_char = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || replaced(c);
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
@@ -114,7 +117,7 @@ pub fn html_escape(s: &str) -> Cow<'_, str> {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' => out.push(c),
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if replaced(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -161,6 +164,9 @@ mod tests {
             html_escape("\"><img src=x onerror=alert(1)>"),
             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
         );
-        assert_eq!(html_escape("a\u{0}b\u{1b}"), "a\u{fffd}b\u{fffd}");
+        assert_eq!(
+            html_escape("a\u{0}b\u{1b}c\u{202e}"),
+            "a\u{fffd}b\u{fffd}c\u{fffd}"
+        );
     }
 }
