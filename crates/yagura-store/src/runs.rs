@@ -1,0 +1,417 @@
+//! Runs and their findings, and the diff between two runs.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+use yagura_core::{Finding, Status};
+
+/// The id of a stored run; later runs have larger ids.
+pub type RunId = i64;
+
+/// What the caller knows about a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMeta {
+    /// What was scanned, chosen by the caller (`audit:123456789012`, `audit:org:o-abc`,
+    /// `host:web-1`); runs are compared within one scope.
+    pub scope: String,
+    pub started_at: OffsetDateTime,
+    pub finished_at: OffsetDateTime,
+    pub tool_version: String,
+    pub accounts: Vec<String>,
+    /// False when part of the data could not be read.
+    pub complete: bool,
+}
+
+/// Counts of a run's findings by evaluated status; `muted` counts muted findings of any status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub pass: u64,
+    pub fail: u64,
+    pub unknown: u64,
+    pub muted: u64,
+}
+
+impl RunCounts {
+    pub fn total(&self) -> u64 {
+        self.pass + self.fail + self.unknown
+    }
+}
+
+/// A stored run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub id: RunId,
+    pub meta: RunMeta,
+    pub counts: RunCounts,
+}
+
+/// One finding key in a [`Diff`], with the finding as it was and as it is (when present).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffEntry {
+    pub key: String,
+    pub before: Option<Finding>,
+    pub now: Option<Finding>,
+}
+
+/// What changed between two runs, for FAIL findings by [`Finding::key`]. Statuses are the
+/// evaluated ones: a muted FAIL is still a FAIL here (its entry carries the mute). Each list is
+/// sorted by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// FAIL now, and not FAIL before (PASS, UNKNOWN or absent).
+    pub new: Vec<DiffEntry>,
+    /// FAIL before, and PASS now or absent from a complete run.
+    pub fixed: Vec<DiffEntry>,
+    /// FAIL before and now.
+    pub still_open: Vec<DiffEntry>,
+    /// FAIL before and UNKNOWN now: it could not be checked, so it is not fixed.
+    pub unknown_now: Vec<DiffEntry>,
+    /// FAIL before and absent now from a run marked incomplete: not known to be fixed either.
+    pub not_checked: Vec<DiffEntry>,
+}
+
+/// A key's status in one run: FAIL if any finding with the key fails, else UNKNOWN if any is
+/// unknown, else PASS.
+fn worst(a: Status, b: Status) -> Status {
+    let rank = |s: Status| match s {
+        Status::Fail => 3,
+        Status::Unknown => 2,
+        Status::Muted => 1,
+        Status::Pass => 0,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+impl Store {
+    /// Stores a run and all its findings in one transaction, and returns its id.
+    pub fn record_run(
+        &mut self,
+        meta: &RunMeta,
+        findings: &[Finding],
+    ) -> Result<RunId, StoreError> {
+        let started = self.ts(meta.started_at)?;
+        let finished = self.ts(meta.finished_at)?;
+        let accounts = serde_json::to_string(&meta.accounts).map_err(|e| StoreError::Invalid {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        let path = self.path.clone();
+        let busy = self.busy_timeout;
+        let sql = |e| crate::map_sql(&path, busy, e);
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO runs (scope, started_at, finished_at, tool_version, accounts, complete)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                meta.scope,
+                started,
+                finished,
+                meta.tool_version,
+                accounts,
+                meta.complete
+            ],
+        )
+        .map_err(sql)?;
+        let run_id = tx.last_insert_rowid();
+        let mut counts = RunCounts::default();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO findings (run_id, key, check_id, status, severity, muted, json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(sql)?;
+            for f in findings {
+                let json = serde_json::to_string(f).map_err(|e| StoreError::Invalid {
+                    path: path.clone(),
+                    reason: format!("finding `{}` cannot be serialised: {e}", f.key()),
+                })?;
+                match f.status {
+                    Status::Pass => counts.pass += 1,
+                    Status::Fail => counts.fail += 1,
+                    Status::Unknown | Status::Muted => counts.unknown += 1,
+                }
+                if f.mute.is_some() {
+                    counts.muted += 1;
+                }
+                insert
+                    .execute(params![
+                        run_id,
+                        f.key(),
+                        f.check_id.as_ref(),
+                        f.status.as_str(),
+                        f.severity.as_str(),
+                        f.mute.is_some(),
+                        json
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.execute(
+            "UPDATE runs SET n_pass = ?2, n_fail = ?3, n_unknown = ?4, n_muted = ?5 WHERE id = ?1",
+            params![
+                run_id,
+                to_i64(counts.pass),
+                to_i64(counts.fail),
+                to_i64(counts.unknown),
+                to_i64(counts.muted)
+            ],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(run_id)
+    }
+
+    /// The `n` latest runs of a scope, newest first.
+    pub fn latest_runs(&self, scope: &str, n: usize) -> Result<Vec<RunSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![scope, to_i64(n as u64)], RawRun::from_row)
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(self.run_summary(row.map_err(|e| self.err(e))?)?);
+        }
+        Ok(out)
+    }
+
+    /// The scopes that have runs, sorted.
+    pub fn scopes(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT scope FROM runs ORDER BY scope")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One run, if it exists.
+    pub fn run(&self, id: RunId) -> Result<Option<RunSummary>, StoreError> {
+        let raw = self
+            .conn
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+                [id],
+                RawRun::from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        raw.map(|r| self.run_summary(r)).transpose()
+    }
+
+    /// The findings of a run, in the order they were recorded.
+    pub fn run_findings(&self, id: RunId) -> Result<Vec<Finding>, StoreError> {
+        self.require_run(id)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, json FROM findings WHERE run_id = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (fid, json) = row.map_err(|e| self.err(e))?;
+            out.push(self.decode_finding(fid, &json)?);
+        }
+        Ok(out)
+    }
+
+    /// New, fixed, still-open and unknown-now FAIL findings between run `prev` and run `cur`.
+    pub fn diff(&self, prev: RunId, cur: RunId) -> Result<Diff, StoreError> {
+        let cur_run = self.require_run(cur)?;
+        self.require_run(prev)?;
+        let before = self.key_statuses(prev)?;
+        let now = self.key_statuses(cur)?;
+        let mut diff = Diff::default();
+        // (list, key, finding row before, finding row now)
+        let mut picks: Vec<(u8, &str, Option<i64>, Option<i64>)> = Vec::new();
+        for (key, &(status_now, row_now)) in &now {
+            let prev = before.get(key);
+            if status_now == Status::Fail {
+                match prev {
+                    Some(&(Status::Fail, row_before)) => {
+                        picks.push((2, key, Some(row_before), Some(row_now)))
+                    }
+                    other => picks.push((0, key, other.map(|p| p.1), Some(row_now))),
+                }
+            }
+        }
+        for (key, &(status_before, row_before)) in &before {
+            if status_before != Status::Fail {
+                continue;
+            }
+            match now.get(key) {
+                Some(&(Status::Fail, _)) => {}
+                Some(&(Status::Unknown, row_now)) => {
+                    picks.push((3, key, Some(row_before), Some(row_now)))
+                }
+                Some(&(_, row_now)) => picks.push((1, key, Some(row_before), Some(row_now))),
+                None if cur_run.meta.complete => picks.push((1, key, Some(row_before), None)),
+                None => picks.push((4, key, Some(row_before), None)),
+            }
+        }
+        for (list, key, b, n) in picks {
+            let entry = DiffEntry {
+                key: key.to_string(),
+                before: b.map(|id| self.finding_by_row(id)).transpose()?,
+                now: n.map(|id| self.finding_by_row(id)).transpose()?,
+            };
+            match list {
+                0 => diff.new.push(entry),
+                1 => diff.fixed.push(entry),
+                2 => diff.still_open.push(entry),
+                3 => diff.unknown_now.push(entry),
+                _ => diff.not_checked.push(entry),
+            }
+        }
+        for list in [
+            &mut diff.new,
+            &mut diff.fixed,
+            &mut diff.still_open,
+            &mut diff.unknown_now,
+            &mut diff.not_checked,
+        ] {
+            list.sort_by(|a, b| a.key.cmp(&b.key));
+        }
+        Ok(diff)
+    }
+
+    /// Each key of a run with its worst status and the row of a finding with that status.
+    fn key_statuses(&self, run: RunId) -> Result<BTreeMap<String, (Status, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, status, id FROM findings WHERE run_id = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([run], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out: BTreeMap<String, (Status, i64)> = BTreeMap::new();
+        for row in rows {
+            let (key, status, id) = row.map_err(|e| self.err(e))?;
+            let status = parse_status(&status).ok_or_else(|| {
+                self.corrupt(format!("finding {id}"), format!("status `{status}`"))
+            })?;
+            out.entry(key)
+                .and_modify(|cur| {
+                    if worst(cur.0, status) != cur.0 {
+                        *cur = (status, id);
+                    }
+                })
+                .or_insert((status, id));
+        }
+        Ok(out)
+    }
+
+    fn finding_by_row(&self, id: i64) -> Result<Finding, StoreError> {
+        let json: String = self
+            .conn
+            .query_row("SELECT json FROM findings WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))?;
+        self.decode_finding(id, &json)
+    }
+
+    fn decode_finding(&self, id: i64, json: &str) -> Result<Finding, StoreError> {
+        serde_json::from_str(json).map_err(|e| self.corrupt(format!("finding {id}"), e))
+    }
+
+    fn require_run(&self, id: RunId) -> Result<RunSummary, StoreError> {
+        self.run(id)?.ok_or_else(|| StoreError::NoSuchRun {
+            path: self.path.clone(),
+            id,
+        })
+    }
+
+    fn run_summary(&self, raw: RawRun) -> Result<RunSummary, StoreError> {
+        let what = format!("run {}", raw.id);
+        let accounts: Vec<String> =
+            serde_json::from_str(&raw.accounts).map_err(|e| self.corrupt(&what, e))?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(RunSummary {
+            id: raw.id,
+            meta: RunMeta {
+                scope: raw.scope,
+                started_at: self.parse_ts(&what, &raw.started_at)?,
+                finished_at: self.parse_ts(&what, &raw.finished_at)?,
+                tool_version: raw.tool_version,
+                accounts,
+                complete: raw.complete,
+            },
+            counts: RunCounts {
+                pass: count(raw.n_pass),
+                fail: count(raw.n_fail),
+                unknown: count(raw.n_unknown),
+                muted: count(raw.n_muted),
+            },
+        })
+    }
+}
+
+const RUN_COLUMNS: &str = "id, scope, started_at, finished_at, tool_version, accounts, complete, \
+                           n_pass, n_fail, n_unknown, n_muted";
+
+struct RawRun {
+    id: i64,
+    scope: String,
+    started_at: String,
+    finished_at: String,
+    tool_version: String,
+    accounts: String,
+    complete: bool,
+    n_pass: i64,
+    n_fail: i64,
+    n_unknown: i64,
+    n_muted: i64,
+}
+
+impl RawRun {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
+        Ok(RawRun {
+            id: r.get(0)?,
+            scope: r.get(1)?,
+            started_at: r.get(2)?,
+            finished_at: r.get(3)?,
+            tool_version: r.get(4)?,
+            accounts: r.get(5)?,
+            complete: r.get(6)?,
+            n_pass: r.get(7)?,
+            n_fail: r.get(8)?,
+            n_unknown: r.get(9)?,
+            n_muted: r.get(10)?,
+        })
+    }
+}
+
+fn parse_status(s: &str) -> Option<Status> {
+    match s {
+        "PASS" => Some(Status::Pass),
+        "FAIL" => Some(Status::Fail),
+        "UNKNOWN" => Some(Status::Unknown),
+        "MUTED" => Some(Status::Muted),
+        _ => None,
+    }
+}
+
+pub(crate) fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

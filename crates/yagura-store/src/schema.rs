@@ -1,0 +1,95 @@
+//! The schema and its migrations. `PRAGMA user_version` holds the number of migrations applied;
+//! each migration runs in its own transaction together with the version bump, so a store is
+//! always at one version or the next, never in between.
+
+/// `PRAGMA application_id` of a yagura store ("YAGR").
+pub const APPLICATION_ID: i32 = 0x5941_4752;
+
+/// Migrations in order; migration `i` brings the store from version `i` to `i + 1`.
+/// Never edit a released migration: add one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: runs, findings, workflow with its audit trail, checkpoints, actions, snapshots.
+    r#"
+    CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY,
+        scope         TEXT    NOT NULL,
+        started_at    TEXT    NOT NULL,
+        finished_at   TEXT    NOT NULL,
+        tool_version  TEXT    NOT NULL,
+        accounts      TEXT    NOT NULL CHECK (json_valid(accounts)),
+        complete      INTEGER NOT NULL CHECK (complete IN (0, 1)),
+        n_pass        INTEGER NOT NULL DEFAULT 0,
+        n_fail        INTEGER NOT NULL DEFAULT 0,
+        n_unknown     INTEGER NOT NULL DEFAULT 0,
+        n_muted       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX runs_by_scope ON runs (scope, id);
+
+    CREATE TABLE findings (
+        id        INTEGER PRIMARY KEY,
+        run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key       TEXT    NOT NULL,
+        check_id  TEXT    NOT NULL CHECK (check_id <> ''),
+        status    TEXT    NOT NULL CHECK (status IN ('PASS', 'FAIL', 'UNKNOWN', 'MUTED')),
+        severity  TEXT    NOT NULL,
+        muted     INTEGER NOT NULL CHECK (muted IN (0, 1)),
+        json      TEXT    NOT NULL
+    );
+    CREATE INDEX findings_by_run_key ON findings (run_id, key);
+    CREATE INDEX findings_by_check ON findings (check_id, status);
+    CREATE INDEX findings_by_key ON findings (key);
+
+    CREATE TABLE workflow (
+        key         TEXT PRIMARY KEY,
+        status      TEXT NOT NULL CHECK (status IN
+                        ('open', 'acknowledged', 'in_progress', 'resolved', 'risk_accepted')),
+        assignee    TEXT,
+        note        TEXT,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL
+    );
+
+    CREATE TABLE workflow_audit (
+        id            INTEGER PRIMARY KEY,
+        key           TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        who           TEXT NOT NULL,
+        old_status    TEXT,
+        new_status    TEXT NOT NULL,
+        old_assignee  TEXT,
+        new_assignee  TEXT,
+        old_note      TEXT,
+        new_note      TEXT
+    );
+    CREATE INDEX workflow_audit_by_key ON workflow_audit (key, id);
+
+    CREATE TABLE checkpoints (
+        namespace  TEXT NOT NULL CHECK (namespace <> ''),
+        key        TEXT NOT NULL CHECK (key <> ''),
+        value      TEXT NOT NULL,
+        PRIMARY KEY (namespace, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE actions (
+        id        INTEGER PRIMARY KEY,
+        time      TEXT NOT NULL,
+        resource  TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        result    TEXT NOT NULL,
+        reason    TEXT NOT NULL
+    );
+    CREATE INDEX actions_by_time ON actions (time, id);
+
+    CREATE TABLE inventory_snapshots (
+        id        INTEGER PRIMARY KEY,
+        taken_at  TEXT NOT NULL,
+        json      TEXT NOT NULL CHECK (json_valid(json))
+    );
+    CREATE INDEX inventory_snapshots_by_time ON inventory_snapshots (taken_at, id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,601 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+use time::macros::datetime;
+use time::OffsetDateTime;
+use yagura_core::{text, Finding, Mute, MuteKind, Severity, Status, Text};
+use yagura_store::{
+    ActionRecord, OpenOptions, RunMeta, Store, StoreError, WorkflowStatus, WorkflowUpdate,
+};
+
+fn f(check: &'static str, status: Status, resource: &str) -> Finding {
+    Finding::new(
+        check,
+        status,
+        Severity::High,
+        resource,
+        "123456789012",
+        "ap-northeast-1",
+        text!("{r} is open", "{r} は開いています", r = resource),
+    )
+}
+
+fn meta(scope: &str, at: OffsetDateTime, complete: bool) -> RunMeta {
+    RunMeta {
+        scope: scope.to_string(),
+        started_at: at,
+        finished_at: at + time::Duration::seconds(42),
+        tool_version: "0.1.0".to_string(),
+        accounts: vec!["123456789012".to_string()],
+        complete,
+    }
+}
+
+fn store_in(dir: &Path) -> Store {
+    Store::open(&Store::path_in(dir)).unwrap()
+}
+
+#[test]
+fn runs_round_trip_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let rich = f("sg-open", Status::Fail, "sg-1")
+        .with_evidence("port", "22")
+        .with_recommendation(Text::new("close it", "閉じてください"));
+    let mut muted = f("inspector-disabled", Status::Fail, "123456789012");
+    muted.mute = Some(Mute {
+        kind: MuteKind::NotAdopted,
+        reason: "we use yagura host".to_string(),
+        expires: Some("2026-12-31".to_string()),
+    });
+    let first = vec![
+        rich,
+        muted,
+        f("mfa", Status::Pass, "root"),
+        f("s3", Status::Unknown, "b"),
+    ];
+    let second = vec![f("sg-open", Status::Pass, "sg-1")];
+    let t0 = datetime!(2026-05-01 10:00 +09:00);
+    let (r1, r2, other) = {
+        let mut s = store_in(dir.path());
+        let r1 = s
+            .record_run(&meta("audit:123456789012", t0, true), &first)
+            .unwrap();
+        let r2 = s
+            .record_run(
+                &meta("audit:123456789012", t0 + time::Duration::days(1), false),
+                &second,
+            )
+            .unwrap();
+        let other = s.record_run(&meta("host:web-1", t0, true), &[]).unwrap();
+        (r1, r2, other)
+    };
+    assert!(r1 < r2 && r2 < other);
+    let s = store_in(dir.path());
+    assert_eq!(s.run_findings(r1).unwrap(), first);
+    assert_eq!(s.run_findings(r2).unwrap(), second);
+    assert!(s.run_findings(other).unwrap().is_empty());
+    let runs = s.latest_runs("audit:123456789012", 10).unwrap();
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![r2, r1]);
+    let one = &runs[1];
+    assert_eq!(one.meta, meta("audit:123456789012", t0, true));
+    assert_eq!(
+        one.meta.started_at.offset(),
+        time::UtcOffset::UTC,
+        "stored in UTC"
+    );
+    assert_eq!(
+        (
+            one.counts.pass,
+            one.counts.fail,
+            one.counts.unknown,
+            one.counts.muted
+        ),
+        (1, 2, 1, 1)
+    );
+    assert_eq!(one.counts.total(), 4);
+    assert!(!runs[0].meta.complete);
+    assert_eq!(s.latest_runs("audit:123456789012", 1).unwrap().len(), 1);
+    assert!(s.latest_runs("nothing", 5).unwrap().is_empty());
+    assert_eq!(
+        s.scopes().unwrap(),
+        vec!["audit:123456789012", "host:web-1"]
+    );
+    assert!(matches!(
+        s.run_findings(999),
+        Err(StoreError::NoSuchRun { id: 999, .. })
+    ));
+    assert!(s.run(999).unwrap().is_none());
+}
+
+#[test]
+fn diff_tells_new_fixed_still_open_and_unknown_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let prev = vec![
+        f("c", Status::Fail, "still"),
+        f("c", Status::Fail, "fixed-pass"),
+        f("c", Status::Fail, "unknown-now"),
+        f("c", Status::Pass, "new-from-pass"),
+        f("c", Status::Fail, "fixed-absent"),
+        f("c", Status::Unknown, "new-from-unknown"),
+        f("c", Status::Pass, "pass-both"),
+        // Two findings with one key: FAIL wins.
+        f("d", Status::Pass, "dup"),
+        f("d", Status::Fail, "dup"),
+    ];
+    let cur = vec![
+        f("c", Status::Fail, "still"),
+        f("c", Status::Pass, "fixed-pass"),
+        f("c", Status::Unknown, "unknown-now"),
+        f("c", Status::Fail, "new-from-pass"),
+        f("c", Status::Fail, "new-from-unknown"),
+        f("c", Status::Fail, "new-absent"),
+        f("c", Status::Pass, "pass-both"),
+        f("d", Status::Fail, "dup"),
+        f("d", Status::Pass, "dup"),
+    ];
+    let a = s.record_run(&meta("x", t, true), &prev).unwrap();
+    let b = s.record_run(&meta("x", t, true), &cur).unwrap();
+    let d = s.diff(a, b).unwrap();
+    let keys = |l: &[yagura_store::DiffEntry]| {
+        l.iter()
+            .map(|e| e.key.split('|').nth(3).unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&d.new),
+        vec!["new-absent", "new-from-pass", "new-from-unknown"]
+    );
+    assert_eq!(keys(&d.fixed), vec!["fixed-absent", "fixed-pass"]);
+    assert_eq!(keys(&d.still_open), vec!["still", "dup"]);
+    assert_eq!(keys(&d.unknown_now), vec!["unknown-now"]);
+    assert!(d.not_checked.is_empty());
+    // Entries carry the findings on both sides.
+    let fixed_pass = &d.fixed[1];
+    assert_eq!(fixed_pass.before.as_ref().unwrap().status, Status::Fail);
+    assert_eq!(fixed_pass.now.as_ref().unwrap().status, Status::Pass);
+    assert!(d.fixed[0].now.is_none());
+    assert!(d.new[0].before.is_none());
+    assert_eq!(d.new[1].before.as_ref().unwrap().status, Status::Pass);
+    assert_eq!(
+        d.unknown_now[0].now.as_ref().unwrap().status,
+        Status::Unknown
+    );
+    assert_eq!(d.still_open[0].now.as_ref().unwrap().status, Status::Fail);
+
+    // Absent from an incomplete run is not fixed: it was not checked.
+    let c = s.record_run(&meta("x", t, false), &cur[..3]).unwrap();
+    let d = s.diff(a, c).unwrap();
+    assert_eq!(keys(&d.fixed), vec!["fixed-pass"]);
+    assert_eq!(keys(&d.not_checked), vec!["fixed-absent", "dup"]);
+    assert_eq!(keys(&d.unknown_now), vec!["unknown-now"]);
+
+    // Diff against itself: everything failing is still open.
+    let d = s.diff(b, b).unwrap();
+    assert!(d.new.is_empty() && d.fixed.is_empty() && d.unknown_now.is_empty());
+    assert_eq!(d.still_open.len(), 5);
+    assert!(matches!(
+        s.diff(a, 12345),
+        Err(StoreError::NoSuchRun { id: 12345, .. })
+    ));
+}
+
+#[test]
+fn workflow_persists_across_reopen_with_an_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = f("sg-open", Status::Fail, "sg-1").key();
+    {
+        let mut s = store_in(dir.path());
+        assert_eq!(s.workflow(&key).unwrap(), None);
+        let w = s
+            .set_workflow(
+                &key,
+                &WorkflowUpdate {
+                    status: Some(WorkflowStatus::Acknowledged),
+                    assignee: Some("tanaka".to_string()),
+                    note: None,
+                    by: "alice".to_string(),
+                    at: datetime!(2026-05-01 09:00 UTC),
+                },
+            )
+            .unwrap();
+        assert_eq!(w.status, WorkflowStatus::Acknowledged);
+        assert_eq!(w.assignee.as_deref(), Some("tanaka"));
+    }
+    {
+        let mut s = store_in(dir.path());
+        let w = s.workflow(&key).unwrap().unwrap();
+        assert_eq!(w.status, WorkflowStatus::Acknowledged);
+        assert_eq!(w.updated_by, "alice");
+        // A partial update keeps the assignee; an empty note clears, a note sets.
+        let w = s
+            .set_workflow(
+                &key,
+                &WorkflowUpdate {
+                    status: Some(WorkflowStatus::InProgress),
+                    assignee: None,
+                    note: Some("patch scheduled for 5/10".to_string()),
+                    by: "tanaka".to_string(),
+                    at: datetime!(2026-05-02 09:00 UTC),
+                },
+            )
+            .unwrap();
+        assert_eq!(w.assignee.as_deref(), Some("tanaka"));
+        assert_eq!(w.note.as_deref(), Some("patch scheduled for 5/10"));
+        s.set_workflow(
+            &key,
+            &WorkflowUpdate {
+                status: Some(WorkflowStatus::Resolved),
+                assignee: Some(String::new()),
+                note: None,
+                by: "tanaka".to_string(),
+                at: datetime!(2026-05-03 09:00 UTC),
+            },
+        )
+        .unwrap();
+    }
+    let s = store_in(dir.path());
+    let w = s.workflow(&key).unwrap().unwrap();
+    assert_eq!(w.status, WorkflowStatus::Resolved);
+    assert_eq!(w.assignee, None);
+    assert_eq!(w.note.as_deref(), Some("patch scheduled for 5/10"));
+    assert_eq!(w.updated_at, datetime!(2026-05-03 09:00 UTC));
+    let h = s.workflow_history(&key).unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(
+        (h[0].old_status, h[0].new_status),
+        (None, WorkflowStatus::Acknowledged)
+    );
+    assert_eq!(
+        (h[1].old_status, h[1].new_status),
+        (
+            Some(WorkflowStatus::Acknowledged),
+            WorkflowStatus::InProgress
+        )
+    );
+    assert_eq!(
+        (h[1].old_note.as_deref(), h[1].new_note.as_deref()),
+        (None, Some("patch scheduled for 5/10"))
+    );
+    assert_eq!(
+        (h[2].old_assignee.as_deref(), h[2].new_assignee.as_deref()),
+        (Some("tanaka"), None)
+    );
+    assert_eq!(h[2].who, "tanaka");
+    assert_eq!(s.workflows().unwrap().len(), 1);
+    assert!(s.workflow_history("other").unwrap().is_empty());
+    assert_eq!(
+        "risk-accepted".parse::<WorkflowStatus>().unwrap(),
+        WorkflowStatus::RiskAccepted
+    );
+    assert_eq!(
+        "In Progress".parse::<WorkflowStatus>().unwrap(),
+        WorkflowStatus::InProgress
+    );
+    assert!("done".parse::<WorkflowStatus>().is_err());
+}
+
+#[test]
+fn checkpoints_are_written_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    assert_eq!(s.get_checkpoint("trail", "bucket/a").unwrap(), None);
+    s.put_checkpoint("trail", "bucket/a", "obj-1").unwrap();
+    s.put_checkpoint("trail", "bucket/a", "obj-2").unwrap();
+    assert_eq!(
+        s.get_checkpoint("trail", "bucket/a").unwrap().as_deref(),
+        Some("obj-2")
+    );
+    // The second entry violates a constraint: the first is rolled back with it.
+    let err = s
+        .put_checkpoints(
+            "trail",
+            &[("bucket/a", "obj-3"), ("bucket/b", "x"), ("", "bad")],
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    assert_eq!(
+        s.get_checkpoint("trail", "bucket/a").unwrap().as_deref(),
+        Some("obj-2")
+    );
+    assert_eq!(s.get_checkpoint("trail", "bucket/b").unwrap(), None);
+    s.put_checkpoints("trail", &[("bucket/b", "x"), ("bucket/c", "y")])
+        .unwrap();
+    s.put_checkpoint("other", "bucket/a", "z").unwrap();
+    drop(s);
+    let mut s = store_in(dir.path());
+    assert_eq!(
+        s.checkpoints("trail").unwrap(),
+        vec![
+            ("bucket/a".to_string(), "obj-2".to_string()),
+            ("bucket/b".to_string(), "x".to_string()),
+            ("bucket/c".to_string(), "y".to_string())
+        ]
+    );
+    assert!(s.delete_checkpoint("trail", "bucket/c").unwrap());
+    assert!(!s.delete_checkpoint("trail", "bucket/c").unwrap());
+    assert_eq!(
+        s.get_checkpoint("other", "bucket/a").unwrap().as_deref(),
+        Some("z")
+    );
+}
+
+#[test]
+fn a_failing_run_write_rolls_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let ok = s
+        .record_run(&meta("x", t, true), &[f("c", Status::Fail, "r")])
+        .unwrap();
+    let mut bad = f("c", Status::Fail, "r2");
+    bad.check_id = "".into();
+    let err = s
+        .record_run(&meta("x", t, true), &[f("c", Status::Pass, "r1"), bad])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    assert!(err.to_string().contains("yagura.sqlite3"), "{err}");
+    let runs = s.latest_runs("x", 10).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].id, ok);
+    // The next run is stored normally; no orphan findings were left behind.
+    let next = s
+        .record_run(&meta("x", t, true), &[f("c", Status::Pass, "r")])
+        .unwrap();
+    assert_eq!(s.run_findings(next).unwrap().len(), 1);
+    let raw = rusqlite::Connection::open(Store::path_in(dir.path())).unwrap();
+    let n: i64 = raw
+        .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn a_corrupt_or_foreign_file_is_reported_by_path_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "garbage.db",
+            b"this is not a database, just text\n".repeat(100),
+        ),
+        ("binary.db", (0..=255u8).cycle().take(8192).collect()),
+        // The SQLite header followed by garbage.
+        ("damaged.db", {
+            let mut v = b"SQLite format 3\0".to_vec();
+            v.extend((0..4096).map(|i| (i * 7 % 251) as u8));
+            v
+        }),
+    ];
+    for (name, bytes) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("`{}`", path.display())), "{shown}");
+        assert!(
+            matches!(
+                err,
+                StoreError::NotAStore { .. } | StoreError::Corrupt { .. }
+            ),
+            "{name}: {err:?}"
+        );
+        assert_eq!(&std::fs::read(&path).unwrap(), bytes, "{name} was modified");
+        println!("{name}: {shown}");
+    }
+    // No journal or WAL file was left beside them.
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["binary.db", "damaged.db", "garbage.db"]);
+    // Another application's SQLite database.
+    let foreign = dir.path().join("foreign.sqlite");
+    {
+        let c = rusqlite::Connection::open(&foreign).unwrap();
+        c.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me');")
+            .unwrap();
+    }
+    let before = std::fs::read(&foreign).unwrap();
+    let err = Store::open(&foreign).unwrap_err();
+    assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
+    assert!(err.to_string().contains("did not create"), "{err}");
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    // A store written by a newer yagura.
+    let newer = dir.path().join("newer.sqlite3");
+    drop(Store::open(&newer).unwrap());
+    {
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let err = Store::open(&newer).unwrap_err();
+    assert!(
+        matches!(err, StoreError::TooNew { found: 99, .. }),
+        "{err:?}"
+    );
+    // A directory in the way.
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(
+        err.to_string().contains(&dir.path().display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn open_creates_the_directory_migrates_and_uses_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a/b/yagura");
+    let s = store_in(&data);
+    assert!(data.join("yagura.sqlite3").exists());
+    assert_eq!(
+        s.schema_version().unwrap(),
+        yagura_store::MIGRATIONS.len() as i64
+    );
+    drop(s);
+    let s = store_in(&data);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        yagura_store::MIGRATIONS.len() as i64
+    );
+    let raw = rusqlite::Connection::open(data.join("yagura.sqlite3")).unwrap();
+    let mode: String = raw
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let app: i32 = raw
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, yagura_store::APPLICATION_ID);
+    // An empty file (as `touch` leaves it) becomes a store.
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(Store::open(&empty).unwrap().schema_version().unwrap(), 1);
+}
+
+#[test]
+fn a_writer_waits_for_another_connection_then_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Store::path_in(dir.path());
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open_with(
+        &path,
+        OpenOptions {
+            busy_timeout: Duration::from_millis(150),
+        },
+    )
+    .unwrap();
+    let t = datetime!(2026-05-01 00:00 UTC);
+
+    // Another process holds the write lock for 400 ms: a waits (busy timeout 10 s) and succeeds.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        raw.execute_batch("COMMIT").unwrap();
+        raw
+    });
+    let started = Instant::now();
+    a.record_run(&meta("x", t, true), &[f("c", Status::Fail, "r")])
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    let raw = holder.join().unwrap();
+
+    // Held longer than b's 150 ms: b fails with Busy, names the path, and wrote nothing.
+    raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = b.put_checkpoint("n", "k", "v").unwrap_err();
+    assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("locked by another yagura"),
+        "{err}"
+    );
+    raw.execute_batch("COMMIT").unwrap();
+    assert_eq!(b.get_checkpoint("n", "k").unwrap(), None);
+    b.put_checkpoint("n", "k", "v").unwrap();
+
+    // Two stores writing at once from two threads: every write lands.
+    let p2 = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut c = Store::open(&p2).unwrap();
+        for i in 0..20 {
+            c.record_run(
+                &meta("y", t, true),
+                &[f("c", Status::Fail, &format!("c{i}"))],
+            )
+            .unwrap();
+        }
+    });
+    for i in 0..20 {
+        a.record_run(
+            &meta("y", t, true),
+            &[f("c", Status::Fail, &format!("a{i}"))],
+        )
+        .unwrap();
+    }
+    writer.join().unwrap();
+    assert_eq!(a.latest_runs("y", 100).unwrap().len(), 40);
+    assert_eq!(b.get_checkpoint("n", "k").unwrap().as_deref(), Some("v"));
+}
+
+#[test]
+fn actions_and_snapshots_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let act = |h: u8, action: &str| ActionRecord {
+        time: datetime!(2026-05-01 00:00 UTC) + time::Duration::hours(h.into()),
+        resource: "i-0abc".to_string(),
+        action: action.to_string(),
+        result: "ok".to_string(),
+        reason: "schedule `office-hours`".to_string(),
+    };
+    s.record_action(&act(9, "start")).unwrap();
+    s.record_action(&act(20, "stop")).unwrap();
+    s.record_action(&act(1, "stop")).unwrap();
+    let got = s.actions(2).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].record, act(20, "stop"));
+    assert_eq!(got[1].record, act(9, "start"));
+    assert_eq!(s.actions(10).unwrap().len(), 3);
+
+    let a = s
+        .put_snapshot(datetime!(2026-05-02 00:00 UTC), r#"{"v":2}"#)
+        .unwrap();
+    let b = s
+        .put_snapshot(datetime!(2026-05-01 00:00 UTC), r#"{"v":1,"名前":"値"}"#)
+        .unwrap();
+    let err = s
+        .put_snapshot(datetime!(2026-05-03 00:00 UTC), "{not json")
+        .unwrap_err();
+    assert!(err.to_string().contains("not valid JSON"), "{err}");
+    drop(s);
+    let s = store_in(dir.path());
+    let list = s.snapshots().unwrap();
+    assert_eq!(list.iter().map(|x| x.id).collect::<Vec<_>>(), vec![b, a]);
+    assert_eq!(list[0].size, r#"{"v":1,"名前":"値"}"#.len() as u64);
+    assert_eq!(
+        s.snapshot(b).unwrap().as_deref(),
+        Some(r#"{"v":1,"名前":"値"}"#)
+    );
+    assert_eq!(s.snapshot(999).unwrap(), None);
+}
+
+#[test]
+fn a_damaged_store_gives_errors_and_keeps_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Store::path_in(dir.path());
+    {
+        let mut s = Store::open(&path).unwrap();
+        let many: Vec<Finding> = (0..2000)
+            .map(|i| f("c", Status::Fail, &format!("resource-{i}")))
+            .collect();
+        s.record_run(&meta("x", datetime!(2026-05-01 00:00 UTC), true), &many)
+            .unwrap();
+    }
+    // Overwrite everything after the first page (the schema stays readable).
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 16384, "{}", bytes.len());
+    for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+        *b = (i % 253) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let result = Store::open(&path).and_then(|s| {
+        let runs = s.latest_runs("x", 1)?;
+        s.run_findings(runs.first().map_or(1, |r| r.id)).map(|_| ())
+    });
+    let err = result.unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("`{}`", path.display())),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the damaged file was modified"
+    );
+    println!("{err}");
+}
