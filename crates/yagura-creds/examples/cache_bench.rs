@@ -3,8 +3,10 @@
 //! `cargo run --release -p yagura-creds --example cache_bench`
 //!
 //! 1. in-process: open the cache, read, build the JSON, N times;
-//! 2. whole process: spawn this example in `--once DIR` mode (what `yagura creds process` does
-//!    on a hit: exec, read the cache, print) and time it from the outside.
+//! 2. in-process, the whole flow `creds process dev-admin` runs on a hit: read and resolve the
+//!    AWS config files, the cached MFA session, the cached role, the JSON;
+//! 3. whole process: spawn this example in `--once DIR` mode (2. plus exec and print) and
+//!    time it from the outside.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
@@ -20,13 +22,48 @@ fn key() -> CacheKey {
     )
 }
 
+const CONFIG: &str = "[profile bastion]\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n\
+[profile dev-admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = bastion\n";
+const CREDENTIALS: &str =
+    "[bastion]\naws_access_key_id = AKIAEXAMPLEBASTION\naws_secret_access_key = s\n";
+
+/// Never called on a hit.
+struct NoSts;
+
+impl Sts for NoSts {
+    type Error = String;
+    fn get_session_token(
+        &self,
+        _: &Credentials,
+        _: Option<&MfaCode>,
+        _: u32,
+    ) -> Result<Credentials, String> {
+        Err("cache miss".into())
+    }
+    fn assume_role(&self, _: &Credentials, _: &AssumeRoleRequest) -> Result<Credentials, String> {
+        Err("cache miss".into())
+    }
+}
+
+fn flow(dir: &std::path::Path) -> Secret {
+    let files = AwsFiles::load(&dir.join("config"), &dir.join("credentials")).unwrap();
+    let cache = SessionCache::open(dir.join("cache")).unwrap();
+    let mut no_prompt = |_: &str| -> Result<Secret, String> { Err("cache miss".into()) };
+    let r = credentials_for(
+        &files,
+        "dev-admin",
+        &cache,
+        &NoSts,
+        &mut no_prompt,
+        Timestamp::now(),
+        &FlowOptions::default(),
+    )
+    .unwrap();
+    credential_process_json(&r.credentials).unwrap()
+}
+
 fn once(dir: &str) {
-    let cache = SessionCache::open(dir).unwrap();
-    let c = cache
-        .get(&key(), Timestamp::now(), SignedDuration::from_secs(60))
-        .unwrap()
-        .expect("cached session");
-    let json = credential_process_json(&c).unwrap();
+    let json = flow(std::path::Path::new(dir));
     let mut out = std::io::stdout().lock();
     out.write_all(json.expose().as_bytes()).unwrap();
     out.write_all(b"\n").unwrap();
@@ -52,19 +89,27 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let cache = SessionCache::open(dir.path()).unwrap();
+    std::fs::write(dir.path().join("config"), CONFIG).unwrap();
+    std::fs::write(dir.path().join("credentials"), CREDENTIALS).unwrap();
+    let cache = SessionCache::open(dir.path().join("cache")).unwrap();
     let now = Timestamp::now();
     // a realistic file: the session plus role credentials for 50 profiles
     for i in 0..51 {
-        let k = if i == 0 {
-            key()
-        } else {
-            CacheKey::role(
+        let k = match i {
+            0 => key(),
+            // the role `dev-admin` assumes, as the flow keys it
+            1 => CacheKey::role(
+                &key(),
+                "arn:aws:iam::222222222222:role/Admin",
+                None,
+                Some("yagura"),
+            ),
+            _ => CacheKey::role(
                 &key(),
                 &format!("arn:aws:iam::{i:012}:role/Admin"),
                 None,
                 None,
-            )
+            ),
         };
         cache
             .get_or_fetch(
@@ -90,7 +135,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..2000 {
         let t = Instant::now();
-        let cache = SessionCache::open(dir.path()).unwrap();
+        let cache = SessionCache::open(dir.path().join("cache")).unwrap();
         let c = cache
             .get(&key(), Timestamp::now(), SignedDuration::from_secs(60))
             .unwrap()
@@ -101,6 +146,19 @@ fn main() {
         times.push(t.elapsed());
     }
     stats("in-process read+json", times);
+
+    let mut times = Vec::new();
+    for _ in 0..2000 {
+        let t = Instant::now();
+        let json = flow(dir.path());
+        sink.clear();
+        sink.extend_from_slice(json.expose().as_bytes());
+        times.push(t.elapsed());
+    }
+    stats(
+        "in-process flow (config files + session + role + json)",
+        times,
+    );
 
     let exe = std::env::current_exe().unwrap();
     let mut times = Vec::new();
