@@ -509,3 +509,19 @@ fn next_fire_table() {
         Some(ts("2026-11-24T21:00:00Z"))
     );
 }
+
+#[test]
+fn example_config_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/schedule.toml");
+    let c = Config::load(std::path::Path::new(path)).unwrap();
+    assert_eq!(c.schedules.len(), 3);
+    assert_eq!(c.schedules["berlin-office"].stop.len(), 2);
+    assert_eq!(c.guard.name_patterns.len(), 1);
+    let err = Config::load(std::path::Path::new("/nonexistent/schedule.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("cannot read schedule config `/nonexistent/schedule.toml`"),
+        "{err}"
+    );
+}
