@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{ActionKind, Decision, Plan, PlanEntry, ResourceKind};
+use crate::plan::{ActionKind, Decision, Plan, PlanEntry, Resource, ResourceKind};
 
 /// Performs the stop and start calls (the collector implements it with the SDK).
 pub trait Executor {
     type Error: std::fmt::Display;
-    fn stop(&self, kind: ResourceKind, id: &str) -> Result<(), Self::Error>;
-    fn start(&self, kind: ResourceKind, id: &str) -> Result<(), Self::Error>;
+    fn stop(&self, resource: &Resource) -> Result<(), Self::Error>;
+    fn start(&self, resource: &Resource) -> Result<(), Self::Error>;
 }
 
 /// What happened to one planned resource.
@@ -73,8 +73,8 @@ pub fn run<E: Executor>(plan: &Plan, executor: &E, apply: bool, now: Timestamp) 
                     ActionResult::DryRun
                 } else {
                     let r = match kind {
-                        ActionKind::Stop => executor.stop(e.resource.kind, &e.resource.id),
-                        ActionKind::Start => executor.start(e.resource.kind, &e.resource.id),
+                        ActionKind::Stop => executor.stop(&e.resource),
+                        ActionKind::Start => executor.start(&e.resource),
                     };
                     match r {
                         Ok(()) => ActionResult::Done,

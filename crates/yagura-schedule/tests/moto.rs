@@ -139,11 +139,11 @@ struct BotoExecutor(String);
 
 impl Executor for BotoExecutor {
     type Error = String;
-    fn stop(&self, kind: ResourceKind, id: &str) -> Result<(), String> {
-        helper(&self.0, &["stop", &format!("{kind:?}"), id]).map(|_| ())
+    fn stop(&self, r: &Resource) -> Result<(), String> {
+        helper(&self.0, &["stop", &format!("{:?}", r.kind), &r.id]).map(|_| ())
     }
-    fn start(&self, kind: ResourceKind, id: &str) -> Result<(), String> {
-        helper(&self.0, &["start", &format!("{kind:?}"), id]).map(|_| ())
+    fn start(&self, r: &Resource) -> Result<(), String> {
+        helper(&self.0, &["start", &format!("{:?}", r.kind), &r.id]).map(|_| ())
     }
 }
 

@@ -388,7 +388,8 @@ struct Fake {
 
 impl Executor for Fake {
     type Error = String;
-    fn stop(&self, kind: ResourceKind, id: &str) -> Result<(), String> {
+    fn stop(&self, r: &Resource) -> Result<(), String> {
+        let (kind, id) = (r.kind, &r.id);
         self.calls.borrow_mut().push(format!("stop {kind:?} {id}"));
         if self.fail {
             Err(format!("IncorrectInstanceState: `{id}`"))
@@ -396,7 +397,8 @@ impl Executor for Fake {
             Ok(())
         }
     }
-    fn start(&self, kind: ResourceKind, id: &str) -> Result<(), String> {
+    fn start(&self, r: &Resource) -> Result<(), String> {
+        let (kind, id) = (r.kind, &r.id);
         self.calls.borrow_mut().push(format!("start {kind:?} {id}"));
         Ok(())
     }
