@@ -333,6 +333,17 @@ impl SessionCache {
         Ok(had)
     }
 
+    /// Removes every cached credential (`logout --all`); the used-code memory is kept, so a
+    /// code cannot be replayed after a logout.
+    pub fn clear(&self) -> Result<usize, CacheError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        let n = file.entries.len();
+        file.entries.clear();
+        self.write(&file)?;
+        Ok(n)
+    }
+
     /// Whether `code` was already used for a session with `serial` (and is still remembered).
     pub fn code_used(
         &self,

@@ -158,6 +158,12 @@ fn a_one_time_code_is_never_reused() {
         err.to_string(),
         format!("this one-time code for MFA device `{SERIAL}` was already used for a session; wait for the next code")
     );
+    // a logout keeps the used-code memory
+    assert_eq!(cache.clear().unwrap(), 1);
+    assert!(cache.get(&key(), now, MARGIN).unwrap().is_none());
+    assert!(cache
+        .code_used(SERIAL, &Secret::new("111111"), now)
+        .unwrap());
     // remembered until the session expires, then forgotten
     let after = now.checked_add(SignedDuration::from_secs(901)).unwrap();
     assert!(!cache

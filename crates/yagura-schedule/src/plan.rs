@@ -123,6 +123,34 @@ impl Plan {
     pub fn unknown_schedule(&self) -> Vec<&PlanEntry> {
         self.with(|d| *d == Decision::UnknownSchedule)
     }
+
+    /// One line per entry for a terminal: `STOP   ec2 i-0abc (dev-web) office-hours: reason`.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        for e in &self.entries {
+            let what = match &e.decision {
+                Decision::Stop => "STOP",
+                Decision::Start => "START",
+                Decision::Keep => "keep",
+                Decision::NoEvent => "none",
+                Decision::Refused { .. } => "REFUSED",
+                Decision::UnknownSchedule => "ERROR",
+            };
+            let kind = match e.resource.kind {
+                ResourceKind::Ec2Instance => "ec2",
+                ResourceKind::RdsInstance => "rds",
+            };
+            let name = match e.resource.tags.get("Name") {
+                Some(n) => format!(" ({n})"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "{what:<8} {kind} {}{name} {}: {}\n",
+                e.resource.id, e.schedule, e.reason
+            ));
+        }
+        out
+    }
 }
 
 /// The latest instant at or before `now`, and not before `now - lookback`, at which `cron`
