@@ -165,6 +165,11 @@ pub fn eval(c: &Condition, ctx: &dyn Context) -> bool {
         .filter_map(|v| substitute(v.as_str(), op.base, &lookup))
         .collect();
     let matches_one = |rv: &str| policy.iter().any(|pv| compare(op.base, rv, pv));
+    // For the set operators, values that are all empty strings are a null data set.
+    let values = match values {
+        Some(vs) if op.set.is_some() && vs.iter().all(|v| v.is_empty()) => Some(&[][..]),
+        other => other,
+    };
     match (op.set, values) {
         (Some(SetOp::ForAllValues), None) => true,
         (Some(SetOp::ForAllValues), Some([])) => true,

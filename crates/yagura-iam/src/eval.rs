@@ -189,6 +189,16 @@ impl<'a> Prepared<'a> {
         best
     }
 
+    fn principal_named_exactly(&self, principal: &Principal) -> bool {
+        match principal {
+            Principal::Any => true,
+            Principal::Map(entries) => entries
+                .iter()
+                .flat_map(|(_, vals, _)| vals.iter())
+                .any(|v| v == "*" || *v == self.req.principal),
+        }
+    }
+
     fn aws_principal_grant(&self, v: &str) -> Option<Grant> {
         let p = self.req.principal.as_str();
         if v == "*" || v == p {
@@ -235,14 +245,15 @@ impl<'a> Prepared<'a> {
         }
         let grant = if resource_policy {
             let pe = s.principal.as_ref()?;
-            let g = self.principal_grant(&pe.principal);
             if pe.not {
-                match g {
-                    Some(_) => return None,
-                    None => Grant::Direct,
+                // NotPrincipal excludes only the principals it names exactly: a session is not
+                // excluded by its role's or its account's ARN (the doc's examples list all three).
+                if self.principal_named_exactly(&pe.principal) {
+                    return None;
                 }
+                Grant::Direct
             } else {
-                g?
+                self.principal_grant(&pe.principal)?
             }
         } else {
             Grant::Direct

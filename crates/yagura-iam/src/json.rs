@@ -64,6 +64,9 @@ struct Reader<'a> {
     at: usize,
     line: usize,
     line_start: usize,
+    /// The last computed column: (byte offset, column in characters), so that positions on one
+    /// long line cost linear time overall.
+    col_cache: std::cell::Cell<(usize, usize)>,
 }
 
 /// Parses a complete JSON document.
@@ -73,11 +76,13 @@ pub fn parse(input: &str) -> Result<Json, SyntaxError> {
         at: 0,
         line: 1,
         line_start: 0,
+        col_cache: std::cell::Cell::new((0, 1)),
     };
     // A leading byte order mark is tolerated.
     if input.starts_with('\u{feff}') {
         r.at = 3;
         r.line_start = 3;
+        r.col_cache.set((3, 1));
     }
     r.skip_ws();
     let v = r.value(0)?;
@@ -90,9 +95,15 @@ pub fn parse(input: &str) -> Result<Json, SyntaxError> {
 
 impl Reader<'_> {
     fn pos(&self) -> Pos {
-        let col_bytes = self.bytes.get(self.line_start..self.at).unwrap_or_default();
+        let (mut from, mut column) = self.col_cache.get();
+        if from < self.line_start || from > self.at {
+            from = self.line_start;
+            column = 1;
+        }
+        let bytes = self.bytes.get(from..self.at).unwrap_or_default();
         // Columns count characters, not bytes.
-        let column = col_bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count() + 1;
+        column += bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        self.col_cache.set((self.at, column));
         Pos {
             line: self.line,
             column,
