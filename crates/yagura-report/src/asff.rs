@@ -15,7 +15,9 @@
 //!   passed controls).
 
 use crate::ocsf::{epoch_millis, partition};
-use crate::{sorted, truncate_chars, Report, ReportError, View, WriteOptions, TOOL_NAME};
+use crate::{
+    sorted, truncate_chars, write_json, Report, ReportError, Seq, View, WriteOptions, TOOL_NAME,
+};
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use yagura_core::{Finding, Severity, Status};
@@ -134,10 +136,20 @@ pub(crate) fn write(
         .as_deref()
         .filter(|r| is_region(r))
         .unwrap_or("us-east-1");
-    let mut findings: Vec<Value> = Vec::new();
-    for f in sorted(report.findings) {
+    // Every account is checked before anything is written.
+    for f in report.findings {
+        account_of(f, opts)?;
+    }
+    let items = sorted(report.findings)
+        .into_iter()
+        .map(move |f| finding(report, f, opts, default_region));
+    write_json(out, &Seq::new(items), "ASFF")
+}
+
+fn finding(report: &Report, f: &Finding, opts: &WriteOptions, default_region: &str) -> Value {
+    {
         let v = View::new(report, f);
-        let account = account_of(f, opts)?;
+        let account = account_of(f, opts).unwrap_or_default();
         let region = if is_region(&f.region) {
             f.region.as_str()
         } else {
@@ -227,7 +239,7 @@ pub(crate) fn write(
             ),
             ID_MAX,
         );
-        findings.push(json!({
+        json!({
             "SchemaVersion": "2018-10-08",
             "Id": id,
             "ProductArn": format!("arn:{part}:securityhub:{region}:{account}:product/{account}/default"),
@@ -257,14 +269,8 @@ pub(crate) fn write(
             },
             "RecordState": "ACTIVE",
             "Workflow": {"Status": workflow},
-        }));
+        })
     }
-    serde_json::to_writer_pretty(&mut *out, &findings).map_err(|e| ReportError::Encode {
-        format: "ASFF",
-        message: e.to_string(),
-    })?;
-    out.write_all(b"\n")?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -344,6 +344,45 @@ impl<'r> View<'r> {
     }
 }
 
+/// A JSON array serialized from an iterator, one element at a time: a large report never holds
+/// every element's tree in memory at once.
+pub(crate) struct Seq<'a>(
+    std::cell::RefCell<Option<Box<dyn Iterator<Item = serde_json::Value> + 'a>>>,
+);
+
+impl<'a> Seq<'a> {
+    pub fn new(it: impl Iterator<Item = serde_json::Value> + 'a) -> Seq<'a> {
+        Seq(std::cell::RefCell::new(Some(Box::new(it))))
+    }
+}
+
+impl serde::Serialize for Seq<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let it = self.0.borrow_mut().take();
+        s.collect_seq(it.into_iter().flatten())
+    }
+}
+
+/// Writes `value` as pretty JSON and a final newline.
+pub(crate) fn write_json<T: serde::Serialize>(
+    out: &mut dyn Write,
+    value: &T,
+    format: &'static str,
+) -> Result<(), ReportError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            ReportError::Io(std::io::Error::other(e.to_string()))
+        } else {
+            ReportError::Encode {
+                format,
+                message: e.to_string(),
+            }
+        }
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
 /// A stable 64-bit FNV-1a hash, for identifiers derived from a finding key.
 pub(crate) fn fnv64(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -10,12 +10,12 @@
 //! - `resources`: one resource with its `uid`, `region`, `type` (the service) and
 //!   `cloud_partition`; `cloud` names the provider, region and account.
 
-use crate::{sorted, Report, ReportError, View, TOOL_NAME};
+use crate::{sorted, write_json, Report, ReportError, Seq, View, TOOL_NAME};
 use serde_json::{json, Value};
 use std::io::Write;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use yagura_core::{Severity, Status};
+use yagura_core::{Finding, Severity, Status};
 
 /// The OCSF schema version the events follow.
 const OCSF_VERSION: &str = "1.1.0";
@@ -56,8 +56,14 @@ pub(crate) fn partition(region: &str) -> &'static str {
 
 pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportError> {
     let time = epoch_millis(report.generated_at)?;
-    let mut events: Vec<Value> = Vec::new();
-    for f in sorted(report.findings) {
+    let events = sorted(report.findings)
+        .into_iter()
+        .map(move |f| event(report, f, time));
+    write_json(out, &Seq::new(events), "OCSF")
+}
+
+fn event(report: &Report, f: &Finding, time: i128) -> Value {
+    {
         let v = View::new(report, f);
         let (severity_id, severity_name) = severity(f.severity);
         let (status_id, status) = if f.mute.is_some() {
@@ -81,7 +87,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         if let (Some(m), Some(obj)) = (&f.mute, unmapped.as_object_mut()) {
             obj.insert("mute".into(), json!(m));
         }
-        events.push(json!({
+        json!({
             "activity_id": 1,
             "activity_name": "Create",
             "category_uid": 2,
@@ -135,12 +141,6 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
                 "profiles": ["cloud"],
             },
             "unmapped": unmapped,
-        }));
+        })
     }
-    serde_json::to_writer_pretty(&mut *out, &events).map_err(|e| ReportError::Encode {
-        format: "OCSF",
-        message: e.to_string(),
-    })?;
-    out.write_all(b"\n")?;
-    Ok(())
 }

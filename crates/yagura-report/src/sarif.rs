@@ -14,11 +14,12 @@
 //!   across runs. Collection errors are tool execution notifications.
 
 use crate::labels::{labels, mute_kind_name};
-use crate::{sorted, Report, ReportError, View, TOOL_NAME};
+use crate::{sorted, write_json, Report, ReportError, Seq, View, TOOL_NAME};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
-use yagura_core::{Severity, Status};
+use yagura_core::{Finding, Severity, Status};
 
 fn level(sev: Severity) -> &'static str {
     match sev {
@@ -73,28 +74,84 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         }
         rules.push(rule);
     }
-    let mut results: Vec<Value> = Vec::new();
+    // Checks the catalogue does not know get a bare rule, before any result refers to them.
     for f in sorted(report.findings) {
-        if f.status == Status::Pass {
+        if f.status == Status::Pass || index.contains_key(f.check_id.as_ref()) {
             continue;
         }
+        index.insert(f.check_id.to_string(), rules.len());
+        rules.push(json!({
+            "id": f.check_id,
+            "name": f.check_id,
+            "shortDescription": {"text": f.check_id},
+            "defaultConfiguration": {"level": level(f.severity)},
+            "properties": {"security-severity": security_severity(f.severity),
+                           "severity": f.severity.as_str()},
+        }));
+    }
+    let index = &index;
+    let results = sorted(report.findings)
+        .into_iter()
+        .filter(|f| f.status != Status::Pass)
+        .map(move |f| {
+            result(
+                report,
+                f,
+                index.get(f.check_id.as_ref()).copied().unwrap_or(0),
+            )
+        });
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| json!({"level": "error", "message": {"text": e}}))
+        .collect();
+    let doc = Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
+                "name": TOOL_NAME,
+                "version": report.tool_version,
+                "informationUri": "https://github.com/yagura-sec/yagura",
+                "rules": rules,
+            }}),
+            invocations: json!([{
+                "executionSuccessful": report.errors.is_empty(),
+                "endTimeUtc": report.generated_at,
+                "toolExecutionNotifications": notifications,
+            }]),
+            language: match lang {
+                yagura_core::Lang::En => "en",
+                yagura_core::Lang::Ja => "ja",
+            },
+            properties: json!({"scope": report.scope}),
+            results: Seq::new(results),
+        }],
+    };
+    write_json(out, &doc, "SARIF")
+}
+
+#[derive(Serialize)]
+struct Sarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    language: &'static str,
+    properties: Value,
+    results: Seq<'a>,
+}
+
+fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
+    let lang = report.lang;
+    {
         let v = View::new(report, f);
-        let rule_index = match index.get(f.check_id.as_ref()) {
-            Some(i) => *i,
-            None => {
-                let i = rules.len();
-                index.insert(f.check_id.to_string(), i);
-                rules.push(json!({
-                    "id": f.check_id,
-                    "name": f.check_id,
-                    "shortDescription": {"text": f.check_id},
-                    "defaultConfiguration": {"level": level(f.severity)},
-                    "properties": {"security-severity": security_severity(f.severity),
-                                   "severity": f.severity.as_str()},
-                }));
-                i
-            }
-        };
         let (kind, lvl) = if f.status == Status::Fail {
             ("fail", level(f.severity))
         } else {
@@ -130,37 +187,6 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
                 json!([{"kind": "external", "status": "accepted", "justification": justification}]),
             );
         }
-        results.push(result);
+        result
     }
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|e| json!({"level": "error", "message": {"text": e}}))
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": TOOL_NAME,
-                "version": report.tool_version,
-                "informationUri": "https://github.com/yagura-sec/yagura",
-                "rules": rules,
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "endTimeUtc": report.generated_at,
-                "toolExecutionNotifications": notifications,
-            }],
-            "language": match lang { yagura_core::Lang::En => "en", yagura_core::Lang::Ja => "ja" },
-            "properties": {"scope": report.scope},
-            "results": results,
-        }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ReportError::Encode {
-        format: "SARIF",
-        message: e.to_string(),
-    })?;
-    out.write_all(b"\n")?;
-    Ok(())
 }
