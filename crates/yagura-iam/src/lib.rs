@@ -6,12 +6,14 @@
 //! Architecture invariant: nothing here does I/O or talks to AWS; inputs are strings and values,
 //! outputs are data ([`Response`], [`yagura_core::Finding`]).
 
+pub mod actions;
 pub mod condition;
 pub mod eval;
 pub mod json;
 pub mod pattern;
 pub mod policy;
 pub mod simulate;
+pub mod summary;
 
 pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
 pub use policy::{Effect, Policy, Statement};

@@ -1,0 +1,171 @@
+//! Acceptance 2: wildcard expansion and classification agree with the `effective_actions` and the
+//! flags of the 1,641 AWS managed policies in `shared/testdata/iam/aws-managed-policies.tar.gz`
+//! (iam-dataset, MIT). The oracle was built with an older action database (2026-08-22) than ours,
+//! so actions added or removed since then differ; every other difference must be explained below.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use yagura_iam::actions::db;
+use yagura_iam::summary::summarize;
+use yagura_iam::Policy;
+
+const TARBALL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/testdata/iam/aws-managed-policies.tar.gz"
+);
+
+/// Policies whose differences are explained, with the reason.
+const EXPLAINED: &[(&str, &str)] = &[(
+    "AWSCodePipelineFullAccess",
+    "deprecated since 2020 and frozen in iam-dataset: its `codepipeline:*` expansion lacks the \
+     five actions added since (ListDeployActionExecutionTargets, ListRuleExecutions, \
+     ListRuleTypes, OverrideStageCondition, RollbackStage), and its per-action data_access \
+     fields are null, so its data_access flag is false although it grants s3:GetObject",
+)];
+
+struct Oracle {
+    name: String,
+    document: String,
+    effective: BTreeMap<String, String>,
+    flags: [bool; 4],
+}
+
+fn load() -> Option<Vec<Oracle>> {
+    let f = std::fs::File::open(TARBALL).ok()?;
+    let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(f));
+    let mut out = Vec::new();
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        if !path.contains("/managedpolicies/") || !path.ends_with(".json") {
+            continue;
+        }
+        let mut s = String::new();
+        e.read_to_string(&mut s).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        let effective = v["effective_actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["effective_action"].as_str().unwrap().to_ascii_lowercase(),
+                    a["access_level"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let b = |k: &str| v[k].as_bool().unwrap_or(false);
+        out.push(Oracle {
+            name: v["name"].as_str().unwrap().to_string(),
+            document: v["document"].to_string(),
+            effective,
+            flags: [
+                b("privesc"),
+                b("resource_exposure"),
+                b("credentials_exposure"),
+                b("data_access"),
+            ],
+        });
+    }
+    Some(out)
+}
+
+#[test]
+fn expansion_and_flags_agree_with_iam_dataset() {
+    let Some(policies) = load() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("{TARBALL} is missing");
+        }
+        eprintln!("skip: {TARBALL} not found");
+        return;
+    };
+    assert_eq!(policies.len(), 1641);
+    let db = db().unwrap();
+    // Every action name the oracle knows, to tell "newer database" from "wrong expansion".
+    let oracle_universe: BTreeSet<&str> = policies
+        .iter()
+        .flat_map(|p| p.effective.keys().map(String::as_str))
+        .collect();
+    let mut extra_new = 0usize; // actions we expand that the oracle never saw: added since
+    let mut missing_gone = 0usize; // oracle actions our database no longer has: removed/renamed
+    let mut unexplained: Vec<String> = Vec::new();
+    let mut level_diff = 0usize;
+    let mut level_samples = BTreeSet::new();
+    let mut flag_diff: Vec<String> = Vec::new();
+    let mut compared = 0usize;
+    for p in &policies {
+        if EXPLAINED.iter().any(|(n, _)| *n == p.name) {
+            continue;
+        }
+        let policy = Policy::parse(&p.name, &p.document).unwrap();
+        let s = summarize(db, &policy);
+        compared += s.actions.len();
+        for k in s.actions.keys() {
+            if !p.effective.contains_key(k) {
+                if oracle_universe.contains(k.as_str()) {
+                    unexplained.push(format!("{}: extra {k}", p.name));
+                } else {
+                    extra_new += 1;
+                }
+            }
+        }
+        for (k, level) in &p.effective {
+            match s.actions.get(k) {
+                Some(g) => {
+                    // The oracle joins levels ("Permissions management, Write") when its source
+                    // lists one action twice; ours must be one of them.
+                    if !level.split(", ").any(|l| l == g.access_level.as_str())
+                        && level != "Unknown"
+                    {
+                        level_diff += 1;
+                        level_samples.insert(format!(
+                            "{k}: ours {} oracle {level}",
+                            g.access_level.as_str()
+                        ));
+                    }
+                }
+                None if db.lookup(k).is_none() => missing_gone += 1,
+                None => unexplained.push(format!("{}: missing {k}", p.name)),
+            }
+        }
+        let ours = [
+            s.privesc,
+            s.resource_exposure,
+            s.credentials_exposure,
+            s.data_access,
+        ];
+        if ours != p.flags {
+            flag_diff.push(format!("{}: ours {ours:?} oracle {:?}", p.name, p.flags));
+        }
+    }
+    eprintln!(
+        "compared {compared} granted actions over {} policies: {extra_new} added since the oracle, \
+         {missing_gone} removed since, {} unexplained, {level_diff} access-level differences, {} flag differences",
+        policies.len(),
+        unexplained.len(),
+        flag_diff.len()
+    );
+    for u in unexplained.iter().take(30) {
+        eprintln!("  {u}");
+    }
+    eprintln!("{} distinct access-level differences", level_samples.len());
+    for u in level_samples.iter().take(40) {
+        eprintln!("  {u}");
+    }
+    for u in flag_diff.iter().take(30) {
+        eprintln!("  {u}");
+    }
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained expansion differences",
+        unexplained.len()
+    );
+    assert!(flag_diff.is_empty(), "{} flag differences", flag_diff.len());
+    // Access levels: the oracle applies the same overrides; what remains are actions AWS has
+    // re-levelled since the oracle's snapshot. Keep it below 1% of the compared grants.
+    assert!(
+        level_diff * 100 < compared,
+        "{level_diff} access-level differences"
+    );
+}
