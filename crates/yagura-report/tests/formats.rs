@@ -601,3 +601,62 @@ fn junit_is_well_formed_and_counts_match() {
         );
     }
 }
+
+// ------------------------------------------------------------------------------ all formats
+
+#[test]
+fn empty_report_in_every_format() {
+    let catalogue = catalogue();
+    for lang in [Lang::En, Lang::Ja] {
+        let report = report(&[], &catalogue, &[], lang);
+        for format in Format::ALL {
+            let mut out = Vec::new();
+            write(format, &report, &mut out, &WriteOptions::default()).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            match format {
+                Format::Json | Format::Sarif | Format::Ocsf | Format::Asff => {
+                    serde_json::from_str::<serde_json::Value>(&text).unwrap();
+                }
+                Format::Junit => {
+                    parse_xml(&text);
+                }
+                Format::Csv => assert_eq!(csv_rows(&text).len(), 1),
+                Format::Text => assert!(text.contains(if lang == Lang::En {
+                    "No results."
+                } else {
+                    "結果はありません。"
+                })),
+                Format::Html => assert!(text.ends_with("</html>\n")),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_format_is_deterministic_and_order_independent() {
+    let catalogue = catalogue();
+    let errors = errors();
+    let fs = findings();
+    let mut rev = fs.clone();
+    rev.reverse();
+    let opts = asff_opts();
+    for format in Format::ALL {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        write(
+            format,
+            &report(&fs, &catalogue, &errors, Lang::En),
+            &mut a,
+            &opts,
+        )
+        .unwrap();
+        write(
+            format,
+            &report(&rev, &catalogue, &errors, Lang::En),
+            &mut b,
+            &opts,
+        )
+        .unwrap();
+        assert!(a == b, "{format} depends on input order");
+    }
+}

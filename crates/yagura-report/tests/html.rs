@@ -111,8 +111,9 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
+/// Runs Chromium, killed after 90 s so that a hung browser fails the test instead of hanging it.
 fn run_chromium(bin: &str, profile: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(bin)
+    let mut child = Command::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
@@ -125,8 +126,37 @@ fn run_chromium(bin: &str, profile: &Path, args: &[&str]) -> std::process::Outpu
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
-        .output()
-        .unwrap()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the pipes on threads so a full pipe cannot block the browser.
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut so, &mut v).map(|_| v)
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut se, &mut v).map(|_| v)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    std::process::Output {
+        status,
+        stdout: t_out.join().unwrap().unwrap(),
+        stderr: t_err.join().unwrap().unwrap(),
+    }
 }
 
 #[test]
