@@ -2,7 +2,7 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use yagura_core::{Finding, Status};
 
@@ -120,34 +120,81 @@ impl Store {
         let run_id = tx.last_insert_rowid();
         let mut counts = RunCounts::default();
         {
+            let mut find_key = tx
+                .prepare("SELECT id FROM finding_keys WHERE key = ?1")
+                .map_err(sql)?;
+            let mut new_key = tx
+                .prepare("INSERT INTO finding_keys (key, check_id) VALUES (?1, ?2)")
+                .map_err(sql)?;
+            let mut find_body = tx
+                .prepare("SELECT id, json FROM finding_bodies WHERE hash = ?1")
+                .map_err(sql)?;
+            let mut new_body = tx
+                .prepare("INSERT INTO finding_bodies (hash, json) VALUES (?1, ?2)")
+                .map_err(sql)?;
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO findings (run_id, key, check_id, status, severity, muted, json)
+                    "INSERT INTO findings (run_id, seq, key_id, body_id, status, severity, muted)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            for f in findings {
+            for (seq, f) in findings.iter().enumerate() {
+                let key = f.key();
                 let json = serde_json::to_string(f).map_err(|e| StoreError::Invalid {
                     path: path.clone(),
-                    reason: format!("finding `{}` cannot be serialised: {e}", f.key()),
+                    reason: format!("finding `{key}` cannot be serialised: {e}"),
                 })?;
                 match f.status {
                     Status::Pass => counts.pass += 1,
                     Status::Fail => counts.fail += 1,
-                    Status::Unknown | Status::Muted => counts.unknown += 1,
+                    Status::Unknown => counts.unknown += 1,
+                    // Only an output status; the mute below counts it.
+                    Status::Muted => {}
                 }
                 if f.mute.is_some() {
                     counts.muted += 1;
                 }
+                let key_id = match find_key
+                    .query_row([&key], |r| r.get::<_, i64>(0))
+                    .optional()
+                    .map_err(sql)?
+                {
+                    Some(id) => id,
+                    None => {
+                        new_key
+                            .execute(params![key, f.check_id.as_ref()])
+                            .map_err(sql)?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                let hash = fnv1a(json.as_bytes());
+                let mut body_id = None;
+                {
+                    let mut rows = find_body.query([hash]).map_err(sql)?;
+                    while let Some(row) = rows.next().map_err(sql)? {
+                        let same: String = row.get(1).map_err(sql)?;
+                        if same == json {
+                            body_id = Some(row.get::<_, i64>(0).map_err(sql)?);
+                            break;
+                        }
+                    }
+                }
+                let body_id = match body_id {
+                    Some(id) => id,
+                    None => {
+                        new_body.execute(params![hash, json]).map_err(sql)?;
+                        tx.last_insert_rowid()
+                    }
+                };
                 insert
                     .execute(params![
                         run_id,
-                        f.key(),
-                        f.check_id.as_ref(),
+                        to_i64(seq as u64),
+                        key_id,
+                        body_id,
                         f.status.as_str(),
                         f.severity.as_str(),
                         f.mute.is_some(),
-                        json
                     ])
                     .map_err(sql)?;
             }
@@ -185,6 +232,31 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes the runs of a scope except the `keep` latest, with their findings, in one
+    /// transaction; returns how many runs were deleted. Workflow attributes are kept.
+    pub fn prune_runs(&mut self, scope: &str, keep: usize) -> Result<usize, StoreError> {
+        let (path, busy) = (self.path.clone(), self.busy_timeout);
+        let sql = |e| crate::map_sql(&path, busy, e);
+        let tx = self.write_tx()?;
+        let n = tx
+            .execute(
+                "DELETE FROM runs WHERE scope = ?1 AND id NOT IN
+                     (SELECT id FROM runs WHERE scope = ?1 ORDER BY id DESC LIMIT ?2)",
+                params![scope, to_i64(keep as u64)],
+            )
+            .map_err(sql)?;
+        if n > 0 {
+            // Bodies and keys no run refers to any more. Workflow rows are keyed by text and stay.
+            tx.execute_batch(
+                "DELETE FROM finding_bodies WHERE id NOT IN (SELECT body_id FROM findings);
+                 DELETE FROM finding_keys WHERE id NOT IN (SELECT key_id FROM findings);",
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(n)
+    }
+
     /// The scopes that have runs, sorted.
     pub fn scopes(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
@@ -216,7 +288,10 @@ impl Store {
         self.require_run(id)?;
         let mut stmt = self
             .conn
-            .prepare("SELECT id, json FROM findings WHERE run_id = ?1 ORDER BY id")
+            .prepare(
+                "SELECT b.id, b.json FROM findings f JOIN finding_bodies b ON b.id = f.body_id
+                 WHERE f.run_id = ?1 ORDER BY f.seq",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
@@ -235,39 +310,54 @@ impl Store {
         self.require_run(prev)?;
         let before = self.key_statuses(prev)?;
         let now = self.key_statuses(cur)?;
-        let mut diff = Diff::default();
-        // (list, key, finding row before, finding row now)
-        let mut picks: Vec<(u8, &str, Option<i64>, Option<i64>)> = Vec::new();
-        for (key, &(status_now, row_now)) in &now {
-            let prev = before.get(key);
+        // (list, key id, body before, body now)
+        let mut picks: Vec<(u8, i64, Option<i64>, Option<i64>)> = Vec::new();
+        for (&key, &(status_now, body_now)) in &now {
             if status_now == Status::Fail {
-                match prev {
-                    Some(&(Status::Fail, row_before)) => {
-                        picks.push((2, key, Some(row_before), Some(row_now)))
+                match before.get(&key) {
+                    Some(&(Status::Fail, body_before)) => {
+                        picks.push((2, key, Some(body_before), Some(body_now)))
                     }
-                    other => picks.push((0, key, other.map(|p| p.1), Some(row_now))),
+                    other => picks.push((0, key, other.map(|p| p.1), Some(body_now))),
                 }
             }
         }
-        for (key, &(status_before, row_before)) in &before {
+        for (&key, &(status_before, body_before)) in &before {
             if status_before != Status::Fail {
                 continue;
             }
-            match now.get(key) {
+            match now.get(&key) {
                 Some(&(Status::Fail, _)) => {}
-                Some(&(Status::Unknown, row_now)) => {
-                    picks.push((3, key, Some(row_before), Some(row_now)))
+                Some(&(Status::Unknown, body_now)) => {
+                    picks.push((3, key, Some(body_before), Some(body_now)))
                 }
-                Some(&(_, row_now)) => picks.push((1, key, Some(row_before), Some(row_now))),
-                None if cur_run.meta.complete => picks.push((1, key, Some(row_before), None)),
-                None => picks.push((4, key, Some(row_before), None)),
+                Some(&(_, body_now)) => picks.push((1, key, Some(body_before), Some(body_now))),
+                None if cur_run.meta.complete => picks.push((1, key, Some(body_before), None)),
+                None => picks.push((4, key, Some(body_before), None)),
             }
         }
-        for (list, key, b, n) in picks {
+        let mut diff = Diff::default();
+        let mut key_stmt = self
+            .conn
+            .prepare("SELECT key FROM finding_keys WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut body_stmt = self
+            .conn
+            .prepare("SELECT json FROM finding_bodies WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut body = |id: i64| -> Result<Finding, StoreError> {
+            let json: String = body_stmt
+                .query_row([id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            self.decode_finding(id, &json)
+        };
+        for (list, key_id, b, n) in picks {
             let entry = DiffEntry {
-                key: key.to_string(),
-                before: b.map(|id| self.finding_by_row(id)).transpose()?,
-                now: n.map(|id| self.finding_by_row(id)).transpose()?,
+                key: key_stmt
+                    .query_row([key_id], |r| r.get(0))
+                    .map_err(|e| self.err(e))?,
+                before: b.map(&mut body).transpose()?,
+                now: n.map(&mut body).transpose()?,
             };
             match list {
                 0 => diff.new.push(entry),
@@ -289,50 +379,41 @@ impl Store {
         Ok(diff)
     }
 
-    /// Each key of a run with its worst status and the row of a finding with that status.
-    fn key_statuses(&self, run: RunId) -> Result<BTreeMap<String, (Status, i64)>, StoreError> {
+    /// Each key of a run with its worst status and the body of a finding with that status.
+    fn key_statuses(&self, run: RunId) -> Result<HashMap<i64, (Status, i64)>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT key, status, id FROM findings WHERE run_id = ?1 ORDER BY id")
+            .prepare("SELECT key_id, status, body_id FROM findings WHERE run_id = ?1 ORDER BY seq")
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([run], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(|e| self.err(e))?;
-        let mut out: BTreeMap<String, (Status, i64)> = BTreeMap::new();
-        for row in rows {
-            let (key, status, id) = row.map_err(|e| self.err(e))?;
-            let status = parse_status(&status).ok_or_else(|| {
-                self.corrupt(format!("finding {id}"), format!("status `{status}`"))
-            })?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
+        let mut out: HashMap<i64, (Status, i64)> = HashMap::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let key: i64 = row.get(0).map_err(|e| self.err(e))?;
+            let status_text = row.get_ref(1).map_err(|e| self.err(e))?;
+            let status = status_text
+                .as_str()
+                .ok()
+                .and_then(parse_status)
+                .ok_or_else(|| {
+                    self.corrupt(
+                        format!("finding {} of run {run}", out.len()),
+                        "its status is none of PASS, FAIL, UNKNOWN, MUTED",
+                    )
+                })?;
+            let body: i64 = row.get(2).map_err(|e| self.err(e))?;
             out.entry(key)
                 .and_modify(|cur| {
                     if worst(cur.0, status) != cur.0 {
-                        *cur = (status, id);
+                        *cur = (status, body);
                     }
                 })
-                .or_insert((status, id));
+                .or_insert((status, body));
         }
         Ok(out)
     }
 
-    fn finding_by_row(&self, id: i64) -> Result<Finding, StoreError> {
-        let json: String = self
-            .conn
-            .query_row("SELECT json FROM findings WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map_err(|e| self.err(e))?;
-        self.decode_finding(id, &json)
-    }
-
     fn decode_finding(&self, id: i64, json: &str) -> Result<Finding, StoreError> {
-        serde_json::from_str(json).map_err(|e| self.corrupt(format!("finding {id}"), e))
+        serde_json::from_str(json).map_err(|e| self.corrupt(format!("finding body {id}"), e))
     }
 
     fn require_run(&self, id: RunId) -> Result<RunSummary, StoreError> {
@@ -410,6 +491,16 @@ fn parse_status(s: &str) -> Option<Status> {
         "MUTED" => Some(Status::Muted),
         _ => None,
     }
+}
+
+/// FNV-1a, 64 bits, as SQLite's signed integer.
+fn fnv1a(bytes: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    i64::from_ne_bytes(h.to_ne_bytes())
 }
 
 pub(crate) fn to_i64(n: u64) -> i64 {

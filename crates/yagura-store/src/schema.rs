@@ -25,19 +25,34 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX runs_by_scope ON runs (scope, id);
 
-    CREATE TABLE findings (
+    -- Findings are stored once per distinct content and once per distinct key: a run of
+    -- 100,000 findings that did not change since the last run adds ~100,000 small rows.
+    CREATE TABLE finding_keys (
         id        INTEGER PRIMARY KEY,
+        key       TEXT    NOT NULL UNIQUE,
+        check_id  TEXT    NOT NULL CHECK (check_id <> '')
+    );
+    CREATE INDEX finding_keys_by_check ON finding_keys (check_id);
+
+    CREATE TABLE finding_bodies (
+        id    INTEGER PRIMARY KEY,
+        hash  INTEGER NOT NULL,  -- FNV-1a 64 of json; equal hashes are compared by json
+        json  TEXT    NOT NULL
+    );
+    CREATE INDEX finding_bodies_by_hash ON finding_bodies (hash);
+
+    CREATE TABLE findings (
         run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        key       TEXT    NOT NULL,
-        check_id  TEXT    NOT NULL CHECK (check_id <> ''),
+        seq       INTEGER NOT NULL,  -- order within the run
+        key_id    INTEGER NOT NULL REFERENCES finding_keys (id),
+        body_id   INTEGER NOT NULL REFERENCES finding_bodies (id),
         status    TEXT    NOT NULL CHECK (status IN ('PASS', 'FAIL', 'UNKNOWN', 'MUTED')),
         severity  TEXT    NOT NULL,
         muted     INTEGER NOT NULL CHECK (muted IN (0, 1)),
-        json      TEXT    NOT NULL
-    );
-    CREATE INDEX findings_by_run_key ON findings (run_id, key);
-    CREATE INDEX findings_by_check ON findings (check_id, status);
-    CREATE INDEX findings_by_key ON findings (key);
+        PRIMARY KEY (run_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX findings_by_key ON findings (key_id, run_id);
+    CREATE INDEX findings_by_status ON findings (run_id, status, severity);
 
     CREATE TABLE workflow (
         key         TEXT PRIMARY KEY,

@@ -599,3 +599,181 @@ fn a_damaged_store_gives_errors_and_keeps_its_bytes() {
     );
     println!("{err}");
 }
+
+#[test]
+fn first_open_from_several_processes_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Store::path_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                s.record_run(
+                    &meta("z", t, true),
+                    &[f("c", Status::Fail, &format!("r{i}"))],
+                )
+                .unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.latest_runs("z", 10).unwrap().len(), 4);
+    assert_eq!(s.schema_version().unwrap(), 1);
+}
+
+#[test]
+fn prune_keeps_the_latest_runs_and_the_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let fin = f("c", Status::Fail, "r");
+    let ids: Vec<_> = (0..5)
+        .map(|_| {
+            s.record_run(&meta("x", t, true), std::slice::from_ref(&fin))
+                .unwrap()
+        })
+        .collect();
+    let other = s
+        .record_run(&meta("y", t, true), std::slice::from_ref(&fin))
+        .unwrap();
+    s.set_workflow(
+        &fin.key(),
+        &WorkflowUpdate {
+            status: Some(WorkflowStatus::InProgress),
+            assignee: None,
+            note: None,
+            by: "a".to_string(),
+            at: t,
+        },
+    )
+    .unwrap();
+    assert_eq!(s.prune_runs("x", 2).unwrap(), 3);
+    let left: Vec<_> = s
+        .latest_runs("x", 10)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, vec![ids[4], ids[3]]);
+    assert!(matches!(
+        s.run_findings(ids[0]),
+        Err(StoreError::NoSuchRun { .. })
+    ));
+    assert_eq!(s.run_findings(other).unwrap().len(), 1);
+    assert!(s.workflow(&fin.key()).unwrap().is_some());
+    let raw = rusqlite::Connection::open(Store::path_in(dir.path())).unwrap();
+    let n: i64 = raw
+        .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3, "the findings of pruned runs are gone");
+}
+
+/// Sizes and times for BENCHMARKS.md: `cargo test -p yagura-store --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_large_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let n = 200_000;
+    let make = |shift: usize| -> Vec<Finding> {
+        (0..n)
+            .map(|i| {
+                let status = if matches!((i + shift) % 3, 0) {
+                    Status::Fail
+                } else {
+                    Status::Pass
+                };
+                f(
+                    "security-group-port-open-to-world",
+                    status,
+                    &format!("arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-{i:08x}"),
+                )
+                .with_evidence("port", "22")
+            })
+            .collect()
+    };
+    let (a, b) = (make(0), make(1));
+    let path = Store::path_in(dir.path());
+    let size = || {
+        std::fs::metadata(&path).unwrap().len()
+            + std::fs::metadata(dir.path().join("yagura.sqlite3-wal")).map_or(0, |m| m.len())
+    };
+    let checkpoint = |_: &Store| {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    };
+    let started = Instant::now();
+    let ra = s.record_run(&meta("x", t, true), &a).unwrap();
+    let write = started.elapsed();
+    checkpoint(&s);
+    let after_one = size();
+    let rb = s.record_run(&meta("x", t, true), &b).unwrap();
+    checkpoint(&s);
+    let after_two = size();
+    let started = Instant::now();
+    s.record_run(&meta("x", t, true), &b).unwrap();
+    let write_same = started.elapsed();
+    checkpoint(&s);
+    let after_same = size();
+    let started = Instant::now();
+    let d = s.diff(ra, rb).unwrap();
+    let diff = started.elapsed();
+    let started = Instant::now();
+    let back = s.run_findings(rb).unwrap();
+    let read = started.elapsed();
+    assert_eq!(back.len(), n);
+    println!(
+        "{n} findings: record_run {write:?} (unchanged run {write_same:?}), run_findings {read:?}, diff {diff:?} \
+         (new {}, fixed {}, still open {}); store {} MB after one run, +{} MB for a run with every \
+         status changed, +{} MB for an unchanged run",
+        d.new.len(),
+        d.fixed.len(),
+        d.still_open.len(),
+        after_one / 1_000_000,
+        (after_two - after_one) / 1_000_000,
+        (after_same - after_two) / 1_000_000,
+    );
+}
+
+#[test]
+fn unchanged_findings_are_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let run: Vec<Finding> = (0..50)
+        .map(|i| f("c", Status::Fail, &format!("r{i}")))
+        .collect();
+    let mut changed = run.clone();
+    changed[0].status = Status::Pass;
+    for findings in [&run, &run, &changed] {
+        s.record_run(&meta("x", t, true), findings).unwrap();
+    }
+    let raw = rusqlite::Connection::open(Store::path_in(dir.path())).unwrap();
+    let count = |table: &str| -> i64 {
+        raw.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count("finding_bodies"), 51);
+    assert_eq!(count("finding_keys"), 50);
+    assert_eq!(count("findings"), 150);
+    // Every run reads back whole.
+    let ids: Vec<_> = s
+        .latest_runs("x", 3)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(s.run_findings(ids[0]).unwrap(), changed);
+    assert_eq!(s.run_findings(ids[2]).unwrap(), run);
+    // Pruning the older runs drops the bodies only they used.
+    s.prune_runs("x", 1).unwrap();
+    assert_eq!(count("finding_bodies"), 50);
+    assert_eq!(s.run_findings(ids[0]).unwrap(), changed);
+}
