@@ -121,8 +121,24 @@ fn account_of(f: &Finding, opts: &WriteOptions) -> Result<String, ReportError> {
     }
 }
 
+/// A string fit for an ASFF field: control characters (newlines included: Security Hub's
+/// `NonEmptyString` pattern `.*\S.*` does not cross lines) become spaces, then the string is cut
+/// to `max` characters.
 fn cut(s: &str, max: usize) -> String {
-    truncate_chars(s, max).into_owned()
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    truncate_chars(&cleaned, max).into_owned()
+}
+
+/// The first of `candidates` with a non-blank character (Security Hub refuses blank text).
+fn non_blank<'a>(candidates: &[&'a str]) -> &'a str {
+    candidates
+        .iter()
+        .copied()
+        .find(|s| s.chars().any(|c| !c.is_whitespace() && !c.is_control()))
+        .unwrap_or("-")
 }
 
 pub(crate) fn write(
@@ -180,25 +196,14 @@ fn finding(report: &Report, f: &Finding, opts: &WriteOptions, default_region: &s
         } else {
             "NEW"
         };
-        let title = if v.title().is_empty() {
-            f.check_id.as_ref()
-        } else {
-            v.title()
-        };
-        let description = if v.message().is_empty() {
-            title
-        } else {
-            v.message()
-        };
+        let title = non_blank(&[v.title(), &f.check_id]);
+        let description = non_blank(&[v.message(), title]);
+        let resource_id = non_blank(&[&f.resource, &account]);
         let mut recommendation = Map::new();
         recommendation.insert(
             "Text".into(),
             json!(cut(
-                if v.recommendation().is_empty() {
-                    title
-                } else {
-                    v.recommendation()
-                },
+                non_blank(&[v.recommendation(), title]),
                 RECOMMENDATION_MAX
             )),
         );
@@ -259,7 +264,7 @@ fn finding(report: &Report, f: &Finding, opts: &WriteOptions, default_region: &s
             "ProductFields": product_fields,
             "Resources": [{
                 "Type": resource_type(&f.resource),
-                "Id": cut(&f.resource, ID_MAX),
+                "Id": cut(resource_id, ID_MAX),
                 "Partition": part,
                 "Region": region,
             }],

@@ -660,3 +660,37 @@ fn every_format_is_deterministic_and_order_independent() {
         assert!(a == b, "{format} depends on input order");
     }
 }
+
+/// Security Hub's own input model (botocore) accepts the ASFF output: required members, types,
+/// enums, patterns. Needs `python3` with `botocore` (pip install botocore).
+#[test]
+fn asff_passes_botocore_validation() {
+    let has_botocore = std::process::Command::new("python3")
+        .args(["-c", "import botocore"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_botocore {
+        if std::env::var_os("CI").is_some() {
+            panic!("python3 with botocore is needed (pip install botocore)");
+        }
+        eprintln!("skipped: python3 with botocore is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for lang in [Lang::En, Lang::Ja] {
+        let path = dir.path().join("asff.json");
+        std::fs::write(&path, render_with(Format::Asff, lang, &asff_opts())).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/asff_check.py");
+        let out = std::process::Command::new("python3")
+            .arg(script)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

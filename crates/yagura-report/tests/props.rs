@@ -61,6 +61,16 @@ proptest! {
             if format == Format::Text {
                 prop_assert!(!out.contains(&0x1b));
             }
+            if format == Format::Asff {
+                let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+                for field in ["Title", "Description"] {
+                    let t = v[0][field].as_str().unwrap();
+                    let ok = t.chars().any(|c| !c.is_whitespace()) && !t.chars().any(char::is_control);
+                    prop_assert!(ok, "{} {:?}", field, t);
+                }
+                let id = v[0]["Resources"][0]["Id"].as_str().unwrap();
+                prop_assert!(id.chars().any(|c| !c.is_whitespace()) && !id.chars().any(char::is_control));
+            }
             if format == Format::Json {
                 let back = parse_json_report(std::str::from_utf8(&out).unwrap()).unwrap();
                 prop_assert_eq!(&back, &findings);

@@ -230,6 +230,15 @@ pub fn findings() -> Vec<Finding> {
             ),
         ),
         Finding::new(
+            "ec2-instance-missing-owner-tag",
+            Status::Fail,
+            Severity::Low,
+            " ",
+            acct,
+            "us-east-1",
+            Text::new("\n", ""),
+        ),
+        Finding::new(
             "check-from-a-newer-version",
             Status::Fail,
             Severity::Medium,
