@@ -4,8 +4,7 @@
 //! into a [`serde_json::Value`] the first time it is read, so a rule that only looks at
 //! `eventSource` and `eventName` never pays for `requestParameters`.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -20,7 +19,10 @@ pub struct Origin {
 }
 
 struct Member {
-    key: Box<str>,
+    key_start: u32,
+    key_end: u32,
+    /// The decoded key when it contains escapes.
+    key_owned: Option<Box<str>>,
     start: u32,
     end: u32,
     parsed: OnceCell<Value>,
@@ -65,35 +67,185 @@ pub enum EventError {
 /// The fields every CloudTrail record has; a record without one of them is reported.
 pub const REQUIRED_FIELDS: [&str; 3] = ["eventTime", "eventSource", "eventName"];
 
-struct Ranges<'a> {
-    base: usize,
-    out: Vec<(Cow<'a, str>, usize, usize)>,
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        i += 1;
+    }
+    i
 }
 
-struct RangesVisitor(usize);
-
-impl<'de> Visitor<'de> for RangesVisitor {
-    type Value = Ranges<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(24);
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            let raw: &'de RawValue = map.next_value()?;
-            let s = raw.get();
-            let start = (s.as_ptr() as usize).wrapping_sub(self.0);
-            out.push((key, start, start + s.len()));
+/// Index just past the string starting at `i` (which is `"`), and whether it has escapes.
+fn skip_string(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    let mut j = i + 1;
+    let mut escaped = false;
+    loop {
+        let off = memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+        j += off;
+        if b.get(j) == Some(&b'\\') {
+            escaped = true;
+            j += 2;
+        } else {
+            return Some((j + 1, escaped));
         }
-        Ok(Ranges { base: self.0, out })
     }
 }
 
-fn ranges(text: &str) -> Result<Ranges<'_>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let r = (&mut de).deserialize_map(RangesVisitor(text.as_ptr() as usize))?;
-    de.end()?;
-    Ok(r)
+/// Index just past the value starting at `i`.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i).map(|(e, _)| e),
+        b'{' | b'[' => {
+            let mut depth = 0u32;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => j = skip_string(b, j)?.0,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        j += 1;
+                    }
+                    b'}' | b']' => {
+                        depth -= 1;
+                        j += 1;
+                        if depth == 0 {
+                            return Some(j);
+                        }
+                    }
+                    _ => j += 1,
+                }
+            }
+        }
+        _ => {
+            let mut j = i;
+            while let Some(c) = b.get(j) {
+                if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                    break;
+                }
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
+/// The answer of [`Event::lookup_raw`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawLookup<'a> {
+    /// A plain string (no escapes), in place.
+    Str(&'a str),
+    /// Nothing (or `null`) at the path.
+    Missing,
+    /// Something that needs the parsed value.
+    Complex,
+}
+
+enum Found<'a> {
+    Value(&'a str),
+    Absent,
+}
+
+/// Looks a key up in a raw JSON object; `None` when the object is odd (escaped keys, an
+/// `items` wrapper that may need traversal, broken text).
+fn find_member<'a>(text: &'a str, key: &str) -> Option<Found<'a>> {
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, 1);
+    if b.get(i) == Some(&b'}') {
+        return Some(Found::Absent);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let (kend, escaped) = skip_string(b, i)?;
+        if escaped {
+            return None;
+        }
+        let k = text.get(i + 1..kend - 1)?;
+        i = skip_ws(b, kend);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        let vend = skip_value(b, i)?;
+        if k == key {
+            return Some(Found::Value(text.get(i..vend)?));
+        }
+        if k == "items" {
+            return None;
+        }
+        i = skip_ws(b, vend);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Some(Found::Absent),
+            _ => return None,
+        }
+    }
+}
+
+/// Finds the top-level members of a JSON object (structure only: values are checked when they
+/// are parsed).
+fn scan_members(text: &str) -> Result<Vec<Member>, EventError> {
+    let b = text.as_bytes();
+    let bad = |what: &str, at: usize| EventError::Json(format!("{what} at byte {at}"));
+    let mut i = skip_ws(b, 0);
+    match b.get(i) {
+        Some(b'{') => i += 1,
+        Some(_) => {
+            return Err(match serde_json::from_str::<de::IgnoredAny>(text) {
+                Ok(_) => EventError::NotObject,
+                Err(e) => EventError::Json(e.to_string()),
+            })
+        }
+        None => return Err(bad("empty record", 0)),
+    }
+    let mut out = Vec::with_capacity(24);
+    i = skip_ws(b, i);
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return Err(bad("expected a member name", i));
+            }
+            let (kend, escaped) = skip_string(b, i).ok_or_else(|| bad("unterminated string", i))?;
+            let key_owned = if escaped {
+                let k: String = serde_json::from_str(text.get(i..kend).unwrap_or_default())
+                    .map_err(|e| EventError::Json(e.to_string()))?;
+                Some(k.into_boxed_str())
+            } else {
+                None
+            };
+            let (ks, ke) = (i + 1, kend - 1);
+            i = skip_ws(b, kend);
+            if b.get(i) != Some(&b':') {
+                return Err(bad("expected `:`", i));
+            }
+            i = skip_ws(b, i + 1);
+            let vend = skip_value(b, i).ok_or_else(|| bad("incomplete value", i))?;
+            out.push(Member {
+                key_start: ks as u32,
+                key_end: ke as u32,
+                key_owned,
+                start: i as u32,
+                end: vend as u32,
+                parsed: OnceCell::new(),
+            });
+            i = skip_ws(b, vend);
+            match b.get(i) {
+                Some(b',') => i = skip_ws(b, i + 1),
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return Err(bad("expected `,` or `}`", i)),
+            }
+        }
+    }
+    let end = skip_ws(b, i);
+    if end != b.len() {
+        return Err(bad("trailing characters", end));
+    }
+    Ok(out)
 }
 
 impl Event {
@@ -103,26 +255,7 @@ impl Event {
         if raw.len() > u32::MAX as usize {
             return Err(EventError::TooLarge(raw.len()));
         }
-        let members = {
-            let trimmed = raw.trim_start();
-            if !trimmed.starts_with('{') {
-                return Err(match serde_json::from_str::<de::IgnoredAny>(&raw) {
-                    Ok(_) => EventError::NotObject,
-                    Err(e) => EventError::Json(e.to_string()),
-                });
-            }
-            let r = ranges(&raw).map_err(|e| EventError::Json(e.to_string()))?;
-            debug_assert_eq!(r.base, raw.as_ptr() as usize);
-            r.out
-                .into_iter()
-                .map(|(k, s, e)| Member {
-                    key: k.into(),
-                    start: s as u32,
-                    end: e as u32,
-                    parsed: OnceCell::new(),
-                })
-                .collect::<Vec<_>>()
-        };
+        let members = scan_members(&raw)?;
         let mut ev = Event {
             raw,
             members,
@@ -130,6 +263,9 @@ impl Event {
             origin: None,
         };
         for f in REQUIRED_FIELDS {
+            if ev.str_field(f).is_some() {
+                continue;
+            }
             match ev.get(f) {
                 Some(Value::String(_)) => {}
                 Some(other) => {
@@ -157,7 +293,7 @@ impl Event {
     /// A top-level member, parsed on first use. Members that are not valid JSON (cannot happen
     /// after [`Event::parse`]) read as absent.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        let m = self.members.iter().find(|m| &*m.key == key)?;
+        let m = self.member(key)?;
         let v = m.parsed.get_or_init(|| {
             let text = self
                 .raw
@@ -168,8 +304,64 @@ impl Event {
         Some(v)
     }
 
-    /// A top-level string member.
+    fn member(&self, key: &str) -> Option<&Member> {
+        self.members.iter().find(|m| match &m.key_owned {
+            Some(k) => &**k == key,
+            None => self.raw.get(m.key_start as usize..m.key_end as usize) == Some(key),
+        })
+    }
+
+    /// The text of a top-level member (`"…"` included for strings), unparsed.
+    pub fn raw_member(&self, key: &str) -> Option<&str> {
+        let m = self.member(key)?;
+        self.raw.get(m.start as usize..m.end as usize)
+    }
+
+    /// Follows a dotted path through the raw text without parsing: the common case of nested
+    /// objects ending in a plain string is answered in place; arrays, `items` wrappers and
+    /// escaped strings answer [`RawLookup::Complex`] (use [`Event::visit_path`]).
+    pub fn lookup_raw<S: AsRef<str>>(&self, path: &[S]) -> RawLookup<'_> {
+        let Some((first, rest)) = path.split_first() else {
+            return RawLookup::Complex;
+        };
+        let Some(mut text) = self.raw_member(first.as_ref()) else {
+            return RawLookup::Missing;
+        };
+        for key in rest {
+            let b = text.as_bytes();
+            if b.first() != Some(&b'{') {
+                return if b.first() == Some(&b'[') {
+                    RawLookup::Complex
+                } else {
+                    RawLookup::Missing
+                };
+            }
+            match find_member(text, key.as_ref()) {
+                Some(Found::Value(v)) => text = v,
+                Some(Found::Absent) => return RawLookup::Missing,
+                None => return RawLookup::Complex,
+            }
+        }
+        match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(inner) if !inner.contains('\\') => RawLookup::Str(inner),
+            _ if text == "null" => RawLookup::Missing,
+            _ => RawLookup::Complex,
+        }
+    }
+
+    /// A top-level string member. Strings without escapes are read in place.
     pub fn str_field(&self, key: &str) -> Option<&str> {
+        let m = self.member(key)?;
+        if m.parsed.get().is_none() {
+            let text = self.raw.get(m.start as usize..m.end as usize)?;
+            if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                if !inner.contains('\\') {
+                    return Some(inner);
+                }
+            } else if !text.starts_with('"') {
+                return None;
+            }
+        }
         self.get(key).and_then(Value::as_str)
     }
 
@@ -221,24 +413,24 @@ impl Event {
     /// match), and an object that lacks the next key but wraps a list in `items` (EC2's request
     /// shape) is traversed through `items`, so `ipPermissions.ipRanges.cidrIp` and
     /// `ipPermissions.items.ipRanges.items.cidrIp` reach the same values.
-    pub fn visit_path<'a>(&'a self, path: &[&str], f: &mut dyn FnMut(&'a Value)) {
+    pub fn visit_path<'a, S: AsRef<str>>(&'a self, path: &[S], f: &mut dyn FnMut(&'a Value)) {
         let Some((first, rest)) = path.split_first() else {
             return;
         };
-        if let Some(v) = self.get(first) {
+        if let Some(v) = self.get(first.as_ref()) {
             visit_value(v, rest, f);
         }
     }
 
     /// True when the dotted path reaches at least one value that is not `null`.
-    pub fn has_path(&self, path: &[&str]) -> bool {
+    pub fn has_path<S: AsRef<str>>(&self, path: &[S]) -> bool {
         let mut found = false;
         self.visit_path(path, &mut |v| found |= !v.is_null());
         found
     }
 
     /// The first string (or scalar rendered as text) at a dotted path.
-    pub fn first_text(&self, path: &[&str]) -> Option<String> {
+    pub fn first_text<S: AsRef<str>>(&self, path: &[S]) -> Option<String> {
         let mut out = None;
         self.visit_path(path, &mut |v| {
             if out.is_none() {
@@ -250,7 +442,7 @@ impl Event {
 }
 
 /// Walks `path` below `v`, calling `f` on each value reached.
-pub fn visit_value<'a>(v: &'a Value, path: &[&str], f: &mut dyn FnMut(&'a Value)) {
+pub fn visit_value<'a, S: AsRef<str>>(v: &'a Value, path: &[S], f: &mut dyn FnMut(&'a Value)) {
     match v {
         Value::Array(items) => {
             for it in items {
@@ -260,10 +452,10 @@ pub fn visit_value<'a>(v: &'a Value, path: &[&str], f: &mut dyn FnMut(&'a Value)
         Value::Object(map) => match path.split_first() {
             None => f(v),
             Some((k, rest)) => {
-                if let Some(next) = map.get(*k) {
+                if let Some(next) = map.get(k.as_ref()) {
                     visit_value(next, rest, f);
                 } else if let Some(items @ Value::Array(_)) = map.get("items") {
-                    if *k != "items" {
+                    if k.as_ref() != "items" {
                         visit_value(items, path, f);
                     }
                 }

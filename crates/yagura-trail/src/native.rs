@@ -4,7 +4,7 @@
 //! sequence keep small signals and are decided in [`NativeState::finish`], in time order.
 
 use crate::detection::{Detection, DetectionKind, EventRef};
-use crate::event::{format_time_ms, Event};
+use crate::event::{format_time_ms, Event, RawLookup};
 use crate::sigma::parse_ip;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -899,11 +899,7 @@ impl NativeState {
             _ => {}
         }
         // root use: any call by the root user that is not an AWS service event
-        if ev
-            .get("userIdentity")
-            .and_then(|u| u.get("type"))
-            .and_then(Value::as_str)
-            == Some("Root")
+        if ev.lookup_raw(&["userIdentity", "type"]) == RawLookup::Str("Root")
             && ev.str_field("eventType") != Some("AwsServiceEvent")
         {
             out.push(detection(

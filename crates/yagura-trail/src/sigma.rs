@@ -18,7 +18,7 @@
 //! The loader never drops a rule silently: [`RuleSet::load_dir`] returns the rules it compiled
 //! and a [`LoadError`] for every rule it could not, with the reason.
 
-use crate::event::{scalar_text, Event};
+use crate::event::{scalar_text, Event, RawLookup};
 use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
@@ -298,12 +298,16 @@ impl RuleSet {
     pub fn matches(&self, ev: &Event, out: &mut Vec<usize>) {
         out.clear();
         let name = ev.event_name();
+        let mut buf = [0u8; 128];
         let lowered;
-        let key: &str = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let key: &str = if name.len() <= buf.len() {
+            let dst = buf.get_mut(..name.len()).unwrap_or_default();
+            dst.copy_from_slice(name.as_bytes());
+            dst.make_ascii_lowercase();
+            std::str::from_utf8(dst).unwrap_or_default()
+        } else {
             lowered = name.to_ascii_lowercase();
             &lowered
-        } else {
-            name
         };
         if let Some(list) = self.by_name.get(key) {
             for &i in list {
@@ -1157,25 +1161,38 @@ impl Matcher {
     }
 }
 
-fn path_refs(p: &[String]) -> Vec<&str> {
-    p.iter().map(String::as_str).collect()
-}
-
 impl FieldCond {
     fn matches(&self, ev: &Event) -> bool {
-        let path = path_refs(&self.path);
+        let path = self.path.as_slice();
+        // fast path: a plain string (or nothing) reached through objects is tested in place
+        match (&self.test, ev.lookup_raw(path)) {
+            (_, RawLookup::Complex) => {}
+            (Test::Values { matchers, all }, RawLookup::Str(v)) => {
+                return if *all {
+                    matchers.iter().all(|m| m.test_str(v))
+                } else {
+                    matchers.iter().any(|m| m.test_str(v))
+                };
+            }
+            (Test::Values { .. }, RawLookup::Missing) => return false,
+            (Test::Null, RawLookup::Missing) => return true,
+            (Test::Null, RawLookup::Str(_)) => return false,
+            (Test::Exists(want), RawLookup::Missing) => return !*want,
+            (Test::Exists(want), RawLookup::Str(_)) => return *want,
+            (Test::FieldRef(_), _) => {}
+        }
         match &self.test {
-            Test::Null => !ev.has_path(&path),
-            Test::Exists(want) => ev.has_path(&path) == *want,
+            Test::Null => !ev.has_path(path),
+            Test::Exists(want) => ev.has_path(path) == *want,
             Test::FieldRef(other) => {
                 let mut mine = Vec::new();
-                ev.visit_path(&path, &mut |v| {
+                ev.visit_path(path, &mut |v| {
                     if let Some(s) = scalar_text(v) {
                         mine.push(s.to_lowercase());
                     }
                 });
                 let mut found = false;
-                ev.visit_path(&path_refs(other), &mut |v| {
+                ev.visit_path(other, &mut |v| {
                     if let Some(s) = scalar_text(v) {
                         found |= mine.contains(&s.to_lowercase());
                     }
@@ -1183,15 +1200,18 @@ impl FieldCond {
                 found
             }
             Test::Values { matchers, all } => {
-                let mut vals: Vec<&Value> = Vec::new();
-                ev.visit_path(&path, &mut |v| vals.push(v));
                 if *all {
-                    matchers
-                        .iter()
-                        .all(|m| vals.iter().any(|v| m.test_value(v)))
+                    matchers.iter().all(|m| {
+                        let mut hit = false;
+                        ev.visit_path(path, &mut |v| hit = hit || m.test_value(v));
+                        hit
+                    })
                 } else {
-                    vals.iter()
-                        .any(|v| matchers.iter().any(|m| m.test_value(v)))
+                    let mut hit = false;
+                    ev.visit_path(path, &mut |v| {
+                        hit = hit || matchers.iter().any(|m| m.test_value(v));
+                    });
+                    hit
                 }
             }
         }
@@ -1363,9 +1383,9 @@ impl RuleSet {
             let group: Vec<String> = c
                 .group_by
                 .iter()
-                .map(|p| ev.first_text(&path_refs(p)).unwrap_or_default())
+                .map(|p| ev.first_text(p).unwrap_or_default())
                 .collect();
-            let value = c.field.as_ref().and_then(|p| ev.first_text(&path_refs(p)));
+            let value = c.field.as_ref().and_then(|p| ev.first_text(p));
             out.push((ci, group.join("\u{1f}"), value));
         }
         out
