@@ -39,7 +39,7 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("cannot create the data directory `{path}`: {source}")]
+    #[error("cannot create `{path}`: {source}")]
     CreateDir {
         path: PathBuf,
         #[source]
@@ -128,11 +128,12 @@ impl Store {
         let path = path.to_path_buf();
         check_header(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            private_dir(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
+        create_private_file(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -290,6 +291,32 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
             path: path.to_path_buf(),
             reason: "the file does not start with the SQLite header".to_string(),
         })
+    }
+}
+
+/// Creates missing directories readable by the owner only (the store holds security findings).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the store file, empty and readable by the owner only, when it does not exist yet;
+/// SQLite gives its journal and WAL files the same permissions. An existing file is not touched.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::CreateDir {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

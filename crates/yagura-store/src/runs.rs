@@ -304,6 +304,46 @@ impl Store {
         Ok(out)
     }
 
+    /// The findings of a run with one of the given evaluated statuses, in recorded order
+    /// (read through the status index).
+    pub fn run_findings_with_status(
+        &self,
+        id: RunId,
+        statuses: &[Status],
+    ) -> Result<Vec<Finding>, StoreError> {
+        self.require_run(id)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT f.seq, b.id, b.json FROM findings f JOIN finding_bodies b ON b.id = f.body_id
+                 WHERE f.run_id = ?1 AND f.status = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out: Vec<(i64, Finding)> = Vec::new();
+        let mut seen = Vec::new();
+        for status in statuses {
+            if seen.contains(status) {
+                continue;
+            }
+            seen.push(*status);
+            let rows = stmt
+                .query_map(params![id, status.as_str()], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (seq, body, json) = row.map_err(|e| self.err(e))?;
+                out.push((seq, self.decode_finding(body, &json)?));
+            }
+        }
+        out.sort_by_key(|(seq, _)| *seq);
+        Ok(out.into_iter().map(|(_, f)| f).collect())
+    }
+
     /// New, fixed, still-open and unknown-now FAIL findings between run `prev` and run `cur`.
     pub fn diff(&self, prev: RunId, cur: RunId) -> Result<Diff, StoreError> {
         let cur_run = self.require_run(cur)?;

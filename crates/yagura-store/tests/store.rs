@@ -777,3 +777,43 @@ fn unchanged_findings_are_stored_once() {
     assert_eq!(count("finding_bodies"), 50);
     assert_eq!(s.run_findings(ids[0]).unwrap(), changed);
 }
+
+#[test]
+fn findings_by_status_keep_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let run = vec![
+        f("c", Status::Fail, "1"),
+        f("c", Status::Pass, "2"),
+        f("c", Status::Unknown, "3"),
+        f("c", Status::Fail, "4"),
+    ];
+    let id = s
+        .record_run(&meta("x", datetime!(2026-05-01 00:00 UTC), true), &run)
+        .unwrap();
+    let got = s
+        .run_findings_with_status(id, &[Status::Unknown, Status::Fail, Status::Fail])
+        .unwrap();
+    assert_eq!(got, vec![run[0].clone(), run[2].clone(), run[3].clone()]);
+    assert!(s.run_findings_with_status(id, &[]).unwrap().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_store_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut s = store_in(&data);
+    s.put_checkpoint("n", "k", "v").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("yagura.sqlite3")), 0o600);
+    assert_eq!(mode(&data.join("yagura.sqlite3-wal")), 0o600);
+    // An existing file keeps the permissions its owner chose.
+    let shared = dir.path().join("shared.sqlite3");
+    std::fs::write(&shared, b"").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+    drop(Store::open(&shared).unwrap());
+    assert_eq!(mode(&shared), 0o640);
+}
