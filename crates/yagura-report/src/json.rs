@@ -182,7 +182,32 @@ struct Probe {
 
 #[derive(Deserialize)]
 struct InReport {
+    #[serde(default)]
+    tool: Option<InTool>,
+    #[serde(default)]
+    generated_at: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    errors: Vec<String>,
     results: Vec<InResult>,
+}
+
+#[derive(Deserialize)]
+struct InTool {
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// A JSON report read back: its findings and the context it was written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedReport {
+    pub tool_version: Option<String>,
+    pub generated_at: Option<String>,
+    pub scope: Option<String>,
+    /// The collection errors of the run that wrote the report.
+    pub errors: Vec<String>,
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Deserialize)]
@@ -272,6 +297,12 @@ fn positioned(e: &serde_json::Error) -> ReportError {
 /// findings (muted ones keep their evaluated status and their mute). Errors name the line and
 /// column; a report of another schema version is refused.
 pub fn parse_json_report(text: &str) -> Result<Vec<Finding>, ReportError> {
+    read_json_report(text).map(|r| r.findings)
+}
+
+/// Like [`parse_json_report`], with the report's context (tool version, time, scope and
+/// collection errors), for `yagura report merge` of many hosts' reports.
+pub fn read_json_report(text: &str) -> Result<ParsedReport, ReportError> {
     let probe: Probe = serde_json::from_str(text).map_err(|e| positioned(&e))?;
     match probe.schema_version {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
@@ -290,5 +321,11 @@ pub fn parse_json_report(text: &str) -> Result<Vec<Finding>, ReportError> {
         }
     }
     let doc: InReport = serde_json::from_str(text).map_err(|e| positioned(&e))?;
-    Ok(doc.results.into_iter().map(|r| r.0).collect())
+    Ok(ParsedReport {
+        tool_version: doc.tool.and_then(|t| t.version),
+        generated_at: doc.generated_at,
+        scope: doc.scope,
+        errors: doc.errors,
+        findings: doc.results.into_iter().map(|r| r.0).collect(),
+    })
 }

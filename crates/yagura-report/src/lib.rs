@@ -21,7 +21,7 @@ mod sanitize;
 mod sarif;
 mod text;
 
-pub use json::parse_json_report;
+pub use json::{parse_json_report, read_json_report, ParsedReport};
 pub use sanitize::{csv_cell, html_escape, terminal_safe, xml_escape};
 
 use std::cmp::Reverse;

@@ -84,6 +84,11 @@ fn json_round_trips_through_the_reader() {
         back.sort_by_key(|f| f.key());
         orig.sort_by_key(|f| f.key());
         assert_eq!(back, orig);
+        let full = yagura_report::read_json_report(&text).unwrap();
+        assert_eq!(full.errors, errors());
+        assert_eq!(full.scope.as_deref(), Some("audit"));
+        assert_eq!(full.generated_at.as_deref(), Some(GENERATED_AT));
+        assert_eq!(full.tool_version.as_deref(), Some("0.1.0"));
     }
 }
 
