@@ -219,6 +219,8 @@ fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ExceptionsError {
 }
 
 pub(crate) fn parse(origin: &str, text: &str) -> Result<Exceptions, ExceptionsError> {
+    // A byte-order mark, as some Windows editors write, is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawFile = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(origin, &e))?;
     let mut entries = Vec::with_capacity(raw.not_adopted.len() + raw.accepted.len());
     for (section, kind, list) in [
@@ -265,7 +267,7 @@ impl Section {
 ///
 /// A line scan finds them in the block style everyone writes; when its count disagrees with
 /// the parser's (flow style, anchors, quoted keys), each position is asked of the YAML parser
-/// itself, one parse per entry.
+/// itself, one parse per entry (up to [`PARSER_FALLBACK_LIMIT`] entries; beyond, no positions).
 pub(crate) fn entry_locations(text: &str, section: Section, count: usize) -> Vec<Option<Location>> {
     if count == 0 {
         return Vec::new();
@@ -274,6 +276,10 @@ pub(crate) fn entry_locations(text: &str, section: Section, count: usize) -> Vec
         if found.len() == count {
             return found.into_iter().map(Some).collect();
         }
+    }
+    // One parse per entry: bounded, so that a huge flow-style file still loads quickly.
+    if count > PARSER_FALLBACK_LIMIT {
+        return vec![None; count];
     }
     (0..count)
         .map(|i| parser_entry_location(text, section, i))
@@ -333,6 +339,9 @@ pub(crate) fn scan_block_entries(text: &str, section: Section) -> Option<Vec<Loc
     }
     Some(found)
 }
+
+/// The most entries of one section whose positions are asked of the parser one by one.
+pub(crate) const PARSER_FALLBACK_LIMIT: usize = 300;
 
 const MARK: &str = "\u{0}yagura-mark";
 

@@ -94,7 +94,8 @@ pub struct Exception {
     pub reason: String,
     /// The last day the exception applies.
     pub expires: Option<Date>,
-    /// Where the entry starts in the file.
+    /// Where the entry starts in the file; `None` only in a flow-style section of more than 300
+    /// entries.
     pub location: Option<Location>,
 }
 
@@ -250,6 +251,15 @@ impl Exceptions {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Exceptions in force on `today` that expire within `days` days (the CLI warns ahead).
+    pub fn expiring_within(&self, today: Date, days: u32) -> Vec<&Exception> {
+        let horizon = today.saturating_add(time::Duration::days(i64::from(days)));
+        self.entries
+            .iter()
+            .filter(|e| e.expires.is_some_and(|d| d >= today && d <= horizon))
+            .collect()
     }
 
     /// Reports every entry that names a check `known` does not know, and entries that repeat an

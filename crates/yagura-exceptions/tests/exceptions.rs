@@ -385,3 +385,68 @@ fn a_large_file_parses_quickly_with_positions() {
     assert_eq!(stats.unused.len(), 1999);
     println!("parsed 2000 entries in {took:?}");
 }
+
+#[test]
+fn crlf_bom_and_alias_bombs() {
+    let crlf = "version: 1\r\naccepted:\r\n  - check: c\r\n    reason: r\r\n  - check: d\r\n    reason: r\r\n";
+    let ex = Exceptions::parse("crlf.yaml", crlf).unwrap();
+    let locs: Vec<_> = ex.entries().iter().map(|e| e.location.unwrap()).collect();
+    assert_eq!(
+        locs,
+        vec![
+            Location { line: 3, column: 5 },
+            Location { line: 5, column: 5 }
+        ]
+    );
+
+    let bom = "\u{feff}version: 1\naccepted:\n  - check: c\n    reason: r\n";
+    let ex = Exceptions::parse("bom.yaml", bom).unwrap();
+    assert_eq!(
+        ex.entries()[0].location,
+        Some(Location { line: 3, column: 5 })
+    );
+
+    // A billion-laughs document is refused quickly, with a position.
+    let mut bomb = String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    for i in 0..9u8 {
+        let (prev, cur) = ((b'a' + i) as char, (b'a' + i + 1) as char);
+        bomb.push_str(&format!("{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    let started = std::time::Instant::now();
+    let err = Exceptions::parse("bomb.yaml", &bomb).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(err.to_string().starts_with("bomb.yaml"), "{err}");
+}
+
+#[test]
+fn a_large_flow_style_file_loads_without_positions() {
+    let entries: Vec<String> = (0..400)
+        .map(|i| format!("{{check: c{i}, reason: r}}"))
+        .collect();
+    let text = format!("version: 1\naccepted: [{}]\n", entries.join(", "));
+    let started = std::time::Instant::now();
+    let ex = Exceptions::parse("flow.yaml", &text).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(ex.len(), 400);
+    assert!(ex.entries().iter().all(|e| e.location.is_none()));
+    // A problem without a position still names the file.
+    let p = ex.validate(&|id| id != "c7");
+    assert_eq!(
+        p[0].to_string(),
+        "flow.yaml: unknown check `c7` in accepted[7] (`yagura rule` lists the checks)"
+    );
+}
+
+#[test]
+fn exceptions_expiring_soon() {
+    let ex = good();
+    let soon: Vec<&str> = ex
+        .expiring_within(date!(2026 - 12 - 01), 30)
+        .iter()
+        .map(|e| e.check.as_str())
+        .collect();
+    assert_eq!(soon, vec!["security-group-port-open-to-world"]);
+    assert!(ex.expiring_within(date!(2026 - 11 - 01), 30).is_empty());
+    // Already expired is not "expiring".
+    assert!(ex.expiring_within(date!(2027 - 01 - 01), 30).is_empty());
+}
