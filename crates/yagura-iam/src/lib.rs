@@ -7,6 +7,8 @@
 //! outputs are data ([`Response`], [`yagura_core::Finding`]).
 
 pub mod actions;
+pub mod analyze;
+pub mod checks;
 pub mod condition;
 pub mod eval;
 pub mod json;
@@ -15,6 +17,7 @@ pub mod policy;
 pub mod simulate;
 pub mod summary;
 
+pub use checks::CHECKS;
 pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
 pub use policy::{Effect, Policy, Statement};
 pub use simulate::{simulate_json, Case};
