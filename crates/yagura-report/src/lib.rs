@@ -9,6 +9,19 @@
 //!
 //! All writers present findings in one deterministic order ([`sorted`]): FAIL, UNKNOWN, MUTED,
 //! PASS; within a status by severity (highest first), then check id, account, region, resource.
+//!
+//! Formats ([`Format`]), each documented in its module:
+//! - `text`: a terminal table (FAIL and UNKNOWN first, PASS only with `show_pass`), a summary.
+//! - `json`: schema version 1, every result; read back with [`read_json_report`].
+//! - `csv`: RFC 4180, formula cells defused, a BOM for Japanese (Excel).
+//! - `sarif`: 2.1.0; FAIL as `fail`, UNKNOWN as `open` (level `none`), muted results with a
+//!   suppression, PASS left out.
+//! - `ocsf`: OCSF 1.1 Compliance Finding events (class 2003).
+//! - `asff`: Security Hub findings for `BatchImportFindings`, field limits enforced.
+//! - `junit`: a suite per check, a case per resource; UNKNOWN and MUTED are skipped.
+//! - `html`: one self-contained page under a strict Content-Security-Policy.
+//!
+//! [`exit_code`] and [`has_unknown`] give the CI gate (REP-04).
 
 mod asff;
 mod csv_out;
@@ -55,6 +68,30 @@ pub struct Report<'a> {
     /// Extra members merged into the JSON top level (e.g. `{"detections": [...]}`); members
     /// whose names the report itself uses are ignored.
     pub extra: Option<&'a serde_json::Value>,
+}
+
+impl<'a> Report<'a> {
+    /// A report of the current [`SCHEMA_VERSION`] in English, without errors or extra members;
+    /// set the public fields for the rest.
+    pub fn new(
+        tool_version: &'a str,
+        generated_at: &'a str,
+        scope: &'a str,
+        findings: &'a [Finding],
+        catalogue: &'a Catalogue,
+    ) -> Report<'a> {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool_version,
+            generated_at,
+            scope,
+            findings,
+            catalogue,
+            lang: Lang::En,
+            errors: &[],
+            extra: None,
+        }
+    }
 }
 
 /// An output format.

@@ -299,15 +299,9 @@ pub fn report<'a>(
     errors: &'a [String],
     lang: Lang,
 ) -> Report<'a> {
-    Report {
-        schema_version: SCHEMA_VERSION,
-        tool_version: "0.1.0",
-        generated_at: GENERATED_AT,
-        scope: "audit",
-        findings,
-        catalogue,
-        lang,
-        errors,
-        extra: None,
-    }
+    let mut r = Report::new("0.1.0", GENERATED_AT, "audit", findings, catalogue);
+    assert_eq!(r.schema_version, SCHEMA_VERSION);
+    r.lang = lang;
+    r.errors = errors;
+    r
 }
