@@ -18,7 +18,7 @@ mod schema;
 mod workflow;
 
 pub use misc::{ActionRecord, SnapshotId, SnapshotInfo, StoredAction};
-pub use runs::{Diff, DiffEntry, RunCounts, RunId, RunMeta, RunSummary};
+pub use runs::{Diff, DiffEntry, FindingsView, RunCounts, RunId, RunMeta, RunSummary};
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 pub use workflow::{Workflow, WorkflowChange, WorkflowStatus, WorkflowUpdate};
 

@@ -2,7 +2,7 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 use yagura_core::{Finding, Status};
 
@@ -69,6 +69,21 @@ pub struct Diff {
     pub unknown_now: Vec<DiffEntry>,
     /// FAIL before and absent now from a run marked incomplete: not known to be fixed either.
     pub not_checked: Vec<DiffEntry>,
+}
+
+/// What `yagura findings` shows for a scope: the latest run's findings, what changed since the
+/// run before it, and the workflow attributes of every key shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingsView {
+    pub latest: RunSummary,
+    pub previous: Option<RunSummary>,
+    /// The latest run's findings, in recorded order.
+    pub findings: Vec<Finding>,
+    /// `None` when the scope has a single run.
+    pub diff: Option<Diff>,
+    /// Workflow attributes of the keys in `findings` and `diff` that have any; a key without
+    /// an entry is open and unassigned.
+    pub workflow: BTreeMap<String, crate::Workflow>,
 }
 
 /// A key's status in one run: FAIL if any finding with the key fails, else UNKNOWN if any is
@@ -302,6 +317,47 @@ impl Store {
             out.push(self.decode_finding(fid, &json)?);
         }
         Ok(out)
+    }
+
+    /// The latest run of a scope with its diff against the run before and the workflow
+    /// attributes of its keys; `None` when the scope has no run.
+    pub fn findings_view(&self, scope: &str) -> Result<Option<FindingsView>, StoreError> {
+        let mut runs = self.latest_runs(scope, 2)?.into_iter();
+        let Some(latest) = runs.next() else {
+            return Ok(None);
+        };
+        let previous = runs.next();
+        let findings = self.run_findings(latest.id)?;
+        let diff = previous
+            .as_ref()
+            .map(|p| self.diff(p.id, latest.id))
+            .transpose()?;
+        let mut all = self.workflows()?;
+        let mut workflow = BTreeMap::new();
+        let diff_keys = diff.iter().flat_map(|d| {
+            [
+                &d.new,
+                &d.fixed,
+                &d.still_open,
+                &d.unknown_now,
+                &d.not_checked,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|e| e.key.clone())
+        });
+        for key in findings.iter().map(Finding::key).chain(diff_keys) {
+            if let Some(w) = all.remove(&key) {
+                workflow.insert(key, w);
+            }
+        }
+        Ok(Some(FindingsView {
+            latest,
+            previous,
+            findings,
+            diff,
+            workflow,
+        }))
     }
 
     /// The findings of a run with one of the given evaluated statuses, in recorded order

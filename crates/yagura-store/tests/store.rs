@@ -817,3 +817,41 @@ fn a_new_store_is_private_to_its_owner() {
     drop(Store::open(&shared).unwrap());
     assert_eq!(mode(&shared), 0o640);
 }
+
+#[test]
+fn the_findings_view_joins_latest_run_diff_and_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    assert!(s.findings_view("x").unwrap().is_none());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let first = vec![f("c", Status::Fail, "a"), f("c", Status::Fail, "gone")];
+    s.record_run(&meta("x", t, true), &first).unwrap();
+    let view = s.findings_view("x").unwrap().unwrap();
+    assert!(view.previous.is_none() && view.diff.is_none());
+    assert_eq!(view.findings, first);
+
+    let upd = |status| WorkflowUpdate {
+        status: Some(status),
+        assignee: Some("sato".to_string()),
+        note: None,
+        by: "sato".to_string(),
+        at: t,
+    };
+    s.set_workflow(&first[1].key(), &upd(WorkflowStatus::InProgress))
+        .unwrap();
+    s.set_workflow("c|x|y|unrelated", &upd(WorkflowStatus::Open))
+        .unwrap();
+    let second = vec![f("c", Status::Fail, "a"), f("c", Status::Fail, "b")];
+    let id = s.record_run(&meta("x", t, true), &second).unwrap();
+    let view = s.findings_view("x").unwrap().unwrap();
+    assert_eq!(view.latest.id, id);
+    let diff = view.diff.unwrap();
+    assert_eq!(diff.new.len(), 1);
+    assert_eq!(diff.fixed.len(), 1);
+    assert_eq!(diff.still_open.len(), 1);
+    // The fixed key's workflow is shown; the unrelated one is not.
+    assert_eq!(
+        view.workflow.keys().collect::<Vec<_>>(),
+        vec![&first[1].key()]
+    );
+}
