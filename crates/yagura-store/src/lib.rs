@@ -125,6 +125,16 @@ impl Store {
     }
 
     pub fn open_with(path: &Path, options: OpenOptions) -> Result<Store, StoreError> {
+        Store::open_with_migrations(path, options, MIGRATIONS)
+    }
+
+    /// Opens with a given list of migrations: for tests of the migration machinery only.
+    #[doc(hidden)]
+    pub fn open_with_migrations(
+        path: &Path,
+        options: OpenOptions,
+        migrations: &[&str],
+    ) -> Result<Store, StoreError> {
         let path = path.to_path_buf();
         check_header(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -143,8 +153,9 @@ impl Store {
             path,
             busy_timeout: options.busy_timeout,
         };
-        store.configure()?;
-        store.migrate()?;
+        let latest = i64::try_from(migrations.len()).unwrap_or(i64::MAX);
+        store.configure(latest)?;
+        store.migrate(migrations)?;
         Ok(store)
     }
 
@@ -160,7 +171,7 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    fn configure(&mut self) -> Result<(), StoreError> {
+    fn configure(&mut self, latest: i64) -> Result<(), StoreError> {
         let path = self.path.clone();
         self.conn
             .busy_timeout(self.busy_timeout)
@@ -190,11 +201,11 @@ impl Store {
                 reason: "it is an SQLite database that yagura did not create".to_string(),
             });
         }
-        if version > schema::latest() {
+        if version > latest {
             return Err(StoreError::TooNew {
                 path,
                 found: version,
-                supported: schema::latest(),
+                supported: latest,
             });
         }
         let mode: String = self
@@ -219,7 +230,7 @@ impl Store {
         Ok(())
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    fn migrate(&mut self, migrations: &[&str]) -> Result<(), StoreError> {
         loop {
             let path = self.path.clone();
             let busy = self.busy_timeout;
@@ -233,7 +244,7 @@ impl Store {
                 .map_err(|e| map_sql(&path, busy, e))?;
             let Some(step) = usize::try_from(version)
                 .ok()
-                .and_then(|v| MIGRATIONS.get(v))
+                .and_then(|v| migrations.get(v))
             else {
                 return Ok(());
             };

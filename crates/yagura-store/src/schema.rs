@@ -103,8 +103,3 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX inventory_snapshots_by_time ON inventory_snapshots (taken_at, id);
     "#,
 ];
-
-/// The schema version this build writes.
-pub fn latest() -> i64 {
-    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
-}

@@ -855,3 +855,54 @@ fn the_findings_view_joins_latest_run_diff_and_workflow() {
         vec![&first[1].key()]
     );
 }
+
+#[test]
+fn migrations_run_in_order_each_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Store::path_in(dir.path());
+    let m1 = yagura_store::MIGRATIONS[0];
+    let m2 = "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('two');";
+    let bad = "CREATE TABLE partial (x TEXT); THIS IS NOT SQL;";
+    let opts = OpenOptions::default();
+    let tables = || -> Vec<String> {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let mut st = raw
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let mut s = Store::open_with_migrations(&path, opts, &[m1]).unwrap();
+    s.put_checkpoint("n", "k", "v").unwrap();
+    drop(s);
+    let s = Store::open_with_migrations(&path, opts, &[m1, m2]).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.get_checkpoint("n", "k").unwrap().as_deref(), Some("v"));
+    drop(s);
+    assert!(tables().contains(&"extra".to_string()));
+    // A failing migration leaves the store at the version before, without half its changes.
+    let err = Store::open_with_migrations(&path, opts, &[m1, m2, bad]).unwrap_err();
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert!(!tables().contains(&"partial".to_string()));
+    let s = Store::open_with_migrations(&path, opts, &[m1, m2]).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    drop(s);
+    // This build (one migration) refuses the store a later build migrated.
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::TooNew {
+                found: 2,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
