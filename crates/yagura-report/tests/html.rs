@@ -173,13 +173,47 @@ fn html_is_inert_in_headless_chromium() {
     let page = dir.path().join("report.html");
     std::fs::write(&page, render(Lang::Ja)).unwrap();
     let url = format!("file://{}", page.display());
-    let out = run_chromium(bin, &profile, &["--dump-dom", &url]);
+    let out = run_chromium(
+        bin,
+        &profile,
+        &["--enable-logging=stderr", "--v=0", "--dump-dom", &url],
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let dom = String::from_utf8(out.stdout).unwrap();
+    // Nothing tried to load or run: no CSP violation and no console output at all.
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains("Content Security Policy"), "{log}");
+    assert!(!log.contains(":CONSOLE"), "{log}");
+    // The detector works: a page that does try is caught the same way.
+    let canary = dir.path().join("canary.html");
+    std::fs::write(
+        &canary,
+        format!(
+            "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"></head><body><script>console.log(1)</script></body></html>",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        ),
+    )
+    .unwrap();
+    let canary_url = format!("file://{}", canary.display());
+    let out = run_chromium(
+        bin,
+        &profile,
+        &[
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            &canary_url,
+        ],
+    );
+    let canary_log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        canary_log.contains("Content Security Policy"),
+        "canary not caught: {canary_log}"
+    );
     // The document was parsed and rendered in full.
     assert!(
         dom.contains("<html lang=\"ja\">"),
