@@ -16,6 +16,7 @@ pub mod pattern;
 pub mod policy;
 pub mod simulate;
 pub mod summary;
+pub mod validate;
 
 pub use checks::CHECKS;
 pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
