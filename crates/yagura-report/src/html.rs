@@ -329,11 +329,16 @@ fn findings_table(report: &Report, s: &Summary, l: &Labels) -> String {
             if !rec.is_empty() {
                 let _ = write!(h, "<p>{}</p>", e(rec));
                 for r in v.references() {
-                    let _ = write!(
-                        h,
-                        "<p><a href=\"{u}\" rel=\"noopener noreferrer\">{u}</a></p>",
-                        u = e(r)
-                    );
+                    // Only web links become links; anything else (a `javascript:` URL) is text.
+                    if r.starts_with("https://") || r.starts_with("http://") {
+                        let _ = write!(
+                            h,
+                            "<p><a href=\"{u}\" rel=\"noopener noreferrer\">{u}</a></p>",
+                            u = e(r)
+                        );
+                    } else {
+                        let _ = write!(h, "<p>{}</p>", e(r));
+                    }
                 }
             }
             if !f.evidence.is_empty() {
