@@ -3,7 +3,8 @@
 //! - `status_id`/`status`: the finding workflow status, New (1) or Suppressed (3) when muted;
 //!   `status_code` carries yagura's status (PASS, FAIL, UNKNOWN, MUTED) and `status_detail` the
 //!   message.
-//! - `compliance.status_id`: Pass (1), Fail (3), Unknown (0) from the evaluated status;
+//! - `compliance.status_id`: Pass (1), Fail (3), Warning (2: "did not yield a result due to
+//!   missing information", i.e. UNKNOWN) from the evaluated status;
 //!   `compliance.requirements` the `framework:control` pairs, `compliance.standards` the
 //!   frameworks, `compliance.control` the check id.
 //! - `severity_id`: Informational 1, Low 2, Medium 3, High 4, Critical 5.
@@ -74,14 +75,18 @@ fn event(report: &Report, f: &Finding, time: i128) -> Value {
         let (compliance_status_id, compliance_status) = match f.status {
             Status::Pass => (1, "Pass"),
             Status::Fail => (3, "Fail"),
-            Status::Unknown | Status::Muted => (0, "Unknown"),
+            // OCSF: "the compliance check did not yield a result due to missing information".
+            Status::Unknown | Status::Muted => (2, "Warning"),
         };
         let compliance = v.compliance();
         let requirements: Vec<String> = compliance
             .iter()
             .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{fw}:{id}")))
             .collect();
-        let standards: Vec<&str> = compliance.keys().copied().collect();
+        let mut standards: Vec<&str> = compliance.keys().copied().collect();
+        if standards.is_empty() {
+            standards.push(TOOL_NAME); // `standards` is required
+        }
         let service = v.meta.map(|m| m.service).unwrap_or("");
         let mut unmapped = json!({"evidence": f.evidence, "scope": report.scope});
         if let (Some(m), Some(obj)) = (&f.mute, unmapped.as_object_mut()) {
@@ -118,6 +123,8 @@ fn event(report: &Report, f: &Finding, time: i128) -> Value {
                 "standards": standards,
                 "status": compliance_status,
                 "status_id": compliance_status_id,
+                "status_code": f.status.as_str(),
+                "status_detail": v.message(),
             },
             "remediation": {
                 "desc": v.recommendation(),

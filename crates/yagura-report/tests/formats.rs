@@ -347,7 +347,8 @@ fn ocsf_events_are_compliance_findings() {
         assert_eq!(e["time"], 1_767_323_045_000_i64);
         let sev = e["severity_id"].as_u64().unwrap();
         assert!((1..=5).contains(&sev));
-        assert!([0, 1, 3].contains(&e["compliance"]["status_id"].as_u64().unwrap()));
+        assert!([1, 2, 3].contains(&e["compliance"]["status_id"].as_u64().unwrap()));
+        assert!(!e["compliance"]["standards"].as_array().unwrap().is_empty());
         assert!(e["finding_info"]["uid"]
             .as_str()
             .unwrap()
