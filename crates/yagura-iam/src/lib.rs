@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod analyze;
+pub mod bastion;
 pub mod checks;
 pub mod condition;
 pub mod eval;

@@ -1,0 +1,110 @@
+//! IAM-04: the generated bastion policies pass their own verifiers, and known-bad policies fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use yagura_core::Status;
+use yagura_iam::actions::db;
+use yagura_iam::bastion::{
+    plan, verify_identity_policies, verify_role_permissions, verify_trust_policy, BastionPlan,
+    POWER_USER_ACCESS,
+};
+use yagura_iam::validate::{validate, PolicyKind};
+use yagura_iam::{simulate_json, Policy};
+
+fn p(v: &serde_json::Value) -> Policy {
+    Policy::parse("p", &v.to_string()).unwrap()
+}
+
+#[test]
+fn generated_policies_verify_and_validate() {
+    let out = plan(&BastionPlan {
+        identity_account: "111111111111".into(),
+        resource_accounts: vec!["222222222222".into(), "333333333333".into()],
+        role_name: "Operator".into(),
+        max_mfa_age_seconds: Some(3600),
+    });
+    let group = p(&out.identity_group_policy);
+    let f = verify_identity_policies(
+        "arn:aws:iam::111111111111:user/alice",
+        std::slice::from_ref(&group),
+    );
+    assert_eq!(f.status, Status::Pass, "{:?}", f.message);
+    for (acct, trust) in &out.trust_policies {
+        let role = format!("arn:aws:iam::{acct}:role/Operator");
+        let f = verify_trust_policy(&role, &p(trust), "111111111111");
+        assert_eq!(f.status, Status::Pass, "{:?}", f.message);
+        let f = verify_role_permissions(
+            db().unwrap(),
+            &role,
+            &[
+                Policy::parse("pu", POWER_USER_ACCESS).unwrap(),
+                p(&out.role_inline_deny_iam),
+            ],
+        )
+        .unwrap();
+        assert_eq!(f.status, Status::Pass, "{:?}", f.message);
+        let diags = validate(db().unwrap(), &p(trust), PolicyKind::Trust);
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+    let diags = validate(db().unwrap(), &group, PolicyKind::Identity);
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.code == "allow-with-not-action"
+                || d.level != yagura_iam::validate::Level::Error),
+        "{diags:?}"
+    );
+    // End to end with the simulator: MFA within the hour allows, without MFA it does not.
+    let case = |ctx: serde_json::Value| {
+        let input = serde_json::json!({"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "sts:AssumeRole",
+            "resource": "arn:aws:iam::222222222222:role/Operator", "context": ctx},
+            "identity_policies": [out.identity_group_policy.clone()], "resource_policy": out.trust_policies["222222222222"].clone()});
+        let v: serde_json::Value =
+            serde_json::from_str(&simulate_json(&input.to_string()).unwrap()).unwrap();
+        v["decision"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        case(
+            serde_json::json!({"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"})
+        ),
+        "Allow"
+    );
+    assert_eq!(
+        case(
+            serde_json::json!({"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "7200"})
+        ),
+        "ImplicitDeny"
+    );
+    assert_eq!(case(serde_json::json!({})), "ExplicitDeny");
+}
+
+#[test]
+fn weak_policies_fail() {
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}});
+    let f = verify_trust_policy(
+        "arn:aws:iam::222222222222:role/Operator",
+        &p(&trust),
+        "111111111111",
+    );
+    assert_eq!(f.status, Status::Fail);
+    // BoolIfExists true lets long-term keys through (the key is absent).
+    let if_exists = serde_json::json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}}});
+    let f = verify_identity_policies("arn:aws:iam::111111111111:user/bob", &[p(&if_exists)]);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.evidence["allowed_without_mfa"], "sts:AssumeRole");
+    let admin =
+        serde_json::json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}});
+    let f = verify_role_permissions(
+        db().unwrap(),
+        "arn:aws:iam::222222222222:role/Admin",
+        &[p(&admin)],
+    )
+    .unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.evidence["iam_writes"].contains("iam:"),
+        "{:?}",
+        f.evidence
+    );
+}
