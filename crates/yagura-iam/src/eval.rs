@@ -77,15 +77,22 @@ enum Grant {
 struct Prepared<'a> {
     req: &'a Request,
     action: String,
-    ctx: Vec<(String, Vec<String>)>,
-    principal_account: Option<String>,
+    ctx: Vec<(String, &'a [String])>,
+    /// Keys derived from the principal (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// `aws:username`), computed on first use.
+    derived: std::cell::OnceCell<Vec<(&'static str, Vec<String>)>>,
+    principal_account: Option<&'a str>,
 }
 
 impl Context for Prepared<'_> {
     fn get(&self, key_lower: &str) -> Option<&[String]> {
-        self.ctx
+        if let Some((_, v)) = self.ctx.iter().find(|(k, _)| k == key_lower) {
+            return Some(v);
+        }
+        self.derived
+            .get_or_init(|| self.derive())
             .iter()
-            .find(|(k, _)| k == key_lower)
+            .find(|(k, _)| *k == key_lower)
             .map(|(_, v)| v.as_slice())
     }
 }
@@ -97,47 +104,46 @@ fn arn_field(arn: &str, i: usize) -> Option<&str> {
     arn.splitn(6, ':').nth(i)
 }
 
-fn account_of(principal: &str) -> Option<String> {
+fn account_of(principal: &str) -> Option<&str> {
     if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(principal.to_string());
+        return Some(principal);
     }
-    arn_field(principal, 4)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
+    arn_field(principal, 4).filter(|a| !a.is_empty())
 }
 
 impl<'a> Prepared<'a> {
     fn new(req: &'a Request) -> Prepared<'a> {
-        let mut ctx: Vec<(String, Vec<String>)> = req
+        let ctx = req
             .context
             .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.as_slice()))
             .collect();
-        let principal_account = account_of(&req.principal);
-        let mut derive = |k: &str, v: Option<String>| {
-            if let Some(v) = v {
-                if !ctx.iter().any(|(ck, _)| ck == k) {
-                    ctx.push((k.to_string(), vec![v]));
-                }
-            }
-        };
-        if req.principal.starts_with("arn:") {
-            derive("aws:principalarn", Some(req.principal.clone()));
-        }
-        derive("aws:principalaccount", principal_account.clone());
-        if let Some(res) = arn_field(&req.principal, 5) {
-            if arn_field(&req.principal, 2) == Some("iam") {
-                if let Some(name) = res.strip_prefix("user/") {
-                    derive("aws:username", name.rsplit('/').next().map(str::to_string));
-                }
-            }
-        }
         Prepared {
             req,
             action: req.action.to_ascii_lowercase(),
             ctx,
-            principal_account,
+            derived: std::cell::OnceCell::new(),
+            principal_account: account_of(&req.principal),
         }
+    }
+
+    fn derive(&self) -> Vec<(&'static str, Vec<String>)> {
+        let req = self.req;
+        let mut out = Vec::new();
+        if req.principal.starts_with("arn:") {
+            out.push(("aws:principalarn", vec![req.principal.clone()]));
+        }
+        if let Some(a) = self.principal_account {
+            out.push(("aws:principalaccount", vec![a.to_string()]));
+        }
+        if arn_field(&req.principal, 2) == Some("iam") {
+            if let Some(name) = arn_field(&req.principal, 5).and_then(|r| r.strip_prefix("user/")) {
+                if let Some(n) = name.rsplit('/').next() {
+                    out.push(("aws:username", vec![n.to_string()]));
+                }
+            }
+        }
+        out
     }
 
     fn lookup(&self, key: &str) -> Option<&str> {
@@ -204,7 +210,7 @@ impl<'a> Prepared<'a> {
         if v == "*" || v == p {
             return Some(Grant::Direct);
         }
-        let acct = self.principal_account.as_deref()?;
+        let acct = self.principal_account?;
         if v == acct || v == format!("arn:aws:iam::{acct}:root") {
             return Some(Grant::Account);
         }
@@ -265,25 +271,70 @@ impl<'a> Prepared<'a> {
     }
 }
 
-#[derive(Default)]
-struct PolicyResult {
-    denies: Vec<Matched>,
-    allows: Vec<(Matched, Grant)>,
+/// Which policy of the set a statement belongs to; turned into a label only for the statements
+/// that end up in the response.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Identity(usize),
+    Resource,
+    Scp(usize, usize),
+    Boundary,
+    Session,
 }
 
-fn evaluate_policy(p: &Prepared, policy: &Policy, label: &str, resource: bool) -> PolicyResult {
+impl Which {
+    fn label(self) -> String {
+        match self {
+            Which::Identity(i) => format!("identity_policies[{i}]"),
+            Which::Resource => "resource_policy".to_string(),
+            Which::Scp(l, i) => format!("scps[{l}][{i}]"),
+            Which::Boundary => "permission_boundary".to_string(),
+            Which::Session => "session_policy".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit<'p> {
+    which: Which,
+    index: usize,
+    statement: &'p Statement,
+}
+
+impl Hit<'_> {
+    fn matched(&self) -> Matched {
+        Matched {
+            policy: self.which.label(),
+            statement: self.index,
+            sid: self.statement.sid.clone(),
+            effect: self.statement.effect.as_str(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct PolicyResult<'p> {
+    denies: Vec<Hit<'p>>,
+    allows: Vec<(Hit<'p>, Grant)>,
+}
+
+fn evaluate_policy<'p>(
+    p: &Prepared,
+    policy: &'p Policy,
+    which: Which,
+    resource: bool,
+) -> PolicyResult<'p> {
     let mut out = PolicyResult::default();
     for (i, s) in policy.statements.iter().enumerate() {
         if let Some(g) = p.statement_applies(s, resource) {
-            let m = Matched {
-                policy: label.to_string(),
-                statement: i,
-                sid: s.sid.clone(),
-                effect: s.effect.as_str(),
+            let h = Hit {
+                which,
+                index: i,
+                statement: s,
             };
             match s.effect {
-                Effect::Deny => out.denies.push(m),
-                Effect::Allow => out.allows.push((m, g)),
+                Effect::Deny => out.denies.push(h),
+                Effect::Allow => out.allows.push((h, g)),
             }
         }
     }
@@ -298,12 +349,12 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         .identity_policies
         .iter()
         .enumerate()
-        .map(|(i, pol)| evaluate_policy(&p, pol, &format!("identity_policies[{i}]"), false))
+        .map(|(i, pol)| evaluate_policy(&p, pol, Which::Identity(i), false))
         .collect();
     let resource = set
         .resource_policy
         .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, "resource_policy", true));
+        .map(|pol| evaluate_policy(&p, pol, Which::Resource, true));
     let scps: Vec<Vec<PolicyResult>> = set
         .scps
         .iter()
@@ -312,18 +363,18 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
             level
                 .iter()
                 .enumerate()
-                .map(|(i, pol)| evaluate_policy(&p, pol, &format!("scps[{l}][{i}]"), false))
+                .map(|(i, pol)| evaluate_policy(&p, pol, Which::Scp(l, i), false))
                 .collect()
         })
         .collect();
     let boundary = set
         .permission_boundary
         .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, "permission_boundary", false));
+        .map(|pol| evaluate_policy(&p, pol, Which::Boundary, false));
     let session = set
         .session_policy
         .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, "session_policy", false));
+        .map(|pol| evaluate_policy(&p, pol, Which::Session, false));
 
     let all = identity
         .iter()
@@ -332,7 +383,7 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         .chain(boundary.iter())
         .chain(session.iter());
     for r in all.clone() {
-        denies.extend(r.denies.iter().cloned());
+        denies.extend(r.denies.iter().map(Hit::matched));
     }
     if !denies.is_empty() {
         return Response {
@@ -360,10 +411,10 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
 
     let resource_account = req
         .resource_account
-        .clone()
+        .as_deref()
         .filter(|a| !a.is_empty())
         .or_else(|| account_of(&req.resource));
-    let same_account = match (&p.principal_account, &resource_account) {
+    let same_account = match (p.principal_account, resource_account) {
         (Some(pa), Some(ra)) => pa == ra,
         _ => true,
     };
@@ -381,7 +432,7 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
     }
     let mut matched = Vec::new();
     for r in all {
-        matched.extend(r.allows.iter().map(|(m, _)| m.clone()));
+        matched.extend(r.allows.iter().map(|(h, _)| h.matched()));
     }
     Response {
         decision: Decision::Allow,
