@@ -273,3 +273,32 @@ fn osv_zip_and_tracker_export_import() {
         "{states:?}"
     );
 }
+
+#[test]
+fn reimport_replaces_a_source_and_status_counts_per_release() {
+    let data = tempfile::tempdir().unwrap();
+    let mut db = VulnDb::open(data.path()).unwrap();
+    let dsa = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/testdata/host/debian/advisories/DSA-5673-1.json"
+    ));
+    db.import(dsa).unwrap();
+    db.import(dsa).unwrap();
+    let st = db.status().unwrap();
+    assert_eq!(st.advisories, 2);
+    assert_eq!(st.sources.len(), 1);
+    assert_eq!(st.sources[0].name, "DSA-5673-1.json");
+    assert_eq!(
+        st.sources[0].releases,
+        [("debian:11".to_string(), 1), ("debian:12".to_string(), 1)]
+    );
+    assert!(st.sources[0].imported_at > 1_700_000_000);
+    // a corrupt feed is an error naming it, and stores nothing
+    let bad = data.path().join("bad.xml");
+    std::fs::write(&bad, "<oval_definitions><definitions>").unwrap();
+    let stats = db.import(&bad).unwrap();
+    assert_eq!(stats.advisories, 0);
+    assert_eq!(stats.errors.len(), 1);
+    assert!(stats.errors[0].contains("bad.xml"), "{:?}", stats.errors);
+    assert!(db.import(&data.path().join("missing.json")).is_err());
+}

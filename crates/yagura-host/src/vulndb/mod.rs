@@ -430,6 +430,9 @@ impl VulnDb {
         let distro = distro_key(os_id);
         let mut out: Vec<VulnMatch> = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
+        // one query per package name (many binary packages share a source)
+        let mut cache: std::collections::HashMap<String, Vec<Advisory>> =
+            std::collections::HashMap::new();
         for p in packages {
             let mut candidates: Vec<(&str, &str, bool)> = Vec::new();
             match on {
@@ -437,8 +440,12 @@ impl VulnDb {
                 MatchOn::Binary => candidates.push((&p.name, &p.version, false)),
             }
             for (name, version, is_source) in candidates {
-                for a in self.advisories_for(&distro, release, name)? {
-                    if !is_affected(scheme, version, &a) {
+                if !cache.contains_key(name) {
+                    let rows = self.advisories_for(&distro, release, name)?;
+                    cache.insert(name.to_string(), rows);
+                }
+                for a in cache.get(name).into_iter().flatten() {
+                    if !is_affected(scheme, version, a) {
                         continue;
                     }
                     if !seen.insert((a.id.clone(), p.name.clone())) {
@@ -449,7 +456,7 @@ impl VulnDb {
                         installed: p.version.clone(),
                         source: is_source.then(|| p.source_name.clone()),
                         source_version: is_source.then(|| p.source_version.clone()),
-                        advisory: a,
+                        advisory: a.clone(),
                     });
                 }
             }

@@ -1,0 +1,10 @@
+#![no_main]
+//! Fuzz target: `dpkg_status` parser of outside input must not panic.
+
+use libfuzzer_sys::fuzz_target;
+#[allow(unused_imports)]
+use yagura_host::{config, elf, keys, packages, rootfs, runtime, version::VersionScheme, vulndb};
+
+fuzz_target!(|data: &[u8]| {
+    let _ = packages::dpkg::parse(&String::from_utf8_lossy(data), "status");
+});
