@@ -47,10 +47,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            let (name, fixed) = if i % 3 == 0 && !sources.is_empty() {
+            let (name, fixed) = if i.is_multiple_of(3) && !sources.is_empty() {
                 let (s, v) = &sources[(seed as usize) % sources.len()];
                 // half below, half above the installed version
-                let fixed = if seed % 2 == 0 {
+                let fixed = if seed.is_multiple_of(2) {
                     format!("{v}+deb12u99")
                 } else {
                     "0.1-1".to_string()

@@ -26,7 +26,7 @@ fn mutate(base: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
     }
     let keep = if v.is_empty() { 0 } else { cut % (v.len() + 1) };
     v.truncate(keep.max(v.len() / 2).min(v.len()));
-    if cut % 3 == 0 {
+    if cut.is_multiple_of(3) {
         v.truncate(keep);
     }
     v
