@@ -32,6 +32,8 @@ struct Member {
 pub struct Event {
     raw: Box<str>,
     members: Vec<Member>,
+    /// Index in `members` of the frequently read keys ([`HOT`]); `NONE` when absent.
+    hot: [u8; HOT.len()],
     /// `eventTime` in milliseconds since the Unix epoch.
     pub time_ms: i64,
     /// The file or key and index it was read from, when read from a file.
@@ -182,9 +184,48 @@ fn find_member<'a>(text: &'a str, key: &str) -> Option<Found<'a>> {
     }
 }
 
+/// Keys read for nearly every event, found without comparing every member's name.
+const HOT: [&str; 14] = [
+    "eventName",
+    "eventSource",
+    "eventTime",
+    "eventID",
+    "userIdentity",
+    "errorCode",
+    "userAgent",
+    "sourceIPAddress",
+    "eventType",
+    "requestParameters",
+    "responseElements",
+    "additionalEventData",
+    "awsRegion",
+    "recipientAccountId",
+];
+const NONE: u8 = u8::MAX;
+
+fn hot_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "eventName" => 0,
+        "eventSource" => 1,
+        "eventTime" => 2,
+        "eventID" => 3,
+        "userIdentity" => 4,
+        "errorCode" => 5,
+        "userAgent" => 6,
+        "sourceIPAddress" => 7,
+        "eventType" => 8,
+        "requestParameters" => 9,
+        "responseElements" => 10,
+        "additionalEventData" => 11,
+        "awsRegion" => 12,
+        "recipientAccountId" => 13,
+        _ => return None,
+    })
+}
+
 /// Finds the top-level members of a JSON object (structure only: values are checked when they
 /// are parsed).
-fn scan_members(text: &str) -> Result<Vec<Member>, EventError> {
+fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError> {
     let b = text.as_bytes();
     let bad = |what: &str, at: usize| EventError::Json(format!("{what} at byte {at}"));
     let mut i = skip_ws(b, 0);
@@ -199,6 +240,7 @@ fn scan_members(text: &str) -> Result<Vec<Member>, EventError> {
         None => return Err(bad("empty record", 0)),
     }
     let mut out = Vec::with_capacity(24);
+    let mut hot = [NONE; HOT.len()];
     i = skip_ws(b, i);
     if b.get(i) == Some(&b'}') {
         i += 1;
@@ -216,6 +258,17 @@ fn scan_members(text: &str) -> Result<Vec<Member>, EventError> {
                 None
             };
             let (ks, ke) = (i + 1, kend - 1);
+            let key = key_owned
+                .as_deref()
+                .or_else(|| text.get(ks..ke))
+                .unwrap_or_default();
+            if let Some(h) = hot_index(key) {
+                if let Some(slot) = hot.get_mut(h) {
+                    if *slot == NONE && out.len() < usize::from(NONE) {
+                        *slot = out.len() as u8;
+                    }
+                }
+            }
             i = skip_ws(b, kend);
             if b.get(i) != Some(&b':') {
                 return Err(bad("expected `:`", i));
@@ -245,7 +298,7 @@ fn scan_members(text: &str) -> Result<Vec<Member>, EventError> {
     if end != b.len() {
         return Err(bad("trailing characters", end));
     }
-    Ok(out)
+    Ok((out, hot))
 }
 
 impl Event {
@@ -255,10 +308,11 @@ impl Event {
         if raw.len() > u32::MAX as usize {
             return Err(EventError::TooLarge(raw.len()));
         }
-        let members = scan_members(&raw)?;
+        let (members, hot) = scan_members(&raw)?;
         let mut ev = Event {
             raw,
             members,
+            hot,
             time_ms: 0,
             origin: None,
         };
@@ -305,6 +359,15 @@ impl Event {
     }
 
     fn member(&self, key: &str) -> Option<&Member> {
+        if let Some(h) = hot_index(key) {
+            let at = self.hot.get(h).copied().unwrap_or(NONE);
+            if at != NONE {
+                return self.members.get(usize::from(at));
+            }
+            if self.members.len() < usize::from(NONE) {
+                return None;
+            }
+        }
         self.members.iter().find(|m| match &m.key_owned {
             Some(k) => &**k == key,
             None => self.raw.get(m.key_start as usize..m.key_end as usize) == Some(key),
@@ -616,6 +679,19 @@ mod tests {
         );
         assert_eq!(seen, seen2);
         assert!(!ev.has_path(&["errorCode"]));
+    }
+
+    #[test]
+    fn escaped_and_unusual_keys_are_found() {
+        let ev = Event::parse(
+            r#"{"event\u004eame":"CreateUser","eventSource":"iam.amazonaws.com","eventTime":"2023-07-10T11:42:36Z","a\"b":"x","userAgent":"a\"b"}"#,
+        )
+        .unwrap();
+        assert_eq!(ev.event_name(), "CreateUser");
+        assert_eq!(ev.str_field("a\"b"), Some("x"));
+        assert_eq!(ev.str_field("userAgent"), Some("a\"b"));
+        assert_eq!(ev.lookup_raw(&["userAgent"]), RawLookup::Complex);
+        assert_eq!(ev.lookup_raw(&["nothing", "here"]), RawLookup::Missing);
     }
 
     #[test]

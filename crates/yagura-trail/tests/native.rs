@@ -38,9 +38,13 @@ fn stratus(name: &str) -> Vec<Detection> {
 }
 
 fn all_real() -> Vec<Detection> {
-    let mut v = detections(&testdata().join("invictus"));
-    v.extend(detections(&testdata().join("stratus")));
-    v
+    static ALL: std::sync::OnceLock<Vec<Detection>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v = detections(&testdata().join("invictus"));
+        v.extend(detections(&testdata().join("stratus")));
+        v
+    })
+    .clone()
 }
 
 /// Real records, in file order.
@@ -53,14 +57,17 @@ fn records(path: &Path) -> Vec<Value> {
 }
 
 fn all_records() -> Vec<Value> {
-    let mut out = vec![];
-    for f in yagura_trail::read::list_files(&testdata().join("invictus")).unwrap() {
-        out.extend(records(&f));
-    }
-    for f in yagura_trail::read::list_files(&testdata().join("stratus")).unwrap() {
-        out.extend(records(&f));
-    }
-    out
+    static ALL: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut out = vec![];
+        for dir in ["invictus", "stratus"] {
+            for f in yagura_trail::read::list_files(&testdata().join(dir)).unwrap() {
+                out.extend(records(&f));
+            }
+        }
+        out
+    })
+    .clone()
 }
 
 fn real(pred: impl Fn(&Value) -> bool) -> Value {
