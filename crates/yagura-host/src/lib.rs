@@ -538,20 +538,29 @@ fn elf_findings(
                         continue;
                     }
                     let m = missing.join(", ");
-                    out.push(
-                        fnd(
-                            ctx,
-                            &checks::ELF_NOT_HARDENED,
-                            Status::Fail,
-                            format!("{}:{path}", ctx.account),
-                            text!("{path} lacks {m}", "{path} に {m} がありません"),
-                        )
-                        .with_evidence("missing", m.clone())
-                        .with_evidence("nx", h.nx.to_string())
-                        .with_evidence("canary", h.canary.to_string())
-                        .with_evidence("pie", format!("{:?}", h.pie).to_ascii_lowercase())
-                        .with_evidence("relro", format!("{:?}", h.relro).to_ascii_lowercase()),
-                    );
+                    // an executable stack matters most; a missing canary or only lazy binding
+                    // is common in distribution builds (no stack buffers, partial RELRO)
+                    let severity = if !h.nx {
+                        Severity::Medium
+                    } else if missing.iter().any(|x| *x == "pie" || *x == "relro") {
+                        Severity::Low
+                    } else {
+                        Severity::Info
+                    };
+                    let mut f = fnd(
+                        ctx,
+                        &checks::ELF_NOT_HARDENED,
+                        Status::Fail,
+                        format!("{}:{path}", ctx.account),
+                        text!("{path} lacks {m}", "{path} に {m} がありません"),
+                    )
+                    .with_evidence("missing", m.clone())
+                    .with_evidence("nx", h.nx.to_string())
+                    .with_evidence("canary", h.canary.to_string())
+                    .with_evidence("pie", format!("{:?}", h.pie).to_ascii_lowercase())
+                    .with_evidence("relro", format!("{:?}", h.relro).to_ascii_lowercase());
+                    f.severity = severity;
+                    out.push(f);
                 }
                 Err(e) => errors.push(e.to_string()),
             }
@@ -565,7 +574,6 @@ fn runtime_findings(
     listeners: &[runtime::Listener],
     out: &mut Vec<Finding>,
 ) {
-    let mut insecure = false;
     for l in listeners {
         let procs = if l.processes.is_empty() {
             "unknown process".to_string()
@@ -603,7 +611,6 @@ fn runtime_findings(
             .find(|(_, n)| runtime::INSECURE_SERVER_PROCS.contains(&n.as_str()))
             .map(|(_, n)| n.clone());
         if let Some(proto) = by_port.map(str::to_string).or(by_proc) {
-            insecure = true;
             out.push(
                 fnd(
                     ctx,
@@ -622,7 +629,6 @@ fn runtime_findings(
             );
         }
     }
-    let _ = insecure;
     // running clients
     if let Ok(entries) = std::fs::read_dir(proc_dir) {
         for e in entries.flatten() {
