@@ -179,3 +179,67 @@ fn keys_on_disk_are_reported_masked() {
         .iter()
         .all(|f| f.status == Status::Fail && f.account == r.identity.id));
 }
+
+#[test]
+fn apk_root_with_a_broken_entry_scans_and_reports_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    std::fs::create_dir_all(r.join("lib/apk/db")).unwrap();
+    std::fs::create_dir_all(r.join("etc")).unwrap();
+    std::fs::copy(
+        format!("{HOST}/apk/installed"),
+        r.join("lib/apk/db/installed"),
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("etc/os-release"),
+        "ID=alpine\nVERSION_ID=3.4.6\nPRETTY_NAME=\"Alpine Linux v3.4\"\n",
+    )
+    .unwrap();
+    let mut opts = ScanOptions::new(r);
+    opts.elf = ElfScope::Off;
+    opts.today = Some(day(2026, 1, 1));
+    let rep = scan(&opts);
+    assert!(rep.packages.len() > 5);
+    let broken: Vec<_> = rep
+        .findings
+        .iter()
+        .filter(|f| f.check_id == "host-package-database-unreadable")
+        .collect();
+    assert_eq!(broken.len(), 1);
+    assert!(broken[0]
+        .message
+        .en
+        .contains("invalidPackageWithoutAVersion"));
+    assert_eq!(rep.errors.len(), 1);
+}
+
+#[test]
+fn cbl_mariner_scan_with_the_oval_feed() {
+    let data = tempfile::tempdir().unwrap();
+    VulnDb::open(data.path())
+        .unwrap()
+        .import(Path::new(&format!(
+            "{HOST}/rpm/oval/cbl-mariner-2.0-oval.xml"
+        )))
+        .unwrap();
+    let mut opts = ScanOptions::new(format!("{HOST}/rpm/cbl-mariner-2.0"));
+    opts.data_dir = Some(data.path().to_path_buf());
+    opts.os_override = Some(("mariner".into(), "2.0".into())); // the fixture has no os-release
+    opts.elf = ElfScope::Off;
+    opts.today = Some(day(2025, 1, 1));
+    let rep = scan(&opts);
+    let n = |id: &str| rep.findings.iter().filter(|f| f.check_id == id).count();
+    assert_eq!(n("host-package-vulnerable"), 256);
+    assert_eq!(n("host-package-vulnerable-no-fix"), 9);
+    let f = rep
+        .findings
+        .iter()
+        .find(|f| f.check_id == "host-package-vulnerable")
+        .unwrap();
+    assert!(f.evidence["fixed"].contains(".cm2"), "{f:?}");
+    assert!(rep
+        .findings
+        .iter()
+        .any(|f| f.check_id == "host-os-end-of-life" && f.status == Status::Pass));
+}
