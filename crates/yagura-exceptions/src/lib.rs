@@ -34,7 +34,7 @@ mod glob;
 pub use file::{format_date, parse_date, VERSION};
 pub use glob::Glob;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 use time::Date;
@@ -175,7 +175,8 @@ impl fmt::Display for Problem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expired {
     pub exception: Exception,
-    /// Findings that it matches and that are now shown with their evaluated status.
+    /// Findings it matches (whose status it would mute), whether or not another exception
+    /// mutes them now.
     pub would_mute: usize,
 }
 
@@ -253,6 +254,38 @@ impl Exceptions {
         self.entries.is_empty()
     }
 
+    /// The entries of each check, split for [`Exceptions::apply`].
+    fn index(&self, today: Date) -> HashMap<&str, ForCheck<'_>> {
+        let mut index: HashMap<&str, ForCheck<'_>> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let slot = index.entry(e.check.as_str()).or_default();
+            if e.is_expired(today) {
+                slot.expired.push(i);
+                continue;
+            }
+            match &e.resource {
+                Some(g) if g.is_literal() => slot.literal.entry(g.as_str()).or_default().push(i),
+                Some(_) => slot.patterns.push(i),
+                None => slot.universal.push(i),
+            }
+        }
+        for slot in index.values_mut() {
+            if slot.patterns.len() >= REGEX_SET_FROM {
+                let regexes = slot.patterns.iter().filter_map(|&i| {
+                    self.entries
+                        .get(i)
+                        .and_then(|e| e.resource.as_ref())
+                        .map(Glob::to_regex)
+                });
+                // Too large a set falls back to testing the patterns one by one.
+                slot.set = regex::RegexSet::new(regexes)
+                    .ok()
+                    .filter(|set| set.len() == slot.patterns.len());
+            }
+        }
+        index
+    }
+
     /// Exceptions in force on `today` that expire within `days` days (the CLI warns ahead).
     pub fn expiring_within(&self, today: Date, days: u32) -> Vec<&Exception> {
         let horizon = today.saturating_add(time::Duration::days(i64::from(days)));
@@ -312,50 +345,77 @@ impl Exceptions {
 
     /// Mutes the findings that an exception in force matches (sets [`Finding::mute`], keeps
     /// [`Finding::status`]). A finding already muted is left as it is.
+    ///
+    /// Entries are indexed by check id, and by resource when the resource pattern has no
+    /// wildcard; the wildcard patterns of a check that has many are matched in one pass of a
+    /// `RegexSet`. Each finding is tested only against the entries that can match it.
     pub fn apply(&self, findings: &mut [Finding], today: Date) -> ApplyStats {
-        // Candidate entries per check id, in precedence order.
-        let mut by_check: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, e) in self.entries.iter().enumerate() {
-            by_check.entry(e.check.as_str()).or_default().push(i);
-        }
-        let expired: Vec<bool> = self.entries.iter().map(|e| e.is_expired(today)).collect();
+        let index = self.index(today);
         let mut used = vec![0usize; self.entries.len()];
         let mut stats = ApplyStats::default();
+        let applies = |i: usize, f: &Finding| {
+            self.entries
+                .get(i)
+                .is_some_and(|e| e.mutes_status(f.status) && e.matches(f))
+        };
         for f in findings.iter_mut() {
             if f.mute.is_some() {
                 continue;
             }
-            let Some(candidates) = by_check.get(f.check_id.as_ref()) else {
+            let Some(slot) = index.get(f.check_id.as_ref()) else {
                 continue;
             };
-            let mut muted_by = None;
-            for &i in candidates {
-                let Some(e) = self.entries.get(i) else {
-                    continue;
-                };
-                if !e.mutes_status(f.status) || !e.matches(f) {
-                    continue;
+            let mut winner = slot
+                .literal
+                .get(f.resource.as_str())
+                .and_then(|list| list.iter().copied().find(|&i| applies(i, f)));
+            let mut consider = |i: usize| {
+                if winner.is_none_or(|w| i < w) {
+                    winner = Some(i);
                 }
-                if let Some(n) = used.get_mut(i) {
+            };
+            if let Some(i) = slot.universal.iter().copied().find(|&i| applies(i, f)) {
+                consider(i);
+            }
+            match &slot.set {
+                // Every resource pattern of the check in one pass; the set's indices follow
+                // `patterns`, which is in precedence order.
+                Some(set) => {
+                    let first = set
+                        .matches(&f.resource)
+                        .into_iter()
+                        .filter_map(|k| slot.patterns.get(k).copied())
+                        .find(|&i| applies(i, f));
+                    if let Some(i) = first {
+                        consider(i);
+                    }
+                }
+                None => {
+                    if let Some(i) = slot.patterns.iter().copied().find(|&i| applies(i, f)) {
+                        consider(i);
+                    }
+                }
+            }
+            for &i in &slot.expired {
+                if applies(i, f) {
+                    if let Some(n) = used.get_mut(i) {
+                        *n += 1;
+                    }
+                }
+            }
+            if let Some(e) = winner.and_then(|i| self.entries.get(i).map(|e| (i, e))) {
+                if let Some(n) = used.get_mut(e.0) {
                     *n += 1;
                 }
-                if expired.get(i).copied().unwrap_or(false) {
-                    // An expired entry does not mute; a later one in force may.
-                    continue;
-                }
-                muted_by = Some(e);
-                break;
-            }
-            if let Some(e) = muted_by {
-                f.mute = Some(e.mute());
-                match e.kind {
+                f.mute = Some(e.1.mute());
+                match e.1.kind {
                     MuteKind::NotAdopted => stats.muted_not_adopted += 1,
                     MuteKind::Accepted => stats.muted_accepted += 1,
                 }
             }
         }
-        for ((e, n), is_expired) in self.entries.iter().zip(&used).zip(&expired) {
-            if *is_expired {
+        for (e, n) in self.entries.iter().zip(&used) {
+            if e.is_expired(today) {
                 stats.expired.push(Expired {
                     exception: e.clone(),
                     would_mute: *n,
@@ -368,6 +428,24 @@ impl Exceptions {
         stats.unused.sort_by_key(|e| e.location);
         stats
     }
+}
+
+/// From this many resource patterns on one check, `apply` matches them all at once.
+const REGEX_SET_FROM: usize = 8;
+
+/// The entries of one check, split by how they are matched.
+#[derive(Default)]
+struct ForCheck<'a> {
+    /// Entries in force whose resource pattern has no wildcard, by resource.
+    literal: HashMap<&'a str, Vec<usize>>,
+    /// Entries in force with a wildcard resource pattern, in precedence order.
+    patterns: Vec<usize>,
+    /// `patterns` compiled together, when there are many.
+    set: Option<regex::RegexSet>,
+    /// Entries in force without a resource pattern, in precedence order.
+    universal: Vec<usize>,
+    /// Expired entries: they mute nothing; their matches are counted.
+    expired: Vec<usize>,
 }
 
 /// What makes two entries the same: list, check and patterns.

@@ -450,3 +450,83 @@ fn exceptions_expiring_soon() {
     // Already expired is not "expiring".
     assert!(ex.expiring_within(date!(2027 - 01 - 01), 30).is_empty());
 }
+
+/// Times for BENCHMARKS.md: `cargo test -p yagura-exceptions --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_apply_over_a_million_findings() {
+    let findings = || -> Vec<Finding> {
+        (0..1_000_000u32)
+            .map(|i| {
+                let check = if i % 2 == 0 {
+                    "security-group-port-open-to-world"
+                } else {
+                    "s3-bucket-public-read"
+                };
+                finding(
+                    check,
+                    Status::Fail,
+                    &format!(
+                        "arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-{:04}{i:08x}",
+                        i % 400
+                    ),
+                    "123456789012",
+                    "ap-northeast-1",
+                )
+            })
+            .collect()
+    };
+    // Typical: a few not-adopted checks, 200 accepted resources named exactly, 20 patterns.
+    let mut typical = String::from(
+        "version: 1\nnot_adopted:\n  - check: inspector-disabled\n    reason: r\naccepted:\n",
+    );
+    for i in 0..200u32 {
+        typical.push_str(&format!(
+            "  - check: security-group-port-open-to-world\n    resource: \"arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-{:04}{:08x}\"\n    reason: r\n",
+            i % 400, i * 997
+        ));
+    }
+    for i in 0..20 {
+        typical.push_str(&format!(
+            "  - check: s3-bucket-public-read\n    resource: \"arn:aws:ec2:*:123456789012:security-group/sg-{i:04}*\"\n    reason: r\n"
+        ));
+    }
+    // Worst case: 200 wildcard patterns for one check.
+    let mut patterns = String::from("version: 1\naccepted:\n");
+    for i in 0..200 {
+        patterns.push_str(&format!(
+            "  - check: security-group-port-open-to-world\n    resource: \"arn:aws:ec2:*:123456789012:security-group/sg-{i:04}*\"\n    reason: r\n"
+        ));
+    }
+    for (name, text) in [
+        ("typical", typical),
+        ("200 patterns on one check", patterns),
+    ] {
+        let ex = Exceptions::parse("m.yaml", &text).unwrap();
+        let mut f = findings();
+        let (started, cpu) = (std::time::Instant::now(), thread_cpu_ms());
+        let stats = ex.apply(&mut f, date!(2026 - 01 - 01));
+        println!(
+            "apply ({name}): 1,000,000 findings x {} exceptions in {:?} wall, {} ms CPU ({} muted)",
+            ex.len(),
+            started.elapsed(),
+            thread_cpu_ms() - cpu,
+            stats.muted()
+        );
+    }
+}
+
+/// This thread's CPU time in milliseconds (Linux; 0 elsewhere), to measure on a busy machine.
+fn thread_cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) * 10
+}

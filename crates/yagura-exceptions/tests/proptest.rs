@@ -85,7 +85,7 @@ proptest! {
 
     /// The wildcard matcher against a regex oracle.
     #[test]
-    fn glob_matches_like_a_regex(pat in "[ab*?:]{0,8}", text in "[ab:]{0,10}") {
+    fn glob_matches_like_a_regex(pat in "[ab*?:é]{0,8}", text in "[ab:é]{0,10}") {
         let re = format!(
             "^(?s:{})$",
             pat.chars()
@@ -97,7 +97,11 @@ proptest! {
                 .collect::<String>()
         );
         let oracle = regex::Regex::new(&re).unwrap().is_match(&text);
-        prop_assert_eq!(Glob::new(&pat).matches(&text), oracle, "{} vs {}", pat, text);
+        let glob = Glob::new(&pat);
+        prop_assert_eq!(glob.matches(&text), oracle, "{} vs {}", pat, text);
+        // The translation `apply` uses for many patterns at once agrees too.
+        let translated = regex::Regex::new(&glob.to_regex()).unwrap().is_match(&text);
+        prop_assert_eq!(translated, oracle, "{} vs {}", glob.to_regex(), text);
     }
 
     /// Generated block-style files: every entry's position is where its first key is written.
@@ -127,5 +131,50 @@ proptest! {
             (l.line, l.column)
         }).collect();
         prop_assert_eq!(got, expected);
+    }
+
+    /// The indexed apply against the plain rule: the first entry in force, in precedence order,
+    /// whose check, patterns and status kind match.
+    #[test]
+    fn apply_matches_the_plain_rule(
+        entries in prop::collection::vec((
+            any::<bool>(),
+            0u8..2,
+            prop::option::of(prop_oneof!["r[0-3]", "r\\*", "\\?[0-2]", "\\*", "\\*[2-4]"]),
+            prop::option::of(prop_oneof!["1", "2", "\\*"]),
+            prop::option::of(0u8..3),
+        ), 0..24),
+        findings in prop::collection::vec((0u8..3, 0u8..3, "r[0-4]", "[12]"), 0..30),
+    ) {
+        let mut text = String::from("version: 1\n");
+        let mut na = String::from("not_adopted:\n");
+        let mut ac = String::from("accepted:\n");
+        let checks = ["c0", "c1", "c2"];
+        for (i, (adopted, check, resource, account, expiry)) in entries.iter().enumerate() {
+            let out = if *adopted { &mut ac } else { &mut na };
+            out.push_str(&format!("  - check: {}\n    reason: \"entry {i}\"\n", checks[*check as usize]));
+            if let Some(r) = resource { out.push_str(&format!("    resource: \"{r}\"\n")); }
+            if let Some(a) = account { out.push_str(&format!("    account: \"{a}\"\n")); }
+            if let Some(e) = expiry { out.push_str(&format!("    expires: 2026-01-0{}\n", e + 1)); }
+        }
+        text.push_str(&na);
+        text.push_str(&ac);
+        let ex = Exceptions::parse("p.yaml", &text).unwrap();
+        let today = date!(2026 - 01 - 02);
+        let statuses = [Status::Pass, Status::Fail, Status::Unknown];
+        let make = || -> Vec<Finding> {
+            findings.iter().map(|(c, s, r, a)| Finding::new(
+                checks[*c as usize], statuses[*s as usize], Severity::Low, r.clone(), a.clone(), "global", Text::new("m", "m"),
+            )).collect()
+        };
+        let mut got = make();
+        let stats = ex.apply(&mut got, today);
+        let mut muted = 0;
+        for (g, f) in got.iter().zip(make()) {
+            let want = ex.entries().iter().find(|e| !e.is_expired(today) && e.mutes_status(f.status) && e.matches(&f));
+            prop_assert_eq!(g.mute.as_ref().map(|m| m.reason.clone()), want.map(|e| e.reason.clone()));
+            muted += usize::from(want.is_some());
+        }
+        prop_assert_eq!(stats.muted(), muted);
     }
 }
