@@ -18,7 +18,7 @@ pub struct Origin {
     pub index: u64,
 }
 
-struct Member {
+pub(crate) struct Member {
     key_start: u32,
     key_end: u32,
     /// The decoded key when it contains escapes.
@@ -125,7 +125,8 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
                 }
                 j += 1;
             }
-            (j > i).then_some(j)
+            // running to the end of the input means the value may go on
+            (j < b.len()).then_some(j)
         }
     }
 }
@@ -185,7 +186,7 @@ fn find_member<'a>(text: &'a str, key: &str) -> Option<Found<'a>> {
 }
 
 /// Keys read for nearly every event, found without comparing every member's name.
-const HOT: [&str; 14] = [
+pub(crate) const HOT: [&str; 14] = [
     "eventName",
     "eventSource",
     "eventTime",
@@ -203,100 +204,137 @@ const HOT: [&str; 14] = [
 ];
 const NONE: u8 = u8::MAX;
 
-fn hot_index(key: &str) -> Option<usize> {
+fn hot_index(key: &[u8]) -> Option<usize> {
     Some(match key {
-        "eventName" => 0,
-        "eventSource" => 1,
-        "eventTime" => 2,
-        "eventID" => 3,
-        "userIdentity" => 4,
-        "errorCode" => 5,
-        "userAgent" => 6,
-        "sourceIPAddress" => 7,
-        "eventType" => 8,
-        "requestParameters" => 9,
-        "responseElements" => 10,
-        "additionalEventData" => 11,
-        "awsRegion" => 12,
-        "recipientAccountId" => 13,
+        b"eventName" => 0,
+        b"eventSource" => 1,
+        b"eventTime" => 2,
+        b"eventID" => 3,
+        b"userIdentity" => 4,
+        b"errorCode" => 5,
+        b"userAgent" => 6,
+        b"sourceIPAddress" => 7,
+        b"eventType" => 8,
+        b"requestParameters" => 9,
+        b"responseElements" => 10,
+        b"additionalEventData" => 11,
+        b"awsRegion" => 12,
+        b"recipientAccountId" => 13,
         _ => return None,
     })
 }
 
 /// Finds the top-level members of a JSON object (structure only: values are checked when they
 /// are parsed).
-fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError> {
-    let b = text.as_bytes();
-    let bad = |what: &str, at: usize| EventError::Json(format!("{what} at byte {at}"));
+/// Why an object could not be scanned.
+pub(crate) enum ScanFail {
+    /// The input ended inside the object (more bytes may complete it).
+    Incomplete,
+    Bad(String),
+}
+
+/// The members of the JSON object at the start of `b` (after whitespace): members, hot-key
+/// index and the index just past the closing brace.
+pub(crate) type Scanned = (Vec<Member>, [u8; HOT.len()], usize);
+
+pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
+    let bad = |what: &str, at: usize| ScanFail::Bad(format!("{what} at byte {at}"));
     let mut i = skip_ws(b, 0);
     match b.get(i) {
         Some(b'{') => i += 1,
+        Some(_) => return Err(bad("expected `{`", i)),
+        None => return Err(ScanFail::Incomplete),
+    }
+    let mut out = Vec::with_capacity(24);
+    let mut hot = [NONE; HOT.len()];
+    i = skip_ws(b, i);
+    match b.get(i) {
+        Some(b'}') => return Ok((out, hot, i + 1)),
+        None => return Err(ScanFail::Incomplete),
+        _ => {}
+    }
+    loop {
+        match b.get(i) {
+            Some(b'"') => {}
+            Some(_) => return Err(bad("expected a member name", i)),
+            None => return Err(ScanFail::Incomplete),
+        }
+        let (kend, escaped) = skip_string(b, i).ok_or(ScanFail::Incomplete)?;
+        let (ks, ke) = (i + 1, kend - 1);
+        let key_owned = if escaped {
+            let k: String = std::str::from_utf8(b.get(i..kend).unwrap_or_default())
+                .ok()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .ok_or_else(|| bad("bad member name", i))?;
+            Some(k.into_boxed_str())
+        } else {
+            None
+        };
+        let key: &[u8] = match &key_owned {
+            Some(k) => k.as_bytes(),
+            None => b.get(ks..ke).unwrap_or_default(),
+        };
+        if let Some(h) = hot_index(key) {
+            if let Some(slot) = hot.get_mut(h) {
+                if *slot == NONE && out.len() < usize::from(NONE) {
+                    *slot = out.len() as u8;
+                }
+            }
+        }
+        i = skip_ws(b, kend);
+        match b.get(i) {
+            Some(b':') => {}
+            Some(_) => return Err(bad("expected `:`", i)),
+            None => return Err(ScanFail::Incomplete),
+        }
+        i = skip_ws(b, i + 1);
+        let vend = skip_value(b, i).ok_or(ScanFail::Incomplete)?;
+        if vend == i {
+            return Err(bad("missing value", i));
+        }
+        if vend > u32::MAX as usize {
+            return Err(bad("record too large", i));
+        }
+        out.push(Member {
+            key_start: ks as u32,
+            key_end: ke as u32,
+            key_owned,
+            start: i as u32,
+            end: vend as u32,
+            parsed: OnceCell::new(),
+        });
+        i = skip_ws(b, vend);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Ok((out, hot, i + 1)),
+            Some(_) => return Err(bad("expected `,` or `}`", i)),
+            None => return Err(ScanFail::Incomplete),
+        }
+    }
+}
+
+fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError> {
+    let b = text.as_bytes();
+    let i = skip_ws(b, 0);
+    match b.get(i) {
+        Some(b'{') => {}
         Some(_) => {
             return Err(match serde_json::from_str::<de::IgnoredAny>(text) {
                 Ok(_) => EventError::NotObject,
                 Err(e) => EventError::Json(e.to_string()),
             })
         }
-        None => return Err(bad("empty record", 0)),
+        None => return Err(EventError::Json("empty record".into())),
     }
-    let mut out = Vec::with_capacity(24);
-    let mut hot = [NONE; HOT.len()];
-    i = skip_ws(b, i);
-    if b.get(i) == Some(&b'}') {
-        i += 1;
-    } else {
-        loop {
-            if b.get(i) != Some(&b'"') {
-                return Err(bad("expected a member name", i));
-            }
-            let (kend, escaped) = skip_string(b, i).ok_or_else(|| bad("unterminated string", i))?;
-            let key_owned = if escaped {
-                let k: String = serde_json::from_str(text.get(i..kend).unwrap_or_default())
-                    .map_err(|e| EventError::Json(e.to_string()))?;
-                Some(k.into_boxed_str())
-            } else {
-                None
-            };
-            let (ks, ke) = (i + 1, kend - 1);
-            let key = key_owned
-                .as_deref()
-                .or_else(|| text.get(ks..ke))
-                .unwrap_or_default();
-            if let Some(h) = hot_index(key) {
-                if let Some(slot) = hot.get_mut(h) {
-                    if *slot == NONE && out.len() < usize::from(NONE) {
-                        *slot = out.len() as u8;
-                    }
-                }
-            }
-            i = skip_ws(b, kend);
-            if b.get(i) != Some(&b':') {
-                return Err(bad("expected `:`", i));
-            }
-            i = skip_ws(b, i + 1);
-            let vend = skip_value(b, i).ok_or_else(|| bad("incomplete value", i))?;
-            out.push(Member {
-                key_start: ks as u32,
-                key_end: ke as u32,
-                key_owned,
-                start: i as u32,
-                end: vend as u32,
-                parsed: OnceCell::new(),
-            });
-            i = skip_ws(b, vend);
-            match b.get(i) {
-                Some(b',') => i = skip_ws(b, i + 1),
-                Some(b'}') => {
-                    i += 1;
-                    break;
-                }
-                _ => return Err(bad("expected `,` or `}`", i)),
-            }
-        }
-    }
-    let end = skip_ws(b, i);
+    let (out, hot, end) = scan_object(b).map_err(|f| match f {
+        ScanFail::Incomplete => EventError::Json("the record ends too early".into()),
+        ScanFail::Bad(m) => EventError::Json(m),
+    })?;
+    let end = skip_ws(b, end);
     if end != b.len() {
-        return Err(bad("trailing characters", end));
+        return Err(EventError::Json(format!(
+            "trailing characters at byte {end}"
+        )));
     }
     Ok((out, hot))
 }
@@ -309,6 +347,15 @@ impl Event {
             return Err(EventError::TooLarge(raw.len()));
         }
         let (members, hot) = scan_members(&raw)?;
+        Self::from_parts(raw, members, hot)
+    }
+
+    /// Builds an event from a scanned record and checks the required fields.
+    pub(crate) fn from_parts(
+        raw: Box<str>,
+        members: Vec<Member>,
+        hot: [u8; HOT.len()],
+    ) -> Result<Event, EventError> {
         let mut ev = Event {
             raw,
             members,
@@ -359,7 +406,7 @@ impl Event {
     }
 
     fn member(&self, key: &str) -> Option<&Member> {
-        if let Some(h) = hot_index(key) {
+        if let Some(h) = hot_index(key.as_bytes()) {
             let at = self.hot.get(h).copied().unwrap_or(NONE);
             if at != NONE {
                 return self.members.get(usize::from(at));

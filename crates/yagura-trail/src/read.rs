@@ -11,7 +11,7 @@
 //! and the scan goes on; a truncated gzip stream or file ends that file with an error after every
 //! complete record before the damage has been returned.
 
-use crate::event::{Event, EventError, Origin};
+use crate::event::{scan_object, Event, EventError, Origin, ScanFail};
 use flate2::read::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -559,6 +559,57 @@ impl<R: Read> RecordScanner<R> {
         }
     }
 
+    /// Inside an array, parses the next record object in place (one pass, no copy of the
+    /// structure). `None` hands over to the general path (end of array, odd input, errors).
+    fn fast_record(&mut self) -> Option<Result<(Position, Event), ReadError>> {
+        if !matches!(self.state, State::Array { .. }) {
+            return None;
+        }
+        loop {
+            match self.skip_ws() {
+                Ok(Some(b',')) => self.bump(),
+                Ok(Some(b'{')) => break,
+                _ => return None,
+            }
+        }
+        let pos = self.here();
+        loop {
+            let avail = self.chunk.get(self.pos..self.len).unwrap_or_default();
+            match scan_object(avail) {
+                Ok((members, hot, end)) => {
+                    let bytes = avail.get(..end).unwrap_or_default();
+                    let text = std::str::from_utf8(bytes).ok()?;
+                    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+                    let raw: Box<str> = text.into();
+                    self.pos += end;
+                    self.line += newlines;
+                    self.at_line_start = false;
+                    self.record += 1;
+                    return Some(
+                        Event::from_parts(raw, members, hot)
+                            .map(|ev| (pos, ev))
+                            .map_err(|e| self.err(pos, ReadErrorKind::Event(e))),
+                    );
+                }
+                Err(ScanFail::Incomplete) => {
+                    let have = avail.len();
+                    if self.eof || have >= MAX_RECORD_BYTES {
+                        return None;
+                    }
+                    match self.fill((have * 2).max(CHUNK)) {
+                        Ok(n) if n > have => {}
+                        Ok(_) => return None,
+                        Err(e) => {
+                            self.state = State::Done;
+                            return Some(Err(self.io_err(e)));
+                        }
+                    }
+                }
+                Err(ScanFail::Bad(_)) => return None,
+            }
+        }
+    }
+
     fn preview(&mut self) -> String {
         let _ = self.fill(24);
         let avail = self.chunk.get(self.pos..self.len).unwrap_or_default();
@@ -615,6 +666,26 @@ impl<R> Iterator for EventReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let name = self.scanner.name.clone();
+            if let Some(fast) = self.scanner.fast_record() {
+                match fast {
+                    Ok((pos, mut ev)) => {
+                        if pos.record < self.skip {
+                            continue;
+                        }
+                        ev.origin = Some(Origin {
+                            key: name,
+                            index: pos.record,
+                        });
+                        return Some(Ok(ev));
+                    }
+                    Err(e) => {
+                        if e.pos.record < self.skip && !e.is_fatal() {
+                            continue;
+                        }
+                        return Some(Err(e));
+                    }
+                }
+            }
             let (pos, text) = match self.scanner.next_record()? {
                 Ok(x) => x,
                 Err(e) => {
