@@ -273,10 +273,10 @@ pub fn scan(opts: &ScanOptions) -> HostReport {
             (_, true) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the OS release is unknown (no os-release): packages cannot be matched", "OS リリースが不明（os-release なし）のためパッケージを照合できません"))),
             (None, false) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("no vulnerability database given: packages were not checked", "脆弱性データベースが指定されていないためパッケージを確認していません"))),
             (Some(dir), false) => match VulnDb::open(dir).and_then(|db| {
-                let n = db.count_for(&os_id, &release)?;
+                let n = db.has_release(&os_id, &release)?;
                 Ok((n, db.match_packages(&os_id, &release, &set.packages)?))
             }) {
-                Ok((0, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: import its feed", "脆弱性データベースに {os_id} {release} の情報がありません。フィードをインポートしてください"))),
+                Ok((false, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: import its feed", "脆弱性データベースに {os_id} {release} の情報がありません。フィードをインポートしてください"))),
                 Ok((_, matches)) => {
                     let fixed = matches.iter().filter(|m| m.advisory.state == FixState::Fixed).count();
                     let v = vuln_findings(&ctx, &matches);

@@ -365,15 +365,17 @@ impl VulnDb {
         })
     }
 
-    /// How many rows cover a distro release (the release-less rows included).
-    pub fn count_for(&self, os_id: &str, release: &str) -> Result<i64, VulnDbError> {
+    /// Whether any row covers a distro release (the release-less rows included).
+    pub fn has_release(&self, os_id: &str, release: &str) -> Result<bool, VulnDbError> {
         let sq = self.sq();
         self.conn
             .query_row(
-                "SELECT COUNT(*) FROM advisory WHERE distro = ?1 AND (release = ?2 OR release = '')",
+                "SELECT EXISTS (SELECT 1 FROM advisory WHERE distro = ?1 \
+                 AND (release = ?2 OR release = ''))",
                 params![distro_key(os_id), release],
-                |r| r.get(0),
+                |r| r.get::<_, i64>(0),
             )
+            .map(|n| n != 0)
             .map_err(sq)
     }
 
