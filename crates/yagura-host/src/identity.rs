@@ -95,13 +95,44 @@ pub fn hostname(root: &Root) -> String {
         .unwrap_or_else(|| "unknown-host".to_string())
 }
 
-/// Resolves the identity.
+/// Resolves the identity. The metadata service describes the machine yagura runs on, so it is
+/// asked only when the root is that machine's (`/`); an image or snapshot is named by its own
+/// `/etc/hostname`.
 pub fn identify(root: &Root, meta: &dyn MetadataSource) -> Identity {
     let hostname = hostname(root);
-    let instance_id = meta.instance_id();
+    let instance_id = if root.is_live() {
+        meta.instance_id()
+    } else {
+        None
+    };
     Identity {
         id: instance_id.clone().unwrap_or_else(|| hostname.clone()),
         instance_id,
         hostname,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl MetadataSource for Fake {
+        fn instance_id(&self) -> Option<String> {
+            Some("i-0abc".into())
+        }
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn metadata_only_for_the_live_root() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(tmp.path().join("etc")).unwrap_or_default();
+        std::fs::write(tmp.path().join("etc/hostname"), "web-1\n").unwrap_or_default();
+        let id = identify(&Root::new(tmp.path()), &Fake);
+        assert_eq!(id.id, "web-1");
+        assert_eq!(id.instance_id, None);
+        let live = identify(&Root::new("/"), &Fake);
+        assert_eq!(live.id, "i-0abc");
     }
 }

@@ -47,7 +47,8 @@ pub struct ScanOptions {
     pub region: String,
     /// The day end-of-life is judged on (`None`: today).
     pub today: Option<time::Date>,
-    /// The instance metadata service; [`identity::Imds`] on EC2, [`NoMetadata`] in tests.
+    /// The instance metadata service ([`identity::Imds`] on EC2, [`NoMetadata`] in tests); asked
+    /// only when the root is `/`.
     pub metadata: Box<dyn MetadataSource + Send + Sync>,
     /// `(os-release ID, release key)` when the root has no os-release.
     pub os_override: Option<(String, String)>,
