@@ -173,3 +173,39 @@ fn live_listener_is_mapped_to_this_process() {
     assert!(hit.processes.iter().any(|(pid, _)| *pid == me), "{hit:?}");
     drop(l);
 }
+
+#[test]
+fn root_process_mapping_a_world_writable_file_is_found() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+    let sleep = Path::new("/bin/sleep");
+    if !is_root || !sleep.exists() {
+        eprintln!("skip: needs root and /bin/sleep");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let exe = tmp.path().join("sleep-world-writable");
+    std::fs::copy(sleep, &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut child = Command::new(&exe).arg("30").spawn().unwrap();
+    let pid = child.id();
+    let mut found = Vec::new();
+    for _ in 0..50 {
+        found = yagura_host::runtime::root_writable_maps(Path::new("/proc"));
+        if found.iter().any(|m| m.pid == pid) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let hit = found
+        .iter()
+        .find(|m| m.pid == pid)
+        .expect("the child maps its world-writable executable");
+    assert!(hit.file.ends_with("sleep-world-writable"));
+    assert_eq!(hit.mode & 0o777, 0o777);
+}

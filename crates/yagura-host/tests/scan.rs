@@ -241,3 +241,35 @@ fn cbl_mariner_scan_with_the_oval_feed() {
         .iter()
         .any(|f| f.check_id == "host-os-end-of-life" && f.status == Status::Pass));
 }
+
+#[test]
+fn insecure_protocol_packages_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    std::fs::create_dir_all(r.join("var/lib/dpkg")).unwrap();
+    std::fs::write(
+        r.join("var/lib/dpkg/status"),
+        "Package: telnetd\nStatus: install ok installed\nVersion: 0.17+2.4-2\nArchitecture: amd64\nSource: inetutils (2:2.4-2)\n\n\
+         Package: ftp\nStatus: install ok installed\nVersion: 20230507-2\nArchitecture: all\n\n\
+         Package: rsh-client\nStatus: deinstall ok config-files\nVersion: 0.17-24\n\n",
+    )
+    .unwrap();
+    let mut opts = ScanOptions::new(r);
+    opts.elf = ElfScope::Off;
+    let rep = scan(&opts);
+    assert_eq!(rep.packages.len(), 2); // config-files only: not installed
+    let tel = rep.packages.iter().find(|p| p.name == "telnetd").unwrap();
+    assert_eq!(
+        (tel.source_name.as_str(), tel.source_version.as_str()),
+        ("inetutils", "2:2.4-2")
+    );
+    let fails = |id: &str| {
+        rep.findings
+            .iter()
+            .filter(|f| f.check_id == id && f.status == Status::Fail)
+            .map(|f| f.evidence["package"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fails("insecure-protocol-server-running"), ["telnetd"]);
+    assert_eq!(fails("insecure-protocol-client-installed"), ["ftp"]);
+}
