@@ -21,17 +21,27 @@ pub struct Origin {
 pub(crate) struct Member {
     key_start: u32,
     key_end: u32,
-    /// The decoded key when it contains escapes.
-    key_owned: Option<Box<str>>,
     start: u32,
     end: u32,
-    parsed: OnceCell<Value>,
+    /// [`KEY_ESCAPED`], [`PLAIN_STRING`].
+    flags: u8,
 }
+
+/// The member's name has escapes: its decoded form is in [`Event::owned_keys`].
+const KEY_ESCAPED: u8 = 1;
+/// The member's value is a string without escapes.
+const PLAIN_STRING: u8 = 2;
+
+/// Decoded names of members whose names have escapes: (member index, name).
+pub(crate) type OwnedKeys = Vec<(usize, Box<str>)>;
 
 /// A CloudTrail record.
 pub struct Event {
     raw: Box<str>,
     members: Vec<Member>,
+    owned_keys: OwnedKeys,
+    /// Parsed members, made on first use.
+    parsed: OnceCell<Box<[OnceCell<Value>]>>,
     /// Index in `members` of the frequently read keys ([`HOT`]); `NONE` when absent.
     hot: [u8; HOT.len()],
     /// `eventTime` in milliseconds since the Unix epoch.
@@ -235,7 +245,7 @@ pub(crate) enum ScanFail {
 
 /// The members of the JSON object at the start of `b` (after whitespace): members, hot-key
 /// index and the index just past the closing brace.
-pub(crate) type Scanned = (Vec<Member>, [u8; HOT.len()], usize);
+pub(crate) type Scanned = (Vec<Member>, [u8; HOT.len()], usize, OwnedKeys);
 
 pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
     let bad = |what: &str, at: usize| ScanFail::Bad(format!("{what} at byte {at}"));
@@ -247,9 +257,10 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
     }
     let mut out = Vec::with_capacity(24);
     let mut hot = [NONE; HOT.len()];
+    let mut owned: OwnedKeys = Vec::new();
     i = skip_ws(b, i);
     match b.get(i) {
-        Some(b'}') => return Ok((out, hot, i + 1)),
+        Some(b'}') => return Ok((out, hot, i + 1, owned)),
         None => return Err(ScanFail::Incomplete),
         _ => {}
     }
@@ -288,7 +299,20 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
             None => return Err(ScanFail::Incomplete),
         }
         i = skip_ws(b, i + 1);
-        let vend = skip_value(b, i).ok_or(ScanFail::Incomplete)?;
+        let mut flags = 0;
+        let vend = if b.get(i) == Some(&b'"') {
+            let (e, esc) = skip_string(b, i).ok_or(ScanFail::Incomplete)?;
+            if !esc {
+                flags |= PLAIN_STRING;
+            }
+            e
+        } else {
+            skip_value(b, i).ok_or(ScanFail::Incomplete)?
+        };
+        if let Some(k) = key_owned {
+            flags |= KEY_ESCAPED;
+            owned.push((out.len(), k));
+        }
         if vend == i {
             return Err(bad("missing value", i));
         }
@@ -298,22 +322,21 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
         out.push(Member {
             key_start: ks as u32,
             key_end: ke as u32,
-            key_owned,
             start: i as u32,
             end: vend as u32,
-            parsed: OnceCell::new(),
+            flags,
         });
         i = skip_ws(b, vend);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b'}') => return Ok((out, hot, i + 1)),
+            Some(b'}') => return Ok((out, hot, i + 1, owned)),
             Some(_) => return Err(bad("expected `,` or `}`", i)),
             None => return Err(ScanFail::Incomplete),
         }
     }
 }
 
-fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError> {
+fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()], OwnedKeys), EventError> {
     let b = text.as_bytes();
     let i = skip_ws(b, 0);
     match b.get(i) {
@@ -326,7 +349,7 @@ fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError
         }
         None => return Err(EventError::Json("empty record".into())),
     }
-    let (out, hot, end) = scan_object(b).map_err(|f| match f {
+    let (out, hot, end, owned) = scan_object(b).map_err(|f| match f {
         ScanFail::Incomplete => EventError::Json("the record ends too early".into()),
         ScanFail::Bad(m) => EventError::Json(m),
     })?;
@@ -336,7 +359,7 @@ fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()]), EventError
             "trailing characters at byte {end}"
         )));
     }
-    Ok((out, hot))
+    Ok((out, hot, owned))
 }
 
 impl Event {
@@ -346,8 +369,8 @@ impl Event {
         if raw.len() > u32::MAX as usize {
             return Err(EventError::TooLarge(raw.len()));
         }
-        let (members, hot) = scan_members(&raw)?;
-        Self::from_parts(raw, members, hot)
+        let (members, hot, owned) = scan_members(&raw)?;
+        Self::from_parts(raw, members, hot, owned)
     }
 
     /// Builds an event from a scanned record and checks the required fields.
@@ -355,10 +378,13 @@ impl Event {
         raw: Box<str>,
         members: Vec<Member>,
         hot: [u8; HOT.len()],
+        owned_keys: OwnedKeys,
     ) -> Result<Event, EventError> {
         let mut ev = Event {
             raw,
             members,
+            owned_keys,
+            parsed: OnceCell::new(),
             hot,
             time_ms: 0,
             origin: None,
@@ -394,30 +420,43 @@ impl Event {
     /// A top-level member, parsed on first use. Members that are not valid JSON (cannot happen
     /// after [`Event::parse`]) read as absent.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        let m = self.member(key)?;
-        let v = m.parsed.get_or_init(|| {
+        let (idx, m) = self.member_at(key)?;
+        let cells = self.parsed.get_or_init(|| {
+            (0..self.members.len())
+                .map(|_| OnceCell::new())
+                .collect::<Vec<_>>()
+                .into_boxed_slice()
+        });
+        let cell = cells.get(idx)?;
+        Some(cell.get_or_init(|| {
             let text = self
                 .raw
                 .get(m.start as usize..m.end as usize)
                 .unwrap_or("null");
             serde_json::from_str(text).unwrap_or(Value::Null)
-        });
-        Some(v)
+        }))
     }
 
     fn member(&self, key: &str) -> Option<&Member> {
+        self.member_at(key).map(|(_, m)| m)
+    }
+
+    fn member_at(&self, key: &str) -> Option<(usize, &Member)> {
         if let Some(h) = hot_index(key.as_bytes()) {
-            let at = self.hot.get(h).copied().unwrap_or(NONE);
-            if at != NONE {
-                return self.members.get(usize::from(at));
+            let at = usize::from(self.hot.get(h).copied().unwrap_or(NONE));
+            if at != usize::from(NONE) {
+                return self.members.get(at).map(|m| (at, m));
             }
             if self.members.len() < usize::from(NONE) {
                 return None;
             }
         }
-        self.members.iter().find(|m| match &m.key_owned {
-            Some(k) => &**k == key,
-            None => self.raw.get(m.key_start as usize..m.key_end as usize) == Some(key),
+        self.members.iter().enumerate().find(|(i, m)| {
+            if m.flags & KEY_ESCAPED != 0 {
+                self.owned_keys.iter().any(|(j, k)| j == i && &**k == key)
+            } else {
+                self.raw.get(m.key_start as usize..m.key_end as usize) == Some(key)
+            }
         })
     }
 
@@ -462,15 +501,11 @@ impl Event {
     /// A top-level string member. Strings without escapes are read in place.
     pub fn str_field(&self, key: &str) -> Option<&str> {
         let m = self.member(key)?;
-        if m.parsed.get().is_none() {
-            let text = self.raw.get(m.start as usize..m.end as usize)?;
-            if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-                if !inner.contains('\\') {
-                    return Some(inner);
-                }
-            } else if !text.starts_with('"') {
-                return None;
-            }
+        if m.flags & PLAIN_STRING != 0 {
+            return self.raw.get(m.start as usize + 1..m.end as usize - 1);
+        }
+        if self.raw.as_bytes().get(m.start as usize) != Some(&b'"') {
+            return None;
         }
         self.get(key).and_then(Value::as_str)
     }

@@ -127,7 +127,7 @@ impl<R: Read> RecordScanner<R> {
             inner,
             name: name.into(),
             gzip: false,
-            chunk: vec![0; CHUNK],
+            chunk: spare_chunk(),
             pos: 0,
             len: 0,
             eof: false,
@@ -576,7 +576,7 @@ impl<R: Read> RecordScanner<R> {
         loop {
             let avail = self.chunk.get(self.pos..self.len).unwrap_or_default();
             match scan_object(avail) {
-                Ok((members, hot, end)) => {
+                Ok((members, hot, end, owned)) => {
                     let bytes = avail.get(..end).unwrap_or_default();
                     let text = std::str::from_utf8(bytes).ok()?;
                     let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
@@ -586,7 +586,7 @@ impl<R: Read> RecordScanner<R> {
                     self.at_line_start = false;
                     self.record += 1;
                     return Some(
-                        Event::from_parts(raw, members, hot)
+                        Event::from_parts(raw, members, hot, owned)
                             .map(|ev| (pos, ev))
                             .map_err(|e| self.err(pos, ReadErrorKind::Event(e))),
                     );
@@ -616,6 +616,33 @@ impl<R: Read> RecordScanner<R> {
         let line = avail.split(|&b| b == b'\n').next().unwrap_or_default();
         let s = String::from_utf8_lossy(line.get(..line.len().min(24)).unwrap_or_default());
         s.trim_end().to_string()
+    }
+}
+
+thread_local! {
+    /// Scanner buffers of finished inputs, reused by the next input on the same thread so that
+    /// reading many files does not fragment the heap.
+    static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn spare_chunk() -> Vec<u8> {
+    SPARE
+        .with(|s| s.borrow_mut().pop())
+        .filter(|c| c.len() >= CHUNK)
+        .unwrap_or_else(|| vec![0; CHUNK])
+}
+
+impl<R> Drop for RecordScanner<R> {
+    fn drop(&mut self) {
+        let chunk = std::mem::take(&mut self.chunk);
+        if chunk.len() <= 4 * CHUNK {
+            SPARE.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() < 4 {
+                    s.push(chunk);
+                }
+            });
+        }
     }
 }
 
