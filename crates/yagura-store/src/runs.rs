@@ -433,10 +433,6 @@ impl Store {
             }
         }
         let mut diff = Diff::default();
-        let mut key_stmt = self
-            .conn
-            .prepare("SELECT key FROM finding_keys WHERE id = ?1")
-            .map_err(|e| self.err(e))?;
         let mut body_stmt = self
             .conn
             .prepare("SELECT json FROM finding_bodies WHERE id = ?1")
@@ -447,14 +443,22 @@ impl Store {
                 .map_err(|e| self.err(e))?;
             self.decode_finding(id, &json)
         };
-        for (list, key_id, b, n) in picks {
-            let entry = DiffEntry {
-                key: key_stmt
-                    .query_row([key_id], |r| r.get(0))
-                    .map_err(|e| self.err(e))?,
-                before: b.map(&mut body).transpose()?,
-                now: n.map(&mut body).transpose()?,
+        for (list, _key_id, b, n) in picks {
+            let (before, now) = match (b, n) {
+                // Unchanged between the runs (the common case for still-open findings).
+                (Some(b), Some(n)) if b == n => {
+                    let f = body(b)?;
+                    (Some(f.clone()), Some(f))
+                }
+                (b, n) => (b.map(&mut body).transpose()?, n.map(&mut body).transpose()?),
             };
+            // The key is the finding's own: every entry has a finding on one side at least.
+            let key = now
+                .as_ref()
+                .or(before.as_ref())
+                .map(Finding::key)
+                .unwrap_or_default();
+            let entry = DiffEntry { key, before, now };
             match list {
                 0 => diff.new.push(entry),
                 1 => diff.fixed.push(entry),

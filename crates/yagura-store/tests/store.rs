@@ -709,28 +709,52 @@ fn measure_large_runs() {
         raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .unwrap();
     };
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), thread_cpu_ms());
     let ra = s.record_run(&meta("x", t, true), &a).unwrap();
     let write = started.elapsed();
+    let write_cpu = thread_cpu_ms() - cpu;
     checkpoint(&s);
     let after_one = size();
     let rb = s.record_run(&meta("x", t, true), &b).unwrap();
     checkpoint(&s);
     let after_two = size();
-    let started = Instant::now();
-    s.record_run(&meta("x", t, true), &b).unwrap();
+    let (started, cpu) = (Instant::now(), thread_cpu_ms());
+    let rc = s.record_run(&meta("x", t, true), &b).unwrap();
     let write_same = started.elapsed();
+    let write_same_cpu = thread_cpu_ms() - cpu;
     checkpoint(&s);
     let after_same = size();
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), thread_cpu_ms());
     let d = s.diff(ra, rb).unwrap();
     let diff = started.elapsed();
-    let started = Instant::now();
+    let diff_cpu = thread_cpu_ms() - cpu;
+    let mut c = b.clone();
+    for f in c.iter_mut().step_by(100) {
+        f.status = if f.status == Status::Fail {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+    }
+    let rd = s.record_run(&meta("x", t, true), &c).unwrap();
+    let (started, cpu) = (Instant::now(), thread_cpu_ms());
+    let d1 = s.diff(rc, rd).unwrap();
+    let diff1 = started.elapsed();
+    let diff1_cpu = thread_cpu_ms() - cpu;
+    println!(
+        "diff with 1% changed: {diff1:?} / {diff1_cpu} ms CPU (new {}, fixed {}, still open {})",
+        d1.new.len(),
+        d1.fixed.len(),
+        d1.still_open.len()
+    );
+    let (started, cpu) = (Instant::now(), thread_cpu_ms());
     let back = s.run_findings(rb).unwrap();
     let read = started.elapsed();
+    let read_cpu = thread_cpu_ms() - cpu;
     assert_eq!(back.len(), n);
     println!(
-        "{n} findings: record_run {write:?} (unchanged run {write_same:?}), run_findings {read:?}, diff {diff:?} \
+        "{n} findings (wall / CPU ms): record_run {write:?} / {write_cpu} (unchanged run {write_same:?} / {write_same_cpu}), \
+         run_findings {read:?} / {read_cpu}, diff {diff:?} / {diff_cpu} \
          (new {}, fixed {}, still open {}); store {} MB after one run, +{} MB for a run with every \
          status changed, +{} MB for an unchanged run",
         d.new.len(),
@@ -905,4 +929,18 @@ fn migrations_run_in_order_each_whole_or_not_at_all() {
         ),
         "{err:?}"
     );
+}
+
+/// This thread's CPU time in milliseconds (Linux; 0 elsewhere), to measure on a busy machine.
+fn thread_cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) * 10
 }
