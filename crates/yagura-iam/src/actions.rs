@@ -73,6 +73,11 @@ impl Action {
     pub fn full_name(&self) -> String {
         format!("{}:{}", self.service, self.name)
     }
+
+    /// `service:name` in lowercase, the key used across the crate.
+    pub fn key(&self) -> &str {
+        &self.lower
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -232,6 +237,16 @@ impl ActionDb {
         let (svc_pat, _) = lower.split_once(':').unwrap_or((lower.as_str(), ""));
         let svc_toks = pattern::compile(svc_pat);
         let mut out = Vec::new();
+        if !svc_pat.contains(['*', '?']) {
+            if let Some(svc) = self.services.get(svc_pat) {
+                out.extend(
+                    svc.actions
+                        .iter()
+                        .filter(|a| pattern::glob(&toks, a.lower.as_bytes())),
+                );
+            }
+            return out;
+        }
         for (prefix, svc) in &self.services {
             if lower != "*" && !pattern::glob(&svc_toks, prefix.as_bytes()) {
                 continue;

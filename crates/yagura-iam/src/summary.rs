@@ -65,13 +65,15 @@ pub fn summarize(db: &ActionDb, policy: &Policy) -> PolicySummary {
             v
         };
         for a in actions {
-            let key = format!("{}:{}", a.service, a.name).to_ascii_lowercase();
-            let e = out.actions.entry(key).or_insert_with(|| Granted {
-                action: a.full_name(),
-                access_level: a.access_level,
-                conditional,
-                all_resources,
-            });
+            let e = out
+                .actions
+                .entry(a.key().to_string())
+                .or_insert_with(|| Granted {
+                    action: a.full_name(),
+                    access_level: a.access_level,
+                    conditional,
+                    all_resources,
+                });
             e.conditional &= conditional;
             e.all_resources |= all_resources;
         }
