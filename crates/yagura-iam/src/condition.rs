@@ -150,12 +150,13 @@ pub fn eval(c: &Condition, ctx: &dyn Context) -> bool {
     let key = c.key.to_ascii_lowercase();
     let values = ctx.get(&key);
     if op.base == Base::Null {
+        // Several values are ORed like any condition: `["true", "false"]` always matches.
         let present = values.is_some_and(|v| !v.is_empty());
-        let want_absent = c
-            .values
-            .iter()
-            .any(|v| v.as_str().eq_ignore_ascii_case("true"));
-        return if want_absent { !present } else { present };
+        return c.values.iter().any(|v| {
+            let s = v.as_str();
+            (s.eq_ignore_ascii_case("true") && !present)
+                || (s.eq_ignore_ascii_case("false") && present)
+        });
     }
     let lookup = |k: &str| ctx.get(k).and_then(|v| v.first()).map(|s| s.as_str());
     // Policy values with their variables substituted (values whose variable is missing drop out).
