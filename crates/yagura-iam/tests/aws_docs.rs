@@ -332,6 +332,19 @@ fn null_operator() {
         ),
         "ImplicitDeny"
     );
+    // Regression (found by the differential test): several values are ORed, so `["true",
+    // "false"]` matches whether the key is present or not.
+    let both = json!({"Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*",
+        "Condition": {"Null": {"aws:TokenIssueTime": ["true", "false"]}}}});
+    let present = json!({"aws:TokenIssueTime": "2020-01-01T00:00:00Z"});
+    assert_eq!(
+        identity(both.clone(), req(USER, "ec2:RunInstances", "*", json!({}))),
+        "Allow"
+    );
+    assert_eq!(
+        identity(both, req(USER, "ec2:RunInstances", "*", present)),
+        "Allow"
+    );
 }
 
 // reference_policies_variables.md, "Using variables in policies": ${aws:username} in Resource and
