@@ -12,7 +12,6 @@
 //! complete record before the damage has been returned.
 
 use crate::event::{scan_object, Event, EventError, Origin, ScanFail};
-use flate2::read::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -632,17 +631,20 @@ fn spare_chunk() -> Vec<u8> {
         .unwrap_or_else(|| vec![0; CHUNK])
 }
 
+fn give_back(chunk: Vec<u8>) {
+    if chunk.len() >= CHUNK && chunk.len() <= 4 * CHUNK {
+        SPARE.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < 4 {
+                s.push(chunk);
+            }
+        });
+    }
+}
+
 impl<R> Drop for RecordScanner<R> {
     fn drop(&mut self) {
-        let chunk = std::mem::take(&mut self.chunk);
-        if chunk.len() <= 4 * CHUNK {
-            SPARE.with(|s| {
-                let mut s = s.borrow_mut();
-                if s.len() < 4 {
-                    s.push(chunk);
-                }
-            });
-        }
+        give_back(std::mem::take(&mut self.chunk));
     }
 }
 
@@ -666,8 +668,8 @@ impl<R: Read + Send + 'static> EventReader<R> {
         let mut peeked = Peeked::new(inner);
         let gzip = peeked.starts_with(&[0x1f, 0x8b]);
         let boxed: Box<dyn Read + Send> = if gzip {
-            Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
-                CHUNK, peeked,
+            Box::new(flate2::bufread::MultiGzDecoder::new(PooledBufReader::new(
+                peeked,
             )))
         } else {
             Box::new(peeked)
@@ -740,6 +742,57 @@ impl<R> Iterator for EventReader<R> {
                 }),
             });
         }
+    }
+}
+
+/// A buffered reader whose buffer comes from (and goes back to) the thread's pool of scanner
+/// buffers: reading thousands of gzip files does not leave a trail of freed buffers behind.
+struct PooledBufReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+}
+
+impl<R: Read> PooledBufReader<R> {
+    fn new(inner: R) -> Self {
+        PooledBufReader {
+            inner,
+            buf: spare_chunk(),
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<R> Drop for PooledBufReader<R> {
+    fn drop(&mut self) {
+        give_back(std::mem::take(&mut self.buf));
+    }
+}
+
+impl<R: Read> Read for PooledBufReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = io::BufRead::fill_buf(self)?;
+        let n = avail.len().min(out.len());
+        out.get_mut(..n)
+            .unwrap_or_default()
+            .copy_from_slice(avail.get(..n).unwrap_or_default());
+        io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> io::BufRead for PooledBufReader<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.len {
+            self.len = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(self.buf.get(self.pos..self.len).unwrap_or_default())
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.len);
     }
 }
 
