@@ -568,3 +568,14 @@ pub fn analyze(db: &ActionDb, auth: &AccountAuthorization) -> Result<Vec<Finding
     }
     Ok(out)
 }
+
+/// The whole `yagura iam analyze FILE` step: reads a GetAccountAuthorizationDetails document and
+/// returns the findings and the parts that could not be read (one message each).
+pub fn analyze_authorization_details(
+    source: &str,
+    text: &str,
+) -> Result<(Vec<Finding>, Vec<String>), Error> {
+    let auth = AccountAuthorization::from_json(source, text)?;
+    let findings = analyze(crate::actions::db()?, &auth)?;
+    Ok((findings, auth.errors))
+}

@@ -418,7 +418,13 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         (Some(pa), Some(ra)) => pa == ra,
         _ => true,
     };
-    let allowed = if same_account {
+    // Role trust policies and KMS key policies must allow the principal themselves, even in
+    // the same account (reference_policies_evaluation-logic.md, "Resource-based policies").
+    let must_name_principal = set.resource_policy.is_some()
+        && (p.action.starts_with("sts:assumerole") || p.action.starts_with("kms:"));
+    let allowed = if must_name_principal && best_grant.is_none() {
+        false
+    } else if same_account {
         match best_grant {
             Some(Grant::Direct) => true,
             Some(Grant::Parent) => boundary_ok && session_ok,

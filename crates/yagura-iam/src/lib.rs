@@ -19,6 +19,7 @@ pub mod simulate;
 pub mod summary;
 pub mod validate;
 
+pub use analyze::analyze_authorization_details;
 pub use checks::CHECKS;
 pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
 pub use policy::{Effect, Policy, Statement};

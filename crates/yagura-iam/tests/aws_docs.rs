@@ -770,3 +770,35 @@ fn simulate_keeps_shape_and_order() {
         "{e}"
     );
 }
+
+// reference_policies_evaluation-logic.md, "Resource-based policies": "IAM role trust policies
+// and KMS key policies are exceptions to this logic, because they must explicitly allow access
+// for principals" — an identity policy alone does not let a principal of the same account assume
+// a role whose trust policy does not name it.
+#[test]
+fn trust_policies_must_name_the_principal() {
+    let id = json!({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}});
+    let trust = |p: Value| json!({"Statement": {"Effect": "Allow", "Principal": p, "Action": "sts:AssumeRole"}});
+    let case = |t: Value, ids: Value| {
+        decide(
+            json!({"request": {"principal": USER, "action": "sts:AssumeRole",
+        "resource": "arn:aws:iam::111122223333:role/R"}, "identity_policies": ids, "resource_policy": t}),
+        )
+    };
+    assert_eq!(
+        case(
+            trust(json!({"Service": "ec2.amazonaws.com"})),
+            json!([id.clone()])
+        ),
+        "ImplicitDeny"
+    );
+    assert_eq!(
+        case(trust(json!({"AWS": "111122223333"})), json!([id.clone()])),
+        "Allow"
+    );
+    assert_eq!(
+        case(trust(json!({"AWS": "111122223333"})), json!([])),
+        "ImplicitDeny"
+    );
+    assert_eq!(case(trust(json!({"AWS": USER})), json!([])), "Allow");
+}

@@ -70,6 +70,7 @@ const RESOURCES: &[&str] = &[
     "arn:aws:s3:::bucket",
     "arn:aws:sqs:*:111111111111:queue",
     "arn:aws:s3:::bucket/team-?/*",
+    "arn:aws:iam::111111111111:role/*",
 ];
 
 fn condition(r: &mut Rng) -> (String, String, Value) {
