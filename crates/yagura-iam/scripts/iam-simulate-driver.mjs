@@ -31,6 +31,7 @@ for (const c of cases) {
     })),
     resourceControlPolicies: [],
     resourcePolicy: c.resource_policy || undefined,
+    sessionPolicy: c.session_policy || undefined,
     permissionBoundaryPolicies: c.permission_boundary ? [{ name: 'boundary', policy: c.permission_boundary }] : undefined
   }
   try {

@@ -180,11 +180,14 @@ pub fn eval(c: &Condition, ctx: &dyn Context) -> bool {
         (Some(SetOp::ForAllValues), Some(vs)) => vs.iter().all(|rv| matches_one(rv) != op.negated),
         (Some(SetOp::ForAnyValue), Some(vs)) => vs.iter().any(|rv| matches_one(rv) != op.negated),
         (None, Some(vs)) => {
-            if vs.is_empty() {
-                return op.if_exists || op.negated;
+            match vs {
+                [] => op.if_exists || op.negated,
+                [one] => matches_one(one) != op.negated,
+                // A multivalued key needs a set operator: without one the condition does not
+                // match (reference_policies_multi-value-conditions.md: "Multivalued condition
+                // keys require a set operator").
+                _ => false,
             }
-            let any = vs.iter().any(|rv| matches_one(rv));
-            any != op.negated
         }
     }
 }

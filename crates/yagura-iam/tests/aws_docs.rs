@@ -802,3 +802,15 @@ fn trust_policies_must_name_the_principal() {
     );
     assert_eq!(case(trust(json!({"AWS": USER})), json!([])), "Allow");
 }
+
+// reference_policies_multi-value-conditions.md, "Using multiple keys and values": "Multivalued
+// condition keys require a set operator" — a plain operator does not match a key with several
+// values in the request.
+#[test]
+fn multivalued_key_without_set_operator_does_not_match() {
+    let p = json!({"Statement": {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:TagKeys": ["team", "env"]}}}});
+    let r = |keys: Value| req(USER, "ec2:CreateTags", "*", json!({"aws:TagKeys": keys}));
+    assert_eq!(identity(p.clone(), r(json!(["team"]))), "Allow");
+    assert_eq!(identity(p, r(json!(["team", "env"]))), "ImplicitDeny");
+}
