@@ -200,7 +200,9 @@ pub fn parse_debian_tracker(v: &Value) -> Result<Vec<Advisory>, String> {
             let (state, fixed) = match kind.as_str() {
                 "fixed" => (FixState::Fixed, version),
                 "not-affected" => continue,
-                "ignored" | "no-dsa" | "end-of-life" => (FixState::WontFix, None),
+                // `ignored` and end of life: the distribution will not fix it; `no-dsa` and
+                // `postponed` may still come in a point release
+                "ignored" | "end-of-life" => (FixState::WontFix, None),
                 _ => (FixState::Unfixed, None),
             };
             out.push(Advisory {

@@ -121,6 +121,13 @@ pub struct SourceStatus {
     pub releases: Vec<(String, i64)>,
 }
 
+impl SourceStatus {
+    /// Whole days since the import at `now` (Unix seconds).
+    pub fn age_days(&self, now: i64) -> i64 {
+        (now - self.imported_at).max(0) / 86_400
+    }
+}
+
 /// What `db status` shows.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DbStatus {
