@@ -22,15 +22,18 @@ impl MetadataSource for NoMetadata {
     }
 }
 
-/// IMDSv2 at 169.254.169.254 with a short timeout: a token by `PUT`, then the instance id.
+/// IMDSv2 with a short timeout: a token by `PUT`, then the instance id.
 #[derive(Debug, Clone, Copy)]
 pub struct Imds {
+    /// 169.254.169.254:80 (a test may point it at a local fake).
+    pub addr: SocketAddr,
     pub timeout: Duration,
 }
 
 impl Default for Imds {
     fn default() -> Self {
         Imds {
+            addr: SocketAddr::from(([169, 254, 169, 254], 80)),
             timeout: Duration::from_millis(500),
         }
     }
@@ -51,7 +54,7 @@ fn http(addr: &SocketAddr, timeout: Duration, request: &str) -> Option<(u16, Str
 
 impl MetadataSource for Imds {
     fn instance_id(&self) -> Option<String> {
-        let addr = SocketAddr::from(([169, 254, 169, 254], 80));
+        let addr = self.addr;
         let (code, token) = http(
             &addr,
             self.timeout,
@@ -134,5 +137,62 @@ mod tests {
         assert_eq!(id.instance_id, None);
         let live = identify(&Root::new("/"), &Fake);
         assert_eq!(live.id, "i-0abc");
+    }
+
+    /// A fake metadata service on a local port: IMDSv2's token, then the id with the token.
+    #[test]
+    #[allow(clippy::panic, clippy::unwrap_used)]
+    fn imdsv2_flow_against_a_local_fake() {
+        use std::io::{BufRead, BufReader};
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for _ in 0..2 {
+                let (mut s, _) = l.accept().unwrap();
+                let mut head = Vec::new();
+                let mut r = BufReader::new(s.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    r.read_line(&mut line).unwrap();
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                    head.push(line);
+                }
+                let first = head[0].clone();
+                let body = if first.starts_with("PUT /latest/api/token") {
+                    assert!(head
+                        .iter()
+                        .any(|h| h.starts_with("X-aws-ec2-metadata-token-ttl-seconds")));
+                    "TOKEN123"
+                } else {
+                    assert!(first.starts_with("GET /latest/meta-data/instance-id"));
+                    assert!(head
+                        .iter()
+                        .any(|h| h.trim() == "X-aws-ec2-metadata-token: TOKEN123"));
+                    "i-0123456789abcdef0"
+                };
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                s.write_all(resp.as_bytes()).unwrap();
+                seen.push(first);
+            }
+            seen
+        });
+        let imds = Imds {
+            addr,
+            timeout: Duration::from_secs(2),
+        };
+        assert_eq!(imds.instance_id().as_deref(), Some("i-0123456789abcdef0"));
+        assert_eq!(server.join().unwrap().len(), 2);
+        // nothing listening: no id, quickly
+        let closed = Imds {
+            addr: SocketAddr::from(([127, 0, 0, 1], 9)),
+            timeout: Duration::from_millis(200),
+        };
+        assert_eq!(closed.instance_id(), None);
     }
 }
