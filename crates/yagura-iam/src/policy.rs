@@ -123,7 +123,12 @@ impl Policy {
         let mut version = None;
         let mut id = None;
         let mut statements = None;
+        let mut seen: Vec<&str> = Vec::new();
         for (k, kpos, v) in members {
+            if seen.contains(&k.as_str()) {
+                return Err(err(*kpos, format!("duplicate policy element `{k}`")));
+            }
+            seen.push(k);
             match k.as_str() {
                 "Version" => {
                     let s = string(v).map_err(|m| err(v.pos, format!("`Version` {m}")))?;
@@ -313,7 +318,12 @@ fn statement(v: &Json) -> Result<Statement, (Pos, String)> {
     let dup = |pos: Pos, a: &str, b: &str| {
         Err((pos, format!("a statement cannot have both `{a}` and `{b}`")))
     };
+    let mut seen: Vec<&str> = Vec::new();
     for (k, kpos, val) in members {
+        if seen.contains(&k.as_str()) {
+            return Err((*kpos, format!("duplicate statement element `{k}`")));
+        }
+        seen.push(k);
         match k.as_str() {
             "Sid" => sid = Some(string(val).map_err(|m| (val.pos, format!("`Sid` {m}")))?),
             "Effect" => {
@@ -485,6 +495,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("p:1:46: `Action` must be"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_elements_are_errors() {
+        let e = Policy::parse(
+            "p",
+            r#"{"Statement": {"Effect": "Allow", "Effect": "Deny"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p:1:35: duplicate statement element `Effect`"
+        );
+        let e = Policy::parse("p", r#"{"Statement": [], "Statement": []}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p:1:19: duplicate policy element `Statement`"
+        );
     }
 
     #[test]

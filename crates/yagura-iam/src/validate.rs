@@ -79,7 +79,21 @@ pub fn validate(db: &ActionDb, policy: &Policy, kind: PolicyKind) -> Vec<Diagnos
             column: 1,
         });
     }
+    let mut sids: Vec<&str> = Vec::new();
     for (i, s) in policy.statements.iter().enumerate() {
+        if let Some(sid) = s.sid.as_deref() {
+            if sids.contains(&sid) {
+                out.push(Diagnostic {
+                    level: Level::Error,
+                    code: "duplicate-sid",
+                    message: format!("`Sid` `{sid}` is used by more than one statement"),
+                    statement: Some(i),
+                    line: s.pos.line,
+                    column: s.pos.column,
+                });
+            }
+            sids.push(sid);
+        }
         statement(db, policy, kind, i, s, &mut out);
     }
     out.sort_by_key(|d| (d.line, d.column, d.level));

@@ -814,3 +814,17 @@ fn multivalued_key_without_set_operator_does_not_match() {
     assert_eq!(identity(p.clone(), r(json!(["team"]))), "Allow");
     assert_eq!(identity(p, r(json!(["team", "env"]))), "ImplicitDeny");
 }
+
+/// The output format of `yagura iam simulate`, locked by a snapshot.
+#[test]
+fn simulate_output_format() {
+    let deny = json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]});
+    let allow = json!({"Version": "2012-10-17", "Statement": [{"Sid": "ReadWrite", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]});
+    let scp = json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}});
+    let cases = json!([
+        {"request": req(USER, "s3:GetObject", "arn:aws:s3:::b/k", json!({})), "identity_policies": [allow.clone(), deny.clone()], "scps": [[scp.clone()]]},
+        {"request": req(USER, "s3:DeleteObject", "arn:aws:s3:::b/k", json!({})), "identity_policies": [allow.clone(), deny], "scps": [[scp]]},
+        {"request": req(USER, "ec2:RunInstances", "*", json!({})), "identity_policies": [allow]}
+    ]);
+    insta::assert_snapshot!(simulate_json(&cases.to_string()).unwrap());
+}

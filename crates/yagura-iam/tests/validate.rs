@@ -96,3 +96,14 @@ fn conditions_types_keys_and_mfa() {
         vec!["multivalued-key-without-set-operator"]
     );
 }
+
+#[test]
+fn duplicate_sids() {
+    let p = r#"{"Version": "2012-10-17", "Statement": [
+        {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+        {"Sid": "A", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}"#;
+    assert_eq!(
+        codes(p, PolicyKind::Identity),
+        vec![("duplicate-sid", 3, 9)]
+    );
+}
