@@ -165,8 +165,13 @@ fn parse_sshd_into(
                     match expand_glob(root, &pattern) {
                         Ok(files) => {
                             for f in files {
+                                // as sshd: a Match inside an included file ends with that file
+                                let saved = *current;
                                 match root.read_to_string(&f) {
-                                    Ok(t) => parse_sshd_into(root, &f, &t, cfg, current, depth + 1),
+                                    Ok(t) => {
+                                        parse_sshd_into(root, &f, &t, cfg, current, depth + 1);
+                                        *current = saved;
+                                    }
                                     Err(e) => cfg.errors.push(format!("{at}: {e}")),
                                 }
                             }

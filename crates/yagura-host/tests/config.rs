@@ -41,6 +41,11 @@ fn sshd_include_globs_and_first_value_wins() {
         "etc/ssh/sshd_config.d/README",
         "PasswordAuthentication yes\n",
     );
+    write(
+        r,
+        "etc/ssh/sshd_config.d/30-match.conf",
+        "Match Address 10.0.0.0/8\n  PermitRootLogin yes\n",
+    );
     let cfg = config::read_sshd(&Root::new(r)).unwrap().unwrap();
     // the first obtained value wins: the include before the main file's own line
     assert_eq!(cfg.get("permitrootlogin").unwrap().value, "yes");
@@ -51,11 +56,17 @@ fn sshd_include_globs_and_first_value_wins() {
         .ends_with("10-first.conf:1"));
     assert_eq!(cfg.get("passwordauthentication").unwrap().value, "no");
     assert_eq!(cfg.get("x11forwarding").unwrap().value, "no"); // after `Match all`
-    assert_eq!(cfg.matches.len(), 1);
+                                                               // the Match of 30-match.conf ends with that file: the main file's lines after the
+                                                               // Include are global again
+    assert_eq!(cfg.matches.len(), 2);
+    assert_eq!(cfg.matches[0].criteria, "Address 10.0.0.0/8");
     assert_eq!(
-        cfg.matches[0].settings["passwordauthentication"].value,
+        cfg.matches[1].settings["passwordauthentication"].value,
         "yes"
     );
+    assert!(!cfg.matches[0]
+        .settings
+        .contains_key("passwordauthentication"));
     let f = config::check_all(&Root::new(r), &ctx());
     let st = |id: &str| {
         f.iter()
@@ -63,7 +74,7 @@ fn sshd_include_globs_and_first_value_wins() {
             .map(|x| x.status)
             .collect::<Vec<_>>()
     };
-    assert_eq!(st("ssh-root-login-permitted"), [Status::Fail]);
+    assert_eq!(st("ssh-root-login-permitted"), [Status::Fail, Status::Fail]);
     assert_eq!(
         st("ssh-password-authentication-enabled"),
         [Status::Pass, Status::Fail]
