@@ -131,7 +131,21 @@ impl<'a> Prepared<'a> {
         let req = self.req;
         let mut out = Vec::new();
         if req.principal.starts_with("arn:") {
-            out.push(("aws:principalarn", vec![req.principal.clone()]));
+            // For a role session the key holds the role's ARN, not the session's
+            // (reference_policies_condition-keys.md, aws:PrincipalArn); the role's path is
+            // not in the session ARN, so a role with a path needs the key in the context.
+            let session_role = arn_field(&req.principal, 5)
+                .and_then(|r| r.strip_prefix("assumed-role/"))
+                .and_then(|r| r.split('/').next())
+                .filter(|_| arn_field(&req.principal, 2) == Some("sts"));
+            let arn = match (session_role, self.principal_account) {
+                (Some(role), Some(acct)) => {
+                    let partition = arn_field(&req.principal, 1).unwrap_or("aws");
+                    format!("arn:{partition}:iam::{acct}:role/{role}")
+                }
+                _ => req.principal.clone(),
+            };
+            out.push(("aws:principalarn", vec![arn]));
         }
         if let Some(a) = self.principal_account {
             out.push(("aws:principalaccount", vec![a.to_string()]));

@@ -828,3 +828,23 @@ fn simulate_output_format() {
     ]);
     insta::assert_snapshot!(simulate_json(&cases.to_string()).unwrap());
 }
+
+// reference_policies_condition-keys.md, aws:PrincipalArn: "For IAM roles, the request context
+// returns the ARN of the role, not the ARN of the user that assumed the role."
+#[test]
+fn principal_arn_of_a_role_session_is_the_role() {
+    let p = json!({"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Ops"}}}});
+    let session = "arn:aws:sts::111122223333:assumed-role/Ops/s1";
+    assert_eq!(
+        identity(
+            p.clone(),
+            req(session, "s3:GetObject", "arn:aws:s3:::b/k", json!({}))
+        ),
+        "Allow"
+    );
+    assert_eq!(
+        identity(p, req(USER, "s3:GetObject", "arn:aws:s3:::b/k", json!({}))),
+        "ImplicitDeny"
+    );
+}

@@ -251,7 +251,15 @@ fn case(r: &mut Rng) -> Value {
     // not carry them (they are always present for signed requests by IAM users, IAM User Guide,
     // reference_policies_variables.md "Principal key values"); iam-simulate takes them from the
     // context only, so the generator passes them as AWS would.
-    ctx.insert("aws:PrincipalArn".into(), json!(principal));
+    let principal_arn = match principal.split_once(":assumed-role/") {
+        Some((head, rest)) => format!(
+            "{}:role/{}",
+            head.replace("arn:aws:sts::", "arn:aws:iam::"),
+            rest.split('/').next().unwrap()
+        ),
+        None => principal.to_string(),
+    };
+    ctx.insert("aws:PrincipalArn".into(), json!(principal_arn));
     if let Some(user) = principal
         .strip_prefix("arn:aws:iam::")
         .and_then(|r| r.split_once(":user/"))
