@@ -5,6 +5,18 @@
 //!
 //! Architecture invariant: nothing here does I/O or talks to AWS; inputs are strings and values,
 //! outputs are data ([`Response`], [`yagura_core::Finding`]).
+//!
+//! Entry points for the binary:
+//! - `yagura iam simulate FILE`: [`simulate_json`] (one case or an array in, the decisions out).
+//! - `yagura iam analyze FILE`: [`analyze_authorization_details`] over a
+//!   GetAccountAuthorizationDetails document: findings of [`CHECKS`], plus what could not be read.
+//! - `yagura iam validate FILE`: [`validate::validate_text`] with [`actions::db`] and a
+//!   [`validate::PolicyKind`].
+//! - `yagura iam bastion plan`: [`bastion::plan`]; the audit verifies with
+//!   [`bastion::verify_identity_policies`], [`bastion::verify_trust_policy`] and
+//!   [`bastion::verify_role_permissions`].
+//! - Programmatic use: [`Policy::parse`], [`authorize`], [`summary::summarize`],
+//!   [`actions::ActionDb::expand`].
 
 pub mod actions;
 pub mod analyze;
