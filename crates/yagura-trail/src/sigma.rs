@@ -11,7 +11,9 @@
 //! - a list of values is an OR (an AND with `|all`), a list of maps is an OR of the maps;
 //! - conditions with `and`, `or`, `not`, parentheses, `1 of x*`, `all of x*`, `1 of them`;
 //! - dotted field paths traverse arrays (any element matches) and EC2's `{"items":[…]}`;
-//! - a field that holds an object or array is matched by its compact JSON text;
+//! - a field that holds an object or array is matched by its compact JSON text, and for
+//!   `contains`/wildcards/`re` also by any string inside it (policy documents are logged as JSON
+//!   strings inside `requestParameters`);
 //! - correlation rules (`event_count`, `value_count`, `temporal`, `temporal_ordered`) with
 //!   `group-by` and `timespan`, evaluated by [`Correlator`].
 //!
@@ -1154,10 +1156,24 @@ impl Matcher {
                 if matches!(self, Matcher::Num(..) | Matcher::Cidr(..)) {
                     return false;
                 }
+                // an object is matched by its compact JSON text, and substring-like matchers
+                // also by any string inside it (a policy document logged as a JSON string)
                 self.test_str(&v.to_string())
+                    || (matches!(
+                        self,
+                        Matcher::Contains(..) | Matcher::Glob(_) | Matcher::Re(_) | Matcher::Any
+                    ) && any_leaf(v, &mut |s| self.test_str(s)))
             }
             _ => scalar_text(v).is_some_and(|s| self.test_str(&s)),
         }
+    }
+}
+
+fn any_leaf(v: &Value, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    match v {
+        Value::Object(m) => m.values().any(|x| any_leaf(x, f)),
+        Value::Array(a) => a.iter().any(|x| any_leaf(x, f)),
+        _ => scalar_text(v).is_some_and(|s| f(&s)),
     }
 }
 

@@ -58,8 +58,27 @@ def eq(r, path, *options):
     return any(text(v).lower() == o.lower() for v in vals(r, path) for o in options)
 
 
+def leaves(v):
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from leaves(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from leaves(x)
+    elif v is not None:
+        yield text(v)
+
+
 def contains(r, path, s):
-    return any(s.lower() in text(v).lower() for v in vals(r, path))
+    """Substring of a value; an object or array matches by its JSON text or any string inside."""
+    s = s.lower()
+    return any(s in text(v).lower() or any(s in leaf.lower() for leaf in leaves(v)) for v in vals(r, path))
+
+
+def contains_glob(r, path, pattern):
+    """Like `contains`, for a value with a Sigma `*` wildcard inside (any characters)."""
+    rx = re.compile(".*".join(re.escape(p) for p in pattern.lower().split("*")), re.S)
+    return any(rx.search(text(v).lower()) or any(rx.search(leaf.lower()) for leaf in leaves(v)) for v in vals(r, path))
 
 
 def present(r, path):
@@ -117,7 +136,7 @@ RULES = {
     # the filter's value is the literal text `responseElements.accessKey.userName` (no fieldref)
     "aws_iam_backdoor_users_keys": lambda r: src(r, "iam.amazonaws.com") and name(r, "CreateAccessKey") and not contains(r, "userIdentity.arn", "responseElements.accessKey.userName"),
     "aws_iam_s3browser_loginprofile_creation": lambda r: src(r, "iam.amazonaws.com") and name(r, "GetLoginProfile", "CreateLoginProfile") and contains(r, "userAgent", "S3 Browser"),
-    "aws_iam_s3browser_templated_s3_bucket_policy_creation": lambda r: src(r, "iam.amazonaws.com") and name(r, "PutUserPolicy") and contains(r, "userAgent", "S3 Browser") and all(contains(r, "requestParameters", s) for s in ['"arn:aws:s3:::<YOUR-BUCKET-NAME>/*"', '"s3:GetObject"', '"Allow"']),
+    "aws_iam_s3browser_templated_s3_bucket_policy_creation": lambda r: src(r, "iam.amazonaws.com") and name(r, "PutUserPolicy") and contains(r, "userAgent", "S3 Browser") and contains_glob(r, "requestParameters", '"arn:aws:s3:::<YOUR-BUCKET-NAME>/*"') and all(contains(r, "requestParameters", s) for s in ['"s3:GetObject"', '"Allow"']),
     "aws_iam_s3browser_user_or_accesskey_creation": lambda r: src(r, "iam.amazonaws.com") and name(r, "CreateUser", "CreateAccessKey") and contains(r, "userAgent", "S3 Browser"),
     "aws_kms_import_key_material": lambda r: src(r, "kms.amazonaws.com") and name(r, "ImportKeyMaterial", "DeleteImportedKeyMaterial"),
     "aws_lambda_function_url": lambda r: src(r, "lambda.amazonaws.com") and name(r, "CreateFunctionUrlConfig"),
