@@ -1,1 +1,27 @@
-fn main() {}
+//! The yagura command line. Only this crate prints.
+
+mod audit;
+mod cli;
+mod common;
+mod findings;
+mod rule;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Audit(a) => audit::run(&args.global, a),
+        cli::Command::Findings(a) => findings::run(&args.global, a),
+        cli::Command::Rule(a) => rule::run(&args.global, a),
+        cli::Command::Rules => rule::list(&args.global),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", common::sanitize(&format!("{e:#}")));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! IAM: one paginated GetAccountAuthorizationDetails for users, groups, roles and policies, the
+//! credential report for credentials and their use, and a few account-wide calls.
+
+use crate::error::{collect_error, is_code};
+use crate::ok;
+use aws_config::SdkConfig;
+use aws_sdk_iam::types::{EntityType, ReportStateType, SummaryKeyType};
+use aws_smithy_types::date_time::Format;
+use std::time::Duration;
+use yagura_inventory::{
+    AccountSummary, AttachedPolicy, CollectError, Collected, CredentialReportRow, Group, Iam,
+    InlinePolicy, ManagedPolicy, PasswordPolicy, ReportAccessKey, Role, Tags, User,
+    VirtualMfaDevice,
+};
+
+pub(crate) fn fmt_time(t: &aws_smithy_types::DateTime) -> String {
+    t.fmt(Format::DateTime).unwrap_or_default()
+}
+
+/// IAM returns policy documents URL-encoded (RFC 3986).
+pub(crate) fn decode_document(doc: &str) -> String {
+    if doc.trim_start().starts_with('{') {
+        return doc.to_string();
+    }
+    percent_encoding::percent_decode_str(doc)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn attached(list: &[aws_sdk_iam::types::AttachedPolicy]) -> Vec<AttachedPolicy> {
+    list.iter()
+        .map(|p| AttachedPolicy {
+            name: p.policy_name().unwrap_or_default().to_string(),
+            arn: p.policy_arn().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+fn inline(list: &[aws_sdk_iam::types::PolicyDetail]) -> Vec<InlinePolicy> {
+    list.iter()
+        .map(|p| InlinePolicy {
+            name: p.policy_name().unwrap_or_default().to_string(),
+            document: decode_document(p.policy_document().unwrap_or_default()),
+        })
+        .collect()
+}
+
+fn tags(list: &[aws_sdk_iam::types::Tag]) -> Tags {
+    list.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+pub(crate) async fn collect(cfg: &SdkConfig) -> Iam {
+    let client = aws_sdk_iam::Client::new(cfg);
+    let (details, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
+        authorization_details(&client),
+        password_policy(&client),
+        summary(&client),
+        credential_report(&client),
+        virtual_mfa(&client),
+    );
+    let (users, groups, roles, policies) = match details {
+        Ok((u, g, r, p)) => (ok(u), ok(g), ok(r), ok(p)),
+        Err(e) => (
+            Collected::Error(e.clone()),
+            Collected::Error(e.clone()),
+            Collected::Error(e.clone()),
+            Collected::Error(e),
+        ),
+    };
+    Iam {
+        users,
+        roles,
+        groups,
+        policies,
+        password_policy,
+        summary,
+        credential_report,
+        virtual_mfa_devices,
+    }
+}
+
+type Details = (Vec<User>, Vec<Group>, Vec<Role>, Vec<ManagedPolicy>);
+
+async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, CollectError> {
+    const OP: &str = "iam:GetAccountAuthorizationDetails";
+    let mut pages = client
+        .get_account_authorization_details()
+        .filter(EntityType::User)
+        .filter(EntityType::Group)
+        .filter(EntityType::Role)
+        .filter(EntityType::LocalManagedPolicy)
+        .filter(EntityType::AwsManagedPolicy)
+        .into_paginator()
+        .send();
+    let (mut users, mut groups, mut roles, mut policies) = (vec![], vec![], vec![], vec![]);
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| collect_error(OP, e))?;
+        for u in page.user_detail_list() {
+            users.push(User {
+                name: u.user_name().unwrap_or_default().to_string(),
+                arn: u.arn().unwrap_or_default().to_string(),
+                created: u.create_date().map(fmt_time).unwrap_or_default(),
+                tags: tags(u.tags()),
+                attached_policies: attached(u.attached_managed_policies()),
+                inline_policies: inline(u.user_policy_list()),
+                groups: u.group_list().to_vec(),
+            });
+        }
+        for g in page.group_detail_list() {
+            groups.push(Group {
+                name: g.group_name().unwrap_or_default().to_string(),
+                arn: g.arn().unwrap_or_default().to_string(),
+                attached_policies: attached(g.attached_managed_policies()),
+                inline_policies: inline(g.group_policy_list()),
+            });
+        }
+        for r in page.role_detail_list() {
+            roles.push(Role {
+                name: r.role_name().unwrap_or_default().to_string(),
+                arn: r.arn().unwrap_or_default().to_string(),
+                path: r.path().unwrap_or_default().to_string(),
+                trust_policy: decode_document(r.assume_role_policy_document().unwrap_or_default()),
+                attached_policies: attached(r.attached_managed_policies()),
+                inline_policies: inline(r.role_policy_list()),
+                last_used: r
+                    .role_last_used()
+                    .and_then(|l| l.last_used_date())
+                    .map(fmt_time),
+                tags: tags(r.tags()),
+            });
+        }
+        for p in page.policies() {
+            let doc = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version())
+                .and_then(|v| v.document())
+                .map(decode_document)
+                .unwrap_or_default();
+            policies.push(ManagedPolicy {
+                name: p.policy_name().unwrap_or_default().to_string(),
+                arn: p.arn().unwrap_or_default().to_string(),
+                document: doc,
+            });
+        }
+    }
+    Ok((users, groups, roles, policies))
+}
+
+async fn password_policy(client: &aws_sdk_iam::Client) -> Collected<Option<PasswordPolicy>> {
+    match client.get_account_password_policy().send().await {
+        Ok(out) => ok(out.password_policy().map(|p| PasswordPolicy {
+            minimum_length: p.minimum_password_length().unwrap_or(0).max(0) as u32,
+            require_symbols: p.require_symbols(),
+            require_numbers: p.require_numbers(),
+            require_uppercase: p.require_uppercase_characters(),
+            require_lowercase: p.require_lowercase_characters(),
+            max_age_days: p.max_password_age().map(|d| d.max(0) as u32),
+            reuse_prevention: p.password_reuse_prevention().map(|d| d.max(0) as u32),
+        })),
+        Err(e) if is_code(&e, &["NoSuchEntity"]) => ok(None),
+        Err(e) => Collected::Error(collect_error("iam:GetAccountPasswordPolicy", e)),
+    }
+}
+
+async fn summary(client: &aws_sdk_iam::Client) -> Collected<AccountSummary> {
+    match client.get_account_summary().send().await {
+        Ok(out) => {
+            let get = |k: SummaryKeyType| {
+                out.summary_map()
+                    .and_then(|m| m.get(&k))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            ok(AccountSummary {
+                account_mfa_enabled: get(SummaryKeyType::AccountMfaEnabled) > 0,
+                account_access_keys_present: get(SummaryKeyType::AccountAccessKeysPresent) > 0,
+                users: get(SummaryKeyType::Users).max(0) as u64,
+            })
+        }
+        Err(e) => Collected::Error(collect_error("iam:GetAccountSummary", e)),
+    }
+}
+
+async fn virtual_mfa(client: &aws_sdk_iam::Client) -> Collected<Vec<VirtualMfaDevice>> {
+    let mut out = Vec::new();
+    let mut pages = client.list_virtual_mfa_devices().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => out.extend(p.virtual_mfa_devices().iter().map(|d| VirtualMfaDevice {
+                serial: d.serial_number().to_string(),
+                user_arn: d.user().map(|u| u.arn().to_string()),
+            })),
+            Err(e) => return Collected::Error(collect_error("iam:ListVirtualMFADevices", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn credential_report(client: &aws_sdk_iam::Client) -> Collected<Vec<CredentialReportRow>> {
+    for attempt in 0..20u64 {
+        match client.generate_credential_report().send().await {
+            Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
+            Ok(_) => tokio::time::sleep(Duration::from_millis(250 * (attempt + 1).min(8))).await,
+            Err(e) if is_code(&e, &["LimitExceeded"]) => {
+                tokio::time::sleep(Duration::from_secs(1)).await
+            }
+            Err(e) => return Collected::Error(collect_error("iam:GenerateCredentialReport", e)),
+        }
+    }
+    match client.get_credential_report().send().await {
+        Ok(out) => {
+            let bytes = out
+                .content()
+                .map(|b| b.as_ref().to_vec())
+                .unwrap_or_default();
+            match parse_credential_report(&String::from_utf8_lossy(&bytes)) {
+                Ok(rows) => ok(rows),
+                Err(msg) => Collected::Error(CollectError::new(
+                    "iam:GetCredentialReport",
+                    "MalformedReport",
+                    &msg,
+                )),
+            }
+        }
+        Err(e) => Collected::Error(collect_error("iam:GetCredentialReport", e)),
+    }
+}
+
+fn date(v: &str) -> Option<String> {
+    match v {
+        "" | "N/A" | "not_supported" | "no_information" => None,
+        v => Some(v.to_string()),
+    }
+}
+
+/// Parses the credential report CSV (its fields are never quoted).
+pub fn parse_credential_report(text: &str) -> Result<Vec<CredentialReportRow>, String> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .ok_or("the credential report is empty")?
+        .split(',')
+        .collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let need = |name: &str| {
+        col(name).ok_or_else(|| format!("the credential report has no `{name}` column"))
+    };
+    let (user, arn) = (need("user")?, need("arn")?);
+    let mut rows = Vec::new();
+    for (n, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        let get = |i: Option<usize>| i.and_then(|i| f.get(i)).copied().unwrap_or("");
+        if f.len() < header.len() {
+            return Err(format!(
+                "line {} of the credential report has {} fields, expected {}",
+                n + 2,
+                f.len(),
+                header.len()
+            ));
+        }
+        let mut keys = Vec::new();
+        for slot in [1u8, 2] {
+            let active = get(col(&format!("access_key_{slot}_active"))) == "true";
+            keys.push(ReportAccessKey {
+                slot,
+                active,
+                last_rotated: date(get(col(&format!("access_key_{slot}_last_rotated")))),
+                last_used: date(get(col(&format!("access_key_{slot}_last_used_date")))),
+            });
+        }
+        rows.push(CredentialReportRow {
+            user: get(Some(user)).to_string(),
+            arn: get(Some(arn)).to_string(),
+            user_creation_time: date(get(col("user_creation_time"))),
+            password_enabled: get(col("password_enabled")) == "true",
+            password_last_used: date(get(col("password_last_used"))),
+            mfa_active: get(col("mfa_active")) == "true",
+            access_keys: keys,
+        });
+    }
+    Ok(rows)
+}
+
+pub(crate) async fn alias(cfg: &SdkConfig) -> Collected<Option<String>> {
+    let client = aws_sdk_iam::Client::new(cfg);
+    match client.list_account_aliases().send().await {
+        Ok(out) => ok(out.account_aliases().first().cloned()),
+        Err(e) => Collected::Error(collect_error("iam:ListAccountAliases", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn report_parses_and_rejects_short_lines() {
+        let text = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n\
+alice,arn:aws:iam::123456789012:user/alice,2024-01-01T00:00:00+00:00,true,N/A,false,true,2024-01-01T00:00:00+00:00,N/A,false,N/A,N/A\n";
+        let rows = parse_credential_report(text).unwrap();
+        assert_eq!(rows[0].user, "alice");
+        assert!(rows[0].password_enabled && !rows[0].mfa_active);
+        assert!(rows[0].access_keys[0].active && rows[0].access_keys[0].last_used.is_none());
+        assert!(parse_credential_report("user,arn,x\nbob\n").is_err());
+        assert!(parse_credential_report("").is_err());
+    }
+
+    #[test]
+    fn documents_are_decoded() {
+        assert_eq!(decode_document("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(decode_document("{\"a\":\"100%\"}"), "{\"a\":\"100%\"}");
+    }
+}

@@ -1,0 +1,188 @@
+//! Organizations (AUD-19): every active account through an assumed read-only role.
+
+use crate::error::{collect_error, CollectorError};
+use crate::{collect_account, whoami, CollectOptions};
+use aws_config::SdkConfig;
+use aws_credential_types::Credentials;
+use futures::stream::{self, StreamExt};
+use yagura_inventory::{
+    Account, AccountKind, CollectError, Collected, Inventory, OrgMembership, SCHEMA_VERSION,
+};
+
+/// How to reach the member accounts.
+#[derive(Debug, Clone)]
+pub struct OrgOptions {
+    /// The role to assume in every member account (`arn:…:role/{role_name}`).
+    pub role_name: String,
+    /// The identity (bastion) account, whose users are the only users expected (AUD-19).
+    pub identity_account: Option<String>,
+    /// Accounts collected at once.
+    pub concurrency: usize,
+    pub external_id: Option<String>,
+}
+
+/// Collects every active account of the Organization the credentials' account manages.
+/// An account whose role cannot be assumed appears with every piece UNKNOWN and the reason.
+pub async fn collect_organization(
+    cfg: &SdkConfig,
+    opts: &CollectOptions,
+    org_opts: &OrgOptions,
+    collected_at: &str,
+) -> Result<Inventory, CollectorError> {
+    let orgs = aws_sdk_organizations::Client::new(cfg);
+    let org = orgs.describe_organization().send().await.map_err(|e| {
+        CollectorError::Organization(collect_error("organizations:DescribeOrganization", e))
+    })?;
+    let org = org.organization();
+    let org_id = org.and_then(|o| o.id()).unwrap_or_default().to_string();
+    let management = org
+        .and_then(|o| o.master_account_id())
+        .unwrap_or_default()
+        .to_string();
+
+    let mut members = Vec::new();
+    let mut pages = orgs.list_accounts().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            CollectorError::Organization(collect_error("organizations:ListAccounts", e))
+        })?;
+        for a in page.accounts() {
+            let active = a
+                .state()
+                .map(|s| s.as_str() == "ACTIVE")
+                .unwrap_or_else(|| {
+                    #[allow(deprecated)]
+                    a.status().map(|s| s.as_str() == "ACTIVE").unwrap_or(true)
+                });
+            if active {
+                members.push((
+                    a.id().unwrap_or_default().to_string(),
+                    a.name().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+    }
+    members.sort();
+    let (caller, partition) = whoami(cfg).await?;
+
+    let accounts: Vec<Account> = stream::iter(members)
+        .map(|(id, name)| {
+            let kind = if id == management {
+                AccountKind::Management
+            } else if org_opts.identity_account.as_deref() == Some(id.as_str()) {
+                AccountKind::Identity
+            } else {
+                AccountKind::Resource
+            };
+            let membership = OrgMembership {
+                organization_id: org_id.clone(),
+                kind,
+                name,
+                identity_account: org_opts.identity_account.clone(),
+            };
+            let caller = caller.clone();
+            let partition = partition.clone();
+            async move {
+                let assumed = if id == caller {
+                    Ok(cfg.clone())
+                } else {
+                    assume(cfg, &partition, &id, org_opts).await
+                };
+                match assumed {
+                    Ok(acfg) => {
+                        match collect_account(&acfg, opts, Some(membership.clone())).await {
+                            Ok(a) => a,
+                            Err(e) => unreachable_account(
+                                &id,
+                                &partition,
+                                membership,
+                                CollectError::new("collect", "Failed", &e.to_string()),
+                            ),
+                        }
+                    }
+                    Err(e) => unreachable_account(&id, &partition, membership, e),
+                }
+            }
+        })
+        .buffered(org_opts.concurrency.max(1))
+        .collect()
+        .await;
+    Ok(Inventory {
+        schema_version: SCHEMA_VERSION,
+        collected_at: collected_at.to_string(),
+        accounts,
+    })
+}
+
+async fn assume(
+    cfg: &SdkConfig,
+    partition: &str,
+    account: &str,
+    o: &OrgOptions,
+) -> Result<SdkConfig, CollectError> {
+    let sts = aws_sdk_sts::Client::new(cfg);
+    let arn = format!("arn:{partition}:iam::{account}:role/{}", o.role_name);
+    let mut req = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("yagura-audit");
+    if let Some(x) = &o.external_id {
+        req = req.external_id(x);
+    }
+    let out = req
+        .send()
+        .await
+        .map_err(|e| collect_error("sts:AssumeRole", e))?;
+    let c = out.credentials().ok_or_else(|| {
+        CollectError::new(
+            "sts:AssumeRole",
+            "NoCredentials",
+            "the response carried no credentials",
+        )
+    })?;
+    let creds = Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        std::time::SystemTime::try_from(*c.expiration()).ok(),
+        "yagura-assume-role",
+    );
+    Ok(cfg
+        .clone()
+        .into_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
+        .build())
+}
+
+/// An account that could not be reached: every piece carries the reason, so every check of it
+/// reports UNKNOWN instead of silently disappearing from the report.
+fn unreachable_account(id: &str, partition: &str, org: OrgMembership, e: CollectError) -> Account {
+    Account {
+        account_id: id.to_string(),
+        partition: partition.to_string(),
+        org: Some(org),
+        alias: err(&e),
+        iam: yagura_inventory::Iam {
+            users: err(&e),
+            roles: err(&e),
+            groups: err(&e),
+            policies: err(&e),
+            password_policy: err(&e),
+            summary: err(&e),
+            credential_report: err(&e),
+            virtual_mfa_devices: err(&e),
+        },
+        s3: yagura_inventory::S3 {
+            account_public_access_block: err(&e),
+            buckets: err(&e),
+        },
+        budgets: err(&e),
+        anomaly_monitors: err(&e),
+        health_events: err(&e),
+        regions: Vec::new(),
+    }
+}
+
+fn err<T>(e: &CollectError) -> Collected<T> {
+    Collected::Error(e.clone())
+}

@@ -1,0 +1,706 @@
+//! Regional services, collected concurrently per region.
+
+use crate::error::{collect_error, is_code, CollectorError};
+use crate::iam::fmt_time;
+use crate::ok;
+use aws_config::SdkConfig;
+use std::collections::{BTreeMap, BTreeSet};
+use yagura_inventory::{
+    AccessAnalyzer, AnalyzerFinding, Budget, Collected, ConfigRecorder, ConfigStatus, DbInstance,
+    DeliveryChannel, Ec2, EventRule, GuardDuty, HealthEvent, Image, IngressRule, InspectorStatus,
+    Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub, Trail,
+};
+
+fn in_region(cfg: &SdkConfig, region: &str) -> SdkConfig {
+    cfg.clone()
+        .into_builder()
+        .region(aws_config::Region::new(region.to_string()))
+        .build()
+}
+
+/// Regions enabled for the account (DescribeRegions without opt-in regions not opted in).
+pub(crate) async fn enabled_regions(cfg: &SdkConfig) -> Result<Vec<String>, CollectorError> {
+    let ec2 = aws_sdk_ec2::Client::new(cfg);
+    let out = ec2
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| CollectorError::Regions(collect_error("ec2:DescribeRegions", e)))?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status() != Some("not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
+pub(crate) async fn collect(base: &SdkConfig, region: &str, account_id: &str) -> Region {
+    let cfg = in_region(base, region);
+    let cfg = &cfg;
+    let (ec2, config, guardduty, inspector, security_hub, access_analyzer) = futures::join!(
+        ec2(cfg),
+        config(cfg),
+        guardduty(cfg),
+        inspector(cfg, account_id),
+        security_hub(cfg),
+        access_analyzer(cfg),
+    );
+    let (cloudtrail, ssm_managed, load_balancers, rds, event_rules) = futures::join!(
+        cloudtrail(cfg),
+        ssm(cfg),
+        load_balancers(cfg),
+        rds(cfg),
+        event_rules(cfg),
+    );
+    Region {
+        name: region.to_string(),
+        ec2,
+        config,
+        guardduty,
+        inspector,
+        security_hub,
+        access_analyzer,
+        cloudtrail,
+        ssm_managed,
+        load_balancers,
+        rds,
+        event_rules,
+    }
+}
+
+fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
+    t.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn ec2(cfg: &SdkConfig) -> Ec2 {
+    let c = aws_sdk_ec2::Client::new(cfg);
+    let (instances, security_groups, groups_in_use, scheduled_events) = futures::join!(
+        instances(&c),
+        security_groups(&c),
+        groups_in_use(&c),
+        scheduled_events(&c)
+    );
+    let images = match &instances {
+        Collected::Ok(list) => images(&c, list).await,
+        Collected::Error(e) => Collected::Error(e.clone()),
+    };
+    Ec2 {
+        instances,
+        security_groups,
+        groups_in_use,
+        images,
+        scheduled_events,
+    }
+}
+
+async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
+    let mut out = Vec::new();
+    let mut pages = c.describe_instances().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeInstances", e)),
+        };
+        for r in page.reservations() {
+            for i in r.instances() {
+                out.push(Instance {
+                    id: i.instance_id().unwrap_or_default().to_string(),
+                    image_id: i.image_id().unwrap_or_default().to_string(),
+                    instance_type: i
+                        .instance_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                    state: i
+                        .state()
+                        .and_then(|s| s.name())
+                        .map(|n| n.as_str().to_string())
+                        .unwrap_or_default(),
+                    instance_profile_arn: i
+                        .iam_instance_profile()
+                        .and_then(|p| p.arn())
+                        .map(str::to_string),
+                    security_groups: i
+                        .security_groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_string))
+                        .collect(),
+                    launch_time: i.launch_time().map(fmt_time),
+                    tags: ec2_tags(i.tags()),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    ok(out)
+}
+
+async fn security_groups(c: &aws_sdk_ec2::Client) -> Collected<Vec<SecurityGroup>> {
+    let mut out = Vec::new();
+    let mut pages = c.describe_security_groups().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeSecurityGroups", e)),
+        };
+        for g in page.security_groups() {
+            out.push(SecurityGroup {
+                id: g.group_id().unwrap_or_default().to_string(),
+                name: g.group_name().unwrap_or_default().to_string(),
+                vpc_id: g.vpc_id().map(str::to_string),
+                ingress: g
+                    .ip_permissions()
+                    .iter()
+                    .map(|p| IngressRule {
+                        protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+                        from_port: p.from_port(),
+                        to_port: p.to_port(),
+                        ipv4_ranges: p
+                            .ip_ranges()
+                            .iter()
+                            .filter_map(|r| r.cidr_ip().map(str::to_string))
+                            .collect(),
+                        ipv6_ranges: p
+                            .ipv6_ranges()
+                            .iter()
+                            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+                            .collect(),
+                    })
+                    .collect(),
+                tags: ec2_tags(g.tags()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    ok(out)
+}
+
+async fn groups_in_use(c: &aws_sdk_ec2::Client) -> Collected<Vec<String>> {
+    let mut used = BTreeSet::new();
+    let mut pages = c.describe_network_interfaces().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => {
+                for ni in p.network_interfaces() {
+                    used.extend(
+                        ni.groups()
+                            .iter()
+                            .filter_map(|g| g.group_id().map(str::to_string)),
+                    );
+                }
+            }
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeNetworkInterfaces", e)),
+        }
+    }
+    ok(used.into_iter().collect())
+}
+
+async fn images(c: &aws_sdk_ec2::Client, instances: &[Instance]) -> Collected<Vec<Image>> {
+    let ids: BTreeSet<&str> = instances
+        .iter()
+        .map(|i| i.image_id.as_str())
+        .filter(|i| !i.is_empty())
+        .collect();
+    if ids.is_empty() {
+        return ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let ids: Vec<&str> = ids.into_iter().collect();
+    for chunk in ids.chunks(100) {
+        let mut req = c.describe_images().include_deprecated(true);
+        for id in chunk {
+            req = req.image_ids(*id);
+        }
+        match req.send().await {
+            Ok(res) => out.extend(res.images().iter().map(|i| Image {
+                id: i.image_id().unwrap_or_default().to_string(),
+                owner_id: i.owner_id().unwrap_or_default().to_string(),
+                owner_alias: i.image_owner_alias().map(str::to_string),
+                name: i.name().unwrap_or_default().to_string(),
+                creation_date: i.creation_date().map(str::to_string),
+                deprecation_time: i.deprecation_time().map(str::to_string),
+            })),
+            // One unknown id fails the whole call: fall back to one call per image.
+            Err(e) if is_code(&e, &["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"]) => {
+                for id in chunk {
+                    if let Ok(res) = c
+                        .describe_images()
+                        .include_deprecated(true)
+                        .image_ids(*id)
+                        .send()
+                        .await
+                    {
+                        out.extend(res.images().iter().map(|i| Image {
+                            id: i.image_id().unwrap_or_default().to_string(),
+                            owner_id: i.owner_id().unwrap_or_default().to_string(),
+                            owner_alias: i.image_owner_alias().map(str::to_string),
+                            name: i.name().unwrap_or_default().to_string(),
+                            creation_date: i.creation_date().map(str::to_string),
+                            deprecation_time: i.deprecation_time().map(str::to_string),
+                        }));
+                    }
+                }
+            }
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeImages", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn scheduled_events(c: &aws_sdk_ec2::Client) -> Collected<Vec<ScheduledEvent>> {
+    let mut out = Vec::new();
+    let mut pages = c
+        .describe_instance_status()
+        .include_all_instances(true)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => {
+                for s in p.instance_statuses() {
+                    for ev in s.events() {
+                        out.push(ScheduledEvent {
+                            instance_id: s.instance_id().unwrap_or_default().to_string(),
+                            code: ev
+                                .code()
+                                .map(|c| c.as_str().to_string())
+                                .unwrap_or_default(),
+                            description: ev.description().unwrap_or_default().to_string(),
+                            not_before: ev.not_before().map(fmt_time),
+                        });
+                    }
+                }
+            }
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeInstanceStatus", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn config(cfg: &SdkConfig) -> Collected<ConfigStatus> {
+    let c = aws_sdk_config::Client::new(cfg);
+    let (recs, status, channels) = futures::join!(
+        c.describe_configuration_recorders().send(),
+        c.describe_configuration_recorder_status().send(),
+        c.describe_delivery_channels().send()
+    );
+    let recs = match recs {
+        Ok(r) => r,
+        Err(e) => {
+            return Collected::Error(collect_error("config:DescribeConfigurationRecorders", e))
+        }
+    };
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => {
+            return Collected::Error(collect_error(
+                "config:DescribeConfigurationRecorderStatus",
+                e,
+            ))
+        }
+    };
+    let channels = match channels {
+        Ok(c) => c,
+        Err(e) => return Collected::Error(collect_error("config:DescribeDeliveryChannels", e)),
+    };
+    let recording: BTreeMap<&str, bool> = status
+        .configuration_recorders_status()
+        .iter()
+        .map(|s| (s.name().unwrap_or_default(), s.recording()))
+        .collect();
+    ok(ConfigStatus {
+        recorders: recs
+            .configuration_recorders()
+            .iter()
+            .map(|r| {
+                let name = r.name().unwrap_or_default();
+                let group = r.recording_group();
+                ConfigRecorder {
+                    name: name.to_string(),
+                    recording: recording.get(name).copied().unwrap_or(false),
+                    all_supported: group.is_none_or(|g| g.all_supported()),
+                    include_global_resource_types: group
+                        .is_some_and(|g| g.include_global_resource_types()),
+                }
+            })
+            .collect(),
+        delivery_channels: channels
+            .delivery_channels()
+            .iter()
+            .map(|d| DeliveryChannel {
+                name: d.name().unwrap_or_default().to_string(),
+                s3_bucket: d.s3_bucket_name().map(str::to_string),
+                sns_topic_arn: d
+                    .sns_topic_arn()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            })
+            .collect(),
+    })
+}
+
+async fn guardduty(cfg: &SdkConfig) -> Collected<GuardDuty> {
+    let c = aws_sdk_guardduty::Client::new(cfg);
+    let ids = match c.list_detectors().send().await {
+        Ok(o) => o.detector_ids().to_vec(),
+        Err(e) => return Collected::Error(collect_error("guardduty:ListDetectors", e)),
+    };
+    let mut detectors = Vec::new();
+    for id in ids {
+        match c.get_detector().detector_id(&id).send().await {
+            Ok(d) => {
+                let on = d.status().map(|s| s.as_str() == "ENABLED").unwrap_or(false);
+                detectors.push((id, on));
+            }
+            Err(e) => return Collected::Error(collect_error("guardduty:GetDetector", e)),
+        }
+    }
+    ok(GuardDuty { detectors })
+}
+
+async fn inspector(cfg: &SdkConfig, account_id: &str) -> Collected<InspectorStatus> {
+    let c = aws_sdk_inspector2::Client::new(cfg);
+    match c
+        .batch_get_account_status()
+        .account_ids(account_id)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let acct = out.accounts().first();
+            let state = acct
+                .and_then(|a| a.state())
+                .map(|s| s.status().as_str().to_string())
+                .unwrap_or_else(|| "DISABLED".to_string());
+            let mut resources = BTreeMap::new();
+            if let Some(rs) = acct.and_then(|a| a.resource_state()) {
+                if let Some(s) = rs.ec2() {
+                    resources.insert("EC2".to_string(), s.status().as_str().to_string());
+                }
+            }
+            ok(InspectorStatus { state, resources })
+        }
+        Err(e) => Collected::Error(collect_error("inspector2:BatchGetAccountStatus", e)),
+    }
+}
+
+async fn security_hub(cfg: &SdkConfig) -> Collected<SecurityHub> {
+    let c = aws_sdk_securityhub::Client::new(cfg);
+    match c.describe_hub().send().await {
+        Ok(_) => {}
+        Err(e) if is_code(&e, &["InvalidAccessException", "ResourceNotFoundException"]) => {
+            return ok(SecurityHub {
+                enabled: false,
+                standards: Vec::new(),
+            })
+        }
+        Err(e) => return Collected::Error(collect_error("securityhub:DescribeHub", e)),
+    }
+    match c.get_enabled_standards().send().await {
+        Ok(out) => ok(SecurityHub {
+            enabled: true,
+            standards: out
+                .standards_subscriptions()
+                .iter()
+                .filter_map(|s| s.standards_arn().map(str::to_string))
+                .collect(),
+        }),
+        Err(e) => Collected::Error(collect_error("securityhub:GetEnabledStandards", e)),
+    }
+}
+
+async fn access_analyzer(cfg: &SdkConfig) -> Collected<AccessAnalyzer> {
+    let c = aws_sdk_accessanalyzer::Client::new(cfg);
+    let analyzers = match c.list_analyzers().send().await {
+        Ok(o) => o.analyzers().to_vec(),
+        Err(e) => return Collected::Error(collect_error("access-analyzer:ListAnalyzers", e)),
+    };
+    let active: Vec<_> = analyzers
+        .iter()
+        .filter(|a| a.status().as_str() == "ACTIVE")
+        .collect();
+    let mut findings = Vec::new();
+    for a in &active {
+        let req = c.list_findings_v2().analyzer_arn(a.arn()).filter(
+            "status",
+            aws_sdk_accessanalyzer::types::Criterion::builder()
+                .eq("ACTIVE")
+                .build(),
+        );
+        let mut pages = req.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => findings.extend(p.findings().iter().map(|f| AnalyzerFinding {
+                    id: f.id().to_string(),
+                    resource: f.resource().unwrap_or_default().to_string(),
+                    resource_type: f.resource_type().as_str().to_string(),
+                    principal: String::new(),
+                })),
+                Err(e) => {
+                    return Collected::Error(collect_error("access-analyzer:ListFindingsV2", e))
+                }
+            }
+        }
+    }
+    ok(AccessAnalyzer {
+        analyzers: active
+            .iter()
+            .map(|a| (a.name().to_string(), a.r#type().as_str().to_string()))
+            .collect(),
+        active_findings: findings,
+    })
+}
+
+async fn cloudtrail(cfg: &SdkConfig) -> Collected<Vec<Trail>> {
+    let c = aws_sdk_cloudtrail::Client::new(cfg);
+    let trails = match c.describe_trails().include_shadow_trails(true).send().await {
+        Ok(o) => o.trail_list().to_vec(),
+        Err(e) => return Collected::Error(collect_error("cloudtrail:DescribeTrails", e)),
+    };
+    let mut out = Vec::new();
+    for t in trails {
+        let arn = t.trail_arn().unwrap_or_default().to_string();
+        let logging = match c.get_trail_status().name(&arn).send().await {
+            Ok(s) => s.is_logging().unwrap_or(false),
+            Err(e) => return Collected::Error(collect_error("cloudtrail:GetTrailStatus", e)),
+        };
+        out.push(Trail {
+            name: t.name().unwrap_or_default().to_string(),
+            arn,
+            home_region: t.home_region().unwrap_or_default().to_string(),
+            multi_region: t.is_multi_region_trail().unwrap_or(false),
+            log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            logging,
+        });
+    }
+    ok(out)
+}
+
+async fn ssm(cfg: &SdkConfig) -> Collected<Vec<String>> {
+    let c = aws_sdk_ssm::Client::new(cfg);
+    let mut out = Vec::new();
+    let mut pages = c.describe_instance_information().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => out.extend(
+                p.instance_information_list()
+                    .iter()
+                    .filter_map(|i| i.instance_id().map(str::to_string)),
+            ),
+            Err(e) => return Collected::Error(collect_error("ssm:DescribeInstanceInformation", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn load_balancers(cfg: &SdkConfig) -> Collected<Vec<LoadBalancer>> {
+    let c = aws_sdk_elasticloadbalancingv2::Client::new(cfg);
+    let lbs = match c.describe_load_balancers().send().await {
+        Ok(o) => o.load_balancers().to_vec(),
+        Err(e) => {
+            return Collected::Error(collect_error(
+                "elasticloadbalancing:DescribeLoadBalancers",
+                e,
+            ))
+        }
+    };
+    let mut out = Vec::new();
+    for lb in lbs {
+        let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
+        let listeners = match c.describe_listeners().load_balancer_arn(&arn).send().await {
+            Ok(o) => o
+                .listeners()
+                .iter()
+                .filter_map(|l| l.protocol().map(|p| p.as_str().to_string()))
+                .collect(),
+            Err(e) => {
+                return Collected::Error(collect_error("elasticloadbalancing:DescribeListeners", e))
+            }
+        };
+        let mut targets = Vec::new();
+        let tgs = match c
+            .describe_target_groups()
+            .load_balancer_arn(&arn)
+            .send()
+            .await
+        {
+            Ok(o) => o.target_groups().to_vec(),
+            Err(e) => {
+                return Collected::Error(collect_error(
+                    "elasticloadbalancing:DescribeTargetGroups",
+                    e,
+                ))
+            }
+        };
+        for tg in tgs {
+            let tg_arn = tg.target_group_arn().unwrap_or_default();
+            match c
+                .describe_target_health()
+                .target_group_arn(tg_arn)
+                .send()
+                .await
+            {
+                Ok(o) => targets.extend(
+                    o.target_health_descriptions()
+                        .iter()
+                        .filter_map(|d| d.target().and_then(|t| t.id()).map(str::to_string)),
+                ),
+                Err(e) => {
+                    return Collected::Error(collect_error(
+                        "elasticloadbalancing:DescribeTargetHealth",
+                        e,
+                    ))
+                }
+            }
+        }
+        out.push(LoadBalancer {
+            arn,
+            name: lb.load_balancer_name().unwrap_or_default().to_string(),
+            kind: lb
+                .r#type()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            listener_protocols: listeners,
+            targets,
+        });
+    }
+    ok(out)
+}
+
+async fn rds(cfg: &SdkConfig) -> Collected<Vec<DbInstance>> {
+    let c = aws_sdk_rds::Client::new(cfg);
+    let mut out = Vec::new();
+    let mut pages = c.describe_db_instances().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => out.extend(p.db_instances().iter().map(|d| {
+                DbInstance {
+                    id: d.db_instance_identifier().unwrap_or_default().to_string(),
+                    arn: d.db_instance_arn().unwrap_or_default().to_string(),
+                    engine: d.engine().unwrap_or_default().to_string(),
+                    multi_az: d.multi_az().unwrap_or(false),
+                    auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
+                    tags: d
+                        .tag_list()
+                        .iter()
+                        .map(|t| {
+                            (
+                                t.key().unwrap_or_default().to_string(),
+                                t.value().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect(),
+                }
+            })),
+            Err(e) => return Collected::Error(collect_error("rds:DescribeDBInstances", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn event_rules(cfg: &SdkConfig) -> Collected<Vec<EventRule>> {
+    let c = aws_sdk_eventbridge::Client::new(cfg);
+    let rules = match c.list_rules().send().await {
+        Ok(o) => o.rules().to_vec(),
+        Err(e) => return Collected::Error(collect_error("events:ListRules", e)),
+    };
+    let mut out = Vec::new();
+    for r in rules {
+        let name = r.name().unwrap_or_default().to_string();
+        let pattern = r.event_pattern().unwrap_or_default().to_string();
+        // Only rules about GuardDuty matter here; spare the other rules a call.
+        let targets = if pattern.contains("aws.guardduty") {
+            match c.list_targets_by_rule().rule(&name).send().await {
+                Ok(t) => t.targets().len() as u32,
+                Err(e) => return Collected::Error(collect_error("events:ListTargetsByRule", e)),
+            }
+        } else {
+            0
+        };
+        out.push(EventRule {
+            name,
+            event_pattern: pattern,
+            enabled: r.state().map(|s| s.as_str() == "ENABLED").unwrap_or(false),
+            targets,
+        });
+    }
+    ok(out)
+}
+
+pub(crate) async fn budgets(cfg: &SdkConfig, account_id: &str) -> Collected<Vec<Budget>> {
+    let c = aws_sdk_budgets::Client::new(cfg);
+    let list = match c.describe_budgets().account_id(account_id).send().await {
+        Ok(o) => o.budgets().to_vec(),
+        Err(e) if is_code(&e, &["NotFoundException"]) => Vec::new(),
+        Err(e) => return Collected::Error(collect_error("budgets:DescribeBudgets", e)),
+    };
+    let mut out = Vec::new();
+    for b in list {
+        let name = b.budget_name().to_string();
+        let n = match c
+            .describe_notifications_for_budget()
+            .account_id(account_id)
+            .budget_name(&name)
+            .send()
+            .await
+        {
+            Ok(o) => o.notifications().len() as u32,
+            Err(e) if is_code(&e, &["NotFoundException"]) => 0,
+            Err(e) => {
+                return Collected::Error(collect_error("budgets:DescribeNotificationsForBudget", e))
+            }
+        };
+        out.push(Budget {
+            name,
+            notifications: n,
+        });
+    }
+    ok(out)
+}
+
+pub(crate) async fn anomaly_monitors(cfg: &SdkConfig) -> Collected<Vec<String>> {
+    let c = aws_sdk_costexplorer::Client::new(cfg);
+    match c.get_anomaly_monitors().send().await {
+        Ok(o) => ok(o
+            .anomaly_monitors()
+            .iter()
+            .map(|m| m.monitor_name().to_string())
+            .collect()),
+        Err(e) => Collected::Error(collect_error("ce:GetAnomalyMonitors", e)),
+    }
+}
+
+pub(crate) async fn health_events(cfg: &SdkConfig) -> Collected<Vec<HealthEvent>> {
+    // The Health API is global, served from us-east-1.
+    let c = aws_sdk_health::Client::new(&in_region(cfg, "us-east-1"));
+    let filter = aws_sdk_health::types::EventFilter::builder()
+        .event_status_codes(aws_sdk_health::types::EventStatusCode::Open)
+        .event_status_codes(aws_sdk_health::types::EventStatusCode::Upcoming)
+        .build();
+    match c.describe_events().filter(filter).send().await {
+        Ok(o) => ok(o
+            .events()
+            .iter()
+            .map(|e| HealthEvent {
+                arn: e.arn().unwrap_or_default().to_string(),
+                service: e.service().unwrap_or_default().to_string(),
+                event_type: e.event_type_code().unwrap_or_default().to_string(),
+                region: e.region().unwrap_or_default().to_string(),
+                status: e
+                    .status_code()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                start_time: e.start_time().map(fmt_time),
+            })
+            .collect()),
+        Err(e) => Collected::Error(collect_error("health:DescribeEvents", e)),
+    }
+}

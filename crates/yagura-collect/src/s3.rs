@@ -1,0 +1,149 @@
+//! S3: account Block Public Access (s3control) and each bucket's access settings.
+
+use crate::error::{collect_error, is_code};
+use crate::local::StripAccountHostPrefix;
+use crate::ok;
+use aws_config::SdkConfig;
+use futures::stream::{self, StreamExt};
+use yagura_inventory::{AclGrant, Bucket, Collected, PublicAccessBlock, S3};
+
+pub(crate) async fn collect(cfg: &SdkConfig, account_id: &str, local: bool) -> S3 {
+    let account_public_access_block = account_pab(cfg, account_id, local).await;
+    let client = s3_client(cfg, None, local);
+    let listed = match client.list_buckets().send().await {
+        Ok(out) => out
+            .buckets()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_string))
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return S3 {
+                account_public_access_block,
+                buckets: Collected::Error(collect_error("s3:ListBuckets", e)),
+            }
+        }
+    };
+    let mut buckets: Vec<Bucket> = stream::iter(listed)
+        .map(|name| bucket(cfg, &client, name, local))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    buckets.sort_by(|a, b| a.name.cmp(&b.name));
+    S3 {
+        account_public_access_block,
+        buckets: ok(buckets),
+    }
+}
+
+fn s3_client(cfg: &SdkConfig, region: Option<&str>, local: bool) -> aws_sdk_s3::Client {
+    let mut b = aws_sdk_s3::config::Builder::from(cfg).force_path_style(local);
+    if let Some(r) = region {
+        b = b.region(aws_sdk_s3::config::Region::new(r.to_string()));
+    }
+    aws_sdk_s3::Client::from_conf(b.build())
+}
+
+fn pab(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> Option<PublicAccessBlock> {
+    c.map(|c| PublicAccessBlock {
+        block_public_acls: c.block_public_acls().unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+        block_public_policy: c.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    })
+}
+
+async fn account_pab(
+    cfg: &SdkConfig,
+    account_id: &str,
+    local: bool,
+) -> Collected<Option<PublicAccessBlock>> {
+    let mut b = aws_sdk_s3control::config::Builder::from(cfg);
+    if local {
+        b = b.interceptor(StripAccountHostPrefix(account_id.to_string()));
+    }
+    let client = aws_sdk_s3control::Client::from_conf(b.build());
+    match client
+        .get_public_access_block()
+        .account_id(account_id)
+        .send()
+        .await
+    {
+        Ok(out) => ok(out
+            .public_access_block_configuration()
+            .map(|c| PublicAccessBlock {
+                block_public_acls: c.block_public_acls().unwrap_or(false),
+                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                block_public_policy: c.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+            })),
+        Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => ok(None),
+        Err(e) => Collected::Error(collect_error("s3control:GetPublicAccessBlock", e)),
+    }
+}
+
+async fn bucket(
+    cfg: &SdkConfig,
+    default: &aws_sdk_s3::Client,
+    name: String,
+    local: bool,
+) -> Bucket {
+    let region = match default.get_bucket_location().bucket(&name).send().await {
+        Ok(out) => match out.location_constraint().map(|l| l.as_str()) {
+            None | Some("") => "us-east-1".to_string(),
+            Some("EU") => "eu-west-1".to_string(),
+            Some(r) => r.to_string(),
+        },
+        Err(_) => String::new(),
+    };
+    // Bucket calls must go to the bucket's region; reuse the default client when it matches.
+    let regional;
+    let client = if region.is_empty()
+        || Some(region.as_str()) == cfg.region().map(|r| r.as_ref())
+        || local
+    {
+        default
+    } else {
+        regional = s3_client(cfg, Some(&region), local);
+        &regional
+    };
+    let (p, pol, acl) = futures::join!(
+        client.get_public_access_block().bucket(&name).send(),
+        client.get_bucket_policy().bucket(&name).send(),
+        client.get_bucket_acl().bucket(&name).send(),
+    );
+    let public_access_block = match p {
+        Ok(out) => ok(pab(out.public_access_block_configuration())),
+        Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => ok(None),
+        Err(e) => Collected::Error(collect_error("s3:GetPublicAccessBlock", e)),
+    };
+    let policy = match pol {
+        Ok(out) => ok(out.policy().map(str::to_string)),
+        Err(e) if is_code(&e, &["NoSuchBucketPolicy"]) => ok(None),
+        Err(e) => Collected::Error(collect_error("s3:GetBucketPolicy", e)),
+    };
+    let acl_grants = match acl {
+        Ok(out) => ok(out
+            .grants()
+            .iter()
+            .map(|g| AclGrant {
+                grantee: g
+                    .grantee()
+                    .and_then(|x| x.uri().or(x.id()).or(x.display_name()))
+                    .unwrap_or_default()
+                    .to_string(),
+                permission: g
+                    .permission()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+            .collect()),
+        Err(e) => Collected::Error(collect_error("s3:GetBucketAcl", e)),
+    };
+    Bucket {
+        name,
+        region,
+        public_access_block,
+        policy,
+        acl_grants,
+    }
+}

@@ -1,0 +1,279 @@
+//! Test support shared by the integration tests. Not part of the product.
+//!
+//! - [`Moto`] starts `moto_server` (PyPI `moto[server]`) on a free loopback port and stops it on
+//!   drop. The venv is found at `$YAGURA_VENV`, else `~/.cache/yagura-venv` (what `.ci/run` and
+//!   `scripts/test.sh` create).
+//! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
+//!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub fn venv() -> PathBuf {
+    if let Some(v) = std::env::var_os("YAGURA_VENV") {
+        return PathBuf::from(v);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    home.join(".cache/yagura-venv")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Whether moto is installed; tests that need it fail in CI and skip elsewhere without it.
+pub fn moto_available() -> bool {
+    let ok = venv().join("bin/moto_server").exists();
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!(
+            "moto_server is not installed in {} (run scripts/test.sh)",
+            venv().display()
+        );
+    }
+    if !ok {
+        eprintln!("skipping: moto_server not found in {}", venv().display());
+    }
+    ok
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running moto_server.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = free_port();
+        let child = Command::new(venv().join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if http(port, "GET", "/moto-api/data.json", "").is_some() {
+                return moto;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("moto_server did not start on port {port}");
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Seeds the sample estate (`scripts/seed_moto.py`) and returns what it printed.
+    pub fn seed(&self, extra: &[&str]) -> serde_json::Value {
+        let out = Command::new(venv().join("bin/python"))
+            .arg(repo_root().join("scripts/seed_moto.py"))
+            .arg(self.endpoint())
+            .args(extra)
+            .output()
+            .expect("run seed_moto.py");
+        assert!(
+            out.status.success(),
+            "seeding failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("seed output is JSON")
+    }
+
+    /// Makes moto enforce IAM from now on.
+    pub fn enforce_iam(&self) {
+        http(self.port, "POST", "/moto-api/reset-auth", "0").expect("reset-auth");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 request; returns the status line and body.
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    out.starts_with("HTTP/").then_some(out)
+}
+
+/// The faults a [`FaultProxy`] injects, in turn, on every `every`-th request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Throttle,
+    ServerError,
+    Drop,
+}
+
+/// A proxy that forwards to moto and breaks every `every`-th request.
+pub struct FaultProxy {
+    pub port: u16,
+    pub requests: Arc<AtomicUsize>,
+    pub faults: Arc<AtomicUsize>,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: u16, every: usize) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let faults = Arc::new(AtomicUsize::new(0));
+        let (r, f) = (requests.clone(), faults.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (r, f) = (r.clone(), f.clone());
+                std::thread::spawn(move || serve(conn, upstream, every, &r, &f));
+            }
+        });
+        FaultProxy {
+            port,
+            requests,
+            faults,
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Reads one HTTP request (headers and Content-Length body).
+fn read_request(conn: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = conn.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = find(&buf, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = conn.read(&mut chunk).ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Some(buf);
+        }
+    }
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w == n)
+}
+
+fn serve(
+    mut conn: TcpStream,
+    upstream: u16,
+    every: usize,
+    requests: &AtomicUsize,
+    faults: &AtomicUsize,
+) {
+    while let Some(req) = read_request(&mut conn) {
+        let n = requests.fetch_add(1, Ordering::SeqCst) + 1;
+        if every > 0 && n % every == 0 {
+            let kind = [Fault::Throttle, Fault::ServerError, Fault::Drop][(n / every) % 3];
+            faults.fetch_add(1, Ordering::SeqCst);
+            let head = String::from_utf8_lossy(&req).to_ascii_lowercase();
+            let resp = match kind {
+                Fault::Drop => {
+                    let _ = conn.shutdown(Shutdown::Both);
+                    return;
+                }
+                Fault::ServerError => {
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".to_string()
+                }
+                Fault::Throttle => throttle(&head),
+            };
+            if conn.write_all(resp.as_bytes()).is_err() {
+                return;
+            }
+            continue;
+        }
+        // Forward on a fresh upstream connection that closes after one response.
+        let req =
+            String::from_utf8_lossy(&req).replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
+        let mut bytes = req.into_bytes();
+        // Content is forwarded as-is: the body is binary-safe only when it is UTF-8, which
+        // every AWS protocol used here is.
+        let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
+            return;
+        };
+        if up.write_all(&bytes).is_err() {
+            return;
+        }
+        bytes.clear();
+        if up.read_to_end(&mut bytes).is_err() {
+            return;
+        }
+        // Tell the client this connection closes too, so it never reuses it.
+        if conn.write_all(&bytes).is_err() {
+            return;
+        }
+        let _ = conn.shutdown(Shutdown::Both);
+        return;
+    }
+}
+
+/// A throttling answer in the shape of the service's protocol.
+fn throttle(head: &str) -> String {
+    let (ctype, body) = if head.contains("x-amz-json") {
+        (
+            "application/x-amz-json-1.1",
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_string(),
+        )
+    } else if head.contains("/ec2/aws4_request") {
+        ("text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>x</RequestID></Response>".to_string())
+    } else if head.contains("x-www-form-urlencoded") {
+        ("text/xml", "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>".to_string())
+    } else {
+        ("application/xml", "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>".to_string())
+    };
+    let status = if ctype == "application/xml" {
+        "503 Slow Down"
+    } else {
+        "400 Bad Request"
+    };
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}

@@ -1,0 +1,187 @@
+//! `yagura audit`: collect (or load) an inventory, evaluate the checks, apply exceptions, keep
+//! the run, report.
+
+use crate::cli::{AuditArgs, Global};
+use crate::common::{emit, now_rfc3339, open_store, sanitize, write_atomic};
+use anyhow::{Context, Result};
+use std::sync::Arc;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use yagura_audit::AuditConfig;
+use yagura_collect::{CollectOptions, ConnectOptions, OrgOptions, Progress};
+use yagura_exceptions::Exceptions;
+use yagura_inventory::Inventory;
+
+/// The sample inventory built into the binary: a small account seeded on moto with each
+/// misconfiguration and a compliant twin (see `scripts/seed_moto.py`).
+const DEMO_INVENTORY: &str = include_str!("../demo/inventory.json");
+
+pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
+    let started = OffsetDateTime::now_utc();
+    let mut cfg = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read audit settings `{}`", p.display()))?;
+            serde_json::from_str::<AuditConfig>(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "audit settings `{}` are not valid at line {}, column {}: {e}",
+                    p.display(),
+                    e.line(),
+                    e.column()
+                )
+            })?
+        }
+        None => AuditConfig::default(),
+    };
+    cfg.now = match &a.as_of {
+        Some(t) => OffsetDateTime::parse(t, &Rfc3339)
+            .with_context(|| format!("`--as-of {}` is not an RFC 3339 time", sanitize(t)))?,
+        None => started,
+    };
+    // Exceptions first: a broken file should stop the run before minutes of collection.
+    let exceptions = match &a.exceptions {
+        Some(p) => Some(Exceptions::load(p)?),
+        None => None,
+    };
+
+    let inventory = if a.demo {
+        yagura_inventory::from_json("built-in demo inventory", DEMO_INVENTORY)?
+    } else if let Some(p) = &a.from_inventory {
+        Inventory::load(p)?
+    } else {
+        collect(g, &a, &now_rfc3339())?
+    };
+    if let Some(p) = &a.save_inventory {
+        let json = serde_json::to_vec_pretty(&inventory)?;
+        write_atomic(p, &json)?;
+        if !g.quiet {
+            eprintln!("saved inventory to {}", sanitize(&p.display().to_string()));
+        }
+    }
+
+    let mut findings = yagura_audit::evaluate(&inventory, &cfg);
+    if let Some(ex) = &exceptions {
+        let catalogue = crate::common::catalogue();
+        for p in ex.validate(&|id| catalogue.get(id).is_some()) {
+            eprintln!("warning: {}", sanitize(&p.to_string()));
+        }
+        let stats = ex.apply(&mut findings, cfg.now.date());
+        for e in &stats.expired {
+            eprintln!(
+                "warning: exception expired and no longer applies: {}",
+                sanitize(&e.exception.describe())
+            );
+        }
+        for u in &stats.unused {
+            eprintln!(
+                "note: exception matched nothing: {}",
+                sanitize(&u.describe())
+            );
+        }
+    }
+
+    let accounts: Vec<String> = inventory
+        .accounts
+        .iter()
+        .map(|a| a.account_id.clone())
+        .collect();
+    let scope = format!("audit:{}", accounts.join(","));
+    if !a.no_store && !a.demo {
+        match store_run(g, &scope, &accounts, started, &findings) {
+            Ok(Some(line)) if !g.quiet => eprintln!("{line}"),
+            Ok(_) => {}
+            // The report still matters more than the history: say so and go on.
+            Err(e) => eprintln!(
+                "warning: the run was not stored: {}",
+                sanitize(&format!("{e:#}"))
+            ),
+        }
+    }
+    let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
+    emit(g, &a.out, "audit", &findings, &[], None, &generated_at)
+}
+
+fn store_run(
+    g: &Global,
+    scope: &str,
+    accounts: &[String],
+    started: OffsetDateTime,
+    findings: &[yagura_core::Finding],
+) -> Result<Option<String>> {
+    let mut store = open_store(g)?;
+    let complete = !findings
+        .iter()
+        .any(|f| f.status == yagura_core::Status::Unknown);
+    let meta = yagura_store::RunMeta {
+        scope: scope.to_string(),
+        started_at: started,
+        finished_at: OffsetDateTime::now_utc(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        accounts: accounts.to_vec(),
+        complete,
+    };
+    let id = store.record_run(&meta, findings)?;
+    let runs = store.latest_runs(scope, 2)?;
+    let prev = runs.iter().find(|r| r.id != id);
+    Ok(match prev {
+        Some(p) => {
+            let d = store.diff(p.id, id)?;
+            Some(format!(
+                "run {id} stored: {} new, {} fixed, {} still open since run {}{}",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_open.len(),
+                p.id,
+                if d.unknown_now.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not checkable now", d.unknown_now.len())
+                }
+            ))
+        }
+        None => Some(format!("run {id} stored (first run of this scope)")),
+    })
+}
+
+fn collect(g: &Global, a: &AuditArgs, collected_at: &str) -> Result<Inventory> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let quiet = g.quiet;
+    let progress: yagura_collect::ProgressFn = Arc::new(move |p| {
+        if quiet {
+            return;
+        }
+        match p {
+            Progress::AccountStarted { account } => eprintln!("collecting account {account}…"),
+            Progress::RegionDone { account, region } => eprintln!("  {account} {region} done"),
+            Progress::AccountDone { account } => eprintln!("account {account} collected"),
+        }
+    });
+    rt.block_on(async {
+        let sdk = yagura_collect::load_config(&ConnectOptions {
+            profile: a.profile.clone(),
+            region: a.regions.first().cloned(),
+            endpoint_url: None,
+            max_attempts: Some(a.max_attempts),
+        })
+        .await;
+        let opts = CollectOptions {
+            regions: a.regions.clone(),
+            region_concurrency: a.region_concurrency,
+            progress: Some(progress),
+        };
+        if a.org {
+            let org = OrgOptions {
+                role_name: a.role_name.clone().unwrap_or_default(),
+                identity_account: a.identity_account.clone(),
+                concurrency: a.account_concurrency,
+                external_id: a.external_id.clone(),
+            };
+            Ok(yagura_collect::collect_organization(&sdk, &opts, &org, collected_at).await?)
+        } else {
+            Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
+        }
+    })
+}

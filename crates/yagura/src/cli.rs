@@ -1,0 +1,142 @@
+//! What the user typed (stage one); `common` resolves it into ready-to-use objects.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yagura",
+    version,
+    about = "Keeps an AWS estate safe, the way a careful SRE team would by hand"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Language of titles, messages and recommendations: en or ja (default: from the locale)
+    #[arg(long, global = true, env = "YAGURA_LANG")]
+    pub lang: Option<String>,
+    /// Where runs, findings and checkpoints are kept (default: the platform's data directory)
+    #[arg(long, global = true, env = "YAGURA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Do not print progress on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit an AWS account or a whole Organization against the guideline (AUD-01…AUD-22)
+    Audit(AuditArgs),
+    /// Show the findings of the latest run and what is new, fixed or still open; set status,
+    /// assignee and note of a finding (REP-02)
+    Findings(FindingsArgs),
+    /// Explain one check: what, why, how to fix, references
+    Rule(RuleArgs),
+    /// List every check
+    Rules,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format: text, json, csv, sarif, ocsf, asff, junit, html
+    #[arg(long, short, default_value = "text")]
+    pub format: String,
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when an unmuted FAIL at or above this severity exists
+    #[arg(long, default_value = "high")]
+    pub fail_on: String,
+    /// Text format: list passing results too
+    #[arg(long)]
+    pub show_pass: bool,
+    /// Exit 0 even when some checks could not read their data (UNKNOWN results)
+    #[arg(long)]
+    pub allow_incomplete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// AWS profile from ~/.aws/config (default: the standard credential chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Regions to scan, comma-separated (default: every enabled region)
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Scan every account of the Organization through AssumeRole (AUD-19)
+    #[arg(long, requires = "role_name")]
+    pub org: bool,
+    /// Role assumed in each member account with --org
+    #[arg(long)]
+    pub role_name: Option<String>,
+    /// The identity (bastion) account of the Organization, the only one that may hold users
+    #[arg(long)]
+    pub identity_account: Option<String>,
+    /// External id for AssumeRole with --org
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Accounts scanned at once with --org
+    #[arg(long, default_value_t = 4)]
+    pub account_concurrency: usize,
+    /// Regions scanned at once per account
+    #[arg(long, default_value_t = 4)]
+    pub region_concurrency: usize,
+    /// Write the collected inventory snapshot (versioned JSON) to FILE
+    #[arg(long)]
+    pub save_inventory: Option<PathBuf>,
+    /// Evaluate a saved inventory snapshot instead of calling AWS
+    #[arg(long, conflicts_with_all = ["org", "profile"])]
+    pub from_inventory: Option<PathBuf>,
+    /// Evaluate the sample inventory built into yagura (no AWS needed)
+    #[arg(long, conflicts_with_all = ["org", "from_inventory"])]
+    pub demo: bool,
+    /// Exceptions file: rules not adopted and findings accepted, with reasons (AUD-22)
+    #[arg(long, env = "YAGURA_EXCEPTIONS")]
+    pub exceptions: Option<PathBuf>,
+    /// Audit settings (thresholds, allow-lists) as JSON
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Evaluate as of this RFC 3339 time instead of now (reproducible reports)
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Do not keep this run in the store
+    #[arg(long)]
+    pub no_store: bool,
+    /// Attempts per AWS call (standard retry mode with backoff)
+    #[arg(long, default_value_t = 6)]
+    pub max_attempts: u32,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    /// The scope to show (default: the most recent run's)
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Set workflow attributes of the finding with this key (see the `key` column of --format json)
+    #[arg(long)]
+    pub set: Option<String>,
+    /// With --set: open, acknowledged, in-progress, resolved, risk-accepted
+    #[arg(long, requires = "set")]
+    pub status: Option<String>,
+    #[arg(long, requires = "set")]
+    pub assignee: Option<String>,
+    #[arg(long, requires = "set")]
+    pub note: Option<String>,
+    /// Output format: text or json
+    #[arg(long, short, default_value = "text")]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The check id, e.g. security-group-admin-port-open-to-world
+    pub id: String,
+}

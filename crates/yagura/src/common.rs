@@ -1,0 +1,148 @@
+//! Resolved settings shared by the commands (stage two of argument parsing).
+
+use crate::cli::{Global, OutputArgs};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use yagura_core::{Catalogue, Finding, Lang, Severity, Status};
+use yagura_report::{Format, Report, WriteOptions};
+
+/// Every check the binary knows.
+pub fn catalogue() -> Catalogue {
+    let mut c = Catalogue::new();
+    c.extend(yagura_audit::CHECKS);
+    c
+}
+
+pub fn lang(g: &Global) -> Result<Lang> {
+    match &g.lang {
+        Some(l) => l.parse::<Lang>().map_err(anyhow::Error::msg),
+        None => Ok(Lang::from_locale(|k| std::env::var(k).ok())),
+    }
+}
+
+pub fn data_dir(g: &Global) -> Result<PathBuf> {
+    if let Some(d) = &g.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("dev", "yagura", "yagura")
+        .map(|p| p.data_dir().to_path_buf())
+        .context("cannot find a data directory: set --data-dir or YAGURA_DATA_DIR")
+}
+
+pub fn open_store(g: &Global) -> Result<yagura_store::Store> {
+    let dir = data_dir(g)?;
+    let path = yagura_store::Store::path_in(&dir);
+    Ok(yagura_store::Store::open(&path)?)
+}
+
+/// Neutralises control characters (ANSI escapes and the like) in text bound for a terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Writes the report where the user asked and returns the exit code it implies (REP-04).
+pub fn emit(
+    g: &Global,
+    out: &OutputArgs,
+    scope: &str,
+    findings: &[Finding],
+    errors: &[String],
+    extra: Option<&serde_json::Value>,
+    generated_at: &str,
+) -> Result<u8> {
+    let format: Format = out.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fail_on: Severity = out.fail_on.parse()?;
+    let catalogue = catalogue();
+    let report = Report {
+        schema_version: yagura_report::SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        generated_at,
+        scope,
+        findings,
+        catalogue: &catalogue,
+        lang: lang(g)?,
+        errors,
+        extra,
+    };
+    let color = out.output.is_none()
+        && format == Format::Text
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let opts = WriteOptions {
+        color,
+        show_pass: out.show_pass,
+        ..WriteOptions::default()
+    };
+    match &out.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            yagura_report::write(format, &report, &mut buf, &opts)?;
+            write_atomic(path, &buf)?;
+            if !g.quiet {
+                eprintln!(
+                    "wrote {} report to {}",
+                    format.as_str(),
+                    sanitize(&path.display().to_string())
+                );
+            }
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            yagura_report::write(format, &report, &mut lock, &opts)?;
+            lock.flush()?;
+        }
+    }
+    let unknown = findings
+        .iter()
+        .filter(|f| f.mute.is_none() && f.status == Status::Unknown)
+        .count();
+    let failing = yagura_report::exit_code(findings, fail_on) != 0;
+    if unknown > 0 || !errors.is_empty() {
+        eprintln!(
+            "warning: the result is incomplete: {unknown} check result(s) are UNKNOWN because their data could not be read{}",
+            if errors.is_empty() { String::new() } else { format!("; {} collection error(s)", errors.len()) }
+        );
+    }
+    // An incomplete result cannot pass or fail a gate honestly: it is an error (2) unless the
+    // user accepts incomplete results, and then the gate decides on what could be read.
+    Ok(
+        if (unknown > 0 || !errors.is_empty()) && !out.allow_incomplete {
+            2
+        } else if failing {
+            1
+        } else {
+            0
+        },
+    )
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("yagura")
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+use crate::cli::{Global, RuleArgs};
+use crate::common::{catalogue, lang};
+use anyhow::Result;
+use yagura_core::Lang;
+
+pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
+    let lang = lang(g)?;
+    let cat = catalogue();
+    let Some(c) = cat.get(&a.id) else {
+        let near: Vec<&str> = cat
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| id.contains(a.id.as_str()) || a.id.contains(id))
+            .collect();
+        let mut msg = format!("no check with id `{}`", crate::common::sanitize(&a.id));
+        if !near.is_empty() {
+            msg.push_str(&format!(" (did you mean {}?)", near.join(", ")));
+        }
+        msg.push_str("; `yagura rules` lists them");
+        anyhow::bail!(msg);
+    };
+    let (what, why, fix, refs, spec, sev) = match lang {
+        Lang::En => (
+            "What it does",
+            "Why is this bad?",
+            "How to fix",
+            "References",
+            "Requirements",
+            "Severity",
+        ),
+        Lang::Ja => (
+            "何を調べるか",
+            "なぜ問題か",
+            "対処方法",
+            "参考資料",
+            "要件",
+            "重要度",
+        ),
+    };
+    println!("{} — {}\n", c.id, c.title.get(lang));
+    println!("{sev}: {}", c.severity);
+    println!("{spec}: {}", c.spec.join(", "));
+    for (fw, ids) in c.compliance.iter().filter(|(_, ids)| !ids.is_empty()) {
+        println!("{fw}: {}", ids.join(", "));
+    }
+    println!("\n## {what}\n{}\n", c.what.get(lang));
+    println!("## {why}\n{}\n", c.why.get(lang));
+    println!("## {fix}\n{}\n", c.fix.get(lang));
+    println!("## {refs}");
+    for r in c.references {
+        println!("- {r}");
+    }
+    Ok(0)
+}
+
+pub fn list(g: &Global) -> Result<u8> {
+    let lang = lang(g)?;
+    for c in catalogue().iter() {
+        println!(
+            "{:<48} {:<8} {:<14} {}",
+            c.id,
+            c.severity.as_str(),
+            c.spec.join(","),
+            c.title.get(lang)
+        );
+    }
+    Ok(0)
+}

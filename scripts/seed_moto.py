@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Seeds a running moto_server with a sample AWS estate for yagura's tests, demo and benchmark.
+
+Each misconfiguration has a compliant twin. Account-wide settings (password policy, alias,
+Block Public Access, ...) cannot have a twin inside one account, so the compliant twin of those
+lives in a second account of the Organization, reached through AssumeRole as yagura --org does.
+
+usage: seed_moto.py ENDPOINT [--scale N] [--hostile]
+prints a JSON object: {"bad_account": ..., "good_account": ..., "role_name": ...}
+"""
+import argparse
+import json
+import re
+import sys
+
+import boto3
+
+REGION = "us-east-1"
+ROLE = "OrganizationAccountAccessRole"
+
+
+def clients(endpoint, creds=None):
+    kw = dict(endpoint_url=endpoint, region_name=REGION)
+    if creds:
+        kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                  aws_session_token=creds["SessionToken"])
+    else:
+        kw.update(aws_access_key_id="testing", aws_secret_access_key="testing")
+    def make(svc):
+        client = boto3.client(svc, **kw)
+        if svc == "s3control":
+            # s3control puts the account id in front of the host, which a loopback endpoint
+            # cannot resolve: drop that label before the request is signed.
+            client.meta.events.register("before-sign.s3-control.*", _strip_account_label)
+        return client
+    return make
+
+
+def _strip_account_label(request, **_):
+    request.url = re.sub(r"//[0-9]{12}\.", "//", request.url, count=1)
+
+
+ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+READONLY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})
+
+
+def trust(account, mfa):
+    stmt = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}
+    if mfa:
+        stmt["Condition"] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    return json.dumps({"Version": "2012-10-17", "Statement": [stmt]})
+
+
+def seed_resources(c, account, other_account, hostile, scale, good):
+    """Per-resource misconfigurations and their twins, in one account."""
+    iam, ec2, s3 = c("iam"), c("ec2"), c("s3")
+    # AUD-04/07/08: users with and without keys, with and without MFA
+    iam.create_user(UserName="alice-with-key")
+    iam.create_access_key(UserName="alice-with-key")
+    iam.create_user(UserName="bob-no-key")
+    iam.create_user(UserName="carol-console-no-mfa")
+    iam.create_login_profile(UserName="carol-console-no-mfa", Password="Str0ng!Passw0rd-123")
+    iam.create_user(UserName="dave-console-mfa")
+    iam.create_login_profile(UserName="dave-console-mfa", Password="Str0ng!Passw0rd-123")
+    dev = iam.create_virtual_mfa_device(VirtualMFADeviceName="dave")["VirtualMFADevice"]
+    iam.enable_mfa_device(UserName="dave-console-mfa", SerialNumber=dev["SerialNumber"],
+                          AuthenticationCode1="123456", AuthenticationCode2="654321")
+    # AUD-05: admin attached vs read-only
+    iam.create_user(UserName="erin-admin")
+    iam.attach_user_policy(UserName="erin-admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.create_user(UserName="frank-readonly")
+    iam.put_user_policy(UserName="frank-readonly", PolicyName="read", PolicyDocument=READONLY)
+    iam.create_group(GroupName="admins-inline")
+    iam.put_group_policy(GroupName="admins-inline", PolicyName="all", PolicyDocument=ADMIN)
+    iam.create_group(GroupName="readers")
+    iam.attach_group_policy(GroupName="readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    # AUD-19: cross-account trust with and without MFA
+    iam.create_role(RoleName="cross-no-mfa", AssumeRolePolicyDocument=trust(other_account, False))
+    iam.create_role(RoleName="cross-with-mfa", AssumeRolePolicyDocument=trust(other_account, True))
+    iam.attach_role_policy(RoleName="cross-with-mfa", PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
+    iam.create_role(RoleName="cross-iam-admin", AssumeRolePolicyDocument=trust(other_account, True))
+    iam.attach_role_policy(RoleName="cross-iam-admin", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
+    ec2_role = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=ec2_role)
+    iam.create_instance_profile(InstanceProfileName="app-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="app-profile", RoleName="app-role")
+
+    # AUD-01: security groups
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    name = '<script>alert(1)</script>' if hostile else "open-admin"
+    sg_bad = ec2.create_security_group(GroupName=name, Description="ssh open to the world", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg_bad, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+    ])
+    sg_good = ec2.create_security_group(GroupName="office-only", Description="ssh from the office", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg_good, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+    ])
+    ec2.create_security_group(GroupName="unused-group", Description="nothing uses it", VpcId=vpc)
+
+    # AUD-02/03/17/21: instances
+    amis = ec2.describe_images(Owners=["amazon"])["Images"]
+    amazon_ami = sorted(amis, key=lambda i: i["ImageId"])[0]["ImageId"]
+    tags = [{"Key": "Name", "Value": '"><img src=x onerror=alert(1)>' if hostile else "web"},
+            {"Key": "Owner", "Value": "=HYPERLINK(\"http://evil\")" if hostile else "sre"},
+            {"Key": "Note", "Value": "@SUM(1+1)" if hostile else "ok"}]
+    bad = ec2.run_instances(ImageId=amazon_ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                            SecurityGroupIds=[sg_bad],
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]["InstanceId"]
+    good = ec2.run_instances(ImageId=amazon_ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                             SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"})["Instances"][0]["InstanceId"]
+    # An AMI of another owner: registered here, then shared; yagura sees owner = this account,
+    # so the untrusted-owner case uses moto's community images (non-amazon owners).
+    community = [i for i in ec2.describe_images()["Images"] if i.get("OwnerId") not in (account, "amazon") and i.get("ImageOwnerAlias") != "amazon"]
+    if community:
+        ec2.run_instances(ImageId=sorted(community, key=lambda i: i["ImageId"])[0]["ImageId"], MinCount=1, MaxCount=1,
+                          InstanceType="t3.micro", SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"})
+
+    # AUD-09: buckets
+    s3.create_bucket(Bucket="public-policy-bucket")
+    s3.put_bucket_policy(Bucket="public-policy-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-policy-bucket/*"}]}))
+    s3.create_bucket(Bucket="public-acl-bucket")
+    s3.put_bucket_acl(Bucket="public-acl-bucket", ACL="public-read")
+    s3.create_bucket(Bucket="private-bucket")
+    s3.put_public_access_block(Bucket="private-bucket", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+
+    # AUD-21: RDS single-AZ vs Multi-AZ
+    rds = c("rds")
+    rds.create_db_instance(DBInstanceIdentifier="db-single", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="admin", MasterUserPassword="Passw0rd-long!", AllocatedStorage=20,
+                           MultiAZ=False, AutoMinorVersionUpgrade=False)
+    rds.create_db_instance(DBInstanceIdentifier="db-multi", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="admin", MasterUserPassword="Passw0rd-long!", AllocatedStorage=20,
+                           MultiAZ=True, AutoMinorVersionUpgrade=True)
+
+    for n in range(scale):
+        iam.create_user(UserName=f"bulk-user-{n}")
+        if n % 3 == 0:
+            iam.create_access_key(UserName=f"bulk-user-{n}")
+        iam.create_role(RoleName=f"bulk-role-{n}", AssumeRolePolicyDocument=ec2_role)
+        if n % 10 == 0:
+            iam.create_group(GroupName=f"bulk-group-{n}")
+        g = ec2.create_security_group(GroupName=f"bulk-sg-{n}", Description="bulk", VpcId=vpc)["GroupId"]
+        if n % 4 == 0:
+            ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    if scale:
+        for start in range(0, scale, 100):
+            n = min(100, scale - start)
+            ec2.run_instances(ImageId=amazon_ami, MinCount=n, MaxCount=n, InstanceType="t3.micro")
+    return {"bad_instance": bad, "good_instance": good, "bad_sg": sg_bad, "good_sg": sg_good}
+
+
+def seed_account_settings(c, account, good):
+    """Account-wide settings: compliant in the good account, missing or weak in the bad one."""
+    iam, s3control, cfg, gd, ct, s3 = c("iam"), c("s3control"), c("config"), c("guardduty"), c("cloudtrail"), c("s3")
+    if good:
+        iam.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24,
+                                           RequireSymbols=True, RequireNumbers=True,
+                                           RequireUppercaseCharacters=True, RequireLowercaseCharacters=True)
+        iam.create_account_alias(AccountAlias="yagura-good")
+        s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        s3.create_bucket(Bucket=f"trail-{account}")
+        ct.create_trail(Name="org-trail", S3BucketName=f"trail-{account}", IsMultiRegionTrail=True,
+                        EnableLogFileValidation=True)
+        ct.start_logging(Name="org-trail")
+        sns = c("sns")
+        topic = sns.create_topic(Name="config-changes")["TopicArn"]
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": f"arn:aws:iam::{account}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+        cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": f"trail-{account}", "snsTopicARN": topic})
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+        gd.create_detector(Enable=True)
+        ev = c("events")
+        ev.put_rule(Name="guardduty-high", EventPattern=json.dumps(
+            {"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}]}}), State="ENABLED")
+        ev.put_targets(Rule="guardduty-high", Targets=[{"Id": "sns", "Arn": topic}])
+        c("budgets").create_budget(AccountId=account, Budget={
+            "BudgetName": "monthly", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+            NotificationsWithSubscribers=[{"Notification": {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80},
+                                           "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "sre@example.com"}]}])
+    else:
+        iam.update_account_password_policy(MinimumPasswordLength=8)
+        s3.create_bucket(Bucket=f"trail-{account}")
+        ct.create_trail(Name="single-region", S3BucketName=f"trail-{account}", IsMultiRegionTrail=False,
+                        EnableLogFileValidation=False)
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": f"arn:aws:iam::{account}:role/config",
+            "recordingGroup": {"allSupported": False, "resourceTypes": ["AWS::EC2::Instance"]}})
+        gd.create_detector(Enable=False)
+        c("budgets").create_budget(AccountId=account, Budget={
+            "BudgetName": "silent", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"})
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("endpoint")
+    ap.add_argument("--scale", type=int, default=0)
+    ap.add_argument("--hostile", action="store_true")
+    a = ap.parse_args()
+    base = clients(a.endpoint)
+    bad_account = base("sts").get_caller_identity()["Account"]
+    org = base("organizations")
+    org.create_organization(FeatureSet="ALL")
+    good_account = org.create_account(AccountName="good-twin", Email="good@example.com")["CreateAccountStatus"]["AccountId"]
+    creds = base("sts").assume_role(RoleArn=f"arn:aws:iam::{good_account}:role/{ROLE}", RoleSessionName="seed")["Credentials"]
+    good = clients(a.endpoint, creds)
+    out = {"bad_account": bad_account, "good_account": good_account, "role_name": ROLE}
+    out["bad"] = seed_resources(base, bad_account, good_account, a.hostile, a.scale, False)
+    seed_account_settings(base, bad_account, False)
+    seed_account_settings(good, good_account, True)
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
