@@ -302,3 +302,95 @@ fn reimport_replaces_a_source_and_status_counts_per_release() {
     assert!(stats.errors[0].contains("bad.xml"), "{:?}", stats.errors);
     assert!(db.import(&data.path().join("missing.json")).is_err());
 }
+
+#[test]
+fn rhel_style_oval_with_nested_criteria_and_signature_tests() {
+    let xml = r#"<?xml version="1.0"?>
+<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5" xmlns:red-def="http://oval.mitre.org/XMLSchema/oval-definitions-5#linux">
+ <definitions>
+  <definition class="patch" id="oval:com.redhat.rhsa:def:20240001" version="1">
+   <metadata><title>RHSA-2024:0001: openssl security update (Important)</title>
+    <reference ref_id="RHSA-2024:0001" source="RHSA"/><reference ref_id="CVE-2099-1111" source="CVE"/>
+    <advisory><severity>Important</severity></advisory></metadata>
+   <criteria operator="AND">
+    <criterion comment="Red Hat Enterprise Linux 9 is installed" test_ref="oval:t:1"/>
+    <criteria operator="OR">
+     <criteria operator="AND">
+      <criterion comment="openssl is earlier than 1:3.0.7-25.el9_3" test_ref="oval:t:2"/>
+      <criterion comment="openssl is signed with Red Hat key" test_ref="oval:t:3"/>
+     </criteria>
+     <criteria operator="AND">
+      <criterion comment="openssl-libs is earlier than 1:3.0.7-25.el9_3" test_ref="oval:t:4"/>
+     </criteria>
+    </criteria>
+   </criteria>
+  </definition>
+ </definitions>
+ <tests>
+  <red-def:rpminfo_test id="oval:t:1"><red-def:object object_ref="oval:o:rel"/><red-def:state state_ref="oval:s:sig"/></red-def:rpminfo_test>
+  <red-def:rpminfo_test id="oval:t:2"><red-def:object object_ref="oval:o:ssl"/><red-def:state state_ref="oval:s:evr"/></red-def:rpminfo_test>
+  <red-def:rpminfo_test id="oval:t:3"><red-def:object object_ref="oval:o:ssl"/><red-def:state state_ref="oval:s:sig"/></red-def:rpminfo_test>
+  <red-def:rpminfo_test id="oval:t:4"><red-def:object object_ref="oval:o:libs"/><red-def:state state_ref="oval:s:evr"/></red-def:rpminfo_test>
+ </tests>
+ <objects>
+  <red-def:rpminfo_object id="oval:o:rel"><red-def:name>redhat-release</red-def:name></red-def:rpminfo_object>
+  <red-def:rpminfo_object id="oval:o:ssl"><red-def:name>openssl</red-def:name></red-def:rpminfo_object>
+  <red-def:rpminfo_object id="oval:o:libs"><red-def:name>openssl-libs</red-def:name></red-def:rpminfo_object>
+ </objects>
+ <states>
+  <red-def:rpminfo_state id="oval:s:sig"><red-def:signature_keyid operation="equals">199e2f91fd431d51</red-def:signature_keyid></red-def:rpminfo_state>
+  <red-def:rpminfo_state id="oval:s:evr"><red-def:arch datatype="string" operation="pattern match">x86_64</red-def:arch><red-def:evr datatype="evr_string" operation="less than">1:3.0.7-25.el9_3</red-def:evr></red-def:rpminfo_state>
+ </states>
+</oval_definitions>"#;
+    let rows = yagura_host::vulndb::parse_oval(xml, "rhel-9-including-unpatched.oval.xml").unwrap();
+    let got: Vec<(&str, &str, &str, Option<&str>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.distro.as_str(),
+                r.release.as_str(),
+                r.package.as_str(),
+                r.fixed.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("rhel", "9", "openssl", Some("1:3.0.7-25.el9_3")),
+            ("rhel", "9", "openssl-libs", Some("1:3.0.7-25.el9_3")),
+        ]
+    );
+    assert_eq!(rows[0].id, "RHSA-2024:0001");
+    assert_eq!(rows[0].aliases, ["CVE-2099-1111"]);
+    assert_eq!(rows[0].severity.as_deref(), Some("Important"));
+    // an unnamed feed is refused with a reason, not guessed
+    assert!(
+        yagura_host::vulndb::parse_oval(&xml.replace("Red Hat", "Someone"), "feed.xml").is_err()
+    );
+}
+
+#[test]
+fn osv_ranges_with_reintroduction_and_last_affected() {
+    use yagura_host::version::VersionScheme;
+    let rec = serde_json::json!({"id": "X-1", "affected": [{
+    "package": {"ecosystem": "Debian:12", "name": "p"},
+    "ranges": [{"type": "ECOSYSTEM", "events": [
+        {"introduced": "1.0-1"}, {"fixed": "1.2-1"},
+        {"introduced": "2.0-1"}, {"last_affected": "2.1-1"},
+        {"introduced": "3.0-1"}
+    ]}]}]});
+    let rows = yagura_host::vulndb::parse_osv(&rec).unwrap();
+    assert_eq!(rows.len(), 3);
+    let hit = |v: &str| {
+        rows.iter()
+            .any(|r| yagura_host::vulndb::is_affected(VersionScheme::Dpkg, v, r))
+    };
+    assert!(!hit("0.9-1"));
+    assert!(hit("1.1-1"));
+    assert!(!hit("1.2-1"));
+    assert!(!hit("1.9-1"));
+    assert!(hit("2.1-1"));
+    assert!(!hit("2.2-1"));
+    assert!(hit("3.5-1")); // open range: unfixed
+}
