@@ -119,6 +119,17 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Takes the single-event detections found so far (for a long-running watch that alerts as
+    /// it goes); multi-event detections still come from [`Scanner::finish`].
+    pub fn take_detections(&mut self) -> Vec<Detection> {
+        std::mem::take(&mut self.detections)
+    }
+
+    /// Events and errors counted so far.
+    pub fn stats(&self) -> &ScanStats {
+        &self.stats
+    }
+
     /// Records a read error (the scan goes on).
     pub fn push_error(&mut self, e: &ReadError) {
         self.stats.errors += 1;
