@@ -1281,7 +1281,7 @@ fn parse_timespan(s: &str) -> Option<i64> {
         "y" => 365 * 86_400_000,
         _ => return None,
     };
-    Some(n * mult)
+    n.checked_mul(mult)
 }
 
 fn compile_correlation(file: &str, y: &Yaml, rules: &[Rule]) -> Result<Correlation, String> {
@@ -1439,7 +1439,7 @@ pub fn correlate<T: Clone>(set: &RuleSet, hits: &[CorrHit<T>]) -> Vec<CorrFiring
                 }
                 let w = windows.entry(group.clone()).or_default();
                 w.push((h.time_ms, h.rule, value.clone(), h.data.clone()));
-                let start = h.time_ms - c.timespan_ms;
+                let start = h.time_ms.saturating_sub(c.timespan_ms);
                 w.retain(|(t, ..)| *t >= start);
                 let fired = match c.kind {
                     CorrelationKind::EventCount => {
@@ -1651,5 +1651,6 @@ mod tests {
         assert_eq!(parse_timespan("10m"), Some(600_000));
         assert_eq!(parse_timespan("1h"), Some(3_600_000));
         assert_eq!(parse_timespan("x"), None);
+        assert_eq!(parse_timespan("9223372036854775807y"), None);
     }
 }
