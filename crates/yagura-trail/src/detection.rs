@@ -108,3 +108,13 @@ impl Detection {
         self.events.iter().map(|e| e.time_ms).min().unwrap_or(0)
     }
 }
+
+/// Time order, then the file or key and the record index: a total order over events read from
+/// files, independent of which thread read them.
+pub fn order(a: &EventRef, b: &EventRef) -> std::cmp::Ordering {
+    a.time_ms
+        .cmp(&b.time_ms)
+        .then_with(|| a.key.cmp(&b.key))
+        .then_with(|| a.index.cmp(&b.index))
+        .then_with(|| a.event_id.cmp(&b.event_id))
+}

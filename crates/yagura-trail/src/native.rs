@@ -921,7 +921,9 @@ impl NativeState {
 
     /// Decides the multi-event detections.
     pub fn finish(mut self, out: &mut Vec<Detection>) {
-        self.signals.sort_by_key(|s| s.ev.time_ms);
+        // time, then where the event was read: the same order whatever the threads
+        self.signals
+            .sort_by(|a, b| crate::detection::order(&a.ev, &b.ev));
         self.bursts(out);
         self.takeover(out);
     }

@@ -163,7 +163,8 @@ impl<'a> Scanner<'a> {
     /// Runs the multi-event stages and returns the report.
     pub fn finish(mut self) -> ScanReport {
         if let Some(rules) = self.rules {
-            self.corr_hits.sort_by_key(|h| h.time_ms);
+            self.corr_hits
+                .sort_by(|a, b| crate::detection::order(&a.data, &b.data));
             for f in correlate(rules, &self.corr_hits) {
                 let Some(c) = rules.correlations.get(f.correlation) else {
                     continue;
@@ -219,6 +220,10 @@ impl<'a> Scanner<'a> {
             a.first_time_ms()
                 .cmp(&b.first_time_ms())
                 .then_with(|| a.id.cmp(&b.id))
+                .then_with(|| match (a.events.first(), b.events.first()) {
+                    (Some(x), Some(y)) => crate::detection::order(x, y),
+                    _ => std::cmp::Ordering::Equal,
+                })
         });
         ScanReport {
             detections: self.detections,
