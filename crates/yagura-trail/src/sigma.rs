@@ -1427,9 +1427,24 @@ type Window<T> = Vec<(i64, usize, Option<String>, T)>;
 
 /// Evaluates the correlation rules over matches sorted by time. Each group's window restarts
 /// after it fires, so one burst gives one alert.
+///
+/// A count condition with only upper bounds (`lt`, `lte`: "fewer than N") is decided when a
+/// window closes instead: windows of `timespan` start at a group's first match, and a group is
+/// only seen once it has a match (so "no event at all" is never reported).
 pub fn correlate<T: Clone>(set: &RuleSet, hits: &[CorrHit<T>]) -> Vec<CorrFiring<T>> {
     let mut out = Vec::new();
     for (ci, c) in set.correlations.iter().enumerate() {
+        let upper_only = matches!(
+            c.kind,
+            CorrelationKind::EventCount | CorrelationKind::ValueCount
+        ) && c
+            .condition
+            .iter()
+            .all(|(op, _)| matches!(op, CmpOp::Lt | CmpOp::Lte));
+        if upper_only {
+            correlate_closed_windows(ci, c, hits, &mut out);
+            continue;
+        }
         // per group: (time, rule, value, data)
         let mut windows: BTreeMap<String, Window<T>> = BTreeMap::new();
         for h in hits {
@@ -1442,19 +1457,8 @@ pub fn correlate<T: Clone>(set: &RuleSet, hits: &[CorrHit<T>]) -> Vec<CorrFiring
                 let start = h.time_ms.saturating_sub(c.timespan_ms);
                 w.retain(|(t, ..)| *t >= start);
                 let fired = match c.kind {
-                    CorrelationKind::EventCount => {
-                        let n = w.len() as f64;
-                        c.condition
-                            .iter()
-                            .all(|(op, x)| op.test(n, *x))
-                            .then_some(n)
-                    }
-                    CorrelationKind::ValueCount => {
-                        let mut vals: Vec<&str> =
-                            w.iter().filter_map(|(_, _, v, _)| v.as_deref()).collect();
-                        vals.sort_unstable();
-                        vals.dedup();
-                        let n = vals.len() as f64;
+                    CorrelationKind::EventCount | CorrelationKind::ValueCount => {
+                        let n = measure(c, w);
                         c.condition
                             .iter()
                             .all(|(op, x)| op.test(n, *x))
@@ -1488,6 +1492,62 @@ pub fn correlate<T: Clone>(set: &RuleSet, hits: &[CorrHit<T>]) -> Vec<CorrFiring
         }
     }
     out
+}
+
+/// The count of a window: matches (`event_count`) or distinct values (`value_count`).
+fn measure<T>(c: &Correlation, w: &Window<T>) -> f64 {
+    match c.kind {
+        CorrelationKind::ValueCount => {
+            let mut vals: Vec<&str> = w.iter().filter_map(|(_, _, v, _)| v.as_deref()).collect();
+            vals.sort_unstable();
+            vals.dedup();
+            vals.len() as f64
+        }
+        _ => w.len() as f64,
+    }
+}
+
+fn correlate_closed_windows<T: Clone>(
+    ci: usize,
+    c: &Correlation,
+    hits: &[CorrHit<T>],
+    out: &mut Vec<CorrFiring<T>>,
+) {
+    let mut windows: BTreeMap<String, (i64, Window<T>)> = BTreeMap::new();
+    let close = |group: &str, w: &Window<T>, out: &mut Vec<CorrFiring<T>>| {
+        let n = measure(c, w);
+        if c.condition.iter().all(|(op, x)| op.test(n, *x)) {
+            out.push(CorrFiring {
+                correlation: ci,
+                group: group.to_string(),
+                value: n,
+                hits: w.iter().map(|(.., d)| d.clone()).collect(),
+            });
+        }
+    };
+    for h in hits {
+        for (kci, group, value) in &h.keys {
+            if *kci != ci {
+                continue;
+            }
+            let entry = (h.time_ms, h.rule, value.clone(), h.data.clone());
+            match windows.get_mut(group) {
+                Some((start, w)) if h.time_ms > start.saturating_add(c.timespan_ms) => {
+                    close(group, w, out);
+                    *start = h.time_ms;
+                    w.clear();
+                    w.push(entry);
+                }
+                Some((_, w)) => w.push(entry),
+                None => {
+                    windows.insert(group.clone(), (h.time_ms, vec![entry]));
+                }
+            }
+        }
+    }
+    for (group, (_, w)) in &windows {
+        close(group, w, out);
+    }
 }
 
 #[cfg(test)]
@@ -1644,6 +1704,26 @@ mod tests {
         let v = base64_variants("http", true);
         assert_eq!(v.len(), 3);
         assert_eq!(v[0], "aHR0c");
+    }
+
+    #[test]
+    fn upper_bound_counts_are_decided_when_the_window_closes() {
+        let src = "title: b\nname: b\nlogsource: {product: aws}\ndetection:\n  sel:\n    eventName: RunInstances\n  condition: sel\n---\ntitle: few\ncorrelation: {type: event_count, rules: [b], timespan: 10m, condition: {lt: 3}}\n";
+        let (set, errs) = RuleSet::from_sources([("c.yml", src)], &LoadOptions::default());
+        assert!(errs.is_empty(), "{errs:?}");
+        // minutes 0, 1, 2 (3 events: not fewer than 3), then 30 and 31 (2 events: fewer)
+        let hits: Vec<CorrHit<u32>> = [0, 1, 2, 30, 31]
+            .iter()
+            .map(|m| CorrHit {
+                rule: 0,
+                time_ms: m * 60_000,
+                keys: vec![(0, String::new(), None)],
+                data: *m as u32,
+            })
+            .collect();
+        let f = correlate(&set, &hits);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].hits, vec![30, 31]);
     }
 
     #[test]
