@@ -235,3 +235,33 @@ fn resuming_from_a_checkpoint_reads_every_event_exactly_once() {
     joined.extend(rest);
     assert_eq!(joined, all);
 }
+
+#[test]
+fn records_larger_than_the_read_buffer_cross_chunk_boundaries() {
+    let big = "x".repeat(300_000);
+    let rec = |i: usize, ua: &str| {
+        format!(
+            r#"{{"eventTime":"2023-07-10T11:42:3{i}Z","eventSource":"iam.amazonaws.com","eventName":"E{i}","userAgent":"{ua}"}}"#
+        )
+    };
+    let body = format!(
+        "{{\"Records\":[{},{},{}]}}",
+        rec(1, "a"),
+        rec(2, &big),
+        rec(3, "c")
+    );
+    for data in [body.clone().into_bytes(), gz(body.as_bytes())] {
+        let evs: Vec<_> = read::read_stream("big.json", std::io::Cursor::new(data))
+            .map(|e| e.unwrap())
+            .collect();
+        let names: Vec<&str> = evs.iter().map(|e| e.event_name()).collect();
+        assert_eq!(names, ["E1", "E2", "E3"]);
+        assert_eq!(evs[1].str_field("userAgent").map(str::len), Some(300_000));
+    }
+    // and as JSON lines (the general scanner)
+    let lines = format!("{}\n{}\n{}\n", rec(1, "a"), rec(2, &big), rec(3, "c"));
+    let n = read::read_stream("big.jsonl", std::io::Cursor::new(lines.into_bytes()))
+        .filter(|e| e.is_ok())
+        .count();
+    assert_eq!(n, 3);
+}
