@@ -112,6 +112,16 @@ check!(USER_DELETED, "iam-user-or-login-profile-deleted", Medium, "iam", ["WATCH
     "削除が想定どおりか確認し、想定外ならルートユーザーでアクセスを回復し、呼び出し元の認証情報を無効化してください。",
     [AWS_CT]);
 
+check!(USER_LOCKED_OUT, "iam-user-locked-out", Medium, "iam", ["WATCH-04", "WATCH-05"],
+    "Another user's credentials were disabled", "他のユーザーの認証情報が無効化された",
+    "Finds access keys deleted or deactivated and MFA devices removed for a user other than the caller, and deny-all policies put on a user (`AWSDenyAll`, or an inline `Deny` of `*` on `*`).",
+    "呼び出し元以外のユーザーのアクセスキーの削除・無効化や MFA デバイスの削除、ユーザーへの全拒否ポリシー (`AWSDenyAll` や `*` に対する `*` の `Deny`) を検出します。",
+    "Taking away the owners' keys, MFA or permissions locks them out while an attacker keeps access.",
+    "所有者のキー・MFA・権限を奪うと、攻撃者がアクセスを保ったまま所有者を締め出せます。",
+    "Check the change was expected; if not, restore the user's access through the root user and revoke the caller's credentials.",
+    "変更が想定どおりか確認し、想定外ならルートユーザーで利用者のアクセスを回復し、呼び出し元の認証情報を無効化してください。",
+    [AWS_CT]);
+
 check!(LARGE_LAUNCH, "ec2-large-instance-launch-burst", High, "ec2", ["WATCH-04", "WATCH-05"],
     "Large or many EC2 instances launched", "大きな、または多数の EC2 インスタンスが起動された",
     "Finds `RunInstances` calls (including ones refused for limits or permissions) for GPU/accelerated or very large types, or for many instances, grouped per caller within a time window.",
@@ -272,6 +282,7 @@ pub static NATIVE_CHECKS: &[&CheckMeta] = &[
     &LOGIN_PROFILE_CREATED,
     &ADMIN_ATTACHED,
     &USER_DELETED,
+    &USER_LOCKED_OUT,
     &LARGE_LAUNCH,
     &TRAIL_TAMPERED,
     &CONFIG_STOPPED,
@@ -418,6 +429,33 @@ pub fn policy_is_admin(doc: &Value) -> bool {
         s.get("Effect").and_then(Value::as_str) == Some("Allow")
             && has_star(s.get("Action"))
             && has_star(s.get("Resource"))
+            && s.get("Condition").is_none()
+    })
+}
+
+/// True when a policy document denies `*` on `*` without a condition.
+pub fn policy_denies_all(doc: &Value) -> bool {
+    let doc = match doc {
+        Value::String(s) => match serde_json::from_str::<Value>(&percent_decode(s)) {
+            Ok(v) => v,
+            Err(_) => return false,
+        },
+        v => v.clone(),
+    };
+    let stmts: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return false,
+    };
+    let star = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s == "*",
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some("*")),
+        _ => false,
+    };
+    stmts.iter().any(|s| {
+        s.get("Effect").and_then(Value::as_str) == Some("Deny")
+            && star(s.get("Action"))
+            && star(s.get("Resource"))
             && s.get("Condition").is_none()
     })
 }
@@ -718,6 +756,34 @@ impl NativeState {
                 ));
                 self.signal(Kind::DeleteUser, ev);
             }
+            "DeleteAccessKey"
+            | "UpdateAccessKey"
+            | "DeactivateMFADevice"
+            | "DeleteVirtualMFADevice"
+                if ok(ev) =>
+            {
+                let caller = ev
+                    .get("userIdentity")
+                    .and_then(|u| u.get("userName"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let target = req_str(ev, "userName").unwrap_or_default();
+                let disabling = name != "UpdateAccessKey"
+                    || req_str(ev, "status").is_some_and(|s| s.eq_ignore_ascii_case("inactive"));
+                if disabling && !target.is_empty() && target != caller {
+                    out.push(detection(
+                        &USER_LOCKED_OUT,
+                        vec![r()],
+                        text!(
+                            "`{p}` called {n} on another user, `{u}`",
+                            "`{p}` が別のユーザー `{u}` に {n} を実行しました",
+                            p = by(),
+                            n = name,
+                            u = target
+                        ),
+                    ));
+                }
+            }
             "RunInstances" => {
                 let code = ev.error_code().unwrap_or_default();
                 // refused only for limits or permissions: the attempt counts
@@ -897,6 +963,24 @@ impl NativeState {
                 ));
             }
             _ => {}
+        }
+        // deny-all policies put on a user
+        if matches!(name, "AttachUserPolicy" | "PutUserPolicy") && ok(ev) {
+            let deny_all = req_str(ev, "policyArn")
+                .is_some_and(|a| a.ends_with(":policy/AWSDenyAll"))
+                || req(ev, "policyDocument").is_some_and(policy_denies_all);
+            if deny_all {
+                out.push(detection(
+                    &USER_LOCKED_OUT,
+                    vec![r()],
+                    text!(
+                        "`{p}` put a deny-all policy on `{u}`",
+                        "`{p}` が `{u}` に全拒否ポリシーを設定しました",
+                        p = by(),
+                        u = req_str(ev, "userName").unwrap_or_default()
+                    ),
+                ));
+            }
         }
         // root use: any call by the root user that is not an AWS service event
         if ev.lookup_raw(&["userIdentity", "type"]) == RawLookup::Str("Root")

@@ -151,6 +151,8 @@ fn real_data_gives_the_expected_counts() {
         ("iam-user-created", 5),
         // DeleteUser x4 + DeleteLoginProfile x2 that succeeded (3 NoSuchEntity + 1 Unmodifiable do not)
         ("iam-user-or-login-profile-deleted", 6),
+        // bert-jan deleting the access keys of two other users (invictus)
+        ("iam-user-locked-out", 2),
         ("organization-leave-attempted", 2),
         ("s3-bucket-deleted", 5),
         ("secrets-retrieval-burst", 2),
@@ -366,6 +368,50 @@ fn admin_inline_policy_and_narrow_ones() {
     );
     p["requestParameters"]["policyDocument"] = json!("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
     assert_eq!(count_of(&scan_values(&[p]), "iam-admin-policy-attached"), 1);
+}
+
+#[test]
+fn locking_other_users_out_and_negatives() {
+    let del = named("DeleteAccessKey");
+    assert_eq!(
+        count_of(
+            &scan_values(std::slice::from_ref(&del)),
+            "iam-user-locked-out"
+        ),
+        1
+    );
+    // deleting one's own key (rotation) is not a lockout
+    let mut own = del.clone();
+    own["requestParameters"]["userName"] = own["userIdentity"]["userName"].clone();
+    let mut no_user = del.clone();
+    no_user["requestParameters"]
+        .as_object_mut()
+        .unwrap()
+        .remove("userName");
+    assert_eq!(
+        count_of(&scan_values(&[own, no_user]), "iam-user-locked-out"),
+        0
+    );
+    let mut inactive = del.clone();
+    inactive["eventName"] = json!("UpdateAccessKey");
+    inactive["requestParameters"]["status"] = json!("Inactive");
+    let mut active = inactive.clone();
+    active["requestParameters"]["status"] = json!("Active");
+    assert_eq!(
+        count_of(&scan_values(&[inactive]), "iam-user-locked-out"),
+        1
+    );
+    assert_eq!(count_of(&scan_values(&[active]), "iam-user-locked-out"), 0);
+    // deny-all on a user: managed AWSDenyAll and inline Deny */*
+    let mut deny = named("AttachUserPolicy");
+    deny["requestParameters"]["policyArn"] = json!("arn:aws:iam::aws:policy/AWSDenyAll");
+    let mut inline = named("PutRolePolicy");
+    inline["eventName"] = json!("PutUserPolicy");
+    inline["requestParameters"] = json!({"userName": "alice", "policyName": "x", "policyDocument": "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}"});
+    assert_eq!(
+        count_of(&scan_values(&[deny, inline]), "iam-user-locked-out"),
+        2
+    );
 }
 
 #[test]
