@@ -9,7 +9,8 @@
 //!   `exists`, `fieldref`, `cased`, `windash`, `base64`, `base64offset`, `gt`/`gte`/`lt`/`lte`;
 //!   `expand` needs placeholder values ([`LoadOptions::placeholders`]);
 //! - a list of values is an OR (an AND with `|all`), a list of maps is an OR of the maps;
-//! - conditions with `and`, `or`, `not`, parentheses, `1 of x*`, `all of x*`, `1 of them`;
+//! - conditions with `and`, `or`, `not`, parentheses, `1 of x*`, `N of x*`, `all of x*`,
+//!   `1 of them`;
 //! - dotted field paths traverse arrays (any element matches) and EC2's `{"items":[…]}`;
 //! - a field that holds an object or array is matched by its compact JSON text, and for
 //!   `contains`/wildcards/`re` also by any string inside it (policy documents are logged as JSON
@@ -179,6 +180,8 @@ enum Cond {
     Not(Box<Cond>),
     And(Vec<Cond>),
     Or(Vec<Cond>),
+    /// At least `n` of the items (`N of x*`).
+    AtLeast(usize, Vec<Cond>),
 }
 
 // ---------------------------------------------------------------- loading
@@ -1024,11 +1027,8 @@ impl CondParser<'_> {
                         "all" => Ok(Cond::And(items)),
                         "1" | "any" => Ok(Cond::Or(items)),
                         n => match n.parse::<usize>() {
-                            // "N of": at least N; expanded as an OR of ANDs would explode, so
-                            // only 1 and all are compiled
-                            Ok(_) => Err(format!(
-                                "`{n} of` is not supported (only `1 of` and `all of`)"
-                            )),
+                            Ok(0) => Err("`0 of` matches nothing useful".into()),
+                            Ok(k) => Ok(Cond::AtLeast(k, items)),
                             Err(_) => Err(format!("`{w} of`: expected `1`, `all` or a number")),
                         },
                     }
@@ -1060,7 +1060,7 @@ fn event_names(c: &Cond, searches: &[Search]) -> Option<Vec<String>> {
             }
             Search::Keywords(_) => None,
         },
-        Cond::Not(_) => None,
+        Cond::Not(_) | Cond::AtLeast(..) => None,
         Cond::And(items) => items
             .iter()
             .filter_map(|i| event_names(i, searches))
@@ -1256,6 +1256,9 @@ impl Rule {
             Cond::Not(inner) => !self.eval(inner, ev),
             Cond::And(items) => items.iter().all(|i| self.eval(i, ev)),
             Cond::Or(items) => items.iter().any(|i| self.eval(i, ev)),
+            Cond::AtLeast(n, items) => {
+                items.iter().filter(|i| self.eval(i, ev)).take(*n).count() >= *n
+            }
         }
     }
 
@@ -1648,6 +1651,8 @@ mod tests {
         assert!(yes(&format!(
             "{base}  condition:\n    - sel_b\n    - sel_a\n"
         )));
+        assert!(yes(&format!("{base}  condition: 2 of them\n")));
+        assert!(!yes(&format!("{base}  condition: 3 of them\n")));
     }
 
     #[test]
