@@ -26,14 +26,18 @@ def clients(endpoint, creds=None):
                   aws_session_token=creds["SessionToken"])
     else:
         kw.update(aws_access_key_id="testing", aws_secret_access_key="testing")
-    def make(svc):
-        client = boto3.client(svc, **kw)
+    def make(svc, region=None):
+        client = boto3.client(svc, **dict(kw, region_name=region or REGION))
         if svc == "s3control":
             # s3control puts the account id in front of the host, which a loopback endpoint
             # cannot resolve: drop that label before the request is signed.
             client.meta.events.register("before-sign.s3-control.*", _strip_account_label)
         return client
     return make
+
+
+def clients_in_region(c, region):
+    return lambda svc: c(svc, region)
 
 
 def _strip_account_label(request, **_):
@@ -98,7 +102,7 @@ def seed_resources(c, account, other_account, hostile, scale, good):
     sg_good = ec2.create_security_group(GroupName="office-only", Description="ssh from the office", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=sg_good, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]},
-        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
     ])
     ec2.create_security_group(GroupName="unused-group", Description="nothing uses it", VpcId=vpc)
 
@@ -113,12 +117,8 @@ def seed_resources(c, account, other_account, hostile, scale, good):
                             TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]["InstanceId"]
     good = ec2.run_instances(ImageId=amazon_ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                              SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"})["Instances"][0]["InstanceId"]
-    # An AMI of another owner: registered here, then shared; yagura sees owner = this account,
-    # so the untrusted-owner case uses moto's community images (non-amazon owners).
-    community = [i for i in ec2.describe_images()["Images"] if i.get("OwnerId") not in (account, "amazon") and i.get("ImageOwnerAlias") != "amazon"]
-    if community:
-        ec2.run_instances(ImageId=sorted(community, key=lambda i: i["ImageId"])[0]["ImageId"], MinCount=1, MaxCount=1,
-                          InstanceType="t3.micro", SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"})
+    # An AMI of another owner cannot be made on moto (every image it serves is Amazon's):
+    # AUD-02's untrusted owner is covered by recorded SDK responses in yagura-collect.
 
     # AUD-09: buckets
     s3.create_bucket(Bucket="public-policy-bucket")
@@ -189,6 +189,17 @@ def seed_account_settings(c, account, good):
                                            "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "sre@example.com"}]}])
     else:
         iam.update_account_password_policy(MinimumPasswordLength=8)
+        # A second region where Config records everything and GuardDuty is on, but neither
+        # notifies anyone: the misconfigured side of AUD-10's and AUD-14's notification checks.
+        west = clients_in_region(c, "us-west-2")
+        west("config").put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": f"arn:aws:iam::{account}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": False}})
+        west("s3").create_bucket(Bucket=f"config-west-{account}",
+                                 CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+        west("config").put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": f"config-west-{account}"})
+        west("config").start_configuration_recorder(ConfigurationRecorderName="default")
+        west("guardduty").create_detector(Enable=True)
         s3.create_bucket(Bucket=f"trail-{account}")
         ct.create_trail(Name="single-region", S3BucketName=f"trail-{account}", IsMultiRegionTrail=False,
                         EnableLogFileValidation=False)
@@ -213,7 +224,22 @@ def main():
     good_account = org.create_account(AccountName="good-twin", Email="good@example.com")["CreateAccountStatus"]["AccountId"]
     creds = base("sts").assume_role(RoleArn=f"arn:aws:iam::{good_account}:role/{ROLE}", RoleSessionName="seed")["Credentials"]
     good = clients(a.endpoint, creds)
-    out = {"bad_account": bad_account, "good_account": good_account, "role_name": ROLE}
+    # AUD-19: two resource accounts, one holding an IAM user and a role that may manage IAM,
+    # the other only a PowerUser role; the good account plays the identity account.
+    res_bad = org.create_account(AccountName="resource-bad", Email="rb@example.com")["CreateAccountStatus"]["AccountId"]
+    res_good = org.create_account(AccountName="resource-clean", Email="rc@example.com")["CreateAccountStatus"]["AccountId"]
+    for acct, bad in ((res_bad, True), (res_good, False)):
+        cr = base("sts").assume_role(RoleArn=f"arn:aws:iam::{acct}:role/{ROLE}", RoleSessionName="seed")["Credentials"]
+        riam = clients(a.endpoint, cr)("iam")
+        if bad:
+            riam.create_user(UserName="stray-user")
+            riam.create_role(RoleName="ci-admin", AssumeRolePolicyDocument=trust(good_account, True))
+            riam.attach_role_policy(RoleName="ci-admin", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
+        else:
+            riam.create_role(RoleName="deployer", AssumeRolePolicyDocument=trust(good_account, True))
+            riam.attach_role_policy(RoleName="deployer", PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
+    out = {"bad_account": bad_account, "good_account": good_account, "role_name": ROLE,
+           "resource_bad_account": res_bad, "resource_good_account": res_good}
     out["bad"] = seed_resources(base, bad_account, good_account, a.hostile, a.scale, False)
     seed_account_settings(base, bad_account, False)
     seed_account_settings(good, good_account, True)

@@ -195,13 +195,32 @@ check!(ROOT_VIRTUAL_MFA, "root-mfa-not-hardware", Medium, "iam",
     fix ("Register a hardware security key or TOTP token for root and keep it in a safe.", "ルート用にハードウェアキーまたは TOTP トークンを登録し、金庫に保管してください。"),
     refs ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_physical.html"]);
 
-check!(ROOT_KEYS, "root-access-key-present", Critical, "iam",
-    spec ["AUD-06"], cis ["1.4"], seed ["001"],
-    title ("Root user has access keys", "ルートユーザーにアクセスキーがある"),
-    what ("Checks that the root user has no access keys.", "ルートユーザーにアクセスキーがないことを確認します。"),
-    why ("A root key is an unrestricted, non-expiring credential that no policy can limit.", "ルートのキーはどのポリシーでも制限できない、無期限で無制限の認証情報です。"),
-    fix ("Delete the root access keys; use IAM roles for automation.", "ルートのアクセスキーを削除し、自動化には IAM ロールを使ってください。"),
-    refs ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html"]);
+check!(
+    ROOT_KEYS,
+    "root-access-key-present",
+    Critical,
+    "iam",
+    spec["AUD-06"],
+    cis["1.4"],
+    seed["001"],
+    title(
+        "Root user has access keys",
+        "ルートユーザーにアクセスキーがある"
+    ),
+    what(
+        "Checks that the root user has no access keys.",
+        "ルートユーザーにアクセスキーがないことを確認します。"
+    ),
+    why(
+        "A root key is an unrestricted, non-expiring credential that no policy can limit.",
+        "ルートのキーはどのポリシーでも制限できない、無期限で無制限の認証情報です。"
+    ),
+    fix(
+        "Delete the root access keys; use IAM roles for automation.",
+        "ルートのアクセスキーを削除し、自動化には IAM ロールを使ってください。"
+    ),
+    refs["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html"]
+);
 
 check!(ROOT_RECENT, "root-used-recently", High, "iam",
     spec ["AUD-06"], cis ["1.7"], seed ["001"],
@@ -451,13 +470,49 @@ check!(RDS_NO_MINOR_UPGRADE, "rds-auto-minor-upgrade-off", Low, "rds",
 
 /// Every audit check, in catalogue order.
 pub static CHECKS: &[&CheckMeta] = &[
-    &SG_ADMIN_PORT_WORLD, &SG_PORT_WORLD, &SG_UNUSED, &AMI_UNTRUSTED_OWNER, &AMI_OLD,
-    &INSTANCE_NO_ROLE, &USER_HAS_KEY, &KEY_UNUSED, &KEY_NOT_ROTATED, &CONSOLE_NO_MFA,
-    &USER_UNUSED, &ADMIN_ATTACHED, &ROLE_ABOVE_POWER_USER, &ROOT_NO_MFA, &ROOT_VIRTUAL_MFA,
-    &ROOT_KEYS, &ROOT_RECENT, &S3_ACCOUNT_BPA, &S3_BUCKET_BPA, &S3_POLICY_PUBLIC, &S3_ACL_PUBLIC,
-    &CONFIG_OFF, &CONFIG_NO_NOTIFY, &INSPECTOR_OFF, &SECURITYHUB_OFF, &ANALYZER_OFF,
-    &ANALYZER_FINDING, &GUARDDUTY_OFF, &GUARDDUTY_NO_NOTIFY, &ALIAS_MISSING, &BUDGET_MISSING,
-    &ANOMALY_MISSING, &NOT_SSM_MANAGED, &SCHEDULED_EVENT, &HEALTH_EVENT, &RESOURCE_ACCOUNT_USERS,
-    &IDENTITY_ACCOUNT_RESOURCES, &TRUST_NO_MFA, &TRAIL_MULTI_REGION, &TRAIL_VALIDATION,
-    &PASSWORD_POLICY, &HTTPS_ON_INSTANCE, &DB_ON_INSTANCE, &RDS_SINGLE_AZ, &RDS_NO_MINOR_UPGRADE,
+    &SG_ADMIN_PORT_WORLD,
+    &SG_PORT_WORLD,
+    &SG_UNUSED,
+    &AMI_UNTRUSTED_OWNER,
+    &AMI_OLD,
+    &INSTANCE_NO_ROLE,
+    &USER_HAS_KEY,
+    &KEY_UNUSED,
+    &KEY_NOT_ROTATED,
+    &CONSOLE_NO_MFA,
+    &USER_UNUSED,
+    &ADMIN_ATTACHED,
+    &ROLE_ABOVE_POWER_USER,
+    &ROOT_NO_MFA,
+    &ROOT_VIRTUAL_MFA,
+    &ROOT_KEYS,
+    &ROOT_RECENT,
+    &S3_ACCOUNT_BPA,
+    &S3_BUCKET_BPA,
+    &S3_POLICY_PUBLIC,
+    &S3_ACL_PUBLIC,
+    &CONFIG_OFF,
+    &CONFIG_NO_NOTIFY,
+    &INSPECTOR_OFF,
+    &SECURITYHUB_OFF,
+    &ANALYZER_OFF,
+    &ANALYZER_FINDING,
+    &GUARDDUTY_OFF,
+    &GUARDDUTY_NO_NOTIFY,
+    &ALIAS_MISSING,
+    &BUDGET_MISSING,
+    &ANOMALY_MISSING,
+    &NOT_SSM_MANAGED,
+    &SCHEDULED_EVENT,
+    &HEALTH_EVENT,
+    &RESOURCE_ACCOUNT_USERS,
+    &IDENTITY_ACCOUNT_RESOURCES,
+    &TRUST_NO_MFA,
+    &TRAIL_MULTI_REGION,
+    &TRAIL_VALIDATION,
+    &PASSWORD_POLICY,
+    &HTTPS_ON_INSTANCE,
+    &DB_ON_INSTANCE,
+    &RDS_SINGLE_AZ,
+    &RDS_NO_MINOR_UPGRADE,
 ];

@@ -6,8 +6,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
 use yagura_inventory::{
-    Account, AccountKind, AttachedPolicy, CollectError, Collected, InlinePolicy, Inventory,
-    Region, SecurityGroup,
+    Account, AccountKind, AttachedPolicy, CollectError, Collected, InlinePolicy, Inventory, Region,
+    SecurityGroup,
 };
 
 /// Evaluates every audit check over the inventory. Findings come out in a stable order:
@@ -54,7 +54,14 @@ fn days_since(now: OffsetDateTime, t: &str) -> Option<i64> {
 }
 
 impl Eval<'_> {
-    fn emit(&mut self, c: &'static CheckMeta, status: Status, resource: &str, region: &str, msg: Text) {
+    fn emit(
+        &mut self,
+        c: &'static CheckMeta,
+        status: Status,
+        resource: &str,
+        region: &str,
+        msg: Text,
+    ) {
         self.out.push(Finding::new(
             c.id,
             status,
@@ -94,7 +101,11 @@ impl Eval<'_> {
     }
 
     fn regional_res(&self, service: &str, region: &str) -> String {
-        format!("arn:{}:{service}:{region}:{}:account", self.partition(), self.a.account_id)
+        format!(
+            "arn:{}:{service}:{region}:{}:account",
+            self.partition(),
+            self.a.account_id
+        )
     }
 
     // ------------------------------------------------------------ IAM
@@ -106,27 +117,51 @@ impl Eval<'_> {
         // AUD-06 root
         match iam.summary.as_ref() {
             Ok(s) => {
-                let st = if s.account_mfa_enabled { Status::Pass } else { Status::Fail };
-                let msg = if s.account_mfa_enabled {
-                    text!("the root user has MFA", "ルートユーザーに MFA が設定されています")
+                let st = if s.account_mfa_enabled {
+                    Status::Pass
                 } else {
-                    text!("the root user has no MFA device", "ルートユーザーに MFA デバイスがありません")
+                    Status::Fail
+                };
+                let msg = if s.account_mfa_enabled {
+                    text!(
+                        "the root user has MFA",
+                        "ルートユーザーに MFA が設定されています"
+                    )
+                } else {
+                    text!(
+                        "the root user has no MFA device",
+                        "ルートユーザーに MFA デバイスがありません"
+                    )
                 };
                 self.emit(&ROOT_NO_MFA, st, &root, GLOBAL, msg);
                 if s.account_mfa_enabled {
                     match iam.virtual_mfa_devices.as_ref() {
                         Ok(devs) => {
-                            let virt = devs
-                                .iter()
-                                .any(|d| d.user_arn.as_deref().is_some_and(|u| u.ends_with(":root")));
+                            let virt = devs.iter().any(|d| {
+                                d.user_arn.as_deref().is_some_and(|u| u.ends_with(":root"))
+                            });
                             if virt {
-                                self.emit(&ROOT_VIRTUAL_MFA, Status::Fail, &root, GLOBAL, text!(
-                                    "the root user's MFA is a virtual device",
-                                    "ルートユーザーの MFA は仮想デバイスです"));
+                                self.emit(
+                                    &ROOT_VIRTUAL_MFA,
+                                    Status::Fail,
+                                    &root,
+                                    GLOBAL,
+                                    text!(
+                                        "the root user's MFA is a virtual device",
+                                        "ルートユーザーの MFA は仮想デバイスです"
+                                    ),
+                                );
                             } else {
-                                self.emit(&ROOT_VIRTUAL_MFA, Status::Pass, &root, GLOBAL, text!(
-                                    "the root user's MFA is a hardware device",
-                                    "ルートユーザーの MFA はハードウェアデバイスです"));
+                                self.emit(
+                                    &ROOT_VIRTUAL_MFA,
+                                    Status::Pass,
+                                    &root,
+                                    GLOBAL,
+                                    text!(
+                                        "the root user's MFA is a hardware device",
+                                        "ルートユーザーの MFA はハードウェアデバイスです"
+                                    ),
+                                );
                             }
                         }
                         Err(e) => self.unknown(&ROOT_VIRTUAL_MFA, &root, GLOBAL, e),
@@ -142,7 +177,14 @@ impl Eval<'_> {
         let report = match iam.credential_report.as_ref() {
             Ok(r) => r,
             Err(e) => {
-                for c in [&USER_HAS_KEY, &KEY_UNUSED, &KEY_NOT_ROTATED, &CONSOLE_NO_MFA, &USER_UNUSED, &ROOT_RECENT] {
+                for c in [
+                    &USER_HAS_KEY,
+                    &KEY_UNUSED,
+                    &KEY_NOT_ROTATED,
+                    &CONSOLE_NO_MFA,
+                    &USER_UNUSED,
+                    &ROOT_RECENT,
+                ] {
                     self.unknown(c, &self.a.account_id.clone(), GLOBAL, e);
                 }
                 match iam.summary.as_ref() {
@@ -169,12 +211,28 @@ impl Eval<'_> {
                     .filter_map(|t| days_since(now, t))
                     .min();
                 match last {
-                    Some(d) if d <= self.cfg.root_recent_days => self.emit(&ROOT_RECENT, Status::Fail, &root, GLOBAL, text!(
-                        "the root user was used {d} days ago",
-                        "ルートユーザーが {d} 日前に使用されました", d = d)),
-                    _ => self.emit(&ROOT_RECENT, Status::Pass, &root, GLOBAL, text!(
-                        "the root user was not used in the last {n} days",
-                        "ルートユーザーは過去 {n} 日間使用されていません", n = self.cfg.root_recent_days)),
+                    Some(d) if d <= self.cfg.root_recent_days => self.emit(
+                        &ROOT_RECENT,
+                        Status::Fail,
+                        &root,
+                        GLOBAL,
+                        text!(
+                            "the root user was used {d} days ago",
+                            "ルートユーザーが {d} 日前に使用されました",
+                            d = d
+                        ),
+                    ),
+                    _ => self.emit(
+                        &ROOT_RECENT,
+                        Status::Pass,
+                        &root,
+                        GLOBAL,
+                        text!(
+                            "the root user was not used in the last {n} days",
+                            "ルートユーザーは過去 {n} 日間使用されていません",
+                            n = self.cfg.root_recent_days
+                        ),
+                    ),
                 }
             }
             None => {
@@ -192,73 +250,193 @@ impl Eval<'_> {
             let active: Vec<_> = row.access_keys.iter().filter(|k| k.active).collect();
             // AUD-04: keys at all
             if active.is_empty() {
-                self.emit(&USER_HAS_KEY, Status::Pass, arn, GLOBAL, text!(
-                    "user `{u}` has no active access key", "ユーザー `{u}` に有効なアクセスキーはありません", u = row.user));
+                self.emit(
+                    &USER_HAS_KEY,
+                    Status::Pass,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "user `{u}` has no active access key",
+                        "ユーザー `{u}` に有効なアクセスキーはありません",
+                        u = row.user
+                    ),
+                );
             } else {
-                self.emit(&USER_HAS_KEY, Status::Fail, arn, GLOBAL, text!(
-                    "user `{u}` has {n} active access key(s)", "ユーザー `{u}` に有効なアクセスキーが {n} 個あります",
-                    u = row.user, n = active.len()));
+                self.emit(
+                    &USER_HAS_KEY,
+                    Status::Fail,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "user `{u}` has {n} active access key(s)",
+                        "ユーザー `{u}` に有効なアクセスキーが {n} 個あります",
+                        u = row.user,
+                        n = active.len()
+                    ),
+                );
             }
             for k in &active {
                 let res = format!("{arn}#access-key-{}", k.slot);
                 let used = k.last_used.as_deref().or(k.last_rotated.as_deref());
                 match used.and_then(|t| days_since(now, t)) {
                     Some(d) if d > self.cfg.unused_days => {
-                        self.emit(&KEY_UNUSED, Status::Fail, &res, GLOBAL, text!(
-                            "access key {s} of `{u}` was not used for {d} days",
-                            "`{u}` のアクセスキー {s} は {d} 日間使われていません", s = k.slot, u = row.user, d = d));
+                        self.emit(
+                            &KEY_UNUSED,
+                            Status::Fail,
+                            &res,
+                            GLOBAL,
+                            text!(
+                                "access key {s} of `{u}` was not used for {d} days",
+                                "`{u}` のアクセスキー {s} は {d} 日間使われていません",
+                                s = k.slot,
+                                u = row.user,
+                                d = d
+                            ),
+                        );
                     }
-                    Some(d) => self.emit(&KEY_UNUSED, Status::Pass, &res, GLOBAL, text!(
-                        "access key {s} of `{u}` was used or created {d} days ago",
-                        "`{u}` のアクセスキー {s} は {d} 日前に使用または作成されました", s = k.slot, u = row.user, d = d)),
-                    None => self.emit(&KEY_UNUSED, Status::Unknown, &res, GLOBAL, text!(
-                        "access key {s} of `{u}` has no usable date in the credential report",
-                        "`{u}` のアクセスキー {s} の日付が認証情報レポートにありません", s = k.slot, u = row.user)),
+                    Some(d) => self.emit(
+                        &KEY_UNUSED,
+                        Status::Pass,
+                        &res,
+                        GLOBAL,
+                        text!(
+                            "access key {s} of `{u}` was used or created {d} days ago",
+                            "`{u}` のアクセスキー {s} は {d} 日前に使用または作成されました",
+                            s = k.slot,
+                            u = row.user,
+                            d = d
+                        ),
+                    ),
+                    None => self.emit(
+                        &KEY_UNUSED,
+                        Status::Unknown,
+                        &res,
+                        GLOBAL,
+                        text!(
+                            "access key {s} of `{u}` has no usable date in the credential report",
+                            "`{u}` のアクセスキー {s} の日付が認証情報レポートにありません",
+                            s = k.slot,
+                            u = row.user
+                        ),
+                    ),
                 }
                 match k.last_rotated.as_deref().and_then(|t| days_since(now, t)) {
-                    Some(d) if d > self.cfg.key_rotation_days => self.emit(&KEY_NOT_ROTATED, Status::Fail, &res, GLOBAL, text!(
+                    Some(d) if d > self.cfg.key_rotation_days => {
+                        self.emit(
+                            &KEY_NOT_ROTATED,
+                            Status::Fail,
+                            &res,
+                            GLOBAL,
+                            text!(
                         "access key {s} of `{u}` is {d} days old (rotation age {m})",
                         "`{u}` のアクセスキー {s} は作成から {d} 日経過しています(期限 {m} 日)",
-                        s = k.slot, u = row.user, d = d, m = self.cfg.key_rotation_days)),
-                    Some(d) => self.emit(&KEY_NOT_ROTATED, Status::Pass, &res, GLOBAL, text!(
-                        "access key {s} of `{u}` is {d} days old", "`{u}` のアクセスキー {s} は作成から {d} 日です",
-                        s = k.slot, u = row.user, d = d)),
-                    None => self.emit(&KEY_NOT_ROTATED, Status::Unknown, &res, GLOBAL, text!(
-                        "access key {s} of `{u}` has no rotation date", "`{u}` のアクセスキー {s} の作成日が不明です",
-                        s = k.slot, u = row.user)),
+                        s = k.slot, u = row.user, d = d, m = self.cfg.key_rotation_days),
+                        )
+                    }
+                    Some(d) => self.emit(
+                        &KEY_NOT_ROTATED,
+                        Status::Pass,
+                        &res,
+                        GLOBAL,
+                        text!(
+                            "access key {s} of `{u}` is {d} days old",
+                            "`{u}` のアクセスキー {s} は作成から {d} 日です",
+                            s = k.slot,
+                            u = row.user,
+                            d = d
+                        ),
+                    ),
+                    None => self.emit(
+                        &KEY_NOT_ROTATED,
+                        Status::Unknown,
+                        &res,
+                        GLOBAL,
+                        text!(
+                            "access key {s} of `{u}` has no rotation date",
+                            "`{u}` のアクセスキー {s} の作成日が不明です",
+                            s = k.slot,
+                            u = row.user
+                        ),
+                    ),
                 }
             }
             // AUD-07
             if row.password_enabled {
                 if row.mfa_active {
-                    self.emit(&CONSOLE_NO_MFA, Status::Pass, arn, GLOBAL, text!(
-                        "user `{u}` signs in with a password and MFA", "ユーザー `{u}` はパスワードと MFA でサインインします", u = row.user));
+                    self.emit(
+                        &CONSOLE_NO_MFA,
+                        Status::Pass,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "user `{u}` signs in with a password and MFA",
+                            "ユーザー `{u}` はパスワードと MFA でサインインします",
+                            u = row.user
+                        ),
+                    );
                 } else {
-                    self.emit(&CONSOLE_NO_MFA, Status::Fail, arn, GLOBAL, text!(
-                        "user `{u}` has a console password but no MFA", "ユーザー `{u}` はコンソールパスワードを持ちますが MFA がありません", u = row.user));
+                    self.emit(
+                        &CONSOLE_NO_MFA,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "user `{u}` has a console password but no MFA",
+                            "ユーザー `{u}` はコンソールパスワードを持ちますが MFA がありません",
+                            u = row.user
+                        ),
+                    );
                 }
             }
             // AUD-08
-            let created_days = row.user_creation_time.as_deref().and_then(|t| days_since(now, t));
+            let created_days = row
+                .user_creation_time
+                .as_deref()
+                .and_then(|t| days_since(now, t));
             let pw_idle = !row.password_enabled
-                || row.password_last_used.as_deref().and_then(|t| days_since(now, t)).map_or(
-                    created_days.is_some_and(|c| c > self.cfg.unused_days),
-                    |d| d > self.cfg.unused_days,
-                );
+                || row
+                    .password_last_used
+                    .as_deref()
+                    .and_then(|t| days_since(now, t))
+                    .map_or(
+                        created_days.is_some_and(|c| c > self.cfg.unused_days),
+                        |d| d > self.cfg.unused_days,
+                    );
             let keys_idle = active.iter().all(|k| {
-                k.last_used.as_deref().and_then(|t| days_since(now, t)).map_or(
-                    created_days.is_some_and(|c| c > self.cfg.unused_days),
-                    |d| d > self.cfg.unused_days,
-                )
+                k.last_used
+                    .as_deref()
+                    .and_then(|t| days_since(now, t))
+                    .map_or(
+                        created_days.is_some_and(|c| c > self.cfg.unused_days),
+                        |d| d > self.cfg.unused_days,
+                    )
             });
             let has_creds = row.password_enabled || !active.is_empty();
             if has_creds && pw_idle && keys_idle {
-                self.emit(&USER_UNUSED, Status::Fail, arn, GLOBAL, text!(
-                    "user `{u}` has credentials that were not used for more than {n} days",
-                    "ユーザー `{u}` の認証情報は {n} 日以上使われていません", u = row.user, n = self.cfg.unused_days));
+                self.emit(
+                    &USER_UNUSED,
+                    Status::Fail,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "user `{u}` has credentials that were not used for more than {n} days",
+                        "ユーザー `{u}` の認証情報は {n} 日以上使われていません",
+                        u = row.user,
+                        n = self.cfg.unused_days
+                    ),
+                );
             } else {
-                self.emit(&USER_UNUSED, Status::Pass, arn, GLOBAL, text!(
-                    "user `{u}` is in use or has no credentials", "ユーザー `{u}` は使用中か、認証情報を持っていません", u = row.user));
+                self.emit(
+                    &USER_UNUSED,
+                    Status::Pass,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "user `{u}` is in use or has no credentials",
+                        "ユーザー `{u}` は使用中か、認証情報を持っていません",
+                        u = row.user
+                    ),
+                );
             }
         }
         self.iam_principals();
@@ -266,40 +444,119 @@ impl Eval<'_> {
 
     fn root_keys(&mut self, present: bool, root: &str) {
         if present {
-            self.emit(&ROOT_KEYS, Status::Fail, root, GLOBAL, text!(
-                "the root user has access keys", "ルートユーザーにアクセスキーがあります"));
+            self.emit(
+                &ROOT_KEYS,
+                Status::Fail,
+                root,
+                GLOBAL,
+                text!(
+                    "the root user has access keys",
+                    "ルートユーザーにアクセスキーがあります"
+                ),
+            );
         } else {
-            self.emit(&ROOT_KEYS, Status::Pass, root, GLOBAL, text!(
-                "the root user has no access keys", "ルートユーザーにアクセスキーはありません"));
+            self.emit(
+                &ROOT_KEYS,
+                Status::Pass,
+                root,
+                GLOBAL,
+                text!(
+                    "the root user has no access keys",
+                    "ルートユーザーにアクセスキーはありません"
+                ),
+            );
         }
     }
 
     /// AUD-05, AUD-19 (trust), AUD-20 password policy, AUD-15 alias.
     fn iam_principals(&mut self) {
         let iam = &self.a.iam;
-        let docs: Result<BTreeMap<&str, Vec<Statement>>, &CollectError> = iam.policies.as_ref().map(|ps| {
-            ps.iter()
-                .map(|p| (p.arn.as_str(), policy::parse(&p.document).unwrap_or_default()))
-                .collect()
-        });
-        let resource_account = matches!(self.a.org.as_ref().map(|o| &o.kind), Some(AccountKind::Resource));
+        let docs: Result<BTreeMap<&str, Vec<Statement>>, &CollectError> =
+            iam.policies.as_ref().map(|ps| {
+                ps.iter()
+                    .map(|p| {
+                        (
+                            p.arn.as_str(),
+                            policy::parse(&p.document).unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            });
+        let resource_account = matches!(
+            self.a.org.as_ref().map(|o| &o.kind),
+            Some(AccountKind::Resource)
+        );
 
-        let mut principals: Vec<(&str, &str, &str, &[AttachedPolicy], &[InlinePolicy])> = Vec::new();
+        let mut principals: Vec<(&str, &str, &str, &[AttachedPolicy], &[InlinePolicy])> =
+            Vec::new();
         match iam.users.as_ref() {
-            Ok(us) => principals.extend(us.iter().map(|u| ("user", u.name.as_str(), u.arn.as_str(), u.attached_policies.as_slice(), u.inline_policies.as_slice()))),
-            Err(e) => self.unknown(&ADMIN_ATTACHED, &format!("{}#users", self.a.account_id), GLOBAL, e),
+            Ok(us) => principals.extend(us.iter().map(|u| {
+                (
+                    "user",
+                    u.name.as_str(),
+                    u.arn.as_str(),
+                    u.attached_policies.as_slice(),
+                    u.inline_policies.as_slice(),
+                )
+            })),
+            Err(e) => self.unknown(
+                &ADMIN_ATTACHED,
+                &format!("{}#users", self.a.account_id),
+                GLOBAL,
+                e,
+            ),
         }
         match iam.groups.as_ref() {
-            Ok(gs) => principals.extend(gs.iter().map(|g| ("group", g.name.as_str(), g.arn.as_str(), g.attached_policies.as_slice(), g.inline_policies.as_slice()))),
-            Err(e) => self.unknown(&ADMIN_ATTACHED, &format!("{}#groups", self.a.account_id), GLOBAL, e),
+            Ok(gs) => principals.extend(gs.iter().map(|g| {
+                (
+                    "group",
+                    g.name.as_str(),
+                    g.arn.as_str(),
+                    g.attached_policies.as_slice(),
+                    g.inline_policies.as_slice(),
+                )
+            })),
+            Err(e) => self.unknown(
+                &ADMIN_ATTACHED,
+                &format!("{}#groups", self.a.account_id),
+                GLOBAL,
+                e,
+            ),
         }
         match iam.roles.as_ref() {
-            Ok(rs) => principals.extend(rs.iter().filter(|r| !r.path.starts_with("/aws-service-role/")).map(|r| ("role", r.name.as_str(), r.arn.as_str(), r.attached_policies.as_slice(), r.inline_policies.as_slice()))),
+            Ok(rs) => principals.extend(
+                rs.iter()
+                    .filter(|r| !r.path.starts_with("/aws-service-role/"))
+                    .map(|r| {
+                        (
+                            "role",
+                            r.name.as_str(),
+                            r.arn.as_str(),
+                            r.attached_policies.as_slice(),
+                            r.inline_policies.as_slice(),
+                        )
+                    }),
+            ),
             Err(e) => {
-                self.unknown(&ADMIN_ATTACHED, &format!("{}#roles", self.a.account_id), GLOBAL, e);
-                self.unknown(&TRUST_NO_MFA, &format!("{}#roles", self.a.account_id), GLOBAL, e);
+                self.unknown(
+                    &ADMIN_ATTACHED,
+                    &format!("{}#roles", self.a.account_id),
+                    GLOBAL,
+                    e,
+                );
+                self.unknown(
+                    &TRUST_NO_MFA,
+                    &format!("{}#roles", self.a.account_id),
+                    GLOBAL,
+                    e,
+                );
                 if resource_account {
-                    self.unknown(&ROLE_ABOVE_POWER_USER, &format!("{}#roles", self.a.account_id), GLOBAL, e);
+                    self.unknown(
+                        &ROLE_ABOVE_POWER_USER,
+                        &format!("{}#roles", self.a.account_id),
+                        GLOBAL,
+                        e,
+                    );
                 }
             }
         }
@@ -333,46 +590,122 @@ impl Eval<'_> {
             }
             match (&admin_by, unreadable) {
                 (Some(p), _) => {
-                    self.emit(&ADMIN_ATTACHED, Status::Fail, arn, GLOBAL, text!(
-                        "{kind} `{name}` has administrator permissions through `{p}`",
-                        "{kind} `{name}` は `{p}` により管理者権限を持っています", kind = kind, name = name, p = p));
+                    self.emit(
+                        &ADMIN_ATTACHED,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "{kind} `{name}` has administrator permissions through `{p}`",
+                            "{kind} `{name}` は `{p}` により管理者権限を持っています",
+                            kind = kind,
+                            name = name,
+                            p = p
+                        ),
+                    );
                     self.with_evidence("policy", p.clone());
                 }
                 (None, Some(e)) => self.unknown(&ADMIN_ATTACHED, arn, GLOBAL, e),
-                (None, None) => self.emit(&ADMIN_ATTACHED, Status::Pass, arn, GLOBAL, text!(
-                    "{kind} `{name}` has no administrator permissions", "{kind} `{name}` は管理者権限を持っていません", kind = kind, name = name)),
+                (None, None) => self.emit(
+                    &ADMIN_ATTACHED,
+                    Status::Pass,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "{kind} `{name}` has no administrator permissions",
+                        "{kind} `{name}` は管理者権限を持っていません",
+                        kind = kind,
+                        name = name
+                    ),
+                ),
             }
-            if kind == "role" && resource_account && !self.cfg.ignored_roles.iter().any(|r| r == name) {
+            if kind == "role"
+                && resource_account
+                && !self.cfg.ignored_roles.iter().any(|r| r == name)
+            {
                 if admin_by.is_some() || policy::may_manage_iam(&statements) {
-                    self.emit(&ROLE_ABOVE_POWER_USER, Status::Fail, arn, GLOBAL, text!(
-                        "role `{name}` may manage IAM in a resource account", "ロール `{name}` はリソースアカウントで IAM を管理できます", name = name));
+                    self.emit(
+                        &ROLE_ABOVE_POWER_USER,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "role `{name}` may manage IAM in a resource account",
+                            "ロール `{name}` はリソースアカウントで IAM を管理できます",
+                            name = name
+                        ),
+                    );
                 } else if let Some(e) = unreadable {
                     self.unknown(&ROLE_ABOVE_POWER_USER, arn, GLOBAL, e);
                 } else {
-                    self.emit(&ROLE_ABOVE_POWER_USER, Status::Pass, arn, GLOBAL, text!(
-                        "role `{name}` may not manage IAM", "ロール `{name}` は IAM を管理できません", name = name));
+                    self.emit(
+                        &ROLE_ABOVE_POWER_USER,
+                        Status::Pass,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "role `{name}` may not manage IAM",
+                            "ロール `{name}` は IAM を管理できません",
+                            name = name
+                        ),
+                    );
                 }
             }
         }
 
         if let Ok(roles) = iam.roles.as_ref() {
-            for r in roles.iter().filter(|r| !r.path.starts_with("/aws-service-role/")) {
-                let Some(stmts) = policy::parse(&r.trust_policy) else { continue };
+            for r in roles
+                .iter()
+                .filter(|r| !r.path.starts_with("/aws-service-role/"))
+            {
+                let Some(stmts) = policy::parse(&r.trust_policy) else {
+                    continue;
+                };
                 let cross: Vec<&Statement> = stmts
                     .iter()
-                    .filter(|s| s.allow && s.principals.iter().any(|p| p == "*" || policy::principal_account(p).is_some_and(|a| a != self.a.account_id)))
+                    .filter(|s| {
+                        s.allow
+                            && s.principals.iter().any(|p| {
+                                p == "*"
+                                    || policy::principal_account(p)
+                                        .is_some_and(|a| a != self.a.account_id)
+                            })
+                    })
                     .collect();
                 if cross.is_empty() {
                     continue;
                 }
-                if cross.iter().all(|s| policy::requires_mfa(s.condition.as_ref())) {
-                    self.emit(&TRUST_NO_MFA, Status::Pass, &r.arn, GLOBAL, text!(
-                        "role `{n}` requires MFA of the accounts it trusts", "ロール `{n}` は信頼するアカウントに MFA を要求しています", n = r.name));
+                if cross
+                    .iter()
+                    .all(|s| policy::requires_mfa(s.condition.as_ref()))
+                {
+                    self.emit(
+                        &TRUST_NO_MFA,
+                        Status::Pass,
+                        &r.arn,
+                        GLOBAL,
+                        text!(
+                            "role `{n}` requires MFA of the accounts it trusts",
+                            "ロール `{n}` は信頼するアカウントに MFA を要求しています",
+                            n = r.name
+                        ),
+                    );
                 } else {
-                    let who: BTreeSet<&str> = cross.iter().flat_map(|s| s.principals.iter().map(String::as_str)).collect();
-                    self.emit(&TRUST_NO_MFA, Status::Fail, &r.arn, GLOBAL, text!(
-                        "role `{n}` may be assumed from another account without MFA",
-                        "ロール `{n}` は MFA なしで他アカウントから引き受けられます", n = r.name));
+                    let who: BTreeSet<&str> = cross
+                        .iter()
+                        .flat_map(|s| s.principals.iter().map(String::as_str))
+                        .collect();
+                    self.emit(
+                        &TRUST_NO_MFA,
+                        Status::Fail,
+                        &r.arn,
+                        GLOBAL,
+                        text!(
+                            "role `{n}` may be assumed from another account without MFA",
+                            "ロール `{n}` は MFA なしで他アカウントから引き受けられます",
+                            n = r.name
+                        ),
+                    );
                     self.with_evidence("trusted", who.into_iter().collect::<Vec<_>>().join(", "));
                 }
             }
@@ -380,8 +713,16 @@ impl Eval<'_> {
 
         let acct = self.account_res();
         match iam.password_policy.as_ref() {
-            Ok(None) => self.emit(&PASSWORD_POLICY, Status::Fail, &acct, GLOBAL, text!(
-                "the account has no IAM password policy", "アカウントに IAM パスワードポリシーがありません")),
+            Ok(None) => self.emit(
+                &PASSWORD_POLICY,
+                Status::Fail,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has no IAM password policy",
+                    "アカウントに IAM パスワードポリシーがありません"
+                ),
+            ),
             Ok(Some(p)) => {
                 let reuse = p.reuse_prevention.unwrap_or(0);
                 if p.minimum_length >= 14 && reuse >= 24 {
@@ -398,10 +739,27 @@ impl Eval<'_> {
         }
 
         match self.a.alias.as_ref() {
-            Ok(Some(a)) => self.emit(&ALIAS_MISSING, Status::Pass, &acct, GLOBAL, text!(
-                "the account alias is `{a}`", "アカウントエイリアスは `{a}` です", a = a)),
-            Ok(None) => self.emit(&ALIAS_MISSING, Status::Fail, &acct, GLOBAL, text!(
-                "the account has no alias", "アカウントにエイリアスがありません")),
+            Ok(Some(a)) => self.emit(
+                &ALIAS_MISSING,
+                Status::Pass,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account alias is `{a}`",
+                    "アカウントエイリアスは `{a}` です",
+                    a = a
+                ),
+            ),
+            Ok(None) => self.emit(
+                &ALIAS_MISSING,
+                Status::Fail,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has no alias",
+                    "アカウントにエイリアスがありません"
+                ),
+            ),
             Err(e) => self.unknown(&ALIAS_MISSING, &acct, GLOBAL, e),
         }
     }
@@ -412,14 +770,29 @@ impl Eval<'_> {
         let acct = self.account_res();
         let account_pab = match s3.account_public_access_block.as_ref() {
             Ok(Some(p)) if p.all_on() => {
-                self.emit(&S3_ACCOUNT_BPA, Status::Pass, &acct, GLOBAL, text!(
-                    "all four account-level Block Public Access settings are on",
-                    "アカウントのブロックパブリックアクセス 4 設定はすべて有効です"));
+                self.emit(
+                    &S3_ACCOUNT_BPA,
+                    Status::Pass,
+                    &acct,
+                    GLOBAL,
+                    text!(
+                        "all four account-level Block Public Access settings are on",
+                        "アカウントのブロックパブリックアクセス 4 設定はすべて有効です"
+                    ),
+                );
                 Some(*p)
             }
             Ok(p) => {
-                self.emit(&S3_ACCOUNT_BPA, Status::Fail, &acct, GLOBAL, text!(
-                    "account-level Block Public Access is not fully on", "アカウントのブロックパブリックアクセスが完全には有効ではありません"));
+                self.emit(
+                    &S3_ACCOUNT_BPA,
+                    Status::Fail,
+                    &acct,
+                    GLOBAL,
+                    text!(
+                        "account-level Block Public Access is not fully on",
+                        "アカウントのブロックパブリックアクセスが完全には有効ではありません"
+                    ),
+                );
                 *p
             }
             Err(e) => {
@@ -439,38 +812,87 @@ impl Eval<'_> {
         };
         for b in buckets {
             let arn = format!("arn:{}:s3:::{}", self.partition(), b.name);
-            let region = if b.region.is_empty() { GLOBAL } else { b.region.as_str() };
+            let region = if b.region.is_empty() {
+                GLOBAL
+            } else {
+                b.region.as_str()
+            };
             let bucket_pab = b.public_access_block.ok().copied().flatten();
             let effective = |f: fn(&yagura_inventory::PublicAccessBlock) -> bool| {
                 account_pab.as_ref().is_some_and(f) || bucket_pab.as_ref().is_some_and(f)
             };
-            let all_on = account_pab.is_some_and(|p| p.all_on()) || bucket_pab.is_some_and(|p| p.all_on());
+            let all_on =
+                account_pab.is_some_and(|p| p.all_on()) || bucket_pab.is_some_and(|p| p.all_on());
             match (&b.public_access_block, all_on) {
-                (_, true) => self.emit(&S3_BUCKET_BPA, Status::Pass, &arn, region, text!(
-                    "bucket `{b}` is covered by Block Public Access", "バケット `{b}` はブロックパブリックアクセスで保護されています", b = b.name)),
+                (_, true) => self.emit(
+                    &S3_BUCKET_BPA,
+                    Status::Pass,
+                    &arn,
+                    region,
+                    text!(
+                        "bucket `{b}` is covered by Block Public Access",
+                        "バケット `{b}` はブロックパブリックアクセスで保護されています",
+                        b = b.name
+                    ),
+                ),
                 (Collected::Error(e), false) => self.unknown(&S3_BUCKET_BPA, &arn, region, e),
-                (Collected::Ok(_), false) => self.emit(&S3_BUCKET_BPA, Status::Fail, &arn, region, text!(
-                    "bucket `{b}` does not have all Block Public Access settings on",
-                    "バケット `{b}` のブロックパブリックアクセスが完全には有効ではありません", b = b.name)),
+                (Collected::Ok(_), false) => self.emit(
+                    &S3_BUCKET_BPA,
+                    Status::Fail,
+                    &arn,
+                    region,
+                    text!(
+                        "bucket `{b}` does not have all Block Public Access settings on",
+                        "バケット `{b}` のブロックパブリックアクセスが完全には有効ではありません",
+                        b = b.name
+                    ),
+                ),
             }
             let restrict = effective(|p| p.restrict_public_buckets);
             match b.policy.as_ref() {
                 Ok(Some(doc)) => {
                     let public = policy::parse(doc).is_some_and(|s| policy::is_public(&s));
                     if public && !restrict {
-                        self.emit(&S3_POLICY_PUBLIC, Status::Fail, &arn, region, text!(
-                            "the policy of bucket `{b}` allows access to everyone", "バケット `{b}` のポリシーは全員にアクセスを許可しています", b = b.name));
+                        self.emit(
+                            &S3_POLICY_PUBLIC,
+                            Status::Fail,
+                            &arn,
+                            region,
+                            text!(
+                                "the policy of bucket `{b}` allows access to everyone",
+                                "バケット `{b}` のポリシーは全員にアクセスを許可しています",
+                                b = b.name
+                            ),
+                        );
                     } else if public {
                         self.emit(&S3_POLICY_PUBLIC, Status::Pass, &arn, region, text!(
                             "the public policy of bucket `{b}` is neutralised by RestrictPublicBuckets",
                             "バケット `{b}` の公開ポリシーは RestrictPublicBuckets により無効化されています", b = b.name));
                     } else {
-                        self.emit(&S3_POLICY_PUBLIC, Status::Pass, &arn, region, text!(
-                            "the policy of bucket `{b}` is not public", "バケット `{b}` のポリシーは公開されていません", b = b.name));
+                        self.emit(
+                            &S3_POLICY_PUBLIC,
+                            Status::Pass,
+                            &arn,
+                            region,
+                            text!(
+                                "the policy of bucket `{b}` is not public",
+                                "バケット `{b}` のポリシーは公開されていません",
+                                b = b.name
+                            ),
+                        );
                     }
                 }
-                Ok(None) => self.emit(&S3_POLICY_PUBLIC, Status::Pass, &arn, region, text!(
-                    "bucket `{b}` has no bucket policy", "バケット `{b}` にバケットポリシーはありません", b = b.name)),
+                Ok(None) => self.emit(
+                    &S3_POLICY_PUBLIC,
+                    Status::Pass,
+                    &arn,
+                    region,
+                    text!(
+                        "bucket `{b}` has no bucket policy",
+                        "バケット `{b}` にバケットポリシーはありません",
+                        b = b.name
+                    ),
+                ),
                 Err(e) => self.unknown(&S3_POLICY_PUBLIC, &arn, region, e),
             }
             let ignore_acls = effective(|p| p.ignore_public_acls);
@@ -478,16 +900,37 @@ impl Eval<'_> {
                 Ok(grants) => {
                     let public: Vec<&str> = grants
                         .iter()
-                        .filter(|g| g.grantee.ends_with("/global/AllUsers") || g.grantee.ends_with("/global/AuthenticatedUsers"))
+                        .filter(|g| {
+                            g.grantee.ends_with("/global/AllUsers")
+                                || g.grantee.ends_with("/global/AuthenticatedUsers")
+                        })
                         .map(|g| g.permission.as_str())
                         .collect();
                     if !public.is_empty() && !ignore_acls {
-                        self.emit(&S3_ACL_PUBLIC, Status::Fail, &arn, region, text!(
-                            "the ACL of bucket `{b}` grants {p} to all users", "バケット `{b}` の ACL が全ユーザーに {p} を許可しています",
-                            b = b.name, p = public.join(", ")));
+                        self.emit(
+                            &S3_ACL_PUBLIC,
+                            Status::Fail,
+                            &arn,
+                            region,
+                            text!(
+                                "the ACL of bucket `{b}` grants {p} to all users",
+                                "バケット `{b}` の ACL が全ユーザーに {p} を許可しています",
+                                b = b.name,
+                                p = public.join(", ")
+                            ),
+                        );
                     } else {
-                        self.emit(&S3_ACL_PUBLIC, Status::Pass, &arn, region, text!(
-                            "the ACL of bucket `{b}` is not public", "バケット `{b}` の ACL は公開されていません", b = b.name));
+                        self.emit(
+                            &S3_ACL_PUBLIC,
+                            Status::Pass,
+                            &arn,
+                            region,
+                            text!(
+                                "the ACL of bucket `{b}` is not public",
+                                "バケット `{b}` の ACL は公開されていません",
+                                b = b.name
+                            ),
+                        );
                     }
                 }
                 Err(e) => self.unknown(&S3_ACL_PUBLIC, &arn, region, e),
@@ -499,25 +942,68 @@ impl Eval<'_> {
     fn account_services(&mut self) {
         let acct = self.account_res();
         match self.a.budgets.as_ref() {
-            Ok(b) if b.iter().any(|b| b.notifications > 0) => self.emit(&BUDGET_MISSING, Status::Pass, &acct, GLOBAL, text!(
-                "the account has a budget with a notification", "通知付きの予算があります")),
-            Ok(_) => self.emit(&BUDGET_MISSING, Status::Fail, &acct, GLOBAL, text!(
-                "the account has no budget with a notification", "通知付きの予算がありません")),
+            Ok(b) if b.iter().any(|b| b.notifications > 0) => self.emit(
+                &BUDGET_MISSING,
+                Status::Pass,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has a budget with a notification",
+                    "通知付きの予算があります"
+                ),
+            ),
+            Ok(_) => self.emit(
+                &BUDGET_MISSING,
+                Status::Fail,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has no budget with a notification",
+                    "通知付きの予算がありません"
+                ),
+            ),
             Err(e) => self.unknown(&BUDGET_MISSING, &acct, GLOBAL, e),
         }
         match self.a.anomaly_monitors.as_ref() {
-            Ok(m) if !m.is_empty() => self.emit(&ANOMALY_MISSING, Status::Pass, &acct, GLOBAL, text!(
-                "the account has {n} cost anomaly monitor(s)", "コスト異常検出モニターが {n} 個あります", n = m.len())),
-            Ok(_) => self.emit(&ANOMALY_MISSING, Status::Fail, &acct, GLOBAL, text!(
-                "the account has no cost anomaly monitor", "コスト異常検出モニターがありません")),
+            Ok(m) if !m.is_empty() => self.emit(
+                &ANOMALY_MISSING,
+                Status::Pass,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has {n} cost anomaly monitor(s)",
+                    "コスト異常検出モニターが {n} 個あります",
+                    n = m.len()
+                ),
+            ),
+            Ok(_) => self.emit(
+                &ANOMALY_MISSING,
+                Status::Fail,
+                &acct,
+                GLOBAL,
+                text!(
+                    "the account has no cost anomaly monitor",
+                    "コスト異常検出モニターがありません"
+                ),
+            ),
             Err(e) => self.unknown(&ANOMALY_MISSING, &acct, GLOBAL, e),
         }
         match self.a.health_events.as_ref() {
             Ok(events) => {
                 for ev in events.iter().filter(|e| e.status != "closed") {
-                    self.emit(&HEALTH_EVENT, Status::Fail, &ev.arn, &ev.region, text!(
-                        "AWS Health event {t} ({s}) is {st}", "AWS Health イベント {t}({s})が {st} です",
-                        t = ev.event_type, s = ev.service, st = ev.status));
+                    self.emit(
+                        &HEALTH_EVENT,
+                        Status::Fail,
+                        &ev.arn,
+                        &ev.region,
+                        text!(
+                            "AWS Health event {t} ({s}) is {st}",
+                            "AWS Health イベント {t}({s})が {st} です",
+                            t = ev.event_type,
+                            s = ev.service,
+                            st = ev.status
+                        ),
+                    );
                 }
             }
             Err(e) => self.unknown(&HEALTH_EVENT, &acct, GLOBAL, e),
@@ -529,39 +1015,85 @@ impl Eval<'_> {
         let Some(org) = &self.a.org else { return };
         let acct = self.account_res();
         match org.kind {
-            AccountKind::Resource if org.identity_account.is_some() => match self.a.iam.users.as_ref() {
-                Ok(users) if users.is_empty() => self.emit(&RESOURCE_ACCOUNT_USERS, Status::Pass, &acct, GLOBAL, text!(
-                    "the resource account holds no IAM users", "リソースアカウントに IAM ユーザーはいません")),
-                Ok(users) => {
-                    for u in users {
-                        self.emit(&RESOURCE_ACCOUNT_USERS, Status::Fail, &u.arn, GLOBAL, text!(
-                            "IAM user `{u}` lives in a resource account", "IAM ユーザー `{u}` がリソースアカウントにいます", u = u.name));
+            AccountKind::Resource if org.identity_account.is_some() => {
+                match self.a.iam.users.as_ref() {
+                    Ok(users) if users.is_empty() => self.emit(
+                        &RESOURCE_ACCOUNT_USERS,
+                        Status::Pass,
+                        &acct,
+                        GLOBAL,
+                        text!(
+                            "the resource account holds no IAM users",
+                            "リソースアカウントに IAM ユーザーはいません"
+                        ),
+                    ),
+                    Ok(users) => {
+                        for u in users {
+                            self.emit(
+                                &RESOURCE_ACCOUNT_USERS,
+                                Status::Fail,
+                                &u.arn,
+                                GLOBAL,
+                                text!(
+                                    "IAM user `{u}` lives in a resource account",
+                                    "IAM ユーザー `{u}` がリソースアカウントにいます",
+                                    u = u.name
+                                ),
+                            );
+                        }
                     }
+                    Err(e) => self.unknown(&RESOURCE_ACCOUNT_USERS, &acct, GLOBAL, e),
                 }
-                Err(e) => self.unknown(&RESOURCE_ACCOUNT_USERS, &acct, GLOBAL, e),
-            },
+            }
             AccountKind::Identity => {
                 let mut extra = Vec::new();
                 match self.a.iam.roles.as_ref() {
                     Ok(roles) => extra.extend(
-                        roles.iter()
-                            .filter(|r| !r.path.starts_with("/aws-service-role/") && !self.cfg.ignored_roles.contains(&r.name))
+                        roles
+                            .iter()
+                            .filter(|r| {
+                                !r.path.starts_with("/aws-service-role/")
+                                    && !self.cfg.ignored_roles.contains(&r.name)
+                            })
                             .map(|r| format!("role {}", r.name)),
                     ),
                     Err(e) => return self.unknown(&IDENTITY_ACCOUNT_RESOURCES, &acct, GLOBAL, e),
                 }
                 for r in &self.a.regions {
                     match r.ec2.instances.as_ref() {
-                        Ok(is) => extra.extend(is.iter().filter(|i| i.state != "terminated").map(|i| format!("instance {}", i.id))),
-                        Err(e) => return self.unknown(&IDENTITY_ACCOUNT_RESOURCES, &acct, &r.name, e),
+                        Ok(is) => extra.extend(
+                            is.iter()
+                                .filter(|i| i.state != "terminated")
+                                .map(|i| format!("instance {}", i.id)),
+                        ),
+                        Err(e) => {
+                            return self.unknown(&IDENTITY_ACCOUNT_RESOURCES, &acct, &r.name, e)
+                        }
                     }
                 }
                 if extra.is_empty() {
-                    self.emit(&IDENTITY_ACCOUNT_RESOURCES, Status::Pass, &acct, GLOBAL, text!(
-                        "the identity account holds only users and groups", "ID アカウントにはユーザーとグループだけがあります"));
+                    self.emit(
+                        &IDENTITY_ACCOUNT_RESOURCES,
+                        Status::Pass,
+                        &acct,
+                        GLOBAL,
+                        text!(
+                            "the identity account holds only users and groups",
+                            "ID アカウントにはユーザーとグループだけがあります"
+                        ),
+                    );
                 } else {
-                    self.emit(&IDENTITY_ACCOUNT_RESOURCES, Status::Fail, &acct, GLOBAL, text!(
-                        "the identity account holds {n} other resource(s)", "ID アカウントに他のリソースが {n} 個あります", n = extra.len()));
+                    self.emit(
+                        &IDENTITY_ACCOUNT_RESOURCES,
+                        Status::Fail,
+                        &acct,
+                        GLOBAL,
+                        text!(
+                            "the identity account holds {n} other resource(s)",
+                            "ID アカウントに他のリソースが {n} 個あります",
+                            n = extra.len()
+                        ),
+                    );
                     self.with_evidence("resources", extra.join(", "));
                 }
             }
@@ -572,7 +1104,11 @@ impl Eval<'_> {
     // ------------------------------------------------------------ EC2 and friends
     fn ec2(&mut self, r: &Region) {
         let region = r.name.as_str();
-        let in_use: Option<BTreeSet<&str>> = r.ec2.groups_in_use.ok().map(|g| g.iter().map(String::as_str).collect());
+        let in_use: Option<BTreeSet<&str>> = r
+            .ec2
+            .groups_in_use
+            .ok()
+            .map(|g| g.iter().map(String::as_str).collect());
         let groups: BTreeMap<&str, &SecurityGroup> = match r.ec2.security_groups.as_ref() {
             Ok(gs) => {
                 for g in gs {
@@ -592,30 +1128,72 @@ impl Eval<'_> {
             Ok(i) => i,
             Err(e) => {
                 let res = self.regional_res("ec2", region);
-                for c in [&INSTANCE_NO_ROLE, &AMI_UNTRUSTED_OWNER, &AMI_OLD, &NOT_SSM_MANAGED, &SCHEDULED_EVENT, &HTTPS_ON_INSTANCE, &DB_ON_INSTANCE] {
+                for c in [
+                    &INSTANCE_NO_ROLE,
+                    &AMI_UNTRUSTED_OWNER,
+                    &AMI_OLD,
+                    &NOT_SSM_MANAGED,
+                    &SCHEDULED_EVENT,
+                    &HTTPS_ON_INSTANCE,
+                    &DB_ON_INSTANCE,
+                ] {
                     self.unknown(c, &res, region, e);
                 }
                 return;
             }
         };
-        let images: Result<BTreeMap<&str, &yagura_inventory::Image>, &CollectError> =
-            r.ec2.images.as_ref().map(|i| i.iter().map(|i| (i.id.as_str(), i)).collect());
-        let lb_targets: Result<BTreeSet<&str>, &CollectError> = r.load_balancers.as_ref()
-            .map(|lbs| lbs.iter().flat_map(|l| l.targets.iter().map(String::as_str)).collect());
-        let ssm: Result<BTreeSet<&str>, &CollectError> = r.ssm_managed.as_ref().map(|s| s.iter().map(String::as_str).collect());
+        let images: Result<BTreeMap<&str, &yagura_inventory::Image>, &CollectError> = r
+            .ec2
+            .images
+            .as_ref()
+            .map(|i| i.iter().map(|i| (i.id.as_str(), i)).collect());
+        let lb_targets: Result<BTreeSet<&str>, &CollectError> =
+            r.load_balancers.as_ref().map(|lbs| {
+                lbs.iter()
+                    .flat_map(|l| l.targets.iter().map(String::as_str))
+                    .collect()
+            });
+        let ssm: Result<BTreeSet<&str>, &CollectError> = r
+            .ssm_managed
+            .as_ref()
+            .map(|s| s.iter().map(String::as_str).collect());
         let events = r.ec2.scheduled_events.as_ref();
         let partition = self.partition().to_string();
 
-        for i in instances.iter().filter(|i| i.state != "terminated" && i.state != "shutting-down") {
-            let arn = format!("arn:{partition}:ec2:{region}:{}:instance/{}", self.a.account_id, i.id);
+        for i in instances
+            .iter()
+            .filter(|i| i.state != "terminated" && i.state != "shutting-down")
+        {
+            let arn = format!(
+                "arn:{partition}:ec2:{region}:{}:instance/{}",
+                self.a.account_id, i.id
+            );
             match &i.instance_profile_arn {
                 Some(p) => {
-                    self.emit(&INSTANCE_NO_ROLE, Status::Pass, &arn, region, text!(
-                        "instance {i} has an instance profile", "インスタンス {i} にはインスタンスプロファイルがあります", i = i.id));
+                    self.emit(
+                        &INSTANCE_NO_ROLE,
+                        Status::Pass,
+                        &arn,
+                        region,
+                        text!(
+                            "instance {i} has an instance profile",
+                            "インスタンス {i} にはインスタンスプロファイルがあります",
+                            i = i.id
+                        ),
+                    );
                     self.with_evidence("instance_profile", p.clone());
                 }
-                None => self.emit(&INSTANCE_NO_ROLE, Status::Fail, &arn, region, text!(
-                    "instance {i} has no IAM role", "インスタンス {i} に IAM ロールがありません", i = i.id)),
+                None => self.emit(
+                    &INSTANCE_NO_ROLE,
+                    Status::Fail,
+                    &arn,
+                    region,
+                    text!(
+                        "instance {i} has no IAM role",
+                        "インスタンス {i} に IAM ロールがありません",
+                        i = i.id
+                    ),
+                ),
             }
             match &images {
                 Ok(imgs) => match imgs.get(i.image_id.as_str()) {
@@ -633,24 +1211,68 @@ impl Eval<'_> {
                                 i = i.id, a = img.id, o = img.owner_id));
                         }
                         self.with_evidence("image", img.id.clone());
-                        let deprecated = img.deprecation_time.as_deref().and_then(|t| days_since(self.cfg.now, t)).is_some_and(|d| d >= 0);
-                        let age = img.creation_date.as_deref().and_then(|t| days_since(self.cfg.now, t));
+                        let deprecated = img
+                            .deprecation_time
+                            .as_deref()
+                            .and_then(|t| days_since(self.cfg.now, t))
+                            .is_some_and(|d| d >= 0);
+                        let age = img
+                            .creation_date
+                            .as_deref()
+                            .and_then(|t| days_since(self.cfg.now, t));
                         if deprecated {
-                            self.emit(&AMI_OLD, Status::Fail, &arn, region, text!(
-                                "instance {i} runs deprecated AMI {a}", "インスタンス {i} は非推奨の AMI {a} で動作しています", i = i.id, a = img.id));
+                            self.emit(
+                                &AMI_OLD,
+                                Status::Fail,
+                                &arn,
+                                region,
+                                text!(
+                                    "instance {i} runs deprecated AMI {a}",
+                                    "インスタンス {i} は非推奨の AMI {a} で動作しています",
+                                    i = i.id,
+                                    a = img.id
+                                ),
+                            );
                         } else if let Some(d) = age.filter(|d| *d > self.cfg.ami_max_age_days) {
                             self.emit(&AMI_OLD, Status::Fail, &arn, region, text!(
                                 "instance {i} runs AMI {a}, created {d} days ago", "インスタンス {i} は {d} 日前に作成された AMI {a} で動作しています", i = i.id, a = img.id, d = d));
                         } else if age.is_some() {
-                            self.emit(&AMI_OLD, Status::Pass, &arn, region, text!(
-                                "instance {i} runs a current AMI {a}", "インスタンス {i} は新しい AMI {a} で動作しています", i = i.id, a = img.id));
+                            self.emit(
+                                &AMI_OLD,
+                                Status::Pass,
+                                &arn,
+                                region,
+                                text!(
+                                    "instance {i} runs a current AMI {a}",
+                                    "インスタンス {i} は新しい AMI {a} で動作しています",
+                                    i = i.id,
+                                    a = img.id
+                                ),
+                            );
                         } else {
-                            self.emit(&AMI_OLD, Status::Unknown, &arn, region, text!(
-                                "AMI {a} of instance {i} has no creation date", "インスタンス {i} の AMI {a} に作成日がありません", i = i.id, a = img.id));
+                            self.emit(
+                                &AMI_OLD,
+                                Status::Unknown,
+                                &arn,
+                                region,
+                                text!(
+                                    "AMI {a} of instance {i} has no creation date",
+                                    "インスタンス {i} の AMI {a} に作成日がありません",
+                                    i = i.id,
+                                    a = img.id
+                                ),
+                            );
                         }
                     }
                     None => {
-                        let e = CollectError::new("ec2:DescribeImages", "ImageNotFound", &format!("image {} is deregistered or not visible to this account", i.image_id));
+                        let e = CollectError::new(
+                            "ec2:DescribeImages",
+                            "ImageNotFound",
+                            &format!(
+                                "image {} is deregistered or not visible to this account",
+                                i.image_id
+                            ),
+                        );
                         self.unknown(&AMI_UNTRUSTED_OWNER, &arn, region, &e);
                         self.unknown(&AMI_OLD, &arn, region, &e);
                     }
@@ -662,19 +1284,53 @@ impl Eval<'_> {
             }
             if i.state == "running" {
                 match &ssm {
-                    Ok(s) if s.contains(i.id.as_str()) => self.emit(&NOT_SSM_MANAGED, Status::Pass, &arn, region, text!(
-                        "instance {i} is managed by Systems Manager", "インスタンス {i} は Systems Manager の管理下にあります", i = i.id)),
-                    Ok(_) => self.emit(&NOT_SSM_MANAGED, Status::Fail, &arn, region, text!(
-                        "instance {i} is not managed by Systems Manager", "インスタンス {i} は Systems Manager の管理下にありません", i = i.id)),
+                    Ok(s) if s.contains(i.id.as_str()) => self.emit(
+                        &NOT_SSM_MANAGED,
+                        Status::Pass,
+                        &arn,
+                        region,
+                        text!(
+                            "instance {i} is managed by Systems Manager",
+                            "インスタンス {i} は Systems Manager の管理下にあります",
+                            i = i.id
+                        ),
+                    ),
+                    Ok(_) => self.emit(
+                        &NOT_SSM_MANAGED,
+                        Status::Fail,
+                        &arn,
+                        region,
+                        text!(
+                            "instance {i} is not managed by Systems Manager",
+                            "インスタンス {i} は Systems Manager の管理下にありません",
+                            i = i.id
+                        ),
+                    ),
                     Err(e) => self.unknown(&NOT_SSM_MANAGED, &arn, region, e),
                 }
             }
             match events {
                 Ok(evs) => {
-                    let mine: Vec<_> = evs.iter().filter(|e| e.instance_id == i.id && !e.description.starts_with("[Completed]") && !e.description.starts_with("[Canceled]")).collect();
+                    let mine: Vec<_> = evs
+                        .iter()
+                        .filter(|e| {
+                            e.instance_id == i.id
+                                && !e.description.starts_with("[Completed]")
+                                && !e.description.starts_with("[Canceled]")
+                        })
+                        .collect();
                     if mine.is_empty() {
-                        self.emit(&SCHEDULED_EVENT, Status::Pass, &arn, region, text!(
-                            "instance {i} has no scheduled event", "インスタンス {i} にスケジュールされたイベントはありません", i = i.id));
+                        self.emit(
+                            &SCHEDULED_EVENT,
+                            Status::Pass,
+                            &arn,
+                            region,
+                            text!(
+                                "instance {i} has no scheduled event",
+                                "インスタンス {i} にスケジュールされたイベントはありません",
+                                i = i.id
+                            ),
+                        );
                     }
                     for ev in mine {
                         let when = ev.not_before.clone().unwrap_or_default();
@@ -686,8 +1342,14 @@ impl Eval<'_> {
                 Err(e) => self.unknown(&SCHEDULED_EVENT, &arn, region, e),
             }
             // AUD-21 from the instance's groups
-            let sgs: Vec<&SecurityGroup> = i.security_groups.iter().filter_map(|g| groups.get(g.as_str()).copied()).collect();
-            let world_443 = sgs.iter().any(|g| g.ingress.iter().any(|r| is_world(r) && covers(r, 443)));
+            let sgs: Vec<&SecurityGroup> = i
+                .security_groups
+                .iter()
+                .filter_map(|g| groups.get(g.as_str()).copied())
+                .collect();
+            let world_443 = sgs
+                .iter()
+                .any(|g| g.ingress.iter().any(|r| is_world(r) && covers(r, 443)));
             if world_443 && i.state == "running" {
                 match &lb_targets {
                     Ok(t) if t.contains(i.id.as_str()) => self.emit(&HTTPS_ON_INSTANCE, Status::Pass, &arn, region, text!(
@@ -697,16 +1359,57 @@ impl Eval<'_> {
                         "インスタンス {i} はロードバランサーを介さずインターネットに直接 HTTPS を提供しています", i = i.id)),
                     Err(e) => self.unknown(&HTTPS_ON_INSTANCE, &arn, region, e),
                 }
+            } else if i.state == "running" && r.ec2.security_groups.ok().is_some() {
+                self.emit(
+                    &HTTPS_ON_INSTANCE,
+                    Status::Pass,
+                    &arn,
+                    region,
+                    text!(
+                        "instance {i} is not reachable on 443 from the internet",
+                        "インスタンス {i} はインターネットから 443 で到達できません",
+                        i = i.id
+                    ),
+                );
             }
             if r.ec2.security_groups.ok().is_some() {
-                let db: BTreeSet<u16> = DB_PORTS.iter().copied().filter(|p| sgs.iter().any(|g| g.ingress.iter().any(|r| covers(r, *p) && r.protocol != "-1"))).collect();
+                let db: BTreeSet<u16> = DB_PORTS
+                    .iter()
+                    .copied()
+                    .filter(|p| {
+                        sgs.iter().any(|g| {
+                            g.ingress
+                                .iter()
+                                .any(|r| covers(r, *p) && r.protocol != "-1")
+                        })
+                    })
+                    .collect();
                 if db.is_empty() {
-                    self.emit(&DB_ON_INSTANCE, Status::Pass, &arn, region, text!(
-                        "instance {i} accepts no database port", "インスタンス {i} はデータベースのポートを受け付けていません", i = i.id));
+                    self.emit(
+                        &DB_ON_INSTANCE,
+                        Status::Pass,
+                        &arn,
+                        region,
+                        text!(
+                            "instance {i} accepts no database port",
+                            "インスタンス {i} はデータベースのポートを受け付けていません",
+                            i = i.id
+                        ),
+                    );
                 } else {
                     let ports = db.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
-                    self.emit(&DB_ON_INSTANCE, Status::Fail, &arn, region, text!(
-                        "instance {i} accepts database port(s) {p}", "インスタンス {i} はデータベースのポート {p} を受け付けています", i = i.id, p = ports));
+                    self.emit(
+                        &DB_ON_INSTANCE,
+                        Status::Fail,
+                        &arn,
+                        region,
+                        text!(
+                            "instance {i} accepts database port(s) {p}",
+                            "インスタンス {i} はデータベースのポート {p} を受け付けています",
+                            i = i.id,
+                            p = ports
+                        ),
+                    );
                 }
             }
         }
@@ -715,9 +1418,29 @@ impl Eval<'_> {
             Ok(dbs) => {
                 for db in dbs {
                     if db.multi_az {
-                        self.emit(&RDS_SINGLE_AZ, Status::Pass, &db.arn, region, text!("RDS instance {d} is Multi-AZ", "RDS インスタンス {d} はマルチ AZ です", d = db.id));
+                        self.emit(
+                            &RDS_SINGLE_AZ,
+                            Status::Pass,
+                            &db.arn,
+                            region,
+                            text!(
+                                "RDS instance {d} is Multi-AZ",
+                                "RDS インスタンス {d} はマルチ AZ です",
+                                d = db.id
+                            ),
+                        );
                     } else {
-                        self.emit(&RDS_SINGLE_AZ, Status::Fail, &db.arn, region, text!("RDS instance {d} is single-AZ", "RDS インスタンス {d} はシングル AZ です", d = db.id));
+                        self.emit(
+                            &RDS_SINGLE_AZ,
+                            Status::Fail,
+                            &db.arn,
+                            region,
+                            text!(
+                                "RDS instance {d} is single-AZ",
+                                "RDS インスタンス {d} はシングル AZ です",
+                                d = db.id
+                            ),
+                        );
                     }
                     if db.auto_minor_version_upgrade {
                         self.emit(&RDS_NO_MINOR_UPGRADE, Status::Pass, &db.arn, region, text!("RDS instance {d} upgrades minor versions automatically", "RDS インスタンス {d} は自動でマイナーバージョンアップグレードします", d = db.id));
@@ -734,27 +1457,61 @@ impl Eval<'_> {
         }
     }
 
-    fn security_group(&mut self, g: &SecurityGroup, region: &str, in_use: Option<&BTreeSet<&str>>, in_use_raw: &Collected<Vec<String>>) {
-        let arn = format!("arn:{}:ec2:{region}:{}:security-group/{}", self.partition(), self.a.account_id, g.id);
+    fn security_group(
+        &mut self,
+        g: &SecurityGroup,
+        region: &str,
+        in_use: Option<&BTreeSet<&str>>,
+        in_use_raw: &Collected<Vec<String>>,
+    ) {
+        let arn = format!(
+            "arn:{}:ec2:{region}:{}:security-group/{}",
+            self.partition(),
+            self.a.account_id,
+            g.id
+        );
         let used = in_use.map(|s| s.contains(g.id.as_str()));
         let usage = match used {
             Some(true) => text!("in use", "使用中"),
             Some(false) => text!("unused", "未使用"),
             None => text!("usage unknown", "使用状況不明"),
         };
-        let world: Vec<&yagura_inventory::IngressRule> = g.ingress.iter().filter(|r| is_world(r)).collect();
-        let admin: BTreeSet<u16> = self.cfg.admin_ports.iter().copied().filter(|p| world.iter().any(|r| covers(r, *p))).collect();
+        let world: Vec<&yagura_inventory::IngressRule> =
+            g.ingress.iter().filter(|r| is_world(r)).collect();
+        let admin: BTreeSet<u16> = self
+            .cfg
+            .admin_ports
+            .iter()
+            .copied()
+            .filter(|p| world.iter().any(|r| covers(r, *p)))
+            .collect();
         if admin.is_empty() {
             let msg = Text::owned(
-                format!("security group {} ({}) opens no administration port to the world", g.id, usage.en),
-                format!("セキュリティグループ {}({})は管理用ポートを公開していません", g.id, usage.ja),
+                format!(
+                    "security group {} ({}) opens no administration port to the world",
+                    g.id, usage.en
+                ),
+                format!(
+                    "セキュリティグループ {}({})は管理用ポートを公開していません",
+                    g.id, usage.ja
+                ),
             );
             self.emit(&SG_ADMIN_PORT_WORLD, Status::Pass, &arn, region, msg);
         } else {
-            let ports = admin.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+            let ports = admin
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             let msg = Text::owned(
-                format!("security group {} ({}) opens port(s) {ports} to the internet", g.id, usage.en),
-                format!("セキュリティグループ {}({})がポート {ports} をインターネットに公開しています", g.id, usage.ja),
+                format!(
+                    "security group {} ({}) opens port(s) {ports} to the internet",
+                    g.id, usage.en
+                ),
+                format!(
+                    "セキュリティグループ {}({})がポート {ports} をインターネットに公開しています",
+                    g.id, usage.ja
+                ),
             );
             self.emit(&SG_ADMIN_PORT_WORLD, Status::Fail, &arn, region, msg);
             self.with_evidence("ports", ports);
@@ -766,16 +1523,45 @@ impl Eval<'_> {
             .iter()
             .filter_map(|r| {
                 let (from, to) = port_range(r);
-                let only_public = (from..=to).all(|p| u16::try_from(p).is_ok_and(|p| self.cfg.public_ports.contains(&p) || self.cfg.admin_ports.contains(&p)));
-                (!only_public).then(|| if from == to { format!("{}/{from}", r.protocol) } else { format!("{}/{from}-{to}", r.protocol) })
+                let only_public = (from..=to).all(|p| {
+                    u16::try_from(p).is_ok_and(|p| {
+                        self.cfg.public_ports.contains(&p) || self.cfg.admin_ports.contains(&p)
+                    })
+                });
+                (!only_public).then(|| {
+                    if from == to {
+                        format!("{}/{from}", r.protocol)
+                    } else {
+                        format!("{}/{from}-{to}", r.protocol)
+                    }
+                })
             })
             .collect();
         if other.is_empty() {
-            self.emit(&SG_PORT_WORLD, Status::Pass, &arn, region, text!(
-                "security group {g} opens only web ports to the world, if any", "セキュリティグループ {g} が公開しているのは Web 用ポートのみです", g = g.id));
+            self.emit(
+                &SG_PORT_WORLD,
+                Status::Pass,
+                &arn,
+                region,
+                text!(
+                    "security group {g} opens only web ports to the world, if any",
+                    "セキュリティグループ {g} が公開しているのは Web 用ポートのみです",
+                    g = g.id
+                ),
+            );
         } else {
-            self.emit(&SG_PORT_WORLD, Status::Fail, &arn, region, text!(
-                "security group {g} opens {p} to the internet", "セキュリティグループ {g} が {p} をインターネットに公開しています", g = g.id, p = other.join(", ")));
+            self.emit(
+                &SG_PORT_WORLD,
+                Status::Fail,
+                &arn,
+                region,
+                text!(
+                    "security group {g} opens {p} to the internet",
+                    "セキュリティグループ {g} が {p} をインターネットに公開しています",
+                    g = g.id,
+                    p = other.join(", ")
+                ),
+            );
         }
         match used {
             Some(false) if g.name != "default" => self.emit(&SG_UNUSED, Status::Fail, &arn, region, text!(
@@ -793,19 +1579,68 @@ impl Eval<'_> {
     fn regional_services(&mut self, r: &Region) {
         let region = r.name.as_str();
         let res = |s: &str| self.regional_res(s, region);
-        let (cfg_res, gd_res, insp_res, sh_res, aa_res) = (res("config"), res("guardduty"), res("inspector2"), res("securityhub"), res("access-analyzer"));
+        let (cfg_res, gd_res, insp_res, sh_res, aa_res) = (
+            res("config"),
+            res("guardduty"),
+            res("inspector2"),
+            res("securityhub"),
+            res("access-analyzer"),
+        );
         match r.config.as_ref() {
             Ok(c) => {
                 let recording = c.recorders.iter().any(|r| r.recording && r.all_supported);
                 if recording {
-                    self.emit(&CONFIG_OFF, Status::Pass, &cfg_res, region, text!("AWS Config records all resources in {r}", "{r} で AWS Config が全リソースを記録しています", r = region));
-                    if c.delivery_channels.iter().any(|d| d.sns_topic_arn.is_some()) {
-                        self.emit(&CONFIG_NO_NOTIFY, Status::Pass, &cfg_res, region, text!("AWS Config notifies changes in {r}", "{r} で AWS Config が変更を通知しています", r = region));
+                    self.emit(
+                        &CONFIG_OFF,
+                        Status::Pass,
+                        &cfg_res,
+                        region,
+                        text!(
+                            "AWS Config records all resources in {r}",
+                            "{r} で AWS Config が全リソースを記録しています",
+                            r = region
+                        ),
+                    );
+                    if c.delivery_channels
+                        .iter()
+                        .any(|d| d.sns_topic_arn.is_some())
+                    {
+                        self.emit(
+                            &CONFIG_NO_NOTIFY,
+                            Status::Pass,
+                            &cfg_res,
+                            region,
+                            text!(
+                                "AWS Config notifies changes in {r}",
+                                "{r} で AWS Config が変更を通知しています",
+                                r = region
+                            ),
+                        );
                     } else {
-                        self.emit(&CONFIG_NO_NOTIFY, Status::Fail, &cfg_res, region, text!("AWS Config in {r} has no delivery channel with an SNS topic", "{r} の AWS Config に SNS トピック付きの配信チャネルがありません", r = region));
+                        self.emit(
+                            &CONFIG_NO_NOTIFY,
+                            Status::Fail,
+                            &cfg_res,
+                            region,
+                            text!(
+                                "AWS Config in {r} has no delivery channel with an SNS topic",
+                                "{r} の AWS Config に SNS トピック付きの配信チャネルがありません",
+                                r = region
+                            ),
+                        );
                     }
                 } else if c.recorders.is_empty() {
-                    self.emit(&CONFIG_OFF, Status::Fail, &cfg_res, region, text!("AWS Config has no recorder in {r}", "{r} に AWS Config のレコーダーがありません", r = region));
+                    self.emit(
+                        &CONFIG_OFF,
+                        Status::Fail,
+                        &cfg_res,
+                        region,
+                        text!(
+                            "AWS Config has no recorder in {r}",
+                            "{r} に AWS Config のレコーダーがありません",
+                            r = region
+                        ),
+                    );
                 } else {
                     self.emit(&CONFIG_OFF, Status::Fail, &cfg_res, region, text!("the AWS Config recorder in {r} is stopped or does not record all resources", "{r} の AWS Config レコーダーが停止中か、全リソースを記録していません", r = region));
                 }
@@ -817,12 +1652,37 @@ impl Eval<'_> {
         }
         match r.guardduty.as_ref() {
             Ok(g) if g.detectors.iter().any(|(_, on)| *on) => {
-                self.emit(&GUARDDUTY_OFF, Status::Pass, &gd_res, region, text!("GuardDuty is enabled in {r}", "{r} で GuardDuty が有効です", r = region));
+                self.emit(
+                    &GUARDDUTY_OFF,
+                    Status::Pass,
+                    &gd_res,
+                    region,
+                    text!(
+                        "GuardDuty is enabled in {r}",
+                        "{r} で GuardDuty が有効です",
+                        r = region
+                    ),
+                );
                 match r.event_rules.as_ref() {
                     Ok(rules) => {
-                        let ok = rules.iter().any(|x| x.enabled && x.targets > 0 && x.event_pattern.contains("aws.guardduty") && x.event_pattern.contains("severity"));
+                        let ok = rules.iter().any(|x| {
+                            x.enabled
+                                && x.targets > 0
+                                && x.event_pattern.contains("aws.guardduty")
+                                && x.event_pattern.contains("severity")
+                        });
                         if ok {
-                            self.emit(&GUARDDUTY_NO_NOTIFY, Status::Pass, &gd_res, region, text!("GuardDuty findings in {r} are routed by severity", "{r} の GuardDuty 検出結果は重要度で絞って通知されています", r = region));
+                            self.emit(
+                                &GUARDDUTY_NO_NOTIFY,
+                                Status::Pass,
+                                &gd_res,
+                                region,
+                                text!(
+                                    "GuardDuty findings in {r} are routed by severity",
+                                    "{r} の GuardDuty 検出結果は重要度で絞って通知されています",
+                                    r = region
+                                ),
+                            );
                         } else {
                             self.emit(&GUARDDUTY_NO_NOTIFY, Status::Fail, &gd_res, region, text!("no EventBridge rule sends GuardDuty findings of {r} filtered by severity", "{r} の GuardDuty 検出結果を重要度で絞って通知する EventBridge ルールがありません", r = region));
                         }
@@ -830,31 +1690,128 @@ impl Eval<'_> {
                     Err(e) => self.unknown(&GUARDDUTY_NO_NOTIFY, &gd_res, region, e),
                 }
             }
-            Ok(_) => self.emit(&GUARDDUTY_OFF, Status::Fail, &gd_res, region, text!("GuardDuty is not enabled in {r}", "{r} で GuardDuty が有効になっていません", r = region)),
+            Ok(_) => self.emit(
+                &GUARDDUTY_OFF,
+                Status::Fail,
+                &gd_res,
+                region,
+                text!(
+                    "GuardDuty is not enabled in {r}",
+                    "{r} で GuardDuty が有効になっていません",
+                    r = region
+                ),
+            ),
             Err(e) => self.unknown(&GUARDDUTY_OFF, &gd_res, region, e),
         }
         match r.inspector.as_ref() {
-            Ok(i) if i.state == "ENABLED" && i.resources.get("EC2").is_none_or(|s| s == "ENABLED") => self.emit(&INSPECTOR_OFF, Status::Pass, &insp_res, region, text!("Amazon Inspector is enabled in {r}", "{r} で Amazon Inspector が有効です", r = region)),
-            Ok(i) => self.emit(&INSPECTOR_OFF, Status::Fail, &insp_res, region, text!("Amazon Inspector is {s} in {r}", "{r} の Amazon Inspector は {s} です", s = i.state, r = region)),
+            Ok(i)
+                if i.state == "ENABLED"
+                    && i.resources.get("EC2").is_none_or(|s| s == "ENABLED") =>
+            {
+                self.emit(
+                    &INSPECTOR_OFF,
+                    Status::Pass,
+                    &insp_res,
+                    region,
+                    text!(
+                        "Amazon Inspector is enabled in {r}",
+                        "{r} で Amazon Inspector が有効です",
+                        r = region
+                    ),
+                )
+            }
+            Ok(i) => self.emit(
+                &INSPECTOR_OFF,
+                Status::Fail,
+                &insp_res,
+                region,
+                text!(
+                    "Amazon Inspector is {s} in {r}",
+                    "{r} の Amazon Inspector は {s} です",
+                    s = i.state,
+                    r = region
+                ),
+            ),
             Err(e) => self.unknown(&INSPECTOR_OFF, &insp_res, region, e),
         }
         match r.security_hub.as_ref() {
-            Ok(h) if h.enabled && !h.standards.is_empty() => self.emit(&SECURITYHUB_OFF, Status::Pass, &sh_res, region, text!("Security Hub is enabled in {r} with {n} standard(s)", "{r} で Security Hub が {n} 個の標準とともに有効です", r = region, n = h.standards.len())),
-            Ok(h) if h.enabled => self.emit(&SECURITYHUB_OFF, Status::Fail, &sh_res, region, text!("Security Hub is enabled in {r} but no standard is", "{r} で Security Hub は有効ですが標準が有効になっていません", r = region)),
-            Ok(_) => self.emit(&SECURITYHUB_OFF, Status::Fail, &sh_res, region, text!("Security Hub is not enabled in {r}", "{r} で Security Hub が有効になっていません", r = region)),
+            Ok(h) if h.enabled && !h.standards.is_empty() => self.emit(
+                &SECURITYHUB_OFF,
+                Status::Pass,
+                &sh_res,
+                region,
+                text!(
+                    "Security Hub is enabled in {r} with {n} standard(s)",
+                    "{r} で Security Hub が {n} 個の標準とともに有効です",
+                    r = region,
+                    n = h.standards.len()
+                ),
+            ),
+            Ok(h) if h.enabled => self.emit(
+                &SECURITYHUB_OFF,
+                Status::Fail,
+                &sh_res,
+                region,
+                text!(
+                    "Security Hub is enabled in {r} but no standard is",
+                    "{r} で Security Hub は有効ですが標準が有効になっていません",
+                    r = region
+                ),
+            ),
+            Ok(_) => self.emit(
+                &SECURITYHUB_OFF,
+                Status::Fail,
+                &sh_res,
+                region,
+                text!(
+                    "Security Hub is not enabled in {r}",
+                    "{r} で Security Hub が有効になっていません",
+                    r = region
+                ),
+            ),
             Err(e) => self.unknown(&SECURITYHUB_OFF, &sh_res, region, e),
         }
         match r.access_analyzer.as_ref() {
             Ok(a) => {
                 if a.analyzers.is_empty() {
-                    self.emit(&ANALYZER_OFF, Status::Fail, &aa_res, region, text!("no IAM Access Analyzer is active in {r}", "{r} に有効な IAM Access Analyzer がありません", r = region));
+                    self.emit(
+                        &ANALYZER_OFF,
+                        Status::Fail,
+                        &aa_res,
+                        region,
+                        text!(
+                            "no IAM Access Analyzer is active in {r}",
+                            "{r} に有効な IAM Access Analyzer がありません",
+                            r = region
+                        ),
+                    );
                 } else {
-                    self.emit(&ANALYZER_OFF, Status::Pass, &aa_res, region, text!("IAM Access Analyzer is active in {r}", "{r} で IAM Access Analyzer が有効です", r = region));
+                    self.emit(
+                        &ANALYZER_OFF,
+                        Status::Pass,
+                        &aa_res,
+                        region,
+                        text!(
+                            "IAM Access Analyzer is active in {r}",
+                            "{r} で IAM Access Analyzer が有効です",
+                            r = region
+                        ),
+                    );
                 }
                 for f in &a.active_findings {
-                    self.emit(&ANALYZER_FINDING, Status::Fail, &f.resource, region, text!(
-                        "{t} `{res}` is accessible from outside the account ({p})", "{t} `{res}` はアカウント外({p})からアクセスできます",
-                        t = f.resource_type, res = f.resource, p = f.principal));
+                    self.emit(
+                        &ANALYZER_FINDING,
+                        Status::Fail,
+                        &f.resource,
+                        region,
+                        text!(
+                            "{t} `{res}` is accessible from outside the account ({p})",
+                            "{t} `{res}` はアカウント外({p})からアクセスできます",
+                            t = f.resource_type,
+                            res = f.resource,
+                            p = f.principal
+                        ),
+                    );
                     self.with_evidence("finding_id", f.id.clone());
                 }
             }
@@ -865,25 +1822,71 @@ impl Eval<'_> {
         }
     }
 
-    fn cloudtrail(&mut self, trails: &[&yagura_inventory::Trail], errors: &[(&str, &CollectError)]) {
+    fn cloudtrail(
+        &mut self,
+        trails: &[&yagura_inventory::Trail],
+        errors: &[(&str, &CollectError)],
+    ) {
         let acct = self.account_res();
         let mut seen = BTreeSet::new();
-        let unique: Vec<&yagura_inventory::Trail> = trails.iter().copied().filter(|t| seen.insert(t.arn.as_str())).collect();
+        let unique: Vec<&yagura_inventory::Trail> = trails
+            .iter()
+            .copied()
+            .filter(|t| seen.insert(t.arn.as_str()))
+            .collect();
         if unique.iter().any(|t| t.multi_region && t.logging) {
-            self.emit(&TRAIL_MULTI_REGION, Status::Pass, &acct, GLOBAL, text!("a multi-region trail is logging", "マルチリージョン証跡がログを記録しています"));
+            self.emit(
+                &TRAIL_MULTI_REGION,
+                Status::Pass,
+                &acct,
+                GLOBAL,
+                text!(
+                    "a multi-region trail is logging",
+                    "マルチリージョン証跡がログを記録しています"
+                ),
+            );
         } else if let Some((region, e)) = errors.first() {
             let e = (*e).clone();
             self.unknown(&TRAIL_MULTI_REGION, &acct, region, &e);
         } else if self.a.regions.is_empty() {
             // nothing was scanned
         } else {
-            self.emit(&TRAIL_MULTI_REGION, Status::Fail, &acct, GLOBAL, text!("no multi-region trail is logging", "ログを記録しているマルチリージョン証跡がありません"));
+            self.emit(
+                &TRAIL_MULTI_REGION,
+                Status::Fail,
+                &acct,
+                GLOBAL,
+                text!(
+                    "no multi-region trail is logging",
+                    "ログを記録しているマルチリージョン証跡がありません"
+                ),
+            );
         }
         for t in unique {
             if t.log_file_validation {
-                self.emit(&TRAIL_VALIDATION, Status::Pass, &t.arn, &t.home_region, text!("trail `{n}` validates its log files", "証跡 `{n}` はログファイルを検証しています", n = t.name));
+                self.emit(
+                    &TRAIL_VALIDATION,
+                    Status::Pass,
+                    &t.arn,
+                    &t.home_region,
+                    text!(
+                        "trail `{n}` validates its log files",
+                        "証跡 `{n}` はログファイルを検証しています",
+                        n = t.name
+                    ),
+                );
             } else {
-                self.emit(&TRAIL_VALIDATION, Status::Fail, &t.arn, &t.home_region, text!("trail `{n}` does not validate its log files", "証跡 `{n}` はログファイルを検証していません", n = t.name));
+                self.emit(
+                    &TRAIL_VALIDATION,
+                    Status::Fail,
+                    &t.arn,
+                    &t.home_region,
+                    text!(
+                        "trail `{n}` does not validate its log files",
+                        "証跡 `{n}` はログファイルを検証していません",
+                        n = t.name
+                    ),
+                );
             }
         }
     }
@@ -905,7 +1908,12 @@ fn port_range(r: &yagura_inventory::IngressRule) -> (i32, i32) {
 }
 
 fn covers(r: &yagura_inventory::IngressRule, port: u16) -> bool {
-    if r.protocol != "-1" && r.protocol != "tcp" && r.protocol != "6" && r.protocol != "udp" && r.protocol != "17" {
+    if r.protocol != "-1"
+        && r.protocol != "tcp"
+        && r.protocol != "6"
+        && r.protocol != "udp"
+        && r.protocol != "17"
+    {
         return false;
     }
     let (f, t) = port_range(r);

@@ -76,12 +76,17 @@ mod meta_tests {
             assert!(ids.insert(c.id), "duplicate id {}", c.id);
             assert!(!c.spec.is_empty(), "{} serves no SPEC id", c.id);
             assert!(
-                c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                c.id.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
                 "{} is not kebab-case",
                 c.id
             );
             for t in [&c.title, &c.what, &c.why, &c.fix] {
-                assert!(!t.en.is_empty() && !t.ja.is_empty(), "{} lacks a text", c.id);
+                assert!(
+                    !t.en.is_empty() && !t.ja.is_empty(),
+                    "{} lacks a text",
+                    c.id
+                );
                 assert!(!t.en.ends_with(' '), "{}", c.id);
             }
             assert!(!c.references.is_empty(), "{} has no reference", c.id);

@@ -43,7 +43,10 @@ pub fn parse(doc: &str) -> Option<Vec<Statement>> {
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -88,7 +91,8 @@ fn wildcard(p: &[u8], s: &[u8]) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
 impl Statement {
@@ -203,10 +207,12 @@ mod tests {
 
     #[test]
     fn admin_forms() {
-        let admin = parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
+        let admin =
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
         assert!(is_admin_equivalent(&admin));
         let selfgrant =
-            parse(r#"{"Statement":[{"Effect":"Allow","Action":["iam:Put*"],"Resource":"*"}]}"#).unwrap();
+            parse(r#"{"Statement":[{"Effect":"Allow","Action":["iam:Put*"],"Resource":"*"}]}"#)
+                .unwrap();
         assert!(is_admin_equivalent(&selfgrant));
         let power = parse(
             r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"}]}"#,
@@ -214,7 +220,8 @@ mod tests {
         .unwrap();
         assert!(!is_admin_equivalent(&power));
         assert!(!may_manage_iam(&power));
-        let ro = parse(r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#).unwrap();
+        let ro = parse(r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#)
+            .unwrap();
         assert!(!is_admin_equivalent(&ro));
     }
 
@@ -223,7 +230,10 @@ mod tests {
         let c: Value =
             serde_json::from_str(r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#).unwrap();
         assert!(requires_mfa(Some(&c)));
-        assert_eq!(principal_account("arn:aws:iam::111122223333:root"), Some("111122223333"));
+        assert_eq!(
+            principal_account("arn:aws:iam::111122223333:root"),
+            Some("111122223333")
+        );
         assert_eq!(principal_account("ec2.amazonaws.com"), None);
     }
 }

@@ -52,24 +52,42 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A running moto_server.
+/// A running moto_server. It also dies with the test process (a watchdog shell polls the
+/// parent), so a server kept in a `static` does not outlive the tests.
 pub struct Moto {
-    child: Child,
+    watchdog: Child,
+    pid: String,
     pub port: u16,
 }
 
 impl Moto {
     pub fn start() -> Moto {
         let port = free_port();
-        let child = Command::new(venv().join("bin/moto_server"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let script = r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & m=$!; echo $m; while kill -0 "$2" 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill $m 2>/dev/null"#;
+        let mut watchdog = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(venv().join("bin/moto_server"))
+            .arg(port.to_string())
+            .arg(std::process::id().to_string())
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto_server");
-        let moto = Moto { child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut pid = String::new();
+        if let Some(out) = watchdog.stdout.as_mut() {
+            let mut byte = [0u8; 1];
+            while out.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+                pid.push(byte[0] as char);
+            }
+        }
+        let moto = Moto {
+            watchdog,
+            pid,
+            port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(90);
         while Instant::now() < deadline {
             if http(port, "GET", "/moto-api/data.json", "").is_some() {
                 return moto;
@@ -107,8 +125,9 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = Command::new("kill").arg(&self.pid).status();
+        let _ = self.watchdog.kill();
+        let _ = self.watchdog.wait();
     }
 }
 

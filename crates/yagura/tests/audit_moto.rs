@@ -1,0 +1,534 @@
+//! `yagura audit` against a real local AWS endpoint: moto_server (PyPI `moto[server]`), seeded by
+//! `scripts/seed_moto.py` with each misconfiguration and a compliant twin of it.
+//!
+//! What moto cannot serve (Access Analyzer, Security Hub standards, Inspector, SSM inventory,
+//! Cost Explorer, Health, foreign AMIs, root MFA) is covered by recorded SDK responses in
+//! `crates/yagura-collect/tests/recorded.rs`; here those checks must be UNKNOWN, never PASS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use yagura_testkit::{moto_available, FaultProxy, Moto};
+
+const ROLE: &str = "OrganizationAccountAccessRole";
+
+fn seeded() -> &'static (Moto, Value) {
+    static SEEDED: OnceLock<(Moto, Value)> = OnceLock::new();
+    SEEDED.get_or_init(|| {
+        let moto = Moto::start();
+        let seed = moto.seed(&["--hostile"]);
+        (moto, seed)
+    })
+}
+
+fn yagura(endpoint: &str, creds: (&str, &str), data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
+        .args(args)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", creds.0)
+        .env("AWS_SECRET_ACCESS_KEY", creds.1)
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .expect("run yagura")
+}
+
+type Results = BTreeMap<(String, String), Vec<Value>>;
+
+/// (check_id, account) → results.
+fn results(report: &Value) -> Results {
+    let mut m: Results = BTreeMap::new();
+    for r in report["results"].as_array().unwrap() {
+        m.entry((
+            r["check_id"].as_str().unwrap().to_string(),
+            r["account"].as_str().unwrap().to_string(),
+        ))
+        .or_default()
+        .push(r.clone());
+    }
+    m
+}
+
+fn status_of<'a>(
+    res: &'a Results,
+    check: &str,
+    account: &str,
+    resource_part: &str,
+) -> Vec<&'a str> {
+    res.get(&(check.to_string(), account.to_string()))
+        .map(|v| {
+            v.iter()
+                .filter(|r| r["resource"].as_str().unwrap().contains(resource_part))
+                .map(|r| r["status"].as_str().unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn org_audit(exceptions: &Path, dir: &Path) -> (Output, Value) {
+    let (moto, seed) = seeded();
+    let out_file = dir.join("report.json");
+    let out = yagura(
+        &moto.endpoint(),
+        ("testing", "testing"),
+        dir,
+        &[
+            "audit",
+            "--regions",
+            "us-east-1,us-west-2",
+            "--org",
+            "--role-name",
+            ROLE,
+            "--identity-account",
+            seed["good_account"].as_str().unwrap(),
+            "--exceptions",
+            exceptions.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            out_file.to_str().unwrap(),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap_or_default())
+        .unwrap_or(Value::Null);
+    (out, report)
+}
+
+#[test]
+fn misconfigurations_fail_and_compliant_twins_do_not() {
+    if !moto_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // AUD-22: OrganizationAccountAccessRole trusts the management account without MFA in every
+    // member account moto creates; it is accepted here, with a reason, as a team would.
+    let exceptions = dir.path().join("exceptions.yaml");
+    std::fs::write(
+        &exceptions,
+        "version: 1\naccepted:\n  - check: iam-role-cross-account-trust-without-mfa\n    resource: \"arn:aws:iam::*:role/OrganizationAccountAccessRole\"\n    reason: \"organization plumbing, used only by the break-glass pipeline (SEC-7)\"\n",
+    )
+    .unwrap();
+    let (out, report) = org_audit(&exceptions, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(report["schema_version"], 1, "no report: {stderr}");
+    let (_, seed) = seeded();
+    let bad = seed["bad_account"].as_str().unwrap();
+    let good = seed["good_account"].as_str().unwrap();
+    let res_bad = seed["resource_bad_account"].as_str().unwrap();
+    let res_good = seed["resource_good_account"].as_str().unwrap();
+    let b = &seed["bad"];
+    let r = results(&report);
+
+    // (check, account, resource part) that must FAIL, and the twin that must not.
+    let pairs: Vec<(&str, (&str, &str), (&str, &str))> = vec![
+        (
+            "security-group-admin-port-open-to-world",
+            (bad, b["bad_sg"].as_str().unwrap()),
+            (bad, b["good_sg"].as_str().unwrap()),
+        ),
+        (
+            "security-group-port-open-to-world",
+            (bad, b["bad_sg"].as_str().unwrap()),
+            (bad, b["good_sg"].as_str().unwrap()),
+        ),
+        (
+            "ec2-instance-no-iam-role",
+            (bad, b["bad_instance"].as_str().unwrap()),
+            (bad, b["good_instance"].as_str().unwrap()),
+        ),
+        (
+            "ec2-database-on-instance",
+            (bad, b["bad_instance"].as_str().unwrap()),
+            (bad, b["good_instance"].as_str().unwrap()),
+        ),
+        (
+            "ec2-https-terminated-on-instance",
+            (bad, b["bad_instance"].as_str().unwrap()),
+            (bad, b["good_instance"].as_str().unwrap()),
+        ),
+        (
+            "iam-user-has-access-key",
+            (bad, "user/alice-with-key"),
+            (bad, "user/bob-no-key"),
+        ),
+        (
+            "iam-user-console-without-mfa",
+            (bad, "user/carol-console-no-mfa"),
+            (bad, "user/dave-console-mfa"),
+        ),
+        (
+            "iam-admin-permissions-attached",
+            (bad, "user/erin-admin"),
+            (bad, "user/frank-readonly"),
+        ),
+        (
+            "iam-admin-permissions-attached",
+            (bad, "group/admins-inline"),
+            (bad, "group/readers"),
+        ),
+        (
+            "iam-role-cross-account-trust-without-mfa",
+            (bad, "role/cross-no-mfa"),
+            (bad, "role/cross-with-mfa"),
+        ),
+        (
+            "iam-role-may-manage-iam",
+            (res_bad, "role/ci-admin"),
+            (res_good, "role/deployer"),
+        ),
+        (
+            "org-resource-account-has-iam-users",
+            (res_bad, "user/stray-user"),
+            (res_good, res_good),
+        ),
+        (
+            "s3-bucket-policy-public",
+            (bad, "public-policy-bucket"),
+            (bad, "private-bucket"),
+        ),
+        (
+            "s3-bucket-acl-public",
+            (bad, "public-acl-bucket"),
+            (bad, "private-bucket"),
+        ),
+        (
+            "s3-bucket-public-access-block-off",
+            (bad, "public-policy-bucket"),
+            (bad, "private-bucket"),
+        ),
+        (
+            "rds-instance-single-az",
+            (bad, "db-single"),
+            (bad, "db-multi"),
+        ),
+        (
+            "rds-auto-minor-upgrade-off",
+            (bad, "db-single"),
+            (bad, "db-multi"),
+        ),
+        ("iam-password-policy-weak", (bad, bad), (good, good)),
+        ("account-alias-missing", (bad, bad), (good, good)),
+        (
+            "s3-account-public-access-block-off",
+            (bad, bad),
+            (good, good),
+        ),
+        ("cloudtrail-multi-region-missing", (bad, bad), (good, good)),
+        (
+            "cloudtrail-log-validation-off",
+            (bad, "trail/single-region"),
+            (good, "trail/org-trail"),
+        ),
+        ("budget-without-notification", (bad, bad), (good, good)),
+        (
+            "config-not-recording",
+            (bad, ":us-east-1:"),
+            (good, ":us-east-1:"),
+        ),
+        (
+            "config-no-change-notification",
+            (bad, ":us-west-2:"),
+            (good, ":us-east-1:"),
+        ),
+        (
+            "guardduty-disabled",
+            (bad, ":us-east-1:"),
+            (good, ":us-east-1:"),
+        ),
+        (
+            "guardduty-no-notification",
+            (bad, ":us-west-2:"),
+            (good, ":us-east-1:"),
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (check, (ba, bres), (ga, gres)) in &pairs {
+        let bs = status_of(&r, check, ba, bres);
+        if !bs.contains(&"FAIL") {
+            problems.push(format!(
+                "{check}: misconfigured {bres} in {ba} gave {bs:?}, want FAIL"
+            ));
+        }
+        let gs = status_of(&r, check, ga, gres);
+        if gs.is_empty() || gs.iter().any(|s| *s == "FAIL") {
+            problems.push(format!(
+                "{check}: compliant twin {gres} in {ga} gave {gs:?}, want no FAIL"
+            ));
+        }
+    }
+    // AUD-01: an unused group is told apart from one in use.
+    assert!(r[&("security-group-unused".to_string(), bad.to_string())]
+        .iter()
+        .any(|x| x["status"] == "FAIL"));
+    // AUD-19: the identity account holds only users (its org role is plumbing).
+    if status_of(&r, "org-identity-account-has-resources", good, good) != ["PASS"] {
+        problems.push("identity account should pass".into());
+    }
+    // AUD-22: the accepted role is MUTED with its reason, and does not fail the run.
+    let muted: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "MUTED")
+        .collect();
+    assert!(!muted.is_empty(), "nothing muted");
+    for m in &muted {
+        assert_eq!(m["raw_status"], "FAIL");
+        assert!(m["mute"]["reason"].as_str().unwrap().contains("SEC-7"));
+    }
+    // Checks whose APIs moto lacks are UNKNOWN with a reason, never PASS.
+    for check in [
+        "access-analyzer-disabled",
+        "cost-anomaly-monitor-missing",
+        "health-event-open",
+        "ec2-instance-not-ssm-managed",
+    ] {
+        let s = status_of(&r, check, bad, "");
+        if s.is_empty() || s.iter().any(|s| *s != "UNKNOWN") {
+            problems.push(format!(
+                "{check}: moto cannot serve it, want UNKNOWN, got {s:?}"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n--- stderr\n{stderr}",
+        problems.join("\n")
+    );
+    // The run is incomplete (UNKNOWNs), so the exit code says so and stderr explains.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("incomplete"), "{stderr}");
+    // Every result names its compliance mapping and a recommendation.
+    for x in report["results"].as_array().unwrap() {
+        assert!(x["compliance"]["yagura-spec"].is_array(), "{x}");
+        assert!(
+            !x["recommendation"].as_str().unwrap_or_default().is_empty(),
+            "{x}"
+        );
+    }
+}
+
+#[test]
+fn faults_are_retried_and_nothing_unread_becomes_pass() {
+    if !moto_available() {
+        return;
+    }
+    let (moto, _) = seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |endpoint: &str, name: &str| -> Value {
+        let file = dir.path().join(name);
+        let out = yagura(
+            endpoint,
+            ("testing", "testing"),
+            dir.path(),
+            &[
+                "audit",
+                "--regions",
+                "us-east-1",
+                "--no-store",
+                "--max-attempts",
+                "10",
+                "--format",
+                "json",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.code().is_some(),
+            "killed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap()
+    };
+    let clean = run(&moto.endpoint(), "clean.json");
+    // Every fourth request is throttled, answered 503, or dropped, in turn.
+    let proxy = FaultProxy::start(moto.port, 4);
+    let faulty = run(&proxy.endpoint(), "faulty.json");
+    let faults = proxy.faults.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(faults > 10, "only {faults} faults were injected");
+    let key = |x: &Value| {
+        (
+            x["check_id"].as_str().unwrap().to_string(),
+            x["resource"].as_str().unwrap().to_string(),
+        )
+    };
+    let clean_map: BTreeMap<_, _> = clean["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (key(x), x["status"].clone()))
+        .collect();
+    let mut unknown_extra = 0;
+    for x in faulty["results"].as_array().unwrap() {
+        let want = clean_map.get(&key(x));
+        let got = &x["status"];
+        if Some(got) == want {
+            continue;
+        }
+        // The only acceptable difference is data that could not be read after retries.
+        assert_eq!(
+            got,
+            "UNKNOWN",
+            "{:?} was {want:?} without faults, {got} with them",
+            key(x)
+        );
+        unknown_extra += 1;
+    }
+    // The SDK's standard retries absorb these faults: the results are the same.
+    assert_eq!(unknown_extra, 0, "retries did not absorb the faults");
+    assert_eq!(
+        faulty["results"].as_array().unwrap().len(),
+        clean["results"].as_array().unwrap().len()
+    );
+}
+
+/// A user of the seeded account that may read everything but EC2 and S3.
+fn restricted_moto() -> (Moto, (String, String), (String, String)) {
+    let moto = Moto::start();
+    moto.seed(&[]);
+    let py = format!(
+        r#"
+import boto3, json
+kw = dict(endpoint_url="{ep}", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+iam = boto3.client("iam", **kw)
+iam.create_user(UserName="no-ec2-s3")
+iam.put_user_policy(UserName="no-ec2-s3", PolicyName="p", PolicyDocument=json.dumps({{"Version": "2012-10-17", "Statement": [
+    {{"Effect": "Allow", "Action": "*", "Resource": "*"}},
+    {{"Effect": "Deny", "Action": ["ec2:*", "s3:*"], "Resource": "*"}}]}}))
+k1 = iam.create_access_key(UserName="no-ec2-s3")["AccessKey"]
+iam.create_user(UserName="auditor")
+iam.put_user_policy(UserName="auditor", PolicyName="yagura", PolicyDocument=open("{policy}").read())
+k2 = iam.create_access_key(UserName="auditor")["AccessKey"]
+print(json.dumps([[k1["AccessKeyId"], k1["SecretAccessKey"]], [k2["AccessKeyId"], k2["SecretAccessKey"]]]))
+"#,
+        ep = moto.endpoint(),
+        policy = yagura_testkit::repo_root()
+            .join("policy/yagura-audit-readonly.json")
+            .display()
+    );
+    let out = Command::new(yagura_testkit::venv().join("bin/python"))
+        .arg("-c")
+        .arg(py)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+    moto.enforce_iam();
+    let k = |i: usize| {
+        (
+            keys[i][0].as_str().unwrap().to_string(),
+            keys[i][1].as_str().unwrap().to_string(),
+        )
+    };
+    (moto, k(0), k(1))
+}
+
+#[test]
+fn denied_services_are_unknown_with_the_reason_and_the_read_only_policy_is_enough() {
+    if !moto_available() {
+        return;
+    }
+    let (moto, no_ec2_s3, auditor) = restricted_moto();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    let out = yagura(
+        &moto.endpoint(),
+        (&no_ec2_s3.0, &no_ec2_s3.1),
+        dir.path(),
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let results = report["results"].as_array().unwrap();
+    for x in results {
+        let check = x["check_id"].as_str().unwrap();
+        let ec2_or_s3 = check.starts_with("security-group")
+            || check.starts_with("ec2-")
+            || check.starts_with("s3-");
+        if ec2_or_s3 && check != "ec2-database-on-instance" {
+            assert_eq!(
+                x["status"], "UNKNOWN",
+                "{check} on {} must be UNKNOWN",
+                x["resource"]
+            );
+            let msg = x["message"].as_str().unwrap();
+            assert!(
+                msg.contains("AccessDenied")
+                    || msg.contains("UnauthorizedOperation")
+                    || msg.contains("denied"),
+                "{msg}"
+            );
+        }
+    }
+    // IAM checks still report.
+    assert!(results
+        .iter()
+        .any(|x| x["check_id"] == "iam-user-has-access-key" && x["status"] == "FAIL"));
+    assert!(results
+        .iter()
+        .any(|x| x["check_id"] == "iam-admin-permissions-attached" && x["status"] != "UNKNOWN"));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("incomplete"), "{stderr}");
+    // Secrets never reach the output streams.
+    assert!(
+        !stderr.contains(&no_ec2_s3.1)
+            && !String::from_utf8_lossy(&out.stdout).contains(&no_ec2_s3.1)
+    );
+
+    // Acceptance 7: with only the shipped read-only policy, no call is denied.
+    let file = dir.path().join("auditor.json");
+    let out = yagura(
+        &moto.endpoint(),
+        (&auditor.0, &auditor.1),
+        dir.path(),
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--no-store",
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let denied: Vec<String> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "UNKNOWN")
+        .map(|x| x["message"].as_str().unwrap().to_string())
+        .filter(|m| {
+            m.contains("AccessDenied")
+                || m.contains("UnauthorizedOperation")
+                || m.contains("not authorized")
+        })
+        .collect();
+    assert!(
+        denied.is_empty(),
+        "the read-only policy misses actions:\n{}\n{}",
+        denied.join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
