@@ -41,9 +41,9 @@ where
 }
 
 /// Whether the error is the service's way to say "this thing is not configured".
-pub(crate) fn is_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>, codes: &[&str]) -> bool
+pub(crate) fn is_code<E, R>(err: &SdkError<E, R>, codes: &[&str]) -> bool
 where
-    E: std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
     err.code().is_some_and(|c| codes.contains(&c))

@@ -3,7 +3,6 @@
 
 use crate::error::{collect_error, is_code};
 use crate::ok;
-use aws_config::SdkConfig;
 use aws_sdk_iam::types::{EntityType, ReportStateType, SummaryKeyType};
 use aws_smithy_types::date_time::Format;
 use std::time::Duration;
@@ -51,14 +50,13 @@ fn tags(list: &[aws_sdk_iam::types::Tag]) -> Tags {
         .collect()
 }
 
-pub(crate) async fn collect(cfg: &SdkConfig) -> Iam {
-    let client = aws_sdk_iam::Client::new(cfg);
+pub(crate) async fn collect(client: &aws_sdk_iam::Client) -> Iam {
     let (details, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
-        authorization_details(&client),
-        password_policy(&client),
-        summary(&client),
-        credential_report(&client),
-        virtual_mfa(&client),
+        authorization_details(client),
+        password_policy(client),
+        summary(client),
+        credential_report(client),
+        virtual_mfa(client),
     );
     let (users, groups, roles, policies) = match details {
         Ok((u, g, r, p)) => (ok(u), ok(g), ok(r), ok(p)),
@@ -287,8 +285,7 @@ pub fn parse_credential_report(text: &str) -> Result<Vec<CredentialReportRow>, S
     Ok(rows)
 }
 
-pub(crate) async fn alias(cfg: &SdkConfig) -> Collected<Option<String>> {
-    let client = aws_sdk_iam::Client::new(cfg);
+pub(crate) async fn alias(client: &aws_sdk_iam::Client) -> Collected<Option<String>> {
     match client.list_account_aliases().send().await {
         Ok(out) => ok(out.account_aliases().first().cloned()),
         Err(e) => Collected::Error(collect_error("iam:ListAccountAliases", e)),

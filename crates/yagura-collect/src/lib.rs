@@ -5,6 +5,7 @@
 //! [`Collected`] holding the data or the reason (AccessDenied, throttling after retries, a service
 //! not enabled). Progress goes to a callback; this crate never prints.
 
+mod clients;
 mod error;
 mod iam;
 mod local;
@@ -12,6 +13,7 @@ mod org;
 mod regional;
 mod s3;
 
+pub use clients::Clients;
 pub use error::{collect_error, CollectorError};
 pub use org::OrgOptions;
 
@@ -121,7 +123,10 @@ pub async fn collect(
 
 /// The account id and partition of the caller.
 pub async fn whoami(cfg: &SdkConfig) -> Result<(String, String), CollectorError> {
-    let sts = aws_sdk_sts::Client::new(cfg);
+    whoami_with(&aws_sdk_sts::Client::new(cfg)).await
+}
+
+async fn whoami_with(sts: &aws_sdk_sts::Client) -> Result<(String, String), CollectorError> {
     let id = sts
         .get_caller_identity()
         .send()
@@ -142,27 +147,54 @@ pub async fn collect_account(
     opts: &CollectOptions,
     org: Option<yagura_inventory::OrgMembership>,
 ) -> Result<Account, CollectorError> {
-    let (account_id, partition) = whoami(cfg).await?;
+    let local = local::is_local_endpoint(cfg);
+    let global = Clients::from_config(cfg, local);
+    let (account_id, partition) = whoami_with(&global.sts).await?;
+    let regions = if opts.regions.is_empty() {
+        regional::enabled_regions(&global.ec2).await?
+    } else {
+        opts.regions.clone()
+    };
+    let for_region = |r: &str| Clients::from_config(&regional::in_region(cfg, r), local);
+    let mut account = collect_account_with(
+        &for_region,
+        &global,
+        &account_id,
+        &partition,
+        &regions,
+        opts,
+    )
+    .await;
+    account.org = org;
+    Ok(account)
+}
+
+/// Collects one account through the given clients: `global` for the account-wide services
+/// (IAM, S3, Budgets, Cost Explorer, Health), `clients_for_region` for each of `regions`.
+/// `opts.regions` is not read; the account's `org` is left empty. Tests inject clients that
+/// answer with recorded responses.
+pub async fn collect_account_with(
+    clients_for_region: &dyn Fn(&str) -> Clients,
+    global: &Clients,
+    account_id: &str,
+    partition: &str,
+    regions: &[String],
+    opts: &CollectOptions,
+) -> Account {
+    let account_id = account_id.to_string();
     progress(
         opts,
         Progress::AccountStarted {
             account: account_id.clone(),
         },
     );
-    let regions = if opts.regions.is_empty() {
-        regional::enabled_regions(cfg).await?
-    } else {
-        opts.regions.clone()
-    };
-    let local = local::is_local_endpoint(cfg);
-
-    let global = async {
-        let iam = iam::collect(cfg).await;
-        let alias = iam::alias(cfg).await;
-        let s3 = s3::collect(cfg, &account_id, local).await;
-        let budgets = regional::budgets(cfg, &account_id).await;
-        let anomaly = regional::anomaly_monitors(cfg).await;
-        let health = regional::health_events(cfg).await;
+    let global_part = async {
+        let iam = iam::collect(&global.iam).await;
+        let alias = iam::alias(&global.iam).await;
+        let s3 = s3::collect(global, &account_id).await;
+        let budgets = regional::budgets(&global.budgets, &account_id).await;
+        let anomaly = regional::anomaly_monitors(&global.costexplorer).await;
+        let health = regional::health_events(&global.health).await;
         (iam, alias, s3, budgets, anomaly, health)
     };
     let concurrency = opts.region_concurrency.max(1);
@@ -170,7 +202,8 @@ pub async fn collect_account(
         .map(|region| {
             let account_id = account_id.clone();
             async move {
-                let r = regional::collect(cfg, &region, &account_id).await;
+                let clients = clients_for_region(&region);
+                let r = regional::collect(&clients, &region, &account_id).await;
                 progress(
                     opts,
                     Progress::RegionDone {
@@ -184,17 +217,17 @@ pub async fn collect_account(
         .buffered(concurrency)
         .collect::<Vec<Region>>();
     let ((iam, alias, s3, budgets, anomaly_monitors, health_events), regions) =
-        futures::join!(global, regional);
+        futures::join!(global_part, regional);
     progress(
         opts,
         Progress::AccountDone {
             account: account_id.clone(),
         },
     );
-    Ok(Account {
+    Account {
         account_id,
-        partition,
-        org,
+        partition: partition.to_string(),
+        org: None,
         alias,
         iam,
         s3,
@@ -202,7 +235,7 @@ pub async fn collect_account(
         anomaly_monitors,
         health_events,
         regions,
-    })
+    }
 }
 
 /// Collects every account of the Organization (AUD-19).

@@ -22,9 +22,15 @@ pub(crate) fn is_local_endpoint(cfg: &SdkConfig) -> bool {
 }
 
 /// s3control prefixes the host with `{AccountId}.`; a loopback endpoint cannot resolve that
-/// name, so the label is removed before signing.
+/// name, so a leading label of 12 digits is removed before signing.
 #[derive(Debug)]
-pub(crate) struct StripAccountHostPrefix(pub String);
+pub(crate) struct StripAccountHostPrefix;
+
+/// The host part after a leading `{AccountId}.` label, if there is one.
+fn strip_account_label(rest: &str) -> Option<&str> {
+    let (label, tail) = rest.split_once('.')?;
+    (label.len() == 12 && label.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
+}
 
 impl Intercept for StripAccountHostPrefix {
     fn name(&self) -> &'static str {
@@ -38,10 +44,9 @@ impl Intercept for StripAccountHostPrefix {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let req = ctx.request_mut();
-        let prefix = format!("{}.", self.0);
         let uri = req.uri().to_string();
         if let Some((scheme, rest)) = uri.split_once("://") {
-            if let Some(stripped) = rest.strip_prefix(&prefix) {
+            if let Some(stripped) = strip_account_label(rest) {
                 let fixed = format!("{scheme}://{stripped}");
                 req.set_uri(fixed.as_str())?;
                 if let Some(host) = stripped.split('/').next() {
@@ -51,5 +56,22 @@ impl Intercept for StripAccountHostPrefix {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_account_label;
+
+    #[test]
+    fn only_an_account_label_is_stripped() {
+        assert_eq!(
+            strip_account_label(
+                "123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock"
+            ),
+            Some("127.0.0.1:5000/v20180820/configuration/publicAccessBlock")
+        );
+        assert_eq!(strip_account_label("127.0.0.1:5000/x"), None);
+        assert_eq!(strip_account_label("localhost:5000/x"), None);
     }
 }

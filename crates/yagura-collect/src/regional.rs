@@ -3,7 +3,7 @@
 use crate::error::{collect_error, is_code, CollectorError};
 use crate::iam::fmt_time;
 use crate::ok;
-use aws_config::SdkConfig;
+use crate::Clients;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, Collected, ConfigRecorder, ConfigStatus, DbInstance,
@@ -11,7 +11,7 @@ use yagura_inventory::{
     Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub, Trail,
 };
 
-fn in_region(cfg: &SdkConfig, region: &str) -> SdkConfig {
+pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
     cfg.clone()
         .into_builder()
         .region(aws_config::Region::new(region.to_string()))
@@ -19,8 +19,9 @@ fn in_region(cfg: &SdkConfig, region: &str) -> SdkConfig {
 }
 
 /// Regions enabled for the account (DescribeRegions without opt-in regions not opted in).
-pub(crate) async fn enabled_regions(cfg: &SdkConfig) -> Result<Vec<String>, CollectorError> {
-    let ec2 = aws_sdk_ec2::Client::new(cfg);
+pub(crate) async fn enabled_regions(
+    ec2: &aws_sdk_ec2::Client,
+) -> Result<Vec<String>, CollectorError> {
     let out = ec2
         .describe_regions()
         .send()
@@ -36,23 +37,21 @@ pub(crate) async fn enabled_regions(cfg: &SdkConfig) -> Result<Vec<String>, Coll
     Ok(regions)
 }
 
-pub(crate) async fn collect(base: &SdkConfig, region: &str, account_id: &str) -> Region {
-    let cfg = in_region(base, region);
-    let cfg = &cfg;
+pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Region {
     let (ec2, config, guardduty, inspector, security_hub, access_analyzer) = futures::join!(
-        ec2(cfg),
-        config(cfg),
-        guardduty(cfg),
-        inspector(cfg, account_id),
-        security_hub(cfg),
-        access_analyzer(cfg),
+        ec2(&c.ec2),
+        config(&c.config),
+        guardduty(&c.guardduty),
+        inspector(&c.inspector2, account_id),
+        security_hub(&c.securityhub),
+        access_analyzer(&c.accessanalyzer),
     );
     let (cloudtrail, ssm_managed, load_balancers, rds, event_rules) = futures::join!(
-        cloudtrail(cfg),
-        ssm(cfg),
-        load_balancers(cfg),
-        rds(cfg),
-        event_rules(cfg),
+        cloudtrail(&c.cloudtrail),
+        ssm(&c.ssm),
+        load_balancers(&c.elbv2),
+        rds(&c.rds),
+        event_rules(&c.eventbridge),
     );
     Region {
         name: region.to_string(),
@@ -81,16 +80,15 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-async fn ec2(cfg: &SdkConfig) -> Ec2 {
-    let c = aws_sdk_ec2::Client::new(cfg);
+async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
     let (instances, security_groups, groups_in_use, scheduled_events) = futures::join!(
-        instances(&c),
-        security_groups(&c),
-        groups_in_use(&c),
-        scheduled_events(&c)
+        instances(c),
+        security_groups(c),
+        groups_in_use(c),
+        scheduled_events(c)
     );
     let images = match &instances {
-        Collected::Ok(list) => images(&c, list).await,
+        Collected::Ok(list) => images(c, list).await,
         Collected::Error(e) => Collected::Error(e.clone()),
     };
     Ec2 {
@@ -285,8 +283,7 @@ async fn scheduled_events(c: &aws_sdk_ec2::Client) -> Collected<Vec<ScheduledEve
     ok(out)
 }
 
-async fn config(cfg: &SdkConfig) -> Collected<ConfigStatus> {
-    let c = aws_sdk_config::Client::new(cfg);
+async fn config(c: &aws_sdk_config::Client) -> Collected<ConfigStatus> {
     let (recs, status, channels) = futures::join!(
         c.describe_configuration_recorders().send(),
         c.describe_configuration_recorder_status().send(),
@@ -347,8 +344,7 @@ async fn config(cfg: &SdkConfig) -> Collected<ConfigStatus> {
     })
 }
 
-async fn guardduty(cfg: &SdkConfig) -> Collected<GuardDuty> {
-    let c = aws_sdk_guardduty::Client::new(cfg);
+async fn guardduty(c: &aws_sdk_guardduty::Client) -> Collected<GuardDuty> {
     let ids = match c.list_detectors().send().await {
         Ok(o) => o.detector_ids().to_vec(),
         Err(e) => return Collected::Error(collect_error("guardduty:ListDetectors", e)),
@@ -366,8 +362,7 @@ async fn guardduty(cfg: &SdkConfig) -> Collected<GuardDuty> {
     ok(GuardDuty { detectors })
 }
 
-async fn inspector(cfg: &SdkConfig, account_id: &str) -> Collected<InspectorStatus> {
-    let c = aws_sdk_inspector2::Client::new(cfg);
+async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collected<InspectorStatus> {
     match c
         .batch_get_account_status()
         .account_ids(account_id)
@@ -392,8 +387,7 @@ async fn inspector(cfg: &SdkConfig, account_id: &str) -> Collected<InspectorStat
     }
 }
 
-async fn security_hub(cfg: &SdkConfig) -> Collected<SecurityHub> {
-    let c = aws_sdk_securityhub::Client::new(cfg);
+async fn security_hub(c: &aws_sdk_securityhub::Client) -> Collected<SecurityHub> {
     match c.describe_hub().send().await {
         Ok(_) => {}
         Err(e) if is_code(&e, &["InvalidAccessException", "ResourceNotFoundException"]) => {
@@ -417,8 +411,7 @@ async fn security_hub(cfg: &SdkConfig) -> Collected<SecurityHub> {
     }
 }
 
-async fn access_analyzer(cfg: &SdkConfig) -> Collected<AccessAnalyzer> {
-    let c = aws_sdk_accessanalyzer::Client::new(cfg);
+async fn access_analyzer(c: &aws_sdk_accessanalyzer::Client) -> Collected<AccessAnalyzer> {
     let analyzers = match c.list_analyzers().send().await {
         Ok(o) => o.analyzers().to_vec(),
         Err(e) => return Collected::Error(collect_error("access-analyzer:ListAnalyzers", e)),
@@ -459,8 +452,7 @@ async fn access_analyzer(cfg: &SdkConfig) -> Collected<AccessAnalyzer> {
     })
 }
 
-async fn cloudtrail(cfg: &SdkConfig) -> Collected<Vec<Trail>> {
-    let c = aws_sdk_cloudtrail::Client::new(cfg);
+async fn cloudtrail(c: &aws_sdk_cloudtrail::Client) -> Collected<Vec<Trail>> {
     let trails = match c.describe_trails().include_shadow_trails(true).send().await {
         Ok(o) => o.trail_list().to_vec(),
         Err(e) => return Collected::Error(collect_error("cloudtrail:DescribeTrails", e)),
@@ -484,8 +476,7 @@ async fn cloudtrail(cfg: &SdkConfig) -> Collected<Vec<Trail>> {
     ok(out)
 }
 
-async fn ssm(cfg: &SdkConfig) -> Collected<Vec<String>> {
-    let c = aws_sdk_ssm::Client::new(cfg);
+async fn ssm(c: &aws_sdk_ssm::Client) -> Collected<Vec<String>> {
     let mut out = Vec::new();
     let mut pages = c.describe_instance_information().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -501,8 +492,9 @@ async fn ssm(cfg: &SdkConfig) -> Collected<Vec<String>> {
     ok(out)
 }
 
-async fn load_balancers(cfg: &SdkConfig) -> Collected<Vec<LoadBalancer>> {
-    let c = aws_sdk_elasticloadbalancingv2::Client::new(cfg);
+async fn load_balancers(
+    c: &aws_sdk_elasticloadbalancingv2::Client,
+) -> Collected<Vec<LoadBalancer>> {
     let lbs = match c.describe_load_balancers().send().await {
         Ok(o) => o.load_balancers().to_vec(),
         Err(e) => {
@@ -575,8 +567,7 @@ async fn load_balancers(cfg: &SdkConfig) -> Collected<Vec<LoadBalancer>> {
     ok(out)
 }
 
-async fn rds(cfg: &SdkConfig) -> Collected<Vec<DbInstance>> {
-    let c = aws_sdk_rds::Client::new(cfg);
+async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
     let mut out = Vec::new();
     let mut pages = c.describe_db_instances().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -606,8 +597,7 @@ async fn rds(cfg: &SdkConfig) -> Collected<Vec<DbInstance>> {
     ok(out)
 }
 
-async fn event_rules(cfg: &SdkConfig) -> Collected<Vec<EventRule>> {
-    let c = aws_sdk_eventbridge::Client::new(cfg);
+async fn event_rules(c: &aws_sdk_eventbridge::Client) -> Collected<Vec<EventRule>> {
     let rules = match c.list_rules().send().await {
         Ok(o) => o.rules().to_vec(),
         Err(e) => return Collected::Error(collect_error("events:ListRules", e)),
@@ -635,8 +625,10 @@ async fn event_rules(cfg: &SdkConfig) -> Collected<Vec<EventRule>> {
     ok(out)
 }
 
-pub(crate) async fn budgets(cfg: &SdkConfig, account_id: &str) -> Collected<Vec<Budget>> {
-    let c = aws_sdk_budgets::Client::new(cfg);
+pub(crate) async fn budgets(
+    c: &aws_sdk_budgets::Client,
+    account_id: &str,
+) -> Collected<Vec<Budget>> {
     let list = match c.describe_budgets().account_id(account_id).send().await {
         Ok(o) => o.budgets().to_vec(),
         Err(e) if is_code(&e, &["NotFoundException"]) => Vec::new(),
@@ -666,8 +658,7 @@ pub(crate) async fn budgets(cfg: &SdkConfig, account_id: &str) -> Collected<Vec<
     ok(out)
 }
 
-pub(crate) async fn anomaly_monitors(cfg: &SdkConfig) -> Collected<Vec<String>> {
-    let c = aws_sdk_costexplorer::Client::new(cfg);
+pub(crate) async fn anomaly_monitors(c: &aws_sdk_costexplorer::Client) -> Collected<Vec<String>> {
     match c.get_anomaly_monitors().send().await {
         Ok(o) => ok(o
             .anomaly_monitors()
@@ -678,9 +669,7 @@ pub(crate) async fn anomaly_monitors(cfg: &SdkConfig) -> Collected<Vec<String>> 
     }
 }
 
-pub(crate) async fn health_events(cfg: &SdkConfig) -> Collected<Vec<HealthEvent>> {
-    // The Health API is global, served from us-east-1.
-    let c = aws_sdk_health::Client::new(&in_region(cfg, "us-east-1"));
+pub(crate) async fn health_events(c: &aws_sdk_health::Client) -> Collected<Vec<HealthEvent>> {
     let filter = aws_sdk_health::types::EventFilter::builder()
         .event_status_codes(aws_sdk_health::types::EventStatusCode::Open)
         .event_status_codes(aws_sdk_health::types::EventStatusCode::Upcoming)

@@ -1,15 +1,13 @@
 //! S3: account Block Public Access (s3control) and each bucket's access settings.
 
 use crate::error::{collect_error, is_code};
-use crate::local::StripAccountHostPrefix;
-use crate::ok;
-use aws_config::SdkConfig;
+use crate::{ok, Clients};
 use futures::stream::{self, StreamExt};
 use yagura_inventory::{AclGrant, Bucket, Collected, PublicAccessBlock, S3};
 
-pub(crate) async fn collect(cfg: &SdkConfig, account_id: &str, local: bool) -> S3 {
-    let account_public_access_block = account_pab(cfg, account_id, local).await;
-    let client = s3_client(cfg, None, local);
+pub(crate) async fn collect(clients: &Clients, account_id: &str) -> S3 {
+    let account_public_access_block = account_pab(&clients.s3control, account_id).await;
+    let client = &clients.s3;
     let listed = match client.list_buckets().send().await {
         Ok(out) => out
             .buckets()
@@ -24,7 +22,7 @@ pub(crate) async fn collect(cfg: &SdkConfig, account_id: &str, local: bool) -> S
         }
     };
     let mut buckets: Vec<Bucket> = stream::iter(listed)
-        .map(|name| bucket(cfg, &client, name, local))
+        .map(|name| bucket(client, name))
         .buffer_unordered(8)
         .collect()
         .await;
@@ -35,12 +33,14 @@ pub(crate) async fn collect(cfg: &SdkConfig, account_id: &str, local: bool) -> S
     }
 }
 
-fn s3_client(cfg: &SdkConfig, region: Option<&str>, local: bool) -> aws_sdk_s3::Client {
-    let mut b = aws_sdk_s3::config::Builder::from(cfg).force_path_style(local);
-    if let Some(r) = region {
-        b = b.region(aws_sdk_s3::config::Region::new(r.to_string()));
-    }
-    aws_sdk_s3::Client::from_conf(b.build())
+/// The same client (endpoint, addressing style, interceptors) in another region.
+fn in_region(client: &aws_sdk_s3::Client, region: &str) -> aws_sdk_s3::Client {
+    let conf = client
+        .config()
+        .to_builder()
+        .region(aws_sdk_s3::config::Region::new(region.to_string()))
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
 }
 
 fn pab(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> Option<PublicAccessBlock> {
@@ -53,15 +53,9 @@ fn pab(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> Option<
 }
 
 async fn account_pab(
-    cfg: &SdkConfig,
+    client: &aws_sdk_s3control::Client,
     account_id: &str,
-    local: bool,
 ) -> Collected<Option<PublicAccessBlock>> {
-    let mut b = aws_sdk_s3control::config::Builder::from(cfg);
-    if local {
-        b = b.interceptor(StripAccountHostPrefix(account_id.to_string()));
-    }
-    let client = aws_sdk_s3control::Client::from_conf(b.build());
     match client
         .get_public_access_block()
         .account_id(account_id)
@@ -81,12 +75,7 @@ async fn account_pab(
     }
 }
 
-async fn bucket(
-    cfg: &SdkConfig,
-    default: &aws_sdk_s3::Client,
-    name: String,
-    local: bool,
-) -> Bucket {
+async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
     let region = match default.get_bucket_location().bucket(&name).send().await {
         Ok(out) => match out.location_constraint().map(|l| l.as_str()) {
             None | Some("") => "us-east-1".to_string(),
@@ -98,12 +87,11 @@ async fn bucket(
     // Bucket calls must go to the bucket's region; reuse the default client when it matches.
     let regional;
     let client = if region.is_empty()
-        || Some(region.as_str()) == cfg.region().map(|r| r.as_ref())
-        || local
+        || Some(region.as_str()) == default.config().region().map(|r| r.as_ref())
     {
         default
     } else {
-        regional = s3_client(cfg, Some(&region), local);
+        regional = in_region(default, &region);
         &regional
     };
     let (p, pol, acl) = futures::join!(
