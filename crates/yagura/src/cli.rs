@@ -40,6 +40,17 @@ pub enum Command {
     Rule(RuleArgs),
     /// List every check
     Rules,
+    /// Assess this host or a root filesystem: packages, vulnerabilities, end of life,
+    /// configuration, hardening, keys on disk (HOST-01…HOST-08)
+    Host(crate::host::HostArgs),
+    /// The offline vulnerability database of host assessments: import feeds, show status (HOST-02)
+    Db(crate::host::DbArgs),
+    /// Work with reports: merge JSON reports of many hosts or accounts into one (HOST-07)
+    Report(crate::merge::ReportArgs),
+    /// IAM policies: simulate, analyze, validate, bastion plan (IAM-01…IAM-04)
+    Iam(crate::iam::IamArgs),
+    /// CloudTrail logs: native detections, correlation and Sigma rules (WATCH-03…WATCH-06)
+    Trail(crate::trail::TrailArgs),
 }
 
 #[derive(Debug, Args, Clone)]

@@ -11,6 +11,9 @@ use yagura_report::{Format, Report, WriteOptions};
 pub fn catalogue() -> Catalogue {
     let mut c = Catalogue::new();
     c.extend(yagura_audit::CHECKS);
+    c.extend(yagura_host::CHECKS);
+    c.extend(yagura_iam::CHECKS);
+    c.extend(yagura_trail::CHECKS);
     c
 }
 

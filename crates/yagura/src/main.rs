@@ -4,7 +4,11 @@ mod audit;
 mod cli;
 mod common;
 mod findings;
+mod host;
+mod iam;
+mod merge;
 mod rule;
+mod trail;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -16,6 +20,11 @@ fn main() -> ExitCode {
         cli::Command::Findings(a) => findings::run(&args.global, a),
         cli::Command::Rule(a) => rule::run(&args.global, a),
         cli::Command::Rules => rule::list(&args.global),
+        cli::Command::Host(a) => host::run(&args.global, a),
+        cli::Command::Db(a) => host::db(&args.global, a),
+        cli::Command::Report(a) => merge::run(&args.global, a),
+        cli::Command::Iam(a) => iam::run(&args.global, a),
+        cli::Command::Trail(a) => trail::run(&args.global, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,116 @@
+//! `yagura report merge`: many JSON reports (one per host, account or run) into one report in
+//! any format (HOST-07). A file that cannot be read is named with the position of the problem;
+//! the others still merge, and the exit code says the result is incomplete.
+
+use crate::cli::{Global, OutputArgs};
+use crate::common::{emit, now_rfc3339, sanitize};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: ReportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge JSON reports (`--format json` of audit, host, trail, iam) into one report
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports to merge
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Scope of the merged report (default: the reports' common scope, else `merged`)
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+pub fn run(g: &Global, a: ReportArgs) -> Result<u8> {
+    match a.command {
+        ReportCommand::Merge(m) => merge(g, m),
+    }
+}
+
+fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let mut scopes = BTreeSet::new();
+    let mut failed = Vec::new();
+    let mut seen_files = BTreeSet::new();
+    for p in &a.files {
+        let shown = p.display().to_string();
+        // the same report given twice must not count twice (distinct hosts may well have
+        // identical findings, so findings themselves are never deduplicated)
+        let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        if !seen_files.insert(canonical) {
+            eprintln!(
+                "warning: `{}` is given more than once: merged once",
+                sanitize(&shown)
+            );
+            continue;
+        }
+        let parsed = std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read `{shown}`: {e}"))
+            .and_then(|text| {
+                yagura_report::read_json_report(&text).map_err(|e| format!("`{shown}`: {e}"))
+            });
+        match parsed {
+            Ok(r) => {
+                if let Some(s) = r.scope {
+                    scopes.insert(s);
+                }
+                errors.extend(r.errors.into_iter().map(|e| format!("{shown}: {e}")));
+                findings.extend(r.findings);
+            }
+            Err(e) => {
+                eprintln!("error: {}", sanitize(&e));
+                failed.push(shown);
+            }
+        }
+    }
+    if failed.len() == seen_files.len() {
+        anyhow::bail!("no report could be read");
+    }
+    if !g.quiet {
+        eprintln!(
+            "merged {} finding(s) from {} of {} report(s)",
+            findings.len(),
+            seen_files.len() - failed.len(),
+            seen_files.len(),
+        );
+    }
+    let scope = a.scope.clone().unwrap_or_else(|| {
+        if scopes.len() == 1 {
+            scopes.into_iter().next().unwrap_or_default()
+        } else {
+            "merged".to_string()
+        }
+    });
+    let extra = serde_json::json!({ "merged_from": seen_files.len() - failed.len() });
+    let code = emit(
+        g,
+        &a.out,
+        &scope,
+        &findings,
+        &errors,
+        Some(&extra),
+        &now_rfc3339(),
+    )?;
+    if !failed.is_empty() {
+        eprintln!(
+            "error: {} report(s) could not be merged: {}",
+            failed.len(),
+            sanitize(&failed.join(", "))
+        );
+        return Ok(2);
+    }
+    Ok(code)
+}

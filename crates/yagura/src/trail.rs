@@ -1,0 +1,190 @@
+//! `yagura trail scan`: CloudTrail logs on disk (the CloudTrail S3 layout, gzip, `Records`
+//! documents, arrays, JSON lines) through the native detections, the takeover correlation and
+//! Sigma rules (WATCH-03…WATCH-06).
+//!
+//! Each detection becomes a FAIL finding (the check id for native detections, `sigma:<rule id>`
+//! for Sigma rules) and is kept whole, with the events behind it, under `detections` in the
+//! JSON report.
+
+use crate::cli::{Global, OutputArgs};
+use crate::common::{emit, now_rfc3339, sanitize};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use yagura_core::{Finding, Status};
+use yagura_trail::sigma::RuleSet;
+use yagura_trail::{Detection, DetectionKind};
+
+#[derive(Debug, Args)]
+pub struct TrailArgs {
+    #[command(subcommand)]
+    pub command: TrailCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrailCommand {
+    /// Scan CloudTrail log files or directories for suspicious activity
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Log files or directories (read recursively; `.gz` is decompressed)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Directory of Sigma rules (`logsource: product: aws, service: cloudtrail`)
+    #[arg(long)]
+    pub sigma: Option<PathBuf>,
+    /// Run only the Sigma rules, not the built-in detections
+    #[arg(long)]
+    pub no_native: bool,
+    /// Files read at once (default: the number of CPUs)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
+    match a.command {
+        TrailCommand::Scan(s) => scan(g, s),
+    }
+}
+
+fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
+    let started = now_rfc3339();
+    let mut sigma_info = serde_json::Value::Null;
+    let rules = match &a.sigma {
+        Some(dir) => {
+            let (rules, load_errors) = RuleSet::load_dir(dir);
+            let shown = sanitize(&dir.display().to_string());
+            for e in &load_errors {
+                eprintln!(
+                    "warning: Sigma rule not loaded: {}",
+                    sanitize(&e.to_string())
+                );
+            }
+            eprintln!(
+                "loaded {} Sigma rule(s) and {} correlation rule(s) from {shown}; {} failed",
+                rules.rules.len(),
+                rules.correlations.len(),
+                load_errors.len()
+            );
+            if rules.rules.is_empty() && rules.correlations.is_empty() {
+                anyhow::bail!("no Sigma rule could be loaded from `{shown}`");
+            }
+            sigma_info = serde_json::json!({
+                "directory": dir.display().to_string(),
+                "loaded": rules.rules.len(),
+                "correlations": rules.correlations.len(),
+                "failed": load_errors.iter().map(|e| serde_json::json!({
+                    "file": e.file,
+                    "rule": e.rule,
+                    "reason": e.reason,
+                })).collect::<Vec<_>>(),
+            });
+            Some(rules)
+        }
+        None => None,
+    };
+    let opts = yagura_trail::Options {
+        native: !a.no_native,
+        ..yagura_trail::Options::default()
+    };
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+    });
+    let paths: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
+    let report = yagura_trail::scan_paths(&paths, rules.as_ref(), &opts, threads);
+    for e in &report.errors {
+        eprintln!("error: {}", sanitize(e));
+    }
+    let hidden = report
+        .stats
+        .errors
+        .saturating_sub(report.errors.len() as u64);
+    if hidden > 0 {
+        eprintln!("error: {hidden} more read error(s) not shown");
+    }
+    if !g.quiet {
+        eprintln!(
+            "scanned {} event(s): {} detection(s), {} read error(s)",
+            report.stats.events,
+            report.detections.len(),
+            report.stats.errors
+        );
+    }
+    let findings: Vec<Finding> = report.detections.iter().map(finding_of).collect();
+    let extra = serde_json::json!({
+        "detections": report.detections,
+        "trail": {
+            "events": report.stats.events,
+            "read_errors": report.stats.errors,
+            "sigma_matches": report.stats.sigma_matches,
+            "sigma": sigma_info,
+        },
+    });
+    emit(
+        g,
+        &a.out,
+        "trail",
+        &findings,
+        &report.errors,
+        Some(&extra),
+        &started,
+    )
+}
+
+/// A detection as a FAIL finding on the principal that acted.
+fn finding_of(d: &Detection) -> Finding {
+    let first = d.events.first();
+    let pick = |f: fn(&yagura_trail::EventRef) -> &str| first.map(f).unwrap_or_default();
+    let principal = pick(|e| &e.principal);
+    let resource = if principal.is_empty() {
+        format!("event:{}", pick(|e| &e.event_id))
+    } else {
+        principal.to_string()
+    };
+    let mut f = Finding::new(
+        "",
+        Status::Fail,
+        d.severity,
+        resource,
+        pick(|e| &e.account),
+        pick(|e| &e.region),
+        d.message.clone(),
+    )
+    .with_recommendation(d.recommendation.clone())
+    .with_evidence(
+        "kind",
+        match d.kind {
+            DetectionKind::Native => "native",
+            DetectionKind::Sigma => "sigma",
+            DetectionKind::SigmaCorrelation => "sigma_correlation",
+            DetectionKind::Correlation => "correlation",
+        },
+    )
+    .with_evidence("title", d.title.en.to_string())
+    .with_evidence("events", d.events.len().to_string());
+    f.check_id = Cow::Owned(d.id.clone());
+    if let Some(e) = first {
+        f = f
+            .with_evidence("first_event_id", e.event_id.clone())
+            .with_evidence("first_event_time", e.event_time.clone())
+            .with_evidence(
+                "first_event",
+                format!("{}:{}", e.event_source, e.event_name),
+            )
+            .with_evidence("source_ip", e.source_ip.clone());
+        if let Some(k) = &e.key {
+            f = f.with_evidence("file", k.clone());
+        }
+    }
+    if let Some(last) = d.events.last().filter(|_| d.events.len() > 1) {
+        f = f.with_evidence("last_event_time", last.event_time.clone());
+    }
+    f
+}
