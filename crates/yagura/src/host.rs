@@ -10,6 +10,14 @@ use yagura_host::identity::Imds;
 use yagura_host::vulndb::{DbStatus, VulnDb};
 use yagura_host::{ElfScope, ScanOptions};
 
+/// `println!` that returns an error when stdout is closed (`yagura … | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 #[derive(Debug, Args)]
 pub struct HostArgs {
     /// Root filesystem to assess: `/` for this host, or a mounted snapshot / unpacked image
@@ -106,7 +114,7 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                         for e in &stats.errors {
                             eprintln!("warning: {}", sanitize(e));
                         }
-                        println!(
+                        say!(
                             "imported {} advisories from {} document(s) of `{shown}` as source `{}` ({}){}",
                             stats.advisories,
                             stats.documents,
@@ -146,9 +154,9 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                         "advisories": status.advisories,
                         "sources": sources,
                     });
-                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    say!("{}", serde_json::to_string_pretty(&v)?);
                 }
-                "text" => print!("{}", status_text(&status, now)),
+                "text" => say!("{}", status_text(&status, now).trim_end_matches('\n')),
                 other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),
             }
             Ok(0)

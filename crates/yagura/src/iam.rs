@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 use yagura_iam::bastion::BastionPlan;
 use yagura_iam::validate::{Level, PolicyKind};
 
+/// `println!` that returns an error when stdout is closed (`yagura … | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 #[derive(Debug, Args)]
 pub struct IamArgs {
     #[command(subcommand)]
@@ -120,7 +128,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                             None => "[]".to_string(),
                         }
                     };
-                    println!("{out}");
+                    say!("{out}");
                 }
                 "text" => {
                     for (c, r) in cases.iter().zip(&responses) {
@@ -140,7 +148,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                                 )
                             })
                             .collect();
-                        println!(
+                        say!(
                             "{}",
                             sanitize(&format!(
                                 "{:?}: {} {} on {}{}",
@@ -176,7 +184,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             let db = yagura_iam::actions::db()?;
             let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
             match format.as_str() {
-                "json" => println!("{}", serde_json::to_string_pretty(&diags)?),
+                "json" => say!("{}", serde_json::to_string_pretty(&diags)?),
                 "text" => {
                     for d in &diags {
                         let level = match d.level {
@@ -185,7 +193,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                             Level::Warning => "warning",
                             Level::Suggestion => "suggestion",
                         };
-                        println!(
+                        say!(
                             "{}",
                             sanitize(&format!(
                                 "{name}:{}:{}: {level} [{}]: {}",
@@ -237,7 +245,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 "role_managed_policy_arns": plan.role_managed_policy_arns,
                 "role_inline_deny_iam": plan.role_inline_deny_iam,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            say!("{}", serde_json::to_string_pretty(&v)?);
             Ok(0)
         }
     }
