@@ -12,6 +12,8 @@ mod local;
 mod org;
 mod regional;
 mod s3;
+pub mod ops;
+pub mod sts_client;
 
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};

@@ -40,6 +40,10 @@ pub enum Command {
     Rule(RuleArgs),
     /// List every check
     Rules,
+    /// MFA sessions and role credentials: login, exec, credential_process, console (CRED-01…CRED-03)
+    Creds(crate::creds::CredsArgs),
+    /// Maintenance windows: stop and start tagged instances on a schedule (OPS-01)
+    Schedule(crate::schedule::ScheduleArgs),
     /// Assess this host or a root filesystem: packages, vulnerabilities, end of life,
     /// configuration, hardening, keys on disk (HOST-01…HOST-08)
     Host(crate::host::HostArgs),

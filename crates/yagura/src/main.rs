@@ -3,11 +3,13 @@
 mod audit;
 mod cli;
 mod common;
+mod creds;
 mod findings;
 mod host;
 mod iam;
 mod merge;
 mod rule;
+mod schedule;
 mod trail;
 
 use clap::Parser;
@@ -20,6 +22,8 @@ fn main() -> ExitCode {
         cli::Command::Findings(a) => findings::run(&args.global, a),
         cli::Command::Rule(a) => rule::run(&args.global, a),
         cli::Command::Rules => rule::list(&args.global),
+        cli::Command::Creds(a) => creds::run(&args.global, a),
+        cli::Command::Schedule(a) => schedule::run(&args.global, a),
         cli::Command::Host(a) => host::run(&args.global, a),
         cli::Command::Db(a) => host::db(&args.global, a),
         cli::Command::Report(a) => merge::run(&args.global, a),

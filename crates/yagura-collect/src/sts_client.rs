@@ -1,0 +1,318 @@
+//! STS (and Organizations, for switch-role profiles) with explicit credentials: the SDK side of
+//! [`yagura_creds::Sts`].
+//!
+//! Clients are built per call from the credentials the flow hands over (never from the
+//! default chain), on a small current-thread runtime created only when a call is made, so a
+//! fully cached `yagura creds process` pays nothing for it. Errors carry STS's error code and
+//! message (for [`yagura_creds::classify`]) and never a secret.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::BehaviorVersion;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use yagura_creds::{AssumeRoleRequest, Credentials, MfaCode, Secret, StsProblem};
+
+/// A failed STS or Organizations call: the service's error code (or the kind of transport
+/// failure) and its message. Its `Display` is the classified advice with the code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.problem())]
+pub struct StsCallError {
+    pub code: String,
+    pub message: String,
+}
+
+impl StsCallError {
+    /// The classified problem (wrong code, expired session, throttling …).
+    pub fn problem(&self) -> StsProblem {
+        yagura_creds::classify(&self.code, &self.message)
+    }
+}
+
+fn call_error<E, R>(err: SdkError<E, R>) -> StsCallError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let code = match err.code() {
+        Some(c) => c.to_string(),
+        None => match &err {
+            SdkError::DispatchFailure(_) => "DispatchFailure".to_string(),
+            SdkError::TimeoutError(_) => "Timeout".to_string(),
+            SdkError::ResponseError(_) => "ResponseError".to_string(),
+            SdkError::ConstructionFailure(_) => "ConstructionFailure".to_string(),
+            _ => "Error".to_string(),
+        },
+    };
+    // SDK error messages never contain the signing credentials or the request body.
+    let message = match err.message() {
+        Some(m) => m.to_string(),
+        None => DisplayErrorContext(&err).to_string(),
+    };
+    StsCallError { code, message }
+}
+
+fn local_error(code: &str, message: impl Into<String>) -> StsCallError {
+    StsCallError {
+        code: code.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Where STS is: a region and an optional endpoint override (`AWS_ENDPOINT_URL`,
+/// `AWS_ENDPOINT_URL_STS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdkSts {
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, including the first (throttling and transient errors only).
+    pub max_attempts: u32,
+}
+
+impl SdkSts {
+    pub fn new(region: impl Into<String>, endpoint_url: Option<String>) -> SdkSts {
+        SdkSts {
+            region: region.into(),
+            endpoint_url,
+            max_attempts: 3,
+        }
+    }
+
+    /// Region and endpoint from the environment the way the AWS CLI reads them, with
+    /// `profile_region` (the profile's `region`) before the `us-east-1` fallback.
+    pub fn from_env(profile_region: Option<&str>) -> SdkSts {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let region = var("AWS_REGION")
+            .or_else(|| var("AWS_DEFAULT_REGION"))
+            .or_else(|| profile_region.map(str::to_string))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let endpoint = var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL"));
+        SdkSts::new(region, endpoint)
+    }
+
+    fn sdk_config(&self, with: &Credentials) -> aws_config::SdkConfig {
+        let provider = aws_credential_types::Credentials::new(
+            with.access_key_id.clone(),
+            with.secret_access_key.expose().to_string(),
+            with.session_token.as_ref().map(|t| t.expose().to_string()),
+            None,
+            "yagura",
+        );
+        let mut b = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_config::Region::new(self.region.clone()))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(self.max_attempts.max(1))
+                    .with_initial_backoff(Duration::from_millis(200)),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(20))
+                    .build(),
+            );
+        if let Some(e) = &self.endpoint_url {
+            b = b.endpoint_url(e.clone());
+        }
+        b.build()
+    }
+
+    fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, StsCallError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| local_error("Runtime", format!("cannot start the async runtime: {e}")))?;
+        Ok(rt.block_on(fut))
+    }
+
+    /// Lists the organization's accounts (id, name) with credentials of the management or a
+    /// delegated administrator account.
+    pub fn list_org_accounts(
+        &self,
+        with: &Credentials,
+    ) -> Result<Vec<yagura_creds::Account>, StsCallError> {
+        let client = aws_sdk_organizations::Client::new(&self.sdk_config(with));
+        Self::block_on(async move {
+            let mut out = Vec::new();
+            let mut pages = client.list_accounts().into_paginator().send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(call_error)?;
+                for a in page.accounts() {
+                    let status = a.status().map(|s| s.as_str().to_string());
+                    if status.as_deref().is_some_and(|s| s != "ACTIVE") {
+                        continue;
+                    }
+                    if let Some(id) = a.id() {
+                        out.push(yagura_creds::Account {
+                            id: id.to_string(),
+                            alias: a.name().map(str::to_string),
+                        });
+                    }
+                }
+            }
+            Ok(out)
+        })?
+    }
+}
+
+fn to_creds(c: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials, StsCallError> {
+    let c =
+        c.ok_or_else(|| local_error("MissingCredentials", "the response has no credentials"))?;
+    let exp = c.expiration();
+    let expiration = jiff::Timestamp::new(exp.secs(), exp.subsec_nanos() as i32).map_err(|e| {
+        local_error(
+            "BadExpiration",
+            format!("the expiration is out of range: {e}"),
+        )
+    })?;
+    Ok(Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: Secret::new(c.secret_access_key()),
+        session_token: Some(Secret::new(c.session_token())),
+        expiration: Some(expiration),
+    })
+}
+
+fn seconds(d: u32) -> i32 {
+    i32::try_from(d).unwrap_or(i32::MAX)
+}
+
+impl yagura_creds::Sts for SdkSts {
+    type Error = StsCallError;
+
+    fn get_session_token(
+        &self,
+        source: &Credentials,
+        mfa: Option<&MfaCode>,
+        duration_seconds: u32,
+    ) -> Result<Credentials, StsCallError> {
+        let client = aws_sdk_sts::Client::new(&self.sdk_config(source));
+        let mut req = client
+            .get_session_token()
+            .duration_seconds(seconds(duration_seconds));
+        if let Some(m) = mfa {
+            req = req
+                .serial_number(m.serial.clone())
+                .token_code(m.code.expose().to_string());
+        }
+        Self::block_on(async move {
+            let out = req.send().await.map_err(call_error)?;
+            to_creds(out.credentials())
+        })?
+    }
+
+    fn assume_role(
+        &self,
+        with: &Credentials,
+        request: &AssumeRoleRequest,
+    ) -> Result<Credentials, StsCallError> {
+        let client = aws_sdk_sts::Client::new(&self.sdk_config(with));
+        let mut req = client
+            .assume_role()
+            .role_arn(request.role_arn.clone())
+            .role_session_name(request.role_session_name.clone())
+            .duration_seconds(seconds(request.duration_seconds));
+        if let Some(x) = &request.external_id {
+            req = req.external_id(x.clone());
+        }
+        if let Some(m) = &request.mfa {
+            req = req
+                .serial_number(m.serial.clone())
+                .token_code(m.code.expose().to_string());
+        }
+        Self::block_on(async move {
+            let out = req.send().await.map_err(call_error)?;
+            to_creds(out.credentials())
+        })?
+    }
+}
+
+/// A failed HTTPS GET (the console federation endpoint). Never contains the URL, which may
+/// carry a session.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    #[error("only https URLs are fetched")]
+    NotHttps,
+    #[error("bad URL: {0}")]
+    Url(String),
+    #[error("cannot load the system's root certificates: {0}")]
+    Roots(std::io::Error),
+    #[error("request failed: {0}")]
+    Request(String),
+    #[error("the server answered HTTP {0}")]
+    Status(u16),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// GETs an HTTPS URL (system roots, HTTP/1.1, 20 s timeout) and returns the body as text, at
+/// most 1 MiB.
+pub fn https_get(url: &str) -> Result<String, HttpError> {
+    use http_body_util::{BodyExt, Empty, Limited};
+    if !url.starts_with("https://") {
+        return Err(HttpError::NotHttps);
+    }
+    let uri: hyper::Uri = url
+        .parse()
+        .map_err(|e: hyper::http::uri::InvalidUri| HttpError::Url(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(HttpError::Runtime)?;
+    rt.block_on(async move {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(HttpError::Roots)?
+            .https_only()
+            .enable_http1()
+            .build();
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build::<_, Empty<hyper::body::Bytes>>(https);
+        let fut = async {
+            let resp = client
+                .get(uri)
+                .await
+                .map_err(|e| HttpError::Request(e.to_string()))?;
+            let status = resp.status().as_u16();
+            if status != 200 {
+                return Err(HttpError::Status(status));
+            }
+            let body = Limited::new(resp.into_body(), 1 << 20)
+                .collect()
+                .await
+                .map_err(|e| HttpError::Request(e.to_string()))?
+                .to_bytes();
+            Ok(String::from_utf8_lossy(&body).into_owned())
+        };
+        tokio::time::timeout(Duration::from_secs(20), fut)
+            .await
+            .map_err(|_| HttpError::Request("timed out after 20 s".to_string()))?
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn error_display_is_the_advice_with_the_code() {
+        let e = StsCallError {
+            code: "AccessDenied".to_string(),
+            message: "MultiFactorAuthentication failed with invalid MFA one time pass code."
+                .to_string(),
+        };
+        let s = e.to_string();
+        assert!(s.contains("the MFA code is wrong"), "{s}");
+        assert!(s.contains("AccessDenied"), "{s}");
+    }
+}

@@ -1,0 +1,417 @@
+//! `yagura creds` and `yagura schedule` against moto_server (PyPI `moto[server]`, `awscli`):
+//! login → MFA session → AssumeRole → `exec` sees the assumed role; `process` output accepted
+//! by the AWS CLI through `credential_process`; ten parallel `process` calls share one session;
+//! no secret on any stream but `process`'s stdout; schedules stop development instances and
+//! refuse production ones, every action in the store.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use yagura_testkit::{moto_available, venv, Moto};
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/admin";
+const MFA: &str = "arn:aws:iam::123456789012:mfa/alice";
+
+fn aws_cli() -> Option<PathBuf> {
+    let v = venv().join("bin/aws");
+    if v.exists() {
+        return Some(v);
+    }
+    let ok = Command::new("aws")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        Some(PathBuf::from("aws"))
+    } else if std::env::var_os("CI").is_some() {
+        panic!("the AWS CLI (PyPI awscli) is not installed");
+    } else {
+        eprintln!("skipping: the AWS CLI (PyPI awscli) is not installed");
+        None
+    }
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    endpoint: String,
+}
+
+impl Env {
+    fn new(moto: &Moto) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = env!("CARGO_BIN_EXE_yagura");
+        std::fs::write(
+            dir.path().join("config"),
+            format!(
+                "[profile dev]\nregion = us-east-1\nmfa_serial = {MFA}\n\n\
+                 [profile admin]\nrole_arn = {ROLE_ARN}\nsource_profile = dev\nmfa_serial = {MFA}\nregion = us-east-1\n\n\
+                 [profile viaproc]\ncredential_process = {bin} creds process admin --mfa-code 123456\nregion = us-east-1\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("credentials"),
+            "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIsourceSECRETxxxxxxxxxxxxxxx\n",
+        )
+        .unwrap();
+        Env {
+            dir,
+            endpoint: moto.endpoint(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self, program: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.env("AWS_CONFIG_FILE", self.dir.path().join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.dir.path().join("credentials"),
+            )
+            .env("YAGURA_DATA_DIR", self.data())
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("YAGURA_PROFILE");
+        c
+    }
+
+    fn yagura(&self, args: &[&str]) -> Output {
+        self.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The secrets in the cache file (secret keys, session tokens) and the source secret.
+fn secrets(env: &Env) -> Vec<String> {
+    let mut out = vec!["wJalrXUtnFEMIsourceSECRETxxxxxxxxxxxxxxx".to_string()];
+    let path = env.data().join("sessions");
+    for f in std::fs::read_dir(&path).unwrap() {
+        let p = f.unwrap().path();
+        let Ok(t) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&t) else {
+            continue;
+        };
+        collect_secrets(&v, &mut out);
+    }
+    out
+}
+
+fn collect_secrets(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if (k == "secret_access_key" || k == "session_token") && x.is_string() {
+                    out.push(x.as_str().unwrap().to_string());
+                } else {
+                    collect_secrets(x, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_secrets(x, out)),
+        _ => {}
+    }
+}
+
+fn assert_no_secret(label: &str, s: &str, secrets: &[String]) {
+    for x in secrets {
+        assert!(
+            x.len() < 8 || !s.contains(x.as_str()),
+            "{label} leaks a secret: {s}"
+        );
+    }
+}
+
+#[test]
+fn login_exec_process_and_parallel_cache() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let mut streams: Vec<(String, String)> = Vec::new();
+
+    // login: MFA session, then the role
+    let login = env.yagura(&[
+        "creds",
+        "login",
+        "--profile",
+        "admin",
+        "--mfa-code",
+        "123456",
+    ]);
+    assert!(login.status.success(), "{}", text(&login.stderr));
+    streams.push(("login stdout".into(), text(&login.stdout)));
+    streams.push(("login stderr".into(), text(&login.stderr)));
+
+    // exec: the child sees the assumed role (from the cache: no code needed)
+    let exec = env.yagura(&[
+        "creds",
+        "exec",
+        "admin",
+        "--",
+        aws.to_str().unwrap(),
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
+    assert!(exec.status.success(), "{}", text(&exec.stderr));
+    let id: serde_json::Value = serde_json::from_slice(&exec.stdout).unwrap();
+    let arn = id["Arn"].as_str().unwrap();
+    assert!(arn.contains(":assumed-role/admin/"), "{arn}");
+    streams.push(("exec stdout".into(), text(&exec.stdout)));
+    streams.push(("exec stderr".into(), text(&exec.stderr)));
+
+    // credential_process through the AWS CLI
+    let via = env
+        .cmd(&aws)
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "viaproc",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(via.status.success(), "{}", text(&via.stderr));
+    let id: serde_json::Value = serde_json::from_slice(&via.stdout).unwrap();
+    assert!(id["Arn"].as_str().unwrap().contains(":assumed-role/admin/"));
+
+    // cache file mode 0600
+    let cache_file = std::fs::read_dir(env.data().join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("a cache file");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", cache_file.display());
+    }
+
+    // ten parallel `process` calls on a fresh cache: one session, one role session
+    let fresh = Env::new(&moto);
+    let handles: Vec<_> = (0..10)
+        .map(|_| {
+            let mut c = fresh.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+            c.args(["creds", "process", "admin", "--mfa-code", "654321"]);
+            std::thread::spawn(move || c.output().unwrap())
+        })
+        .collect();
+    let outs: Vec<Output> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let mut key_ids = std::collections::BTreeSet::new();
+    for o in &outs {
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["Version"], 1);
+        assert!(v["Expiration"].is_string());
+        key_ids.insert(v["AccessKeyId"].as_str().unwrap().to_string());
+        streams.push(("process stderr".into(), text(&o.stderr)));
+    }
+    assert_eq!(
+        key_ids.len(),
+        1,
+        "one AssumeRole for ten calls: {key_ids:?}"
+    );
+    let cache: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::fs::read_dir(fresh.data().join("sessions"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|x| x == "json"))
+                .unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let entries = cache["entries"].as_object().unwrap();
+    assert_eq!(
+        entries.len(),
+        2,
+        "one MFA session and one role session: {:?}",
+        entries.keys()
+    );
+
+    // no secret on any stream except process's stdout
+    let mut all = secrets(&env);
+    all.extend(secrets(&fresh));
+    for (label, s) in &streams {
+        assert_no_secret(label, s, &all);
+    }
+}
+
+#[test]
+fn wrong_profile_and_missing_code_are_clear() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let out = env.yagura(&["creds", "process", "nope"]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("nope"), "{}", text(&out.stderr));
+    // stdin is not a terminal: no prompt, a clear error
+    let out = env.yagura(&["creds", "login", "--profile", "admin"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--mfa-code"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+const SEED: &str = r#"
+import json, sys, boto3
+endpoint = sys.argv[1]
+kw = dict(endpoint_url=endpoint, region_name="ap-northeast-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+ec2 = boto3.client("ec2", **kw)
+def tags(d): return [{"Key": k, "Value": v} for k, v in d.items()]
+ids = {}
+for name, t in [("dev-web", {"yagura:schedule": "office-hours", "env": "dev"}),
+                ("dev-batch", {"yagura:schedule": "office-hours"}),
+                ("prod-web", {"yagura:schedule": "office-hours", "env": "production"}),
+                ("untagged", {})]:
+    t = dict(t, Name=name)
+    r = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                          TagSpecifications=[{"ResourceType": "instance", "Tags": tags(t)}])
+    ids[name] = r["Instances"][0]["InstanceId"]
+print(json.dumps(ids))
+"#;
+
+fn states(endpoint: &str) -> serde_json::Value {
+    let script = r#"
+import json, sys, boto3
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+print(json.dumps({i["InstanceId"]: i["State"]["Name"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]}))
+"#;
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", script, endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn schedule_stops_dev_and_refuses_production() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let seed = Command::new(venv().join("bin/python"))
+        .args(["-c", SEED, &moto.endpoint()])
+        .output()
+        .unwrap();
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    let ids: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("schedule.toml");
+    std::fs::write(
+        &config,
+        "timezone = \"Asia/Tokyo\"\n[schedules.office-hours]\nstart = \"0 9 * * MON-FRI\"\nstop = \"0 20 * * MON-FRI\"\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
+        c.args(["--data-dir", dir.path().to_str().unwrap()])
+            .args(["schedule"])
+            .args(extra)
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--region",
+                "ap-northeast-1",
+            ])
+            // Wednesday 2026-11-25 22:00 in Tokyo: after the 20:00 stop
+            .args(["--now", "2026-11-25T13:00:00Z"])
+            .env("AWS_ENDPOINT_URL", moto.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN");
+        c.output().unwrap()
+    };
+    let id = |n: &str| ids[n].as_str().unwrap().to_string();
+
+    // plan and dry run change nothing
+    let plan = run(&["plan"]);
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let p = text(&plan.stdout);
+    assert!(p.contains("STOP") && p.contains(&id("dev-web")), "{p}");
+    assert!(p.contains("REFUSED") && p.contains(&id("prod-web")), "{p}");
+    assert!(!p.contains(&id("untagged")), "{p}");
+    let dry = run(&["run"]);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(
+        text(&dry.stdout).contains("DRY-RUN"),
+        "{}",
+        text(&dry.stdout)
+    );
+    let s = states(&moto.endpoint());
+    assert!(
+        s.as_object().unwrap().values().all(|v| v == "running"),
+        "{s}"
+    );
+
+    // apply: dev stopped, production running and reported
+    let applied = run(&["run", "--apply"]);
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    let out = text(&applied.stdout);
+    assert!(
+        out.contains("REFUSED") && out.contains(&id("prod-web")),
+        "{out}"
+    );
+    assert!(
+        text(&applied.stderr).contains("refused"),
+        "{}",
+        text(&applied.stderr)
+    );
+    let s = states(&moto.endpoint());
+    for n in ["dev-web", "dev-batch"] {
+        assert!(
+            matches!(s[&id(n)].as_str(), Some("stopped" | "stopping")),
+            "{n}: {s}"
+        );
+    }
+    assert_eq!(s[&id("prod-web")], "running");
+    assert_eq!(s[&id("untagged")], "running");
+
+    // the actions are in the store
+    let store = yagura_store::Store::open(&yagura_store::Store::path_in(dir.path())).unwrap();
+    let actions = store.actions(100).unwrap();
+    let done: Vec<_> = actions
+        .iter()
+        .filter(|a| a.record.result == "ok")
+        .map(|a| a.record.resource.clone())
+        .collect();
+    assert_eq!(done.len(), 2, "{actions:?}");
+    assert!(done.contains(&format!("ec2:{}", id("dev-web"))));
+    assert!(actions
+        .iter()
+        .any(|a| a.record.result == "refused" && a.record.resource.contains(&id("prod-web"))));
+    assert!(actions.iter().any(|a| a.record.result == "dry-run"));
+}
