@@ -10,6 +10,14 @@ if [ ! -x "$YAGURA_VENV/bin/moto_server" ] || ! "$YAGURA_VENV/bin/python" -c 'im
   "$YAGURA_VENV/bin/pip" install --quiet --upgrade pip
   "$YAGURA_VENV/bin/pip" install --quiet 'moto[server]' boto3 awscli
 fi
+# The IAM differential test runs an independent engine as an outside process. It is AGPL, so it
+# is installed outside the repository and never committed.
+export IAM_SIMULATE_DIR="${IAM_SIMULATE_DIR:-$HOME/.cache/iam-simulate}"
+if [ ! -d "$IAM_SIMULATE_DIR/node_modules/@cloud-copilot/iam-simulate" ] && command -v npm >/dev/null; then
+  echo "installing @cloud-copilot/iam-simulate into $IAM_SIMULATE_DIR" >&2
+  mkdir -p "$IAM_SIMULATE_DIR"
+  (cd "$IAM_SIMULATE_DIR" && npm install --silent --no-audit --no-fund @cloud-copilot/iam-simulate >/dev/null)
+fi
 # Tests find python tools (aws, moto) on PATH through the venv.
 export PATH="$YAGURA_VENV/bin:$PATH"
 cargo test --workspace --no-fail-fast "$@"

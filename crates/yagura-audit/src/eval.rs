@@ -39,6 +39,15 @@ pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
     out
 }
 
+/// A user, group or role: kind, name, ARN, attached and inline policies.
+type Principal<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [AttachedPolicy],
+    &'a [InlinePolicy],
+);
+
 struct Eval<'a> {
     cfg: &'a AuditConfig,
     a: &'a Account,
@@ -487,8 +496,7 @@ impl Eval<'_> {
             Some(AccountKind::Resource)
         );
 
-        let mut principals: Vec<(&str, &str, &str, &[AttachedPolicy], &[InlinePolicy])> =
-            Vec::new();
+        let mut principals: Vec<Principal<'_>> = Vec::new();
         match iam.users.as_ref() {
             Ok(us) => principals.extend(us.iter().map(|u| {
                 (
@@ -1805,11 +1813,15 @@ impl Eval<'_> {
                         &f.resource,
                         region,
                         text!(
-                            "{t} `{res}` is accessible from outside the account ({p})",
-                            "{t} `{res}` はアカウント外({p})からアクセスできます",
+                            "{t} `{res}` is accessible from outside the account{p}",
+                            "{t} `{res}` はアカウント外{p}からアクセスできます",
                             t = f.resource_type,
                             res = f.resource,
-                            p = f.principal
+                            p = if f.principal.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", f.principal)
+                            }
                         ),
                     );
                     self.with_evidence("finding_id", f.id.clone());

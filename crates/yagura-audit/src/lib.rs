@@ -58,7 +58,7 @@ impl Default for AuditConfig {
             public_ports: vec![80, 443],
             ignored_roles: vec![
                 "OrganizationAccountAccessRole".to_string(),
-                "OrganizationAccountAccessRole".to_string(),
+                "yagura-audit".to_string(),
             ],
         }
     }

@@ -6,9 +6,10 @@ use crate::ok;
 use crate::Clients;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
-    AccessAnalyzer, AnalyzerFinding, Budget, Collected, ConfigRecorder, ConfigStatus, DbInstance,
-    DeliveryChannel, Ec2, EventRule, GuardDuty, HealthEvent, Image, IngressRule, InspectorStatus,
-    Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub, Trail,
+    AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
+    DbInstance, DeliveryChannel, Ec2, EventRule, GuardDuty, HealthEvent, Image, IngressRule,
+    InspectorStatus, Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub,
+    Trail,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -371,6 +372,14 @@ async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collecte
     {
         Ok(out) => {
             let acct = out.accounts().first();
+            // A per-account failure (e.g. access denied for this account) is not "disabled".
+            if let (None, Some(f)) = (acct, out.failed_accounts().first()) {
+                return Collected::Error(CollectError::new(
+                    "inspector2:BatchGetAccountStatus",
+                    f.error_code().as_str(),
+                    f.error_message(),
+                ));
+            }
             let state = acct
                 .and_then(|a| a.state())
                 .map(|s| s.status().as_str().to_string())

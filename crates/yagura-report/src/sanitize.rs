@@ -47,8 +47,11 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
             '=' | '+' | '-' | '@' | '\t' | '\r' | '\u{ff1d}' | '\u{ff0b}' | '\u{ff0d}' | '\u{ff20}'
         )
     );
-    let has_nul = s.contains('\0');
-    if !risky && !has_nul {
+    // NUL and terminal controls (ESC of ANSI sequences, C1) would act when the file is shown
+    // in a terminal; tab and line breaks are cell content that the quoting carries.
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let has_control = s.chars().any(control);
+    if !risky && !has_control {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 1);
@@ -56,7 +59,7 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
         out.push('\'');
     }
     for c in s.chars() {
-        out.push(if c == '\0' { '\u{fffd}' } else { c });
+        out.push(if control(c) { '\u{fffd}' } else { c });
     }
     Cow::Owned(out)
 }

@@ -228,7 +228,7 @@ fn serve(
 ) {
     while let Some(req) = read_request(&mut conn) {
         let n = requests.fetch_add(1, Ordering::SeqCst) + 1;
-        if every > 0 && n % every == 0 {
+        if every > 0 && n.is_multiple_of(every) {
             let kind = [Fault::Throttle, Fault::ServerError, Fault::Drop][(n / every) % 3];
             faults.fetch_add(1, Ordering::SeqCst);
             let head = String::from_utf8_lossy(&req).to_ascii_lowercase();

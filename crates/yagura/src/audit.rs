@@ -15,6 +15,8 @@ use yagura_inventory::Inventory;
 /// The sample inventory built into the binary: a small account seeded on moto with each
 /// misconfiguration and a compliant twin (see `scripts/seed_moto.py`).
 const DEMO_INVENTORY: &str = include_str!("../demo/inventory.json");
+/// The demo's exceptions file, used with `--demo` unless `--exceptions` is given.
+const DEMO_EXCEPTIONS: &str = include_str!("../demo/exceptions.yaml");
 
 pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     let started = OffsetDateTime::now_utc();
@@ -34,6 +36,8 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         None => AuditConfig::default(),
     };
     cfg.now = match &a.as_of {
+        // The demo is evaluated as of its recording, so its results never drift.
+        None if a.demo => OffsetDateTime::parse("2026-11-24T00:00:00Z", &Rfc3339)?,
         Some(t) => OffsetDateTime::parse(t, &Rfc3339)
             .with_context(|| format!("`--as-of {}` is not an RFC 3339 time", sanitize(t)))?,
         None => started,
@@ -41,6 +45,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     // Exceptions first: a broken file should stop the run before minutes of collection.
     let exceptions = match &a.exceptions {
         Some(p) => Some(Exceptions::load(p)?),
+        None if a.demo => Some(Exceptions::parse("built-in demo exceptions", DEMO_EXCEPTIONS)?),
         None => None,
     };
 

@@ -7,6 +7,24 @@ use std::path::{Path, PathBuf};
 use yagura_core::{Catalogue, Finding, Lang, Severity, Status};
 use yagura_report::{Format, Report, WriteOptions};
 
+/// `println!` that returns an error instead of panicking when stdout is closed (`yagura … | head`).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// True when the error is only a closed pipe on stdout: the reader went away, which is not a
+/// failure of ours.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Every check the binary knows.
 pub fn catalogue() -> Catalogue {
     let mut c = Catalogue::new();
@@ -134,18 +152,28 @@ pub fn emit(
     )
 }
 
+/// Writes a report file. A regular file is replaced atomically (temp file + rename beside the
+/// real target, following symlinks); anything else (`/dev/null`, `/dev/stdout`, a FIFO) is written
+/// in place, never replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => {
+            return std::fs::write(&target, bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()));
+        }
+        _ => {}
+    }
+    let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("yagura")
-    ));
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("yagura");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    std::fs::rename(&tmp, &target).with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(())
 }

@@ -25,7 +25,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
                 at: time::OffsetDateTime::now_utc(),
             },
         )?;
-        println!(
+        crate::outln!(
             "{}: {} {}",
             sanitize(key),
             w.status.as_str(),
@@ -88,7 +88,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
             .iter()
             .flat_map(|d| d.fixed.iter().map(|e| e.key.as_str()))
             .collect();
-        println!(
+        crate::outln!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"scope": scope, "run": cur.id, "findings": rows, "fixed": fixed})
@@ -96,7 +96,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
         );
         return Ok(0);
     }
-    println!(
+    crate::outln!(
         "scope {} — run {} ({} pass, {} fail, {} unknown, {} muted)",
         sanitize(&scope),
         cur.id,
@@ -106,7 +106,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
         cur.counts.muted
     );
     if let Some(d) = &diff {
-        println!(
+        crate::outln!(
             "since the previous run: {} new, {} fixed, {} still open, {} not checkable now",
             d.new.len(),
             d.fixed.len(),
@@ -114,7 +114,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
             d.unknown_now.len()
         );
         for e in &d.fixed {
-            println!("  fixed  {}", sanitize(&e.key));
+            crate::outln!("  fixed  {}", sanitize(&e.key));
         }
     }
     for f in findings.iter().filter(|f| {
@@ -122,7 +122,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
     }) {
         let key = f.key();
         let w = workflows.get(&key);
-        println!(
+        crate::outln!(
             "{:<4} {:<7} {:<8} {:<40} {} [{}{}]",
             if new.contains(key.as_str()) {
                 "NEW"

@@ -37,18 +37,18 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
             "重要度",
         ),
     };
-    println!("{} — {}\n", c.id, c.title.get(lang));
-    println!("{sev}: {}", c.severity);
-    println!("{spec}: {}", c.spec.join(", "));
+    crate::outln!("{} — {}\n", c.id, c.title.get(lang));
+    crate::outln!("{sev}: {}", c.severity);
+    crate::outln!("{spec}: {}", c.spec.join(", "));
     for (fw, ids) in c.compliance.iter().filter(|(_, ids)| !ids.is_empty()) {
-        println!("{fw}: {}", ids.join(", "));
+        crate::outln!("{fw}: {}", ids.join(", "));
     }
-    println!("\n## {what}\n{}\n", c.what.get(lang));
-    println!("## {why}\n{}\n", c.why.get(lang));
-    println!("## {fix}\n{}\n", c.fix.get(lang));
-    println!("## {refs}");
+    crate::outln!("\n## {what}\n{}\n", c.what.get(lang));
+    crate::outln!("## {why}\n{}\n", c.why.get(lang));
+    crate::outln!("## {fix}\n{}\n", c.fix.get(lang));
+    crate::outln!("## {refs}");
     for r in c.references {
-        println!("- {r}");
+        crate::outln!("- {r}");
     }
     Ok(0)
 }
@@ -56,7 +56,7 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
 pub fn list(g: &Global) -> Result<u8> {
     let lang = lang(g)?;
     for c in catalogue().iter() {
-        println!(
+        crate::outln!(
             "{:<48} {:<8} {:<14} {}",
             c.id,
             c.severity.as_str(),

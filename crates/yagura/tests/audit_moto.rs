@@ -41,6 +41,8 @@ fn yagura(endpoint: &str, creds: (&str, &str), data_dir: &Path, args: &[&str]) -
 }
 
 type Results = BTreeMap<(String, String), Vec<Value>>;
+/// A check, the (account, resource) that must FAIL, and the compliant twin that must not.
+type Pair<'a> = (&'a str, (&'a str, &'a str), (&'a str, &'a str));
 
 /// (check_id, account) → results.
 fn results(report: &Value) -> Results {
@@ -127,7 +129,7 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
     let r = results(&report);
 
     // (check, account, resource part) that must FAIL, and the twin that must not.
-    let pairs: Vec<(&str, (&str, &str), (&str, &str))> = vec![
+    let pairs: Vec<Pair> = vec![
         (
             "security-group-admin-port-open-to-world",
             (bad, b["bad_sg"].as_str().unwrap()),
@@ -257,7 +259,7 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
             ));
         }
         let gs = status_of(&r, check, ga, gres);
-        if gs.is_empty() || gs.iter().any(|s| *s == "FAIL") {
+        if gs.is_empty() || gs.contains(&"FAIL") {
             problems.push(format!(
                 "{check}: compliant twin {gres} in {ga} gave {gs:?}, want no FAIL"
             ));
@@ -523,6 +525,16 @@ fn denied_services_are_unknown_with_the_reason_and_the_read_only_policy_is_enoug
             m.contains("AccessDenied")
                 || m.contains("UnauthorizedOperation")
                 || m.contains("not authorized")
+        })
+        // moto names the IAM action after the API operation, where AWS's service authorization
+        // reference names it otherwise; the policy uses AWS's names, so moto denies these three:
+        // budgets:DescribeBudgets (AWS: budgets:ViewBudget), s3control:GetPublicAccessBlock
+        // (AWS: s3:GetAccountPublicAccessBlock), guardduty:ListDetectors (moto derives the action
+        // of REST-JSON routes differently). Any other denial is a gap in the shipped policy.
+        .filter(|m| {
+            !["budgets:DescribeBudgets", "s3control:GetPublicAccessBlock", "guardduty:ListDetectors"]
+                .iter()
+                .any(|op| m.contains(op))
         })
         .collect();
     assert!(

@@ -348,3 +348,75 @@ fn the_demo_runs_without_aws_in_both_languages() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Regression: `-o /dev/null` once renamed a temp file over /dev/null, replacing the device with
+/// a regular file. Special files are written in place and symlinks are followed, never replaced.
+#[test]
+fn output_to_special_files_and_symlinks_is_written_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+    };
+    let out = yagura(
+        dir.path(),
+        &[
+            "audit",
+            "--demo",
+            "--format",
+            "json",
+            "-o",
+            fifo.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = reader.join().unwrap();
+    assert!(
+        bytes.starts_with(b"{"),
+        "the fifo did not receive the report"
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the fifo was replaced"
+    );
+
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = yagura(
+        dir.path(),
+        &[
+            "audit",
+            "--demo",
+            "--format",
+            "json",
+            "-o",
+            link.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the symlink was replaced"
+    );
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with('{'));
+}
