@@ -9,10 +9,10 @@ mod clients;
 mod error;
 mod iam;
 mod local;
+pub mod ops;
 mod org;
 mod regional;
 mod s3;
-pub mod ops;
 pub mod sts_client;
 
 pub use clients::Clients;
