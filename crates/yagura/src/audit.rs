@@ -45,7 +45,10 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     // Exceptions first: a broken file should stop the run before minutes of collection.
     let exceptions = match &a.exceptions {
         Some(p) => Some(Exceptions::load(p)?),
-        None if a.demo => Some(Exceptions::parse("built-in demo exceptions", DEMO_EXCEPTIONS)?),
+        None if a.demo => Some(Exceptions::parse(
+            "built-in demo exceptions",
+            DEMO_EXCEPTIONS,
+        )?),
         None => None,
     };
 
