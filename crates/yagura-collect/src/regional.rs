@@ -219,14 +219,7 @@ async fn images(c: &aws_sdk_ec2::Client, instances: &[Instance]) -> Collected<Ve
             req = req.image_ids(*id);
         }
         match req.send().await {
-            Ok(res) => out.extend(res.images().iter().map(|i| Image {
-                id: i.image_id().unwrap_or_default().to_string(),
-                owner_id: i.owner_id().unwrap_or_default().to_string(),
-                owner_alias: i.image_owner_alias().map(str::to_string),
-                name: i.name().unwrap_or_default().to_string(),
-                creation_date: i.creation_date().map(str::to_string),
-                deprecation_time: i.deprecation_time().map(str::to_string),
-            })),
+            Ok(res) => out.extend(res.images().iter().map(image)),
             // One unknown id fails the whole call: fall back to one call per image.
             Err(e) if is_code(&e, &["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"]) => {
                 for id in chunk {
@@ -237,14 +230,7 @@ async fn images(c: &aws_sdk_ec2::Client, instances: &[Instance]) -> Collected<Ve
                         .send()
                         .await
                     {
-                        out.extend(res.images().iter().map(|i| Image {
-                            id: i.image_id().unwrap_or_default().to_string(),
-                            owner_id: i.owner_id().unwrap_or_default().to_string(),
-                            owner_alias: i.image_owner_alias().map(str::to_string),
-                            name: i.name().unwrap_or_default().to_string(),
-                            creation_date: i.creation_date().map(str::to_string),
-                            deprecation_time: i.deprecation_time().map(str::to_string),
-                        }));
+                        out.extend(res.images().iter().map(image));
                     }
                 }
             }
@@ -252,6 +238,17 @@ async fn images(c: &aws_sdk_ec2::Client, instances: &[Instance]) -> Collected<Ve
         }
     }
     ok(out)
+}
+
+fn image(i: &aws_sdk_ec2::types::Image) -> Image {
+    Image {
+        id: i.image_id().unwrap_or_default().to_string(),
+        owner_id: i.owner_id().unwrap_or_default().to_string(),
+        owner_alias: i.image_owner_alias().map(str::to_string),
+        name: i.name().unwrap_or_default().to_string(),
+        creation_date: i.creation_date().map(str::to_string),
+        deprecation_time: i.deprecation_time().map(str::to_string),
+    }
 }
 
 async fn scheduled_events(c: &aws_sdk_ec2::Client) -> Collected<Vec<ScheduledEvent>> {
