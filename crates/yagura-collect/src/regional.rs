@@ -377,10 +377,17 @@ async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collecte
                     f.error_message(),
                 ));
             }
-            let state = acct
+            // Neither the account nor a failure: the status was not told, so it is unknown.
+            let Some(state) = acct
                 .and_then(|a| a.state())
                 .map(|s| s.status().as_str().to_string())
-                .unwrap_or_else(|| "DISABLED".to_string());
+            else {
+                return Collected::Error(CollectError::new(
+                    "inspector2:BatchGetAccountStatus",
+                    "NoAccountStatus",
+                    "the answer holds no status for this account",
+                ));
+            };
             let mut resources = BTreeMap::new();
             if let Some(rs) = acct.and_then(|a| a.resource_state()) {
                 if let Some(s) = rs.ec2() {

@@ -450,6 +450,30 @@ fn recorded_inspector_disabled_fails() {
     assert_fails(&f, "inspector-disabled");
 }
 
+/// Regression: an answer with neither the account nor a failure (as moto gives) was read as
+/// DISABLED and failed; the status was never told, so it is UNKNOWN.
+#[test]
+fn recorded_inspector_answer_without_the_account_is_unknown() {
+    use aws_sdk_inspector2::operation::batch_get_account_status::BatchGetAccountStatusOutput;
+    let empty = mock!(aws_sdk_inspector2::Client::batch_get_account_status).then_output(|| {
+        BatchGetAccountStatusOutput::builder()
+            .set_accounts(Some(Vec::new()))
+            .build()
+            .unwrap()
+    });
+    let f = audit(vec![empty]);
+    let statuses: Vec<_> = f
+        .iter()
+        .filter(|x| x.check_id == "inspector-disabled")
+        .map(|x| x.status)
+        .collect();
+    assert!(!statuses.is_empty());
+    assert!(
+        statuses.iter().all(|s| *s == Status::Unknown),
+        "{statuses:?}"
+    );
+}
+
 #[test]
 fn recorded_inspector_enabled_for_ec2_passes() {
     let f = audit(vec![inspector(true)]);
