@@ -1,7 +1,7 @@
 use crate::catalogue::*;
 use crate::policy::{self, Statement};
 use crate::{AuditConfig, DB_PORTS};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
@@ -569,8 +569,14 @@ impl Eval<'_> {
             }
         }
 
+        // Policy documents repeat across principals: parse each distinct text once.
+        let mut parsed: HashMap<&str, Vec<Statement>> = HashMap::new();
         for (kind, name, arn, attached, inline) in principals {
-            let mut statements: Vec<Statement> = Vec::new();
+            // AUD-05 (resource accounts): only roles there need the IAM-management question.
+            let ask_iam = kind == "role"
+                && resource_account
+                && !self.cfg.ignored_roles.iter().any(|r| r == name);
+            let mut manages_iam = false;
             let mut admin_by: Option<String> = None;
             let mut unreadable: Option<&CollectError> = None;
             for p in attached {
@@ -583,18 +589,20 @@ impl Eval<'_> {
                             if admin_by.is_none() && policy::is_admin_equivalent(s) {
                                 admin_by = Some(p.name.clone());
                             }
-                            statements.extend(s.iter().cloned());
+                            manages_iam |= ask_iam && policy::may_manage_iam(s);
                         }
                     }
                     Err(e) => unreadable = Some(e),
                 }
             }
             for p in inline {
-                let s = policy::parse(&p.document).unwrap_or_default();
-                if admin_by.is_none() && policy::is_admin_equivalent(&s) {
+                let s = parsed
+                    .entry(p.document.as_str())
+                    .or_insert_with(|| policy::parse(&p.document).unwrap_or_default());
+                if admin_by.is_none() && policy::is_admin_equivalent(s) {
                     admin_by = Some(format!("{} (inline)", p.name));
                 }
-                statements.extend(s);
+                manages_iam |= ask_iam && policy::may_manage_iam(s);
             }
             match (&admin_by, unreadable) {
                 (Some(p), _) => {
@@ -627,11 +635,8 @@ impl Eval<'_> {
                     ),
                 ),
             }
-            if kind == "role"
-                && resource_account
-                && !self.cfg.ignored_roles.iter().any(|r| r == name)
-            {
-                if admin_by.is_some() || policy::may_manage_iam(&statements) {
+            if ask_iam {
+                if admin_by.is_some() || manages_iam {
                     self.emit(
                         &ROLE_ABOVE_POWER_USER,
                         Status::Fail,
@@ -666,9 +671,9 @@ impl Eval<'_> {
                 .iter()
                 .filter(|r| !r.path.starts_with("/aws-service-role/"))
             {
-                let Some(stmts) = policy::parse(&r.trust_policy) else {
-                    continue;
-                };
+                let stmts = parsed
+                    .entry(r.trust_policy.as_str())
+                    .or_insert_with(|| policy::parse(&r.trust_policy).unwrap_or_default());
                 let cross: Vec<&Statement> = stmts
                     .iter()
                     .filter(|s| {
