@@ -5,20 +5,10 @@
 //! a small Python helper, standing in for the collector's SDK implementation of `Sts`.
 
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use jiff::Timestamp;
 use yagura_creds::*;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn have_tools() -> bool {
     let py = Command::new("python3")
@@ -35,32 +25,11 @@ fn have_tools() -> bool {
     py && aws
 }
 
-fn start_moto() -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, format!("http://127.0.0.1:{port}"))
+/// moto on a free loopback port, from the project's test kit (dies with the test process).
+fn start_moto() -> (yagura_testkit::Moto, String) {
+    let moto = yagura_testkit::Moto::start();
+    let endpoint = moto.endpoint();
+    (moto, endpoint)
 }
 
 const HELPER: &str = r#"

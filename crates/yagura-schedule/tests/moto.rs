@@ -4,54 +4,24 @@
 //! changes. boto3 in a small helper stands in for the collector's SDK `Executor`.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use yagura_schedule::*;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_moto() -> Option<(Server, String)> {
+/// moto on a free loopback port, from the project's test kit (dies with the test process);
+/// `None` when python3 with boto3 is missing.
+fn start_moto() -> Option<(yagura_testkit::Moto, String)> {
     let ok = Command::new("python3")
-        .args(["-c", "import moto.server, boto3, flask"])
+        .args(["-c", "import boto3"])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
+    if !ok || !yagura_testkit::moto_available() {
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some((server, format!("http://127.0.0.1:{port}")))
+    let moto = yagura_testkit::Moto::start();
+    let endpoint = moto.endpoint();
+    Some((moto, endpoint))
 }
 
 const HELPER: &str = r#"
