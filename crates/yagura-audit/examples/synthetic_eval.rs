@@ -237,6 +237,7 @@ fn build(n: usize) -> Inventory {
                 attached_policies: att,
                 inline_policies: inline,
                 groups,
+                ..User::default()
             });
             let console = u % 3 == 0;
             let keys = match u % 4 {
@@ -448,6 +449,7 @@ fn build(n: usize) -> Inventory {
                         vpc_id: Some(format!("vpc-{slot:08x}")),
                         ingress,
                         tags: Tags::new(),
+                        ..SecurityGroup::default()
                     }
                 })
                 .collect();
@@ -502,6 +504,7 @@ fn build(n: usize) -> Inventory {
                         launch_time: Some(ts((k % 300) as i64)),
                         tags,
                         id,
+                        ..Instance::default()
                     }
                 })
                 .collect();
@@ -525,6 +528,7 @@ fn build(n: usize) -> Inventory {
                 kind: "application".into(),
                 listener_protocols: vec!["HTTPS".into(), "HTTP".into()],
                 targets,
+                ..LoadBalancer::default()
             }];
             let good = ai % 2 == 0;
             regions.push(Region {
@@ -535,6 +539,7 @@ fn build(n: usize) -> Inventory {
                     groups_in_use: ok(in_use),
                     images: ok(images.clone()),
                     scheduled_events: ok(events),
+                    ..Ec2::default()
                 },
                 config: ok(ConfigStatus {
                     recorders: vec![ConfigRecorder {

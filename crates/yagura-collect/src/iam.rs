@@ -104,6 +104,11 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
                 attached_policies: attached(u.attached_managed_policies()),
                 inline_policies: inline(u.user_policy_list()),
                 groups: u.group_list().to_vec(),
+                path: u.path().unwrap_or_default().to_string(),
+                permissions_boundary: u
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_string),
             });
         }
         for g in page.group_detail_list() {

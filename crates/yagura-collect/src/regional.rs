@@ -9,7 +9,7 @@ use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
     DbInstance, DeliveryChannel, Ec2, EventRule, GuardDuty, HealthEvent, Image, IngressRule,
     InspectorStatus, Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub,
-    Trail,
+    Subnet, Trail, Vpc,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -82,11 +82,13 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 }
 
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
-    let (instances, security_groups, groups_in_use, scheduled_events) = futures::join!(
+    let (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets) = futures::join!(
         instances(c),
         security_groups(c),
         groups_in_use(c),
-        scheduled_events(c)
+        scheduled_events(c),
+        vpcs(c),
+        subnets(c)
     );
     let images = match &instances {
         Collected::Ok(list) => images(c, list).await,
@@ -98,7 +100,79 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         groups_in_use,
         images,
         scheduled_events,
+        vpcs,
+        subnets,
     }
+}
+
+async fn vpcs(c: &aws_sdk_ec2::Client) -> Collected<Vec<Vpc>> {
+    let mut out = Vec::new();
+    let mut pages = c.describe_vpcs().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeVpcs", e)),
+        };
+        for v in page.vpcs() {
+            let primary = v.cidr_block().unwrap_or_default().to_string();
+            out.push(Vpc {
+                id: v.vpc_id().unwrap_or_default().to_string(),
+                extra_cidr_blocks: v
+                    .cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.cidr_block())
+                    .filter(|b| *b != primary)
+                    .map(str::to_string)
+                    .collect(),
+                cidr_block: primary,
+                ipv6_cidr_blocks: v
+                    .ipv6_cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                    .collect(),
+                is_default: v.is_default().unwrap_or(false),
+                state: v
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                tags: ec2_tags(v.tags()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    ok(out)
+}
+
+async fn subnets(c: &aws_sdk_ec2::Client) -> Collected<Vec<Subnet>> {
+    let mut out = Vec::new();
+    let mut pages = c.describe_subnets().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return Collected::Error(collect_error("ec2:DescribeSubnets", e)),
+        };
+        for s in page.subnets() {
+            out.push(Subnet {
+                id: s.subnet_id().unwrap_or_default().to_string(),
+                vpc_id: s.vpc_id().unwrap_or_default().to_string(),
+                cidr_block: s.cidr_block().unwrap_or_default().to_string(),
+                ipv6_cidr_blocks: s
+                    .ipv6_cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                    .collect(),
+                availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                state: s
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                tags: ec2_tags(s.tags()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    ok(out)
 }
 
 async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
@@ -134,6 +208,11 @@ async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
                         .collect(),
                     launch_time: i.launch_time().map(fmt_time),
                     tags: ec2_tags(i.tags()),
+                    vpc_id: i.vpc_id().map(str::to_string),
+                    subnet_id: i.subnet_id().map(str::to_string),
+                    private_ip: i.private_ip_address().map(str::to_string),
+                    public_ip: i.public_ip_address().map(str::to_string),
+                    key_name: i.key_name().map(str::to_string),
                 });
             }
         }
@@ -155,31 +234,33 @@ async fn security_groups(c: &aws_sdk_ec2::Client) -> Collected<Vec<SecurityGroup
                 id: g.group_id().unwrap_or_default().to_string(),
                 name: g.group_name().unwrap_or_default().to_string(),
                 vpc_id: g.vpc_id().map(str::to_string),
-                ingress: g
-                    .ip_permissions()
-                    .iter()
-                    .map(|p| IngressRule {
-                        protocol: p.ip_protocol().unwrap_or("-1").to_string(),
-                        from_port: p.from_port(),
-                        to_port: p.to_port(),
-                        ipv4_ranges: p
-                            .ip_ranges()
-                            .iter()
-                            .filter_map(|r| r.cidr_ip().map(str::to_string))
-                            .collect(),
-                        ipv6_ranges: p
-                            .ipv6_ranges()
-                            .iter()
-                            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
-                            .collect(),
-                    })
-                    .collect(),
+                ingress: g.ip_permissions().iter().map(rule).collect(),
                 tags: ec2_tags(g.tags()),
+                description: g.description().unwrap_or_default().to_string(),
+                egress: g.ip_permissions_egress().iter().map(rule).collect(),
             });
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     ok(out)
+}
+
+fn rule(p: &aws_sdk_ec2::types::IpPermission) -> IngressRule {
+    IngressRule {
+        protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        ipv4_ranges: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip().map(str::to_string))
+            .collect(),
+        ipv6_ranges: p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+            .collect(),
+    }
 }
 
 async fn groups_in_use(c: &aws_sdk_ec2::Client) -> Collected<Vec<String>> {
@@ -508,15 +589,19 @@ async fn ssm(c: &aws_sdk_ssm::Client) -> Collected<Vec<String>> {
 async fn load_balancers(
     c: &aws_sdk_elasticloadbalancingv2::Client,
 ) -> Collected<Vec<LoadBalancer>> {
-    let lbs = match c.describe_load_balancers().send().await {
-        Ok(o) => o.load_balancers().to_vec(),
-        Err(e) => {
-            return Collected::Error(collect_error(
-                "elasticloadbalancing:DescribeLoadBalancers",
-                e,
-            ))
+    let mut lbs = Vec::new();
+    let mut pages = c.describe_load_balancers().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(o) => lbs.extend(o.load_balancers().iter().cloned()),
+            Err(e) => {
+                return Collected::Error(collect_error(
+                    "elasticloadbalancing:DescribeLoadBalancers",
+                    e,
+                ))
+            }
         }
-    };
+    }
     let mut out = Vec::new();
     for lb in lbs {
         let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
@@ -575,6 +660,23 @@ async fn load_balancers(
                 .unwrap_or_default(),
             listener_protocols: listeners,
             targets,
+            scheme: lb
+                .scheme()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            dns_name: lb.dns_name().unwrap_or_default().to_string(),
+            state: lb
+                .state()
+                .and_then(|s| s.code())
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+            vpc_id: lb.vpc_id().map(str::to_string),
+            security_groups: lb.security_groups().to_vec(),
+            subnets: lb
+                .availability_zones()
+                .iter()
+                .filter_map(|z| z.subnet_id().map(str::to_string))
+                .collect(),
         });
     }
     ok(out)

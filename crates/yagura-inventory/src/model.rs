@@ -160,6 +160,11 @@ pub struct User {
     pub inline_policies: Vec<InlinePolicy>,
     #[serde(default)]
     pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// The ARN of the user's permissions boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -357,6 +362,48 @@ pub struct Ec2 {
     /// The images the instances were launched from.
     pub images: Collected<Vec<Image>>,
     pub scheduled_events: Collected<Vec<ScheduledEvent>>,
+    /// The VPCs of the region (for the watch timeline, WATCH-01). Absent in older snapshots.
+    #[serde(default)]
+    pub vpcs: Collected<Vec<Vpc>>,
+    /// The subnets of the region (WATCH-01). Absent in older snapshots.
+    #[serde(default)]
+    pub subnets: Collected<Vec<Subnet>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr_block: String,
+    /// Every associated IPv4 CIDR block after the primary one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_cidr_blocks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_blocks: Vec<String>,
+    #[serde(default)]
+    pub is_default: bool,
+    /// `available`, `pending`.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub cidr_block: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_blocks: Vec<String>,
+    #[serde(default)]
+    pub availability_zone: String,
+    /// Instances launched here get a public IPv4 address.
+    #[serde(default)]
+    pub map_public_ip_on_launch: bool,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -373,6 +420,16 @@ pub struct Instance {
     pub launch_time: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -384,6 +441,11 @@ pub struct SecurityGroup {
     pub ingress: Vec<IngressRule>,
     #[serde(default)]
     pub tags: Tags,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Outbound rules (same shape as inbound). Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<IngressRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -508,6 +570,20 @@ pub struct LoadBalancer {
     /// Instance ids behind the load balancer's target groups.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// `internet-facing` or `internal`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scheme: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dns_name: String,
+    /// `active`, `provisioning`, `failed`, …
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

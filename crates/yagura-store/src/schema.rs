@@ -102,4 +102,25 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX inventory_snapshots_by_time ON inventory_snapshots (taken_at, id);
     "#,
+    // 2: the configuration timeline (WATCH-01): one row per resource per change, AWS Config's
+    // item and diff as JSON.
+    r#"
+    CREATE TABLE config_items (
+        id             INTEGER PRIMARY KEY,
+        snapshot_id    INTEGER REFERENCES inventory_snapshots (id) ON DELETE SET NULL,
+        account        TEXT NOT NULL,
+        region         TEXT NOT NULL,
+        resource_type  TEXT NOT NULL CHECK (resource_type <> ''),
+        resource_id    TEXT NOT NULL CHECK (resource_id <> ''),
+        arn            TEXT,
+        captured_at    TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        item           TEXT NOT NULL CHECK (json_valid(item)),
+        diff           TEXT CHECK (diff IS NULL OR json_valid(diff))
+    );
+    CREATE INDEX config_items_by_resource
+        ON config_items (account, region, resource_type, resource_id, id);
+    CREATE INDEX config_items_by_id ON config_items (resource_id, id);
+    CREATE INDEX config_items_by_arn ON config_items (arn, id) WHERE arn IS NOT NULL;
+    "#,
 ];

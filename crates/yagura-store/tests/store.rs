@@ -451,7 +451,10 @@ fn open_creates_the_directory_migrates_and_uses_wal() {
     // An empty file (as `touch` leaves it) becomes a store.
     let empty = dir.path().join("empty.sqlite3");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(Store::open(&empty).unwrap().schema_version().unwrap(), 1);
+    assert_eq!(
+        Store::open(&empty).unwrap().schema_version().unwrap(),
+        yagura_store::MIGRATIONS.len() as i64
+    );
 }
 
 #[test]
@@ -623,7 +626,10 @@ fn first_open_from_several_processes_at_once() {
     }
     let s = Store::open(&path).unwrap();
     assert_eq!(s.latest_runs("z", 10).unwrap().len(), 4);
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        yagura_store::MIGRATIONS.len() as i64
+    );
 }
 
 #[test]
@@ -884,9 +890,14 @@ fn the_findings_view_joins_latest_run_diff_and_workflow() {
 fn migrations_run_in_order_each_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let path = Store::path_in(dir.path());
-    let m1 = yagura_store::MIGRATIONS[0];
+    // This build's migrations, then one more a later build would add, then a broken one.
+    let real = yagura_store::MIGRATIONS;
+    let n = real.len() as i64;
     let m2 = "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('two');";
     let bad = "CREATE TABLE partial (x TEXT); THIS IS NOT SQL;";
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        real.iter().copied().chain(extra.iter().copied()).collect()
+    };
     let opts = OpenOptions::default();
     let tables = || -> Vec<String> {
         let raw = rusqlite::Connection::open(&path).unwrap();
@@ -898,37 +909,34 @@ fn migrations_run_in_order_each_whole_or_not_at_all() {
             .map(Result::unwrap)
             .collect()
     };
-    let mut s = Store::open_with_migrations(&path, opts, &[m1]).unwrap();
+    let mut s = Store::open_with_migrations(&path, opts, &real[..1]).unwrap();
     s.put_checkpoint("n", "k", "v").unwrap();
     drop(s);
-    let s = Store::open_with_migrations(&path, opts, &[m1, m2]).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    // An older store gains the later migrations on open, keeping what it holds.
+    let s = Store::open_with_migrations(&path, opts, &with(&[m2])).unwrap();
+    assert_eq!(s.schema_version().unwrap(), n + 1);
     assert_eq!(s.get_checkpoint("n", "k").unwrap().as_deref(), Some("v"));
     drop(s);
     assert!(tables().contains(&"extra".to_string()));
+    assert!(tables().contains(&"config_items".to_string()));
     // A failing migration leaves the store at the version before, without half its changes.
-    let err = Store::open_with_migrations(&path, opts, &[m1, m2, bad]).unwrap_err();
+    let err = Store::open_with_migrations(&path, opts, &with(&[m2, bad])).unwrap_err();
     assert!(
         err.to_string().contains(&path.display().to_string()),
         "{err}"
     );
     assert!(!tables().contains(&"partial".to_string()));
-    let s = Store::open_with_migrations(&path, opts, &[m1, m2]).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    let s = Store::open_with_migrations(&path, opts, &with(&[m2])).unwrap();
+    assert_eq!(s.schema_version().unwrap(), n + 1);
     drop(s);
-    // This build (one migration) refuses the store a later build migrated.
+    // This build refuses the store a later build migrated.
     let err = Store::open(&path).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::TooNew {
-                found: 2,
-                supported: 1,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    match err {
+        StoreError::TooNew {
+            found, supported, ..
+        } => assert_eq!((found, supported), (n + 1, n)),
+        other => panic!("{other:?}"),
+    }
 }
 
 /// This thread's CPU time in milliseconds (Linux; 0 elsewhere), to measure on a busy machine.
@@ -943,4 +951,57 @@ fn thread_cpu_ms() -> u64 {
             .unwrap_or(0)
     };
     (ticks(11) + ticks(12)) * 10
+}
+
+#[test]
+fn the_timeline_keeps_items_per_change_and_finds_them_by_id_or_arn() {
+    use yagura_store::ConfigItemRecord;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&Store::path_in(dir.path())).unwrap();
+    let at = |h: i64| OffsetDateTime::UNIX_EPOCH + time::Duration::hours(h);
+    let rec = |id: &str, arn: Option<&str>, h: i64, status: &str| ConfigItemRecord {
+        account: "111122223333".into(),
+        region: "ap-northeast-1".into(),
+        resource_type: "AWS::EC2::Instance".into(),
+        resource_id: id.into(),
+        arn: arn.map(str::to_string),
+        captured_at: at(h),
+        status: status.into(),
+        item: format!(r#"{{"h":{h}}}"#),
+        diff: (status != "ResourceDiscovered").then(|| "{}".to_string()),
+    };
+    let s1 = s
+        .record_watch(
+            at(0),
+            Some("{}"),
+            &[
+                rec("i-1", None, 0, "ResourceDiscovered"),
+                rec("i-2", Some("arn:x"), 0, "ResourceDiscovered"),
+            ],
+        )
+        .unwrap();
+    s.record_watch(at(1), Some("{}"), &[rec("i-1", None, 1, "OK")])
+        .unwrap();
+    s.record_watch(at(2), None, &[rec("i-2", Some("arn:x"), 2, "ResourceDeleted")])
+        .unwrap();
+    let latest = s.latest_config_items().unwrap();
+    assert_eq!(
+        latest
+            .iter()
+            .map(|i| (i.record.resource_id.as_str(), i.record.status.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("i-1", "OK"), ("i-2", "ResourceDeleted")]
+    );
+    let h = s.config_history("arn:x").unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1].record.captured_at, at(2));
+    assert_eq!(h[1].snapshot_id, None);
+    assert_eq!(s.config_history("i-1").unwrap().len(), 2);
+    assert_eq!(s.config_items_of_snapshot(s1.unwrap()).unwrap().len(), 2);
+    // A write that fails leaves nothing half-written.
+    let mut bad = rec("i-3", None, 3, "OK");
+    bad.item = "not json".into();
+    assert!(s.record_watch(at(3), Some("{}"), &[bad]).is_err());
+    assert_eq!(s.snapshots().unwrap().len(), 2);
+    assert!(s.config_history("i-3").unwrap().is_empty());
 }

@@ -4,11 +4,9 @@
 use crate::cli::{AuditArgs, Global};
 use crate::common::{emit, now_rfc3339, open_store, sanitize, write_atomic};
 use anyhow::{Context, Result};
-use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yagura_audit::AuditConfig;
-use yagura_collect::{CollectOptions, ConnectOptions, OrgOptions, Progress};
 use yagura_exceptions::Exceptions;
 use yagura_inventory::Inventory;
 
@@ -57,7 +55,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     } else if let Some(p) = &a.from_inventory {
         Inventory::load(p)?
     } else {
-        collect(g, &a, &now_rfc3339())?
+        crate::collecting::collect(g, &a.collect, &now_rfc3339())?
     };
     if let Some(p) = &a.save_inventory {
         let json = serde_json::to_vec_pretty(&inventory)?;
@@ -148,48 +146,5 @@ fn store_run(
             ))
         }
         None => Some(format!("run {id} stored (first run of this scope)")),
-    })
-}
-
-fn collect(g: &Global, a: &AuditArgs, collected_at: &str) -> Result<Inventory> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let quiet = g.quiet;
-    let progress: yagura_collect::ProgressFn = Arc::new(move |p| {
-        if quiet {
-            return;
-        }
-        match p {
-            Progress::AccountStarted { account } => eprintln!("collecting account {account}…"),
-            Progress::RegionDone { account, region } => eprintln!("  {account} {region} done"),
-            Progress::AccountDone { account } => eprintln!("account {account} collected"),
-        }
-    });
-    rt.block_on(async {
-        let sdk = yagura_collect::load_config(&ConnectOptions {
-            profile: a.profile.clone(),
-            region: a.regions.first().cloned(),
-            endpoint_url: None,
-            max_attempts: Some(a.max_attempts),
-        })
-        .await;
-        let opts = CollectOptions {
-            regions: a.regions.clone(),
-            region_concurrency: a.region_concurrency,
-            progress: Some(progress),
-        };
-        if a.org {
-            let org = OrgOptions {
-                role_name: a.role_name.clone().unwrap_or_default(),
-                identity_account: a.identity_account.clone(),
-                concurrency: a.account_concurrency,
-                external_id: a.external_id.clone(),
-            };
-            Ok(yagura_collect::collect_organization(&sdk, &opts, &org, collected_at).await?)
-        } else {
-            Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
-        }
     })
 }

@@ -78,30 +78,8 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// AWS profile from ~/.aws/config (default: the standard credential chain)
-    #[arg(long, env = "AWS_PROFILE")]
-    pub profile: Option<String>,
-    /// Regions to scan, comma-separated (default: every enabled region)
-    #[arg(long, value_delimiter = ',')]
-    pub regions: Vec<String>,
-    /// Scan every account of the Organization through AssumeRole (AUD-19)
-    #[arg(long, requires = "role_name")]
-    pub org: bool,
-    /// Role assumed in each member account with --org
-    #[arg(long)]
-    pub role_name: Option<String>,
-    /// The identity (bastion) account of the Organization, the only one that may hold users
-    #[arg(long)]
-    pub identity_account: Option<String>,
-    /// External id for AssumeRole with --org
-    #[arg(long)]
-    pub external_id: Option<String>,
-    /// Accounts scanned at once with --org
-    #[arg(long, default_value_t = 4)]
-    pub account_concurrency: usize,
-    /// Regions scanned at once per account
-    #[arg(long, default_value_t = 4)]
-    pub region_concurrency: usize,
+    #[command(flatten)]
+    pub collect: crate::collecting::CollectArgs,
     /// Write the collected inventory snapshot (versioned JSON) to FILE
     #[arg(long)]
     pub save_inventory: Option<PathBuf>,
@@ -123,9 +101,6 @@ pub struct AuditArgs {
     /// Do not keep this run in the store
     #[arg(long)]
     pub no_store: bool,
-    /// Attempts per AWS call (standard retry mode with backoff)
-    #[arg(long, default_value_t = 6)]
-    pub max_attempts: u32,
     #[command(flatten)]
     pub out: OutputArgs,
 }

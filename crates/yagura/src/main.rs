@@ -2,6 +2,7 @@
 
 mod audit;
 mod cli;
+mod collecting;
 mod common;
 mod creds;
 mod findings;

@@ -1,0 +1,86 @@
+//! Reading an account or an Organization through the collector, shared by `audit`, `watch` and
+//! `iam analyze`: the options the user gives and the progress lines on stderr.
+
+use crate::cli::Global;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::sync::Arc;
+use yagura_collect::{CollectOptions, ConnectOptions, OrgOptions, Progress};
+use yagura_inventory::Inventory;
+
+/// Where and how to read AWS.
+#[derive(Debug, Args, Clone)]
+pub struct CollectArgs {
+    /// AWS profile from ~/.aws/config (default: the standard credential chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Regions to scan, comma-separated (default: every enabled region)
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Scan every account of the Organization through AssumeRole (AUD-19)
+    #[arg(long, requires = "role_name")]
+    pub org: bool,
+    /// Role assumed in each member account with --org
+    #[arg(long)]
+    pub role_name: Option<String>,
+    /// The identity (bastion) account of the Organization, the only one that may hold users
+    #[arg(long)]
+    pub identity_account: Option<String>,
+    /// External id for AssumeRole with --org
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Accounts scanned at once with --org
+    #[arg(long, default_value_t = 4)]
+    pub account_concurrency: usize,
+    /// Regions scanned at once per account
+    #[arg(long, default_value_t = 4)]
+    pub region_concurrency: usize,
+    /// Attempts per AWS call (standard retry mode with backoff)
+    #[arg(long, default_value_t = 6)]
+    pub max_attempts: u32,
+}
+
+/// Collects the inventory of the account (or, with `--org`, of every account of the
+/// Organization), printing progress on stderr unless `--quiet`.
+pub fn collect(g: &Global, a: &CollectArgs, collected_at: &str) -> Result<Inventory> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let quiet = g.quiet;
+    let progress: yagura_collect::ProgressFn = Arc::new(move |p| {
+        if quiet {
+            return;
+        }
+        match p {
+            Progress::AccountStarted { account } => eprintln!("collecting account {account}…"),
+            Progress::RegionDone { account, region } => eprintln!("  {account} {region} done"),
+            Progress::AccountDone { account } => eprintln!("account {account} collected"),
+        }
+    });
+    rt.block_on(async {
+        let sdk = yagura_collect::load_config(&ConnectOptions {
+            profile: a.profile.clone(),
+            region: a.regions.first().cloned(),
+            endpoint_url: None,
+            max_attempts: Some(a.max_attempts),
+        })
+        .await;
+        let opts = CollectOptions {
+            regions: a.regions.clone(),
+            region_concurrency: a.region_concurrency,
+            progress: Some(progress),
+        };
+        if a.org {
+            let org = OrgOptions {
+                role_name: a.role_name.clone().unwrap_or_default(),
+                identity_account: a.identity_account.clone(),
+                concurrency: a.account_concurrency,
+                external_id: a.external_id.clone(),
+            };
+            Ok(yagura_collect::collect_organization(&sdk, &opts, &org, collected_at).await?)
+        } else {
+            Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
+        }
+    })
+}
