@@ -190,14 +190,17 @@ pub async fn collect_account_with(
             account: account_id.clone(),
         },
     );
+    // Every account-wide service at once: a service that is slow or retried (backoff) does not
+    // hold up the others.
     let global_part = async {
-        let iam = iam::collect(&global.iam).await;
-        let alias = iam::alias(&global.iam).await;
-        let s3 = s3::collect(global, &account_id).await;
-        let budgets = regional::budgets(&global.budgets, &account_id).await;
-        let anomaly = regional::anomaly_monitors(&global.costexplorer).await;
-        let health = regional::health_events(&global.health).await;
-        (iam, alias, s3, budgets, anomaly, health)
+        futures::join!(
+            iam::collect(&global.iam),
+            iam::alias(&global.iam),
+            s3::collect(global, &account_id),
+            regional::budgets(&global.budgets, &account_id),
+            regional::anomaly_monitors(&global.costexplorer),
+            regional::health_events(&global.health),
+        )
     };
     let concurrency = opts.region_concurrency.max(1);
     let regional = stream::iter(regions.iter().cloned())

@@ -134,15 +134,23 @@ pub struct OrgMembership {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Iam {
+    #[serde(default)]
     pub users: Collected<Vec<User>>,
+    #[serde(default)]
     pub roles: Collected<Vec<Role>>,
+    #[serde(default)]
     pub groups: Collected<Vec<Group>>,
     /// Managed policies attached somewhere, with the default version's document.
+    #[serde(default)]
     pub policies: Collected<Vec<ManagedPolicy>>,
     /// `None` when the account has no password policy.
+    #[serde(default)]
     pub password_policy: Collected<Option<PasswordPolicy>>,
+    #[serde(default)]
     pub summary: Collected<AccountSummary>,
+    #[serde(default)]
     pub credential_report: Collected<Vec<CredentialReportRow>>,
+    #[serde(default)]
     pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
 }
 
@@ -274,7 +282,9 @@ pub struct VirtualMfaDevice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct S3 {
     /// The account-level Block Public Access; `None` when never configured.
+    #[serde(default)]
     pub account_public_access_block: Collected<Option<PublicAccessBlock>>,
+    #[serde(default)]
     pub buckets: Collected<Vec<Bucket>>,
 }
 
@@ -338,29 +348,45 @@ pub struct HealthEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Region {
     pub name: String,
+    #[serde(default)]
     pub ec2: Ec2,
+    #[serde(default)]
     pub config: Collected<ConfigStatus>,
+    #[serde(default)]
     pub guardduty: Collected<GuardDuty>,
+    #[serde(default)]
     pub inspector: Collected<InspectorStatus>,
+    #[serde(default)]
     pub security_hub: Collected<SecurityHub>,
+    #[serde(default)]
     pub access_analyzer: Collected<AccessAnalyzer>,
+    #[serde(default)]
     pub cloudtrail: Collected<Vec<Trail>>,
     /// Instance ids registered with Systems Manager.
+    #[serde(default)]
     pub ssm_managed: Collected<Vec<String>>,
+    #[serde(default)]
     pub load_balancers: Collected<Vec<LoadBalancer>>,
+    #[serde(default)]
     pub rds: Collected<Vec<DbInstance>>,
     /// EventBridge rules in the region, for notification paths (AUD-14).
+    #[serde(default)]
     pub event_rules: Collected<Vec<EventRule>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Ec2 {
+    #[serde(default)]
     pub instances: Collected<Vec<Instance>>,
+    #[serde(default)]
     pub security_groups: Collected<Vec<SecurityGroup>>,
     /// Security group ids attached to at least one network interface.
+    #[serde(default)]
     pub groups_in_use: Collected<Vec<String>>,
     /// The images the instances were launched from.
+    #[serde(default)]
     pub images: Collected<Vec<Image>>,
+    #[serde(default)]
     pub scheduled_events: Collected<Vec<ScheduledEvent>>,
     /// The VPCs of the region (for the watch timeline, WATCH-01). Absent in older snapshots.
     #[serde(default)]

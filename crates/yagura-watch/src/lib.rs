@@ -2,7 +2,8 @@
 //!
 //! `yagura watch` collects an inventory with the audit's collector; this crate turns it into
 //! configuration items shaped like AWS Config's ([`observe`]) and compares them with the last
-//! known item of each resource ([`changes`]), giving Config-style diffs. The store keeps the
+//! known item of each resource ([`changes`]), giving Config-style diffs, each rated by how much
+//! it matters ([`rate`]: a group opened to the world is high). The store keeps the
 //! items that changed, so the history of one resource is the list of its items.
 //!
 //! Pure: no AWS calls, no clock, no printing.
@@ -19,7 +20,9 @@
 pub mod diff;
 pub mod item;
 pub mod observe;
+pub mod severity;
 
 pub use diff::{changes, diff_items, Change, ChangeType, ItemDiff, PropertyChange};
 pub use item::{types, ConfigurationItem, ItemStatus, Relationship, ResourceKey, Scope};
 pub use observe::{observe, Observation, Unrecorded};
+pub use severity::{rate, Rating};

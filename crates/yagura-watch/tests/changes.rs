@@ -147,12 +147,15 @@ fn summary(cs: &[yagura_watch::Change]) -> Vec<String> {
     cs.iter()
         .flat_map(|c| {
             let i = &c.configuration_item;
+            let r = yagura_watch::rate(c);
             let head = format!(
-                "{} {} {} [{}]",
+                "{} {} {} [{}] {:?}: {}",
                 c.configuration_item_diff.change_type.as_str(),
                 i.resource_type,
                 i.resource_id,
-                i.configuration_item_status
+                i.configuration_item_status,
+                r.severity,
+                r.reason
             );
             std::iter::once(head).chain(c.configuration_item_diff.changed_properties.iter().map(
                 |(k, v)| {
@@ -319,7 +322,10 @@ fn a_resource_deleted_then_recreated_is_discovered_again() {
     region(&mut inv).rds = ok(vec![]);
     let t1 = observe(&inv);
     let c1 = changes(t0.items.iter(), &t1);
-    assert_eq!(summary(&c1)[0], "DELETE AWS::RDS::DBInstance db1 [ResourceDeleted]");
+    assert_eq!(
+        summary(&c1)[0],
+        "DELETE AWS::RDS::DBInstance db1 [ResourceDeleted] Low: resource deleted"
+    );
     // The store passes the latest item per resource: here the deleted one.
     let mut latest: Vec<_> = t0
         .items

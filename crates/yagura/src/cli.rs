@@ -55,6 +55,11 @@ pub enum Command {
     Iam(crate::iam::IamArgs),
     /// CloudTrail logs: native detections, correlation and Sigma rules (WATCH-03…WATCH-06)
     Trail(crate::trail::TrailArgs),
+    /// Take inventory snapshots, once or on an interval, and report what changed per resource
+    /// as AWS Config-style items and diffs (WATCH-01)
+    Watch(crate::watch::WatchArgs),
+    /// The recorded configuration history of one resource (WATCH-01)
+    Timeline(crate::watch::TimelineArgs),
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,6 +12,7 @@ mod merge;
 mod rule;
 mod schedule;
 mod trail;
+mod watch;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ fn main() -> ExitCode {
         cli::Command::Report(a) => merge::run(&args.global, a),
         cli::Command::Iam(a) => iam::run(&args.global, a),
         cli::Command::Trail(a) => trail::run(&args.global, a),
+        cli::Command::Watch(a) => watch::watch(&args.global, a),
+        cli::Command::Timeline(a) => watch::timeline(&args.global, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

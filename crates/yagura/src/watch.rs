@@ -1,0 +1,453 @@
+//! `yagura watch` and `yagura timeline` (WATCH-01): inventory snapshots taken with the audit's
+//! collector, kept in the store as AWS Config-shaped configuration items, and the history of
+//! one resource.
+
+use crate::cli::Global;
+use crate::collecting::CollectArgs;
+use crate::common::{now_rfc3339, open_store, sanitize, write_atomic};
+use crate::outln;
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use yagura_core::Severity;
+use yagura_inventory::Inventory;
+use yagura_store::{ConfigItemRecord, Store};
+use yagura_watch::{Change, ChangeType, ConfigurationItem, Observation};
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    /// Record a saved inventory snapshot (from `audit --save-inventory`) instead of calling AWS
+    #[arg(long, conflicts_with_all = ["org", "profile", "interval"])]
+    pub from_inventory: Option<PathBuf>,
+    /// Take a snapshot every DURATION (`90s`, `15m`, `1h`, `1d`) until stopped; default: once
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// With --interval: stop after this many snapshots
+    #[arg(long, requires = "interval")]
+    pub max_runs: Option<u64>,
+    /// Keep only the changed items, not the whole inventory snapshot
+    #[arg(long)]
+    pub no_snapshot: bool,
+    /// Output format: text or json
+    #[arg(long, short, default_value = "text")]
+    pub format: String,
+    /// Write the report to FILE instead of stdout (with --interval: the latest run's)
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Report only changes at or above this severity (info, low, medium, high, critical);
+    /// every change is still kept in the store
+    #[arg(long, default_value = "info")]
+    pub min_severity: String,
+    /// Exit 0 even when some resource types could not be read
+    #[arg(long)]
+    pub allow_incomplete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The resource: its id (i-…, sg-…, subnet-…, vpc-…, a user name) or its ARN
+    pub resource: String,
+    /// Output format: text or json
+    #[arg(long, short, default_value = "text")]
+    pub format: String,
+    /// Show at most the latest N items
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn format_of(s: &str) -> Result<Format> {
+    match s {
+        "text" => Ok(Format::Text),
+        "json" => Ok(Format::Json),
+        other => anyhow::bail!(
+            "unknown format `{}`: use text or json",
+            sanitize(other)
+        ),
+    }
+}
+
+/// `15m` → 15 minutes. Units: s, m, h, d.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: u64 = n
+        .parse()
+        .with_context(|| format!("`{}` is not a duration such as 90s, 15m, 1h", sanitize(s)))?;
+    let secs = match unit {
+        "s" | "" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => anyhow::bail!("`{}` is not a duration such as 90s, 15m, 1h", sanitize(s)),
+    };
+    anyhow::ensure!(secs > 0, "the interval `{}` must be positive", sanitize(s));
+    Ok(Duration::from_secs(secs))
+}
+
+pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
+    let format = format_of(&a.format)?;
+    let _: Severity = a.min_severity.parse()?;
+    let interval = a.interval.as_deref().map(parse_duration).transpose()?;
+    let mut store = open_store(g)?;
+    let mut code = 0u8;
+    let mut run = 0u64;
+    loop {
+        run += 1;
+        let started = std::time::Instant::now();
+        let inventory = match &a.from_inventory {
+            Some(p) => Inventory::load(p)?,
+            None => match crate::collecting::collect(g, &a.collect, &now_rfc3339()) {
+                Ok(inv) => inv,
+                // A daemon survives a failed collection (expired credentials, network) and tries
+                // again at the next tick; a single run fails.
+                Err(e) if interval.is_some() => {
+                    eprintln!(
+                        "error: snapshot {run} not taken: {}",
+                        sanitize(&format!("{e:#}"))
+                    );
+                    code = 2;
+                    if a.max_runs.is_some_and(|m| run >= m) {
+                        break;
+                    }
+                    sleep_rest(interval, started);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        code = code.max(record(g, &a, format, &mut store, &inventory)?);
+        if interval.is_none() || a.max_runs.is_some_and(|m| run >= m) {
+            break;
+        }
+        sleep_rest(interval, started);
+    }
+    Ok(code)
+}
+
+fn sleep_rest(interval: Option<Duration>, started: std::time::Instant) {
+    if let Some(i) = interval {
+        std::thread::sleep(i.saturating_sub(started.elapsed()));
+    }
+}
+
+/// The last known item of every resource, as the store keeps them. A row that does not read
+/// back is skipped with a warning (its resource then counts as discovered again).
+fn latest_items(store: &Store) -> Result<Vec<ConfigurationItem>> {
+    let mut out = Vec::new();
+    for row in store.latest_config_items()? {
+        match serde_json::from_str::<ConfigurationItem>(&row.record.item) {
+            Ok(i) => out.push(i),
+            Err(e) => eprintln!(
+                "warning: stored configuration item {} ({}) is unreadable and was skipped: {e}",
+                row.id,
+                sanitize(&row.record.resource_id)
+            ),
+        }
+    }
+    Ok(out)
+}
+
+fn record(
+    g: &Global,
+    a: &WatchArgs,
+    format: Format,
+    store: &mut Store,
+    inventory: &Inventory,
+) -> Result<u8> {
+    let taken_at = OffsetDateTime::parse(&inventory.collected_at, &Rfc3339)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    let mut obs = yagura_watch::observe(inventory);
+    if obs.captured_at.is_empty() {
+        obs.captured_at = taken_at.format(&Rfc3339).unwrap_or_default();
+        for i in &mut obs.items {
+            i.configuration_item_capture_time.clone_from(&obs.captured_at);
+        }
+    }
+    let previous = latest_items(store)?;
+    let baseline = previous.is_empty();
+    let changes = yagura_watch::changes(previous.iter(), &obs);
+    let mut records = Vec::with_capacity(changes.len());
+    for c in &changes {
+        let i = &c.configuration_item;
+        records.push(ConfigItemRecord {
+            account: i.account_id.clone(),
+            region: i.aws_region.clone(),
+            resource_type: i.resource_type.clone(),
+            resource_id: i.resource_id.clone(),
+            arn: i.arn.clone(),
+            captured_at: taken_at,
+            status: i.configuration_item_status.as_str().to_string(),
+            item: serde_json::to_string(i)?,
+            diff: Some(serde_json::to_string(&c.configuration_item_diff)?),
+        });
+    }
+    let snapshot_json = if a.no_snapshot {
+        None
+    } else {
+        Some(serde_json::to_string(inventory)?)
+    };
+    let snapshot = store.record_watch(taken_at, snapshot_json.as_deref(), &records)?;
+    let min: Severity = a.min_severity.parse()?;
+    let rated: Vec<(&Change, yagura_watch::Rating)> = changes
+        .iter()
+        .map(|c| (c, yagura_watch::rate(c)))
+        .filter(|(_, r)| r.severity >= min)
+        .collect();
+
+    let mut buf = Vec::new();
+    match format {
+        Format::Json => {
+            let doc = json!({
+                "schema_version": 1,
+                "kind": "watch",
+                "captured_at": obs.captured_at,
+                "snapshot_id": snapshot,
+                "baseline": baseline,
+                "complete": obs.complete(),
+                "resources": obs.items.len(),
+                "counts": counts(&changes),
+                "min_severity": min.as_str(),
+                "unrecorded": obs.unrecorded,
+                "changes": rated.iter().map(|(c, r)| json!({
+                    "severity": r.severity.as_str(),
+                    "reason": r.reason,
+                    "configurationItem": c.configuration_item,
+                    "configurationItemDiff": c.configuration_item_diff,
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut buf, &doc)?;
+            buf.push(b'\n');
+        }
+        Format::Text => write_text(&mut buf, &obs, &rated, baseline)?,
+    }
+    match &a.output {
+        Some(p) => write_atomic(p, &buf)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(&buf)?;
+            lock.flush()?;
+        }
+    }
+    if !g.quiet {
+        let c = counts(&changes);
+        eprintln!(
+            "snapshot of {} resource(s) kept{}: {} discovered, {} changed, {} deleted",
+            obs.items.len(),
+            snapshot.map(|s| format!(" as {s}")).unwrap_or_default(),
+            c["discovered"],
+            c["changed"],
+            c["deleted"]
+        );
+    }
+    if !obs.complete() {
+        eprintln!(
+            "warning: the snapshot is incomplete: {} resource type(s) or resource(s) could not be read and keep their last known configuration",
+            obs.unrecorded.len()
+        );
+        return Ok(if a.allow_incomplete { 0 } else { 2 });
+    }
+    Ok(0)
+}
+
+fn counts(changes: &[Change]) -> Value {
+    let n = |t: ChangeType| {
+        changes
+            .iter()
+            .filter(|c| c.configuration_item_diff.change_type == t)
+            .count()
+    };
+    json!({
+        "discovered": n(ChangeType::Create),
+        "changed": n(ChangeType::Update),
+        "deleted": n(ChangeType::Delete),
+    })
+}
+
+fn short(v: &Value) -> String {
+    let s = match v {
+        Value::Null => "-".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    const MAX: usize = 120;
+    if s.chars().count() > MAX {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn title(i: &ConfigurationItem) -> String {
+    let name = i
+        .resource_name
+        .as_deref()
+        .filter(|n| *n != i.resource_id)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    sanitize(&format!(
+        "{} {}{} in {} {}",
+        i.resource_type, i.resource_id, name, i.account_id, i.aws_region
+    ))
+}
+
+fn write_text(
+    w: &mut Vec<u8>,
+    obs: &Observation,
+    changes: &[(&Change, yagura_watch::Rating)],
+    baseline: bool,
+) -> Result<()> {
+    writeln!(
+        w,
+        "snapshot {}: {} resource(s)",
+        sanitize(&obs.captured_at),
+        obs.items.len()
+    )?;
+    for u in &obs.unrecorded {
+        writeln!(
+            w,
+            "  not recorded: {}{}: {}",
+            sanitize(&u.scope.to_string()),
+            u.resource_id
+                .as_deref()
+                .map(|r| format!(" {}", sanitize(r)))
+                .unwrap_or_default(),
+            sanitize(&u.reason)
+        )?;
+    }
+    if baseline {
+        // The first snapshot is the baseline: every resource is new, list the counts only.
+        let by_type = yagura_watch::observe::count_by_type(&obs.items);
+        writeln!(w, "baseline recorded:")?;
+        for (t, n) in by_type {
+            writeln!(w, "  {n:>6}  {}", sanitize(&t))?;
+        }
+        return Ok(());
+    }
+    if changes.is_empty() {
+        writeln!(w, "no changes")?;
+        return Ok(());
+    }
+    for (c, r) in changes {
+        writeln!(
+            w,
+            "{:<8} {:<6} {}  [{}]",
+            r.severity.as_str().to_uppercase(),
+            c.configuration_item_diff.change_type.as_str(),
+            title(&c.configuration_item),
+            r.reason
+        )?;
+        if c.configuration_item_diff.change_type == ChangeType::Update {
+            write_props(w, c)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_props(w: &mut Vec<u8>, c: &Change) -> Result<()> {
+    for (path, p) in &c.configuration_item_diff.changed_properties {
+        writeln!(
+            w,
+            "         {} {}: {} → {}",
+            sanitize(path),
+            p.change_type.as_str(),
+            sanitize(&short(&p.previous_value)),
+            sanitize(&short(&p.updated_value))
+        )?;
+    }
+    Ok(())
+}
+
+pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
+    let format = format_of(&a.format)?;
+    let store = open_store(g)?;
+    let mut rows = store.config_history(&a.resource)?;
+    anyhow::ensure!(
+        !rows.is_empty(),
+        "no recorded history for `{}`: run `yagura watch` first, or give the id or ARN the timeline shows",
+        sanitize(&a.resource)
+    );
+    if let Some(n) = a.limit {
+        let skip = rows.len().saturating_sub(n);
+        rows.drain(..skip);
+    }
+    let mut entries = Vec::new();
+    for r in &rows {
+        let item: Value = serde_json::from_str(&r.record.item).with_context(|| {
+            format!("stored configuration item {} is unreadable", r.id)
+        })?;
+        let diff: Value = match &r.record.diff {
+            Some(d) => serde_json::from_str(d)
+                .with_context(|| format!("stored diff of item {} is unreadable", r.id))?,
+            None => Value::Null,
+        };
+        entries.push((r, item, diff));
+    }
+    match format {
+        Format::Json => {
+            let doc = json!({
+                "schema_version": 1,
+                "kind": "timeline",
+                "resource": a.resource,
+                "items": entries.iter().map(|(_, item, diff)| json!({
+                    "configurationItem": item,
+                    "configurationItemDiff": diff,
+                })).collect::<Vec<_>>(),
+            });
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => {
+            let mut last_key = None;
+            for (r, item, diff) in &entries {
+                let key = (
+                    &r.record.account,
+                    &r.record.region,
+                    &r.record.resource_type,
+                    &r.record.resource_id,
+                );
+                if last_key != Some(key) {
+                    let parsed: Option<ConfigurationItem> = serde_json::from_value(item.clone()).ok();
+                    let head = parsed.as_ref().map(title).unwrap_or_else(|| {
+                        sanitize(&format!(
+                            "{} {} in {} {}",
+                            r.record.resource_type, r.record.resource_id, r.record.account, r.record.region
+                        ))
+                    });
+                    outln!("{head}");
+                    last_key = Some(key);
+                }
+                let at = r.record.captured_at.format(&Rfc3339).unwrap_or_default();
+                outln!("  {at}  {}", sanitize(&r.record.status));
+                if r.record.status == "OK" {
+                    if let Some(props) = diff.get("changedProperties").and_then(Value::as_object) {
+                        for (path, p) in props {
+                            outln!(
+                                "      {} {}: {} → {}",
+                                sanitize(path),
+                                sanitize(p.get("changeType").and_then(Value::as_str).unwrap_or("")),
+                                sanitize(&short(p.get("previousValue").unwrap_or(&Value::Null))),
+                                sanitize(&short(p.get("updatedValue").unwrap_or(&Value::Null)))
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let _ = g;
+    Ok(0)
+}
