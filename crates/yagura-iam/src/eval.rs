@@ -260,6 +260,15 @@ impl<'a> Prepared<'a> {
 
     /// Whether a statement applies; for resource policies, with the grant kind.
     fn statement_applies(&self, s: &Statement, resource_policy: bool) -> Option<Grant> {
+        self.statement_applies_with(s, resource_policy, Known::All)
+    }
+
+    fn statement_applies_with(
+        &self,
+        s: &Statement,
+        resource_policy: bool,
+        known: Known<'_>,
+    ) -> Option<Grant> {
         if !self.action_matches(&s.action) || !self.resource_matches(&s.resource) {
             return None;
         }
@@ -278,11 +287,78 @@ impl<'a> Prepared<'a> {
         } else {
             Grant::Direct
         };
-        if !s.conditions.iter().all(|c| condition::eval(c, self)) {
+        let holds = |c: &crate::policy::Condition| match known {
+            Known::All => condition::eval(c, self),
+            Known::Only(keys) => {
+                let key = c.key.as_str();
+                let in_context = self.ctx.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
+                if in_context || keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    condition::eval(c, self)
+                } else {
+                    // A key the request does not know may hold any value: an Allow is assumed
+                    // to apply and a Deny not to, so the answer is what may be allowed.
+                    s.effect == Effect::Allow
+                }
+            }
+        };
+        if !s.conditions.iter().all(holds) {
             return None;
         }
         Some(grant)
     }
+}
+
+/// Which condition keys a request knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known<'a> {
+    /// Every key outside the request context is absent: AWS's evaluation.
+    All,
+    /// Only the keys in the request context and these (any case; absent when not in the
+    /// context) are known. A condition on any other key may hold or not: an `Allow` statement
+    /// is assumed to apply and a `Deny` statement not to, so the answer is an upper bound of
+    /// what some request of that shape may be allowed (used by the analyses: "may this policy
+    /// grant admin", "may a caller without MFA assume this role").
+    Only(&'a [&'a str]),
+}
+
+/// How one policy answers one request on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PolicyMatch {
+    /// An `Allow` statement applies.
+    pub allows: bool,
+    /// A `Deny` statement applies.
+    pub denies: bool,
+}
+
+/// Evaluates one policy against a request: whether any of its `Allow` and any of its `Deny`
+/// statements apply. `resource_policy` says whether the `Principal` element must name the
+/// request's principal (resource and trust policies) or the policy is attached to it
+/// (identity, boundary, session, SCP and RCP). Cheaper than [`authorize`] when the caller
+/// combines policies itself.
+pub fn policy_match(
+    req: &Request,
+    policy: &Policy,
+    resource_policy: bool,
+    known: Known<'_>,
+) -> PolicyMatch {
+    let p = Prepared::new(req);
+    let mut out = PolicyMatch::default();
+    for s in &policy.statements {
+        let already = match s.effect {
+            Effect::Allow => out.allows,
+            Effect::Deny => out.denies,
+        };
+        if already {
+            continue;
+        }
+        if p.statement_applies_with(s, resource_policy, known).is_some() {
+            match s.effect {
+                Effect::Allow => out.allows = true,
+                Effect::Deny => out.denies = true,
+            }
+        }
+    }
+    out
 }
 
 /// Which policy of the set a statement belongs to; turned into a label only for the statements
