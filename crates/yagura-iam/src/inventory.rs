@@ -61,7 +61,7 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         }
         (pols, arns)
     };
-    let mut groups: BTreeMap<&str, (Vec<(String, Policy)>, Vec<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, crate::analyze::GroupPolicies> = BTreeMap::new();
     match iam.groups.as_ref() {
         Ok(gs) => {
             for g in gs {
