@@ -839,21 +839,24 @@ fn floor(inv: &Inventory) {
         let users = a.iam.users.ok().map_or(&[][..], Vec::as_slice);
         for r in roles {
             docs += 1;
-            stmts += yagura_audit::policy::parse(&r.trust_policy).map_or(0, |s| s.len());
+            stmts += yagura_iam::Policy::parse("trust", &r.trust_policy)
+                .map_or(0, |p| p.statements.len());
             for p in &r.inline_policies {
                 docs += 1;
-                stmts += yagura_audit::policy::parse(&p.document).map_or(0, |s| s.len());
+                stmts += yagura_iam::Policy::parse("inline", &p.document)
+                    .map_or(0, |p| p.statements.len());
             }
         }
         for u in users {
             for p in &u.inline_policies {
                 docs += 1;
-                stmts += yagura_audit::policy::parse(&p.document).map_or(0, |s| s.len());
+                stmts += yagura_iam::Policy::parse("inline", &p.document)
+                    .map_or(0, |p| p.statements.len());
             }
         }
     }
     println!(
-        "floor: policy::parse of {docs} trust/inline documents ({stmts} statements) in {:.3} s (cpu {:.2} s)",
+        "floor: yagura_iam::Policy::parse of {docs} trust/inline documents ({stmts} statements) in {:.3} s (cpu {:.2} s)",
         start.elapsed().as_secs_f64(),
         cpu_seconds() - cpu0
     );

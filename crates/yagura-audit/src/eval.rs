@@ -1,10 +1,11 @@
 use crate::catalogue::*;
-use crate::policy::{self, Statement};
 use crate::{AuditConfig, DB_PORTS};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
+use yagura_iam::facts::{self, PolicyFacts, TrustVerdict};
+use yagura_iam::Policy;
 use yagura_inventory::{
     Account, AccountKind, AttachedPolicy, CollectError, Collected, InlinePolicy, Inventory, Region,
     SecurityGroup,
@@ -480,17 +481,12 @@ impl Eval<'_> {
     /// AUD-05, AUD-19 (trust), AUD-20 password policy, AUD-15 alias.
     fn iam_principals(&mut self) {
         let iam = &self.a.iam;
-        let docs: Result<BTreeMap<&str, Vec<Statement>>, &CollectError> =
-            iam.policies.as_ref().map(|ps| {
-                ps.iter()
-                    .map(|p| {
-                        (
-                            p.arn.as_str(),
-                            policy::parse(&p.document).unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            });
+        // Managed policy ARN → document; each document is parsed and judged once, on first use.
+        let docs: Result<HashMap<&str, &str>, &CollectError> = iam.policies.as_ref().map(|ps| {
+            ps.iter()
+                .map(|p| (p.arn.as_str(), p.document.as_str()))
+                .collect()
+        });
         let resource_account = matches!(
             self.a.org.as_ref().map(|o| &o.kind),
             Some(AccountKind::Resource)
@@ -569,42 +565,83 @@ impl Eval<'_> {
             }
         }
 
-        // Policy documents repeat across principals: parse each distinct text once.
-        let mut parsed: HashMap<&str, Vec<Statement>> = HashMap::new();
+        // Policy documents repeat across principals: judge each distinct one once (managed
+        // policies by ARN, inline policies by text).
+        let mut managed_facts: HashMap<&str, DocFacts> = HashMap::new();
+        let mut inline_facts: HashMap<&str, DocFacts> = HashMap::new();
         for (kind, name, arn, attached, inline) in principals {
             // AUD-05 (resource accounts): only roles there need the IAM-management question.
             let ask_iam = kind == "role"
                 && resource_account
                 && !self.cfg.ignored_roles.iter().any(|r| r == name);
-            let mut manages_iam = false;
-            let mut admin_by: Option<String> = None;
-            let mut unreadable: Option<&CollectError> = None;
+            let mut all = PolicyFacts::default();
+            let mut admin_by_name: Option<&str> = None;
+            let mut unreadable: Option<CollectError> = None;
             for p in attached {
-                if p.arn.ends_with(":policy/AdministratorAccess") {
-                    admin_by = Some(p.name.clone());
-                }
                 match &docs {
-                    Ok(d) => {
-                        if let Some(s) = d.get(p.arn.as_str()) {
-                            if admin_by.is_none() && policy::is_admin_equivalent(s) {
-                                admin_by = Some(p.name.clone());
+                    Ok(d) => match d.get(p.arn.as_str()) {
+                        Some(text) => {
+                            let f = managed_facts
+                                .entry(p.arn.as_str())
+                                .or_insert_with(|| doc_facts(&p.arn, text));
+                            match f {
+                                Ok(f) => all = all.union(*f),
+                                Err(e) => unreadable = Some(e.clone()),
                             }
-                            manages_iam |= ask_iam && policy::may_manage_iam(s);
                         }
+                        // The document was not collected: only the name can tell.
+                        None if p.arn.ends_with(":policy/AdministratorAccess") => {
+                            admin_by_name = Some(&p.name)
+                        }
+                        None => {
+                            unreadable = Some(CollectError::new(
+                                "iam:GetAccountAuthorizationDetails",
+                                "MissingPolicy",
+                                &format!(
+                                    "the document of attached policy `{}` was not collected",
+                                    p.arn
+                                ),
+                            ))
+                        }
+                    },
+                    Err(e) => {
+                        if p.arn.ends_with(":policy/AdministratorAccess") {
+                            admin_by_name = Some(&p.name);
+                        }
+                        unreadable = Some((*e).clone());
                     }
-                    Err(e) => unreadable = Some(e),
                 }
             }
             for p in inline {
-                let s = parsed
+                let f = inline_facts
                     .entry(p.document.as_str())
-                    .or_insert_with(|| policy::parse(&p.document).unwrap_or_default());
-                if admin_by.is_none() && policy::is_admin_equivalent(s) {
-                    admin_by = Some(format!("{} (inline)", p.name));
+                    .or_insert_with(|| doc_facts("inline policy", &p.document));
+                match f {
+                    Ok(f) => all = all.union(*f),
+                    Err(e) => {
+                        unreadable = Some(CollectError {
+                            message: format!("inline policy `{}`: {}", p.name, e.message),
+                            ..e.clone()
+                        })
+                    }
                 }
-                manages_iam |= ask_iam && policy::may_manage_iam(s);
             }
-            match (&admin_by, unreadable) {
+            let granted = all.granted();
+            let admin_by: Option<String> = if let Some(n) = admin_by_name {
+                Some(n.to_string())
+            } else if facts::is_admin(granted) {
+                Some(admin_through(
+                    attached,
+                    inline,
+                    all,
+                    &managed_facts,
+                    &inline_facts,
+                ))
+            } else {
+                None
+            };
+            let manages_iam = ask_iam && facts::manages_iam(granted);
+            match (&admin_by, &unreadable) {
                 (Some(p), _) => {
                     self.emit(
                         &ADMIN_ATTACHED,
@@ -648,7 +685,7 @@ impl Eval<'_> {
                             name = name
                         ),
                     );
-                } else if let Some(e) = unreadable {
+                } else if let Some(e) = &unreadable {
                     self.unknown(&ROLE_ABOVE_POWER_USER, arn, GLOBAL, e);
                 } else {
                     self.emit(
@@ -667,32 +704,21 @@ impl Eval<'_> {
         }
 
         if let Ok(roles) = iam.roles.as_ref() {
+            // A trust policy has no `Resource`, so its verdict depends on its text only.
+            let own: &Account = self.a;
+            let mut trust: HashMap<&str, Result<TrustVerdict, CollectError>> = HashMap::new();
             for r in roles
                 .iter()
                 .filter(|r| !r.path.starts_with("/aws-service-role/"))
             {
-                let stmts = parsed
-                    .entry(r.trust_policy.as_str())
-                    .or_insert_with(|| policy::parse(&r.trust_policy).unwrap_or_default());
-                let cross: Vec<&Statement> = stmts
-                    .iter()
-                    .filter(|s| {
-                        s.allow
-                            && s.principals.iter().any(|p| {
-                                p == "*"
-                                    || policy::principal_account(p)
-                                        .is_some_and(|a| a != self.a.account_id)
-                            })
-                    })
-                    .collect();
-                if cross.is_empty() {
-                    continue;
-                }
-                if cross
-                    .iter()
-                    .all(|s| policy::requires_mfa(s.condition.as_ref()))
-                {
-                    self.emit(
+                let verdict = trust.entry(r.trust_policy.as_str()).or_insert_with(|| {
+                    Policy::parse("trust policy", &r.trust_policy)
+                        .map(|p| facts::cross_account_trust(&p, &own.account_id, &r.arn))
+                        .map_err(|e| policy_error(&e))
+                });
+                match verdict {
+                    Ok(TrustVerdict::NotCrossAccount) => {}
+                    Ok(TrustVerdict::MfaRequired) => self.emit(
                         &TRUST_NO_MFA,
                         Status::Pass,
                         &r.arn,
@@ -702,28 +728,31 @@ impl Eval<'_> {
                             "ロール `{n}` は信頼するアカウントに MFA を要求しています",
                             n = r.name
                         ),
-                    );
-                } else {
-                    let who: BTreeSet<&str> = cross
-                        .iter()
-                        .flat_map(|s| s.principals.iter().map(String::as_str))
-                        .collect();
-                    self.emit(
-                        &TRUST_NO_MFA,
-                        Status::Fail,
-                        &r.arn,
-                        GLOBAL,
-                        text!(
-                            "role `{n}` may be assumed from another account without MFA",
-                            "ロール `{n}` は MFA なしで他アカウントから引き受けられます",
-                            n = r.name
-                        ),
-                    );
-                    self.with_evidence("trusted", who.into_iter().collect::<Vec<_>>().join(", "));
+                    ),
+                    Ok(TrustVerdict::WithoutMfa { trusted, how }) => {
+                        let who = trusted.join(", ");
+                        let how = *how;
+                        self.emit(
+                            &TRUST_NO_MFA,
+                            Status::Fail,
+                            &r.arn,
+                            GLOBAL,
+                            text!(
+                                "role `{n}` may be assumed from another account without MFA",
+                                "ロール `{n}` は MFA なしで他アカウントから引き受けられます",
+                                n = r.name
+                            ),
+                        );
+                        self.with_evidence("trusted", who);
+                        self.with_evidence("without_mfa", how);
+                    }
+                    Err(e) => {
+                        let e = e.clone();
+                        self.unknown(&TRUST_NO_MFA, &r.arn, GLOBAL, &e);
+                    }
                 }
             }
         }
-
         let acct = self.account_res();
         match iam.password_policy.as_ref() {
             Ok(None) => self.emit(
@@ -863,9 +892,10 @@ impl Eval<'_> {
             }
             let restrict = effective(|p| p.restrict_public_buckets);
             match b.policy.as_ref() {
-                Ok(Some(doc)) => {
-                    let public = policy::parse(doc).is_some_and(|s| policy::is_public(&s));
-                    if public && !restrict {
+                Ok(Some(doc)) => match Policy::parse("bucket policy", doc) {
+                    // An unreadable policy is UNKNOWN, never "not public".
+                    Err(e) => self.unknown(&S3_POLICY_PUBLIC, &arn, region, &policy_error(&e)),
+                    Ok(p) if facts::allows_anyone(&p) && !restrict => {
                         self.emit(
                             &S3_POLICY_PUBLIC,
                             Status::Fail,
@@ -877,11 +907,13 @@ impl Eval<'_> {
                                 b = b.name
                             ),
                         );
-                    } else if public {
+                    }
+                    Ok(p) if facts::allows_anyone(&p) => {
                         self.emit(&S3_POLICY_PUBLIC, Status::Pass, &arn, region, text!(
                             "the public policy of bucket `{b}` is neutralised by RestrictPublicBuckets",
                             "バケット `{b}` の公開ポリシーは RestrictPublicBuckets により無効化されています", b = b.name));
-                    } else {
+                    }
+                    Ok(_) => {
                         self.emit(
                             &S3_POLICY_PUBLIC,
                             Status::Pass,
@@ -894,7 +926,7 @@ impl Eval<'_> {
                             ),
                         );
                     }
-                }
+                },
                 Ok(None) => self.emit(
                     &S3_POLICY_PUBLIC,
                     Status::Pass,
@@ -1907,6 +1939,50 @@ impl Eval<'_> {
             }
         }
     }
+}
+
+/// A policy document's answers to the audit's questions, or why it could not be read.
+type DocFacts = Result<PolicyFacts, CollectError>;
+
+fn policy_error(e: &yagura_iam::Error) -> CollectError {
+    CollectError::new("policy", "InvalidPolicyDocument", &e.to_string())
+}
+
+fn doc_facts(source: &str, text: &str) -> DocFacts {
+    Policy::parse(source, text)
+        .map(|p| PolicyFacts::of(&p))
+        .map_err(|e| policy_error(&e))
+}
+
+/// Names the policy that makes a principal admin-equivalent: the first one that does on its
+/// own (with the denies of all its policies), else the policies that do together.
+fn admin_through(
+    attached: &[AttachedPolicy],
+    inline: &[InlinePolicy],
+    all: PolicyFacts,
+    managed_facts: &HashMap<&str, DocFacts>,
+    inline_facts: &HashMap<&str, DocFacts>,
+) -> String {
+    let alone = |f: Option<&DocFacts>| {
+        f.and_then(|f| f.as_ref().ok())
+            .is_some_and(|f| facts::is_admin(f.allow & !all.deny))
+    };
+    for p in attached {
+        if alone(managed_facts.get(p.arn.as_str())) {
+            return p.name.clone();
+        }
+    }
+    for p in inline {
+        if alone(inline_facts.get(p.document.as_str())) {
+            return format!("{} (inline)", p.name);
+        }
+    }
+    let names: Vec<String> = attached
+        .iter()
+        .map(|p| p.name.clone())
+        .chain(inline.iter().map(|p| format!("{} (inline)", p.name)))
+        .collect();
+    names.join(" + ")
 }
 
 fn is_world(r: &yagura_inventory::IngressRule) -> bool {

@@ -6,7 +6,6 @@
 
 pub mod catalogue;
 mod eval;
-pub mod policy;
 
 pub use catalogue::CHECKS;
 pub use eval::evaluate;

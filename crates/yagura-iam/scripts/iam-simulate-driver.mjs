@@ -29,7 +29,13 @@ for (const c of cases) {
       orgIdentifier: l === 0 ? 'r-root' : `ou-level${l}`,
       policies: level.map((policy, i) => ({ name: `scp${l}-${i}`, policy }))
     })),
-    resourceControlPolicies: [],
+    resourceControlPolicies: (c.rcps || []).map((level, l) => ({
+      orgIdentifier: l === 0 ? 'r-root' : `ou-level${l}`,
+      // iam-simulate adds RCPFullAWSAccess to every level itself and rejects it as an input.
+      policies: level
+        .map((policy, i) => ({ name: `rcp${l}-${i}`, policy }))
+        .filter(({ policy }) => !(policy.Statement || []).every((s) => s.Effect === 'Allow'))
+    })),
     resourcePolicy: c.resource_policy || undefined,
     sessionPolicy: c.session_policy || undefined,
     permissionBoundaryPolicies: c.permission_boundary ? [{ name: 'boundary', policy: c.permission_boundary }] : undefined

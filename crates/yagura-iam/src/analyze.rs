@@ -309,7 +309,7 @@ impl AccountAuthorization {
 }
 
 /// A group's policies (label, policy) and attached policy ARNs.
-type GroupPolicies = (Vec<(String, Policy)>, Vec<String>);
+pub type GroupPolicies = (Vec<(String, Policy)>, Vec<String>);
 
 fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_string()

@@ -1,5 +1,5 @@
 //! The evaluator (IAM-02): AWS's policy evaluation logic over identity policies, a resource
-//! policy, SCP levels, a permissions boundary and a session policy. Shaped like cedar's
+//! policy, SCP and RCP levels, a permissions boundary and a session policy. Shaped like cedar's
 //! authorizer: [`authorize`] returns the decision and the statements that decided it.
 
 use crate::condition::{self, Context};
@@ -28,8 +28,18 @@ pub struct Request {
 pub struct PolicySet {
     pub identity_policies: Vec<Policy>,
     pub resource_policy: Option<Policy>,
-    /// SCPs per organization level, root first; each level must allow.
+    /// SCPs per organization level, root first; each level must allow. They apply to the
+    /// principal's account: not to the management account's principals (see
+    /// `management_account`) nor to service-linked roles.
     pub scps: Vec<Vec<Policy>>,
+    /// Resource control policies per organization level of the resource's account, root first;
+    /// each level must allow (RCPFullAWSAccess is attached at every level). They apply only to
+    /// actions of the services that support RCPs ([`RCP_SERVICES`]), not to resources of the
+    /// management account, not to calls by service-linked roles, and not to `kms:RetireGrant`.
+    pub rcps: Vec<Vec<Policy>>,
+    /// The Organization's management account, when known: SCPs do not restrict its principals
+    /// and RCPs do not restrict its resources.
+    pub management_account: Option<String>,
     pub permission_boundary: Option<Policy>,
     pub session_policy: Option<Policy>,
 }
@@ -260,6 +270,15 @@ impl<'a> Prepared<'a> {
 
     /// Whether a statement applies; for resource policies, with the grant kind.
     fn statement_applies(&self, s: &Statement, resource_policy: bool) -> Option<Grant> {
+        self.statement_applies_with(s, resource_policy, Known::All)
+    }
+
+    fn statement_applies_with(
+        &self,
+        s: &Statement,
+        resource_policy: bool,
+        known: Known<'_>,
+    ) -> Option<Grant> {
         if !self.action_matches(&s.action) || !self.resource_matches(&s.resource) {
             return None;
         }
@@ -278,11 +297,80 @@ impl<'a> Prepared<'a> {
         } else {
             Grant::Direct
         };
-        if !s.conditions.iter().all(|c| condition::eval(c, self)) {
+        let holds = |c: &crate::policy::Condition| match known {
+            Known::All => condition::eval(c, self),
+            Known::Only(keys) => {
+                let key = c.key.as_str();
+                let in_context = self.ctx.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
+                if in_context || keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    condition::eval(c, self)
+                } else {
+                    // A key the request does not know may hold any value: an Allow is assumed
+                    // to apply and a Deny not to, so the answer is what may be allowed.
+                    s.effect == Effect::Allow
+                }
+            }
+        };
+        if !s.conditions.iter().all(holds) {
             return None;
         }
         Some(grant)
     }
+}
+
+/// Which condition keys a request knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known<'a> {
+    /// Every key outside the request context is absent: AWS's evaluation.
+    All,
+    /// Only the keys in the request context and these (any case; absent when not in the
+    /// context) are known. A condition on any other key may hold or not: an `Allow` statement
+    /// is assumed to apply and a `Deny` statement not to, so the answer is an upper bound of
+    /// what some request of that shape may be allowed (used by the analyses: "may this policy
+    /// grant admin", "may a caller without MFA assume this role").
+    Only(&'a [&'a str]),
+}
+
+/// How one policy answers one request on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PolicyMatch {
+    /// An `Allow` statement applies.
+    pub allows: bool,
+    /// A `Deny` statement applies.
+    pub denies: bool,
+}
+
+/// Evaluates one policy against a request: whether any of its `Allow` and any of its `Deny`
+/// statements apply. `resource_policy` says whether the `Principal` element must name the
+/// request's principal (resource and trust policies) or the policy is attached to it
+/// (identity, boundary, session, SCP and RCP). Cheaper than [`authorize`] when the caller
+/// combines policies itself.
+pub fn policy_match(
+    req: &Request,
+    policy: &Policy,
+    resource_policy: bool,
+    known: Known<'_>,
+) -> PolicyMatch {
+    let p = Prepared::new(req);
+    let mut out = PolicyMatch::default();
+    for s in &policy.statements {
+        let already = match s.effect {
+            Effect::Allow => out.allows,
+            Effect::Deny => out.denies,
+        };
+        if already {
+            continue;
+        }
+        if p.statement_applies_with(s, resource_policy, known)
+            .is_some()
+        {
+            match s.effect {
+                Effect::Allow => out.allows = true,
+                Effect::Deny => out.denies = true,
+            }
+        }
+    }
+    out
 }
 
 /// Which policy of the set a statement belongs to; turned into a label only for the statements
@@ -292,6 +380,7 @@ enum Which {
     Identity(usize),
     Resource,
     Scp(usize, usize),
+    Rcp(usize, usize),
     Boundary,
     Session,
 }
@@ -302,6 +391,7 @@ impl Which {
             Which::Identity(i) => format!("identity_policies[{i}]"),
             Which::Resource => "resource_policy".to_string(),
             Which::Scp(l, i) => format!("scps[{l}][{i}]"),
+            Which::Rcp(l, i) => format!("rcps[{l}][{i}]"),
             Which::Boundary => "permission_boundary".to_string(),
             Which::Session => "session_policy".to_string(),
         }
@@ -355,9 +445,108 @@ fn evaluate_policy<'p>(
     out
 }
 
+/// The service prefixes whose actions RCPs apply to (AWS Organizations User Guide, "List of AWS
+/// services that support RCPs").
+pub const RCP_SERVICES: &[&str] = &[
+    "aoss",
+    "appconfig",
+    "appstream",
+    "autoscaling",
+    "autoscaling-plans",
+    "budgets",
+    "clouddirectory",
+    "cloudfront",
+    "cloudsearch",
+    "cloudtrail-data",
+    "codeartifact",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "cognito-identity",
+    "cognito-idp",
+    "comprehend",
+    "comprehendmedical",
+    "compute-optimizer",
+    "cost-optimization-hub",
+    "dax",
+    "dsql",
+    "dynamodb",
+    "ecr",
+    "ecr-public",
+    "events",
+    "firehose",
+    "fis",
+    "fms",
+    "gamelift",
+    "health",
+    "inspector-scan",
+    "kendra",
+    "kinesisvideo",
+    "kms",
+    "logs",
+    "memorydb",
+    "networkmonitor",
+    "notifications",
+    "opensearch",
+    "pca-connector-ad",
+    "personalize",
+    "polly",
+    "pricing",
+    "resource-groups",
+    "rolesanywhere",
+    "s3",
+    "secretsmanager",
+    "servicediscovery",
+    "signin",
+    "sqs",
+    "sts",
+    "support",
+    "swf",
+    "textract",
+    "timestream-influxdb",
+    "transcribe",
+    "transfer",
+    "translate",
+    "wafv2",
+    "workspaces",
+    "xray",
+];
+
+/// Whether RCPs apply to an action (lowercase `service:name`).
+fn rcp_applies_to(action_lower: &str) -> bool {
+    let service = action_lower.split(':').next().unwrap_or("");
+    action_lower != "kms:retiregrant" && RCP_SERVICES.contains(&service)
+}
+
+/// Whether the principal is a service-linked role (or a session of one, when the context
+/// carries `aws:PrincipalArn`): its path is `/aws-service-role/`.
+fn service_linked(p: &Prepared) -> bool {
+    let slr = |arn: &str| arn.contains(":role/aws-service-role/");
+    slr(&p.req.principal)
+        || p.get("aws:principalarn")
+            .is_some_and(|v| v.iter().any(|a| slr(a)))
+}
+
 /// Decides a request against a set of policies.
 pub fn authorize(req: &Request, set: &PolicySet) -> Response {
     let p = Prepared::new(req);
+    let resource_account = req
+        .resource_account
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .or_else(|| account_of(&req.resource));
+    let management = set.management_account.as_deref().filter(|a| !a.is_empty());
+    let slr = (!set.scps.is_empty() || !set.rcps.is_empty()) && service_linked(&p);
+    // SCPs restrict the principal's account, RCPs the resource's: neither the management
+    // account nor service-linked roles (AWS Organizations User Guide, "SCP effects on
+    // permissions" and "Resources and entities not restricted by RCPs").
+    let scps_apply = !slr && (management.is_none() || p.principal_account != management);
+    let rcps_apply = !slr
+        && rcp_applies_to(&p.action)
+        && (management.is_none() || resource_account != management);
+    let no_levels: &[Vec<Policy>] = &[];
+    let scp_levels = if scps_apply { &set.scps[..] } else { no_levels };
+    let rcp_levels = if rcps_apply { &set.rcps[..] } else { no_levels };
     let mut denies = Vec::new();
     let identity: Vec<PolicyResult> = set
         .identity_policies
@@ -369,8 +558,7 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         .resource_policy
         .as_ref()
         .map(|pol| evaluate_policy(&p, pol, Which::Resource, true));
-    let scps: Vec<Vec<PolicyResult>> = set
-        .scps
+    let scps: Vec<Vec<PolicyResult>> = scp_levels
         .iter()
         .enumerate()
         .map(|(l, level)| {
@@ -378,6 +566,18 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
                 .iter()
                 .enumerate()
                 .map(|(i, pol)| evaluate_policy(&p, pol, Which::Scp(l, i), false))
+                .collect()
+        })
+        .collect();
+    // An RCP's `Principal` is always `*`: its statements apply to every principal.
+    let rcps: Vec<Vec<PolicyResult>> = rcp_levels
+        .iter()
+        .enumerate()
+        .map(|(l, level)| {
+            level
+                .iter()
+                .enumerate()
+                .map(|(i, pol)| evaluate_policy(&p, pol, Which::Rcp(l, i), false))
                 .collect()
         })
         .collect();
@@ -393,6 +593,7 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
     let all = identity
         .iter()
         .chain(resource.iter())
+        .chain(rcps.iter().flatten())
         .chain(scps.iter().flatten())
         .chain(boundary.iter())
         .chain(session.iter());
@@ -409,9 +610,10 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         decision: Decision::ImplicitDeny,
         matched: Vec::new(),
     };
-    // SCPs: every level, root first, must allow.
-    if scps
+    // RCPs, then SCPs: every level, root first, must allow.
+    if rcps
         .iter()
+        .chain(scps.iter())
         .any(|level| level.iter().all(|r| r.allows.is_empty()))
     {
         return implicit;
@@ -423,11 +625,6 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
     let boundary_ok = boundary.as_ref().is_none_or(|r| !r.allows.is_empty());
     let session_ok = session.as_ref().is_none_or(|r| !r.allows.is_empty());
 
-    let resource_account = req
-        .resource_account
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .or_else(|| account_of(&req.resource));
     let same_account = match (p.principal_account, resource_account) {
         (Some(pa), Some(ra)) => pa == ra,
         _ => true,

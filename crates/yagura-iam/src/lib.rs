@@ -24,6 +24,8 @@ pub mod bastion;
 pub mod checks;
 pub mod condition;
 pub mod eval;
+pub mod facts;
+pub mod inventory;
 pub mod json;
 pub mod pattern;
 pub mod policy;
@@ -33,7 +35,9 @@ pub mod validate;
 
 pub use analyze::analyze_authorization_details;
 pub use checks::CHECKS;
-pub use eval::{authorize, Decision, Matched, PolicySet, Request, Response};
+pub use eval::{
+    authorize, policy_match, Decision, Known, Matched, PolicyMatch, PolicySet, Request, Response,
+};
 pub use policy::{Effect, Policy, Statement};
 pub use simulate::{simulate_json, Case};
 

@@ -90,6 +90,36 @@ fn policy_list(source: &str, j: Option<&Json>, name: &str) -> Result<Vec<Policy>
     }
 }
 
+/// Organization policies per level, root first (`scps`, `rcps`): absent or null means none.
+fn levels(
+    source: &str,
+    members: &[(String, json::Pos, Json)],
+    name: &str,
+) -> Result<Vec<Vec<Policy>>, Error> {
+    match field(members, name) {
+        None => Ok(Vec::new()),
+        Some(Json {
+            value: Value::Null, ..
+        }) => Ok(Vec::new()),
+        Some(Json {
+            value: Value::Array(levels),
+            ..
+        }) => levels
+            .iter()
+            .enumerate()
+            .map(|(l, level)| policy_list(source, Some(level), &format!("{name}[{l}]")))
+            .collect(),
+        Some(other) => Err(err(
+            source,
+            other,
+            format!(
+                "`{name}` must be an array of arrays of policies, found {}",
+                other.value.kind()
+            ),
+        )),
+    }
+}
+
 /// Reads one case from its JSON object.
 pub fn case_from_json(source: &str, j: &Json) -> Result<Case, Error> {
     let Value::Object(members) = &j.value else {
@@ -154,30 +184,9 @@ pub fn case_from_json(source: &str, j: &Json) -> Result<Case, Error> {
         resource_account: str_field(source, rm, "resource_account")?,
         context,
     };
-    let scps = match field(members, "scps") {
-        None => Vec::new(),
-        Some(Json {
-            value: Value::Null, ..
-        }) => Vec::new(),
-        Some(Json {
-            value: Value::Array(levels),
-            ..
-        }) => levels
-            .iter()
-            .enumerate()
-            .map(|(l, level)| policy_list(source, Some(level), &format!("scps[{l}]")))
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(other) => {
-            return Err(err(
-                source,
-                other,
-                format!(
-                    "`scps` must be an array of arrays of policies, found {}",
-                    other.value.kind()
-                ),
-            ))
-        }
-    };
+    let scps = levels(source, members, "scps")?;
+    let rcps = levels(source, members, "rcps")?;
+    let management_account = str_field(source, members, "management_account")?;
     Ok(Case {
         request,
         policies: PolicySet {
@@ -192,6 +201,8 @@ pub fn case_from_json(source: &str, j: &Json) -> Result<Case, Error> {
                 "resource_policy",
             )?,
             scps,
+            rcps,
+            management_account,
             permission_boundary: opt_policy(
                 source,
                 field(members, "permission_boundary"),

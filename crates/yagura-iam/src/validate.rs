@@ -1,7 +1,8 @@
 //! A validator in the spirit of Access Analyzer's ValidatePolicy (IAM-01): grammar problems the
 //! parser accepts, unknown actions, resources that fit none of the action's resource types,
 //! condition keys the actions do not support, value types that do not fit the operator,
-//! `Allow` with `NotAction`/`NotResource`, and MFA anti-patterns.
+//! `Allow` with `NotAction`/`NotResource`, MFA anti-patterns, and the narrower grammar of
+//! resource control policies (RCPs).
 
 use crate::actions::ActionDb;
 use crate::condition::{self, Base, SetOp};
@@ -74,6 +75,16 @@ pub fn validate(db: &ActionDb, policy: &Policy, kind: PolicyKind) -> Vec<Diagnos
             message:
                 "add `\"Version\": \"2012-10-17\"`; without it policy variables are not substituted"
                     .into(),
+            statement: None,
+            line: 1,
+            column: 1,
+        });
+    }
+    if kind == PolicyKind::ResourceControl && policy.version.as_deref() != Some("2012-10-17") {
+        out.push(Diagnostic {
+            level: Level::Error,
+            code: "rcp-version",
+            message: "an RCP must have `\"Version\": \"2012-10-17\"`".into(),
             statement: None,
             line: 1,
             column: 1,
@@ -168,6 +179,7 @@ fn statement(
             push(Level::SecurityWarning, "allow-with-not-principal", format!("statement{sid} allows every principal except the listed ones (`Allow` with `NotPrincipal`)"), s.pos);
         }
         if kind.needs_principal()
+            && kind != PolicyKind::ResourceControl
             && s.conditions.is_empty()
             && s.principal.as_ref().is_some_and(|p| {
                 !p.not
@@ -186,6 +198,9 @@ fn statement(
                 s.pos,
             );
         }
+    }
+    if kind == PolicyKind::ResourceControl {
+        rcp_statement(s, &sid, &mut push);
     }
     // Actions.
     let mut explicit = Vec::new();
@@ -390,6 +405,95 @@ fn statement(
             }
             if !says_false && s.effect == Effect::Allow && op.if_exists {
                 push(Level::SecurityWarning, "mfa-allow-if-exists", "`BoolIfExists` `aws:MultiFactorAuthPresent` `true` also allows long-term access keys, which carry no MFA key".to_string(), c.pos);
+            }
+        }
+    }
+}
+
+/// Whether a statement is RCPFullAWSAccess's: allow `*` to `*` on `*`, no condition.
+fn is_rcp_full_access(s: &Statement) -> bool {
+    let star = |m: &Option<crate::policy::Matcher>| {
+        m.as_ref()
+            .is_some_and(|m| !m.not && m.patterns.len() == 1 && m.patterns[0].raw == "*")
+    };
+    s.effect == Effect::Allow
+        && star(&s.action)
+        && star(&s.resource)
+        && s.conditions.is_empty()
+        && s.principal
+            .as_ref()
+            .is_some_and(|p| !p.not && p.principal == Principal::Any)
+}
+
+/// The RCP grammar (AWS Organizations User Guide, "RCP syntax"): `Allow` only in
+/// RCPFullAWSAccess, `Principal` only `*`, no `NotPrincipal` or `NotAction`, no `*` as the action
+/// of a policy you write, and only actions of the services that support RCPs.
+fn rcp_statement(
+    s: &Statement,
+    sid: &str,
+    push: &mut impl FnMut(Level, &'static str, String, crate::json::Pos),
+) {
+    if s.effect == Effect::Allow && !is_rcp_full_access(s) {
+        push(
+            Level::Error,
+            "rcp-allow",
+            format!("statement{sid}: the RCPs you write may only `Deny`; `Allow` is reserved for RCPFullAWSAccess (`*` to `*` on `*`, no condition)"),
+            s.pos,
+        );
+    }
+    match &s.principal {
+        Some(p) if p.not => push(
+            Level::Error,
+            "rcp-unsupported-element",
+            format!("statement{sid}: RCPs do not support `NotPrincipal`"),
+            s.pos,
+        ),
+        Some(p) if p.principal != Principal::Any => push(
+            Level::Error,
+            "rcp-principal",
+            format!("statement{sid}: the `Principal` of an RCP can only be `\"*\"`; restrict principals with conditions"),
+            s.pos,
+        ),
+        _ => {}
+    }
+    let Some(m) = &s.action else {
+        return;
+    };
+    if m.not {
+        push(
+            Level::Error,
+            "rcp-unsupported-element",
+            format!("statement{sid}: RCPs do not support `NotAction`"),
+            s.pos,
+        );
+    }
+    if s.effect == Effect::Deny {
+        for p in &m.patterns {
+            let raw = p.raw.as_str();
+            if raw == "*" {
+                push(
+                    Level::Error,
+                    "rcp-action-star",
+                    format!("statement{sid}: an RCP you write cannot use `*` as an action; name the service (`s3:*`)"),
+                    s.pos,
+                );
+                continue;
+            }
+            let svc = raw.split(':').next().unwrap_or("").to_ascii_lowercase();
+            let supported = if svc.contains(['*', '?']) {
+                crate::eval::RCP_SERVICES
+                    .iter()
+                    .any(|x| crate::pattern::glob_str(&svc, x))
+            } else {
+                crate::eval::RCP_SERVICES.contains(&svc.as_str())
+            };
+            if !supported {
+                push(
+                    Level::Error,
+                    "rcp-unsupported-service",
+                    format!("statement{sid}: RCPs do not apply to `{raw}`: service `{svc}` does not support RCPs"),
+                    s.pos,
+                );
             }
         }
     }

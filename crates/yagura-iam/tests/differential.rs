@@ -3,7 +3,9 @@
 //! `IAM_SIMULATE_DIR`, default `/root/.cache/iam-simulate`, with
 //! `npm install @cloud-copilot/iam-simulate`; only `scripts/iam-simulate-driver.mjs`, our own
 //! code, is in the repository). Randomly generated policies and requests, seeded, so every run
-//! is the same. Every disagreement must be one of the explained kinds below.
+//! is the same. Every disagreement must be one of the explained kinds below. RCP levels are
+//! included (iam-simulate evaluates `resourceControlPolicies` like SCPs, with every principal
+//! matching), with `Deny`-only RCPs on services that support them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{json, Value};
@@ -243,6 +245,42 @@ fn policy(r: &mut Rng, principal: bool) -> Value {
     json!({"Version": "2012-10-17", "Statement": (0..n).map(|_| statement(r, principal)).collect::<Vec<_>>()})
 }
 
+/// An RCP as one may write it: `Deny` only, `Principal: "*"`, actions of services that support
+/// RCPs.
+fn rcp(r: &mut Rng) -> Value {
+    const RCP_ACTIONS: &[&str] = &[
+        "s3:GetObject",
+        "s3:*",
+        "s3:Put*",
+        "sqs:*",
+        "sqs:SendMessage",
+    ];
+    let n = 1 + r.below(2);
+    let stmts: Vec<Value> = (0..n)
+        .map(|_| {
+            let mut s = serde_json::Map::new();
+            s.insert("Effect".into(), json!("Deny"));
+            s.insert("Principal".into(), json!("*"));
+            s.insert("Action".into(), list(r, RCP_ACTIONS));
+            s.insert(
+                (if r.chance(10) {
+                    "NotResource"
+                } else {
+                    "Resource"
+                })
+                .into(),
+                list(r, RESOURCES),
+            );
+            if r.chance(60) {
+                let (op, key, v) = condition(r);
+                s.insert("Condition".into(), json!({ op: { key: v } }));
+            }
+            Value::Object(s)
+        })
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": stmts})
+}
+
 fn case(r: &mut Rng) -> Value {
     let principal = *r.pick(PRINCIPALS);
     let (action, resource) = *r.pick(REQUESTS);
@@ -330,13 +368,33 @@ fn case(r: &mut Rng) -> Value {
     c
 }
 
+/// Adds RCP levels to a quarter of the cases, from their own random stream (so the cases without
+/// them stay the ones the test always ran).
+fn with_rcps(c: &mut Value, r: &mut Rng) {
+    if !r.chance(25) {
+        return;
+    }
+    let levels: Vec<Vec<Value>> = (0..1 + r.below(2))
+        .map(|_| {
+            let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+            // RCPFullAWSAccess is attached at every level and cannot be detached.
+            if r.chance(25) {
+                vec![full]
+            } else {
+                vec![full, rcp(r)]
+            }
+        })
+        .collect();
+    c["rcps"] = json!(levels);
+}
+
 /// The documented reason for a known disagreement, if the case is one.
 fn explained(c: &Value, ours: &str, theirs: &str) -> Option<&'static str> {
     let team_missing = c["request"]["context"]
         .get("aws:PrincipalTag/team")
         .is_none();
     let mut policies: Vec<&Value> = Vec::new();
-    for k in ["identity_policies", "scps"] {
+    for k in ["identity_policies", "scps", "rcps"] {
         if let Some(a) = c[k].as_array() {
             for p in a {
                 match p.as_array() {
@@ -411,7 +469,14 @@ fn agrees_with_iam_simulate() {
         return;
     }
     let mut r = Rng(0x9E37_79B9_7F4A_7C15);
-    let cases: Vec<Value> = (0..3000).map(|_| case(&mut r)).collect();
+    let mut r_rcp = Rng(0x2545_F491_4F6C_DD1D);
+    let cases: Vec<Value> = (0..3000)
+        .map(|_| {
+            let mut c = case(&mut r);
+            with_rcps(&mut c, &mut r_rcp);
+            c
+        })
+        .collect();
     let driver = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/scripts/iam-simulate-driver.mjs"

@@ -6,6 +6,7 @@ use crate::common::{emit, now_rfc3339, sanitize};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
+use yagura_core::Finding;
 use yagura_iam::bastion::BastionPlan;
 use yagura_iam::validate::{Level, PolicyKind};
 
@@ -27,7 +28,8 @@ pub struct IamArgs {
 pub enum IamCommand {
     /// Decide requests against their policies the way AWS does (one case or an array of cases:
     /// `{"request": {"principal", "action", "resource", "context"}, "identity_policies": [...],
-    /// "resource_policy", "scps": [[...]], "permission_boundary", "session_policy"}`)
+    /// "resource_policy", "scps": [[...]], "rcps": [[...]], "management_account",
+    /// "permission_boundary", "session_policy"}`; SCP and RCP levels root first)
     Simulate {
         /// The case file (JSON); `-` reads stdin
         file: PathBuf,
@@ -35,10 +37,26 @@ pub enum IamCommand {
         #[arg(long, short, default_value = "json")]
         format: String,
     },
-    /// Find over-broad and escalating permissions in a GetAccountAuthorizationDetails document
-    /// (`aws iam get-account-authorization-details > auth.json`)
+    /// Find over-broad and escalating permissions: in a GetAccountAuthorizationDetails document
+    /// (`aws iam get-account-authorization-details > auth.json`), in a saved inventory, or in
+    /// the account of the current credentials (read live, like `yagura audit`)
     Analyze {
-        file: PathBuf,
+        /// The GetAccountAuthorizationDetails document (JSON; `-` reads stdin). Without it and
+        /// without --from-inventory, the account is read live
+        file: Option<PathBuf>,
+        /// Analyse an inventory snapshot saved by `yagura audit --save-inventory` (every account
+        /// in it)
+        #[arg(long, conflicts_with_all = ["file", "region"])]
+        from_inventory: Option<PathBuf>,
+        /// Live: AWS profile from ~/.aws/config (default: the standard credential chain)
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        /// Live: the region to call from (default: the profile's, else us-east-1)
+        #[arg(long, conflicts_with = "file")]
+        region: Option<String>,
+        /// Live: attempts per AWS call (standard retry mode with backoff)
+        #[arg(long, default_value_t = 6)]
+        max_attempts: u32,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -90,6 +108,54 @@ fn read_input(p: &Path) -> Result<(String, String)> {
     let name = p.display().to_string();
     let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{name}`"))?;
     Ok((name, text))
+}
+
+/// The IAM-03 findings of every account of an inventory, and what could not be read.
+fn analyze_inventory(inv: &yagura_inventory::Inventory) -> Result<(Vec<Finding>, Vec<String>)> {
+    let db = yagura_iam::actions::db()?;
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for (_, auth) in yagura_iam::inventory::authorizations(inv) {
+        findings.extend(yagura_iam::analyze::analyze(db, &auth)?);
+        errors.extend(auth.errors);
+    }
+    Ok((findings, errors))
+}
+
+/// Reads the account of the current credentials through the collector (IAM comes from one
+/// paginated GetAccountAuthorizationDetails, as `yagura audit` reads it).
+fn collect_live(
+    g: &Global,
+    profile: Option<String>,
+    region: Option<String>,
+    max_attempts: u32,
+    collected_at: &str,
+) -> Result<yagura_inventory::Inventory> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    if !g.quiet {
+        eprintln!("reading the account's IAM authorization details…");
+    }
+    // The collector reads the whole account; IAM is global and the regional part is not used,
+    // so one region keeps it short.
+    let home = region.clone().unwrap_or_else(|| "us-east-1".to_string());
+    rt.block_on(async {
+        let sdk = yagura_collect::load_config(&yagura_collect::ConnectOptions {
+            profile,
+            region,
+            endpoint_url: None,
+            max_attempts: Some(max_attempts),
+        })
+        .await;
+        let opts = yagura_collect::CollectOptions {
+            regions: vec![home],
+            region_concurrency: 1,
+            progress: None,
+        };
+        Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
+    })
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind> {
@@ -169,10 +235,26 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             }
             Ok(0)
         }
-        IamCommand::Analyze { file, out } => {
+        IamCommand::Analyze {
+            file,
+            from_inventory,
+            profile,
+            region,
+            max_attempts,
+            out,
+        } => {
             let started = now_rfc3339();
-            let (name, text) = read_input(&file)?;
-            let (findings, errors) = yagura_iam::analyze_authorization_details(&name, &text)?;
+            let (findings, errors) = match (file, from_inventory) {
+                (Some(file), _) => {
+                    let (name, text) = read_input(&file)?;
+                    yagura_iam::analyze_authorization_details(&name, &text)?
+                }
+                (None, Some(p)) => analyze_inventory(&yagura_inventory::Inventory::load(&p)?)?,
+                (None, None) => {
+                    let inv = collect_live(g, profile, region, max_attempts, &started)?;
+                    analyze_inventory(&inv)?
+                }
+            };
             for e in &errors {
                 eprintln!("warning: {}", sanitize(e));
             }

@@ -1,0 +1,358 @@
+//! The questions the account audit (AUD-05, AUD-09, AUD-19) asks of single policy documents,
+//! answered by the evaluator. Each answer depends on the document alone, so the audit computes
+//! it once per distinct document and combines the answers of a principal's policies with bit
+//! operations.
+//!
+//! Conventions, shared with [`crate::analyze`]'s "may" questions:
+//! - A policy *may* allow an action on every resource when some request for it on `*` is
+//!   allowed: conditions are assumed to hold in `Allow` statements and not to hold in `Deny`
+//!   statements ([`Known::Only`] with no key), because a principal that is admin whenever it
+//!   has MFA, or from the office network, is admin.
+//! - `Deny` statements count: a policy that allows `*` and denies `iam:*` is not admin.
+
+use crate::eval::{policy_match, Known, Request};
+use crate::policy::{Effect, Policy, Principal};
+use std::collections::BTreeSet;
+
+/// The probe requests (action on `*`), one bit each.
+pub const PROBES: [&str; 11] = [
+    "iam:CreateUser",
+    "ec2:RunInstances",
+    // An action of no service: only `*`, `NotAction` and wildcards over services match it.
+    "zzz:AnyAction",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:CreateAccessKey",
+    "iam:CreateRole",
+    "iam:UpdateAssumeRolePolicy",
+];
+
+/// `*` on `*`: IAM, an ordinary service and any other service.
+const FULL_ADMIN: u32 = 0b111;
+/// Actions that let a principal give itself any permission.
+const SELF_GRANT: u32 = 0b1111_1000;
+/// IAM writes that manage identities and their permissions.
+const IAM_WRITES: u32 = 0b111_1110_1001;
+
+/// What one policy may allow and denies among [`PROBES`] (bit `i` is `PROBES[i]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PolicyFacts {
+    pub allow: u32,
+    pub deny: u32,
+}
+
+impl PolicyFacts {
+    /// Evaluates the probes against one identity policy.
+    pub fn of(policy: &Policy) -> PolicyFacts {
+        let mut out = PolicyFacts::default();
+        for (i, action) in PROBES.iter().enumerate() {
+            let req = Request {
+                action: (*action).to_string(),
+                resource: "*".to_string(),
+                ..Request::default()
+            };
+            let m = policy_match(&req, policy, false, Known::Only(&[]));
+            if m.allows {
+                out.allow |= 1 << i;
+            }
+            if m.denies {
+                out.deny |= 1 << i;
+            }
+        }
+        out
+    }
+
+    /// The probes allowed when these facts are all a principal has: allowed and not denied.
+    pub fn granted(self) -> u32 {
+        self.allow & !self.deny
+    }
+
+    /// Combines the facts of several policies of one principal.
+    pub fn union(self, other: PolicyFacts) -> PolicyFacts {
+        PolicyFacts {
+            allow: self.allow | other.allow,
+            deny: self.deny | other.deny,
+        }
+    }
+}
+
+/// Whether the granted probes make a principal admin-equivalent: `*` on `*`, or an action that
+/// lets it grant itself anything.
+pub fn is_admin(granted: u32) -> bool {
+    granted & FULL_ADMIN == FULL_ADMIN || granted & SELF_GRANT != 0
+}
+
+/// Whether the granted probes include an IAM write on every resource.
+pub fn manages_iam(granted: u32) -> bool {
+    granted & IAM_WRITES != 0
+}
+
+/// Whether a resource policy lets anyone in without a restricting condition: an `Allow`
+/// statement without `Condition` whose `Principal` is `*` (of any type), or an `Allow` with
+/// `NotPrincipal`, which allows everyone but the principals it names.
+pub fn allows_anyone(policy: &Policy) -> bool {
+    policy.statements.iter().any(|s| {
+        s.effect == Effect::Allow
+            && s.conditions.is_empty()
+            && s.principal.as_ref().is_some_and(|p| {
+                p.not
+                    || match &p.principal {
+                        Principal::Any => true,
+                        Principal::Map(m) => m.iter().any(|(_, v, _)| v.iter().any(|x| x == "*")),
+                    }
+            })
+    })
+}
+
+/// The account id a principal string belongs to (`arn:aws:iam::123:root`, `123`), if any.
+pub fn principal_account(p: &str) -> Option<&str> {
+    if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(p);
+    }
+    let rest = p.strip_prefix("arn:")?;
+    let acct = rest.split(':').nth(3)?;
+    (!acct.is_empty()).then_some(acct)
+}
+
+/// What a role's trust policy says about callers from other accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustVerdict {
+    /// No `Allow` statement names `*` or a principal of another account.
+    NotCrossAccount,
+    /// Every caller from another account needs MFA.
+    MfaRequired,
+    /// Some caller from another account may assume the role without MFA.
+    WithoutMfa {
+        /// The principals of the cross-account `Allow` statements.
+        trusted: Vec<String>,
+        /// `long-term access keys` or `a session without MFA`.
+        how: &'static str,
+    },
+}
+
+const MFA_KEYS: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+
+/// Judges a role's trust policy (AUD-19, IAM-04): may a principal of another account (or
+/// anyone, for `*`) assume the role without MFA? The MFA keys are fixed to a request without
+/// MFA (absent: long-term access keys; `false`: a session without MFA); other conditions
+/// (`sts:ExternalId`, `aws:PrincipalOrgID`, …) are assumed satisfiable by the caller, so a
+/// role guarded only by an external id still needs MFA to pass.
+pub fn cross_account_trust(trust: &Policy, own_account: &str, role_arn: &str) -> TrustVerdict {
+    let foreign = if own_account == "999999999999" {
+        "999999999998"
+    } else {
+        "999999999999"
+    };
+    let mut trusted = BTreeSet::new();
+    let mut probes = BTreeSet::new();
+    for s in &trust.statements {
+        if s.effect != Effect::Allow {
+            continue;
+        }
+        let Some(pe) = &s.principal else {
+            continue;
+        };
+        let values: Vec<(&str, &str)> = match &pe.principal {
+            Principal::Any => vec![("AWS", "*")],
+            Principal::Map(m) => m
+                .iter()
+                .flat_map(|(t, vs, _)| vs.iter().map(move |v| (t.as_str(), v.as_str())))
+                .collect(),
+        };
+        let cross = values
+            .iter()
+            .any(|(_, v)| *v == "*" || principal_account(v).is_some_and(|a| a != own_account));
+        if !cross {
+            continue;
+        }
+        for (t, v) in values {
+            trusted.insert(v.to_string());
+            if v == "*" {
+                probes.insert(format!("arn:aws:iam::{foreign}:user/yagura-probe"));
+            } else if t == "AWS" {
+                match principal_account(v) {
+                    Some(a) if a == own_account => {}
+                    Some(a) if v.len() == 12 || v.ends_with(":root") => {
+                        probes.insert(format!("arn:aws:iam::{a}:user/yagura-probe"));
+                    }
+                    Some(_) => {
+                        probes.insert(v.to_string());
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    if trusted.is_empty() {
+        return TrustVerdict::NotCrossAccount;
+    }
+    let no_mfa: [(&'static str, Option<&str>); 2] = [
+        ("long-term access keys", None),
+        ("a session without MFA", Some("false")),
+    ];
+    for (how, present) in no_mfa {
+        for principal in &probes {
+            let mut req = Request {
+                principal: principal.clone(),
+                action: "sts:AssumeRole".to_string(),
+                resource: role_arn.to_string(),
+                resource_account: Some(own_account.to_string()),
+                ..Request::default()
+            };
+            if let Some(v) = present {
+                req.context
+                    .insert(MFA_KEYS[0].to_string(), vec![v.to_string()]);
+            }
+            let m = policy_match(&req, trust, true, Known::Only(&MFA_KEYS));
+            if m.allows && !m.denies {
+                return TrustVerdict::WithoutMfa {
+                    trusted: trusted.into_iter().collect(),
+                    how,
+                };
+            }
+        }
+    }
+    TrustVerdict::MfaRequired
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn p(s: &str) -> Policy {
+        Policy::parse("t", s).unwrap()
+    }
+
+    fn granted(s: &str) -> u32 {
+        PolicyFacts::of(&p(s)).granted()
+    }
+
+    #[test]
+    fn admin_forms() {
+        assert!(is_admin(granted(
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#
+        )));
+        assert!(is_admin(granted(
+            r#"{"Statement":[{"Effect":"Allow","Action":["iam:Put*"],"Resource":"*"}]}"#
+        )));
+        let power = granted(
+            r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"}]}"#,
+        );
+        assert!(!is_admin(power));
+        assert!(!manages_iam(power));
+        assert!(!is_admin(granted(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#
+        )));
+        // A deny in the same policy is honoured.
+        assert!(!is_admin(granted(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#
+        )));
+        // Admin under a condition is admin; a conditional deny may not apply.
+        assert!(is_admin(granted(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+                {"Effect":"Deny","NotAction":"iam:*MFA*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#
+        )));
+        // Scoped to some resources only: not on every resource.
+        assert!(!is_admin(granted(
+            r#"{"Statement":{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::*:user/${aws:username}"}}"#
+        )));
+    }
+
+    #[test]
+    fn a_deny_elsewhere_removes_admin() {
+        let admin = PolicyFacts::of(&p(
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+        ));
+        let deny_all = PolicyFacts::of(&p(
+            r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#,
+        ));
+        assert!(is_admin(admin.granted()));
+        assert!(!is_admin(admin.union(deny_all).granted()));
+    }
+
+    #[test]
+    fn trust_needs_mfa_from_other_accounts() {
+        let role = "arn:aws:iam::111111111111:role/r";
+        let t = |s: &str| cross_account_trust(&p(s), "111111111111", role);
+        assert_eq!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}"#
+            ),
+            TrustVerdict::NotCrossAccount
+        );
+        assert_eq!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole",
+                "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}"#
+            ),
+            TrustVerdict::MfaRequired
+        );
+        // An external id alone does not stand for MFA.
+        assert!(matches!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"sts:AssumeRole",
+                "Condition":{"StringEquals":{"sts:ExternalId":"x"}}}}"#
+            ),
+            TrustVerdict::WithoutMfa {
+                how: "long-term access keys",
+                ..
+            }
+        ));
+        // BoolIfExists lets long-term keys through.
+        assert!(matches!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/u"},"Action":"sts:AssumeRole",
+                "Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}}}"#
+            ),
+            TrustVerdict::WithoutMfa { .. }
+        ));
+        // NumericLessThanIfExists on the MFA age lets long-term keys through too.
+        assert!(matches!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+                "Condition":{"NumericLessThanIfExists":{"aws:MultiFactorAuthAge":"3600"}}}}"#
+            ),
+            TrustVerdict::WithoutMfa { .. }
+        ));
+        assert_eq!(
+            t(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+                "Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}}"#
+            ),
+            TrustVerdict::MfaRequired
+        );
+        // A deny without MFA makes an unconditional allow safe.
+        assert_eq!(
+            t(
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"sts:AssumeRole"},
+                {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#
+            ),
+            TrustVerdict::MfaRequired
+        );
+    }
+
+    #[test]
+    fn public_resource_policies() {
+        assert!(allows_anyone(&p(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}}"#
+        )));
+        assert!(allows_anyone(&p(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:GetObject","Resource":"*"}}"#
+        )));
+        assert!(allows_anyone(&p(
+            r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:GetObject","Resource":"*"}}"#
+        )));
+        assert!(!allows_anyone(&p(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}}"#
+        )));
+        assert_eq!(
+            principal_account("arn:aws:iam::111122223333:root"),
+            Some("111122223333")
+        );
+        assert_eq!(principal_account("ec2.amazonaws.com"), None);
+    }
+}

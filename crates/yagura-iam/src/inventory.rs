@@ -1,0 +1,162 @@
+//! The analysis input from a collected inventory: `yagura iam analyze` on a live account (the
+//! collector reads IAM with GetAccountAuthorizationDetails) or `--from-inventory FILE` give the
+//! same principals, policies and labels as the GetAccountAuthorizationDetails file of the same
+//! account, so the findings are the same.
+
+use crate::analyze::{AccountAuthorization, Principal, PrincipalKind};
+use crate::policy::Policy;
+use std::collections::BTreeMap;
+use yagura_inventory::{Account, AttachedPolicy, InlinePolicy, Inventory};
+
+/// One account's IAM part as the analysis input. Parts the collector could not read, policy
+/// documents that do not parse and attached policies without a document become `errors`.
+pub fn account_authorization(a: &Account) -> AccountAuthorization {
+    let mut out = AccountAuthorization::default();
+    let source = format!("inventory of account {}", a.account_id);
+    let iam = &a.iam;
+    let mut managed: BTreeMap<&str, Policy> = BTreeMap::new();
+    let managed_readable = match iam.policies.as_ref() {
+        Ok(ps) => {
+            for p in ps {
+                match Policy::parse(&p.arn, &p.document) {
+                    Ok(pol) => {
+                        managed.insert(p.arn.as_str(), pol);
+                    }
+                    Err(e) => out.errors.push(e.to_string()),
+                }
+            }
+            true
+        }
+        Err(e) => {
+            out.errors.push(format!(
+                "{source}: managed policies could not be read ({e}); the permissions they grant are unknown"
+            ));
+            false
+        }
+    };
+    let mut errors = Vec::new();
+    let policies = |owner: &str,
+                    attached: &[AttachedPolicy],
+                    inline: &[InlinePolicy],
+                    errors: &mut Vec<String>| {
+        let mut pols = Vec::new();
+        let mut arns = Vec::new();
+        for p in inline {
+            let label = format!("{owner} inline {}", p.name);
+            match Policy::parse(&label, &p.document) {
+                Ok(pol) => pols.push((label, pol)),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        for p in attached {
+            arns.push(p.arn.clone());
+            match managed.get(p.arn.as_str()) {
+                Some(pol) => pols.push((format!("managed {}", p.arn), pol.clone())),
+                None if managed_readable => errors.push(format!(
+                    "{source}: attached policy `{}` is not in the collected policies; its permissions are unknown",
+                    p.arn
+                )),
+                None => {}
+            }
+        }
+        (pols, arns)
+    };
+    let mut groups: BTreeMap<&str, crate::analyze::GroupPolicies> = BTreeMap::new();
+    match iam.groups.as_ref() {
+        Ok(gs) => {
+            for g in gs {
+                let (pols, arns) = policies(
+                    &format!("group {}", g.name),
+                    &g.attached_policies,
+                    &g.inline_policies,
+                    &mut errors,
+                );
+                out.principals.push(Principal {
+                    kind: PrincipalKind::Group,
+                    name: g.name.clone(),
+                    arn: g.arn.clone(),
+                    policies: pols.clone(),
+                    groups: Vec::new(),
+                    attached_policy_arns: arns.clone(),
+                    permission_boundary: None,
+                    trust_policy: None,
+                });
+                groups.insert(g.name.as_str(), (pols, arns));
+            }
+        }
+        Err(e) => errors.push(format!("{source}: groups could not be read ({e})")),
+    }
+    match iam.users.as_ref() {
+        Ok(us) => {
+            for u in us {
+                let (mut pols, mut arns) = policies(
+                    &format!("user {}", u.name),
+                    &u.attached_policies,
+                    &u.inline_policies,
+                    &mut errors,
+                );
+                for g in &u.groups {
+                    if let Some((gp, ga)) = groups.get(g.as_str()) {
+                        pols.extend(gp.iter().cloned());
+                        arns.extend(ga.iter().cloned());
+                    }
+                }
+                out.principals.push(Principal {
+                    kind: PrincipalKind::User,
+                    name: u.name.clone(),
+                    arn: u.arn.clone(),
+                    policies: pols,
+                    groups: u.groups.clone(),
+                    attached_policy_arns: arns,
+                    permission_boundary: None,
+                    trust_policy: None,
+                });
+            }
+        }
+        Err(e) => errors.push(format!("{source}: users could not be read ({e})")),
+    }
+    match iam.roles.as_ref() {
+        Ok(rs) => {
+            for r in rs {
+                let (pols, arns) = policies(
+                    &format!("role {}", r.name),
+                    &r.attached_policies,
+                    &r.inline_policies,
+                    &mut errors,
+                );
+                let trust = if r.trust_policy.is_empty() {
+                    None
+                } else {
+                    match Policy::parse(&format!("role {} trust policy", r.name), &r.trust_policy) {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            errors.push(e.to_string());
+                            None
+                        }
+                    }
+                };
+                out.principals.push(Principal {
+                    kind: PrincipalKind::Role,
+                    name: r.name.clone(),
+                    arn: r.arn.clone(),
+                    policies: pols,
+                    groups: Vec::new(),
+                    attached_policy_arns: arns,
+                    permission_boundary: None,
+                    trust_policy: trust,
+                });
+            }
+        }
+        Err(e) => errors.push(format!("{source}: roles could not be read ({e})")),
+    }
+    out.errors.extend(errors);
+    out
+}
+
+/// Every account of an inventory, in order.
+pub fn authorizations(inv: &Inventory) -> Vec<(String, AccountAuthorization)> {
+    inv.accounts
+        .iter()
+        .map(|a| (a.account_id.clone(), account_authorization(a)))
+        .collect()
+}
