@@ -55,6 +55,8 @@ pub enum Command {
     Iam(crate::iam::IamArgs),
     /// CloudTrail logs: native detections, correlation and Sigma rules (WATCH-03…WATCH-06)
     Trail(crate::trail::TrailArgs),
+    /// Notifications to Slack, webhooks, SNS and e-mail: test a destinations file (WATCH-02, WATCH-07)
+    Notify(crate::notify::NotifyArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -126,6 +128,12 @@ pub struct AuditArgs {
     /// Attempts per AWS call (standard retry mode with backoff)
     #[arg(long, default_value_t = 6)]
     pub max_attempts: u32,
+    /// Send the account's AWS Health events to the destinations in this file (WATCH-07)
+    #[arg(long, env = "YAGURA_NOTIFY")]
+    pub notify: Option<PathBuf>,
+    /// With --notify: also send FAIL findings that are new since the previous stored run
+    #[arg(long, requires = "notify")]
+    pub notify_findings: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

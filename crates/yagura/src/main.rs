@@ -8,6 +8,7 @@ mod findings;
 mod host;
 mod iam;
 mod merge;
+mod notify;
 mod rule;
 mod schedule;
 mod trail;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Report(a) => merge::run(&args.global, a),
         cli::Command::Iam(a) => iam::run(&args.global, a),
         cli::Command::Trail(a) => trail::run(&args.global, a),
+        cli::Command::Notify(a) => notify::run(&args.global, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
