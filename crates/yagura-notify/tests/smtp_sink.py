@@ -10,6 +10,7 @@ READY when listening; stops when stdin closes.
 import email
 import email.policy
 import json
+import logging
 import os
 import sys
 import warnings
@@ -64,6 +65,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 # Plain-text AUTH is what the test exercises, on loopback only.
 warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 kw = {}
 if user:
     kw = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
