@@ -4,11 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export YAGURA_VENV="${YAGURA_VENV:-$HOME/.cache/yagura-venv}"
-if [ ! -x "$YAGURA_VENV/bin/moto_server" ] || ! "$YAGURA_VENV/bin/python" -c 'import moto, boto3, awscli, botocore' 2>/dev/null; then
-  echo "installing moto[server], boto3 and awscli into $YAGURA_VENV" >&2
+if [ ! -x "$YAGURA_VENV/bin/moto_server" ] || ! "$YAGURA_VENV/bin/python" -c 'import moto, boto3, awscli, botocore, aiosmtpd' 2>/dev/null; then
+  echo "installing moto[server], boto3, awscli and aiosmtpd into $YAGURA_VENV" >&2
   python3 -m venv "$YAGURA_VENV"
   "$YAGURA_VENV/bin/pip" install --quiet --upgrade pip
-  "$YAGURA_VENV/bin/pip" install --quiet 'moto[server]' boto3 awscli
+  "$YAGURA_VENV/bin/pip" install --quiet 'moto[server]' boto3 awscli aiosmtpd
 fi
 # The IAM differential test runs an independent engine as an outside process. It is AGPL, so it
 # is installed outside the repository and never committed.

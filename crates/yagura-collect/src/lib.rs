@@ -13,6 +13,7 @@ pub mod ops;
 mod org;
 mod regional;
 mod s3;
+pub mod sns;
 pub mod sts_client;
 
 pub use clients::Clients;

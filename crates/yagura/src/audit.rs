@@ -49,6 +49,11 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         )?),
         None => None,
     };
+    let notifier = a
+        .notify
+        .as_deref()
+        .map(crate::notify::Notifier::load)
+        .transpose()?;
 
     let inventory = if a.demo {
         yagura_inventory::from_json("built-in demo inventory", DEMO_INVENTORY)?
@@ -102,6 +107,11 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
                 sanitize(&format!("{e:#}"))
             ),
         }
+    }
+    if let Some(n) = &notifier {
+        let stored = (!a.no_store && !a.demo).then_some(scope.as_str());
+        let notes = crate::notify::audit_notes(g, &inventory, &findings, a.notify_findings, stored);
+        n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
     emit(g, &a.out, "audit", &findings, &[], None, &generated_at)

@@ -60,6 +60,8 @@ pub enum Command {
     Watch(crate::watch::WatchArgs),
     /// The recorded configuration history of one resource (WATCH-01)
     Timeline(crate::watch::TimelineArgs),
+    /// Notifications to Slack, webhooks, SNS and e-mail: test a destinations file (WATCH-02, WATCH-07)
+    Notify(crate::notify::NotifyArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -106,6 +108,12 @@ pub struct AuditArgs {
     /// Do not keep this run in the store
     #[arg(long)]
     pub no_store: bool,
+    /// Send the account's AWS Health events to the destinations in this file (WATCH-07)
+    #[arg(long, env = "YAGURA_NOTIFY")]
+    pub notify: Option<PathBuf>,
+    /// With --notify: also send FAIL findings that are new since the previous stored run
+    #[arg(long, requires = "notify")]
+    pub notify_findings: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

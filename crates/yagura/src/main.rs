@@ -9,6 +9,7 @@ mod findings;
 mod host;
 mod iam;
 mod merge;
+mod notify;
 mod rule;
 mod schedule;
 mod trail;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         cli::Command::Trail(a) => trail::run(&args.global, a),
         cli::Command::Watch(a) => watch::watch(&args.global, a),
         cli::Command::Timeline(a) => watch::timeline(&args.global, a),
+        cli::Command::Notify(a) => notify::run(&args.global, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -42,6 +42,9 @@ pub struct ScanArgs {
     /// Files read at once (default: the number of CPUs)
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Send the detections to the destinations in this file (WATCH-02; see `yagura notify test`)
+    #[arg(long, env = "YAGURA_NOTIFY")]
+    pub notify: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -54,6 +57,11 @@ pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
 
 fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let started = now_rfc3339();
+    let notifier = a
+        .notify
+        .as_deref()
+        .map(crate::notify::Notifier::load)
+        .transpose()?;
     let mut sigma_info = serde_json::Value::Null;
     let rules = match &a.sigma {
         Some(dir) => {
@@ -118,6 +126,9 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
         );
     }
     let findings: Vec<Finding> = report.detections.iter().map(finding_of).collect();
+    if let Some(n) = &notifier {
+        n.send(g, &crate::notify::detections(&report.detections));
+    }
     let extra = serde_json::json!({
         "detections": report.detections,
         "trail": {

@@ -48,6 +48,10 @@ pub struct WatchArgs {
     /// Exit 0 even when some resource types could not be read
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// Send the changes to the destinations in this file, each with its own minimum severity
+    /// (WATCH-02; the first snapshot, the baseline, is not sent)
+    #[arg(long, env = "YAGURA_NOTIFY")]
+    pub notify: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +106,12 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
     let format = format_of(&a.format)?;
     let _: Severity = a.min_severity.parse()?;
     let interval = a.interval.as_deref().map(parse_duration).transpose()?;
+    // A broken destinations file stops the run before anything is collected.
+    let notifier = a
+        .notify
+        .as_deref()
+        .map(crate::notify::Notifier::load)
+        .transpose()?;
     let mut store = open_store(g)?;
     let mut code = 0u8;
     let mut run = 0u64;
@@ -129,7 +139,7 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
                 Err(e) => return Err(e),
             },
         };
-        code = code.max(record(g, &a, format, &mut store, &inventory)?);
+        code = code.max(record(g, &a, format, &mut store, &inventory, notifier.as_ref())?);
         if interval.is_none() || a.max_runs.is_some_and(|m| run >= m) {
             break;
         }
@@ -167,6 +177,7 @@ fn record(
     format: Format,
     store: &mut Store,
     inventory: &Inventory,
+    notifier: Option<&crate::notify::Notifier>,
 ) -> Result<u8> {
     let taken_at = OffsetDateTime::parse(&inventory.collected_at, &Rfc3339)
         .unwrap_or_else(|_| OffsetDateTime::now_utc());
@@ -254,6 +265,12 @@ fn record(
             c["deleted"]
         );
     }
+    if let (Some(n), false) = (notifier, baseline) {
+        let notes: Vec<_> = changes.iter().map(notification).collect();
+        if !notes.is_empty() {
+            n.send(g, &notes);
+        }
+    }
     if !obs.complete() {
         eprintln!(
             "warning: the snapshot is incomplete: {} resource type(s) or resource(s) could not be read and keep their last known configuration",
@@ -262,6 +279,63 @@ fn record(
         return Ok(if a.allow_incomplete { 0 } else { 2 });
     }
     Ok(0)
+}
+
+/// A change as a notification: the diff's paths are the summary, the severity decides which
+/// destinations get it.
+fn notification(c: &Change) -> yagura_notify::Notification {
+    let i = &c.configuration_item;
+    let r = yagura_watch::rate(c);
+    let kind = c.configuration_item_diff.change_type;
+    let what = format!(
+        "{} {} {}",
+        match kind {
+            ChangeType::Create => "created",
+            ChangeType::Update => "changed",
+            ChangeType::Delete => "deleted",
+        },
+        i.resource_type,
+        i.resource_id
+    );
+    let was = match kind {
+        ChangeType::Create => "作成",
+        ChangeType::Update => "変更",
+        ChangeType::Delete => "削除",
+    };
+    let props: Vec<String> = c
+        .configuration_item_diff
+        .changed_properties
+        .iter()
+        .take(10)
+        .map(|(path, p)| {
+            format!(
+                "{path} {}: {} -> {}",
+                p.change_type.as_str(),
+                short(&p.previous_value),
+                short(&p.updated_value)
+            )
+        })
+        .collect();
+    yagura_notify::Notification {
+        kind: yagura_notify::Kind::Change,
+        id: format!("change:{}", i.resource_type),
+        title: yagura_core::Text::owned(
+            format!("{}: {what}", r.reason),
+            format!("構成変更（{was}）: {} {}", i.resource_type, i.resource_id),
+        ),
+        severity: r.severity,
+        summary: yagura_core::Text::owned(
+            format!("{what} ({} propert(ies) changed)", props.len()),
+            format!("{} {} が{was}されました", i.resource_type, i.resource_id),
+        ),
+        resource: i.arn.clone().unwrap_or_else(|| i.resource_id.clone()),
+        account: i.account_id.clone(),
+        region: i.aws_region.clone(),
+        time: Some(i.configuration_item_capture_time.clone()),
+        events: props,
+        links: Vec::new(),
+        recommendation: None,
+    }
 }
 
 fn counts(changes: &[Change]) -> Value {

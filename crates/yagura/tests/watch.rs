@@ -7,6 +7,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 use yagura_testkit::{moto_available, venv, Moto};
 
+#[path = "../../yagura-notify/tests/common/mod.rs"]
+mod common;
+
 fn yagura(data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
     c.args(["--data-dir", data_dir.to_str().unwrap()])
@@ -437,4 +440,49 @@ fn durations_and_formats_are_checked() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&o.stderr).contains(msg), "{args:?}");
     }
+}
+
+/// WATCH-02: changes go to the destinations whose threshold they meet; the baseline is not sent.
+#[test]
+fn changes_are_sent_to_destinations_above_their_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sink = common::HttpSink::start(vec![]);
+    let config = dir.path().join("notify.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "version: 1\ndestinations:\n  - name: loud\n    kind: webhook\n    url: {}\n    min_severity: high\n  - name: all\n    kind: webhook\n    url: {}\n    min_severity: info\n",
+            sink.url("/high"),
+            sink.url("/all")
+        ),
+    )
+    .unwrap();
+    let snap = |name: &str, v: &Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
+        p
+    };
+    let t0 = snap("t0.json", &inventory("2026-11-24T00:00:00Z", &[(443, "10.0.0.0/8")], None));
+    let t1 = snap(
+        "t1.json",
+        &inventory("2026-11-24T01:00:00Z", &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")], None),
+    );
+    let t2 = snap(
+        "t2.json",
+        &inventory("2026-11-24T02:00:00Z", &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")], Some("sre")),
+    );
+    let cfg = config.to_str().unwrap();
+    for t in [&t0, &t1, &t2] {
+        let o = yagura(&data, &[], &["watch", "--from-inventory", t.to_str().unwrap(), "--notify", cfg]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let reqs = sink.requests();
+    let mut paths: Vec<&str> = reqs.iter().map(|r| r.path.as_str()).collect();
+    paths.sort_unstable();
+    // t0 is the baseline (nothing sent); t1 opens port 22 to the world (high: both);
+    // t2 only adds a tag (info: only the destination that wants everything).
+    assert_eq!(paths, vec!["/all", "/all", "/high"], "{paths:?}");
+    let body = reqs.iter().find(|r| r.path == "/high").unwrap().json().to_string();
+    assert!(body.contains("sg-0123") && body.contains("0.0.0.0/0"), "{body}");
 }

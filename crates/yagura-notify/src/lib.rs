@@ -1,0 +1,36 @@
+//! Notifications of detections, changes, AWS Health events and audit findings (WATCH-02,
+//! WATCH-07): Slack incoming webhooks, generic JSON webhooks (optionally HMAC-signed), Amazon
+//! SNS and e-mail over SMTP.
+//!
+//! - [`Notification`] is what is told: title, severity, summary, resource, account, region,
+//!   events, links and recommendation, in English and Japanese, of one [`Kind`].
+//! - [`Config`] is the destinations file (YAML): each destination has a `name`, a `kind`, a
+//!   `min_severity` (so noise does not bury the real alarm) and its secrets, given inline or as
+//!   `*_env` variables. Errors name the file, line and column.
+//! - [`Dispatcher`] sends each notification to every destination whose threshold it meets,
+//!   retries with bounded exponential backoff (honouring `Retry-After`), sends one digest
+//!   instead of a flood above `max_per_run`, and reports delivered / failed per destination
+//!   without stopping at the first failure.
+//! - Secrets are [`Secret`]s: `Debug` and `Display` redact them, and error messages name the
+//!   destination, never its URL or password.
+//!
+//! SNS goes through the [`Publisher`] trait, implemented with the AWS SDK in `yagura-collect`,
+//! so this crate does not know the SDK. HTTP and TLS use the workspace's single stack (hyper 1,
+//! rustls on aws-lc-rs); SMTP is a small client of its own over the same rustls.
+
+mod config;
+mod dispatch;
+mod http;
+mod model;
+pub mod publish;
+pub mod render;
+mod secret;
+pub mod smtp;
+
+pub use config::{
+    Config, ConfigError, Destination, Location, Security, Settings, Signing, Smtp, Target, VERSION,
+};
+pub use dispatch::{backoff, sign, DestinationReport, Dispatcher, Outcome, Report};
+pub use model::{Kind, Link, Notification};
+pub use publish::{PublishError, Publisher, SnsMessage};
+pub use secret::Secret;
