@@ -14,6 +14,7 @@ mod org;
 mod regional;
 mod s3;
 pub mod sts_client;
+pub mod trail_s3;
 
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};
