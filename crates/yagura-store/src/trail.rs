@@ -95,10 +95,7 @@ impl Store {
         if inserted == 0 {
             return Err(StoreError::Invalid {
                 path: path.clone(),
-                reason: format!(
-                    "object `{}` of `{}` was already processed",
-                    c.key, c.source
-                ),
+                reason: format!("object `{}` of `{}` was already processed", c.key, c.source),
             });
         }
         let new = insert_detections(&tx, c.source, Some(c.key), c.detections, &at).map_err(sql)?;
@@ -276,9 +273,104 @@ fn insert_detections(
     )?;
     let mut new = Vec::new();
     for (i, d) in detections.iter().enumerate() {
-        if stmt.execute(params![source, d.fingerprint, d.detection_id, object, d.json, at])? > 0 {
+        if stmt.execute(params![
+            source,
+            d.fingerprint,
+            d.detection_id,
+            object,
+            d.json,
+            at
+        ])? > 0
+        {
             new.push(i);
         }
     }
     Ok(new)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn row(fp: &str) -> TrailDetectionRow {
+        TrailDetectionRow {
+            fingerprint: fp.to_string(),
+            detection_id: "d".to_string(),
+            json: "{}".to_string(),
+        }
+    }
+
+    #[test]
+    fn an_object_commits_once_with_its_checkpoint_state_and_new_detections() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&Store::path_in(dir.path())).unwrap();
+        let dets = [row("a"), row("b")];
+        let c = TrailObjectCommit {
+            source: "s3://b/p",
+            key: "k1",
+            records: 3,
+            events: 2,
+            errors: 1,
+            checkpoint: Some(("AWSLogs/1/CloudTrail/r/", "{\"key\":\"k1\"}")),
+            state: Some("{\"version\":1}"),
+            detections: &dets,
+            at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert_eq!(s.trail_commit_object(&c).unwrap(), vec![0, 1]);
+        // the same object again is refused and changes nothing
+        let again = TrailObjectCommit {
+            detections: &[row("c")],
+            ..c.clone()
+        };
+        assert!(matches!(
+            s.trail_commit_object(&again),
+            Err(StoreError::Invalid { .. })
+        ));
+        assert_eq!(s.trail_detections("s3://b/p").unwrap().len(), 2);
+        // a detection found again (by fingerprint) is not new
+        let more = [row("b"), row("d")];
+        let c2 = TrailObjectCommit {
+            key: "k2",
+            detections: &more,
+            state: None,
+            ..c.clone()
+        };
+        assert_eq!(s.trail_commit_object(&c2).unwrap(), vec![1]);
+        assert_eq!(
+            s.trail_commit_detections(
+                "s3://b/p",
+                &[row("a"), row("e")],
+                OffsetDateTime::UNIX_EPOCH
+            )
+            .unwrap(),
+            vec![1]
+        );
+        let keys = vec!["k1".to_string(), "k2".to_string(), "k3".to_string()];
+        assert_eq!(
+            s.trail_processed("s3://b/p", &keys).unwrap(),
+            BTreeSet::from(["k1".to_string(), "k2".to_string()])
+        );
+        assert_eq!(
+            s.trail_checkpoints("s3://b/p").unwrap(),
+            vec![(
+                "AWSLogs/1/CloudTrail/r/".to_string(),
+                "{\"key\":\"k1\"}".to_string()
+            )]
+        );
+        assert_eq!(
+            s.trail_state("s3://b/p").unwrap().as_deref(),
+            Some("{\"version\":1}")
+        );
+        let objs = s.trail_objects("s3://b/p").unwrap();
+        assert_eq!(objs.len(), 2);
+        assert_eq!((objs[0].records, objs[0].events, objs[0].errors), (3, 2, 1));
+        // another source is separate; a reset forgets one source only
+        assert!(s.trail_objects("s3://other/").unwrap().is_empty());
+        s.trail_reset("s3://b/p").unwrap();
+        assert!(s.trail_objects("s3://b/p").unwrap().is_empty());
+        assert!(s.trail_detections("s3://b/p").unwrap().is_empty());
+        assert!(s.trail_state("s3://b/p").unwrap().is_none());
+        assert!(s.trail_checkpoints("s3://b/p").unwrap().is_empty());
+    }
 }

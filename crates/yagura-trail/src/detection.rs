@@ -130,7 +130,12 @@ impl Detection {
             })
             .unwrap_or_default();
         if self.events.len() == 1 {
-            format!("{}|{}|{:016x}", self.id, first, fnv1a(self.message.en.as_bytes()))
+            format!(
+                "{}|{}|{:016x}",
+                self.id,
+                first,
+                fnv1a(self.message.en.as_bytes())
+            )
         } else {
             format!("{}|{}", self.id, first)
         }

@@ -283,7 +283,9 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
             .get(stream)
             .is_none_or(|cp| cp.key.as_str() <= key);
         if ahead {
-            self.checkpoints.streams.insert(stream.to_string(), checkpoint);
+            self.checkpoints
+                .streams
+                .insert(stream.to_string(), checkpoint);
         }
         report.objects += 1;
         report.events += events;
@@ -396,7 +398,9 @@ mod tests {
 
     #[test]
     fn stream_prefixes() {
-        assert!(is_stream_prefix("AWSLogs/123456789012/CloudTrail/us-east-1/"));
+        assert!(is_stream_prefix(
+            "AWSLogs/123456789012/CloudTrail/us-east-1/"
+        ));
         assert!(is_stream_prefix(
             "logs/AWSLogs/o-abc/123456789012/CloudTrail/eu-west-1/"
         ));

@@ -166,7 +166,10 @@ pub(crate) fn load_rules(a: &RuleArgs) -> Result<(Option<RuleSet>, serde_json::V
 
 fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let started = now_rfc3339();
-    if a.paths.iter().any(|p| p.to_string_lossy().starts_with("s3://")) {
+    if a.paths
+        .iter()
+        .any(|p| p.to_string_lossy().starts_with("s3://"))
+    {
         let [url] = a.paths.as_slice() else {
             anyhow::bail!("give one `s3://bucket/prefix` to scan, without local paths");
         };

@@ -329,7 +329,10 @@ fn s3_scan_is_exactly_once_across_a_sigkill_and_follows_new_objects() {
     );
     assert!(stderr_a.contains("record "), "{stderr_a}");
     let (cut_events, cut_errors) = objects_a[&cut.key];
-    assert!(cut_events > 0 && cut_errors == 1, "{cut_events} {cut_errors}");
+    assert!(
+        cut_events > 0 && cut_errors == 1,
+        "{cut_events} {cut_errors}"
+    );
     for o in &objs {
         if let Some(n) = o.records {
             assert_eq!(objects_a[&o.key], (n as u64, 0), "{}", o.key);
@@ -401,7 +404,10 @@ fn s3_scan_is_exactly_once_across_a_sigkill_and_follows_new_objects() {
         report_b["trail"]["objects"],
         json!(objs.len() - at_kill.len())
     );
-    assert_eq!(report_b["trail"]["events"], json!(total_a - at_kill.values().map(|(e, _)| e).sum::<u64>()));
+    assert_eq!(
+        report_b["trail"]["events"],
+        json!(total_a - at_kill.values().map(|(e, _)| e).sum::<u64>())
+    );
     let detections_b = detections_in(b.path());
     assert_eq!(detections_b, detections_a, "same detections as one run");
     let multi: Vec<&String> = detections_b
@@ -504,12 +510,19 @@ fn s3_scan_is_exactly_once_across_a_sigkill_and_follows_new_objects() {
     upload(&moto, std::slice::from_ref(&last));
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() || out.status.code() == Some(1), "{stderr}");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{stderr}"
+    );
     let reports: Vec<Value> = serde_json::Deserializer::from_slice(&out.stdout)
         .into_iter::<Value>()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(reports.len(), 2, "one report per poll with detections: {stderr}");
+    assert_eq!(
+        reports.len(),
+        2,
+        "one report per poll with detections: {stderr}"
+    );
     let keys: BTreeSet<String> = reports
         .iter()
         .flat_map(|r| event_keys(r, "iam-user-created"))

@@ -72,9 +72,11 @@ impl Progress for StoreProgress<'_> {
 
     fn commit_detections(&mut self, d: Vec<Detection>) -> Result<Vec<Detection>, Self::Error> {
         let rows = rows(&d)?;
-        let new =
-            self.store
-                .trail_commit_detections(&self.source, &rows, time::OffsetDateTime::now_utc())?;
+        let new = self.store.trail_commit_detections(
+            &self.source,
+            &rows,
+            time::OffsetDateTime::now_utc(),
+        )?;
         Ok(pick(&d, new))
     }
 }
