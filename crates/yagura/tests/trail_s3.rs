@@ -22,8 +22,12 @@ fn testdata() -> PathBuf {
     yagura_testkit::repo_root().join("../shared/testdata/cloudtrail")
 }
 
+/// The binary under test (`YAGURA_TEST_BIN` overrides it, for a copy taken out of a target
+/// directory that other builds share).
 fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_yagura"))
+    std::env::var_os("YAGURA_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_yagura")))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
