@@ -15,6 +15,7 @@ mod regional;
 mod s3;
 pub mod sns;
 pub mod sts_client;
+pub mod trail_s3;
 
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};

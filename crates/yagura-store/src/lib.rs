@@ -3,8 +3,9 @@
 //! It keeps every run with all its findings, tells what is new, fixed or still open between two
 //! runs, keeps workflow attributes (status, assignee, note) per finding key across runs with an
 //! audit trail, and offers small tables to other capabilities: checkpoints (the CloudTrail
-//! reader's positions), scheduled stop/start actions, and inventory snapshots with the
-//! configuration items of the watch timeline.
+//! reader's positions), incremental CloudTrail sources (objects read exactly once, their
+//! detections and multi-event state), scheduled stop/start actions, and inventory snapshots with
+//! the configuration items of the watch timeline.
 //!
 //! Architecture invariants:
 //! - No clock: every timestamp is given by the caller.
@@ -16,12 +17,16 @@ mod misc;
 mod runs;
 mod schema;
 mod timeline;
+mod trail;
 mod workflow;
 
 pub use misc::{ActionRecord, SnapshotId, SnapshotInfo, StoredAction};
 pub use runs::{Diff, DiffEntry, FindingsView, RunCounts, RunId, RunMeta, RunSummary};
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 pub use timeline::{ConfigItemRecord, StoredConfigItem};
+pub use trail::{
+    trail_namespace, StoredTrailDetection, TrailDetectionRow, TrailObject, TrailObjectCommit,
+};
 pub use workflow::{Workflow, WorkflowChange, WorkflowStatus, WorkflowUpdate};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};

@@ -122,5 +122,34 @@ pub const MIGRATIONS: &[&str] = &[
         ON config_items (account, region, resource_type, resource_id, id);
     CREATE INDEX config_items_by_id ON config_items (resource_id, id);
     CREATE INDEX config_items_by_arn ON config_items (arn, id) WHERE arn IS NOT NULL;
+    // 3: incremental CloudTrail sources: objects read (exactly once), their detections, and
+    // the multi-event state saved with the checkpoints.
+    r#"
+    CREATE TABLE trail_objects (
+        source        TEXT    NOT NULL CHECK (source <> ''),
+        key           TEXT    NOT NULL,
+        records       INTEGER NOT NULL,
+        events        INTEGER NOT NULL,
+        errors        INTEGER NOT NULL,
+        processed_at  TEXT    NOT NULL,
+        PRIMARY KEY (source, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE trail_detections (
+        id            INTEGER PRIMARY KEY,
+        source        TEXT    NOT NULL CHECK (source <> ''),
+        fingerprint   TEXT    NOT NULL,
+        detection_id  TEXT    NOT NULL,
+        object_key    TEXT,   -- the object whose commit stored it (NULL: multi-event)
+        json          TEXT    NOT NULL CHECK (json_valid(json)),
+        found_at      TEXT    NOT NULL,
+        UNIQUE (source, fingerprint)
+    );
+
+    CREATE TABLE trail_state (
+        source      TEXT PRIMARY KEY CHECK (source <> ''),
+        state       TEXT NOT NULL CHECK (json_valid(state)),
+        updated_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
     "#,
 ];

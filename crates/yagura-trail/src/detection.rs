@@ -107,6 +107,66 @@ impl Detection {
     pub fn first_time_ms(&self) -> i64 {
         self.events.iter().map(|e| e.time_ms).min().unwrap_or(0)
     }
+
+    /// What makes this detection the same one when it is found again (by a restarted or a
+    /// later incremental run): the detection id and its first event, plus, for a single-event
+    /// detection, its message. A multi-event detection that grows as later events arrive (a
+    /// burst, the takeover sequence) keeps its first event, so it is reported once.
+    pub fn fingerprint(&self) -> String {
+        let first = self
+            .events
+            .first()
+            .map(|e| {
+                if !e.event_id.is_empty() {
+                    e.event_id.clone()
+                } else {
+                    format!(
+                        "{}#{}@{}",
+                        e.key.as_deref().unwrap_or_default(),
+                        e.index.unwrap_or_default(),
+                        e.time_ms
+                    )
+                }
+            })
+            .unwrap_or_default();
+        if self.events.len() == 1 {
+            format!(
+                "{}|{}|{:016x}",
+                self.id,
+                first,
+                fnv1a(self.message.en.as_bytes())
+            )
+        } else {
+            format!("{}|{}", self.id, first)
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash (the standard library's is not stable across releases).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Serde of an [`EventRef`] together with its time, for saved scan state (reports leave the
+/// time in milliseconds out).
+pub(crate) mod timed {
+    use super::EventRef;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(r: &EventRef, s: S) -> Result<S::Ok, S::Error> {
+        (r.time_ms, r).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<EventRef, D::Error> {
+        let (t, mut r): (i64, EventRef) = Deserialize::deserialize(d)?;
+        r.time_ms = t;
+        Ok(r)
+    }
 }
 
 /// Time order, then the file or key and the record index: a total order over events read from

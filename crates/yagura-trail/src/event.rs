@@ -536,6 +536,19 @@ impl Event {
 
     /// The caller's ARN (`userIdentity.arn`), or the principal id / type when there is none.
     pub fn principal(&self) -> String {
+        // in place when the identity's members are plain strings (nearly always): parsing the
+        // whole `userIdentity` object costs more than the rest of a record's detections
+        for k in ["arn", "principalId", "invokedBy", "type"] {
+            match self.lookup_raw(&["userIdentity", k]) {
+                RawLookup::Str(s) => return s.to_string(),
+                RawLookup::Missing => {}
+                RawLookup::Complex => return self.principal_parsed(),
+            }
+        }
+        String::new()
+    }
+
+    fn principal_parsed(&self) -> String {
         let ui = self.get("userIdentity");
         let pick = |k: &str| ui.and_then(|u| u.get(k)).and_then(Value::as_str);
         pick("arn")
@@ -548,6 +561,11 @@ impl Event {
 
     /// `userIdentity.accessKeyId`, when the call was signed with a key.
     pub fn access_key_id(&self) -> Option<&str> {
+        match self.lookup_raw(&["userIdentity", "accessKeyId"]) {
+            RawLookup::Str(s) => return Some(s).filter(|s| !s.is_empty()),
+            RawLookup::Missing => return None,
+            RawLookup::Complex => {}
+        }
         self.get("userIdentity")
             .and_then(|u| u.get("accessKeyId"))
             .and_then(Value::as_str)

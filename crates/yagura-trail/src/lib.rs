@@ -18,11 +18,13 @@ pub mod native;
 pub mod read;
 pub mod scan;
 pub mod sigma;
+pub mod source;
 
 pub use detection::{Detection, DetectionKind, EventRef};
 pub use event::Event;
 pub use read::{read_path, read_stream, Checkpoint, Checkpoints, Position, ReadError};
-pub use scan::{scan, scan_paths, Options, ScanReport, ScanStats, Scanner};
+pub use scan::{scan, scan_paths, Options, Restored, ScanReport, ScanStats, Scanner, StateError};
+pub use source::{Incremental, ObjectSource, PollReport, Progress, SourceError};
 
 /// Every native check of this crate (WATCH-04, WATCH-05).
 pub static CHECKS: &[&yagura_core::CheckMeta] = native::NATIVE_CHECKS;

@@ -6,6 +6,7 @@
 use crate::detection::{Detection, DetectionKind, EventRef};
 use crate::event::{format_time_ms, Event, RawLookup};
 use crate::sigma::parse_ip;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_core::{text, CheckMeta, Severity, Text};
@@ -323,7 +324,8 @@ impl Default for NativeOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Kind {
     CreateUser,
     AdminAttach,
@@ -335,11 +337,13 @@ enum Kind {
     Secret,
 }
 
-#[derive(Debug, Clone)]
-struct Signal {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Signal {
     kind: Kind,
     /// The user the call acted on (`requestParameters.userName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     target: Option<String>,
+    #[serde(with = "crate::detection::timed")]
     ev: EventRef,
 }
 
@@ -1005,11 +1009,27 @@ impl NativeState {
 
     /// Decides the multi-event detections.
     pub fn finish(mut self, out: &mut Vec<Detection>) {
+        self.evaluate(out);
+    }
+
+    /// Decides the multi-event detections over the signals seen so far, keeping them (an
+    /// incremental scan evaluates again after more events).
+    pub fn evaluate(&mut self, out: &mut Vec<Detection>) {
         // time, then where the event was read: the same order whatever the threads
         self.signals
             .sort_by(|a, b| crate::detection::order(&a.ev, &b.ev));
         self.bursts(out);
         self.takeover(out);
+    }
+
+    /// The signals kept for the multi-event detections (saved with an incremental scan's
+    /// checkpoint).
+    pub(crate) fn signals(&self) -> &[Signal] {
+        &self.signals
+    }
+
+    pub(crate) fn restore_signals(&mut self, signals: Vec<Signal>) {
+        self.signals = signals;
     }
 
     fn bursts(&self, out: &mut Vec<Detection>) {

@@ -997,7 +997,7 @@ pub fn list_files(root: &Path) -> Result<Vec<PathBuf>, ReadError> {
     Ok(out)
 }
 
-fn is_log_name(name: &str) -> bool {
+pub(crate) fn is_log_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
         ".json",

@@ -10,7 +10,7 @@ use crate::event::Event;
 use crate::native::{NativeOptions, NativeState};
 use crate::read::ReadError;
 use crate::sigma::{correlate, CorrHit, CorrelationKind, RuleSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use yagura_core::{text, Severity, Text};
@@ -160,8 +160,11 @@ impl<'a> Scanner<'a> {
         self.native.merge(other.native);
     }
 
-    /// Runs the multi-event stages and returns the report.
-    pub fn finish(mut self) -> ScanReport {
+    /// The multi-event detections (Sigma correlations, bursts, the takeover sequence) over
+    /// every event seen so far. The state is kept, so an incremental scan can evaluate again
+    /// after more events; the single-event detections are not included.
+    pub fn evaluate(&mut self) -> Vec<Detection> {
+        let mut out = Vec::new();
         if let Some(rules) = self.rules {
             self.corr_hits
                 .sort_by(|a, b| crate::detection::order(&a.data, &b.data));
@@ -181,7 +184,7 @@ impl<'a> Scanner<'a> {
                 } else {
                     format!(" for `{}`", f.group.replace('\u{1f}', ", "))
                 };
-                self.detections.push(Detection {
+                out.push(Detection {
                     id: format!(
                         "sigma:{}",
                         c.id.as_deref().or(c.name.as_deref()).unwrap_or(&c.title)
@@ -202,6 +205,18 @@ impl<'a> Scanner<'a> {
                     recommendation: sigma_recommendation(&c.description, &[]),
                 });
             }
+        }
+        if self.opts.native {
+            self.native.evaluate(&mut out);
+        }
+        out
+    }
+
+    /// Runs the multi-event stages and returns the report.
+    pub fn finish(mut self) -> ScanReport {
+        let multi = self.evaluate();
+        self.detections.extend(multi);
+        if let Some(rules) = self.rules {
             for (i, r) in rules.rules.iter().enumerate() {
                 let n = self.sigma_counts.get(i).copied().unwrap_or(0);
                 if n > 0 {
@@ -213,24 +228,162 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        if self.opts.native {
-            self.native.finish(&mut self.detections);
-        }
-        self.detections.sort_by(|a, b| {
-            a.first_time_ms()
-                .cmp(&b.first_time_ms())
-                .then_with(|| a.id.cmp(&b.id))
-                .then_with(|| match (a.events.first(), b.events.first()) {
-                    (Some(x), Some(y)) => crate::detection::order(x, y),
-                    _ => std::cmp::Ordering::Equal,
-                })
-        });
+        sort_detections(&mut self.detections);
         ScanReport {
             detections: self.detections,
             errors: self.errors,
             stats: self.stats,
             sigma_counts: self.sigma_counts,
         }
+    }
+}
+
+/// Sorts detections as reports show them: by the time of the first event, then id, then the
+/// first event's place.
+pub fn sort_detections(d: &mut [Detection]) {
+    d.sort_by(|a, b| {
+        a.first_time_ms()
+            .cmp(&b.first_time_ms())
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| match (a.events.first(), b.events.first()) {
+                (Some(x), Some(y)) => crate::detection::order(x, y),
+                _ => std::cmp::Ordering::Equal,
+            })
+    });
+}
+
+/// The saved multi-event state of a [`Scanner`] (see [`Scanner::save_state`]).
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedState {
+    version: u32,
+    /// [`rules_digest`] of the rule set the correlation matches refer to (by index).
+    rules: String,
+    native: Vec<crate::native::Signal>,
+    corr: Vec<SavedHit>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedHit {
+    rule: usize,
+    keys: Vec<(usize, String, Option<String>)>,
+    #[serde(with = "crate::detection::timed")]
+    data: EventRef,
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// A digest of the rule set's shape (rule keys, correlations and the rules they refer to):
+/// saved correlation matches refer to rules by index, so they are only reused by the same set.
+fn rules_digest(rules: Option<&RuleSet>) -> String {
+    let Some(rules) = rules else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for r in &rules.rules {
+        text.push_str(r.key());
+        text.push('\u{1f}');
+    }
+    for c in &rules.correlations {
+        text.push_str(c.id.as_deref().or(c.name.as_deref()).unwrap_or(&c.title));
+        text.push_str(&format!("{:?}{}", c.rules, c.timespan_ms));
+        text.push('\u{1e}');
+    }
+    format!(
+        "{}:{:016x}",
+        rules.rules.len(),
+        crate::detection::fnv1a(text.as_bytes())
+    )
+}
+
+/// A saved state that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("the saved trail scan state cannot be read: {0}")]
+pub struct StateError(String);
+
+/// What [`Scanner::restore_state`] could reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restored {
+    pub signals: usize,
+    pub correlation_matches: usize,
+    /// Correlation matches dropped because the Sigma rules changed since they were saved.
+    pub dropped_matches: usize,
+}
+
+impl Scanner<'_> {
+    /// The multi-event state (native signals and Sigma correlation matches) as JSON, to be
+    /// saved with a checkpoint so that a sequence spanning a restart still fires once.
+    pub fn save_state(&self) -> Result<String, StateError> {
+        #[derive(Serialize)]
+        struct Out<'s> {
+            version: u32,
+            rules: String,
+            native: &'s [crate::native::Signal],
+            corr: Vec<SavedHitRef<'s>>,
+        }
+        #[derive(Serialize)]
+        struct SavedHitRef<'s> {
+            rule: usize,
+            keys: &'s [(usize, String, Option<String>)],
+            #[serde(with = "crate::detection::timed")]
+            data: &'s EventRef,
+        }
+        let out = Out {
+            version: STATE_VERSION,
+            rules: rules_digest(self.rules),
+            native: self.native.signals(),
+            corr: self
+                .corr_hits
+                .iter()
+                .map(|h| SavedHitRef {
+                    rule: h.rule,
+                    keys: &h.keys,
+                    data: &h.data,
+                })
+                .collect(),
+        };
+        serde_json::to_string(&out).map_err(|e| StateError(e.to_string()))
+    }
+
+    /// A cheap measure of the multi-event state: it changes whenever the state does (the
+    /// state only grows), so a caller saves it only when this changed.
+    pub fn state_len(&self) -> (usize, usize) {
+        (self.native.signals().len(), self.corr_hits.len())
+    }
+
+    /// Restores a state saved by [`Scanner::save_state`] (replacing the current one).
+    /// Correlation matches saved under other Sigma rules are dropped (and counted).
+    pub fn restore_state(&mut self, json: &str) -> Result<Restored, StateError> {
+        let saved: SavedState =
+            serde_json::from_str(json).map_err(|e| StateError(e.to_string()))?;
+        if saved.version != STATE_VERSION {
+            return Err(StateError(format!(
+                "version {} is not {STATE_VERSION}",
+                saved.version
+            )));
+        }
+        let same_rules = saved.rules == rules_digest(self.rules);
+        let signals = saved.native.len();
+        self.native.restore_signals(saved.native);
+        let n = saved.corr.len();
+        self.corr_hits = if same_rules {
+            saved
+                .corr
+                .into_iter()
+                .map(|h| CorrHit {
+                    rule: h.rule,
+                    time_ms: h.data.time_ms,
+                    keys: h.keys,
+                    data: h.data,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Restored {
+            signals,
+            correlation_matches: self.corr_hits.len(),
+            dropped_matches: n - self.corr_hits.len(),
+        })
     }
 }
 

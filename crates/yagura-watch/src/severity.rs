@@ -181,7 +181,8 @@ pub fn rate(c: &Change) -> Rating {
         }
         _ => {}
     }
-    if kind == ChangeType::Delete && best.severity == Severity::Info {
+    if kind == ChangeType::Delete {
+        // Only raises an informational rating: a rule above already said more.
         bump(Severity::Low, "resource deleted");
     }
     best

@@ -1,10 +1,19 @@
 //! `yagura trail scan`: CloudTrail logs on disk (the CloudTrail S3 layout, gzip, `Records`
-//! documents, arrays, JSON lines) through the native detections, the takeover correlation and
-//! Sigma rules (WATCH-03…WATCH-06).
+//! documents, arrays, JSON lines) or in S3 (`s3://bucket/prefix`) through the native
+//! detections, the takeover correlation and Sigma rules (WATCH-03…WATCH-06); `yagura trail
+//! watch s3://…` polls the bucket for new objects.
 //!
 //! Each detection becomes a FAIL finding (the check id for native detections, `sigma:<rule id>`
 //! for Sigma rules) and is kept whole, with the events behind it, under `detections` in the
 //! JSON report.
+//!
+//! From S3 the scan is incremental and exactly once (see `yagura_trail::source`): progress,
+//! detections and the multi-event state live in the store under the source URL, and a report
+//! lists the detections that are new since the last run. `YAGURA_TEST_OBJECT_DELAY_MS` (for
+//! tests only) waits that long after each committed object, so that a test can kill a run
+//! midway.
+
+mod s3;
 
 use crate::cli::{Global, OutputArgs};
 use crate::common::{emit, now_rfc3339, sanitize};
@@ -24,44 +33,103 @@ pub struct TrailArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum TrailCommand {
-    /// Scan CloudTrail log files or directories for suspicious activity
+    /// Scan CloudTrail log files or directories, or an S3 bucket (`s3://bucket/prefix`), for
+    /// suspicious activity
     Scan(ScanArgs),
+    /// Follow an S3 bucket of CloudTrail logs: scan new objects as they arrive
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Log files or directories (read recursively; `.gz` is decompressed)
+    /// Log files or directories (read recursively; `.gz` is decompressed), or one
+    /// `s3://bucket/prefix` read incrementally from the store's checkpoint
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Files read at once (default: the number of CPUs)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub s3: S3Args,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
     /// Directory of Sigma rules (`logsource: product: aws, service: cloudtrail`)
     #[arg(long)]
     pub sigma: Option<PathBuf>,
     /// Run only the Sigma rules, not the built-in detections
     #[arg(long)]
     pub no_native: bool,
-    /// Files read at once (default: the number of CPUs)
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Send the detections to the destinations in this file (WATCH-02; see `yagura notify test`)
     #[arg(long, env = "YAGURA_NOTIFY")]
     pub notify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct S3Args {
+    /// S3: forget the stored progress of this source and read it from the beginning
+    #[arg(long)]
+    pub from_start: bool,
+    /// S3: AWS profile from ~/.aws/config (default: the standard credential chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// S3: the bucket's region (default: found from the bucket)
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The bucket and prefix of the logs (`s3://bucket/AWSLogs/`)
+    pub url: String,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Time between polls (`60s`, `5m`, `1h`; a plain number is seconds)
+    #[arg(long, default_value = "60s", value_parser = parse_interval)]
+    pub interval: std::time::Duration,
+    /// Stop after this many polls (default: run until Ctrl-C)
+    #[arg(long)]
+    pub max_polls: Option<u64>,
+    #[command(flatten)]
+    pub s3: S3Args,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (num, unit) = t
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((t, ""), |i| t.split_at(i));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 60s, 5m or 1h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("`{s}` is not a duration like 60s, 5m or 1h")),
+    };
+    if secs == 0 {
+        return Err("the interval must be at least 1s".to_string());
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
     match a.command {
         TrailCommand::Scan(s) => scan(g, s),
+        TrailCommand::Watch(w) => s3::watch(g, w),
     }
 }
 
-fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
-    let started = now_rfc3339();
-    let notifier = a
-        .notify
-        .as_deref()
-        .map(crate::notify::Notifier::load)
-        .transpose()?;
+/// The Sigma rules of `--sigma` (warnings on stderr) and what the report says about them.
+pub(crate) fn load_rules(a: &RuleArgs) -> Result<(Option<RuleSet>, serde_json::Value)> {
     let mut sigma_info = serde_json::Value::Null;
     let rules = match &a.sigma {
         Some(dir) => {
@@ -96,8 +164,27 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
         }
         None => None,
     };
+    Ok((rules, sigma_info))
+}
+
+fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
+    let started = now_rfc3339();
+    let notifier = s3::load_notifier(&a.rules)?;
+    if a.paths
+        .iter()
+        .any(|p| p.to_string_lossy().starts_with("s3://"))
+    {
+        let [url] = a.paths.as_slice() else {
+            anyhow::bail!("give one `s3://bucket/prefix` to scan, without local paths");
+        };
+        return s3::scan(g, &url.to_string_lossy(), &a.rules, &a.s3, &a.out);
+    }
+    if a.s3.from_start {
+        anyhow::bail!("--from-start applies to an `s3://` source only");
+    }
+    let (rules, sigma_info) = load_rules(&a.rules)?;
     let opts = yagura_trail::Options {
-        native: !a.no_native,
+        native: !a.rules.no_native,
         ..yagura_trail::Options::default()
     };
     let threads = a.threads.unwrap_or_else(|| {
@@ -150,7 +237,7 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
 }
 
 /// A detection as a FAIL finding on the principal that acted.
-fn finding_of(d: &Detection) -> Finding {
+pub(crate) fn finding_of(d: &Detection) -> Finding {
     let first = d.events.first();
     let pick = |f: fn(&yagura_trail::EventRef) -> &str| first.map(f).unwrap_or_default();
     let principal = pick(|e| &e.principal);

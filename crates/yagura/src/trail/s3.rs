@@ -1,0 +1,301 @@
+//! `yagura trail scan s3://…` and `yagura trail watch s3://…`: the incremental driver of
+//! `yagura_trail::source` over `yagura_collect::trail_s3::S3Source`, with its progress in the
+//! store (one transaction per object).
+
+use super::{finding_of, load_rules, RuleArgs, S3Args, WatchArgs};
+use crate::cli::{Global, OutputArgs};
+use crate::common::{emit, now_rfc3339, open_store, sanitize};
+use anyhow::{Context, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use yagura_collect::trail_s3::{parse_s3_url, S3Source};
+use yagura_collect::ConnectOptions;
+use yagura_store::{Store, TrailDetectionRow, TrailObjectCommit};
+use yagura_trail::source::{Hooks, ObjectCommit};
+use yagura_trail::{Checkpoint, Checkpoints, Detection, Incremental, PollReport, Progress};
+
+/// The test-only delay after each committed object (see the parent module).
+const DELAY_ENV: &str = "YAGURA_TEST_OBJECT_DELAY_MS";
+
+/// The store as the progress of one source.
+struct StoreProgress<'s> {
+    store: &'s mut Store,
+    source: String,
+}
+
+fn rows(detections: &[Detection]) -> Result<Vec<TrailDetectionRow>> {
+    detections
+        .iter()
+        .map(|d| {
+            Ok(TrailDetectionRow {
+                fingerprint: d.fingerprint(),
+                detection_id: d.id.clone(),
+                json: serde_json::to_string(d)?,
+            })
+        })
+        .collect()
+}
+
+fn pick(detections: &[Detection], new: Vec<usize>) -> Vec<Detection> {
+    new.into_iter()
+        .filter_map(|i| detections.get(i).cloned())
+        .collect()
+}
+
+impl Progress for StoreProgress<'_> {
+    type Error = anyhow::Error;
+
+    fn processed(
+        &mut self,
+        keys: &[String],
+    ) -> Result<std::collections::BTreeSet<String>, Self::Error> {
+        Ok(self.store.trail_processed(&self.source, keys)?)
+    }
+
+    fn commit_object(&mut self, c: &ObjectCommit<'_>) -> Result<Vec<Detection>, Self::Error> {
+        let rows = rows(c.detections)?;
+        let checkpoint = serde_json::to_string(c.checkpoint)?;
+        let new = self.store.trail_commit_object(&TrailObjectCommit {
+            source: &self.source,
+            key: c.key,
+            records: c.records,
+            events: c.events,
+            errors: c.errors.len() as u64,
+            checkpoint: Some((c.stream, &checkpoint)),
+            state: c.state,
+            detections: &rows,
+            at: time::OffsetDateTime::now_utc(),
+        })?;
+        Ok(pick(c.detections, new))
+    }
+
+    fn commit_detections(&mut self, d: Vec<Detection>) -> Result<Vec<Detection>, Self::Error> {
+        let rows = rows(&d)?;
+        let new = self.store.trail_commit_detections(
+            &self.source,
+            &rows,
+            time::OffsetDateTime::now_utc(),
+        )?;
+        Ok(pick(&d, new))
+    }
+}
+
+/// Ctrl-C (and SIGTERM) sets a flag checked between objects; a second Ctrl-C ends at once.
+fn stop_flag() -> Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())
+            .context("cannot install the Ctrl-C handler")?;
+        signal_hook::flag::register(sig, flag.clone())
+            .context("cannot install the Ctrl-C handler")?;
+    }
+    Ok(flag)
+}
+
+struct Session<'r> {
+    source: String,
+    store: Store,
+    inc: Incremental<'r, S3Source>,
+    sigma_info: serde_json::Value,
+    notifier: Option<crate::notify::Notifier>,
+    stop: Arc<AtomicBool>,
+    delay: Option<Duration>,
+}
+
+fn open<'r>(
+    g: &Global,
+    url: &str,
+    rules: Option<&'r yagura_trail::sigma::RuleSet>,
+    rule_args: &RuleArgs,
+    s3: &S3Args,
+) -> Result<Session<'r>> {
+    let (bucket, prefix) = parse_s3_url(url)
+        .with_context(|| format!("`{}` is not an s3://bucket/prefix URL", sanitize(url)))?;
+    let source = format!("s3://{bucket}/{prefix}");
+    let mut store = open_store(g)?;
+    if s3.from_start {
+        store.trail_reset(&source)?;
+    }
+    let mut checkpoints = Checkpoints::default();
+    for (stream, value) in store.trail_checkpoints(&source)? {
+        let cp: Checkpoint = serde_json::from_str(&value).with_context(|| {
+            format!(
+                "the store holds an unreadable checkpoint for `{}`",
+                sanitize(&source)
+            )
+        })?;
+        checkpoints.streams.insert(stream, cp);
+    }
+    let state = store.trail_state(&source)?;
+    let client = S3Source::connect(
+        &ConnectOptions {
+            profile: s3.profile.clone(),
+            region: s3.region.clone(),
+            endpoint_url: None,
+            max_attempts: None,
+        },
+        &bucket,
+    )?;
+    let opts = yagura_trail::Options {
+        native: !rule_args.no_native,
+        ..yagura_trail::Options::default()
+    };
+    let scanner = yagura_trail::Scanner::new(rules, &opts);
+    let (inc, restored) =
+        Incremental::new(client, &prefix, scanner, checkpoints, state.as_deref())?;
+    if let Some(r) = restored.filter(|r| r.dropped_matches > 0) {
+        eprintln!(
+            "warning: the Sigma rules changed since the last run of {}: {} partial correlation match(es) were dropped",
+            sanitize(&source),
+            r.dropped_matches
+        );
+    }
+    let delay = std::env::var(DELAY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis);
+    Ok(Session {
+        source,
+        store,
+        inc,
+        sigma_info: serde_json::Value::Null,
+        notifier: None,
+        stop: stop_flag()?,
+        delay,
+    })
+}
+
+impl Session<'_> {
+    fn poll(&mut self) -> Result<PollReport> {
+        let stop = self.stop.clone();
+        let stop_fn = move || stop.load(Ordering::SeqCst);
+        let delay = self.delay;
+        let mut after = move |_key: &str| {
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
+        };
+        let mut progress = StoreProgress {
+            store: &mut self.store,
+            source: self.source.clone(),
+        };
+        let mut hooks = Hooks {
+            stop: &stop_fn,
+            after_object: &mut after,
+        };
+        Ok(self.inc.poll(&mut progress, &mut hooks)?)
+    }
+
+    fn report(&self, g: &Global, out: &OutputArgs, r: &PollReport, started: &str) -> Result<u8> {
+        for e in &r.errors {
+            eprintln!("error: {}", sanitize(e));
+        }
+        let hidden = r.error_count.saturating_sub(r.errors.len() as u64);
+        if hidden > 0 {
+            eprintln!("error: {hidden} more read error(s) not shown");
+        }
+        if !g.quiet {
+            eprintln!(
+                "{}: read {} new object(s), {} event(s): {} new detection(s), {} read error(s){}",
+                sanitize(&self.source),
+                r.objects,
+                r.events,
+                r.detections.len(),
+                r.error_count,
+                if r.interrupted { "; interrupted" } else { "" }
+            );
+        }
+        let findings: Vec<_> = r.detections.iter().map(finding_of).collect();
+        if let (Some(n), false) = (&self.notifier, r.detections.is_empty()) {
+            n.send(g, &crate::notify::detections(&r.detections));
+        }
+        let extra = serde_json::json!({
+            "detections": r.detections,
+            "trail": {
+                "source": self.source,
+                "objects": r.objects,
+                "events": r.events,
+                "read_errors": r.error_count,
+                "interrupted": r.interrupted,
+                "sigma": self.sigma_info,
+            },
+        });
+        emit(g, out, "trail", &findings, &r.errors, Some(&extra), started)
+    }
+}
+
+/// The destinations file of `--notify`; a broken file stops the run before anything is read.
+pub(crate) fn load_notifier(a: &RuleArgs) -> Result<Option<crate::notify::Notifier>> {
+    a.notify
+        .as_deref()
+        .map(crate::notify::Notifier::load)
+        .transpose()
+}
+
+/// `yagura trail scan s3://…`: reads what is new since the stored checkpoint.
+pub fn scan(
+    g: &Global,
+    url: &str,
+    rule_args: &RuleArgs,
+    s3: &S3Args,
+    out: &OutputArgs,
+) -> Result<u8> {
+    let started = now_rfc3339();
+    let (rules, sigma_info) = load_rules(rule_args)?;
+    let notifier = load_notifier(rule_args)?;
+    let mut session = open(g, url, rules.as_ref(), rule_args, s3)?;
+    session.sigma_info = sigma_info;
+    session.notifier = notifier;
+    let r = session.poll()?;
+    let code = session.report(g, out, &r, &started)?;
+    Ok(if r.interrupted { 130 } else { code })
+}
+
+/// `yagura trail watch s3://…`: polls until Ctrl-C or `--max-polls`.
+pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
+    let (rules, sigma_info) = load_rules(&a.rules)?;
+    let notifier = load_notifier(&a.rules)?;
+    let mut session = open(g, &a.url, rules.as_ref(), &a.rules, &a.s3)?;
+    session.sigma_info = sigma_info;
+    session.notifier = notifier;
+    let mut polls = 0u64;
+    let mut worst = 0u8;
+    loop {
+        let started = now_rfc3339();
+        let began = Instant::now();
+        polls += 1;
+        match session.poll() {
+            Ok(r) => {
+                // a report per poll that found something (or could not read something)
+                if !r.detections.is_empty() || r.error_count > 0 {
+                    worst = worst.max(session.report(g, &a.out, &r, &started)?);
+                } else if !g.quiet {
+                    eprintln!(
+                        "{}: poll {polls}: {} new object(s), {} event(s), nothing new detected",
+                        sanitize(&session.source),
+                        r.objects,
+                        r.events
+                    );
+                }
+                if r.interrupted {
+                    return Ok(130);
+                }
+            }
+            // a poll that could not list the bucket is retried at the next one
+            Err(e) => {
+                eprintln!("error: {}", sanitize(&format!("{e:#}")));
+                worst = worst.max(2);
+            }
+        }
+        if a.max_polls.is_some_and(|m| polls >= m) {
+            return Ok(worst);
+        }
+        while began.elapsed() < a.interval {
+            if session.stop.load(Ordering::SeqCst) {
+                return Ok(130);
+            }
+            std::thread::sleep(Duration::from_millis(200).min(a.interval));
+        }
+    }
+}
