@@ -414,7 +414,8 @@ fn crlf_bom_and_alias_bombs() {
     }
     let started = std::time::Instant::now();
     let err = Exceptions::parse("bomb.yaml", &bomb).unwrap_err();
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // A hang guard, not a speed measurement: an expanding parser would not finish at all.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(err.to_string().starts_with("bomb.yaml"), "{err}");
 }
 
@@ -426,7 +427,8 @@ fn a_large_flow_style_file_loads_without_positions() {
     let text = format!("version: 1\naccepted: [{}]\n", entries.join(", "));
     let started = std::time::Instant::now();
     let ex = Exceptions::parse("flow.yaml", &text).unwrap();
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // A hang guard (quadratic position tracking would take minutes), not a speed measurement.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert_eq!(ex.len(), 400);
     assert!(ex.entries().iter().all(|e| e.location.is_none()));
     // A problem without a position still names the file.

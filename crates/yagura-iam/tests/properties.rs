@@ -160,7 +160,8 @@ fn hostile_documents_get_positioned_errors() {
     let start = std::time::Instant::now();
     let p = Policy::parse("big.json", &big).unwrap();
     assert_eq!(p.statements.len(), n + 1);
-    assert!(start.elapsed().as_secs() < 20);
+    // A hang guard for a loaded CI machine, not a speed measurement (that is bench/iam.sh).
+    assert!(start.elapsed().as_secs() < 120);
     // Wrong types and invalid JSON.
     let e = Policy::parse(
         "t.json",

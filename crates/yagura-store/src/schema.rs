@@ -122,6 +122,7 @@ pub const MIGRATIONS: &[&str] = &[
         ON config_items (account, region, resource_type, resource_id, id);
     CREATE INDEX config_items_by_id ON config_items (resource_id, id);
     CREATE INDEX config_items_by_arn ON config_items (arn, id) WHERE arn IS NOT NULL;
+    "#,
     // 3: incremental CloudTrail sources: objects read (exactly once), their detections, and
     // the multi-event state saved with the checkpoints.
     r#"

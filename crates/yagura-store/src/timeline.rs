@@ -155,8 +155,19 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, snapshot_id, account, region, resource_type, resource_id, arn, at, status, item, diff) =
-                row.map_err(|e| self.err(e))?;
+            let (
+                id,
+                snapshot_id,
+                account,
+                region,
+                resource_type,
+                resource_id,
+                arn,
+                at,
+                status,
+                item,
+                diff,
+            ) = row.map_err(|e| self.err(e))?;
             out.push(StoredConfigItem {
                 id,
                 snapshot_id,

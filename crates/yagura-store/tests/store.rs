@@ -982,8 +982,12 @@ fn the_timeline_keeps_items_per_change_and_finds_them_by_id_or_arn() {
         .unwrap();
     s.record_watch(at(1), Some("{}"), &[rec("i-1", None, 1, "OK")])
         .unwrap();
-    s.record_watch(at(2), None, &[rec("i-2", Some("arn:x"), 2, "ResourceDeleted")])
-        .unwrap();
+    s.record_watch(
+        at(2),
+        None,
+        &[rec("i-2", Some("arn:x"), 2, "ResourceDeleted")],
+    )
+    .unwrap();
     let latest = s.latest_config_items().unwrap();
     assert_eq!(
         latest

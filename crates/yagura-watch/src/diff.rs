@@ -134,11 +134,7 @@ pub fn changes<'a>(
             },
         });
     }
-    out.sort_by(|a, b| {
-        a.configuration_item
-            .key()
-            .cmp(&b.configuration_item.key())
-    });
+    out.sort_by(|a, b| a.configuration_item.key().cmp(&b.configuration_item.key()));
     out
 }
 
@@ -172,12 +168,23 @@ pub fn diff_items(
             );
         }
     } else {
-        diff_value("Configuration", &prev.configuration, &next.configuration, &mut out);
+        diff_value(
+            "Configuration",
+            &prev.configuration,
+            &next.configuration,
+            &mut out,
+        );
     }
     let keys: BTreeSet<&String> = prev.tags.keys().chain(next.tags.keys()).collect();
     for k in keys {
-        let a = prev.tags.get(k).map_or(Value::Null, |v| Value::String(v.clone()));
-        let b = next.tags.get(k).map_or(Value::Null, |v| Value::String(v.clone()));
+        let a = prev
+            .tags
+            .get(k)
+            .map_or(Value::Null, |v| Value::String(v.clone()));
+        let b = next
+            .tags
+            .get(k)
+            .map_or(Value::Null, |v| Value::String(v.clone()));
         if a != b {
             put(&mut out, format!("Tags.{k}"), a, b);
         }
@@ -195,8 +202,12 @@ pub fn diff_items(
         put(
             &mut out,
             "ResourceName".to_string(),
-            prev.resource_name.clone().map_or(Value::Null, Value::String),
-            next.resource_name.clone().map_or(Value::Null, Value::String),
+            prev.resource_name
+                .clone()
+                .map_or(Value::Null, Value::String),
+            next.resource_name
+                .clone()
+                .map_or(Value::Null, Value::String),
         );
     }
     out

@@ -158,15 +158,15 @@ pub fn rate(c: &Change) -> Rating {
             }
         }
         types::S3_BUCKET => {
-            let pab = updated(c, "Configuration.PublicAccessBlockConfiguration")
-                .or_else(|| {
-                    c.configuration_item_diff
-                        .changed_properties
-                        .iter()
-                        .find(|(k, _)| k.starts_with("Configuration.PublicAccessBlockConfiguration."))
-                        .map(|(_, p)| &p.updated_value)
-                });
-            if pab.is_some_and(|v| v.is_null() || *v == Value::Bool(false)) && kind == ChangeType::Update
+            let pab = updated(c, "Configuration.PublicAccessBlockConfiguration").or_else(|| {
+                c.configuration_item_diff
+                    .changed_properties
+                    .iter()
+                    .find(|(k, _)| k.starts_with("Configuration.PublicAccessBlockConfiguration."))
+                    .map(|(_, p)| &p.updated_value)
+            });
+            if pab.is_some_and(|v| v.is_null() || *v == Value::Bool(false))
+                && kind == ChangeType::Update
             {
                 bump(Severity::High, "bucket public access block weakened");
             }

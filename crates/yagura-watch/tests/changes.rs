@@ -176,8 +176,10 @@ fn first_snapshot_discovers_every_resource_of_every_type() {
     let now = observe(&base("2026-11-24T00:00:00Z"));
     assert!(now.complete(), "{:?}", now.unrecorded);
     let cs = changes([], &now);
-    assert!(cs.iter().all(|c| c.configuration_item_diff.change_type == ChangeType::Create
-        && c.configuration_item.configuration_item_status == ItemStatus::ResourceDiscovered));
+    assert!(cs.iter().all(
+        |c| c.configuration_item_diff.change_type == ChangeType::Create
+            && c.configuration_item.configuration_item_status == ItemStatus::ResourceDiscovered
+    ));
     let types: std::collections::BTreeSet<&str> = cs
         .iter()
         .map(|c| c.configuration_item.resource_type.as_str())
@@ -336,7 +338,10 @@ fn a_resource_deleted_then_recreated_is_discovered_again() {
     latest.push(c1[0].configuration_item.clone());
     let c2 = changes(latest.iter(), &observe(&base("t2")));
     assert_eq!(c2.len(), 1);
-    assert_eq!(c2[0].configuration_item_diff.change_type, ChangeType::Create);
+    assert_eq!(
+        c2[0].configuration_item_diff.change_type,
+        ChangeType::Create
+    );
 }
 
 #[test]

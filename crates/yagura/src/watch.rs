@@ -76,10 +76,7 @@ fn format_of(s: &str) -> Result<Format> {
     match s {
         "text" => Ok(Format::Text),
         "json" => Ok(Format::Json),
-        other => anyhow::bail!(
-            "unknown format `{}`: use text or json",
-            sanitize(other)
-        ),
+        other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),
     }
 }
 
@@ -139,7 +136,14 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
                 Err(e) => return Err(e),
             },
         };
-        code = code.max(record(g, &a, format, &mut store, &inventory, notifier.as_ref())?);
+        code = code.max(record(
+            g,
+            &a,
+            format,
+            &mut store,
+            &inventory,
+            notifier.as_ref(),
+        )?);
         if interval.is_none() || a.max_runs.is_some_and(|m| run >= m) {
             break;
         }
@@ -185,7 +189,8 @@ fn record(
     if obs.captured_at.is_empty() {
         obs.captured_at = taken_at.format(&Rfc3339).unwrap_or_default();
         for i in &mut obs.items {
-            i.configuration_item_capture_time.clone_from(&obs.captured_at);
+            i.configuration_item_capture_time
+                .clone_from(&obs.captured_at);
         }
     }
     let previous = latest_items(store)?;
@@ -461,9 +466,8 @@ pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
     }
     let mut entries = Vec::new();
     for r in &rows {
-        let item: Value = serde_json::from_str(&r.record.item).with_context(|| {
-            format!("stored configuration item {} is unreadable", r.id)
-        })?;
+        let item: Value = serde_json::from_str(&r.record.item)
+            .with_context(|| format!("stored configuration item {} is unreadable", r.id))?;
         let diff: Value = match &r.record.diff {
             Some(d) => serde_json::from_str(d)
                 .with_context(|| format!("stored diff of item {} is unreadable", r.id))?,
@@ -494,11 +498,15 @@ pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
                     &r.record.resource_id,
                 );
                 if last_key != Some(key) {
-                    let parsed: Option<ConfigurationItem> = serde_json::from_value(item.clone()).ok();
+                    let parsed: Option<ConfigurationItem> =
+                        serde_json::from_value(item.clone()).ok();
                     let head = parsed.as_ref().map(title).unwrap_or_else(|| {
                         sanitize(&format!(
                             "{} {} in {} {}",
-                            r.record.resource_type, r.record.resource_id, r.record.account, r.record.region
+                            r.record.resource_type,
+                            r.record.resource_id,
+                            r.record.account,
+                            r.record.region
                         ))
                     });
                     outln!("{head}");

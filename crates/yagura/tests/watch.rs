@@ -120,46 +120,85 @@ fn offline_snapshots_build_a_timeline_and_hostile_tags_stay_inert() {
         ),
     );
 
-    let first = yagura(&data, &[], &["watch", "--from-inventory", t0.to_str().unwrap()]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let first = yagura(
+        &data,
+        &[],
+        &["watch", "--from-inventory", t0.to_str().unwrap()],
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let text = String::from_utf8_lossy(&first.stdout);
     assert!(text.contains("baseline recorded"), "{text}");
 
     let second = yagura(
         &data,
         &[],
-        &["watch", "--from-inventory", t1.to_str().unwrap(), "--format", "json"],
+        &[
+            "watch",
+            "--from-inventory",
+            t1.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
     );
     assert!(second.status.success());
     let v = json_of(&second);
     assert_eq!(v["baseline"], false);
     assert_eq!(
         changed(&v),
-        vec![("UPDATE".into(), "AWS::EC2::SecurityGroup".into(), "sg-0123".into())]
+        vec![(
+            "UPDATE".into(),
+            "AWS::EC2::SecurityGroup".into(),
+            "sg-0123".into()
+        )]
     );
     let props = &v["changes"][0]["configurationItemDiff"]["changedProperties"];
-    assert_eq!(props["Configuration.IpPermissions.1"]["changeType"], "CREATE");
+    assert_eq!(
+        props["Configuration.IpPermissions.1"]["changeType"],
+        "CREATE"
+    );
     assert_eq!(props["Tags.Owner"]["updatedValue"], hostile);
 
     assert_eq!(v["changes"][0]["severity"], "high");
     // The same snapshot again: nothing changed.
-    let again = yagura(&data, &[], &["watch", "--from-inventory", t1.to_str().unwrap()]);
+    let again = yagura(
+        &data,
+        &[],
+        &["watch", "--from-inventory", t1.to_str().unwrap()],
+    );
     assert!(String::from_utf8_lossy(&again.stdout).contains("no changes"));
 
     // The timeline of the group, in text (no raw escape reaches the terminal) and JSON.
     let tl = yagura(&data, &[], &["timeline", "sg-0123"]);
-    assert!(tl.status.success(), "{}", String::from_utf8_lossy(&tl.stderr));
+    assert!(
+        tl.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tl.stderr)
+    );
     let text = String::from_utf8_lossy(&tl.stdout);
     assert!(!text.contains('\u{1b}'), "{text}");
-    assert!(text.contains("ResourceDiscovered") && text.contains("IpPermissions.1"), "{text}");
-    let tl = json_of(&yagura(&data, &[], &["timeline", "sg-0123", "--format", "json"]));
+    assert!(
+        text.contains("ResourceDiscovered") && text.contains("IpPermissions.1"),
+        "{text}"
+    );
+    let tl = json_of(&yagura(
+        &data,
+        &[],
+        &["timeline", "sg-0123", "--format", "json"],
+    ));
     let items = tl["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(
         items[0]["configurationItem"]["configurationItemStatus"],
         "ResourceDiscovered"
     );
-    assert_eq!(items[1]["configurationItem"]["configurationItemStatus"], "OK");
+    assert_eq!(
+        items[1]["configurationItem"]["configurationItemStatus"],
+        "OK"
+    );
 
     // A resource never seen: a clear error.
     let none = yagura(&data, &[], &["timeline", "sg-nope"]);
@@ -169,10 +208,18 @@ fn offline_snapshots_build_a_timeline_and_hostile_tags_stay_inert() {
     // A corrupt snapshot file: named, nothing stored lost.
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, b"{\"schema_version\": 1, \"accounts\": [").unwrap();
-    let o = yagura(&data, &[], &["watch", "--from-inventory", bad.to_str().unwrap()]);
+    let o = yagura(
+        &data,
+        &[],
+        &["watch", "--from-inventory", bad.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json"));
-    let tl = json_of(&yagura(&data, &[], &["timeline", "sg-0123", "--format", "json"]));
+    let tl = json_of(&yagura(
+        &data,
+        &[],
+        &["timeline", "sg-0123", "--format", "json"],
+    ));
     assert_eq!(tl["items"].as_array().unwrap().len(), 2);
 }
 
@@ -183,8 +230,12 @@ fn an_unreadable_type_keeps_its_resources_and_the_run_says_incomplete() {
     let t0 = dir.path().join("t0.json");
     std::fs::write(
         &t0,
-        serde_json::to_vec(&inventory("2026-11-24T00:00:00Z", &[(443, "0.0.0.0/0")], None))
-            .unwrap(),
+        serde_json::to_vec(&inventory(
+            "2026-11-24T00:00:00Z",
+            &[(443, "0.0.0.0/0")],
+            None,
+        ))
+        .unwrap(),
     )
     .unwrap();
     let mut denied = inventory("2026-11-24T01:00:00Z", &[], None);
@@ -192,20 +243,33 @@ fn an_unreadable_type_keeps_its_resources_and_the_run_says_incomplete() {
         "operation": "ec2:DescribeSecurityGroups", "code": "AccessDenied", "message": "denied"}});
     let t1 = dir.path().join("t1.json");
     std::fs::write(&t1, serde_json::to_vec(&denied).unwrap()).unwrap();
-    assert!(yagura(&data, &[], &["watch", "--from-inventory", t0.to_str().unwrap()])
-        .status
-        .success());
+    assert!(yagura(
+        &data,
+        &[],
+        &["watch", "--from-inventory", t0.to_str().unwrap()]
+    )
+    .status
+    .success());
     let o = yagura(
         &data,
         &[],
-        &["watch", "--from-inventory", t1.to_str().unwrap(), "--format", "json"],
+        &[
+            "watch",
+            "--from-inventory",
+            t1.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("incomplete"));
     let v = json_of(&o);
     assert_eq!(v["complete"], false);
     assert!(changed(&v).is_empty(), "{:?}", changed(&v));
-    assert_eq!(v["unrecorded"][0]["resource_type"], "AWS::EC2::SecurityGroup");
+    assert_eq!(
+        v["unrecorded"][0]["resource_type"],
+        "AWS::EC2::SecurityGroup"
+    );
     assert!(v["unrecorded"][0]["reason"]
         .as_str()
         .unwrap()
@@ -213,7 +277,12 @@ fn an_unreadable_type_keeps_its_resources_and_the_run_says_incomplete() {
     let o = yagura(
         &data,
         &[],
-        &["watch", "--from-inventory", t1.to_str().unwrap(), "--allow-incomplete"],
+        &[
+            "watch",
+            "--from-inventory",
+            t1.to_str().unwrap(),
+            "--allow-incomplete",
+        ],
     );
     assert_eq!(o.status.code(), Some(0));
 }
@@ -295,35 +364,51 @@ fn changes_made_on_moto_between_two_snapshots_are_reported_per_resource() {
         )
     };
     let first = watch();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let v = json_of(&first);
     assert_eq!(v["baseline"], true);
     let discovered = changed(&v);
     for id in ["vpc", "subnet", "sg", "instance", "lb"] {
         let want = state[id].as_str().unwrap();
         assert!(
-            discovered.iter().any(|(t, _, r)| t == "CREATE" && r == want),
+            discovered
+                .iter()
+                .any(|(t, _, r)| t == "CREATE" && r == want),
             "{id} {want} not discovered"
         );
     }
-    assert!(discovered.iter().any(|(_, t, r)| t == "AWS::IAM::User" && r == "leaver"));
+    assert!(discovered
+        .iter()
+        .any(|(_, t, r)| t == "AWS::IAM::User" && r == "leaver"));
 
     boto(&moto, &["change", &state.to_string()]);
     let second = json_of(&watch());
     let got = changed(&second);
-    let has = |ct: &str, ty: &str, id: &str| {
-        got.iter()
-            .any(|(c, t, r)| c == ct && t == ty && r == id)
-    };
+    let has =
+        |ct: &str, ty: &str, id: &str| got.iter().any(|(c, t, r)| c == ct && t == ty && r == id);
     let s = |k: &str| state[k].as_str().unwrap().to_string();
-    assert!(has("UPDATE", "AWS::EC2::SecurityGroup", &s("sg")), "{got:?}");
-    assert!(has("UPDATE", "AWS::EC2::Instance", &s("instance")), "{got:?}");
+    assert!(
+        has("UPDATE", "AWS::EC2::SecurityGroup", &s("sg")),
+        "{got:?}"
+    );
+    assert!(
+        has("UPDATE", "AWS::EC2::Instance", &s("instance")),
+        "{got:?}"
+    );
     assert!(has("UPDATE", "AWS::EC2::Subnet", &s("subnet")), "{got:?}");
     assert!(has("UPDATE", "AWS::EC2::VPC", &s("vpc")), "{got:?}");
     assert!(has("DELETE", "AWS::IAM::User", "leaver"), "{got:?}");
     assert!(has("CREATE", "AWS::IAM::User", "backdoor"), "{got:?}");
     assert!(
-        has("DELETE", "AWS::ElasticLoadBalancingV2::LoadBalancer", &s("lb")),
+        has(
+            "DELETE",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            &s("lb")
+        ),
         "{got:?}"
     );
     let change = |id: &str| {
@@ -380,7 +465,11 @@ fn changes_made_on_moto_between_two_snapshots_are_reported_per_resource() {
         "stopped"
     );
     // The load balancer's, found by ARN, ends deleted.
-    let tl = json_of(&yagura(&data, &[], &["timeline", &s("lb"), "--format", "json"]));
+    let tl = json_of(&yagura(
+        &data,
+        &[],
+        &["timeline", &s("lb"), "--format", "json"],
+    ));
     let items = tl["items"].as_array().unwrap();
     assert_eq!(
         items.last().unwrap()["configurationItem"]["configurationItemStatus"],
@@ -425,15 +514,24 @@ fn interval_runs_take_several_snapshots() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.matches("snapshot of").count(), 2, "{err}");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("baseline recorded") && out.contains("no changes"), "{out}");
+    assert!(
+        out.contains("baseline recorded") && out.contains("no changes"),
+        "{out}"
+    );
 }
 
 #[test]
 fn durations_and_formats_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     for (args, msg) in [
-        (vec!["watch", "--interval", "soon", "--regions", "us-east-1"], "is not a duration"),
-        (vec!["watch", "--interval", "0s", "--regions", "us-east-1"], "must be positive"),
+        (
+            vec!["watch", "--interval", "soon", "--regions", "us-east-1"],
+            "is not a duration",
+        ),
+        (
+            vec!["watch", "--interval", "0s", "--regions", "us-east-1"],
+            "must be positive",
+        ),
         (vec!["timeline", "x", "--format", "xml"], "unknown format"),
     ] {
         let o = yagura(dir.path(), &[], &args);
@@ -463,18 +561,39 @@ fn changes_are_sent_to_destinations_above_their_threshold() {
         std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
         p
     };
-    let t0 = snap("t0.json", &inventory("2026-11-24T00:00:00Z", &[(443, "10.0.0.0/8")], None));
+    let t0 = snap(
+        "t0.json",
+        &inventory("2026-11-24T00:00:00Z", &[(443, "10.0.0.0/8")], None),
+    );
     let t1 = snap(
         "t1.json",
-        &inventory("2026-11-24T01:00:00Z", &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")], None),
+        &inventory(
+            "2026-11-24T01:00:00Z",
+            &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")],
+            None,
+        ),
     );
     let t2 = snap(
         "t2.json",
-        &inventory("2026-11-24T02:00:00Z", &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")], Some("sre")),
+        &inventory(
+            "2026-11-24T02:00:00Z",
+            &[(443, "10.0.0.0/8"), (22, "0.0.0.0/0")],
+            Some("sre"),
+        ),
     );
     let cfg = config.to_str().unwrap();
     for t in [&t0, &t1, &t2] {
-        let o = yagura(&data, &[], &["watch", "--from-inventory", t.to_str().unwrap(), "--notify", cfg]);
+        let o = yagura(
+            &data,
+            &[],
+            &[
+                "watch",
+                "--from-inventory",
+                t.to_str().unwrap(),
+                "--notify",
+                cfg,
+            ],
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let reqs = sink.requests();
@@ -483,6 +602,14 @@ fn changes_are_sent_to_destinations_above_their_threshold() {
     // t0 is the baseline (nothing sent); t1 opens port 22 to the world (high: both);
     // t2 only adds a tag (info: only the destination that wants everything).
     assert_eq!(paths, vec!["/all", "/all", "/high"], "{paths:?}");
-    let body = reqs.iter().find(|r| r.path == "/high").unwrap().json().to_string();
-    assert!(body.contains("sg-0123") && body.contains("0.0.0.0/0"), "{body}");
+    let body = reqs
+        .iter()
+        .find(|r| r.path == "/high")
+        .unwrap()
+        .json()
+        .to_string();
+    assert!(
+        body.contains("sg-0123") && body.contains("0.0.0.0/0"),
+        "{body}"
+    );
 }
