@@ -55,6 +55,16 @@ where
     StsCallError { code, message }
 }
 
+fn provider(with: &Credentials) -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        with.access_key_id.clone(),
+        with.secret_access_key.expose().to_string(),
+        with.session_token.as_ref().map(|t| t.expose().to_string()),
+        None,
+        "yagura",
+    )
+}
+
 fn local_error(code: &str, message: impl Into<String>) -> StsCallError {
     StsCallError {
         code: code.to_string(),
@@ -64,12 +74,16 @@ fn local_error(code: &str, message: impl Into<String>) -> StsCallError {
 
 /// Where STS is: a region and an optional endpoint override (`AWS_ENDPOINT_URL`,
 /// `AWS_ENDPOINT_URL_STS`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SdkSts {
     pub region: String,
     pub endpoint_url: Option<String>,
     /// Attempts per call, including the first (throttling and transient errors only).
     pub max_attempts: u32,
+    /// A client whose transport and interceptors every STS call goes through instead of a
+    /// fresh HTTPS client (recorded responses in tests). Signing credentials, retries and
+    /// timeouts are still set per call, as in production.
+    over: Option<aws_sdk_sts::Client>,
 }
 
 impl SdkSts {
@@ -78,6 +92,49 @@ impl SdkSts {
             region: region.into(),
             endpoint_url,
             max_attempts: 3,
+            over: None,
+        }
+    }
+
+    /// STS calls through `client`'s transport and interceptors (aws-smithy-mocks in
+    /// `tests/sts_recorded.rs`); everything else as [`SdkSts::new`].
+    #[doc(hidden)]
+    pub fn over_client(client: aws_sdk_sts::Client) -> SdkSts {
+        let region = client
+            .config()
+            .region()
+            .map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
+        SdkSts {
+            over: Some(client),
+            ..SdkSts::new(region, None)
+        }
+    }
+
+    fn retry_config(&self) -> RetryConfig {
+        RetryConfig::standard()
+            .with_max_attempts(self.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200))
+    }
+
+    fn timeout_config() -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(Duration::from_secs(20))
+            .build()
+    }
+
+    /// The STS client for one call signed with `with`.
+    fn sts(&self, with: &Credentials) -> aws_sdk_sts::Client {
+        match &self.over {
+            Some(c) => aws_sdk_sts::Client::from_conf(
+                c.config()
+                    .to_builder()
+                    .credentials_provider(provider(with))
+                    .retry_config(self.retry_config())
+                    .timeout_config(Self::timeout_config())
+                    .build(),
+            ),
+            None => aws_sdk_sts::Client::new(&self.sdk_config(with)),
         }
     }
 
@@ -94,30 +151,14 @@ impl SdkSts {
     }
 
     fn sdk_config(&self, with: &Credentials) -> aws_config::SdkConfig {
-        let provider = aws_credential_types::Credentials::new(
-            with.access_key_id.clone(),
-            with.secret_access_key.expose().to_string(),
-            with.session_token.as_ref().map(|t| t.expose().to_string()),
-            None,
-            "yagura",
-        );
         let mut b = aws_config::SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_config::Region::new(self.region.clone()))
             .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider(with)),
             )
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(self.max_attempts.max(1))
-                    .with_initial_backoff(Duration::from_millis(200)),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(20))
-                    .build(),
-            );
+            .retry_config(self.retry_config())
+            .timeout_config(Self::timeout_config());
         if let Some(e) = &self.endpoint_url {
             b = b.endpoint_url(e.clone());
         }
@@ -193,7 +234,7 @@ impl yagura_creds::Sts for SdkSts {
         mfa: Option<&MfaCode>,
         duration_seconds: u32,
     ) -> Result<Credentials, StsCallError> {
-        let client = aws_sdk_sts::Client::new(&self.sdk_config(source));
+        let client = self.sts(source);
         let mut req = client
             .get_session_token()
             .duration_seconds(seconds(duration_seconds));
@@ -213,7 +254,7 @@ impl yagura_creds::Sts for SdkSts {
         with: &Credentials,
         request: &AssumeRoleRequest,
     ) -> Result<Credentials, StsCallError> {
-        let client = aws_sdk_sts::Client::new(&self.sdk_config(with));
+        let client = self.sts(with);
         let mut req = client
             .assume_role()
             .role_arn(request.role_arn.clone())

@@ -21,7 +21,8 @@ pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCa
 pub use credentials::Credentials;
 pub use duration::{plan_role_session, DurationError, RolePlan, Strategy};
 pub use flow::{
-    credentials_for, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions, FlowResult, Sts,
+    credentials_for, forget_session, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions,
+    FlowResult, Sts,
 };
 pub use mfa::{code_from_command, MfaCommandError};
 pub use output::{

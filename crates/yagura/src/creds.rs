@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
 use yagura_collect::sts_client::SdkSts;
 use yagura_creds::{
-    AwsFiles, CacheKey, FlowError, FlowOptions, FlowResult, Partition, Secret, SessionCache,
+    AwsFiles, FlowError, FlowOptions, FlowResult, Partition, Secret, SessionCache,
     SwitchRoleOptions,
 };
 
@@ -267,11 +267,8 @@ fn flow(g: &Global, profile: &str, code: &CodeArgs, notes: bool) -> Result<(Flow
         }) => {
             let problem = source.problem();
             if problem.drop_cached_session {
-                // The session that signed the call has expired: forget it (and what it made).
-                if let yagura_creds::Source::StaticKeys { access_key_id, .. } = &resolved.source {
-                    let key = CacheKey::session(access_key_id, resolved.mfa_serial.as_deref());
-                    let _ = cache.remove(&key);
-                }
+                // The session that signed the call has expired: forget it.
+                let _ = yagura_creds::forget_session(&resolved, &cache);
             }
             bail!("sts {call} for profile `{p}`: {source}")
         }
