@@ -173,15 +173,22 @@ impl SdkSts {
         Ok(rt.block_on(fut))
     }
 
-    /// Lists the organization's accounts (id, name) with credentials of the management or a
-    /// delegated administrator account.
+    /// The organization's active accounts with their Organizations names and IAM aliases,
+    /// read with credentials of the management or a delegated administrator account.
+    ///
+    /// The alias of each account is read with `iam:ListAccountAliases` through `role_name`
+    /// assumed in that account (the caller's own account directly), eight accounts at a time;
+    /// an alias that cannot be read is that account's error, not the whole listing's.
     pub fn list_org_accounts(
         &self,
         with: &Credentials,
-    ) -> Result<Vec<yagura_creds::Account>, StsCallError> {
+        role_name: &str,
+        partition: &str,
+    ) -> Result<Vec<OrgAccount>, StsCallError> {
+        use futures::StreamExt;
         let client = aws_sdk_organizations::Client::new(&self.sdk_config(with));
         Self::block_on(async move {
-            let mut out = Vec::new();
+            let mut accounts = Vec::new();
             let mut pages = client.list_accounts().into_paginator().send();
             while let Some(page) = pages.next().await {
                 let page = page.map_err(call_error)?;
@@ -191,16 +198,97 @@ impl SdkSts {
                         continue;
                     }
                     if let Some(id) = a.id() {
-                        out.push(yagura_creds::Account {
-                            id: id.to_string(),
-                            alias: a.name().map(str::to_string),
-                        });
+                        accounts.push((id.to_string(), a.name().map(str::to_string)));
                     }
                 }
             }
+            let caller = self
+                .sts(with)
+                .get_caller_identity()
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.account().map(str::to_string));
+            let out = futures::stream::iter(accounts)
+                .map(|(id, name)| {
+                    let own = caller.as_deref() == Some(id.as_str());
+                    async move {
+                        let alias = self
+                            .account_alias(with, &id, own, role_name, partition)
+                            .await;
+                        OrgAccount { id, name, alias }
+                    }
+                })
+                .buffered(8)
+                .collect::<Vec<_>>()
+                .await;
             Ok(out)
         })?
     }
+
+    /// The IAM alias of account `id`: with `with` itself when it is the caller's account
+    /// (`own`), else through `role_name` assumed there.
+    async fn account_alias(
+        &self,
+        with: &Credentials,
+        id: &str,
+        own: bool,
+        role_name: &str,
+        partition: &str,
+    ) -> Result<Option<String>, StsCallError> {
+        let creds = if own {
+            with.clone()
+        } else {
+            let req = AssumeRoleRequest {
+                role_arn: format!("arn:{partition}:iam::{id}:role/{role_name}"),
+                role_session_name: "yagura-profiles".to_string(),
+                external_id: None,
+                duration_seconds: 900,
+                mfa: None,
+            };
+            self.assume(with, &req).await?
+        };
+        let iam = aws_sdk_iam::Client::new(&self.sdk_config(&creds));
+        let out = iam
+            .list_account_aliases()
+            .send()
+            .await
+            .map_err(call_error)?;
+        Ok(out.account_aliases().first().cloned())
+    }
+
+    async fn assume(
+        &self,
+        with: &Credentials,
+        request: &AssumeRoleRequest,
+    ) -> Result<Credentials, StsCallError> {
+        let client = self.sts(with);
+        let mut req = client
+            .assume_role()
+            .role_arn(request.role_arn.clone())
+            .role_session_name(request.role_session_name.clone())
+            .duration_seconds(seconds(request.duration_seconds));
+        if let Some(x) = &request.external_id {
+            req = req.external_id(x.clone());
+        }
+        if let Some(m) = &request.mfa {
+            req = req
+                .serial_number(m.serial.clone())
+                .token_code(m.code.expose().to_string());
+        }
+        let out = req.send().await.map_err(call_error)?;
+        to_creds(out.credentials())
+    }
+}
+
+/// An account of the Organization, for switch-role profiles.
+#[derive(Debug, Clone)]
+pub struct OrgAccount {
+    pub id: String,
+    /// The account's name in AWS Organizations.
+    pub name: Option<String>,
+    /// The account's IAM alias (`None`: it has none), or why it could not be read.
+    pub alias: Result<Option<String>, StsCallError>,
 }
 
 fn to_creds(c: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials, StsCallError> {
@@ -254,24 +342,7 @@ impl yagura_creds::Sts for SdkSts {
         with: &Credentials,
         request: &AssumeRoleRequest,
     ) -> Result<Credentials, StsCallError> {
-        let client = self.sts(with);
-        let mut req = client
-            .assume_role()
-            .role_arn(request.role_arn.clone())
-            .role_session_name(request.role_session_name.clone())
-            .duration_seconds(seconds(request.duration_seconds));
-        if let Some(x) = &request.external_id {
-            req = req.external_id(x.clone());
-        }
-        if let Some(m) = &request.mfa {
-            req = req
-                .serial_number(m.serial.clone())
-                .token_code(m.code.expose().to_string());
-        }
-        Self::block_on(async move {
-            let out = req.send().await.map_err(call_error)?;
-            to_creds(out.credentials())
-        })?
+        Self::block_on(self.assume(with, request))?
     }
 }
 

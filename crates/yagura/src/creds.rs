@@ -168,10 +168,47 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let (r, files) = flow(g, &profile, &code, !g.quiet)?;
             let resolved = files.resolve(&profile)?;
             let sts = SdkSts::from_env(r.region.as_deref());
-            let accounts = sts
-                .list_org_accounts(&r.credentials)
-                .map_err(|e| anyhow::anyhow!("organizations ListAccounts: {e}"))?;
             let region = r.region.clone();
+            let partition = Partition::of_region(region.as_deref().unwrap_or("us-east-1"));
+            let listed = sts
+                .list_org_accounts(&r.credentials, &role_name, partition.arn_name())
+                .map_err(|e| anyhow::anyhow!("organizations ListAccounts: {e}"))?;
+            let mut accounts = Vec::with_capacity(listed.len());
+            for a in listed {
+                let alias = match a.alias {
+                    Ok(alias) => alias,
+                    Err(e) => {
+                        if !g.quiet {
+                            let account = yagura_creds::Account {
+                                id: a.id.clone(),
+                                alias: None,
+                                name: a.name.clone(),
+                            };
+                            let (fallback, by) = yagura_creds::profile_base_name(&account);
+                            let after = match by {
+                                yagura_creds::NamedBy::OrganizationsName => {
+                                    "its Organizations name"
+                                }
+                                _ => "its account id",
+                            };
+                            eprintln!(
+                                "note: account {}: cannot read its IAM alias through role `{}` \
+                                 ({}); its profile is named after {after} (`{}`)",
+                                sanitize(&a.id),
+                                sanitize(&role_name),
+                                sanitize(&format!("{}: {}", e.code, e.message)),
+                                sanitize(&format!("{prefix}{fallback}"))
+                            );
+                        }
+                        None
+                    }
+                };
+                accounts.push(yagura_creds::Account {
+                    id: a.id,
+                    alias,
+                    name: a.name,
+                });
+            }
             let text = yagura_creds::switch_role_profiles(
                 &accounts,
                 &SwitchRoleOptions {
@@ -181,7 +218,7 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
                     region: region.clone(),
                     duration_seconds: None,
                     prefix,
-                    partition: Partition::of_region(region.as_deref().unwrap_or("us-east-1")),
+                    partition,
                 },
             )?;
             print!("{text}");

@@ -419,3 +419,103 @@ fn schedule_stops_dev_and_refuses_production() {
         .any(|a| a.record.result == "refused" && a.record.resource.contains(&id("prod-web"))));
     assert!(actions.iter().any(|a| a.record.result == "dry-run"));
 }
+
+const ORG_SEED: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+org = boto3.client("organizations", **kw)
+org.create_organization(FeatureSet="ALL")
+boto3.client("iam", **kw).create_account_alias(AccountAlias="acme-root")
+sts = boto3.client("sts", **kw)
+ids = {}
+for name, alias in [("Prod Web", "acme-prod-web"), ("dev", None), ("Dev", None),
+                    ("]\n[profile evil", None)]:
+    r = org.create_account(Email=f"a{len(ids)}@example.com", AccountName=name)
+    i = r["CreateAccountStatus"]["AccountId"]
+    ids[name] = i
+    if alias:
+        c = sts.assume_role(RoleArn=f"arn:aws:iam::{i}:role/OrganizationAccountAccessRole",
+                            RoleSessionName="seed")["Credentials"]
+        boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                     aws_session_token=c["SessionToken"]).create_account_alias(AccountAlias=alias)
+print(json.dumps(ids))
+"#;
+
+/// CRED-03: `creds profiles --org` names each account's profile by its IAM alias (read
+/// through OrganizationAccountAccessRole in that account), else by its Organizations name,
+/// with duplicates and hostile names made safe; the profiles work.
+#[test]
+fn org_profiles_are_named_by_alias() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let seed = Command::new(venv().join("bin/python"))
+        .args(["-c", ORG_SEED, &moto.endpoint()])
+        .output()
+        .unwrap();
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    let ids: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    let id = |n: &str| ids[n].as_str().unwrap().to_string();
+    let env = Env::new(&moto);
+
+    let out = env.yagura(&[
+        "creds",
+        "profiles",
+        "--org",
+        "--profile",
+        "dev",
+        "--mfa-code",
+        "123456",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let block = text(&out.stdout);
+    let names: Vec<&str> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("[profile ")?.strip_suffix(']'))
+        .collect();
+    let mut want = vec![
+        "acme-root".to_string(),
+        "acme-prod-web".to_string(),
+        format!("dev-{}", id("dev")),
+        format!("dev-{}", id("Dev")),
+        "profile-evil".to_string(),
+    ];
+    want.sort();
+    assert_eq!(names, want, "{block}");
+    assert!(block.contains(&format!(
+        "[profile acme-prod-web]\nrole_arn = arn:aws:iam::{}:role/OrganizationAccountAccessRole\nsource_profile = dev\nmfa_serial = {MFA}\nregion = us-east-1\n",
+        id("Prod Web")
+    )), "{block}");
+    assert!(!block.contains("\n[profile evil"), "{block}");
+    // every account has an alias or none: nothing to note
+    assert!(
+        !text(&out.stderr).contains("note:"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // the generated profiles work: append them and use one
+    let config = env.dir.path().join("config");
+    let mut c = std::fs::read_to_string(&config).unwrap();
+    c.push('\n');
+    c.push_str(&block);
+    std::fs::write(&config, c).unwrap();
+    let exec = env.yagura(&[
+        "creds",
+        "exec",
+        "acme-prod-web",
+        "--",
+        aws.to_str().unwrap(),
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
+    assert!(exec.status.success(), "{}", text(&exec.stderr));
+    let who: serde_json::Value = serde_json::from_slice(&exec.stdout).unwrap();
+    assert_eq!(who["Account"], id("Prod Web"));
+}
