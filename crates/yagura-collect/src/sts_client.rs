@@ -368,24 +368,41 @@ pub enum HttpError {
 /// GETs an HTTPS URL (system roots, HTTP/1.1, 20 s timeout) and returns the body as text, at
 /// most 1 MiB.
 pub fn https_get(url: &str) -> Result<String, HttpError> {
+    get(url, false)
+}
+
+/// [`https_get`], which also accepts plain `http://` to a loopback address (`127.0.0.1`,
+/// `[::1]`, `localhost`): a local stand-in for the federation endpoint in tests.
+pub fn https_or_loopback_get(url: &str) -> Result<String, HttpError> {
+    get(url, true)
+}
+
+fn get(url: &str, loopback_http: bool) -> Result<String, HttpError> {
     use http_body_util::{BodyExt, Empty, Limited};
-    if !url.starts_with("https://") {
-        return Err(HttpError::NotHttps);
-    }
     let uri: hyper::Uri = url
         .parse()
         .map_err(|e: hyper::http::uri::InvalidUri| HttpError::Url(e.to_string()))?;
+    let loopback = matches!(
+        uri.host(),
+        Some("127.0.0.1" | "[::1]" | "::1" | "localhost")
+    );
+    let plain = uri.scheme_str() == Some("http") && loopback && loopback_http;
+    if uri.scheme_str() != Some("https") && !plain {
+        return Err(HttpError::NotHttps);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(HttpError::Runtime)?;
     rt.block_on(async move {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let roots = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
-            .map_err(HttpError::Roots)?
-            .https_only()
-            .enable_http1()
-            .build();
+            .map_err(HttpError::Roots)?;
+        let https = if plain {
+            roots.https_or_http().enable_http1().build()
+        } else {
+            roots.https_only().enable_http1().build()
+        };
         let client =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build::<_, Empty<hyper::body::Bytes>>(https);

@@ -26,9 +26,10 @@ pub use flow::{
 };
 pub use mfa::{code_from_command, MfaCommandError};
 pub use output::{
-    credential_process_json, exec_env, login_url, parse_signin_token_response, profile_base_name,
-    profile_names, replace_managed_block, sanitize_profile_name, signin_token_url,
-    switch_role_profiles, Account, EnvChanges, NamedBy, OutputError, Partition, SwitchRoleOptions,
+    credential_process_json, exec_env, login_url, login_url_at, parse_signin_token_response,
+    profile_base_name, profile_names, replace_managed_block, sanitize_profile_name,
+    signin_token_url, signin_token_url_at, switch_role_profiles, Account, EnvChanges, NamedBy,
+    OutputError, Partition, SwitchRoleOptions,
 };
 pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};

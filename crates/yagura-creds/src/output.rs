@@ -163,7 +163,8 @@ impl Partition {
         }
     }
 
-    fn federation(self) -> &'static str {
+    /// The federation endpoint (`getSigninToken`, `login`).
+    pub fn federation(self) -> &'static str {
         match self {
             Partition::Aws => "https://signin.aws.amazon.com/federation",
             Partition::AwsCn => "https://signin.amazonaws.cn/federation",
@@ -203,6 +204,15 @@ pub fn signin_token_url(
     session_duration: Option<u32>,
     partition: Partition,
 ) -> Result<Secret, OutputError> {
+    signin_token_url_at(c, session_duration, partition.federation())
+}
+
+/// [`signin_token_url`] against another federation endpoint (a stand-in in tests).
+pub fn signin_token_url_at(
+    c: &Credentials,
+    session_duration: Option<u32>,
+    federation: &str,
+) -> Result<Secret, OutputError> {
     let token = c
         .session_token
         .as_ref()
@@ -213,7 +223,7 @@ pub fn signin_token_url(
         session_token: token.expose(),
     })
     .map_err(|e| OutputError::Json(e.to_string()))?;
-    let mut url = format!("{}?Action=getSigninToken", partition.federation());
+    let mut url = format!("{federation}?Action=getSigninToken");
     if let Some(d) = session_duration {
         if !(900..=43_200).contains(&d) {
             return Err(OutputError::BadSessionDuration(d));
@@ -247,9 +257,13 @@ pub fn parse_signin_token_response(body: &str) -> Result<Secret, OutputError> {
 /// Step 2: the login URL that opens the console at `destination` (a bearer credential for
 /// 15 minutes: print it only to stdout or open it in a browser).
 pub fn login_url(token: &Secret, destination: &str, issuer: &str, partition: Partition) -> Secret {
+    login_url_at(token, destination, issuer, partition.federation())
+}
+
+/// [`login_url`] at another federation endpoint (a stand-in in tests).
+pub fn login_url_at(token: &Secret, destination: &str, issuer: &str, federation: &str) -> Secret {
     Secret::new(format!(
-        "{}?Action=login&Issuer={}&Destination={}&SigninToken={}",
-        partition.federation(),
+        "{federation}?Action=login&Issuer={}&Destination={}&SigninToken={}",
         enc(issuer),
         enc(destination),
         enc(token.expose())

@@ -2,6 +2,13 @@
 //!
 //! Secrets go to stdout only where the command's purpose is to hand them over (`process`,
 //! `console`), or into a child's environment (`exec`); never to stderr.
+//!
+//! `console` prints one line: the federation `login` URL, whose `SigninToken` is a bearer
+//! credential for the console (15 minutes to use it, then a console session of up to 12
+//! hours). That URL is the only secret it prints; the role's keys and session token go only
+//! to the federation endpoint (inside the getSigninToken request, over HTTPS), never to
+//! stdout or stderr. `--token-url-only` prints that request URL instead (it carries the
+//! session: the user asked for it).
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
@@ -67,6 +74,9 @@ pub enum CredsCommand {
         /// Print the getSigninToken request URL instead of fetching the token
         #[arg(long)]
         token_url_only: bool,
+        /// Another federation endpoint (tests: an http://127.0.0.1 stand-in)
+        #[arg(long, hide = true, env = "YAGURA_FEDERATION_URL")]
+        federation_url: Option<String>,
     },
     /// Print switch-role profiles for every account of the Organization (CRED-03)
     Profiles {
@@ -139,10 +149,14 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             profile,
             code,
             token_url_only,
+            federation_url,
         } => {
             let (r, _) = flow(g, &profile, &code, !g.quiet)?;
             let partition = Partition::of_region(r.region.as_deref().unwrap_or("us-east-1"));
-            let token_url = yagura_creds::signin_token_url(&r.credentials, None, partition)?;
+            let federation = federation_url
+                .as_deref()
+                .unwrap_or_else(|| partition.federation());
+            let token_url = yagura_creds::signin_token_url_at(&r.credentials, None, federation)?;
             if token_url_only {
                 println!("{}", token_url.expose());
                 if !g.quiet {
@@ -150,11 +164,11 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
                 }
                 return Ok(0);
             }
-            let body = yagura_collect::sts_client::https_get(token_url.expose())
+            let body = yagura_collect::sts_client::https_or_loopback_get(token_url.expose())
                 .map_err(|e| anyhow::anyhow!("cannot get a sign-in token: {e}"))?;
             let token = yagura_creds::parse_signin_token_response(&body)?;
             let destination = partition.console(r.region.as_deref());
-            let url = yagura_creds::login_url(&token, &destination, "yagura", partition);
+            let url = yagura_creds::login_url_at(&token, &destination, "yagura", federation);
             println!("{}", url.expose());
             Ok(0)
         }

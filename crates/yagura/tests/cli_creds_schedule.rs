@@ -519,3 +519,116 @@ fn org_profiles_are_named_by_alias() {
     let who: serde_json::Value = serde_json::from_slice(&exec.stdout).unwrap();
     assert_eq!(who["Account"], id("Prod Web"));
 }
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(if b[i] == b'+' { b' ' } else { b[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A stand-in for the federation endpoint: answers one request with a sign-in token and
+/// hands back the request line it received.
+fn federation_stand_in() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/federation", listener.local_addr().unwrap());
+    let h = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        loop {
+            let mut l = String::new();
+            if reader.read_line(&mut l).unwrap() == 0 || l == "\r\n" {
+                break;
+            }
+        }
+        let body = r#"{"SigninToken":"tok+en/=="}"#;
+        let mut w = stream;
+        write!(
+            w,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        request_line
+    });
+    (url, h)
+}
+
+/// CRED-02: `creds console` sends the role session to the federation endpoint's
+/// getSigninToken and prints the login URL with the token and the destination; no secret is
+/// printed except the sign-in token inside that URL.
+#[test]
+fn console_url_from_a_federation_stand_in() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let (federation, server) = federation_stand_in();
+    let out = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args(["creds", "console", "admin", "--mfa-code", "123456"])
+        .env("YAGURA_FEDERATION_URL", &federation)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let request = server.join().unwrap();
+
+    // the request: GET getSigninToken with the role's session as JSON
+    let target = request
+        .strip_prefix("GET /federation?")
+        .and_then(|r| r.strip_suffix(" HTTP/1.1\r\n"))
+        .unwrap_or_else(|| panic!("{request}"));
+    let (action, session) = target.split_once('&').unwrap();
+    assert_eq!(action, "Action=getSigninToken");
+    let session: serde_json::Value =
+        serde_json::from_str(&percent_decode(session.strip_prefix("Session=").unwrap())).unwrap();
+    // the same role credentials `process` hands over (from the cache now)
+    let p = env.yagura(&["creds", "process", "admin"]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    let creds: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    assert_eq!(session["sessionId"], creds["AccessKeyId"]);
+    assert_eq!(session["sessionKey"], creds["SecretAccessKey"]);
+    assert_eq!(session["sessionToken"], creds["SessionToken"]);
+
+    // the printed URL: login at the same endpoint, the console of the profile's region, the
+    // token
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{federation}?Action=login&Issuer=yagura&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dus-east-1&SigninToken=tok%2Ben%2F%3D%3D\n"
+        )
+    );
+    // no key or session token on either stream
+    let secrets = secrets(&env);
+    assert_no_secret("console stdout", &text(&out.stdout), &secrets);
+    assert_no_secret("console stderr", &text(&out.stderr), &secrets);
+    assert!(!text(&out.stderr).contains("tok"), "{}", text(&out.stderr));
+
+    // plain http is refused for anything but a loopback stand-in
+    let far = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args(["creds", "console", "admin"])
+        .env("YAGURA_FEDERATION_URL", "http://example.com/federation")
+        .output()
+        .unwrap();
+    assert!(!far.status.success());
+    assert!(
+        text(&far.stderr).contains("only https"),
+        "{}",
+        text(&far.stderr)
+    );
+    assert_no_secret("refused console stderr", &text(&far.stderr), &secrets);
+}
