@@ -632,3 +632,193 @@ fn console_url_from_a_federation_stand_in() {
     );
     assert_no_secret("refused console stderr", &text(&far.stderr), &secrets);
 }
+
+const RDS_SEED: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+rds = boto3.client("rds", **kw)
+for name, t in [("dev-db", {"yagura:schedule": "office-hours", "env": "dev"}),
+                ("prod-db", {"yagura:schedule": "office-hours", "env": "production"}),
+                ("other-db", {})]:
+    rds.create_db_instance(DBInstanceIdentifier=name, Engine="postgres",
+                           DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+                           MasterUsername="yagura", MasterUserPassword="moto-only-password",
+                           Tags=[{"Key": k, "Value": v} for k, v in t.items()])
+print(json.dumps({"ok": True}))
+"#;
+
+fn rds_states(endpoint: &str) -> serde_json::Value {
+    let script = r#"
+import json, sys, boto3
+rds = boto3.client("rds", endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+print(json.dumps({d["DBInstanceIdentifier"]: d["DBInstanceStatus"] for d in rds.describe_db_instances()["DBInstances"]}))
+"#;
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", script, endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn python(script: &str, endpoint: &str) -> serde_json::Value {
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", script, endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `yagura schedule ...` against `moto` with an office-hours schedule in Tokyo.
+fn schedule_cmd(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
+    let config = dir.join("schedule.toml");
+    std::fs::write(
+        &config,
+        "timezone = \"Asia/Tokyo\"\n[schedules.office-hours]\nstart = \"0 9 * * MON-FRI\"\nstop = \"0 20 * * MON-FRI\"\n",
+    )
+    .unwrap();
+    Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(["--data-dir", dir.to_str().unwrap(), "schedule"])
+        .args(args)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--region",
+            "ap-northeast-1",
+        ])
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// OPS-01 for RDS: a development DB instance is stopped, a production one refused and
+/// reported, an untagged one left alone.
+#[test]
+fn schedule_stops_dev_rds_and_refuses_production_rds() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    python(RDS_SEED, &moto.endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    // Wednesday 2026-11-25 22:00 in Tokyo: after the 20:00 stop
+    let now = ["--now", "2026-11-25T13:00:00Z"];
+    let plan = schedule_cmd(&moto, dir.path(), &[&["plan"][..], &now].concat());
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let p = text(&plan.stdout);
+    assert!(p.contains("dev-db") && p.contains("prod-db"), "{p}");
+    assert!(!p.contains("other-db"), "{p}");
+
+    let applied = schedule_cmd(&moto, dir.path(), &[&["run", "--apply"][..], &now].concat());
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    let out = text(&applied.stdout);
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.contains(&format!("rds {id} ")))
+            .unwrap_or_else(|| panic!("no line for {id}: {out}"))
+            .to_string()
+    };
+    assert!(line("dev-db").starts_with("OK       stop"), "{out}");
+    assert!(line("prod-db").starts_with("REFUSED"), "{out}");
+    assert!(
+        text(&applied.stderr).contains("1 production-guarded resource(s) refused"),
+        "{}",
+        text(&applied.stderr)
+    );
+    let s = rds_states(&moto.endpoint());
+    assert!(
+        matches!(s["dev-db"].as_str(), Some("stopped" | "stopping")),
+        "{s}"
+    );
+    assert_eq!(s["prod-db"], "available");
+    assert_eq!(s["other-db"], "available");
+    let store = yagura_store::Store::open(&yagura_store::Store::path_in(dir.path())).unwrap();
+    let actions = store.actions(100).unwrap();
+    assert!(actions
+        .iter()
+        .any(|a| a.record.result == "ok" && a.record.resource == "rds:dev-db"));
+    assert!(actions
+        .iter()
+        .any(|a| a.record.result == "refused" && a.record.resource == "rds:prod-db"));
+}
+
+/// `run --daemon` acts at the schedule's cron boundaries: on a simulated clock starting
+/// Wednesday 19:00 in Tokyo, three rounds fall at 19:00 (inside the window: nothing to do),
+/// 20:00 (stop; production refused) and Thursday 09:00 (start).
+#[test]
+fn schedule_daemon_acts_on_cron_boundaries() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let ids = python(SEED, &moto.endpoint());
+    python(RDS_SEED, &moto.endpoint());
+    let id = |n: &str| ids[n].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+
+    // --now with --daemon needs an end
+    let endless = schedule_cmd(
+        &moto,
+        dir.path(),
+        &["run", "--daemon", "--now", "2026-11-25T10:00:00Z"],
+    );
+    assert!(!endless.status.success());
+    assert!(text(&endless.stderr).contains("--max-ticks"));
+
+    let out = schedule_cmd(
+        &moto,
+        dir.path(),
+        &[
+            "run",
+            "--daemon",
+            "--apply",
+            "--max-ticks",
+            "3",
+            "--now",
+            "2026-11-25T10:00:00Z",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let rounds: Vec<&str> = stdout.split("== ").skip(1).collect();
+    assert_eq!(rounds.len(), 3, "{stdout}");
+    // 19:00 JST, 20:00 JST (the stop), 09:00 JST next day (the start)
+    assert!(rounds[0].starts_with("2026-11-25T10:00:00Z\n"), "{stdout}");
+    assert!(rounds[1].starts_with("2026-11-25T11:00:00Z\n"), "{stdout}");
+    assert!(rounds[2].starts_with("2026-11-26T00:00:00Z\n"), "{stdout}");
+    assert!(
+        !rounds[0].contains("OK "),
+        "nothing to do inside the window: {stdout}"
+    );
+    for (round, action) in [(1, "stop"), (2, "start")] {
+        for r in [format!("ec2 {}", id("dev-web")), "rds dev-db".to_string()] {
+            assert!(
+                rounds[round]
+                    .lines()
+                    .any(|l| l.starts_with(&format!("OK       {action}")) && l.contains(&r)),
+                "{action} {r} at round {round}: {stdout}"
+            );
+        }
+    }
+    assert!(
+        rounds[1]
+            .lines()
+            .any(|l| l.starts_with("REFUSED") && l.contains(&id("prod-web"))),
+        "{stdout}"
+    );
+    // after the last round everything scheduled runs again
+    let s = states(&moto.endpoint());
+    assert_eq!(s[&id("dev-web")], "running", "{s}");
+    assert_eq!(s[&id("prod-web")], "running", "{s}");
+    let r = rds_states(&moto.endpoint());
+    assert_eq!(r["dev-db"], "available", "{r}");
+}
