@@ -430,7 +430,7 @@ boto3.client("iam", **kw).create_account_alias(AccountAlias="acme-root")
 sts = boto3.client("sts", **kw)
 ids = {}
 for name, alias in [("Prod Web", "acme-prod-web"), ("dev", None), ("Dev", None),
-                    ("]\n[profile evil", None)]:
+                    ("]\n[profile evil", None), ("Locked Account", None)]:
     r = org.create_account(Email=f"a{len(ids)}@example.com", AccountName=name)
     i = r["CreateAccountStatus"]["AccountId"]
     ids[name] = i
@@ -442,6 +442,65 @@ for name, alias in [("Prod Web", "acme-prod-web"), ("dev", None), ("Dev", None),
                      aws_session_token=c["SessionToken"]).create_account_alias(AccountAlias=alias)
 print(json.dumps(ids))
 "#;
+
+/// A proxy to `moto` that answers AssumeRole into `account` with STS's AccessDenied.
+fn deny_assume_role(moto: &Moto, account: &str) -> String {
+    use std::io::{Read, Write};
+    let upstream = moto.endpoint().trim_start_matches("http://").to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let account = account.to_string();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let (upstream, account) = (upstream.clone(), account.clone());
+            std::thread::spawn(move || {
+                // one request per connection: headers, then a Content-Length body
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let complete = |b: &[u8]| {
+                    let end = b.windows(4).position(|w| w == b"\r\n\r\n")?;
+                    let head = String::from_utf8_lossy(&b[..end]).to_ascii_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    (b.len() >= end + 4 + len).then_some(())
+                };
+                while complete(&buf).is_none() {
+                    match conn.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let req = String::from_utf8_lossy(&buf).into_owned();
+                if req.contains("Action=AssumeRole")
+                    && req.contains(&format!("iam%3A%3A{account}%3Arole"))
+                {
+                    let body = format!(
+                        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{account}:role/OrganizationAccountAccessRole</Message></Error><RequestId>4c2a8f0e-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
+                    );
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    return;
+                }
+                let req = req.replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
+                let Ok(mut up) = std::net::TcpStream::connect(upstream.as_str()) else {
+                    return;
+                };
+                let mut resp = Vec::new();
+                if up.write_all(req.as_bytes()).is_ok() && up.read_to_end(&mut resp).is_ok() {
+                    let _ = conn.write_all(&resp);
+                }
+            });
+        }
+    });
+    url
+}
 
 /// CRED-03: `creds profiles --org` names each account's profile by its IAM alias (read
 /// through OrganizationAccountAccessRole in that account), else by its Organizations name,
@@ -461,16 +520,24 @@ fn org_profiles_are_named_by_alias() {
     let ids: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
     let id = |n: &str| ids[n].as_str().unwrap().to_string();
     let env = Env::new(&moto);
+    // RECORDED RESPONSE: AssumeRole into "Locked Account" answers STS's AccessDenied (moto lets
+    // every role be assumed), as for an invited account without the role
+    let proxy = deny_assume_role(&moto, &id("Locked Account"));
 
-    let out = env.yagura(&[
-        "creds",
-        "profiles",
-        "--org",
-        "--profile",
-        "dev",
-        "--mfa-code",
-        "123456",
-    ]);
+    let out = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args([
+            "creds",
+            "profiles",
+            "--org",
+            "--profile",
+            "dev",
+            "--mfa-code",
+            "123456",
+        ])
+        .env("AWS_ENDPOINT_URL", &proxy)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let block = text(&out.stdout);
     let names: Vec<&str> = block
@@ -483,6 +550,7 @@ fn org_profiles_are_named_by_alias() {
         format!("dev-{}", id("dev")),
         format!("dev-{}", id("Dev")),
         "profile-evil".to_string(),
+        "locked-account".to_string(),
     ];
     want.sort();
     assert_eq!(names, want, "{block}");
@@ -491,11 +559,23 @@ fn org_profiles_are_named_by_alias() {
         id("Prod Web")
     )), "{block}");
     assert!(!block.contains("\n[profile evil"), "{block}");
-    // every account has an alias or none: nothing to note
-    assert!(
-        !text(&out.stderr).contains("note:"),
-        "{}",
-        text(&out.stderr)
+    // only the alias that could not be read is noted, with the reason and the fallback
+    let notes: Vec<String> = text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("note:"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        notes,
+        vec![format!(
+            "note: account {}: cannot read its IAM alias through role \
+             `OrganizationAccountAccessRole` (AccessDenied: User: \
+             arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole \
+             on resource: arn:aws:iam::{}:role/OrganizationAccountAccessRole); its profile is \
+             named after its Organizations name (`locked-account`)",
+            id("Locked Account"),
+            id("Locked Account")
+        )]
     );
 
     // the generated profiles work: append them and use one
