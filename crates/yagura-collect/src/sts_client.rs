@@ -55,6 +55,16 @@ where
     StsCallError { code, message }
 }
 
+fn provider(with: &Credentials) -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        with.access_key_id.clone(),
+        with.secret_access_key.expose().to_string(),
+        with.session_token.as_ref().map(|t| t.expose().to_string()),
+        None,
+        "yagura",
+    )
+}
+
 fn local_error(code: &str, message: impl Into<String>) -> StsCallError {
     StsCallError {
         code: code.to_string(),
@@ -64,12 +74,16 @@ fn local_error(code: &str, message: impl Into<String>) -> StsCallError {
 
 /// Where STS is: a region and an optional endpoint override (`AWS_ENDPOINT_URL`,
 /// `AWS_ENDPOINT_URL_STS`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SdkSts {
     pub region: String,
     pub endpoint_url: Option<String>,
     /// Attempts per call, including the first (throttling and transient errors only).
     pub max_attempts: u32,
+    /// A client whose transport and interceptors every STS call goes through instead of a
+    /// fresh HTTPS client (recorded responses in tests). Signing credentials, retries and
+    /// timeouts are still set per call, as in production.
+    over: Option<aws_sdk_sts::Client>,
 }
 
 impl SdkSts {
@@ -78,6 +92,49 @@ impl SdkSts {
             region: region.into(),
             endpoint_url,
             max_attempts: 3,
+            over: None,
+        }
+    }
+
+    /// STS calls through `client`'s transport and interceptors (aws-smithy-mocks in
+    /// `tests/sts_recorded.rs`); everything else as [`SdkSts::new`].
+    #[doc(hidden)]
+    pub fn over_client(client: aws_sdk_sts::Client) -> SdkSts {
+        let region = client
+            .config()
+            .region()
+            .map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
+        SdkSts {
+            over: Some(client),
+            ..SdkSts::new(region, None)
+        }
+    }
+
+    fn retry_config(&self) -> RetryConfig {
+        RetryConfig::standard()
+            .with_max_attempts(self.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200))
+    }
+
+    fn timeout_config() -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(Duration::from_secs(20))
+            .build()
+    }
+
+    /// The STS client for one call signed with `with`.
+    fn sts(&self, with: &Credentials) -> aws_sdk_sts::Client {
+        match &self.over {
+            Some(c) => aws_sdk_sts::Client::from_conf(
+                c.config()
+                    .to_builder()
+                    .credentials_provider(provider(with))
+                    .retry_config(self.retry_config())
+                    .timeout_config(Self::timeout_config())
+                    .build(),
+            ),
+            None => aws_sdk_sts::Client::new(&self.sdk_config(with)),
         }
     }
 
@@ -94,30 +151,14 @@ impl SdkSts {
     }
 
     fn sdk_config(&self, with: &Credentials) -> aws_config::SdkConfig {
-        let provider = aws_credential_types::Credentials::new(
-            with.access_key_id.clone(),
-            with.secret_access_key.expose().to_string(),
-            with.session_token.as_ref().map(|t| t.expose().to_string()),
-            None,
-            "yagura",
-        );
         let mut b = aws_config::SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_config::Region::new(self.region.clone()))
             .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider(with)),
             )
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(self.max_attempts.max(1))
-                    .with_initial_backoff(Duration::from_millis(200)),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(20))
-                    .build(),
-            );
+            .retry_config(self.retry_config())
+            .timeout_config(Self::timeout_config());
         if let Some(e) = &self.endpoint_url {
             b = b.endpoint_url(e.clone());
         }
@@ -132,15 +173,22 @@ impl SdkSts {
         Ok(rt.block_on(fut))
     }
 
-    /// Lists the organization's accounts (id, name) with credentials of the management or a
-    /// delegated administrator account.
+    /// The organization's active accounts with their Organizations names and IAM aliases,
+    /// read with credentials of the management or a delegated administrator account.
+    ///
+    /// The alias of each account is read with `iam:ListAccountAliases` through `role_name`
+    /// assumed in that account (the caller's own account directly), eight accounts at a time;
+    /// an alias that cannot be read is that account's error, not the whole listing's.
     pub fn list_org_accounts(
         &self,
         with: &Credentials,
-    ) -> Result<Vec<yagura_creds::Account>, StsCallError> {
+        role_name: &str,
+        partition: &str,
+    ) -> Result<Vec<OrgAccount>, StsCallError> {
+        use futures::StreamExt;
         let client = aws_sdk_organizations::Client::new(&self.sdk_config(with));
         Self::block_on(async move {
-            let mut out = Vec::new();
+            let mut accounts = Vec::new();
             let mut pages = client.list_accounts().into_paginator().send();
             while let Some(page) = pages.next().await {
                 let page = page.map_err(call_error)?;
@@ -150,16 +198,97 @@ impl SdkSts {
                         continue;
                     }
                     if let Some(id) = a.id() {
-                        out.push(yagura_creds::Account {
-                            id: id.to_string(),
-                            alias: a.name().map(str::to_string),
-                        });
+                        accounts.push((id.to_string(), a.name().map(str::to_string)));
                     }
                 }
             }
+            let caller = self
+                .sts(with)
+                .get_caller_identity()
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.account().map(str::to_string));
+            let out = futures::stream::iter(accounts)
+                .map(|(id, name)| {
+                    let own = caller.as_deref() == Some(id.as_str());
+                    async move {
+                        let alias = self
+                            .account_alias(with, &id, own, role_name, partition)
+                            .await;
+                        OrgAccount { id, name, alias }
+                    }
+                })
+                .buffered(8)
+                .collect::<Vec<_>>()
+                .await;
             Ok(out)
         })?
     }
+
+    /// The IAM alias of account `id`: with `with` itself when it is the caller's account
+    /// (`own`), else through `role_name` assumed there.
+    async fn account_alias(
+        &self,
+        with: &Credentials,
+        id: &str,
+        own: bool,
+        role_name: &str,
+        partition: &str,
+    ) -> Result<Option<String>, StsCallError> {
+        let creds = if own {
+            with.clone()
+        } else {
+            let req = AssumeRoleRequest {
+                role_arn: format!("arn:{partition}:iam::{id}:role/{role_name}"),
+                role_session_name: "yagura-profiles".to_string(),
+                external_id: None,
+                duration_seconds: 900,
+                mfa: None,
+            };
+            self.assume(with, &req).await?
+        };
+        let iam = aws_sdk_iam::Client::new(&self.sdk_config(&creds));
+        let out = iam
+            .list_account_aliases()
+            .send()
+            .await
+            .map_err(call_error)?;
+        Ok(out.account_aliases().first().cloned())
+    }
+
+    async fn assume(
+        &self,
+        with: &Credentials,
+        request: &AssumeRoleRequest,
+    ) -> Result<Credentials, StsCallError> {
+        let client = self.sts(with);
+        let mut req = client
+            .assume_role()
+            .role_arn(request.role_arn.clone())
+            .role_session_name(request.role_session_name.clone())
+            .duration_seconds(seconds(request.duration_seconds));
+        if let Some(x) = &request.external_id {
+            req = req.external_id(x.clone());
+        }
+        if let Some(m) = &request.mfa {
+            req = req
+                .serial_number(m.serial.clone())
+                .token_code(m.code.expose().to_string());
+        }
+        let out = req.send().await.map_err(call_error)?;
+        to_creds(out.credentials())
+    }
+}
+
+/// An account of the Organization, for switch-role profiles.
+#[derive(Debug, Clone)]
+pub struct OrgAccount {
+    pub id: String,
+    /// The account's name in AWS Organizations.
+    pub name: Option<String>,
+    /// The account's IAM alias (`None`: it has none), or why it could not be read.
+    pub alias: Result<Option<String>, StsCallError>,
 }
 
 fn to_creds(c: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials, StsCallError> {
@@ -193,7 +322,7 @@ impl yagura_creds::Sts for SdkSts {
         mfa: Option<&MfaCode>,
         duration_seconds: u32,
     ) -> Result<Credentials, StsCallError> {
-        let client = aws_sdk_sts::Client::new(&self.sdk_config(source));
+        let client = self.sts(source);
         let mut req = client
             .get_session_token()
             .duration_seconds(seconds(duration_seconds));
@@ -213,24 +342,7 @@ impl yagura_creds::Sts for SdkSts {
         with: &Credentials,
         request: &AssumeRoleRequest,
     ) -> Result<Credentials, StsCallError> {
-        let client = aws_sdk_sts::Client::new(&self.sdk_config(with));
-        let mut req = client
-            .assume_role()
-            .role_arn(request.role_arn.clone())
-            .role_session_name(request.role_session_name.clone())
-            .duration_seconds(seconds(request.duration_seconds));
-        if let Some(x) = &request.external_id {
-            req = req.external_id(x.clone());
-        }
-        if let Some(m) = &request.mfa {
-            req = req
-                .serial_number(m.serial.clone())
-                .token_code(m.code.expose().to_string());
-        }
-        Self::block_on(async move {
-            let out = req.send().await.map_err(call_error)?;
-            to_creds(out.credentials())
-        })?
+        Self::block_on(self.assume(with, request))?
     }
 }
 
@@ -256,24 +368,41 @@ pub enum HttpError {
 /// GETs an HTTPS URL (system roots, HTTP/1.1, 20 s timeout) and returns the body as text, at
 /// most 1 MiB.
 pub fn https_get(url: &str) -> Result<String, HttpError> {
+    get(url, false)
+}
+
+/// [`https_get`], which also accepts plain `http://` to a loopback address (`127.0.0.1`,
+/// `[::1]`, `localhost`): a local stand-in for the federation endpoint in tests.
+pub fn https_or_loopback_get(url: &str) -> Result<String, HttpError> {
+    get(url, true)
+}
+
+fn get(url: &str, loopback_http: bool) -> Result<String, HttpError> {
     use http_body_util::{BodyExt, Empty, Limited};
-    if !url.starts_with("https://") {
-        return Err(HttpError::NotHttps);
-    }
     let uri: hyper::Uri = url
         .parse()
         .map_err(|e: hyper::http::uri::InvalidUri| HttpError::Url(e.to_string()))?;
+    let loopback = matches!(
+        uri.host(),
+        Some("127.0.0.1" | "[::1]" | "::1" | "localhost")
+    );
+    let plain = uri.scheme_str() == Some("http") && loopback && loopback_http;
+    if uri.scheme_str() != Some("https") && !plain {
+        return Err(HttpError::NotHttps);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(HttpError::Runtime)?;
     rt.block_on(async move {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let roots = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
-            .map_err(HttpError::Roots)?
-            .https_only()
-            .enable_http1()
-            .build();
+            .map_err(HttpError::Roots)?;
+        let https = if plain {
+            roots.https_or_http().enable_http1().build()
+        } else {
+            roots.https_only().enable_http1().build()
+        };
         let client =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build::<_, Empty<hyper::body::Bytes>>(https);

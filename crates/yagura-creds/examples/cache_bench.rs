@@ -7,6 +7,11 @@
 //!    AWS config files, the cached MFA session, the cached role, the JSON;
 //! 3. whole process: spawn this example in `--once DIR` mode (2. plus exec and print) and
 //!    time it from the outside.
+//!
+//! `cache_bench --seed DIR` only writes `DIR/config`, `DIR/credentials` and a cache in
+//! `DIR/data/sessions` holding a valid MFA session and the role of profile `dev-admin` (plus 49
+//! other roles), so that `YAGURA_DATA_DIR=DIR/data yagura creds process dev-admin` is a cache
+//! hit with no network (`bench/creds.sh`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
@@ -82,16 +87,12 @@ fn stats(name: &str, mut v: Vec<Duration>) {
     );
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--once") {
-        once(&args[2]);
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config"), CONFIG).unwrap();
-    std::fs::write(dir.path().join("credentials"), CREDENTIALS).unwrap();
-    let cache = SessionCache::open(dir.path().join("cache")).unwrap();
+/// Writes the config files into `dir` and a cache in `cache_dir`: the MFA session and the role
+/// of `dev-admin`, plus 49 other roles (a realistic file), valid for 12 hours.
+fn seed(dir: &std::path::Path, cache_dir: &std::path::Path) -> SessionCache {
+    std::fs::write(dir.join("config"), CONFIG).unwrap();
+    std::fs::write(dir.join("credentials"), CREDENTIALS).unwrap();
+    let cache = SessionCache::open(cache_dir).unwrap();
     let now = Timestamp::now();
     // a realistic file: the session plus role credentials for 50 profiles
     for i in 0..51 {
@@ -122,12 +123,30 @@ fn main() {
                         access_key_id: format!("ASIA{i:016}"),
                         secret_access_key: Secret::new("x".repeat(40)),
                         session_token: Some(Secret::new("t".repeat(800))),
-                        expiration: Some(now.checked_add(SignedDuration::from_hours(1)).unwrap()),
+                        expiration: Some(now.checked_add(SignedDuration::from_hours(12)).unwrap()),
                     })
                 },
             )
             .unwrap();
     }
+    cache
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--once") {
+        once(&args[2]);
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--seed") {
+        let dir = std::path::Path::new(&args[2]);
+        std::fs::create_dir_all(dir).unwrap();
+        seed(dir, &dir.join("data").join("sessions"));
+        println!("seeded {}", dir.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = seed(dir.path(), &dir.path().join("cache"));
     let size = std::fs::metadata(cache.file_path()).unwrap().len();
     println!("cache file: {size} bytes, 51 entries");
 

@@ -143,6 +143,18 @@ fn source_credentials<E: std::fmt::Display>(
     }
 }
 
+/// Removes the cached MFA session of `profile`'s source credentials (after STS answered
+/// `ExpiredToken` for it: see [`crate::StsProblem::drop_cached_session`]), so that the next
+/// call asks for a new code. Whether an entry was removed.
+pub fn forget_session(r: &ResolvedProfile, cache: &SessionCache) -> Result<bool, CacheError> {
+    match &r.source {
+        Source::StaticKeys { access_key_id, .. } => {
+            cache.remove(&CacheKey::session(access_key_id, r.mfa_serial.as_deref()))
+        }
+        _ => Ok(false),
+    }
+}
+
 /// Credentials for `profile`: from the cache where possible, else through `sts`, asking
 /// `code(serial)` for a one-time code at most once (under the cache lock, so parallel
 /// callers share one prompt).

@@ -21,13 +21,15 @@ pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCa
 pub use credentials::Credentials;
 pub use duration::{plan_role_session, DurationError, RolePlan, Strategy};
 pub use flow::{
-    credentials_for, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions, FlowResult, Sts,
+    credentials_for, forget_session, validate_mfa_code, AssumeRoleRequest, FlowError, FlowOptions,
+    FlowResult, Sts,
 };
 pub use mfa::{code_from_command, MfaCommandError};
 pub use output::{
-    credential_process_json, exec_env, login_url, parse_signin_token_response,
-    replace_managed_block, sanitize_profile_name, signin_token_url, switch_role_profiles, Account,
-    EnvChanges, OutputError, Partition, SwitchRoleOptions,
+    credential_process_json, exec_env, login_url, login_url_at, parse_signin_token_response,
+    profile_base_name, profile_names, replace_managed_block, sanitize_profile_name,
+    signin_token_url, signin_token_url_at, switch_role_profiles, Account, EnvChanges, NamedBy,
+    OutputError, Partition, SwitchRoleOptions,
 };
 pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};

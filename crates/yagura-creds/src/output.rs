@@ -33,6 +33,8 @@ pub enum OutputError {
     BadAccountId(String),
     #[error("role name `{0}` is not a valid IAM role name")]
     BadRoleName(String),
+    #[error("profile name prefix `{0}` may hold only letters, digits, `-`, `_` and `.`")]
+    BadPrefix(String),
     #[error("serializing credentials: {0}")]
     Json(String),
 }
@@ -161,7 +163,8 @@ impl Partition {
         }
     }
 
-    fn federation(self) -> &'static str {
+    /// The federation endpoint (`getSigninToken`, `login`).
+    pub fn federation(self) -> &'static str {
         match self {
             Partition::Aws => "https://signin.aws.amazon.com/federation",
             Partition::AwsCn => "https://signin.amazonaws.cn/federation",
@@ -201,6 +204,15 @@ pub fn signin_token_url(
     session_duration: Option<u32>,
     partition: Partition,
 ) -> Result<Secret, OutputError> {
+    signin_token_url_at(c, session_duration, partition.federation())
+}
+
+/// [`signin_token_url`] against another federation endpoint (a stand-in in tests).
+pub fn signin_token_url_at(
+    c: &Credentials,
+    session_duration: Option<u32>,
+    federation: &str,
+) -> Result<Secret, OutputError> {
     let token = c
         .session_token
         .as_ref()
@@ -211,7 +223,7 @@ pub fn signin_token_url(
         session_token: token.expose(),
     })
     .map_err(|e| OutputError::Json(e.to_string()))?;
-    let mut url = format!("{}?Action=getSigninToken", partition.federation());
+    let mut url = format!("{federation}?Action=getSigninToken");
     if let Some(d) = session_duration {
         if !(900..=43_200).contains(&d) {
             return Err(OutputError::BadSessionDuration(d));
@@ -245,9 +257,13 @@ pub fn parse_signin_token_response(body: &str) -> Result<Secret, OutputError> {
 /// Step 2: the login URL that opens the console at `destination` (a bearer credential for
 /// 15 minutes: print it only to stdout or open it in a browser).
 pub fn login_url(token: &Secret, destination: &str, issuer: &str, partition: Partition) -> Secret {
+    login_url_at(token, destination, issuer, partition.federation())
+}
+
+/// [`login_url`] at another federation endpoint (a stand-in in tests).
+pub fn login_url_at(token: &Secret, destination: &str, issuer: &str, federation: &str) -> Secret {
     Secret::new(format!(
-        "{}?Action=login&Issuer={}&Destination={}&SigninToken={}",
-        partition.federation(),
+        "{federation}?Action=login&Issuer={}&Destination={}&SigninToken={}",
         enc(issuer),
         enc(destination),
         enc(token.expose())
@@ -258,8 +274,19 @@ pub fn login_url(token: &Secret, destination: &str, issuer: &str, partition: Par
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
-    /// The account alias, or the organization's account name.
+    /// The account's IAM alias (`iam:ListAccountAliases` in that account), if it has one and
+    /// it could be read.
     pub alias: Option<String>,
+    /// The account's name in AWS Organizations.
+    pub name: Option<String>,
+}
+
+/// Where a generated profile's name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedBy {
+    Alias,
+    OrganizationsName,
+    AccountId,
 }
 
 /// Settings shared by every generated profile.
@@ -270,7 +297,7 @@ pub struct SwitchRoleOptions {
     pub mfa_serial: Option<String>,
     pub region: Option<String>,
     pub duration_seconds: Option<u32>,
-    /// Prepended to every profile name, e.g. `org-`.
+    /// Prepended to every profile name, e.g. `org-`; letters, digits, `-`, `_` and `.` only.
     pub prefix: String,
     pub partition: Partition,
 }
@@ -305,9 +332,67 @@ fn valid_role_name(n: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
 }
 
+fn valid_prefix(p: &str) -> bool {
+    p.len() <= 64
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// The base name of an account's profile (before the prefix and de-duplication): the
+/// sanitized alias, else the sanitized Organizations name, else the account id.
+pub fn profile_base_name(a: &Account) -> (String, NamedBy) {
+    let pick = |s: &Option<String>| {
+        s.as_deref()
+            .map(sanitize_profile_name)
+            .filter(|n| !n.is_empty())
+    };
+    if let Some(n) = pick(&a.alias) {
+        (n, NamedBy::Alias)
+    } else if let Some(n) = pick(&a.name) {
+        (n, NamedBy::OrganizationsName)
+    } else {
+        (a.id.clone(), NamedBy::AccountId)
+    }
+}
+
+/// The profile name of every account, in the order given: `prefix` + [`profile_base_name`];
+/// a name several accounts would get is suffixed with each one's account id (and a counter
+/// in the unlikely case that is taken too), so every account keeps a profile of its own.
+pub fn profile_names(accounts: &[Account], prefix: &str) -> Vec<String> {
+    let bases: Vec<String> = accounts
+        .iter()
+        .map(|a| format!("{prefix}{}", profile_base_name(a).0))
+        .collect();
+    let mut count = std::collections::BTreeMap::<&str, usize>::new();
+    for b in &bases {
+        *count.entry(b.as_str()).or_default() += 1;
+    }
+    let mut used = BTreeSet::new();
+    let mut out = Vec::with_capacity(bases.len());
+    for (b, a) in bases.iter().zip(accounts) {
+        let mut name = if count.get(b.as_str()).copied().unwrap_or(0) > 1 {
+            format!("{b}-{}", a.id)
+        } else {
+            b.clone()
+        };
+        if used.contains(&name) {
+            name = format!("{b}-{}", a.id);
+        }
+        let mut n = 2;
+        while used.contains(&name) {
+            name = format!("{b}-{}-{n}", a.id);
+            n += 1;
+        }
+        used.insert(name.clone());
+        out.push(name);
+    }
+    out
+}
+
 /// The `~/.aws/config` block of switch-role profiles, one per account, sorted by name,
-/// between [`BLOCK_BEGIN`] and [`BLOCK_END`]. Names come from aliases; a name used twice gets
-/// the account id appended.
+/// between [`BLOCK_BEGIN`] and [`BLOCK_END`]. Names come from [`profile_names`]: the IAM
+/// alias, else the Organizations name, else the account id, always safe as an INI section
+/// name (`[profile NAME]`).
 pub fn switch_role_profiles(
     accounts: &[Account],
     o: &SwitchRoleOptions,
@@ -315,48 +400,41 @@ pub fn switch_role_profiles(
     if !valid_role_name(&o.role_name) {
         return Err(OutputError::BadRoleName(o.role_name.clone()));
     }
-    let mut named = Vec::new();
+    if !valid_prefix(&o.prefix) {
+        return Err(OutputError::BadPrefix(o.prefix.clone()));
+    }
     for a in accounts {
         if a.id.len() != 12 || !a.id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(OutputError::BadAccountId(a.id.clone()));
         }
-        let base = a
-            .alias
-            .as_deref()
-            .map(sanitize_profile_name)
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| a.id.clone());
-        named.push((format!("{}{base}", o.prefix), a));
     }
-    let mut seen = BTreeSet::new();
-    let mut dup = BTreeSet::new();
-    for (n, _) in &named {
-        if !seen.insert(n.clone()) {
-            dup.insert(n.clone());
-        }
-    }
-    let mut profiles: Vec<(String, &Account)> = named
+    let mut profiles: Vec<(String, &Account)> = profile_names(accounts, &o.prefix)
         .into_iter()
-        .map(|(n, a)| {
-            if dup.contains(&n) {
-                (format!("{n}-{}", a.id), a)
-            } else {
-                (n, a)
-            }
-        })
+        .zip(accounts)
         .collect();
     profiles.sort_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.id.cmp(&y.1.id)));
-    profiles.dedup_by(|x, y| x.0 == y.0);
 
     let mut out = String::new();
     out.push_str(BLOCK_BEGIN);
     out.push('\n');
     for (name, a) in profiles {
         out.push('\n');
-        if let Some(alias) = &a.alias {
-            // aliases are user data: keep comment lines single-line
-            let alias: String = alias.chars().filter(|c| !c.is_control()).collect();
-            out.push_str(&format!("# {} ({alias})\n", a.id));
+        // aliases and names are outside data: keep comment lines single-line
+        let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).collect() };
+        match (&a.alias, &a.name) {
+            (Some(alias), Some(name)) => out.push_str(&format!(
+                "# {} alias `{}`, Organizations name `{}`\n",
+                a.id,
+                clean(alias),
+                clean(name)
+            )),
+            (Some(alias), None) => out.push_str(&format!("# {} alias `{}`\n", a.id, clean(alias))),
+            (None, Some(name)) => out.push_str(&format!(
+                "# {} Organizations name `{}` (no alias)\n",
+                a.id,
+                clean(name)
+            )),
+            (None, None) => {}
         }
         out.push_str(&format!("[profile {name}]\n"));
         out.push_str(&format!(

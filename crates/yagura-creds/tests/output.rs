@@ -194,23 +194,33 @@ fn switch_role_profiles_from_aliases() {
     let accounts = vec![
         Account {
             id: "222222222222".into(),
-            alias: Some("Dev Account (Tokyo)".into()),
+            alias: None,
+            name: Some("Dev Account (Tokyo)".into()),
         },
         Account {
             id: "333333333333".into(),
             alias: Some("prod".into()),
+            name: Some("Production".into()),
         },
         Account {
             id: "444444444444".into(),
-            alias: Some("PROD".into()),
+            alias: None,
+            name: Some("PROD".into()),
         },
         Account {
             id: "555555555555".into(),
             alias: None,
+            name: None,
         },
         Account {
             id: "666666666666".into(),
-            alias: Some("本番".into()),
+            alias: None,
+            name: Some("本番".into()),
+        },
+        Account {
+            id: "777777777777".into(),
+            alias: Some("acme-stg".into()),
+            name: Some("Staging\n[profile evil]".into()),
         },
     ];
     let o = SwitchRoleOptions {
@@ -232,13 +242,14 @@ fn switch_role_profiles_from_aliases() {
         vec![
             "555555555555",
             "666666666666",
+            "acme-stg",
             "dev-account-tokyo",
             "prod-333333333333",
             "prod-444444444444"
         ]
     );
     assert!(text.contains(
-        "# 222222222222 (Dev Account (Tokyo))\n[profile dev-account-tokyo]\nrole_arn = arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\nsource_profile = bastion\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\nregion = ap-northeast-1\n"
+        "# 222222222222 Organizations name `Dev Account (Tokyo)` (no alias)\n[profile dev-account-tokyo]\nrole_arn = arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\nsource_profile = bastion\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\nregion = ap-northeast-1\n"
     ), "{text}");
     // the output is itself a valid config that resolves
     let bastion = "[profile bastion]\naws_access_key_id = AKIA\naws_secret_access_key = s\n";
@@ -256,9 +267,14 @@ fn switch_role_profiles_from_aliases() {
     let appended = replace_managed_block("[profile mine]\nregion = x", &text);
     assert!(appended.starts_with("[profile mine]\nregion = x\n\n# BEGIN yagura"));
 
+    // a hostile name stays inside its comment line
+    assert!(text.contains("# 777777777777 alias `acme-stg`, Organizations name `Staging[profile evil]`\n[profile acme-stg]\n"), "{text}");
+    assert!(!text.contains("\n[profile evil]"), "{text}");
+
     let bad = [Account {
         id: "12345".into(),
         alias: None,
+        name: None,
     }];
     assert_eq!(
         switch_role_profiles(&bad, &o).unwrap_err(),
@@ -266,9 +282,75 @@ fn switch_role_profiles_from_aliases() {
     );
     let bad_role = SwitchRoleOptions {
         role_name: "a b".into(),
-        ..o
+        ..o.clone()
     };
     assert!(switch_role_profiles(&accounts, &bad_role).is_err());
+    let bad_prefix = SwitchRoleOptions {
+        prefix: "x]\n[profile evil".into(),
+        ..o.clone()
+    };
+    assert!(matches!(
+        switch_role_profiles(&accounts, &bad_prefix),
+        Err(OutputError::BadPrefix(_))
+    ));
+}
+
+#[test]
+fn profile_names_prefer_the_alias_and_stay_unique() {
+    let acc = |id: &str, alias: Option<&str>, name: Option<&str>| Account {
+        id: id.into(),
+        alias: alias.map(Into::into),
+        name: name.map(Into::into),
+    };
+    let cases = [
+        // alias first, then the Organizations name, then the account id
+        (
+            acc("111111111111", Some("acme-prod"), Some("Production")),
+            "acme-prod",
+            NamedBy::Alias,
+        ),
+        (
+            acc("222222222222", None, Some("Dev / Tokyo")),
+            "dev-tokyo",
+            NamedBy::OrganizationsName,
+        ),
+        (
+            acc("333333333333", None, None),
+            "333333333333",
+            NamedBy::AccountId,
+        ),
+        // nothing usable left after sanitizing
+        (
+            acc("444444444444", Some("---"), Some("本番")),
+            "444444444444",
+            NamedBy::AccountId,
+        ),
+        (
+            acc("555555555555", Some("]\n[default"), None),
+            "default",
+            NamedBy::Alias,
+        ),
+    ];
+    for (a, want, by) in &cases {
+        assert_eq!(profile_base_name(a), (want.to_string(), *by), "{a:?}");
+    }
+    // duplicates: every account keeps its own profile, suffixed with its id; a name that
+    // is taken by such a suffix gets a counter
+    let accounts = [
+        acc("111111111111", None, Some("Shared")),
+        acc("222222222222", None, Some("shared")),
+        acc("333333333333", None, Some("shared-111111111111")),
+        acc("444444444444", None, Some("other")),
+    ];
+    assert_eq!(
+        profile_names(&accounts, "org-"),
+        vec![
+            "org-shared-111111111111",
+            "org-shared-222222222222",
+            "org-shared-111111111111-333333333333",
+            "org-other"
+        ]
+    );
 }
 
 #[test]

@@ -2,13 +2,20 @@
 //!
 //! Secrets go to stdout only where the command's purpose is to hand them over (`process`,
 //! `console`), or into a child's environment (`exec`); never to stderr.
+//!
+//! `console` prints one line: the federation `login` URL, whose `SigninToken` is a bearer
+//! credential for the console (15 minutes to use it, then a console session of up to 12
+//! hours). That URL is the only secret it prints; the role's keys and session token go only
+//! to the federation endpoint (inside the getSigninToken request, over HTTPS), never to
+//! stdout or stderr. `--token-url-only` prints that request URL instead (it carries the
+//! session: the user asked for it).
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
 use yagura_collect::sts_client::SdkSts;
 use yagura_creds::{
-    AwsFiles, CacheKey, FlowError, FlowOptions, FlowResult, Partition, Secret, SessionCache,
+    AwsFiles, FlowError, FlowOptions, FlowResult, Partition, Secret, SessionCache,
     SwitchRoleOptions,
 };
 
@@ -67,6 +74,9 @@ pub enum CredsCommand {
         /// Print the getSigninToken request URL instead of fetching the token
         #[arg(long)]
         token_url_only: bool,
+        /// Another federation endpoint (tests: an http://127.0.0.1 stand-in)
+        #[arg(long, hide = true, env = "YAGURA_FEDERATION_URL")]
+        federation_url: Option<String>,
     },
     /// Print switch-role profiles for every account of the Organization (CRED-03)
     Profiles {
@@ -139,10 +149,14 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             profile,
             code,
             token_url_only,
+            federation_url,
         } => {
             let (r, _) = flow(g, &profile, &code, !g.quiet)?;
             let partition = Partition::of_region(r.region.as_deref().unwrap_or("us-east-1"));
-            let token_url = yagura_creds::signin_token_url(&r.credentials, None, partition)?;
+            let federation = federation_url
+                .as_deref()
+                .unwrap_or_else(|| partition.federation());
+            let token_url = yagura_creds::signin_token_url_at(&r.credentials, None, federation)?;
             if token_url_only {
                 println!("{}", token_url.expose());
                 if !g.quiet {
@@ -150,11 +164,11 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
                 }
                 return Ok(0);
             }
-            let body = yagura_collect::sts_client::https_get(token_url.expose())
+            let body = yagura_collect::sts_client::https_or_loopback_get(token_url.expose())
                 .map_err(|e| anyhow::anyhow!("cannot get a sign-in token: {e}"))?;
             let token = yagura_creds::parse_signin_token_response(&body)?;
             let destination = partition.console(r.region.as_deref());
-            let url = yagura_creds::login_url(&token, &destination, "yagura", partition);
+            let url = yagura_creds::login_url_at(&token, &destination, "yagura", federation);
             println!("{}", url.expose());
             Ok(0)
         }
@@ -168,10 +182,47 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let (r, files) = flow(g, &profile, &code, !g.quiet)?;
             let resolved = files.resolve(&profile)?;
             let sts = SdkSts::from_env(r.region.as_deref());
-            let accounts = sts
-                .list_org_accounts(&r.credentials)
-                .map_err(|e| anyhow::anyhow!("organizations ListAccounts: {e}"))?;
             let region = r.region.clone();
+            let partition = Partition::of_region(region.as_deref().unwrap_or("us-east-1"));
+            let listed = sts
+                .list_org_accounts(&r.credentials, &role_name, partition.arn_name())
+                .map_err(|e| anyhow::anyhow!("organizations ListAccounts: {e}"))?;
+            let mut accounts = Vec::with_capacity(listed.len());
+            for a in listed {
+                let alias = match a.alias {
+                    Ok(alias) => alias,
+                    Err(e) => {
+                        if !g.quiet {
+                            let account = yagura_creds::Account {
+                                id: a.id.clone(),
+                                alias: None,
+                                name: a.name.clone(),
+                            };
+                            let (fallback, by) = yagura_creds::profile_base_name(&account);
+                            let after = match by {
+                                yagura_creds::NamedBy::OrganizationsName => {
+                                    "its Organizations name"
+                                }
+                                _ => "its account id",
+                            };
+                            eprintln!(
+                                "note: account {}: cannot read its IAM alias through role `{}` \
+                                 ({}); its profile is named after {after} (`{}`)",
+                                sanitize(&a.id),
+                                sanitize(&role_name),
+                                sanitize(&format!("{}: {}", e.code, e.message)),
+                                sanitize(&format!("{prefix}{fallback}"))
+                            );
+                        }
+                        None
+                    }
+                };
+                accounts.push(yagura_creds::Account {
+                    id: a.id,
+                    alias,
+                    name: a.name,
+                });
+            }
             let text = yagura_creds::switch_role_profiles(
                 &accounts,
                 &SwitchRoleOptions {
@@ -181,7 +232,7 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
                     region: region.clone(),
                     duration_seconds: None,
                     prefix,
-                    partition: Partition::of_region(region.as_deref().unwrap_or("us-east-1")),
+                    partition,
                 },
             )?;
             print!("{text}");
@@ -267,11 +318,8 @@ fn flow(g: &Global, profile: &str, code: &CodeArgs, notes: bool) -> Result<(Flow
         }) => {
             let problem = source.problem();
             if problem.drop_cached_session {
-                // The session that signed the call has expired: forget it (and what it made).
-                if let yagura_creds::Source::StaticKeys { access_key_id, .. } = &resolved.source {
-                    let key = CacheKey::session(access_key_id, resolved.mfa_serial.as_deref());
-                    let _ = cache.remove(&key);
-                }
+                // The session that signed the call has expired: forget it.
+                let _ = yagura_creds::forget_session(&resolved, &cache);
             }
             bail!("sts {call} for profile `{p}`: {source}")
         }

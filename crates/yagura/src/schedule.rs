@@ -46,9 +46,14 @@ pub enum ScheduleCommand {
         /// Really stop and start instances
         #[arg(long)]
         apply: bool,
-        /// Keep running, acting at every schedule event
-        #[arg(long, conflicts_with = "now")]
+        /// Keep running, acting at every schedule event. With --now (and --max-ticks): a
+        /// rehearsal on a simulated clock that starts at --now and jumps from one schedule
+        /// event to the next without sleeping
+        #[arg(long)]
         daemon: bool,
+        /// Stop the daemon after this many rounds (tests, rehearsals)
+        #[arg(long, requires = "daemon")]
+        max_ticks: Option<u64>,
     },
 }
 
@@ -102,22 +107,72 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
             target,
             apply,
             daemon,
+            max_ticks,
         } => {
             let config = Config::load(&target.config)?;
-            let ops = connect(&target)?;
             if !daemon {
+                let ops = connect(&target)?;
                 let now = parse_now(target.now.as_deref())?;
                 return once(g, &target, &config, &ops, apply, now);
             }
-            loop {
-                let now = jiff::Timestamp::now();
-                let code = once(g, &target, &config, &ops, apply, now);
-                if let Err(e) = &code {
-                    eprintln!("error: {}", sanitize(&format!("{e:#}")));
+            // A simulated clock must end: it would otherwise run through the schedule as
+            // fast as the API answers.
+            let simulated = match target.now.as_deref() {
+                Some(_) if max_ticks.is_none() => {
+                    anyhow::bail!(
+                        "`--daemon --now` rehearses on a simulated clock: give --max-ticks too"
+                    )
                 }
-                // Wake at the next schedule event (and at least hourly, to catch drift and
-                // instances started by hand).
-                let wait = yagura_schedule::next_event(&config, now, 8)
+                Some(s) => Some(parse_now(Some(s))?),
+                None => None,
+            };
+            let ops = connect(&target)?;
+            daemon_loop(g, &target, &config, &ops, apply, simulated, max_ticks)
+        }
+    }
+}
+
+/// `run --daemon`: one round now, then one at every schedule event (and at least hourly, to
+/// catch drift and instances started by hand). `simulated`: the clock starts there and jumps
+/// to each next event instead of sleeping. Ends after `max_ticks` rounds when given.
+fn daemon_loop(
+    g: &Global,
+    t: &Target,
+    config: &Config,
+    ops: &Ops,
+    apply: bool,
+    simulated: Option<jiff::Timestamp>,
+    max_ticks: Option<u64>,
+) -> Result<u8> {
+    let mut clock = simulated;
+    let mut ticks = 0u64;
+    let mut worst = 0u8;
+    loop {
+        let now = clock.unwrap_or_else(jiff::Timestamp::now);
+        if t.format != "json" {
+            println!("== {now}");
+        }
+        match once(g, t, config, ops, apply, now) {
+            Ok(code) => worst = worst.max(code),
+            Err(e) => {
+                eprintln!("error: {}", sanitize(&format!("{e:#}")));
+                worst = worst.max(1);
+            }
+        }
+        ticks += 1;
+        if max_ticks.is_some_and(|m| ticks >= m) {
+            return Ok(worst);
+        }
+        let next = yagura_schedule::next_event(config, now, 8);
+        match clock {
+            Some(_) => {
+                clock = Some(next.unwrap_or_else(|| {
+                    now.checked_add(jiff::SignedDuration::from_hours(1))
+                        .unwrap_or(now)
+                }));
+            }
+            None => {
+                let wait = next
                     .and_then(|t| t.duration_since(jiff::Timestamp::now()).try_into().ok())
                     .unwrap_or(std::time::Duration::from_secs(3600))
                     .clamp(

@@ -419,3 +419,486 @@ fn schedule_stops_dev_and_refuses_production() {
         .any(|a| a.record.result == "refused" && a.record.resource.contains(&id("prod-web"))));
     assert!(actions.iter().any(|a| a.record.result == "dry-run"));
 }
+
+const ORG_SEED: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+org = boto3.client("organizations", **kw)
+org.create_organization(FeatureSet="ALL")
+boto3.client("iam", **kw).create_account_alias(AccountAlias="acme-root")
+sts = boto3.client("sts", **kw)
+ids = {}
+for name, alias in [("Prod Web", "acme-prod-web"), ("dev", None), ("Dev", None),
+                    ("]\n[profile evil", None), ("Locked Account", None)]:
+    r = org.create_account(Email=f"a{len(ids)}@example.com", AccountName=name)
+    i = r["CreateAccountStatus"]["AccountId"]
+    ids[name] = i
+    if alias:
+        c = sts.assume_role(RoleArn=f"arn:aws:iam::{i}:role/OrganizationAccountAccessRole",
+                            RoleSessionName="seed")["Credentials"]
+        boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                     aws_session_token=c["SessionToken"]).create_account_alias(AccountAlias=alias)
+print(json.dumps(ids))
+"#;
+
+/// A proxy to `moto` that answers AssumeRole into `account` with STS's AccessDenied.
+fn deny_assume_role(moto: &Moto, account: &str) -> String {
+    use std::io::{Read, Write};
+    let upstream = moto.endpoint().trim_start_matches("http://").to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let account = account.to_string();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let (upstream, account) = (upstream.clone(), account.clone());
+            std::thread::spawn(move || {
+                // one request per connection: headers, then a Content-Length body
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let complete = |b: &[u8]| {
+                    let end = b.windows(4).position(|w| w == b"\r\n\r\n")?;
+                    let head = String::from_utf8_lossy(&b[..end]).to_ascii_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    (b.len() >= end + 4 + len).then_some(())
+                };
+                while complete(&buf).is_none() {
+                    match conn.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let req = String::from_utf8_lossy(&buf).into_owned();
+                if req.contains("Action=AssumeRole")
+                    && req.contains(&format!("iam%3A%3A{account}%3Arole"))
+                {
+                    let body = format!(
+                        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{account}:role/OrganizationAccountAccessRole</Message></Error><RequestId>4c2a8f0e-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
+                    );
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    return;
+                }
+                let req = req.replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
+                let Ok(mut up) = std::net::TcpStream::connect(upstream.as_str()) else {
+                    return;
+                };
+                let mut resp = Vec::new();
+                if up.write_all(req.as_bytes()).is_ok() && up.read_to_end(&mut resp).is_ok() {
+                    let _ = conn.write_all(&resp);
+                }
+            });
+        }
+    });
+    url
+}
+
+/// CRED-03: `creds profiles --org` names each account's profile by its IAM alias (read
+/// through OrganizationAccountAccessRole in that account), else by its Organizations name,
+/// with duplicates and hostile names made safe; the profiles work.
+#[test]
+fn org_profiles_are_named_by_alias() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let seed = Command::new(venv().join("bin/python"))
+        .args(["-c", ORG_SEED, &moto.endpoint()])
+        .output()
+        .unwrap();
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    let ids: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    let id = |n: &str| ids[n].as_str().unwrap().to_string();
+    let env = Env::new(&moto);
+    // RECORDED RESPONSE: AssumeRole into "Locked Account" answers STS's AccessDenied (moto lets
+    // every role be assumed), as for an invited account without the role
+    let proxy = deny_assume_role(&moto, &id("Locked Account"));
+
+    let out = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args([
+            "creds",
+            "profiles",
+            "--org",
+            "--profile",
+            "dev",
+            "--mfa-code",
+            "123456",
+        ])
+        .env("AWS_ENDPOINT_URL", &proxy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let block = text(&out.stdout);
+    let names: Vec<&str> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("[profile ")?.strip_suffix(']'))
+        .collect();
+    let mut want = vec![
+        "acme-root".to_string(),
+        "acme-prod-web".to_string(),
+        format!("dev-{}", id("dev")),
+        format!("dev-{}", id("Dev")),
+        "profile-evil".to_string(),
+        "locked-account".to_string(),
+    ];
+    want.sort();
+    assert_eq!(names, want, "{block}");
+    assert!(block.contains(&format!(
+        "[profile acme-prod-web]\nrole_arn = arn:aws:iam::{}:role/OrganizationAccountAccessRole\nsource_profile = dev\nmfa_serial = {MFA}\nregion = us-east-1\n",
+        id("Prod Web")
+    )), "{block}");
+    assert!(!block.contains("\n[profile evil"), "{block}");
+    // only the alias that could not be read is noted, with the reason and the fallback
+    let notes: Vec<String> = text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("note:"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        notes,
+        vec![format!(
+            "note: account {}: cannot read its IAM alias through role \
+             `OrganizationAccountAccessRole` (AccessDenied: User: \
+             arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole \
+             on resource: arn:aws:iam::{}:role/OrganizationAccountAccessRole); its profile is \
+             named after its Organizations name (`locked-account`)",
+            id("Locked Account"),
+            id("Locked Account")
+        )]
+    );
+
+    // the generated profiles work: append them and use one
+    let config = env.dir.path().join("config");
+    let mut c = std::fs::read_to_string(&config).unwrap();
+    c.push('\n');
+    c.push_str(&block);
+    std::fs::write(&config, c).unwrap();
+    let exec = env.yagura(&[
+        "creds",
+        "exec",
+        "acme-prod-web",
+        "--",
+        aws.to_str().unwrap(),
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
+    assert!(exec.status.success(), "{}", text(&exec.stderr));
+    let who: serde_json::Value = serde_json::from_slice(&exec.stdout).unwrap();
+    assert_eq!(who["Account"], id("Prod Web"));
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(if b[i] == b'+' { b' ' } else { b[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A stand-in for the federation endpoint: answers one request with a sign-in token and
+/// hands back the request line it received.
+fn federation_stand_in() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/federation", listener.local_addr().unwrap());
+    let h = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        loop {
+            let mut l = String::new();
+            if reader.read_line(&mut l).unwrap() == 0 || l == "\r\n" {
+                break;
+            }
+        }
+        let body = r#"{"SigninToken":"tok+en/=="}"#;
+        let mut w = stream;
+        write!(
+            w,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        request_line
+    });
+    (url, h)
+}
+
+/// CRED-02: `creds console` sends the role session to the federation endpoint's
+/// getSigninToken and prints the login URL with the token and the destination; no secret is
+/// printed except the sign-in token inside that URL.
+#[test]
+fn console_url_from_a_federation_stand_in() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let (federation, server) = federation_stand_in();
+    let out = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args(["creds", "console", "admin", "--mfa-code", "123456"])
+        .env("YAGURA_FEDERATION_URL", &federation)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let request = server.join().unwrap();
+
+    // the request: GET getSigninToken with the role's session as JSON
+    let target = request
+        .strip_prefix("GET /federation?")
+        .and_then(|r| r.strip_suffix(" HTTP/1.1\r\n"))
+        .unwrap_or_else(|| panic!("{request}"));
+    let (action, session) = target.split_once('&').unwrap();
+    assert_eq!(action, "Action=getSigninToken");
+    let session: serde_json::Value =
+        serde_json::from_str(&percent_decode(session.strip_prefix("Session=").unwrap())).unwrap();
+    // the same role credentials `process` hands over (from the cache now)
+    let p = env.yagura(&["creds", "process", "admin"]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    let creds: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    assert_eq!(session["sessionId"], creds["AccessKeyId"]);
+    assert_eq!(session["sessionKey"], creds["SecretAccessKey"]);
+    assert_eq!(session["sessionToken"], creds["SessionToken"]);
+
+    // the printed URL: login at the same endpoint, the console of the profile's region, the
+    // token
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{federation}?Action=login&Issuer=yagura&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dus-east-1&SigninToken=tok%2Ben%2F%3D%3D\n"
+        )
+    );
+    // no key or session token on either stream
+    let secrets = secrets(&env);
+    assert_no_secret("console stdout", &text(&out.stdout), &secrets);
+    assert_no_secret("console stderr", &text(&out.stderr), &secrets);
+    assert!(!text(&out.stderr).contains("tok"), "{}", text(&out.stderr));
+
+    // plain http is refused for anything but a loopback stand-in
+    let far = env
+        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .args(["creds", "console", "admin"])
+        .env("YAGURA_FEDERATION_URL", "http://example.com/federation")
+        .output()
+        .unwrap();
+    assert!(!far.status.success());
+    assert!(
+        text(&far.stderr).contains("only https"),
+        "{}",
+        text(&far.stderr)
+    );
+    assert_no_secret("refused console stderr", &text(&far.stderr), &secrets);
+}
+
+const RDS_SEED: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+rds = boto3.client("rds", **kw)
+for name, t in [("dev-db", {"yagura:schedule": "office-hours", "env": "dev"}),
+                ("prod-db", {"yagura:schedule": "office-hours", "env": "production"}),
+                ("other-db", {})]:
+    rds.create_db_instance(DBInstanceIdentifier=name, Engine="postgres",
+                           DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+                           MasterUsername="yagura", MasterUserPassword="moto-only-password",
+                           Tags=[{"Key": k, "Value": v} for k, v in t.items()])
+print(json.dumps({"ok": True}))
+"#;
+
+fn rds_states(endpoint: &str) -> serde_json::Value {
+    let script = r#"
+import json, sys, boto3
+rds = boto3.client("rds", endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+print(json.dumps({d["DBInstanceIdentifier"]: d["DBInstanceStatus"] for d in rds.describe_db_instances()["DBInstances"]}))
+"#;
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", script, endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn python(script: &str, endpoint: &str) -> serde_json::Value {
+    let out = Command::new(venv().join("bin/python"))
+        .args(["-c", script, endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `yagura schedule ...` against `moto` with an office-hours schedule in Tokyo.
+fn schedule_cmd(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
+    let config = dir.join("schedule.toml");
+    std::fs::write(
+        &config,
+        "timezone = \"Asia/Tokyo\"\n[schedules.office-hours]\nstart = \"0 9 * * MON-FRI\"\nstop = \"0 20 * * MON-FRI\"\n",
+    )
+    .unwrap();
+    Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(["--data-dir", dir.to_str().unwrap(), "schedule"])
+        .args(args)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--region",
+            "ap-northeast-1",
+        ])
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// OPS-01 for RDS: a development DB instance is stopped, a production one refused and
+/// reported, an untagged one left alone.
+#[test]
+fn schedule_stops_dev_rds_and_refuses_production_rds() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    python(RDS_SEED, &moto.endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    // Wednesday 2026-11-25 22:00 in Tokyo: after the 20:00 stop
+    let now = ["--now", "2026-11-25T13:00:00Z"];
+    let plan = schedule_cmd(&moto, dir.path(), &[&["plan"][..], &now].concat());
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let p = text(&plan.stdout);
+    assert!(p.contains("dev-db") && p.contains("prod-db"), "{p}");
+    assert!(!p.contains("other-db"), "{p}");
+
+    let applied = schedule_cmd(&moto, dir.path(), &[&["run", "--apply"][..], &now].concat());
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    let out = text(&applied.stdout);
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.contains(&format!("rds {id} ")))
+            .unwrap_or_else(|| panic!("no line for {id}: {out}"))
+            .to_string()
+    };
+    assert!(line("dev-db").starts_with("OK       stop"), "{out}");
+    assert!(line("prod-db").starts_with("REFUSED"), "{out}");
+    assert!(
+        text(&applied.stderr).contains("1 production-guarded resource(s) refused"),
+        "{}",
+        text(&applied.stderr)
+    );
+    let s = rds_states(&moto.endpoint());
+    assert!(
+        matches!(s["dev-db"].as_str(), Some("stopped" | "stopping")),
+        "{s}"
+    );
+    assert_eq!(s["prod-db"], "available");
+    assert_eq!(s["other-db"], "available");
+    let store = yagura_store::Store::open(&yagura_store::Store::path_in(dir.path())).unwrap();
+    let actions = store.actions(100).unwrap();
+    assert!(actions
+        .iter()
+        .any(|a| a.record.result == "ok" && a.record.resource == "rds:dev-db"));
+    assert!(actions
+        .iter()
+        .any(|a| a.record.result == "refused" && a.record.resource == "rds:prod-db"));
+}
+
+/// `run --daemon` acts at the schedule's cron boundaries: on a simulated clock starting
+/// Wednesday 19:00 in Tokyo, three rounds fall at 19:00 (inside the window: nothing to do),
+/// 20:00 (stop; production refused) and Thursday 09:00 (start).
+#[test]
+fn schedule_daemon_acts_on_cron_boundaries() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let ids = python(SEED, &moto.endpoint());
+    python(RDS_SEED, &moto.endpoint());
+    let id = |n: &str| ids[n].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+
+    // --now with --daemon needs an end
+    let endless = schedule_cmd(
+        &moto,
+        dir.path(),
+        &["run", "--daemon", "--now", "2026-11-25T10:00:00Z"],
+    );
+    assert!(!endless.status.success());
+    assert!(text(&endless.stderr).contains("--max-ticks"));
+
+    let out = schedule_cmd(
+        &moto,
+        dir.path(),
+        &[
+            "run",
+            "--daemon",
+            "--apply",
+            "--max-ticks",
+            "3",
+            "--now",
+            "2026-11-25T10:00:00Z",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let rounds: Vec<&str> = stdout.split("== ").skip(1).collect();
+    assert_eq!(rounds.len(), 3, "{stdout}");
+    // 19:00 JST, 20:00 JST (the stop), 09:00 JST next day (the start)
+    assert!(rounds[0].starts_with("2026-11-25T10:00:00Z\n"), "{stdout}");
+    assert!(rounds[1].starts_with("2026-11-25T11:00:00Z\n"), "{stdout}");
+    assert!(rounds[2].starts_with("2026-11-26T00:00:00Z\n"), "{stdout}");
+    assert!(
+        !rounds[0].contains("OK "),
+        "nothing to do inside the window: {stdout}"
+    );
+    for (round, action) in [(1, "stop"), (2, "start")] {
+        for r in [format!("ec2 {}", id("dev-web")), "rds dev-db".to_string()] {
+            assert!(
+                rounds[round]
+                    .lines()
+                    .any(|l| l.starts_with(&format!("OK       {action}")) && l.contains(&r)),
+                "{action} {r} at round {round}: {stdout}"
+            );
+        }
+    }
+    assert!(
+        rounds[1]
+            .lines()
+            .any(|l| l.starts_with("REFUSED") && l.contains(&id("prod-web"))),
+        "{stdout}"
+    );
+    // after the last round everything scheduled runs again
+    let s = states(&moto.endpoint());
+    assert_eq!(s[&id("dev-web")], "running", "{s}");
+    assert_eq!(s[&id("prod-web")], "running", "{s}");
+    let r = rds_states(&moto.endpoint());
+    assert_eq!(r["dev-db"], "available", "{r}");
+}
