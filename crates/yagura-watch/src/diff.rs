@@ -134,7 +134,7 @@ pub fn changes<'a>(
             },
         });
     }
-    out.sort_by(|a, b| a.configuration_item.key().cmp(&b.configuration_item.key()));
+    out.sort_by_key(|c| c.configuration_item.key());
     out
 }
 

@@ -139,10 +139,10 @@ pub fn rate(c: &Change) -> Rating {
                 bump(Severity::High, "load balancer is internet-facing");
             }
         }
-        types::EC2_SUBNET => {
-            if updated(c, "Configuration.MapPublicIpOnLaunch") == Some(&Value::Bool(true)) {
-                bump(Severity::Medium, "subnet gives instances public addresses");
-            }
+        types::EC2_SUBNET
+            if updated(c, "Configuration.MapPublicIpOnLaunch") == Some(&Value::Bool(true)) =>
+        {
+            bump(Severity::Medium, "subnet gives instances public addresses");
         }
         types::EC2_INSTANCE => {
             let public = if kind == ChangeType::Create {

@@ -379,7 +379,7 @@ proptest! {
         let Collected::Ok(is) = &mut region(&mut inv).ec2.instances else { unreachable!() };
         is[0].state = state;
         is[0].instance_type = ty;
-        match tag { Some(t) => { is[0].tags.insert("Owner".into(), t); } None => {} }
+        if let Some(t) = tag { is[0].tags.insert("Owner".into(), t); }
         is[0].security_groups = sgs;
         let now = observe(&inv);
         let prev = before.items.iter().find(|i| i.resource_type == "AWS::EC2::Instance").unwrap();
