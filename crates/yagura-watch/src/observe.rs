@@ -93,6 +93,20 @@ fn rel(resource_type: &str, id: &str, name: &str) -> Relationship {
     }
 }
 
+/// `Is associated with SecurityGroup` for each group id.
+fn with_groups(groups: &[String]) -> Vec<Relationship> {
+    groups
+        .iter()
+        .map(|g| {
+            rel(
+                types::EC2_SECURITY_GROUP,
+                g,
+                "Is associated with SecurityGroup",
+            )
+        })
+        .collect()
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -375,17 +389,7 @@ impl Observer {
             },
         );
         self.list(acct, region, types::EC2_INSTANCE, &r.ec2.instances, |i| {
-            let mut relationships: Vec<Relationship> = i
-                .security_groups
-                .iter()
-                .map(|g| {
-                    rel(
-                        types::EC2_SECURITY_GROUP,
-                        g,
-                        "Is associated with SecurityGroup",
-                    )
-                })
-                .collect();
+            let mut relationships = with_groups(&i.security_groups);
             relationships.extend(
                 i.subnet_id
                     .iter()
@@ -427,17 +431,7 @@ impl Observer {
             types::ELBV2_LOAD_BALANCER,
             &r.load_balancers,
             |lb| {
-                let mut relationships: Vec<Relationship> = lb
-                    .security_groups
-                    .iter()
-                    .map(|g| {
-                        rel(
-                            types::EC2_SECURITY_GROUP,
-                            g,
-                            "Is associated with SecurityGroup",
-                        )
-                    })
-                    .collect();
+                let mut relationships = with_groups(&lb.security_groups);
                 relationships.extend(
                     lb.subnets
                         .iter()
