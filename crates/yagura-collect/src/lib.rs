@@ -39,6 +39,9 @@ pub enum Progress {
 
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
+/// Attempts per AWS call when [`ConnectOptions::max_attempts`] is not set.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
 /// How to reach AWS.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
@@ -47,7 +50,9 @@ pub struct ConnectOptions {
     pub region: Option<String>,
     /// Overrides the endpoint of every service (`AWS_ENDPOINT_URL` is honoured by the SDK too).
     pub endpoint_url: Option<String>,
-    /// Attempts per call, including the first (standard retry mode with backoff).
+    /// Attempts per call, including the first (standard retry mode with backoff). Default 3,
+    /// as the AWS SDKs and Prowler: a throttled or failing call is retried twice with jittered
+    /// backoff; a large Organization scan that meets heavy throttling can ask for more.
     pub max_attempts: Option<u32>,
 }
 
@@ -57,7 +62,7 @@ pub async fn load_config(opts: &ConnectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(
             RetryConfig::standard()
-                .with_max_attempts(opts.max_attempts.unwrap_or(6))
+                .with_max_attempts(opts.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS))
                 .with_initial_backoff(Duration::from_millis(200))
                 .with_max_backoff(Duration::from_secs(5)),
         )

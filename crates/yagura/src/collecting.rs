@@ -35,8 +35,9 @@ pub struct CollectArgs {
     /// Regions scanned at once per account
     #[arg(long, default_value_t = 4)]
     pub region_concurrency: usize,
-    /// Attempts per AWS call (standard retry mode with backoff)
-    #[arg(long, default_value_t = 6)]
+    /// Attempts per AWS call (standard retry mode with backoff; raise it for large
+    /// Organizations that meet throttling)
+    #[arg(long, default_value_t = yagura_collect::DEFAULT_MAX_ATTEMPTS)]
     pub max_attempts: u32,
 }
 

@@ -54,8 +54,9 @@ pub enum IamCommand {
         /// Live: the region to call from (default: the profile's, else us-east-1)
         #[arg(long, conflicts_with = "file")]
         region: Option<String>,
-        /// Live: attempts per AWS call (standard retry mode with backoff)
-        #[arg(long, default_value_t = 6)]
+        /// Live: attempts per AWS call (standard retry mode with backoff; raise it for
+        /// large Organizations that meet throttling)
+        #[arg(long, default_value_t = yagura_collect::DEFAULT_MAX_ATTEMPTS)]
         max_attempts: u32,
         #[command(flatten)]
         out: OutputArgs,
