@@ -69,7 +69,12 @@ pub struct Scanner<'a> {
     sigma_counts: Vec<u64>,
     scratch: Vec<usize>,
     seq: u64,
+    /// Where single-event detections go as they are found, instead of `detections`.
+    sink: Option<&'a Sink<'a>>,
 }
+
+/// Receives single-event detections as a streaming scan finds them (from the scanning threads).
+pub type Sink<'s> = dyn Fn(Detection) + Sync + 's;
 
 impl<'a> Scanner<'a> {
     pub fn new(rules: Option<&'a RuleSet>, opts: &Options) -> Self {
@@ -84,6 +89,16 @@ impl<'a> Scanner<'a> {
             sigma_counts: vec![0; rules.map_or(0, |r| r.rules.len())],
             scratch: Vec::new(),
             seq: 0,
+            sink: None,
+        }
+    }
+
+    /// A scanner that hands each single-event detection to `sink` as soon as it is found instead
+    /// of keeping it: its memory is then the multi-event state only.
+    pub fn streaming(rules: Option<&'a RuleSet>, opts: &Options, sink: &'a Sink<'a>) -> Self {
+        Scanner {
+            sink: Some(sink),
+            ..Scanner::new(rules, opts)
         }
     }
 
@@ -116,6 +131,11 @@ impl<'a> Scanner<'a> {
         }
         if self.opts.native {
             self.native.observe(ev, &mut self.detections);
+        }
+        if let Some(sink) = self.sink {
+            for d in self.detections.drain(..) {
+                sink(d);
+            }
         }
     }
 
@@ -467,6 +487,30 @@ pub fn scan_paths(
     opts: &Options,
     threads: usize,
 ) -> ScanReport {
+    scan_paths_inner(paths, rules, opts, threads, None)
+}
+
+/// Like [`scan_paths`], but every single-event detection goes to `sink` as soon as a scanning
+/// thread finds it (in no particular order) instead of into the report, which then holds the
+/// multi-event detections only. The scan's memory stays flat in the input size: what it keeps
+/// is the multi-event state (correlation matches, burst windows, takeover steps).
+pub fn scan_paths_streaming(
+    paths: &[&Path],
+    rules: Option<&RuleSet>,
+    opts: &Options,
+    threads: usize,
+    sink: &Sink<'_>,
+) -> ScanReport {
+    scan_paths_inner(paths, rules, opts, threads, Some(sink))
+}
+
+fn scan_paths_inner(
+    paths: &[&Path],
+    rules: Option<&RuleSet>,
+    opts: &Options,
+    threads: usize,
+    sink: Option<&Sink<'_>>,
+) -> ScanReport {
     let mut files = Vec::new();
     let mut list_errors = Vec::new();
     for p in paths {
@@ -485,7 +529,10 @@ pub fn scan_paths(
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let mut sc = Scanner::new(rules, opts);
+                    let mut sc = match sink {
+                        Some(f) => Scanner::streaming(rules, opts, f),
+                        None => Scanner::new(rules, opts),
+                    };
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(f) = files.get(i) else { break };
