@@ -2,10 +2,6 @@
 //! `trail_bench [--threads N] [--sigma DIR] [--no-native] [--read-only] [--stream] PATH…`
 //! (`--stream`: single-event detections are counted as found, not kept: the scan's own memory)
 //! Prints one JSON line: events, errors, detections, seconds, events per second.
-/// The yagura binary's allocator, so the figures are what the binary does.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -18,12 +18,6 @@ mod watch;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc instead of the platform malloc: an audit of a large Organization builds millions of
-/// small strings (findings, inventory), and glibc malloc spent a third of that time consolidating
-/// and paging in memory (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
