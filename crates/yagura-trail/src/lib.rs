@@ -24,8 +24,8 @@ pub use detection::{Detection, DetectionKind, EventRef};
 pub use event::Event;
 pub use read::{read_path, read_stream, Checkpoint, Checkpoints, Position, ReadError};
 pub use scan::{
-    scan, scan_paths, scan_paths_streaming, Options, Restored, ScanReport, ScanStats, Scanner, Sink,
-    StateError,
+    scan, scan_paths, scan_paths_streaming, Options, Restored, ScanReport, ScanStats, Scanner,
+    Sink, StateError,
 };
 pub use source::{Incremental, ObjectSource, PollReport, Progress, SourceError};
 

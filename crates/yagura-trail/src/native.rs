@@ -8,7 +8,8 @@ use crate::event::{format_time_ms, Event, RawLookup};
 use crate::sigma::parse_ip;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use yagura_core::{text, CheckMeta, Severity, Text};
 
 const AWS_CT: &str =
@@ -332,27 +333,267 @@ enum Kind {
     CreateKey,
     LoginProfile,
     DeleteUser,
-    Launch { instances: u64, large: bool },
+    Launch {
+        instances: u64,
+        large: bool,
+    },
+    /// Only in states saved before denied calls and secret reads were counted per minute.
     Denied,
+    /// Only in states saved before denied calls and secret reads were counted per minute.
     Secret,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// An index into the strings of a [`NativeState`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Sym(u32);
+
+/// The strings that signals share (principals, services, actions, addresses, files), each kept
+/// once per scan.
+#[derive(Debug, Default)]
+struct Strings {
+    index: HashMap<Arc<str>, u32>,
+    all: Vec<Arc<str>>,
+}
+
+impl Strings {
+    fn sym(&mut self, s: &str) -> Sym {
+        if let Some(&i) = self.index.get(s) {
+            return Sym(i);
+        }
+        let i = u32::try_from(self.all.len()).unwrap_or(u32::MAX);
+        let a: Arc<str> = Arc::from(s);
+        self.all.push(a.clone());
+        self.index.insert(a, i);
+        Sym(i)
+    }
+
+    fn str(&self, s: Sym) -> &str {
+        self.all.get(s.0 as usize).map_or("", |a| a)
+    }
+}
+
+/// A CloudTrail event id: a UUID in its canonical lowercase form as 16 bytes, anything else as
+/// text. Both order as their text does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum EventId {
+    Uuid(u128),
+    Other(Box<str>),
+}
+
+impl EventId {
+    fn new(s: &str) -> EventId {
+        let hex: String = s.chars().filter(|c| *c != '-').collect();
+        let canonical = s.len() == 36
+            && hex.len() == 32
+            && [8, 13, 18, 23]
+                .iter()
+                .all(|&i| s.as_bytes().get(i) == Some(&b'-'))
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        match u128::from_str_radix(&hex, 16) {
+            Ok(n) if canonical => EventId::Uuid(n),
+            _ => EventId::Other(s.into()),
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            EventId::Uuid(n) => {
+                let h = format!("{n:032x}");
+                format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..32]
+                )
+            }
+            EventId::Other(s) => s.to_string(),
+        }
+    }
+
+    fn cmp(&self, other: &EventId) -> std::cmp::Ordering {
+        match (self, other) {
+            (EventId::Uuid(a), EventId::Uuid(b)) => a.cmp(b),
+            (EventId::Other(a), EventId::Other(b)) => a.cmp(b),
+            _ => self.text().cmp(&other.text()),
+        }
+    }
+}
+
+/// An event kept for a multi-event detection: an [`EventRef`] whose strings are [`Sym`]s into
+/// the scan's [`Strings`], so that the state grows by about 100 bytes per signal (a full
+/// `EventRef` takes about 900).
+#[derive(Debug, Clone)]
+struct SigRef {
+    event_id: EventId,
+    event_time: Sym,
+    event_source: Sym,
+    event_name: Sym,
+    principal: Sym,
+    source_ip: Sym,
+    access_key_id: Option<Sym>,
+    region: Sym,
+    account: Sym,
+    error_code: Option<Sym>,
+    key: Option<Sym>,
+    index: Option<u64>,
+    time_ms: i64,
+}
+
+impl SigRef {
+    fn new(r: &EventRef, st: &mut Strings) -> SigRef {
+        SigRef {
+            event_id: EventId::new(&r.event_id),
+            event_time: st.sym(&r.event_time),
+            event_source: st.sym(&r.event_source),
+            event_name: st.sym(&r.event_name),
+            principal: st.sym(&r.principal),
+            source_ip: st.sym(&r.source_ip),
+            access_key_id: r.access_key_id.as_deref().map(|k| st.sym(k)),
+            region: st.sym(&r.region),
+            account: st.sym(&r.account),
+            error_code: r.error_code.as_deref().map(|c| st.sym(c)),
+            key: r.key.as_deref().map(|k| st.sym(k)),
+            index: r.index,
+            time_ms: r.time_ms,
+        }
+    }
+
+    fn to_ref(&self, st: &Strings) -> EventRef {
+        let opt = |s: Option<Sym>| s.map(|s| st.str(s).to_string());
+        EventRef {
+            event_id: self.event_id.text(),
+            event_time: st.str(self.event_time).to_string(),
+            event_source: st.str(self.event_source).to_string(),
+            event_name: st.str(self.event_name).to_string(),
+            principal: st.str(self.principal).to_string(),
+            source_ip: st.str(self.source_ip).to_string(),
+            access_key_id: opt(self.access_key_id),
+            region: st.str(self.region).to_string(),
+            account: st.str(self.account).to_string(),
+            error_code: opt(self.error_code),
+            key: opt(self.key),
+            index: self.index,
+            time_ms: self.time_ms,
+        }
+    }
+
+    /// The order of [`crate::detection::order`].
+    fn order(&self, other: &SigRef, st: &Strings) -> std::cmp::Ordering {
+        self.time_ms
+            .cmp(&other.time_ms)
+            .then_with(|| {
+                let k = |s: Option<Sym>| s.map(|s| st.str(s));
+                k(self.key).cmp(&k(other.key))
+            })
+            .then_with(|| self.index.cmp(&other.index))
+            .then_with(|| self.event_id.cmp(&other.event_id))
+    }
+
+    /// The same event with its strings in `to` (when merging another scan's state).
+    fn moved(&self, from: &Strings, to: &mut Strings) -> SigRef {
+        let mut m = |s: Sym| to.sym(from.str(s));
+        SigRef {
+            event_id: self.event_id.clone(),
+            event_time: m(self.event_time),
+            event_source: m(self.event_source),
+            event_name: m(self.event_name),
+            principal: m(self.principal),
+            source_ip: m(self.source_ip),
+            access_key_id: self.access_key_id.map(&mut m),
+            region: m(self.region),
+            account: m(self.account),
+            error_code: self.error_code.map(&mut m),
+            key: self.key.map(&mut m),
+            index: self.index,
+            time_ms: self.time_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub(crate) struct Signal {
     kind: Kind,
     /// The user the call acted on (`requestParameters.userName`).
+    target: Option<Sym>,
+    ev: SigRef,
+}
+
+/// A signal as saved with an incremental scan's checkpoint.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SavedSignal {
+    kind: Kind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     target: Option<String>,
     #[serde(with = "crate::detection::timed")]
     ev: EventRef,
 }
 
+/// The denied calls or secret reads of one principal in one minute: how many, and the first
+/// [`BURST_EVENTS`] of them in event order. Bursts of these count per minute, so their state
+/// is bounded by the minutes in which a principal had them, not by their number.
+#[derive(Debug, Clone, Default)]
+struct Minute {
+    count: u64,
+    first: Vec<SigRef>,
+}
+
+impl Minute {
+    fn add(&mut self, ev: SigRef, st: &Strings) {
+        self.count += 1;
+        self.first.push(ev);
+        if self.first.len() >= 2 * BURST_EVENTS {
+            self.trim(st);
+        }
+    }
+
+    /// Keeps the first [`BURST_EVENTS`] in event order.
+    fn trim(&mut self, st: &Strings) {
+        self.first.sort_by(|a, b| a.order(b, st));
+        self.first.truncate(BURST_EVENTS);
+    }
+}
+
+/// A burst kind counted per minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Counted {
+    Denied,
+    Secret,
+}
+
+/// Minutes of denied calls and secret reads as saved with an incremental scan's checkpoint.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SavedMinute {
+    kind: Counted,
+    principal: String,
+    minute: i64,
+    count: u64,
+    first: Vec<TimedRef>,
+}
+
+/// An [`EventRef`] with its time in milliseconds (saved state).
+#[derive(Debug, Serialize, Deserialize)]
+struct TimedRef(#[serde(with = "crate::detection::timed")] EventRef);
+
 /// State of the native detections over one scan.
 #[derive(Debug, Default)]
 pub struct NativeState {
     opts: NativeOptions,
+    /// Signals of the takeover sequence and of launch bursts.
     signals: Vec<Signal>,
+    /// Denied calls and secret reads per (kind, principal, minute since the epoch).
+    minutes: HashMap<(Counted, Sym, i64), Minute>,
+    /// Events counted in `minutes`.
+    counted: u64,
+    strings: Strings,
 }
+
+/// At most this many events are attached to a burst detection (its message gives the count).
+const BURST_EVENTS: usize = 100;
 
 fn ok(ev: &Event) -> bool {
     ev.error_code()
@@ -592,16 +833,27 @@ impl NativeState {
         NativeState {
             opts,
             signals: Vec::new(),
+            minutes: HashMap::new(),
+            counted: 0,
+            strings: Strings::default(),
         }
     }
 
+    fn count(&mut self, kind: Counted, ev: &Event) {
+        let r = SigRef::new(&EventRef::of(ev), &mut self.strings);
+        self.count_ref(kind, r);
+    }
+
+    fn count_ref(&mut self, kind: Counted, r: SigRef) {
+        let key = (kind, r.principal, r.time_ms.div_euclid(60_000));
+        self.counted += 1;
+        self.minutes.entry(key).or_default().add(r, &self.strings);
+    }
+
     fn signal(&mut self, kind: Kind, ev: &Event) {
-        let target = req_str(ev, "userName").map(str::to_string);
-        self.signals.push(Signal {
-            kind,
-            target,
-            ev: EventRef::of(ev),
-        });
+        let target = req_str(ev, "userName").map(|u| self.strings.sym(u));
+        let ev = SigRef::new(&EventRef::of(ev), &mut self.strings);
+        self.signals.push(Signal { kind, target, ev });
     }
 
     /// Decides the single-event detections for `ev` and keeps the signals of the multi-event
@@ -610,7 +862,7 @@ impl NativeState {
         let name = ev.event_name();
         if let Some(code) = ev.error_code() {
             if code.contains("AccessDenied") || code.contains("UnauthorizedOperation") {
-                self.signal(Kind::Denied, ev);
+                self.count(Counted::Denied, ev);
             }
         }
         let r = || EventRef::of(ev);
@@ -873,11 +1125,11 @@ impl NativeState {
                     ));
                 }
             }
-            "GetSecretValue" | "BatchGetSecretValue" if ok(ev) => self.signal(Kind::Secret, ev),
+            "GetSecretValue" | "BatchGetSecretValue" if ok(ev) => self.count(Counted::Secret, ev),
             "GetParameter" | "GetParameters"
                 if ok(ev) && req(ev, "withDecryption").is_some_and(|v| v == &Value::Bool(true)) =>
             {
-                self.signal(Kind::Secret, ev)
+                self.count(Counted::Secret, ev)
             }
             "PutBucketPolicy"
                 if ok(ev) && req(ev, "bucketPolicy").is_some_and(policy_is_public) =>
@@ -1004,7 +1256,35 @@ impl NativeState {
     }
 
     pub fn merge(&mut self, other: NativeState) {
-        self.signals.extend(other.signals);
+        let from = &other.strings;
+        for sig in &other.signals {
+            let moved = Signal {
+                kind: sig.kind.clone(),
+                target: sig.target.map(|t| self.strings.sym(from.str(t))),
+                ev: sig.ev.moved(from, &mut self.strings),
+            };
+            self.signals.push(moved);
+        }
+        for ((kind, principal, minute), m) in other.minutes {
+            let p = self.strings.sym(from.str(principal));
+            let first: Vec<SigRef> = m
+                .first
+                .iter()
+                .map(|r| r.moved(from, &mut self.strings))
+                .collect();
+            self.add_minute(kind, p, minute, m.count, first);
+        }
+    }
+
+    /// Adds `count` events (of which `first` are kept) to a minute.
+    fn add_minute(&mut self, kind: Counted, p: Sym, minute: i64, count: u64, first: Vec<SigRef>) {
+        self.counted += count;
+        let m = self.minutes.entry((kind, p, minute)).or_default();
+        m.count += count;
+        m.first.extend(first);
+        if m.first.len() > BURST_EVENTS {
+            m.trim(&self.strings);
+        }
     }
 
     /// Decides the multi-event detections.
@@ -1013,70 +1293,160 @@ impl NativeState {
     }
 
     /// Decides the multi-event detections over the signals seen so far, keeping them (an
-    /// incremental scan evaluates again after more events).
+    /// incremental scan evaluates again after more events). Sorts the signals into time order,
+    /// which the takeover relies on.
     pub fn evaluate(&mut self, out: &mut Vec<Detection>) {
         // time, then where the event was read: the same order whatever the threads
-        self.signals
-            .sort_by(|a, b| crate::detection::order(&a.ev, &b.ev));
+        let st = &self.strings;
+        self.signals.sort_by(|a, b| a.ev.order(&b.ev, st));
+        for m in self.minutes.values_mut() {
+            m.trim(st);
+        }
         self.bursts(out);
         self.takeover(out);
     }
 
     /// The signals kept for the multi-event detections (saved with an incremental scan's
     /// checkpoint).
-    pub(crate) fn signals(&self) -> &[Signal] {
-        &self.signals
+    pub(crate) fn saved_signals(&self) -> Vec<SavedSignal> {
+        self.signals
+            .iter()
+            .map(|s| SavedSignal {
+                kind: s.kind.clone(),
+                target: s.target.map(|t| self.strings.str(t).to_string()),
+                ev: s.ev.to_ref(&self.strings),
+            })
+            .collect()
     }
 
-    pub(crate) fn restore_signals(&mut self, signals: Vec<Signal>) {
-        self.signals = signals;
+    pub(crate) fn saved_minutes(&self) -> Vec<SavedMinute> {
+        let mut out: Vec<SavedMinute> = self
+            .minutes
+            .iter()
+            .map(|((kind, p, minute), m)| SavedMinute {
+                kind: *kind,
+                principal: self.strings.str(*p).to_string(),
+                minute: *minute,
+                count: m.count,
+                first: m
+                    .first
+                    .iter()
+                    .map(|r| TimedRef(r.to_ref(&self.strings)))
+                    .collect(),
+            })
+            .collect();
+        out.sort_by(|a, b| (a.kind, &a.principal, a.minute).cmp(&(b.kind, &b.principal, b.minute)));
+        out
+    }
+
+    /// How many signal-bearing events the state has seen (it changes whenever the state does).
+    pub(crate) fn signal_count(&self) -> usize {
+        self.signals.len() + usize::try_from(self.counted).unwrap_or(usize::MAX)
+    }
+
+    /// Replaces the state with a saved one. Denied calls and secret reads saved as single
+    /// signals (by a version that kept them so) are counted into minutes.
+    pub(crate) fn restore_signals(&mut self, signals: Vec<SavedSignal>, minutes: Vec<SavedMinute>) {
+        self.strings = Strings::default();
+        self.signals = Vec::new();
+        self.minutes = HashMap::new();
+        self.counted = 0;
+        for s in signals {
+            let ev = SigRef::new(&s.ev, &mut self.strings);
+            match s.kind {
+                Kind::Denied => self.count_ref(Counted::Denied, ev),
+                Kind::Secret => self.count_ref(Counted::Secret, ev),
+                kind => {
+                    let target = s.target.as_deref().map(|t| self.strings.sym(t));
+                    self.signals.push(Signal { kind, target, ev });
+                }
+            }
+        }
+        for m in minutes {
+            let p = self.strings.sym(&m.principal);
+            let first: Vec<SigRef> = m
+                .first
+                .iter()
+                .map(|r| SigRef::new(&r.0, &mut self.strings))
+                .collect();
+            self.add_minute(m.kind, p, m.minute, m.count, first);
+        }
     }
 
     fn bursts(&self, out: &mut Vec<Detection>) {
+        /// One step of a burst window: a launch, or the denied calls or secret reads of a minute.
+        struct Step<'s> {
+            time_ms: i64,
+            count: u64,
+            instances: u64,
+            large: u64,
+            first: &'s [SigRef],
+        }
+        let st = &self.strings;
         let w = self.opts.burst_window_ms;
         // per principal, windows starting at the first signal
-        let mut groups: BTreeMap<(u8, String), Vec<&Signal>> = BTreeMap::new();
+        let mut groups: BTreeMap<(u8, &str), Vec<Step<'_>>> = BTreeMap::new();
         for s in &self.signals {
-            let k = match s.kind {
-                Kind::Launch { .. } => 0,
-                Kind::Denied => 1,
-                Kind::Secret => 2,
-                _ => continue,
-            };
-            groups
-                .entry((k, s.ev.principal.clone()))
-                .or_default()
-                .push(s);
+            if let Kind::Launch { instances, large } = s.kind {
+                groups
+                    .entry((0, st.str(s.ev.principal)))
+                    .or_default()
+                    .push(Step {
+                        time_ms: s.ev.time_ms,
+                        count: 1,
+                        instances,
+                        large: u64::from(large),
+                        first: std::slice::from_ref(&s.ev),
+                    });
+            }
         }
-        for ((k, principal), sigs) in groups {
+        for ((kind, p, _), m) in &self.minutes {
+            let Some(t) = m.first.first().map(|r| r.time_ms) else {
+                continue;
+            };
+            let k = match kind {
+                Counted::Denied => 1,
+                Counted::Secret => 2,
+            };
+            groups.entry((k, st.str(*p))).or_default().push(Step {
+                time_ms: t,
+                count: m.count,
+                instances: 0,
+                large: 0,
+                first: &m.first,
+            });
+        }
+        for ((k, principal), mut steps) in groups {
+            steps.sort_by(|a, b| match (a.first.first(), b.first.first()) {
+                (Some(x), Some(y)) => x.order(y, st),
+                _ => a.time_ms.cmp(&b.time_ms),
+            });
             let mut start = 0;
-            while start < sigs.len() {
-                let t0 = sigs.get(start).map_or(0, |s| s.ev.time_ms);
-                let end = sigs[start..]
+            while start < steps.len() {
+                let t0 = steps.get(start).map_or(0, |s| s.time_ms);
+                let end = steps[start..]
                     .iter()
-                    .position(|s| s.ev.time_ms > t0 + w)
-                    .map_or(sigs.len(), |p| start + p);
-                let win = sigs.get(start..end).unwrap_or_default();
-                let events: Vec<EventRef> = win.iter().map(|s| s.ev.clone()).collect();
+                    .position(|s| s.time_ms > t0 + w)
+                    .map_or(steps.len(), |p| start + p);
+                let win = steps.get(start..end).unwrap_or_default();
+                let n: u64 = win.iter().map(|s| s.count).sum();
+                let mut first: Vec<&SigRef> = win.iter().flat_map(|s| s.first.iter()).collect();
+                first.sort_by(|a, b| a.order(b, st));
+                let events: Vec<EventRef> = first
+                    .iter()
+                    .take(BURST_EVENTS)
+                    .map(|r| r.to_ref(st))
+                    .collect();
                 let fired = match k {
                     0 => {
-                        let total: u64 = win
-                            .iter()
-                            .map(|s| match s.kind {
-                                Kind::Launch { instances, .. } => instances,
-                                _ => 0,
-                            })
-                            .sum();
-                        let large = win
-                            .iter()
-                            .filter(|s| matches!(s.kind, Kind::Launch { large: true, .. }))
-                            .count();
+                        let total: u64 = win.iter().map(|s| s.instances).sum();
+                        let large: u64 = win.iter().map(|s| s.large).sum();
                         (large > 0 || total >= self.opts.launch_many).then(|| detection(&LARGE_LAUNCH, events, text!(
                             "`{p}` asked for {total} instances in {n} RunInstances calls ({large} of large types) within {m} minutes",
                             "`{p}` が {m} 分以内に {n} 回の RunInstances で {total} 台のインスタンスを要求しました (うち大きなタイプ {large} 回)",
-                            p = principal, total = total, n = win.len(), large = large, m = w / 60_000)))
+                            p = principal, total = total, n = n, large = large, m = w / 60_000)))
                     }
-                    1 => (win.len() >= self.opts.denied_threshold).then(|| {
+                    1 => (n >= self.opts.denied_threshold as u64).then(|| {
                         detection(
                             &ACCESS_DENIED_BURST,
                             events,
@@ -1084,12 +1454,12 @@ impl NativeState {
                                 "`{p}` was denied {n} times within {m} minutes",
                                 "`{p}` が {m} 分以内に {n} 回拒否されました",
                                 p = principal,
-                                n = win.len(),
+                                n = n,
                                 m = w / 60_000
                             ),
                         )
                     }),
-                    _ => (win.len() >= self.opts.secrets_threshold).then(|| {
+                    _ => (n >= self.opts.secrets_threshold as u64).then(|| {
                         detection(
                             &SECRETS_BURST,
                             events,
@@ -1097,7 +1467,7 @@ impl NativeState {
                                 "`{p}` read secrets {n} times within {m} minutes",
                                 "`{p}` が {m} 分以内に {n} 回シークレットを取得しました",
                                 p = principal,
-                                n = win.len(),
+                                n = n,
                                 m = w / 60_000
                             ),
                         )
@@ -1113,14 +1483,15 @@ impl NativeState {
 
     fn takeover(&self, out: &mut Vec<Detection>) {
         let win = self.opts.takeover_window_ms;
+        let st = &self.strings;
         let created_by_anyone: BTreeSet<&str> = self
             .signals
             .iter()
             .filter(|s| s.kind == Kind::CreateUser)
-            .filter_map(|s| s.target.as_deref())
+            .filter_map(|s| s.target.map(|t| st.str(t)))
             .collect();
         for create in self.signals.iter().filter(|s| s.kind == Kind::CreateUser) {
-            let Some(user) = create.target.as_deref() else {
+            let Some(user) = create.target.map(|t| st.str(t)) else {
                 continue;
             };
             let t0 = create.ev.time_ms;
@@ -1128,56 +1499,55 @@ impl NativeState {
             let Some(key) = create
                 .ev
                 .access_key_id
-                .as_deref()
-                .filter(|k| k.starts_with("AKIA"))
+                .filter(|k| st.str(*k).starts_with("AKIA"))
             else {
                 continue;
             };
-            let creator = create.ev.principal.as_str();
-            let ip = create.ev.source_ip.as_str();
+            let creator = st.str(create.ev.principal);
+            let ip = st.str(create.ev.source_ip);
             let is_new_user = |p: &str| {
                 p.rsplit_once(":user/")
                     .is_some_and(|(_, n)| n.rsplit('/').next() == Some(user))
             };
             let linked = |s: &Signal| {
-                s.ev.principal == creator
-                    || s.ev.access_key_id.as_deref() == Some(key)
-                    || is_new_user(&s.ev.principal)
-                    || (s.ev.source_ip == ip
+                s.ev.principal == create.ev.principal
+                    || s.ev.access_key_id == Some(key)
+                    || is_new_user(st.str(s.ev.principal))
+                    || (s.ev.source_ip == create.ev.source_ip
                         && !ip.is_empty()
                         && !ip.ends_with("amazonaws.com")
                         && ip != "AWS Internal")
             };
-            let later = |s: &&Signal| s.ev.time_ms >= t0 && s.ev.time_ms <= t0 + win && linked(s);
-            let on_user = |s: &&Signal| s.target.as_deref() == Some(user);
-            let admin: Vec<&Signal> = self
-                .signals
+            let later = |s: &&Signal| linked(s);
+            // the signals are in time order (see `evaluate`): only those of the window
+            let lo = self.signals.partition_point(|s| s.ev.time_ms < t0);
+            let hi = self.signals.partition_point(|s| s.ev.time_ms <= t0 + win);
+            let window = self.signals.get(lo..hi).unwrap_or_default();
+            let on_user = |s: &&Signal| s.target == create.target;
+            let admin: Vec<&Signal> = window
                 .iter()
                 .filter(|s| s.kind == Kind::AdminAttach)
                 .filter(later)
                 .filter(on_user)
                 .collect();
-            let creds: Vec<&Signal> = self
-                .signals
+            let creds: Vec<&Signal> = window
                 .iter()
                 .filter(|s| matches!(s.kind, Kind::CreateKey | Kind::LoginProfile))
                 .filter(later)
                 .filter(on_user)
                 .collect();
             // step 3: users that the chain did not create themselves were removed
-            let removed: Vec<&Signal> = self
-                .signals
+            let removed: Vec<&Signal> = window
                 .iter()
                 .filter(|s| s.kind == Kind::DeleteUser)
                 .filter(later)
                 .filter(|s| {
                     s.target
-                        .as_deref()
+                        .map(|t| st.str(t))
                         .is_some_and(|t| t != user && !created_by_anyone.contains(t))
                 })
                 .collect();
-            let launches: Vec<&Signal> = self
-                .signals
+            let launches: Vec<&Signal> = window
                 .iter()
                 .filter(|s| matches!(s.kind, Kind::Launch { .. }))
                 .filter(later)
@@ -1196,19 +1566,21 @@ impl NativeState {
             if admin.is_empty() || creds.is_empty() || removed.is_empty() || !launched {
                 continue;
             }
-            let mut events = vec![create.ev.clone()];
+            let mut events = vec![create.ev.to_ref(st)];
             for s in admin.iter().chain(&creds).chain(&removed).chain(&launches) {
-                events.push(s.ev.clone());
+                events.push(s.ev.to_ref(st));
             }
             events.sort_by_key(|e| e.time_ms);
             events.dedup_by(|a, b| a.event_id == b.event_id && !a.event_id.is_empty());
             let last = events.last().map_or(t0, |e| e.time_ms);
-            let removed_names: Vec<&str> =
-                removed.iter().filter_map(|s| s.target.as_deref()).collect();
+            let removed_names: Vec<&str> = removed
+                .iter()
+                .filter_map(|s| s.target.map(|t| st.str(t)))
+                .collect();
             out.push(detection(&TAKEOVER, events, text!(
                 "`{p}` (access key `{k}`, from `{ip}`) created admin user `{u}`, removed {r} and launched {n} instances between {a} and {b}",
                 "`{p}` (アクセスキー `{k}`、送信元 `{ip}`) が {a} から {b} の間に管理者ユーザー `{u}` を作成し、{r} を削除し、{n} 台のインスタンスを起動しました",
-                p = creator, k = yagura_core::mask_key_id(key), ip = ip, u = user,
+                p = creator, k = yagura_core::mask_key_id(st.str(key)), ip = ip, u = user,
                 r = removed_names.join(", "), n = total,
                 a = format_time_ms(t0), b = format_time_ms(last))));
         }
@@ -1219,6 +1591,33 @@ impl NativeState {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn event_ids_keep_their_text_and_order() {
+        let ids = [
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "ffffffff-ffff-4fff-bfff-ffffffffffff",
+            "00000000-0000-4000-8000-000000000000",
+            "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+            "not-a-uuid",
+            "",
+            "0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4",
+            "+a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        ];
+        for a in ids {
+            assert_eq!(EventId::new(a).text(), a);
+            for b in ids {
+                assert_eq!(
+                    EventId::new(a).cmp(&EventId::new(b)),
+                    a.cmp(b),
+                    "{a} vs {b}"
+                );
+            }
+        }
+        assert!(matches!(EventId::new(ids[0]), EventId::Uuid(_)));
+        assert!(matches!(EventId::new(ids[3]), EventId::Other(_)));
+    }
 
     #[test]
     fn large_types() {

@@ -278,8 +278,12 @@ struct SavedState {
     version: u32,
     /// [`rules_digest`] of the rule set the correlation matches refer to (by index).
     rules: String,
-    native: Vec<crate::native::Signal>,
+    native: Vec<crate::native::SavedSignal>,
     corr: Vec<SavedHit>,
+    /// Denied calls and secret reads counted per principal and minute (absent in states saved
+    /// before they were counted so: those hold them as `native` signals).
+    #[serde(default)]
+    minutes: Vec<crate::native::SavedMinute>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -337,8 +341,9 @@ impl Scanner<'_> {
         struct Out<'s> {
             version: u32,
             rules: String,
-            native: &'s [crate::native::Signal],
+            native: Vec<crate::native::SavedSignal>,
             corr: Vec<SavedHitRef<'s>>,
+            minutes: Vec<crate::native::SavedMinute>,
         }
         #[derive(Serialize)]
         struct SavedHitRef<'s> {
@@ -350,7 +355,7 @@ impl Scanner<'_> {
         let out = Out {
             version: STATE_VERSION,
             rules: rules_digest(self.rules),
-            native: self.native.signals(),
+            native: self.native.saved_signals(),
             corr: self
                 .corr_hits
                 .iter()
@@ -360,6 +365,7 @@ impl Scanner<'_> {
                     data: &h.data,
                 })
                 .collect(),
+            minutes: self.native.saved_minutes(),
         };
         serde_json::to_string(&out).map_err(|e| StateError(e.to_string()))
     }
@@ -367,7 +373,7 @@ impl Scanner<'_> {
     /// A cheap measure of the multi-event state: it changes whenever the state does (the
     /// state only grows), so a caller saves it only when this changed.
     pub fn state_len(&self) -> (usize, usize) {
-        (self.native.signals().len(), self.corr_hits.len())
+        (self.native.signal_count(), self.corr_hits.len())
     }
 
     /// Restores a state saved by [`Scanner::save_state`] (replacing the current one).
@@ -382,8 +388,8 @@ impl Scanner<'_> {
             )));
         }
         let same_rules = saved.rules == rules_digest(self.rules);
-        let signals = saved.native.len();
-        self.native.restore_signals(saved.native);
+        self.native.restore_signals(saved.native, saved.minutes);
+        let signals = self.native.signal_count();
         let n = saved.corr.len();
         self.corr_hits = if same_rules {
             saved
