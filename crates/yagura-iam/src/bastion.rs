@@ -5,7 +5,7 @@
 
 use crate::actions::ActionDb;
 use crate::checks;
-use crate::eval::{authorize, Decision, PolicySet, Request};
+use crate::eval::{authorize, policy_match, Decision, Known, PolicySet, Request};
 use crate::policy::Policy;
 use crate::summary::summarize;
 use crate::Error;
@@ -133,15 +133,13 @@ fn no_mfa_contexts() -> [(&'static str, BTreeMap<String, Vec<String>>); 2] {
 }
 
 /// Verifies a role's trust policy: a principal of the identity account must not be able to
-/// assume it without MFA.
+/// assume it without MFA. Only the MFA keys are taken as known: any other condition (an
+/// `sts:ExternalId`, which the caller chooses and which guards against the confused deputy,
+/// not a stolen key; a source network) may hold, as in the audit's trust verdict
+/// ([`crate::facts`]).
 pub fn verify_trust_policy(role_arn: &str, trust: &Policy, identity_account: &str) -> Finding {
     let meta = &checks::BASTION_ASSUME_WITHOUT_MFA;
     let account = role_arn.split(':').nth(4).unwrap_or_default().to_string();
-    let allow_all = Policy::parse(
-        "allow",
-        r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
-    );
-    let identity_policies: Vec<Policy> = allow_all.into_iter().collect();
     for (how, ctx) in no_mfa_contexts() {
         let req = Request {
             principal: format!("arn:aws:iam::{identity_account}:user/bastion-probe"),
@@ -150,12 +148,8 @@ pub fn verify_trust_policy(role_arn: &str, trust: &Policy, identity_account: &st
             resource_account: Some(account.clone()),
             context: ctx,
         };
-        let set = PolicySet {
-            identity_policies: identity_policies.clone(),
-            resource_policy: Some(trust.clone()),
-            ..PolicySet::default()
-        };
-        if authorize(&req, &set).decision == Decision::Allow {
+        let m = policy_match(&req, trust, true, Known::Only(&crate::facts::MFA_KEYS));
+        if m.allows && !m.denies {
             return Finding::new(meta.id, Status::Fail, meta.severity, role_arn, account, "global",
                 text!("role `{role_arn}` can be assumed from account {identity_account} with {how}",
                       "ロール `{role_arn}` はアカウント {identity_account} から {how} で引き受けられます"))

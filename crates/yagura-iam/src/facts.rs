@@ -133,7 +133,8 @@ pub enum TrustVerdict {
     },
 }
 
-const MFA_KEYS: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+/// The condition keys that say whether and when the caller signed in with MFA.
+pub(crate) const MFA_KEYS: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
 /// Judges a role's trust policy (AUD-19, IAM-04): may a principal of another account (or
 /// anyone, for `*`) assume the role without MFA? The MFA keys are fixed to a request without

@@ -108,3 +108,38 @@ fn weak_policies_fail() {
         f.evidence
     );
 }
+
+/// Regression: a trust policy whose only condition is an ExternalId (or another condition than
+/// MFA) was reported as requiring MFA, because the probe request did not carry that key and AWS
+/// evaluation treats a missing key as not matching.
+#[test]
+fn only_mfa_counts_as_mfa() {
+    let role = "arn:aws:iam::222222222222:role/Operator";
+    let trust = |cond: serde_json::Value| {
+        p(
+            &serde_json::json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole",
+            "Condition": cond}}),
+        )
+    };
+    for cond in [
+        serde_json::json!({"StringEquals": {"sts:ExternalId": "shared-secret-123"}}),
+        serde_json::json!({"StringLike": {"sts:RoleSessionName": "ops-*"}}),
+        serde_json::json!({"StringEquals": {"aws:RequestTag/team": ["ops", "sre"]}}),
+        serde_json::json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+        // an MFA age alone is absent for long-term keys: NumericLessThan fails, but
+        // IfExists lets them through
+        serde_json::json!({"NumericLessThanIfExists": {"aws:MultiFactorAuthAge": "3600"}}),
+    ] {
+        let f = verify_trust_policy(role, &trust(cond.clone()), "111111111111");
+        assert_eq!(f.status, Status::Fail, "{cond}: {:?}", f.message);
+    }
+    for cond in [
+        serde_json::json!({"StringEquals": {"sts:ExternalId": "shared-secret-123"},
+            "Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+        serde_json::json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}),
+    ] {
+        let f = verify_trust_policy(role, &trust(cond.clone()), "111111111111");
+        assert_eq!(f.status, Status::Pass, "{cond}: {:?}", f.message);
+    }
+}
