@@ -327,6 +327,7 @@ fn build(n: usize) -> Inventory {
                     inline_policies: inline,
                     last_used: Some(ts((r % 365) as i64)),
                     tags: Tags::new(),
+                    permissions_boundary: None,
                 }
             })
             .collect();

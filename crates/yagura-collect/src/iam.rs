@@ -132,6 +132,10 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
                     .and_then(|l| l.last_used_date())
                     .map(fmt_time),
                 tags: tags(r.tags()),
+                permissions_boundary: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_string),
             });
         }
         for p in page.policies() {

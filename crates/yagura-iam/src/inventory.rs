@@ -61,6 +61,9 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         }
         (pols, arns)
     };
+    // As the GetAccountAuthorizationDetails path: a boundary whose document was not collected
+    // limits nothing the analysis can see.
+    let boundary = |arn: &Option<String>| arn.as_deref().and_then(|a| managed.get(a).cloned());
     let mut groups: BTreeMap<&str, crate::analyze::GroupPolicies> = BTreeMap::new();
     match iam.groups.as_ref() {
         Ok(gs) => {
@@ -108,7 +111,7 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     policies: pols,
                     groups: u.groups.clone(),
                     attached_policy_arns: arns,
-                    permission_boundary: None,
+                    permission_boundary: boundary(&u.permissions_boundary),
                     trust_policy: None,
                 });
             }
@@ -142,7 +145,7 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     policies: pols,
                     groups: Vec::new(),
                     attached_policy_arns: arns,
-                    permission_boundary: None,
+                    permission_boundary: boundary(&r.permissions_boundary),
                     trust_policy: trust,
                 });
             }

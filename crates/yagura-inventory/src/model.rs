@@ -192,6 +192,9 @@ pub struct Role {
     pub last_used: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The ARN of the role's permissions boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

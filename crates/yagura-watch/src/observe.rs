@@ -246,14 +246,24 @@ impl Observer {
                 .iter()
                 .map(|p| rel("AWS::IAM::Policy", &p.arn, "Is attached to Policy"))
                 .collect(),
-            configuration: json!({
-                "roleName": r.name,
-                "arn": r.arn,
-                "path": r.path,
-                "assumeRolePolicyDocument": document(&r.trust_policy),
-                "attachedManagedPolicies": r.attached_policies.iter().map(|p| json!({"policyName": p.name, "policyArn": p.arn})).collect::<Vec<_>>(),
-                "rolePolicyList": r.inline_policies.iter().map(|p| json!({"policyName": p.name, "policyDocument": document(&p.document)})).collect::<Vec<_>>(),
-            }),
+            configuration: {
+                let mut c = json!({
+                    "roleName": r.name,
+                    "arn": r.arn,
+                    "path": r.path,
+                    "assumeRolePolicyDocument": document(&r.trust_policy),
+                    "attachedManagedPolicies": r.attached_policies.iter().map(|p| json!({"policyName": p.name, "policyArn": p.arn})).collect::<Vec<_>>(),
+                    "rolePolicyList": r.inline_policies.iter().map(|p| json!({"policyName": p.name, "policyDocument": document(&p.document)})).collect::<Vec<_>>(),
+                });
+                // only when set: roles recorded before the field existed do not all change
+                if let Some(b) = &r.permissions_boundary {
+                    c["permissionsBoundary"] = json!({
+                        "permissionsBoundaryArn": b,
+                        "permissionsBoundaryType": "Policy",
+                    });
+                }
+                c
+            },
         });
         self.buckets(acct, &a.s3.buckets);
         for region in &a.regions {
