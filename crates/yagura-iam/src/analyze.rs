@@ -4,7 +4,7 @@
 
 use crate::actions::ActionDb;
 use crate::checks;
-use crate::eval::{authorize, Decision, PolicySet, Request};
+use crate::eval::{policy_match, Known, Request};
 use crate::json::{self, Json, Value};
 use crate::policy::Policy;
 use crate::summary::{summarize, PolicySummary};
@@ -317,24 +317,36 @@ fn account_of(arn: &str) -> String {
 
 /// Whether the principal's own policies (and boundary) allow `action` on `resource`, with an
 /// empty request context (so conditions that need a key do not match).
+/// Whether some request of the principal for `action` on `resource` may be allowed by its
+/// identity policies within its boundary: conditions are assumed to hold in `Allow` statements
+/// and not to hold in `Deny` statements, the convention of the audit's policy facts
+/// ([`crate::facts`]): a principal that is admin whenever it has MFA is admin.
 fn allowed(p: &Principal, action: &str, resource: &str) -> bool {
-    let set = PolicySet {
-        identity_policies: p.policies.iter().map(|(_, pol)| pol.clone()).collect(),
-        permission_boundary: p.permission_boundary.clone(),
-        ..PolicySet::default()
-    };
     let req = Request {
         principal: p.arn.clone(),
         action: action.to_string(),
         resource: resource.to_string(),
         ..Request::default()
     };
-    authorize(&req, &set).decision == Decision::Allow
+    let m = |pol: &Policy| policy_match(&req, pol, false, Known::Only(&[]));
+    let (mut allows, mut denies) = (false, false);
+    for (_, pol) in &p.policies {
+        let r = m(pol);
+        allows |= r.allows;
+        denies |= r.denies;
+    }
+    let within_boundary = p.permission_boundary.as_ref().is_none_or(|b| {
+        let r = m(b);
+        r.allows && !r.denies
+    });
+    allows && !denies && within_boundary
 }
 
 /// Why a principal is admin-equivalent, if it is.
 pub fn admin_equivalence(p: &Principal, summary: &PolicySummary) -> Option<String> {
-    if summary.full_admin
+    // `*` on `*`: an action of no service is allowed only through `*`, `NotAction` or a
+    // wildcard over services (as in the audit's facts)
+    if (summary.full_admin || allowed(p, "zzz:AnyAction", "*"))
         && allowed(p, "iam:CreateUser", "*")
         && allowed(p, "ec2:RunInstances", "*")
     {

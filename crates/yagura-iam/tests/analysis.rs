@@ -122,3 +122,49 @@ fn escalation_table_matches_pathfinding_yaml() {
         }
     }
 }
+
+/// Regression: `iam analyze` evaluated its admin question as AWS does with an empty request
+/// context, so `Allow *` under an MFA condition (or any condition) was not admin-equivalent
+/// there while the audit (AUD-05) counted it. Both now follow the "may" convention: conditions
+/// hold in `Allow` statements and not in `Deny` statements; unconditional denials count.
+#[test]
+fn admin_equivalence_follows_the_audits_convention() {
+    let user = |name: &str, statements: serde_json::Value| {
+        serde_json::json!({"UserName": name, "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+            "Path": "/", "GroupList": [], "AttachedManagedPolicies": [],
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": statements}}]})
+    };
+    let all = serde_json::json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+    let doc = serde_json::json!({
+        "UserDetailList": [
+            user("mfa-admin", serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}])),
+            user("office-admin", serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}])),
+            user("force-mfa-admin", serde_json::json!([all, {"Effect": "Deny", "Action": "*", "Resource": "*",
+                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}])),
+            user("no-iam", serde_json::json!([all, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}])),
+            user("reader", serde_json::json!([{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}])),
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    let auth = AccountAuthorization::from_json("doc", &doc.to_string()).unwrap();
+    let findings = analyze(db().unwrap(), &auth).unwrap();
+    let admin = |name: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f.check_id == "iam-principal-admin-equivalent"
+                    && f.resource.ends_with(&format!(":user/{name}"))
+            })
+            .map(|f| f.status)
+            .unwrap()
+    };
+    use yagura_core::Status::{Fail, Pass};
+    assert_eq!(admin("mfa-admin"), Fail);
+    assert_eq!(admin("office-admin"), Fail);
+    assert_eq!(admin("force-mfa-admin"), Fail);
+    assert_eq!(admin("no-iam"), Pass);
+    assert_eq!(admin("reader"), Pass);
+}
