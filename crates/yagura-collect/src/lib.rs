@@ -17,13 +17,16 @@ pub mod sns;
 pub mod sts_client;
 pub mod trail_s3;
 
+/// The loaded SDK configuration ([`load_config`]), named so that callers need not depend on the
+/// SDK crates.
+pub use aws_config::SdkConfig;
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};
 pub use org::OrgOptions;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::BehaviorVersion;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -127,6 +130,27 @@ pub async fn collect(
         schema_version: SCHEMA_VERSION,
         collected_at: collected_at.to_string(),
         accounts: vec![account],
+    })
+}
+
+/// Collects only the IAM part (and the alias) of the account the configuration's credentials
+/// belong to, for `yagura iam analyze`: one paginated GetAccountAuthorizationDetails and the
+/// account-level IAM reads, nothing regional; the other parts are left not collected. Needs IAM
+/// read access only.
+pub async fn collect_iam(cfg: &SdkConfig, collected_at: &str) -> Result<Inventory, CollectorError> {
+    let global = Clients::from_config(cfg, local::is_local_endpoint(cfg));
+    let (account_id, partition) = whoami_with(&global.sts).await?;
+    let (iam, alias) = futures::join!(iam::collect(&global.iam), iam::alias(&global.iam));
+    Ok(Inventory {
+        schema_version: SCHEMA_VERSION,
+        collected_at: collected_at.to_string(),
+        accounts: vec![Account {
+            account_id,
+            partition,
+            alias,
+            iam,
+            ..Account::default()
+        }],
     })
 }
 

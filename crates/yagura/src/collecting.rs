@@ -41,13 +41,47 @@ pub struct CollectArgs {
     pub max_attempts: u32,
 }
 
-/// Collects the inventory of the account (or, with `--org`, of every account of the
-/// Organization), printing progress on stderr unless `--quiet`.
-pub fn collect(g: &Global, a: &CollectArgs, collected_at: &str) -> Result<Inventory> {
+/// Runs `f` with the SDK configuration of `connect` on a fresh multi-threaded runtime.
+fn with_sdk<T, F, Fut>(connect: ConnectOptions, f: F) -> Result<T>
+where
+    F: FnOnce(yagura_collect::SdkConfig) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let sdk = yagura_collect::load_config(&connect).await;
+        f(sdk).await
+    })
+}
+
+/// Collects the IAM part of the account of the current credentials (`yagura iam analyze`).
+pub fn collect_iam(
+    g: &Global,
+    profile: Option<String>,
+    region: Option<String>,
+    max_attempts: u32,
+    collected_at: &str,
+) -> Result<Inventory> {
+    if !g.quiet {
+        eprintln!("reading the account's IAM authorization details…");
+    }
+    let connect = ConnectOptions {
+        profile,
+        region,
+        endpoint_url: None,
+        max_attempts: Some(max_attempts),
+    };
+    with_sdk(connect, |sdk| async move {
+        Ok(yagura_collect::collect_iam(&sdk, collected_at).await?)
+    })
+}
+
+/// Collects the inventory of the account (or, with `--org`, of every account of the
+/// Organization), printing progress on stderr unless `--quiet`.
+pub fn collect(g: &Global, a: &CollectArgs, collected_at: &str) -> Result<Inventory> {
     let quiet = g.quiet;
     let progress: yagura_collect::ProgressFn = Arc::new(move |p| {
         if quiet {
@@ -59,14 +93,13 @@ pub fn collect(g: &Global, a: &CollectArgs, collected_at: &str) -> Result<Invent
             Progress::AccountDone { account } => eprintln!("account {account} collected"),
         }
     });
-    rt.block_on(async {
-        let sdk = yagura_collect::load_config(&ConnectOptions {
-            profile: a.profile.clone(),
-            region: a.regions.first().cloned(),
-            endpoint_url: None,
-            max_attempts: Some(a.max_attempts),
-        })
-        .await;
+    let connect = ConnectOptions {
+        profile: a.profile.clone(),
+        region: a.regions.first().cloned(),
+        endpoint_url: None,
+        max_attempts: Some(a.max_attempts),
+    };
+    with_sdk(connect, |sdk| async move {
         let opts = CollectOptions {
             regions: a.regions.clone(),
             region_concurrency: a.region_concurrency,

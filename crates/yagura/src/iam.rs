@@ -123,42 +123,6 @@ fn analyze_inventory(inv: &yagura_inventory::Inventory) -> Result<(Vec<Finding>,
     Ok((findings, errors))
 }
 
-/// Reads the account of the current credentials through the collector (IAM comes from one
-/// paginated GetAccountAuthorizationDetails, as `yagura audit` reads it).
-fn collect_live(
-    g: &Global,
-    profile: Option<String>,
-    region: Option<String>,
-    max_attempts: u32,
-    collected_at: &str,
-) -> Result<yagura_inventory::Inventory> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    if !g.quiet {
-        eprintln!("reading the account's IAM authorization details…");
-    }
-    // The collector reads the whole account; IAM is global and the regional part is not used,
-    // so one region keeps it short.
-    let home = region.clone().unwrap_or_else(|| "us-east-1".to_string());
-    rt.block_on(async {
-        let sdk = yagura_collect::load_config(&yagura_collect::ConnectOptions {
-            profile,
-            region,
-            endpoint_url: None,
-            max_attempts: Some(max_attempts),
-        })
-        .await;
-        let opts = yagura_collect::CollectOptions {
-            regions: vec![home],
-            region_concurrency: 1,
-            progress: None,
-        };
-        Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
-    })
-}
-
 fn parse_kind(s: &str) -> Result<PolicyKind> {
     Ok(match s {
         "identity" => PolicyKind::Identity,
@@ -252,7 +216,8 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 }
                 (None, Some(p)) => analyze_inventory(&yagura_inventory::Inventory::load(&p)?)?,
                 (None, None) => {
-                    let inv = collect_live(g, profile, region, max_attempts, &started)?;
+                    let inv =
+                        crate::collecting::collect_iam(g, profile, region, max_attempts, &started)?;
                     analyze_inventory(&inv)?
                 }
             };
