@@ -589,7 +589,35 @@ pub struct NativeState {
     minutes: HashMap<(Counted, Sym, i64), Minute>,
     /// Events counted in `minutes`.
     counted: u64,
+    /// Changes with every change of the state (for savers: save when it moved).
+    generation: u64,
     strings: Strings,
+}
+
+/// One step of a burst window: a launch, or the denied calls or secret reads of a minute.
+#[derive(Debug, Clone)]
+struct Step<'s> {
+    time_ms: i64,
+    count: u64,
+    instances: u64,
+    large: u64,
+    first: &'s [SigRef],
+    src: StepSource,
+}
+
+/// Where a [`Step`] is kept.
+#[derive(Debug, Clone, Copy)]
+enum StepSource {
+    Signal(usize),
+    Minute((Counted, Sym, i64)),
+}
+
+/// The burst windows of one kind (0 launches, 1 denied calls, 2 secret reads) and principal:
+/// (start time, steps) in time order.
+struct BurstWindow<'s> {
+    kind: u8,
+    principal: &'s str,
+    windows: Vec<(i64, Vec<Step<'s>>)>,
 }
 
 /// At most this many events are attached to a burst detection (its message gives the count).
@@ -835,6 +863,7 @@ impl NativeState {
             signals: Vec::new(),
             minutes: HashMap::new(),
             counted: 0,
+            generation: 0,
             strings: Strings::default(),
         }
     }
@@ -847,6 +876,7 @@ impl NativeState {
     fn count_ref(&mut self, kind: Counted, r: SigRef) {
         let key = (kind, r.principal, r.time_ms.div_euclid(60_000));
         self.counted += 1;
+        self.generation += 1;
         self.minutes.entry(key).or_default().add(r, &self.strings);
     }
 
@@ -854,6 +884,7 @@ impl NativeState {
         let target = req_str(ev, "userName").map(|u| self.strings.sym(u));
         let ev = SigRef::new(&EventRef::of(ev), &mut self.strings);
         self.signals.push(Signal { kind, target, ev });
+        self.generation += 1;
     }
 
     /// Decides the single-event detections for `ev` and keeps the signals of the multi-event
@@ -1265,6 +1296,7 @@ impl NativeState {
             };
             self.signals.push(moved);
         }
+        self.generation += other.generation;
         for ((kind, principal, minute), m) in other.minutes {
             let p = self.strings.sym(from.str(principal));
             let first: Vec<SigRef> = m
@@ -1279,6 +1311,7 @@ impl NativeState {
     /// Adds `count` events (of which `first` are kept) to a minute.
     fn add_minute(&mut self, kind: Counted, p: Sym, minute: i64, count: u64, first: Vec<SigRef>) {
         self.counted += count;
+        self.generation += 1;
         let m = self.minutes.entry((kind, p, minute)).or_default();
         m.count += count;
         m.first.extend(first);
@@ -1339,7 +1372,12 @@ impl NativeState {
         out
     }
 
-    /// How many signal-bearing events the state has seen (it changes whenever the state does).
+    /// A number that changes whenever the state does.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// How many signal-bearing events the state holds.
     pub(crate) fn signal_count(&self) -> usize {
         self.signals.len() + usize::try_from(self.counted).unwrap_or(usize::MAX)
     }
@@ -1373,20 +1411,13 @@ impl NativeState {
         }
     }
 
-    fn bursts(&self, out: &mut Vec<Detection>) {
-        /// One step of a burst window: a launch, or the denied calls or secret reads of a minute.
-        struct Step<'s> {
-            time_ms: i64,
-            count: u64,
-            instances: u64,
-            large: u64,
-            first: &'s [SigRef],
-        }
+    /// The burst windows, per (kind, principal): windows start at the first step not yet in a
+    /// window and take every step up to the window length after it.
+    fn burst_windows(&self) -> Vec<BurstWindow<'_>> {
         let st = &self.strings;
         let w = self.opts.burst_window_ms;
-        // per principal, windows starting at the first signal
         let mut groups: BTreeMap<(u8, &str), Vec<Step<'_>>> = BTreeMap::new();
-        for s in &self.signals {
+        for (i, s) in self.signals.iter().enumerate() {
             if let Kind::Launch { instances, large } = s.kind {
                 groups
                     .entry((0, st.str(s.ev.principal)))
@@ -1397,38 +1428,60 @@ impl NativeState {
                         instances,
                         large: u64::from(large),
                         first: std::slice::from_ref(&s.ev),
+                        src: StepSource::Signal(i),
                     });
             }
         }
-        for ((kind, p, _), m) in &self.minutes {
+        for (key, m) in &self.minutes {
             let Some(t) = m.first.first().map(|r| r.time_ms) else {
                 continue;
             };
-            let k = match kind {
+            let k = match key.0 {
                 Counted::Denied => 1,
                 Counted::Secret => 2,
             };
-            groups.entry((k, st.str(*p))).or_default().push(Step {
+            groups.entry((k, st.str(key.1))).or_default().push(Step {
                 time_ms: t,
                 count: m.count,
                 instances: 0,
                 large: 0,
                 first: &m.first,
+                src: StepSource::Minute(*key),
             });
         }
-        for ((k, principal), mut steps) in groups {
+        let mut out = Vec::new();
+        for ((kind, principal), mut steps) in groups {
             steps.sort_by(|a, b| match (a.first.first(), b.first.first()) {
                 (Some(x), Some(y)) => x.order(y, st),
                 _ => a.time_ms.cmp(&b.time_ms),
             });
-            let mut start = 0;
-            while start < steps.len() {
-                let t0 = steps.get(start).map_or(0, |s| s.time_ms);
-                let end = steps[start..]
+            let mut rest = steps.as_slice();
+            let mut windows = Vec::new();
+            while let Some(first) = rest.first() {
+                let t0 = first.time_ms;
+                let end = rest
                     .iter()
                     .position(|s| s.time_ms > t0 + w)
-                    .map_or(steps.len(), |p| start + p);
-                let win = steps.get(start..end).unwrap_or_default();
+                    .unwrap_or(rest.len());
+                let (win, after) = rest.split_at(end);
+                windows.push((t0, win.to_vec()));
+                rest = after;
+            }
+            out.push(BurstWindow {
+                kind,
+                principal,
+                windows,
+            });
+        }
+        out
+    }
+
+    fn bursts(&self, out: &mut Vec<Detection>) {
+        let st = &self.strings;
+        let w = self.opts.burst_window_ms;
+        for group in self.burst_windows() {
+            let (k, principal) = (group.kind, group.principal);
+            for (_, win) in &group.windows {
                 let n: u64 = win.iter().map(|s| s.count).sum();
                 let mut first: Vec<&SigRef> = win.iter().flat_map(|s| s.first.iter()).collect();
                 first.sort_by(|a, b| a.order(b, st));
@@ -1476,9 +1529,61 @@ impl NativeState {
                 if let Some(d) = fired {
                     out.push(d);
                 }
-                start = end;
             }
         }
+    }
+
+    /// Drops what can no longer change a detection: burst windows that closed before `horizon`
+    /// (dropped whole, so later windows start where they did), takeover steps more than the
+    /// takeover window before it, and launches that are both. Returns how many events' worth
+    /// of state went. Call it after [`NativeState::evaluate`] reported what they held.
+    pub fn prune(&mut self, horizon: i64) -> usize {
+        let w = self.opts.burst_window_ms;
+        let tw = self.opts.takeover_window_ms;
+        let st = &self.strings;
+        self.signals.sort_by(|a, b| a.ev.order(&b.ev, st));
+        let mut drop_signals: BTreeSet<usize> = BTreeSet::new();
+        let mut drop_minutes = Vec::new();
+        for group in self.burst_windows() {
+            for (t0, win) in &group.windows {
+                let launches_done = win.iter().all(|s| match s.src {
+                    StepSource::Signal(_) => s.time_ms + tw < horizon,
+                    StepSource::Minute(_) => true,
+                });
+                if t0 + w >= horizon || !launches_done {
+                    break;
+                }
+                for s in win {
+                    match s.src {
+                        StepSource::Signal(i) => {
+                            drop_signals.insert(i);
+                        }
+                        StepSource::Minute(k) => drop_minutes.push(k),
+                    }
+                }
+            }
+        }
+        for (i, s) in self.signals.iter().enumerate() {
+            if !matches!(s.kind, Kind::Launch { .. }) && s.ev.time_ms + tw < horizon {
+                drop_signals.insert(i);
+            }
+        }
+        let mut dropped = drop_signals.len();
+        let mut i = 0;
+        self.signals.retain(|_| {
+            let keep = !drop_signals.contains(&i);
+            i += 1;
+            keep
+        });
+        for k in drop_minutes {
+            if let Some(m) = self.minutes.remove(&k) {
+                dropped += usize::try_from(m.count).unwrap_or(usize::MAX);
+            }
+        }
+        if dropped > 0 {
+            self.generation += 1;
+        }
+        dropped
     }
 
     fn takeover(&self, out: &mut Vec<Detection>) {

@@ -69,6 +69,8 @@ pub struct Scanner<'a> {
     sigma_counts: Vec<u64>,
     scratch: Vec<usize>,
     seq: u64,
+    /// The time of the latest event pushed (`i64::MIN` before any).
+    latest_ms: i64,
     /// Where single-event detections go as they are found, instead of `detections`.
     sink: Option<&'a Sink<'a>>,
 }
@@ -89,6 +91,7 @@ impl<'a> Scanner<'a> {
             sigma_counts: vec![0; rules.map_or(0, |r| r.rules.len())],
             scratch: Vec::new(),
             seq: 0,
+            latest_ms: i64::MIN,
             sink: None,
         }
     }
@@ -106,6 +109,7 @@ impl<'a> Scanner<'a> {
     pub fn push(&mut self, ev: &Event) {
         self.stats.events += 1;
         self.seq += 1;
+        self.latest_ms = self.latest_ms.max(ev.time_ms);
         if let Some(rules) = self.rules {
             rules.matches(ev, &mut self.scratch);
             for &i in &self.scratch {
@@ -175,6 +179,7 @@ impl<'a> Scanner<'a> {
         }
         self.detections.extend(other.detections);
         self.corr_hits.extend(other.corr_hits);
+        self.latest_ms = self.latest_ms.max(other.latest_ms);
         let room = self.opts.max_errors.saturating_sub(self.errors.len());
         self.errors.extend(other.errors.into_iter().take(room));
         self.native.merge(other.native);
@@ -370,10 +375,23 @@ impl Scanner<'_> {
         serde_json::to_string(&out).map_err(|e| StateError(e.to_string()))
     }
 
-    /// A cheap measure of the multi-event state: it changes whenever the state does (the
-    /// state only grows), so a caller saves it only when this changed.
-    pub fn state_len(&self) -> (usize, usize) {
-        (self.native.signal_count(), self.corr_hits.len())
+    /// A cheap measure of the multi-event state: it changes whenever the state does (native
+    /// state by a generation counter, correlation matches only grow), so a caller saves it only
+    /// when this changed.
+    pub fn state_len(&self) -> (u64, usize) {
+        (self.native.generation(), self.corr_hits.len())
+    }
+
+    /// Drops the native multi-event state that can no longer change a detection: burst windows
+    /// and takeover sequences that closed more than `slack_ms` before the latest event seen
+    /// (late events within the slack still join them). Call it after [`Scanner::evaluate`]
+    /// reported them; later evaluations find the same detections. Returns how many events'
+    /// worth of state went. (Sigma correlation matches are kept.)
+    pub fn prune(&mut self, slack_ms: i64) -> usize {
+        if self.latest_ms == i64::MIN {
+            return 0;
+        }
+        self.native.prune(self.latest_ms.saturating_sub(slack_ms))
     }
 
     /// Restores a state saved by [`Scanner::save_state`] (replacing the current one).

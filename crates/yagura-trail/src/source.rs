@@ -137,12 +137,17 @@ pub struct Incremental<'r, S> {
     prefix: String,
     scanner: Scanner<'r>,
     checkpoints: Checkpoints,
-    saved_len: (usize, usize),
+    saved_len: (u64, usize),
     max_errors: usize,
 }
 
 /// Deepest directory walk below the prefix (a bucket with other data in it).
 const MAX_WALK_DEPTH: usize = 12;
+
+/// How late an event may arrive after later ones and still join a multi-event detection of a
+/// long-running watch: CloudTrail delivers within about 15 minutes; files of other regions or
+/// accounts are read in key order, not time order.
+const PRUNE_SLACK_MS: i64 = 6 * 3_600_000;
 
 impl<'r, S: ObjectSource> Incremental<'r, S> {
     /// Starts from saved checkpoints and state (none for a first run). The scanner should be
@@ -214,6 +219,9 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
                 .commit_detections(multi)
                 .map_err(|e| PollError::Progress(e.to_string()))?;
             report.detections.append(&mut new);
+            // what was just reported and can no longer change goes; the smaller state is
+            // saved with the next object
+            self.scanner.prune(PRUNE_SLACK_MS);
         }
         sort_detections(&mut report.detections);
         Ok(report)

@@ -7,7 +7,7 @@
 //! jq/python, e.g. `jq '.[] | select(.eventName=="RunInstances") | .requestParameters.instanceType'`.
 
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use yagura_trail::{read_path, scan, Detection, Event, Options, CHECKS};
 
@@ -681,4 +681,81 @@ fn burst_counts_survive_save_restore_and_old_single_signal_states() {
     assert!(fired_old
         .iter()
         .any(|d| d.message.en.contains("denied 12 times")));
+}
+
+/// An event that is no signal (a successful describe call), at `t_ms`.
+fn quiet_event_at(t_ms: i64) -> Event {
+    let mut v = real(|r| {
+        r.get("errorCode").is_none()
+            && r["eventName"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Describe"))
+    });
+    v["eventTime"] = json!(yagura_trail::event::format_time_ms(t_ms));
+    Event::parse(v.to_string()).unwrap()
+}
+
+fn fingerprints(ds: &[Detection]) -> BTreeSet<String> {
+    ds.iter().map(Detection::fingerprint).collect()
+}
+
+#[test]
+fn pruning_drops_closed_windows_and_changes_no_detection() {
+    // 12 denied calls a minute apart (a burst), then the same two days later (another burst),
+    // with quiet events in between that move time on
+    const DAY: i64 = 86_400_000;
+    let first = denied_copies(12, 60_000);
+    let t0 = first[0].time_ms;
+    let mut later = denied_copies(40, 60_000);
+    let later = later.split_off(28); // 12 more, with other event ids
+    let shift = |ev: &Event, by: i64| {
+        let mut v: Value = serde_json::from_str(ev.raw()).unwrap();
+        v["eventTime"] = json!(yagura_trail::event::format_time_ms(ev.time_ms + by));
+        Event::parse(v.to_string()).unwrap()
+    };
+    let later: Vec<Event> = later.iter().map(|e| shift(e, 2 * DAY)).collect();
+    let quiet = [
+        quiet_event_at(t0 + DAY),
+        quiet_event_at(t0 + 2 * DAY - 3_600_000),
+    ];
+
+    // one scan without pruning
+    let mut all = yagura_trail::Scanner::new(None, &Options::default());
+    for ev in first.iter().chain(&quiet).chain(&later) {
+        all.push(ev);
+    }
+    let want = fingerprints(&all.evaluate());
+    assert_eq!(want.len(), 2, "two bursts: {want:?}");
+
+    // the same events as a watch sees them: evaluate and prune after each batch
+    let mut w = yagura_trail::Scanner::new(None, &Options::default());
+    let mut got = BTreeSet::new();
+    for ev in &first {
+        w.push(ev);
+    }
+    got.extend(fingerprints(&w.evaluate()));
+    assert_eq!(
+        w.prune(6 * 3_600_000),
+        0,
+        "the burst's window is still open"
+    );
+    for ev in &quiet {
+        w.push(ev);
+    }
+    got.extend(fingerprints(&w.evaluate()));
+    let before = w.save_state().unwrap().len();
+    assert_eq!(
+        w.prune(6 * 3_600_000),
+        12,
+        "a day later the first burst is closed"
+    );
+    assert!(w.save_state().unwrap().len() < before / 2);
+    // pruned state is saved: the generation moved
+    for ev in &later {
+        w.push(ev);
+    }
+    let again = fingerprints(&w.evaluate());
+    got.extend(again.iter().cloned());
+    assert_eq!(got, want);
+    assert_eq!(again.len(), 1, "only the second burst is left: {again:?}");
 }
