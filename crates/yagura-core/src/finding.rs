@@ -1,7 +1,6 @@
 use crate::{Severity, Text};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The outcome of one check on one resource.
@@ -70,8 +69,8 @@ pub struct Finding {
     /// when absent the check's own `fix` text applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Text>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub evidence: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::Evidence::is_empty")]
+    pub evidence: crate::Evidence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<Mute>,
 }
@@ -95,7 +94,7 @@ impl Finding {
             region: region.into(),
             message,
             recommendation: None,
-            evidence: BTreeMap::new(),
+            evidence: crate::Evidence::new(),
             mute: None,
         }
     }

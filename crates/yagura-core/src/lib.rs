@@ -6,10 +6,12 @@
 //! [`Status`]. Nothing here does I/O.
 
 mod check;
+mod evidence;
 mod finding;
 mod text;
 
 pub use check::{Catalogue, CheckMeta, Compliance};
+pub use evidence::Evidence;
 pub use finding::{Finding, Mute, MuteKind, Status};
 pub use text::{Lang, Text};
 

@@ -67,7 +67,7 @@ struct JsonResult<'a> {
     compliance: BTreeMap<&'static str, Vec<&'static str>>,
     message: &'a str,
     recommendation: &'a str,
-    evidence: &'a BTreeMap<String, String>,
+    evidence: &'a yagura_core::Evidence,
     mute: Option<&'a Mute>,
     i18n: I18n<'a>,
 }
@@ -233,7 +233,7 @@ struct RawResult {
     region: String,
     message: String,
     #[serde(default)]
-    evidence: BTreeMap<String, String>,
+    evidence: yagura_core::Evidence,
     #[serde(default)]
     mute: Option<Mute>,
     #[serde(default)]
