@@ -66,13 +66,14 @@ pub struct Finding {
     pub region: String,
     pub message: Text,
     /// A finding-specific recommendation (the package version that fixes it, the line to change);
-    /// when absent the check's own `fix` text applies.
+    /// when absent the check's own `fix` text applies. Boxed, as `mute`: most findings have
+    /// neither, and an audit holds millions of findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<Text>,
+    pub recommendation: Option<Box<Text>>,
     #[serde(default, skip_serializing_if = "crate::Evidence::is_empty")]
     pub evidence: crate::Evidence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute: Option<Mute>,
+    pub mute: Option<Box<Mute>>,
 }
 
 impl Finding {
@@ -105,7 +106,7 @@ impl Finding {
     }
 
     pub fn with_recommendation(mut self, rec: Text) -> Finding {
-        self.recommendation = Some(rec);
+        self.recommendation = Some(Box::new(rec));
         self
     }
 

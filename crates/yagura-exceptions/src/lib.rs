@@ -407,7 +407,7 @@ impl Exceptions {
                 if let Some(n) = used.get_mut(e.0) {
                     *n += 1;
                 }
-                f.mute = Some(e.1.mute());
+                f.mute = Some(Box::new(e.1.mute()));
                 match e.1.kind {
                     MuteKind::NotAdopted => stats.muted_not_adopted += 1,
                     MuteKind::Accepted => stats.muted_accepted += 1,

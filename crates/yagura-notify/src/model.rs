@@ -93,7 +93,8 @@ impl Notification {
         };
         let recommendation = f
             .recommendation
-            .clone()
+            .as_deref()
+            .cloned()
             .or_else(|| meta.map(|m| m.fix.clone()));
         let time = f
             .evidence

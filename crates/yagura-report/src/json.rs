@@ -128,10 +128,10 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
                 message: v.message(),
                 recommendation: v.recommendation(),
                 evidence: &f.evidence,
-                mute: f.mute.as_ref(),
+                mute: f.mute.as_deref(),
                 i18n: I18n {
                     message: &f.message,
-                    recommendation: f.recommendation.as_ref(),
+                    recommendation: f.recommendation.as_deref(),
                 },
             }
         })
@@ -272,9 +272,9 @@ impl TryFrom<RawResult> for InResult {
             account: r.account,
             region: r.region,
             message,
-            recommendation,
+            recommendation: recommendation.map(Box::new),
             evidence: r.evidence,
-            mute: r.mute,
+            mute: r.mute.map(Box::new),
         }))
     }
 }

@@ -468,11 +468,11 @@ mod tests {
     #[test]
     fn exit_code_gates_on_threshold_and_ignores_muted() {
         let mut muted = f(Status::Fail, Severity::Critical);
-        muted.mute = Some(yagura_core::Mute {
+        muted.mute = Some(Box::new(yagura_core::Mute {
             kind: yagura_core::MuteKind::Accepted,
             reason: "ok".into(),
             expires: None,
-        });
+        }));
         let fs = vec![
             f(Status::Fail, Severity::Medium),
             f(Status::Pass, Severity::Critical),

@@ -43,11 +43,11 @@ fn runs_round_trip_across_reopen() {
         .with_evidence("port", "22")
         .with_recommendation(Text::new("close it", "閉じてください"));
     let mut muted = f("inspector-disabled", Status::Fail, "123456789012");
-    muted.mute = Some(Mute {
+    muted.mute = Some(Box::new(Mute {
         kind: MuteKind::NotAdopted,
         reason: "we use yagura host".to_string(),
         expires: Some("2026-12-31".to_string()),
-    });
+    }));
     let first = vec![
         rich,
         muted,

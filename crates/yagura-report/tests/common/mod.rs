@@ -263,11 +263,11 @@ pub fn findings() -> Vec<Finding> {
             "バケットが公開読み取りを許可しています",
         ),
     );
-    muted.mute = Some(Mute {
+    muted.mute = Some(Box::new(Mute {
         kind: MuteKind::Accepted,
         reason: format!("static website {SCRIPT}"),
         expires: Some("2026-12-31".into()),
-    });
+    }));
     v.push(muted);
     let mut not_adopted = Finding::new(
         "ec2-instance-missing-owner-tag",
@@ -278,11 +278,11 @@ pub fn findings() -> Vec<Finding> {
         "us-east-1",
         Text::new("could not read tags", "タグを読み取れませんでした"),
     );
-    not_adopted.mute = Some(Mute {
+    not_adopted.mute = Some(Box::new(Mute {
         kind: MuteKind::NotAdopted,
         reason: "tagging policy not adopted".into(),
         expires: None,
-    });
+    }));
     v.push(not_adopted);
     v
 }
