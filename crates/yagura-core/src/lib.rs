@@ -7,6 +7,7 @@
 
 mod check;
 mod evidence;
+pub mod file;
 mod finding;
 mod text;
 

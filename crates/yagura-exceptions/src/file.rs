@@ -16,7 +16,7 @@ pub const VERSION: u64 = 1;
 #[serde(deny_unknown_fields)]
 struct RawFile {
     #[allow(dead_code)]
-    version: Version,
+    version: yagura_core::file::FileVersion<VERSION>,
     #[serde(default)]
     not_adopted: Vec<RawEntry>,
     #[serde(default)]
@@ -36,36 +36,6 @@ struct RawEntry {
     reason: Reason,
     #[serde(default)]
     expires: Option<Expiry>,
-}
-
-/// `version: 1`.
-struct Version;
-
-impl<'de> Deserialize<'de> for Version {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Version;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "the file version {VERSION}")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Version, E> {
-                if v == VERSION {
-                    Ok(Version)
-                } else {
-                    Err(E::custom(format_args!(
-                        "unsupported version `{v}` (this yagura reads version {VERSION})"
-                    )))
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
-                Err(E::custom(format_args!(
-                    "unsupported version `{v}` (this yagura reads version {VERSION})"
-                )))
-            }
-        }
-        d.deserialize_u64(V)
-    }
 }
 
 /// A string field that must say something.
@@ -206,10 +176,7 @@ fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ExceptionsError {
         .replace("struct RawEntry", "a mapping with `check` and `reason`");
     // serde_yaml_ng puts the position into the message; we show it in front instead.
     if let Some(l) = location {
-        let at = format!(" at line {} column {}", l.line, l.column);
-        if let Some(i) = message.find(&at) {
-            message.replace_range(i..i + at.len(), "");
-        }
+        message = l.strip_from(&message);
     }
     ExceptionsError::Invalid {
         origin: origin.to_string(),

@@ -41,17 +41,7 @@ use time::Date;
 use yagura_core::{Finding, Mute, MuteKind, Status};
 
 /// A 1-based line and column in the exceptions file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
-    }
-}
+pub use yagura_core::file::Location;
 
 /// `origin:line:column` when the position is known, else `origin`.
 fn at(origin: &str, location: Option<Location>) -> String {

@@ -28,11 +28,7 @@ use yagura_core::Severity;
 pub const VERSION: u64 = 1;
 
 /// A line and column in the file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
+pub use yagura_core::file::Location;
 
 /// A destinations file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -309,7 +305,7 @@ impl Config {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     #[allow(dead_code)]
-    version: Version,
+    version: yagura_core::file::FileVersion<VERSION>,
     #[serde(default)]
     settings: Option<RawSettings>,
     destinations: Vec<RawDest>,
@@ -374,36 +370,6 @@ struct RawDest {
     password_env: Option<String>,
     from: Option<String>,
     to: Option<Vec<String>>,
-}
-
-/// `version: 1`.
-struct Version;
-
-impl<'de> Deserialize<'de> for Version {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Version;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "the file version {VERSION}")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Version, E> {
-                if v == VERSION {
-                    Ok(Version)
-                } else {
-                    Err(E::custom(format_args!(
-                        "unsupported version `{v}` (this yagura reads version {VERSION})"
-                    )))
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
-                Err(E::custom(format_args!(
-                    "unsupported version `{v}` (this yagura reads version {VERSION})"
-                )))
-            }
-        }
-        d.deserialize_u64(V)
-    }
 }
 
 /// A destination name: letters, digits, `-`, `_`, `.`; it is what every message shows.
@@ -471,10 +437,7 @@ fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ConfigError {
         )
         .replace("struct RawSettings", "the `settings` mapping");
     if let Some(l) = location {
-        let at = format!(" at line {} column {}", l.line, l.column);
-        if let Some(i) = message.find(&at) {
-            message.replace_range(i..i + at.len(), "");
-        }
+        message = l.strip_from(&message);
     }
     ConfigError::Invalid {
         origin: origin.to_string(),
