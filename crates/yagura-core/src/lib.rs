@@ -5,6 +5,7 @@
 //! a check over collected data yields [`Finding`]s: one per (check, resource), each with a
 //! [`Status`]. Nothing here does I/O.
 
+pub mod base64;
 mod check;
 mod evidence;
 pub mod file;
