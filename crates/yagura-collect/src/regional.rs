@@ -4,6 +4,10 @@ use crate::error::{collect_error, is_code, CollectorError};
 use crate::iam::fmt_time;
 use crate::ok;
 use crate::Clients;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
@@ -81,6 +85,48 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
     }
 }
 
+/// Every page of a paginated call, each turned into items by `f`; the first error ends it
+/// (what was read before it is not kept: a partial list would read as a complete one).
+async fn paged<P, E, T>(
+    op: &str,
+    mut pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
+    mut f: impl FnMut(P, &mut Vec<T>),
+) -> Collected<Vec<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => f(p, &mut out),
+            Err(e) => return Collected::Error(collect_error(op, e)),
+        }
+    }
+    Collected::Ok(out)
+}
+
+/// Inventory items with an id to sort by.
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+macro_rules! has_id {
+    ($($t:ty),*) => {$(
+        impl HasId for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )*};
+}
+has_id!(Vpc, Subnet, Instance, SecurityGroup);
+
+/// Sorted by id, for stable inventories.
+fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
+    v.sort_by(|a, b| a.id().cmp(b.id()));
+    v
+}
+
 fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
     t.iter()
         .map(|t| {
@@ -117,143 +163,135 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
 }
 
 async fn vpcs(c: &aws_sdk_ec2::Client) -> Collected<Vec<Vpc>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_vpcs().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Error(collect_error("ec2:DescribeVpcs", e)),
-        };
-        for v in page.vpcs() {
-            let primary = v.cidr_block().unwrap_or_default().to_string();
-            out.push(Vpc {
-                id: v.vpc_id().unwrap_or_default().to_string(),
-                extra_cidr_blocks: v
-                    .cidr_block_association_set()
-                    .iter()
-                    .filter_map(|a| a.cidr_block())
-                    .filter(|b| *b != primary)
-                    .map(str::to_string)
-                    .collect(),
-                cidr_block: primary,
-                ipv6_cidr_blocks: v
-                    .ipv6_cidr_block_association_set()
-                    .iter()
-                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
-                    .collect(),
-                is_default: v.is_default().unwrap_or(false),
-                state: v
-                    .state()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                tags: ec2_tags(v.tags()),
-            });
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    ok(out)
+    paged(
+        "ec2:DescribeVpcs",
+        c.describe_vpcs().into_paginator().send(),
+        |page, out| {
+            for v in page.vpcs() {
+                let primary = v.cidr_block().unwrap_or_default().to_string();
+                out.push(Vpc {
+                    id: v.vpc_id().unwrap_or_default().to_string(),
+                    extra_cidr_blocks: v
+                        .cidr_block_association_set()
+                        .iter()
+                        .filter_map(|a| a.cidr_block())
+                        .filter(|b| *b != primary)
+                        .map(str::to_string)
+                        .collect(),
+                    cidr_block: primary,
+                    ipv6_cidr_blocks: v
+                        .ipv6_cidr_block_association_set()
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                        .collect(),
+                    is_default: v.is_default().unwrap_or(false),
+                    state: v
+                        .state()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    tags: ec2_tags(v.tags()),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
 }
 
 async fn subnets(c: &aws_sdk_ec2::Client) -> Collected<Vec<Subnet>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_subnets().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Error(collect_error("ec2:DescribeSubnets", e)),
-        };
-        for s in page.subnets() {
-            out.push(Subnet {
-                id: s.subnet_id().unwrap_or_default().to_string(),
-                vpc_id: s.vpc_id().unwrap_or_default().to_string(),
-                cidr_block: s.cidr_block().unwrap_or_default().to_string(),
-                ipv6_cidr_blocks: s
-                    .ipv6_cidr_block_association_set()
-                    .iter()
-                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
-                    .collect(),
-                availability_zone: s.availability_zone().unwrap_or_default().to_string(),
-                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
-                state: s
-                    .state()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                tags: ec2_tags(s.tags()),
-            });
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    ok(out)
+    paged(
+        "ec2:DescribeSubnets",
+        c.describe_subnets().into_paginator().send(),
+        |page, out| {
+            for s in page.subnets() {
+                out.push(Subnet {
+                    id: s.subnet_id().unwrap_or_default().to_string(),
+                    vpc_id: s.vpc_id().unwrap_or_default().to_string(),
+                    cidr_block: s.cidr_block().unwrap_or_default().to_string(),
+                    ipv6_cidr_blocks: s
+                        .ipv6_cidr_block_association_set()
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                        .collect(),
+                    availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+                    map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                    state: s
+                        .state()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    tags: ec2_tags(s.tags()),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
 }
 
 async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_instances().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Error(collect_error("ec2:DescribeInstances", e)),
-        };
-        for r in page.reservations() {
-            for i in r.instances() {
-                out.push(Instance {
-                    id: i.instance_id().unwrap_or_default().to_string(),
-                    image_id: i.image_id().unwrap_or_default().to_string(),
-                    instance_type: i
-                        .instance_type()
-                        .map(|t| t.as_str().to_string())
-                        .unwrap_or_default(),
-                    state: i
-                        .state()
-                        .and_then(|s| s.name())
-                        .map(|n| n.as_str().to_string())
-                        .unwrap_or_default(),
-                    instance_profile_arn: i
-                        .iam_instance_profile()
-                        .and_then(|p| p.arn())
-                        .map(str::to_string),
-                    security_groups: i
-                        .security_groups()
-                        .iter()
-                        .filter_map(|g| g.group_id().map(str::to_string))
-                        .collect(),
-                    launch_time: i.launch_time().map(fmt_time),
-                    tags: ec2_tags(i.tags()),
-                    vpc_id: i.vpc_id().map(str::to_string),
-                    subnet_id: i.subnet_id().map(str::to_string),
-                    private_ip: i.private_ip_address().map(str::to_string),
-                    public_ip: i.public_ip_address().map(str::to_string),
-                    key_name: i.key_name().map(str::to_string),
-                });
+    paged(
+        "ec2:DescribeInstances",
+        c.describe_instances().into_paginator().send(),
+        |page, out| {
+            for r in page.reservations() {
+                for i in r.instances() {
+                    out.push(Instance {
+                        id: i.instance_id().unwrap_or_default().to_string(),
+                        image_id: i.image_id().unwrap_or_default().to_string(),
+                        instance_type: i
+                            .instance_type()
+                            .map(|t| t.as_str().to_string())
+                            .unwrap_or_default(),
+                        state: i
+                            .state()
+                            .and_then(|s| s.name())
+                            .map(|n| n.as_str().to_string())
+                            .unwrap_or_default(),
+                        instance_profile_arn: i
+                            .iam_instance_profile()
+                            .and_then(|p| p.arn())
+                            .map(str::to_string),
+                        security_groups: i
+                            .security_groups()
+                            .iter()
+                            .filter_map(|g| g.group_id().map(str::to_string))
+                            .collect(),
+                        launch_time: i.launch_time().map(fmt_time),
+                        tags: ec2_tags(i.tags()),
+                        vpc_id: i.vpc_id().map(str::to_string),
+                        subnet_id: i.subnet_id().map(str::to_string),
+                        private_ip: i.private_ip_address().map(str::to_string),
+                        public_ip: i.public_ip_address().map(str::to_string),
+                        key_name: i.key_name().map(str::to_string),
+                    });
+                }
             }
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    ok(out)
+        },
+    )
+    .await
+    .map(by_id)
 }
 
 async fn security_groups(c: &aws_sdk_ec2::Client) -> Collected<Vec<SecurityGroup>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_security_groups().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return Collected::Error(collect_error("ec2:DescribeSecurityGroups", e)),
-        };
-        for g in page.security_groups() {
-            out.push(SecurityGroup {
-                id: g.group_id().unwrap_or_default().to_string(),
-                name: g.group_name().unwrap_or_default().to_string(),
-                vpc_id: g.vpc_id().map(str::to_string),
-                ingress: g.ip_permissions().iter().map(rule).collect(),
-                tags: ec2_tags(g.tags()),
-                description: g.description().unwrap_or_default().to_string(),
-                egress: g.ip_permissions_egress().iter().map(rule).collect(),
-            });
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    ok(out)
+    paged(
+        "ec2:DescribeSecurityGroups",
+        c.describe_security_groups().into_paginator().send(),
+        |page, out| {
+            for g in page.security_groups() {
+                out.push(SecurityGroup {
+                    id: g.group_id().unwrap_or_default().to_string(),
+                    name: g.group_name().unwrap_or_default().to_string(),
+                    vpc_id: g.vpc_id().map(str::to_string),
+                    ingress: g.ip_permissions().iter().map(rule).collect(),
+                    tags: ec2_tags(g.tags()),
+                    description: g.description().unwrap_or_default().to_string(),
+                    egress: g.ip_permissions_egress().iter().map(rule).collect(),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
 }
 
 fn rule(p: &aws_sdk_ec2::types::IpPermission) -> IngressRule {
@@ -344,33 +382,29 @@ fn image(i: &aws_sdk_ec2::types::Image) -> Image {
 }
 
 async fn scheduled_events(c: &aws_sdk_ec2::Client) -> Collected<Vec<ScheduledEvent>> {
-    let mut out = Vec::new();
-    let mut pages = c
-        .describe_instance_status()
-        .include_all_instances(true)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => {
-                for s in p.instance_statuses() {
-                    for ev in s.events() {
-                        out.push(ScheduledEvent {
-                            instance_id: s.instance_id().unwrap_or_default().to_string(),
-                            code: ev
-                                .code()
-                                .map(|c| c.as_str().to_string())
-                                .unwrap_or_default(),
-                            description: ev.description().unwrap_or_default().to_string(),
-                            not_before: ev.not_before().map(fmt_time),
-                        });
-                    }
+    paged(
+        "ec2:DescribeInstanceStatus",
+        c.describe_instance_status()
+            .include_all_instances(true)
+            .into_paginator()
+            .send(),
+        |p, out| {
+            for s in p.instance_statuses() {
+                for ev in s.events() {
+                    out.push(ScheduledEvent {
+                        instance_id: s.instance_id().unwrap_or_default().to_string(),
+                        code: ev
+                            .code()
+                            .map(|c| c.as_str().to_string())
+                            .unwrap_or_default(),
+                        description: ev.description().unwrap_or_default().to_string(),
+                        not_before: ev.not_before().map(fmt_time),
+                    });
                 }
             }
-            Err(e) => return Collected::Error(collect_error("ec2:DescribeInstanceStatus", e)),
-        }
-    }
-    ok(out)
+        },
+    )
+    .await
 }
 
 async fn config(c: &aws_sdk_config::Client) -> Collected<ConfigStatus> {
@@ -582,37 +616,35 @@ async fn cloudtrail(c: &aws_sdk_cloudtrail::Client) -> Collected<Vec<Trail>> {
 }
 
 async fn ssm(c: &aws_sdk_ssm::Client) -> Collected<Vec<String>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_instance_information().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => out.extend(
+    paged(
+        "ssm:DescribeInstanceInformation",
+        c.describe_instance_information().into_paginator().send(),
+        |p, out| {
+            out.extend(
                 p.instance_information_list()
                     .iter()
                     .filter_map(|i| i.instance_id().map(str::to_string)),
-            ),
-            Err(e) => return Collected::Error(collect_error("ssm:DescribeInstanceInformation", e)),
-        }
-    }
-    ok(out)
+            );
+        },
+    )
+    .await
 }
 
 async fn load_balancers(
     c: &aws_sdk_elasticloadbalancingv2::Client,
 ) -> Collected<Vec<LoadBalancer>> {
-    let mut lbs = Vec::new();
-    let mut pages = c.describe_load_balancers().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(o) => lbs.extend(o.load_balancers().iter().cloned()),
-            Err(e) => {
-                return Collected::Error(collect_error(
-                    "elasticloadbalancing:DescribeLoadBalancers",
-                    e,
-                ))
-            }
-        }
-    }
+    let lbs = match paged(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        c.describe_load_balancers().into_paginator().send(),
+        |o, out| {
+            out.extend(o.load_balancers().iter().cloned());
+        },
+    )
+    .await
+    {
+        Collected::Ok(v) => v,
+        Collected::Error(e) => return Collected::Error(e),
+    };
     let mut out = Vec::new();
     for lb in lbs {
         let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
@@ -696,11 +728,11 @@ async fn load_balancers(
 }
 
 async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
-    let mut out = Vec::new();
-    let mut pages = c.describe_db_instances().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => out.extend(p.db_instances().iter().map(|d| {
+    paged(
+        "rds:DescribeDBInstances",
+        c.describe_db_instances().into_paginator().send(),
+        |p, out| {
+            out.extend(p.db_instances().iter().map(|d| {
                 DbInstance {
                     id: d.db_instance_identifier().unwrap_or_default().to_string(),
                     arn: d.db_instance_arn().unwrap_or_default().to_string(),
@@ -718,11 +750,10 @@ async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
                         })
                         .collect(),
                 }
-            })),
-            Err(e) => return Collected::Error(collect_error("rds:DescribeDBInstances", e)),
-        }
-    }
-    ok(out)
+            }));
+        },
+    )
+    .await
 }
 
 async fn event_rules(c: &aws_sdk_eventbridge::Client) -> Collected<Vec<EventRule>> {
