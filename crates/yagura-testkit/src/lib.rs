@@ -3,6 +3,8 @@
 //! - [`Moto`] starts `moto_server` (PyPI `moto[server]`) on a free loopback port and stops it on
 //!   drop. The venv is found at `$YAGURA_VENV`, else `~/.cache/yagura-venv` (what `.ci/run` and
 //!   `scripts/test.sh` create).
+//! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
+//!   the user's own AWS configuration.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -23,6 +25,26 @@ pub fn venv() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_default();
     home.join(".cache/yagura-venv")
+}
+
+/// Points a process at `endpoint` (moto) with the access key `key` and secret `secret` in
+/// us-east-1, and shuts it off from the user's own AWS configuration: no profile, no session
+/// token, no config or credentials file, no instance metadata.
+pub fn aws_env<'c>(
+    c: &'c mut Command,
+    endpoint: &str,
+    (key, secret): (&str, &str),
+) -> &'c mut Command {
+    c.env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 pub fn repo_root() -> PathBuf {

@@ -25,19 +25,15 @@ fn seeded() -> &'static (Moto, Value) {
 }
 
 fn yagura(endpoint: &str, creds: (&str, &str), data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yagura"))
-        .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
-        .args(args)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", creds.0)
-        .env("AWS_SECRET_ACCESS_KEY", creds.1)
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .output()
-        .expect("run yagura")
+    yagura_testkit::aws_env(
+        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
+        endpoint,
+        creds,
+    )
+    .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
+    .args(args)
+    .output()
+    .expect("run yagura")
 }
 
 type Results = BTreeMap<(String, String), Vec<Value>>;

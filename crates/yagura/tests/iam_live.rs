@@ -11,15 +11,7 @@ use std::process::{Command, Output};
 use yagura_testkit::{moto_available, venv, Moto};
 
 fn env<'a>(c: &'a mut Command, endpoint: &str) -> &'a mut Command {
-    c.env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    yagura_testkit::aws_env(c, endpoint, ("testing", "testing"))
 }
 
 fn yagura(endpoint: &str, dir: &Path, args: &[&str]) -> Output {

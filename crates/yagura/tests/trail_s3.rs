@@ -226,14 +226,10 @@ fn takeover_tail() -> Vec<Value> {
 
 fn yagura(data: &Path, args: &[&str], env: &[(&str, &str)], moto: &Moto) -> Command {
     let mut c = Command::new(bin());
-    c.arg("--data-dir")
+    yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("test", "test"))
+        .arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("AWS_ENDPOINT_URL", moto.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
         .env("YAGURA_LANG", "en");
     for (k, v) in env {
         c.env(k, v);
