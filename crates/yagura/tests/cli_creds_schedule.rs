@@ -339,7 +339,8 @@ fn schedule_stops_dev_and_refuses_production() {
     .unwrap();
     let run = |extra: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
-        c.args(["--data-dir", dir.path().to_str().unwrap()])
+        yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("testing", "testing"))
+            .args(["--data-dir", dir.path().to_str().unwrap()])
             .args(["schedule"])
             .args(extra)
             .args([
@@ -349,14 +350,7 @@ fn schedule_stops_dev_and_refuses_production() {
                 "ap-northeast-1",
             ])
             // Wednesday 2026-11-25 22:00 in Tokyo: after the 20:00 stop
-            .args(["--now", "2026-11-25T13:00:00Z"])
-            .env("AWS_ENDPOINT_URL", moto.endpoint())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN");
+            .args(["--now", "2026-11-25T13:00:00Z"]);
         c.output().unwrap()
     };
     let id = |n: &str| ids[n].as_str().unwrap().to_string();
@@ -760,24 +754,21 @@ fn schedule_cmd(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
         "timezone = \"Asia/Tokyo\"\n[schedules.office-hours]\nstart = \"0 9 * * MON-FRI\"\nstop = \"0 20 * * MON-FRI\"\n",
     )
     .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_yagura"))
-        .args(["--data-dir", dir.to_str().unwrap(), "schedule"])
-        .args(args)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "--region",
-            "ap-northeast-1",
-        ])
-        .env("AWS_ENDPOINT_URL", moto.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .output()
-        .unwrap()
+    yagura_testkit::aws_env(
+        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
+        &moto.endpoint(),
+        ("testing", "testing"),
+    )
+    .args(["--data-dir", dir.to_str().unwrap(), "schedule"])
+    .args(args)
+    .args([
+        "--config",
+        config.to_str().unwrap(),
+        "--region",
+        "ap-northeast-1",
+    ])
+    .output()
+    .unwrap()
 }
 
 /// OPS-01 for RDS: a development DB instance is stopped, a production one refused and
