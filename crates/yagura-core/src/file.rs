@@ -27,6 +27,25 @@ impl Location {
     }
 }
 
+/// A parser's error as a position and a message for the user: the Rust type names in the
+/// message replaced by what the file should hold (`renames`: type name → description), and the
+/// position the parser appends removed (reports show it in front, with the file's name).
+pub fn parse_error(
+    position: Option<(usize, usize)>,
+    message: &str,
+    renames: &[(&str, &str)],
+) -> (Option<Location>, String) {
+    let location = position.map(|(line, column)| Location { line, column });
+    let mut message = message.to_string();
+    for (from, to) in renames {
+        message = message.replace(from, to);
+    }
+    if let Some(l) = location {
+        message = l.strip_from(&message);
+    }
+    (location, message)
+}
+
 /// The `version: V` field of a file format: any other number is an error that says which
 /// version this yagura reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,5 +99,15 @@ mod tests {
             "bad value, oh"
         );
         assert_eq!(l.strip_from("no position"), "no position");
+        let (at, msg) = parse_error(
+            Some((2, 5)),
+            "invalid type: string, expected struct RawFile at line 2 column 5",
+            &[("struct RawFile", "a mapping with `version`")],
+        );
+        assert_eq!(at, Some(Location { line: 2, column: 5 }));
+        assert_eq!(
+            msg,
+            "invalid type: string, expected a mapping with `version`"
+        );
     }
 }

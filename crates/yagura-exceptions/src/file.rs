@@ -163,21 +163,17 @@ pub fn format_date(d: Date) -> String {
 }
 
 fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ExceptionsError {
-    let location = err.location().map(|l| Location {
-        line: l.line(),
-        column: l.column(),
-    });
-    let mut message = err
-        .to_string()
-        .replace(
-            "struct RawFile",
-            "a mapping with `version`, `not_adopted` and `accepted`",
-        )
-        .replace("struct RawEntry", "a mapping with `check` and `reason`");
-    // serde_yaml_ng puts the position into the message; we show it in front instead.
-    if let Some(l) = location {
-        message = l.strip_from(&message);
-    }
+    let (location, message) = yagura_core::file::parse_error(
+        err.location().map(|l| (l.line(), l.column())),
+        &err.to_string(),
+        &[
+            (
+                "struct RawFile",
+                "a mapping with `version`, `not_adopted` and `accepted`",
+            ),
+            ("struct RawEntry", "a mapping with `check` and `reason`"),
+        ],
+    );
     ExceptionsError::Invalid {
         origin: origin.to_string(),
         location,

@@ -421,24 +421,21 @@ impl<'de> Deserialize<'de> for Sev {
 }
 
 fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ConfigError {
-    let location = err.location().map(|l| Location {
-        line: l.line(),
-        column: l.column(),
-    });
-    let mut message = err
-        .to_string()
-        .replace(
-            "struct RawFile",
-            "a mapping with `version` and `destinations`",
-        )
-        .replace(
-            "struct RawDest",
-            "a destination mapping with `name` and `kind`",
-        )
-        .replace("struct RawSettings", "the `settings` mapping");
-    if let Some(l) = location {
-        message = l.strip_from(&message);
-    }
+    let (location, message) = yagura_core::file::parse_error(
+        err.location().map(|l| (l.line(), l.column())),
+        &err.to_string(),
+        &[
+            (
+                "struct RawFile",
+                "a mapping with `version` and `destinations`",
+            ),
+            (
+                "struct RawDest",
+                "a destination mapping with `name` and `kind`",
+            ),
+            ("struct RawSettings", "the `settings` mapping"),
+        ],
+    );
     ConfigError::Invalid {
         origin: origin.to_string(),
         location,
