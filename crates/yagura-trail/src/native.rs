@@ -1578,12 +1578,34 @@ impl NativeState {
         for k in drop_minutes {
             if let Some(m) = self.minutes.remove(&k) {
                 dropped += usize::try_from(m.count).unwrap_or(usize::MAX);
+                self.counted = self.counted.saturating_sub(m.count);
             }
         }
         if dropped > 0 {
             self.generation += 1;
+            self.compact_strings();
         }
         dropped
+    }
+
+    /// Rebuilds the shared strings from what the state still holds, so that a long-running
+    /// watch does not keep the strings of pruned signals (file keys, times, principals).
+    fn compact_strings(&mut self) {
+        let old = std::mem::take(&mut self.strings);
+        for s in &mut self.signals {
+            s.target = s.target.map(|t| self.strings.sym(old.str(t)));
+            s.ev = s.ev.moved(&old, &mut self.strings);
+        }
+        let minutes = std::mem::take(&mut self.minutes);
+        for ((kind, p, minute), mut m) in minutes {
+            let p = self.strings.sym(old.str(p));
+            m.first = m
+                .first
+                .iter()
+                .map(|r| r.moved(&old, &mut self.strings))
+                .collect();
+            self.minutes.insert((kind, p, minute), m);
+        }
     }
 
     fn takeover(&self, out: &mut Vec<Detection>) {
@@ -1696,6 +1718,47 @@ impl NativeState {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use crate::event::parse_time_ms;
+    use serde_json::json;
+
+    fn denied(principal: &str, t: &str, id: &str) -> Event {
+        Event::parse(
+            json!({"eventVersion": "1.08", "eventTime": t, "eventID": id,
+                "eventSource": "s3.amazonaws.com", "eventName": "GetObject",
+                "errorCode": "AccessDenied", "awsRegion": "us-east-1",
+                "sourceIPAddress": "203.0.113.9",
+                "userIdentity": {"type": "IAMUser", "arn": principal}})
+            .to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn pruning_forgets_the_strings_of_what_it_dropped() {
+        let old = "arn:aws:iam::111122223333:user/old-prober";
+        let new = "arn:aws:iam::111122223333:user/new-prober";
+        let mut st = NativeState::new(NativeOptions::default());
+        let mut out = Vec::new();
+        for i in 0..3 {
+            st.observe(
+                &denied(old, "2026-11-01T00:00:00Z", &format!("o{i}")),
+                &mut out,
+            );
+        }
+        st.observe(&denied(new, "2026-11-10T00:00:00Z", "n0"), &mut out);
+        st.evaluate(&mut out);
+        assert!(st.strings.index.contains_key(old));
+        let horizon = parse_time_ms("2026-11-09T00:00:00Z").unwrap();
+        assert_eq!(st.prune(horizon), 3);
+        assert!(!st.strings.index.contains_key(old));
+        assert!(st.strings.index.contains_key(new));
+        assert_eq!(st.signal_count(), 1);
+        // what is left still reads back whole
+        let saved = st.saved_minutes();
+        assert_eq!(saved.len(), 1);
+        assert_eq!(saved[0].principal, new);
+        assert_eq!(saved[0].first[0].0.event_id, "n0");
+    }
 
     #[test]
     fn event_ids_keep_their_text_and_order() {
