@@ -3,7 +3,7 @@
 //! and a fake SNS publisher. Secrets are checked on every output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use yagura_testkit::sinks as common;
 
 use common::{closed_port, HttpSink, Reply, SmtpSink};
 use std::collections::BTreeMap;

@@ -5,9 +5,12 @@
 //!   `scripts/test.sh` create).
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
+//! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod sinks;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

@@ -3,8 +3,7 @@
 //! server as Slack and webhooks (one fails then recovers, one stays down), aiosmtpd as the
 //! SMTP sink, SNS on moto with an SQS subscription. No secret appears on any output stream.
 
-#[path = "../../yagura-notify/tests/common/mod.rs"]
-mod common;
+use yagura_testkit::sinks as common;
 
 use common::{closed_port, HttpSink, Reply, SmtpSink};
 use std::path::Path;

@@ -7,8 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use yagura_testkit::{moto_available, venv, Moto};
 
-#[path = "../../yagura-notify/tests/common/mod.rs"]
-mod common;
+use yagura_testkit::sinks as common;
 
 fn yagura(data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));

@@ -1,13 +1,14 @@
-//! Real local servers for the notification tests: an HTTP server on a loopback port that
-//! answers from a script and records every request, and aiosmtpd (PyPI) as the SMTP sink.
-//! Also included by `crates/yagura/tests/notify.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+//! Real local servers for the notification tests (yagura-notify's and the binary's): an HTTP
+//! server on a loopback port that answers from a script and records every request, and
+//! aiosmtpd (PyPI) as the SMTP sink (`smtp_sink.py` beside this crate's manifest).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
+
+use crate::venv;
 use std::time::{Duration, Instant};
 
 /// One scripted answer; after the script, every request gets `200 ok`.
@@ -140,13 +141,6 @@ pub fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-fn venv() -> PathBuf {
-    if let Some(v) = std::env::var_os("YAGURA_VENV") {
-        return PathBuf::from(v);
-    }
-    PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/yagura-venv")
-}
-
 /// Whether aiosmtpd is installed in the venv; in CI its absence is a failure.
 pub fn aiosmtpd_available() -> bool {
     let ok = Command::new(venv().join("bin/python"))
@@ -180,8 +174,7 @@ impl SmtpSink {
     pub fn start(refuse: u32, login: Option<(&str, &str)>) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let port = closed_port();
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../yagura-notify/tests/smtp_sink.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp_sink.py");
         let (user, pass) = login.unwrap_or(("", ""));
         let mut child = Command::new(venv().join("bin/python"))
             .arg(script)
