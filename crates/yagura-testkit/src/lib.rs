@@ -56,15 +56,20 @@ pub fn repo_root() -> PathBuf {
 
 /// Whether moto is installed; tests that need it fail in CI and skip elsewhere without it.
 pub fn moto_available() -> bool {
-    let ok = venv().join("bin/moto_server").exists();
+    required_in_ci(venv().join("bin/moto_server").exists(), "moto_server")
+}
+
+/// `ok`, after failing the test when `what` (a tool in the venv) is missing under CI and saying
+/// the test is skipped elsewhere.
+pub fn required_in_ci(ok: bool, what: &str) -> bool {
     if !ok && std::env::var_os("CI").is_some() {
         panic!(
-            "moto_server is not installed in {} (run scripts/test.sh)",
+            "{what} is not installed in {} (run scripts/test.sh)",
             venv().display()
         );
     }
     if !ok {
-        eprintln!("skipping: moto_server not found in {}", venv().display());
+        eprintln!("skipping: {what} not found in {}", venv().display());
     }
     ok
 }

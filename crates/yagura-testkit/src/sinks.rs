@@ -149,16 +149,7 @@ pub fn aiosmtpd_available() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!(
-            "aiosmtpd is not installed in {} (run scripts/test.sh)",
-            venv().display()
-        );
-    }
-    if !ok {
-        eprintln!("skipping: aiosmtpd not found in {}", venv().display());
-    }
-    ok
+    crate::required_in_ci(ok, "aiosmtpd")
 }
 
 /// aiosmtpd on a free loopback port, writing each accepted message as JSON into a directory.
