@@ -422,6 +422,26 @@ struct PolicyResult<'p> {
     allows: Vec<(Hit<'p>, Grant)>,
 }
 
+/// Each level of an organization policy type (SCPs, RCPs), each policy of a level, labelled by
+/// `which(level, index)`.
+fn by_level<'p>(
+    p: &Prepared,
+    levels: &'p [Vec<Policy>],
+    which: fn(usize, usize) -> Which,
+) -> Vec<Vec<PolicyResult<'p>>> {
+    levels
+        .iter()
+        .enumerate()
+        .map(|(l, level)| {
+            level
+                .iter()
+                .enumerate()
+                .map(|(i, pol)| evaluate_policy(p, pol, which(l, i), false))
+                .collect()
+        })
+        .collect()
+}
+
 fn evaluate_policy<'p>(
     p: &Prepared,
     policy: &'p Policy,
@@ -558,29 +578,9 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         .resource_policy
         .as_ref()
         .map(|pol| evaluate_policy(&p, pol, Which::Resource, true));
-    let scps: Vec<Vec<PolicyResult>> = scp_levels
-        .iter()
-        .enumerate()
-        .map(|(l, level)| {
-            level
-                .iter()
-                .enumerate()
-                .map(|(i, pol)| evaluate_policy(&p, pol, Which::Scp(l, i), false))
-                .collect()
-        })
-        .collect();
+    let scps = by_level(&p, scp_levels, Which::Scp);
     // An RCP's `Principal` is always `*`: its statements apply to every principal.
-    let rcps: Vec<Vec<PolicyResult>> = rcp_levels
-        .iter()
-        .enumerate()
-        .map(|(l, level)| {
-            level
-                .iter()
-                .enumerate()
-                .map(|(i, pol)| evaluate_policy(&p, pol, Which::Rcp(l, i), false))
-                .collect()
-        })
-        .collect();
+    let rcps = by_level(&p, rcp_levels, Which::Rcp);
     let boundary = set
         .permission_boundary
         .as_ref()
