@@ -110,44 +110,15 @@ impl S3Source {
     fn url(&self, key: &str) -> String {
         format!("s3://{}/{}", self.bucket, key)
     }
-}
 
-impl ObjectSource for S3Source {
-    fn list(&self, prefix: &str, start_after: Option<&str>) -> Result<Vec<String>, SourceError> {
-        self.rt.block_on(async {
-            let mut out = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                let mut req = self
-                    .client
-                    .list_objects_v2()
-                    .bucket(&self.bucket)
-                    .prefix(prefix);
-                if let Some(t) = &token {
-                    req = req.continuation_token(t);
-                } else if let Some(s) = start_after {
-                    req = req.start_after(s);
-                }
-                let page = req
-                    .send()
-                    .await
-                    .map_err(|e| source_error(&self.url(prefix), "ListObjectsV2", e))?;
-                out.extend(
-                    page.contents()
-                        .iter()
-                        .filter_map(|o| o.key().map(str::to_string)),
-                );
-                match page.next_continuation_token() {
-                    Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_string()),
-                    _ => break,
-                }
-            }
-            out.sort();
-            Ok(out)
-        })
-    }
-
-    fn list_dir(&self, prefix: &str) -> Result<DirListing, SourceError> {
+    /// Every page of ListObjectsV2 under `prefix` (after `start_after`; one `/` level when
+    /// `one_level`), keys and common prefixes each sorted.
+    fn list_pages(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        one_level: bool,
+    ) -> Result<DirListing, SourceError> {
         self.rt.block_on(async {
             let mut out = DirListing::default();
             let mut token: Option<String> = None;
@@ -156,10 +127,14 @@ impl ObjectSource for S3Source {
                     .client
                     .list_objects_v2()
                     .bucket(&self.bucket)
-                    .prefix(prefix)
-                    .delimiter("/");
+                    .prefix(prefix);
+                if one_level {
+                    req = req.delimiter("/");
+                }
                 if let Some(t) = &token {
                     req = req.continuation_token(t);
+                } else if let Some(s) = start_after {
+                    req = req.start_after(s);
                 }
                 let page = req
                     .send()
@@ -184,6 +159,16 @@ impl ObjectSource for S3Source {
             out.dirs.sort();
             Ok(out)
         })
+    }
+}
+
+impl ObjectSource for S3Source {
+    fn list(&self, prefix: &str, start_after: Option<&str>) -> Result<Vec<String>, SourceError> {
+        Ok(self.list_pages(prefix, start_after, false)?.keys)
+    }
+
+    fn list_dir(&self, prefix: &str) -> Result<DirListing, SourceError> {
+        self.list_pages(prefix, None, true)
     }
 
     fn fetch(&self, key: &str) -> Result<Vec<u8>, SourceError> {
