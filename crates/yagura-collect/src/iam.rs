@@ -1,10 +1,14 @@
-//! IAM: one paginated GetAccountAuthorizationDetails for users, groups, roles and policies, the
+//! IAM: one paginated GetAccountAuthorizationDetails for users, groups, roles and customer
+//! managed policies, the AWS managed policies in use (their documents cached per run), the
 //! credential report for credentials and their use, and a few account-wide calls.
 
 use crate::error::{collect_error, is_code};
 use crate::ok;
 use aws_sdk_iam::types::{EntityType, ReportStateType, SummaryKeyType};
 use aws_smithy_types::date_time::Format;
+use futures::{stream, StreamExt, TryStreamExt};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use yagura_inventory::{
     AccountSummary, AttachedPolicy, CollectError, Collected, CredentialReportRow, Group, Iam,
@@ -50,16 +54,80 @@ fn tags(list: &[aws_sdk_iam::types::Tag]) -> Tags {
         .collect()
 }
 
-pub(crate) async fn collect(client: &aws_sdk_iam::Client) -> Iam {
-    let (details, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
+/// The documents of AWS managed policies by (ARN, version id). An AWS managed policy version
+/// is the same in every account and never changes, so one cache serves a whole run: an
+/// Organization audit reads each document once, not once per account.
+#[derive(Clone, Default)]
+pub struct AwsPolicyCache(Arc<Mutex<HashMap<(String, String), String>>>);
+
+impl AwsPolicyCache {
+    fn get(&self, arn: &str, version: &str) -> Option<String> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&(arn.to_string(), version.to_string())).cloned()
+    }
+
+    fn put(&self, arn: &str, version: &str, document: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert((arn.to_string(), version.to_string()), document.to_string());
+    }
+
+    /// How many documents the cache holds.
+    pub fn len(&self) -> usize {
+        self.0
+            .lock()
+            .map(|m| m.len())
+            .unwrap_or_else(|e| e.into_inner().len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Debug for AwsPolicyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AwsPolicyCache({} documents)", self.len())
+    }
+}
+
+pub(crate) async fn collect(client: &aws_sdk_iam::Client, cache: &AwsPolicyCache) -> Iam {
+    let (details, in_use, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
         authorization_details(client),
+        aws_policies_attached(client, cache),
         password_policy(client),
         summary(client),
         credential_report(client),
         virtual_mfa(client),
     );
     let (users, groups, roles, policies) = match details {
-        Ok((u, g, r, p)) => (ok(u), ok(g), ok(r), ok(p)),
+        Ok((users, groups, roles, mut policies)) => {
+            let aws = match in_use {
+                Ok(mut aws) => {
+                    // A policy used only as a permissions boundary is not "attached", and one
+                    // attached between the two reads is not listed yet: both are read by ARN.
+                    let listed: BTreeSet<&str> = aws.iter().map(|p| p.arn.as_str()).collect();
+                    let missing: Vec<String> = referenced_aws_policies(&users, &groups, &roles)
+                        .into_iter()
+                        .filter(|arn| !listed.contains(arn.as_str()))
+                        .collect();
+                    aws_policies_by_arn(client, cache, missing)
+                        .await
+                        .map(|rest| {
+                            aws.extend(rest);
+                            aws
+                        })
+                }
+                Err(e) => Err(e),
+            };
+            let policies = match aws {
+                Ok(aws) => {
+                    policies.extend(aws);
+                    ok(policies)
+                }
+                Err(e) => Collected::Error(e),
+            };
+            (ok(users), ok(groups), ok(roles), policies)
+        }
         Err(e) => (
             Collected::Error(e.clone()),
             Collected::Error(e.clone()),
@@ -89,7 +157,6 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
         .filter(EntityType::Group)
         .filter(EntityType::Role)
         .filter(EntityType::LocalManagedPolicy)
-        .filter(EntityType::AwsManagedPolicy)
         .into_paginator()
         .send();
     let (mut users, mut groups, mut roles, mut policies) = (vec![], vec![], vec![], vec![]);
@@ -154,6 +221,133 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
         }
     }
     Ok((users, groups, roles, policies))
+}
+
+/// Whether an ARN names an AWS managed policy (`arn:<partition>:iam::aws:policy/...`).
+fn is_aws_managed(arn: &str) -> bool {
+    arn.contains(":iam::aws:policy/")
+}
+
+/// The AWS managed policies the users, groups and roles refer to, attached or as boundary.
+fn referenced_aws_policies(users: &[User], groups: &[Group], roles: &[Role]) -> BTreeSet<String> {
+    let attached = users
+        .iter()
+        .flat_map(|u| &u.attached_policies)
+        .chain(groups.iter().flat_map(|g| &g.attached_policies))
+        .chain(roles.iter().flat_map(|r| &r.attached_policies))
+        .map(|p| p.arn.as_str());
+    let boundaries = users
+        .iter()
+        .filter_map(|u| u.permissions_boundary.as_deref())
+        .chain(
+            roles
+                .iter()
+                .filter_map(|r| r.permissions_boundary.as_deref()),
+        );
+    attached
+        .chain(boundaries)
+        .filter(|arn| is_aws_managed(arn))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Concurrent IAM reads of policy documents.
+const POLICY_READS: usize = 8;
+
+/// The AWS managed policies attached to something in the account, with their default
+/// documents: ListPolicies (Scope=AWS, OnlyAttached) and one GetPolicyVersion per policy the
+/// cache does not hold. GetAccountAuthorizationDetails could return them too, but it repeats
+/// every document in every account of an Organization (and some endpoints list all ~1,300
+/// AWS managed policies there, attached or not).
+async fn aws_policies_attached(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+) -> Result<Vec<ManagedPolicy>, CollectError> {
+    const OP: &str = "iam:ListPolicies";
+    let mut pages = client
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Aws)
+        .only_attached(true)
+        .into_paginator()
+        .send();
+    let mut listed = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| collect_error(OP, e))?;
+        listed.extend(page.policies().iter().map(|p| {
+            (
+                p.policy_name().unwrap_or_default().to_string(),
+                p.arn().unwrap_or_default().to_string(),
+                p.default_version_id().unwrap_or_default().to_string(),
+            )
+        }));
+    }
+    stream::iter(listed)
+        .map(|(name, arn, version)| async move {
+            let document = policy_document(client, cache, &arn, &version).await?;
+            Ok(ManagedPolicy {
+                name,
+                arn,
+                document,
+            })
+        })
+        .buffer_unordered(POLICY_READS)
+        .try_collect()
+        .await
+}
+
+/// AWS managed policies by ARN: GetPolicy for the default version, then its document.
+async fn aws_policies_by_arn(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+    arns: Vec<String>,
+) -> Result<Vec<ManagedPolicy>, CollectError> {
+    stream::iter(arns)
+        .map(|arn| async move {
+            let out = client
+                .get_policy()
+                .policy_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| collect_error("iam:GetPolicy", e))?;
+            let p = out.policy();
+            let name = p.and_then(|p| p.policy_name()).unwrap_or_default();
+            let version = p.and_then(|p| p.default_version_id()).unwrap_or_default();
+            let document = policy_document(client, cache, &arn, version).await?;
+            Ok(ManagedPolicy {
+                name: name.to_string(),
+                arn,
+                document,
+            })
+        })
+        .buffer_unordered(POLICY_READS)
+        .try_collect()
+        .await
+}
+
+/// The decoded document of one policy version, from the cache or GetPolicyVersion.
+async fn policy_document(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+    arn: &str,
+    version: &str,
+) -> Result<String, CollectError> {
+    if let Some(doc) = cache.get(arn, version) {
+        return Ok(doc);
+    }
+    let out = client
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(|e| collect_error("iam:GetPolicyVersion", e))?;
+    let document = out
+        .policy_version()
+        .and_then(|v| v.document())
+        .map(decode_document)
+        .unwrap_or_default();
+    cache.put(arn, version, &document);
+    Ok(document)
 }
 
 async fn password_policy(client: &aws_sdk_iam::Client) -> Collected<Option<PasswordPolicy>> {

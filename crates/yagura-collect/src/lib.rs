@@ -22,6 +22,7 @@ pub mod trail_s3;
 pub use aws_config::SdkConfig;
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};
+pub use iam::AwsPolicyCache;
 pub use org::OrgOptions;
 
 use aws_config::retry::RetryConfig;
@@ -102,6 +103,9 @@ pub struct CollectOptions {
     /// Concurrent regions per account.
     pub region_concurrency: usize,
     pub progress: Option<ProgressFn>,
+    /// AWS managed policy documents already read in this run; clones share it, so the accounts
+    /// of an Organization read each document once.
+    pub aws_policies: AwsPolicyCache,
 }
 
 impl std::fmt::Debug for CollectOptions {
@@ -109,6 +113,7 @@ impl std::fmt::Debug for CollectOptions {
         f.debug_struct("CollectOptions")
             .field("regions", &self.regions)
             .field("region_concurrency", &self.region_concurrency)
+            .field("aws_policies", &self.aws_policies)
             .finish()
     }
 }
@@ -134,13 +139,14 @@ pub async fn collect(
 }
 
 /// Collects only the IAM part (and the alias) of the account the configuration's credentials
-/// belong to, for `yagura iam analyze`: one paginated GetAccountAuthorizationDetails and the
+/// belong to, for `yagura iam analyze`: GetAccountAuthorizationDetails, the AWS managed policies in use and the
 /// account-level IAM reads, nothing regional; the other parts are left not collected. Needs IAM
 /// read access only.
 pub async fn collect_iam(cfg: &SdkConfig, collected_at: &str) -> Result<Inventory, CollectorError> {
     let global = Clients::from_config(cfg, local::is_local_endpoint(cfg));
     let (account_id, partition) = whoami_with(&global.sts).await?;
-    let (iam, alias) = futures::join!(iam::collect(&global.iam), iam::alias(&global.iam));
+    let cache = AwsPolicyCache::default();
+    let (iam, alias) = futures::join!(iam::collect(&global.iam, &cache), iam::alias(&global.iam));
     Ok(Inventory {
         schema_version: SCHEMA_VERSION,
         collected_at: collected_at.to_string(),
@@ -225,7 +231,7 @@ pub async fn collect_account_with(
     // hold up the others.
     let global_part = async {
         futures::join!(
-            iam::collect(&global.iam),
+            iam::collect(&global.iam, &opts.aws_policies),
             iam::alias(&global.iam),
             s3::collect(global, &account_id),
             regional::budgets(&global.budgets, &account_id),

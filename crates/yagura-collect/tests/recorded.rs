@@ -775,3 +775,161 @@ fn recorded_unanswered_requests_are_unknown_never_pass() {
         );
     }
 }
+
+// ------------------------------------------------------------------ IAM: AWS managed policies
+// GetAccountAuthorizationDetails is read without the AWS managed policies; the ones in use come
+// from ListPolicies (Scope=AWS, OnlyAttached) and GetPolicyVersion, a boundary-only one from
+// GetPolicy. moto serves all three, but cannot count calls: these rules do.
+
+const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const READ_ONLY_POLICY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/// A role with AdministratorAccess attached and ReadOnlyAccess as its boundary; IAM returns
+/// documents URL-encoded.
+fn aws_policy_rules() -> (Vec<Rule>, Rule) {
+    use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+    use aws_sdk_iam::operation::get_policy::GetPolicyOutput;
+    use aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput;
+    use aws_sdk_iam::operation::list_policies::ListPoliciesOutput;
+    use aws_sdk_iam::types::{
+        AttachedPermissionsBoundary, AttachedPolicy, PermissionsBoundaryAttachmentType, Policy,
+        PolicyVersion, RoleDetail,
+    };
+    let gaad = mock!(aws_sdk_iam::Client::get_account_authorization_details).then_output(|| {
+        GetAccountAuthorizationDetailsOutput::builder()
+            .role_detail_list(
+                RoleDetail::builder()
+                    .role_name("deployer")
+                    .arn(format!("arn:aws:iam::{ACCOUNT}:role/deployer"))
+                    .path("/")
+                    .assume_role_policy_document(
+                        "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D",
+                    )
+                    .attached_managed_policies(
+                        AttachedPolicy::builder()
+                            .policy_name("AdministratorAccess")
+                            .policy_arn(ADMIN_POLICY)
+                            .build(),
+                    )
+                    .permissions_boundary(
+                        AttachedPermissionsBoundary::builder()
+                            .permissions_boundary_type(PermissionsBoundaryAttachmentType::Policy)
+                            .permissions_boundary_arn(READ_ONLY_POLICY)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .is_truncated(false)
+            .build()
+    });
+    let list = mock!(aws_sdk_iam::Client::list_policies)
+        .match_requests(|r| r.only_attached() == Some(true))
+        .then_output(|| {
+            ListPoliciesOutput::builder()
+                .policies(
+                    Policy::builder()
+                        .policy_name("AdministratorAccess")
+                        .arn(ADMIN_POLICY)
+                        .default_version_id("v1")
+                        .build(),
+                )
+                .is_truncated(false)
+                .build()
+        });
+    let get = mock!(aws_sdk_iam::Client::get_policy)
+        .match_requests(|r| r.policy_arn() == Some(READ_ONLY_POLICY))
+        .then_output(|| {
+            GetPolicyOutput::builder()
+                .policy(
+                    Policy::builder()
+                        .policy_name("ReadOnlyAccess")
+                        .arn(READ_ONLY_POLICY)
+                        .default_version_id("v7")
+                        .build(),
+                )
+                .build()
+        });
+    let version = mock!(aws_sdk_iam::Client::get_policy_version).then_compute_output(|r| {
+        let action = match (r.policy_arn(), r.version_id()) {
+            (Some(ADMIN_POLICY), Some("v1")) => "%22%2A%22",
+            (Some(READ_ONLY_POLICY), Some("v7")) => "%22s3%3AGet%2A%22",
+            other => panic!("unexpected GetPolicyVersion {other:?}"),
+        };
+        GetPolicyVersionOutput::builder()
+            .policy_version(
+                PolicyVersion::builder()
+                    .document(format!("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A{action}%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"))
+                    .is_default_version(true)
+                    .build(),
+            )
+            .build()
+    });
+    (vec![gaad, list, get, version.clone()], version)
+}
+
+fn collect_with(rules: &[Rule], opts: &CollectOptions) -> yagura_inventory::Account {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let global = clients(REGION, rules);
+    let for_region = |r: &str| clients(r, rules);
+    rt.block_on(collect_account_with(
+        &for_region,
+        &global,
+        ACCOUNT,
+        "aws",
+        &[REGION.to_string()],
+        opts,
+    ))
+}
+
+#[test]
+fn recorded_aws_managed_policies_in_use_are_read_once_per_run() {
+    let (rules, version) = aws_policy_rules();
+    let opts = CollectOptions::default();
+    // Two accounts of one run (an Organization) share the options and so the cache.
+    for _ in 0..2 {
+        let account = collect_with(&rules, &opts);
+        let policies = account.iam.policies.as_ref().unwrap();
+        let doc = |arn: &str| {
+            policies
+                .iter()
+                .find(|p| p.arn == arn)
+                .map(|p| p.document.clone())
+                .unwrap_or_else(|| panic!("{arn} not collected: {policies:?}"))
+        };
+        assert!(doc(ADMIN_POLICY).contains(r#""Action":"*""#));
+        // The boundary-only policy is read by ARN.
+        assert!(doc(READ_ONLY_POLICY).contains(r#""Action":"s3:Get*""#));
+    }
+    assert_eq!(version.num_calls(), 2, "each document once per run");
+    assert_eq!(opts.aws_policies.len(), 2);
+}
+
+#[test]
+fn recorded_aws_managed_policies_denied_keep_principals_and_say_why() {
+    use aws_sdk_iam::operation::list_policies::ListPoliciesError;
+    let (mut rules, _) = aws_policy_rules();
+    rules.insert(
+        0,
+        mock!(aws_sdk_iam::Client::list_policies)
+            .then_error(|| ListPoliciesError::generic(access_denied("iam:ListPolicies"))),
+    );
+    let account = collect_with(&rules, &CollectOptions::default());
+    // The principals were read; the managed policies' documents were not, with the reason.
+    assert_eq!(account.iam.roles.as_ref().unwrap().len(), 1);
+    let e = account.iam.policies.as_ref().unwrap_err();
+    assert!(e.to_string().contains("iam:ListPolicies"), "{e}");
+    let findings = audit(rules);
+    let admin: Vec<&Finding> = of(&findings, "iam-admin-permissions-attached")
+        .into_iter()
+        .filter(|f| f.resource.ends_with(":role/deployer"))
+        .collect();
+    // AdministratorAccess is known by its name alone; nothing becomes PASS.
+    assert!(
+        !admin.is_empty() && admin.iter().all(|f| f.status == Status::Fail),
+        "{}",
+        describe(&admin)
+    );
+}

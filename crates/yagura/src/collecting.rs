@@ -104,6 +104,7 @@ pub fn collect(g: &Global, a: &CollectArgs, collected_at: &str) -> Result<Invent
             regions: a.regions.clone(),
             region_concurrency: a.region_concurrency,
             progress: Some(progress),
+            ..CollectOptions::default()
         };
         if a.org {
             let org = OrgOptions {
