@@ -139,9 +139,9 @@ pub async fn collect(
 }
 
 /// Collects only the IAM part (and the alias) of the account the configuration's credentials
-/// belong to, for `yagura iam analyze`: GetAccountAuthorizationDetails, the AWS managed policies in use and the
-/// account-level IAM reads, nothing regional; the other parts are left not collected. Needs IAM
-/// read access only.
+/// belong to, for `yagura iam analyze`: GetAccountAuthorizationDetails, the AWS managed policies
+/// in use and the account-level IAM reads, nothing regional; the other parts are left not
+/// collected. Needs IAM read access only.
 pub async fn collect_iam(cfg: &SdkConfig, collected_at: &str) -> Result<Inventory, CollectorError> {
     let global = Clients::from_config(cfg, local::is_local_endpoint(cfg));
     let (account_id, partition) = whoami_with(&global.sts).await?;
