@@ -1,4 +1,5 @@
 use crate::{Severity, Text};
+pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -60,10 +61,11 @@ pub struct Finding {
     pub severity: Severity,
     /// ARN or id of the resource (or the host, or the account).
     pub resource: String,
-    /// The AWS account id, or the host identity for host findings.
-    pub account: String,
+    /// The AWS account id, or the host identity for host findings. Account ids and region
+    /// names fit inline (up to 24 bytes): no allocation for either in most findings.
+    pub account: CompactString,
     /// The region, `global` for account-wide resources.
-    pub region: String,
+    pub region: CompactString,
     pub message: Text,
     /// A finding-specific recommendation (the package version that fixes it, the line to change);
     /// when absent the check's own `fix` text applies. Boxed, as `mute`: most findings have
@@ -82,8 +84,8 @@ impl Finding {
         status: Status,
         severity: Severity,
         resource: impl Into<String>,
-        account: impl Into<String>,
-        region: impl Into<String>,
+        account: impl Into<CompactString>,
+        region: impl Into<CompactString>,
         message: Text,
     ) -> Finding {
         Finding {

@@ -110,13 +110,13 @@ pub fn resource_type(resource: &str) -> &'static str {
 
 fn account_of(f: &Finding, opts: &WriteOptions) -> Result<String, ReportError> {
     if is_account_id(&f.account) {
-        return Ok(f.account.clone());
+        return Ok(f.account.to_string());
     }
     match &opts.aws_account {
         Some(a) if is_account_id(a) => Ok(a.clone()),
         _ => Err(ReportError::AsffAccount {
             key: f.key(),
-            account: f.account.clone(),
+            account: f.account.to_string(),
         }),
     }
 }
