@@ -295,33 +295,35 @@ async fn aws_policies_attached(
         .await
 }
 
-/// AWS managed policies by ARN: GetPolicy for the default version, then its document.
+/// AWS managed policies by ARN: GetPolicy for the default version, then its document. An ARN
+/// IAM does not know (NoSuchEntity) is left out: the principals referring to it get UNKNOWN for
+/// that policy alone, the rest of the account is judged.
 async fn aws_policies_by_arn(
     client: &aws_sdk_iam::Client,
     cache: &AwsPolicyCache,
     arns: Vec<String>,
 ) -> Result<Vec<ManagedPolicy>, CollectError> {
-    stream::iter(arns)
+    let found: Vec<Option<ManagedPolicy>> = stream::iter(arns)
         .map(|arn| async move {
-            let out = client
-                .get_policy()
-                .policy_arn(&arn)
-                .send()
-                .await
-                .map_err(|e| collect_error("iam:GetPolicy", e))?;
+            let out = match client.get_policy().policy_arn(&arn).send().await {
+                Ok(out) => out,
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
+                Err(e) => return Err(collect_error("iam:GetPolicy", e)),
+            };
             let p = out.policy();
             let name = p.and_then(|p| p.policy_name()).unwrap_or_default();
             let version = p.and_then(|p| p.default_version_id()).unwrap_or_default();
             let document = policy_document(client, cache, &arn, version).await?;
-            Ok(ManagedPolicy {
+            Ok(Some(ManagedPolicy {
                 name: name.to_string(),
                 arn,
                 document,
-            })
+            }))
         })
         .buffer_unordered(POLICY_READS)
         .try_collect()
-        .await
+        .await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// The decoded document of one policy version, from the cache or GetPolicyVersion.

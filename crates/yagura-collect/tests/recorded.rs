@@ -933,3 +933,26 @@ fn recorded_aws_managed_policies_denied_keep_principals_and_say_why() {
         describe(&admin)
     );
 }
+
+#[test]
+fn recorded_unknown_boundary_policy_leaves_the_others_collected() {
+    use aws_sdk_iam::operation::get_policy::GetPolicyError;
+    use aws_sdk_iam::types::error::NoSuchEntityException;
+    let (mut rules, _) = aws_policy_rules();
+    // IAM no longer knows the boundary's policy.
+    rules.insert(
+        0,
+        mock!(aws_sdk_iam::Client::get_policy).then_error(|| {
+            GetPolicyError::NoSuchEntityException(
+                NoSuchEntityException::builder()
+                    .message(format!("Policy {READ_ONLY_POLICY} does not exist"))
+                    .meta(ErrorMetadata::builder().code("NoSuchEntity").build())
+                    .build(),
+            )
+        }),
+    );
+    let account = collect_with(&rules, &CollectOptions::default());
+    let policies = account.iam.policies.as_ref().unwrap();
+    let arns: Vec<&str> = policies.iter().map(|p| p.arn.as_str()).collect();
+    assert_eq!(arns, [ADMIN_POLICY]);
+}
