@@ -9,7 +9,7 @@ use crate::detection::{Detection, DetectionKind, EventRef};
 use crate::event::Event;
 use crate::native::{NativeOptions, NativeState};
 use crate::read::ReadError;
-use crate::sigma::{correlate, CorrHit, CorrelationKind, RuleSet};
+use crate::sigma::{correlate, stale_matches, CorrHit, CorrelationKind, RuleSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -64,6 +64,8 @@ pub struct Scanner<'a> {
     native: NativeState,
     detections: Vec<Detection>,
     corr_hits: Vec<CorrHit<EventRef>>,
+    /// Changes whenever `corr_hits` does (a match added, merged, pruned or restored).
+    corr_generation: u64,
     errors: Vec<String>,
     stats: ScanStats,
     sigma_counts: Vec<u64>,
@@ -86,6 +88,7 @@ impl<'a> Scanner<'a> {
             native: NativeState::new(opts.native_options.clone()),
             detections: Vec::new(),
             corr_hits: Vec::new(),
+            corr_generation: 0,
             errors: Vec::new(),
             stats: ScanStats::default(),
             sigma_counts: vec![0; rules.map_or(0, |r| r.rules.len())],
@@ -120,6 +123,7 @@ impl<'a> Scanner<'a> {
                     continue;
                 };
                 if rules.correlated(i) {
+                    self.corr_generation += 1;
                     self.corr_hits.push(CorrHit {
                         rule: i,
                         time_ms: ev.time_ms,
@@ -178,6 +182,7 @@ impl<'a> Scanner<'a> {
             *a += b;
         }
         self.detections.extend(other.detections);
+        self.corr_generation += other.corr_hits.len() as u64;
         self.corr_hits.extend(other.corr_hits);
         self.latest_ms = self.latest_ms.max(other.latest_ms);
         let room = self.opts.max_errors.saturating_sub(self.errors.len());
@@ -375,23 +380,43 @@ impl Scanner<'_> {
         serde_json::to_string(&out).map_err(|e| StateError(e.to_string()))
     }
 
-    /// A cheap measure of the multi-event state: it changes whenever the state does (native
-    /// state by a generation counter, correlation matches only grow), so a caller saves it only
-    /// when this changed.
-    pub fn state_len(&self) -> (u64, usize) {
-        (self.native.generation(), self.corr_hits.len())
+    /// A cheap measure of the multi-event state: it changes whenever the state does (both the
+    /// native state and the correlation matches have a generation counter), so a caller saves
+    /// it only when this changed.
+    pub fn state_len(&self) -> (u64, u64) {
+        (self.native.generation(), self.corr_generation)
     }
 
-    /// Drops the native multi-event state that can no longer change a detection: burst windows
-    /// and takeover sequences that closed more than `slack_ms` before the latest event seen
-    /// (late events within the slack still join them). Call it after [`Scanner::evaluate`]
-    /// reported them; later evaluations find the same detections. Returns how many events'
-    /// worth of state went. (Sigma correlation matches are kept.)
+    /// How many Sigma correlation matches the state holds.
+    pub fn correlation_matches(&self) -> usize {
+        self.corr_hits.len()
+    }
+
+    /// Drops the multi-event state that can no longer change a detection, given that events
+    /// more than `slack_ms` older than the latest one seen no longer arrive: burst windows and
+    /// takeover sequences that closed before then, and Sigma correlation matches followed by a
+    /// quiet gap longer than their correlation's timespan ([`stale_matches`]). Call it after
+    /// [`Scanner::evaluate`] reported them; later evaluations find the same detections.
+    /// Returns how many events' worth of state went.
     pub fn prune(&mut self, slack_ms: i64) -> usize {
         if self.latest_ms == i64::MIN {
             return 0;
         }
-        self.native.prune(self.latest_ms.saturating_sub(slack_ms))
+        let horizon = self.latest_ms.saturating_sub(slack_ms);
+        let mut gone = self.native.prune(horizon);
+        if let Some(rules) = self.rules {
+            let stale = stale_matches(rules, &self.corr_hits, horizon);
+            let mut flags = stale.iter();
+            let before = self.corr_hits.len();
+            self.corr_hits
+                .retain(|_| !flags.next().copied().unwrap_or(false));
+            let dropped = before - self.corr_hits.len();
+            if dropped > 0 {
+                self.corr_generation += 1;
+                gone += dropped;
+            }
+        }
+        gone
     }
 
     /// Restores a state saved by [`Scanner::save_state`] (replacing the current one).
@@ -409,6 +434,7 @@ impl Scanner<'_> {
         self.native.restore_signals(saved.native, saved.minutes);
         let signals = self.native.signal_count();
         let n = saved.corr.len();
+        self.corr_generation += 1;
         self.corr_hits = if same_rules {
             saved
                 .corr

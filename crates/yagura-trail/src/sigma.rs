@@ -1533,6 +1533,51 @@ fn correlate_closed_windows<T: Clone>(
     }
 }
 
+/// Which matches can no longer change what the correlation rules find, given that no event
+/// older than `horizon` will arrive any more. For each (correlation, group), the matches up to
+/// the last gap longer than the correlation's timespan that ends by `horizon` qualify: every
+/// window of either kind (sliding, or the closed windows of "fewer than" conditions) starts
+/// afresh after such a gap, so [`correlate`] without them finds the same firings, except those
+/// made of them alone (which an earlier evaluation found). A match qualifies when all its keys
+/// do; the result has one entry per match.
+pub fn stale_matches<T>(set: &RuleSet, hits: &[CorrHit<T>], horizon: i64) -> Vec<bool> {
+    let mut times: HashMap<(usize, &str), Vec<i64>> = HashMap::new();
+    for h in hits {
+        for (ci, group, _) in &h.keys {
+            times
+                .entry((*ci, group.as_str()))
+                .or_default()
+                .push(h.time_ms);
+        }
+    }
+    // (correlation, group) -> the latest time whose matches can go
+    let mut cutoff: HashMap<(usize, &str), i64> = HashMap::new();
+    for ((ci, group), mut ts) in times {
+        let Some(c) = set.correlations.get(ci) else {
+            continue;
+        };
+        ts.sort_unstable();
+        for (k, &t) in ts.iter().enumerate() {
+            if t >= horizon {
+                break;
+            }
+            let next = ts.get(k + 1).copied().unwrap_or(i64::MAX).min(horizon);
+            if next.saturating_sub(t) > c.timespan_ms {
+                cutoff.insert((ci, group), t);
+            }
+        }
+    }
+    hits.iter()
+        .map(|h| {
+            h.keys.iter().all(|(ci, group, _)| {
+                cutoff
+                    .get(&(*ci, group.as_str()))
+                    .is_some_and(|&c| h.time_ms <= c)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -1717,5 +1762,97 @@ mod tests {
         assert_eq!(parse_timespan("1h"), Some(3_600_000));
         assert_eq!(parse_timespan("x"), None);
         assert_eq!(parse_timespan("9223372036854775807y"), None);
+    }
+
+    /// Dropping [`stale_matches`] after an evaluation changes nothing later: with the events
+    /// seen so far (up to `seen_until`), then the rest (none older than the horizon), the
+    /// firings are those of the whole history less the ones made of the dropped matches.
+    mod stale {
+        use super::*;
+        use proptest::prelude::*;
+
+        const SRC: &str = "title: a\nname: a\nlogsource: {product: aws}\ndetection:\n  sel:\n    eventName: A\n  condition: sel\n---\ntitle: b\nname: b\nlogsource: {product: aws}\ndetection:\n  sel:\n    eventName: B\n  condition: sel\n---\ntitle: many\ncorrelation: {type: event_count, rules: [a], group-by: [g], timespan: 10m, condition: {gte: 3}}\n---\ntitle: distinct\ncorrelation: {type: value_count, rules: [a, b], group-by: [g], timespan: 10m, condition: {gte: 2, field: v}}\n---\ntitle: both\ncorrelation: {type: temporal, rules: [a, b], group-by: [g], timespan: 5m}\n---\ntitle: ordered\ncorrelation: {type: temporal_ordered, rules: [a, b], group-by: [g], timespan: 7m}\n---\ntitle: few\ncorrelation: {type: event_count, rules: [b], group-by: [g], timespan: 10m, condition: {lt: 3}}\n";
+
+        type Firing = (usize, String, u64, Vec<u32>);
+
+        fn firings(set: &RuleSet, hits: &[CorrHit<u32>]) -> Vec<Firing> {
+            correlate(set, hits)
+                .into_iter()
+                .map(|f| (f.correlation, f.group, f.value.to_bits(), f.hits))
+                .collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+            #[test]
+            fn pruning_keeps_later_firings(
+                raw in proptest::collection::vec((0usize..2, 0i64..240, 0u8..2, 0u8..3), 0..60),
+                horizon_min in 0i64..240,
+                slack_min in 0i64..30,
+            ) {
+                let (set, errs) = RuleSet::from_sources([("c.yml", SRC)], &LoadOptions::default());
+                prop_assert!(errs.is_empty(), "{:?}", errs);
+                prop_assert_eq!(set.correlations.len(), 5);
+                let mut raw = raw;
+                raw.sort_by_key(|r| r.1);
+                let hits: Vec<CorrHit<u32>> = raw
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(rule, minute, g, v))| CorrHit {
+                        rule,
+                        time_ms: minute * 60_000,
+                        keys: set
+                            .correlations
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| c.rules.contains(&rule))
+                            .map(|(ci, _)| (ci, format!("g{g}"), Some(format!("v{v}"))))
+                            .collect(),
+                        data: i as u32,
+                    })
+                    .collect();
+                let horizon = horizon_min * 60_000;
+                let seen_until = horizon + slack_min * 60_000;
+                let (seen, later): (Vec<_>, Vec<_>) =
+                    hits.iter().cloned().partition(|h| h.time_ms <= seen_until);
+                let stale = stale_matches(&set, &seen, horizon);
+                let dropped: Vec<u32> = seen
+                    .iter()
+                    .zip(&stale)
+                    .filter(|(_, s)| **s)
+                    .map(|(h, _)| h.data)
+                    .collect();
+                let kept: Vec<CorrHit<u32>> = seen
+                    .into_iter()
+                    .zip(&stale)
+                    .filter(|(_, s)| !**s)
+                    .map(|(h, _)| h)
+                    .chain(later)
+                    .collect();
+                let expected: Vec<Firing> = firings(&set, &hits)
+                    .into_iter()
+                    .filter(|f| !f.3.iter().any(|d| dropped.contains(d)))
+                    .collect();
+                prop_assert_eq!(firings(&set, &kept), expected);
+            }
+        }
+
+        #[test]
+        fn quiet_groups_go_whole_and_busy_ones_stay() {
+            let (set, _) = RuleSet::from_sources([("c.yml", SRC)], &LoadOptions::default());
+            let hit = |minute: i64, g: &str| CorrHit {
+                rule: 0,
+                time_ms: minute * 60_000,
+                keys: vec![(0, g.to_string(), None)],
+                data: 0u32,
+            };
+            // g1: minutes 0, 1 then quiet; g2: minutes 50..=59, still within 10 minutes of
+            // the horizon (minute 60)
+            let mut hits = vec![hit(0, "g1"), hit(1, "g1")];
+            hits.extend((50..60).map(|m| hit(m, "g2")));
+            let stale = stale_matches(&set, &hits, 60 * 60_000);
+            assert_eq!(stale[..2], [true, true]);
+            assert!(stale[2..].iter().all(|s| !s));
+        }
     }
 }

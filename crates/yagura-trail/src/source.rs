@@ -137,7 +137,7 @@ pub struct Incremental<'r, S> {
     prefix: String,
     scanner: Scanner<'r>,
     checkpoints: Checkpoints,
-    saved_len: (u64, usize),
+    saved_len: (u64, u64),
     max_errors: usize,
 }
 
