@@ -594,8 +594,14 @@ impl Eval<'_> {
                             admin_by_name = Some(&p.name)
                         }
                         None => {
+                            // AWS managed policies are read apart from the account's own.
+                            let op = if p.arn.contains(":iam::aws:policy/") {
+                                "iam:ListPolicies"
+                            } else {
+                                "iam:GetAccountAuthorizationDetails"
+                            };
                             unreadable = Some(CollectError::new(
-                                "iam:GetAccountAuthorizationDetails",
+                                op,
                                 "MissingPolicy",
                                 &format!(
                                     "the document of attached policy `{}` was not collected",
