@@ -91,7 +91,7 @@ impl std::fmt::Debug for AwsPolicyCache {
 }
 
 pub(crate) async fn collect(client: &aws_sdk_iam::Client, cache: &AwsPolicyCache) -> Iam {
-    let (details, in_use, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
+    let (details, attached, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
         authorization_details(client),
         aws_policies_attached(client, cache),
         password_policy(client),
@@ -101,31 +101,14 @@ pub(crate) async fn collect(client: &aws_sdk_iam::Client, cache: &AwsPolicyCache
     );
     let (users, groups, roles, policies) = match details {
         Ok((users, groups, roles, mut policies)) => {
-            let aws = match in_use {
-                Ok(mut aws) => {
-                    // A policy used only as a permissions boundary is not "attached", and one
-                    // attached between the two reads is not listed yet: both are read by ARN.
-                    let listed: BTreeSet<&str> = aws.iter().map(|p| p.arn.as_str()).collect();
-                    let missing: Vec<String> = referenced_aws_policies(&users, &groups, &roles)
-                        .into_iter()
-                        .filter(|arn| !listed.contains(arn.as_str()))
-                        .collect();
-                    aws_policies_by_arn(client, cache, missing)
-                        .await
-                        .map(|rest| {
-                            aws.extend(rest);
-                            aws
-                        })
-                }
-                Err(e) => Err(e),
-            };
-            let policies = match aws {
-                Ok(aws) => {
-                    policies.extend(aws);
-                    ok(policies)
-                }
-                Err(e) => Collected::Error(e),
-            };
+            let policies =
+                match aws_policies_in_use(client, cache, attached, &users, &groups, &roles).await {
+                    Ok(aws) => {
+                        policies.extend(aws);
+                        ok(policies)
+                    }
+                    Err(e) => Collected::Error(e),
+                };
             (ok(users), ok(groups), ok(roles), policies)
         }
         Err(e) => (
@@ -254,6 +237,39 @@ fn referenced_aws_policies(users: &[User], groups: &[Group], roles: &[Role]) -> 
 /// Concurrent IAM reads of policy documents.
 const POLICY_READS: usize = 8;
 
+/// The AWS managed policies the principals use: those ListPolicies reported attached
+/// (`attached`), plus the ones referred to but not listed — a policy used only as a
+/// permissions boundary is not "attached", and one attached between the two reads is not
+/// listed yet — read by ARN.
+async fn aws_policies_in_use(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+    attached: Result<Vec<ManagedPolicy>, CollectError>,
+    users: &[User],
+    groups: &[Group],
+    roles: &[Role],
+) -> Result<Vec<ManagedPolicy>, CollectError> {
+    let mut aws = attached?;
+    let listed: BTreeSet<&str> = aws.iter().map(|p| p.arn.as_str()).collect();
+    let missing: Vec<String> = referenced_aws_policies(users, groups, roles)
+        .into_iter()
+        .filter(|arn| !listed.contains(arn.as_str()))
+        .collect();
+    aws.extend(aws_policies_by_arn(client, cache, missing).await?);
+    Ok(aws)
+}
+
+/// A managed policy's name, ARN and default version id, as ListPolicies and GetPolicy give it.
+type PolicyRef = (String, String, String);
+
+fn policy_ref(p: &aws_sdk_iam::types::Policy) -> PolicyRef {
+    (
+        p.policy_name().unwrap_or_default().to_string(),
+        p.arn().unwrap_or_default().to_string(),
+        p.default_version_id().unwrap_or_default().to_string(),
+    )
+}
+
 /// The AWS managed policies attached to something in the account, with their default
 /// documents: ListPolicies (Scope=AWS, OnlyAttached) and one GetPolicyVersion per policy the
 /// cache does not hold. GetAccountAuthorizationDetails could return them too, but it repeats
@@ -263,7 +279,6 @@ async fn aws_policies_attached(
     client: &aws_sdk_iam::Client,
     cache: &AwsPolicyCache,
 ) -> Result<Vec<ManagedPolicy>, CollectError> {
-    const OP: &str = "iam:ListPolicies";
     let mut pages = client
         .list_policies()
         .scope(aws_sdk_iam::types::PolicyScopeType::Aws)
@@ -272,16 +287,41 @@ async fn aws_policies_attached(
         .send();
     let mut listed = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| collect_error(OP, e))?;
-        listed.extend(page.policies().iter().map(|p| {
-            (
-                p.policy_name().unwrap_or_default().to_string(),
-                p.arn().unwrap_or_default().to_string(),
-                p.default_version_id().unwrap_or_default().to_string(),
-            )
-        }));
+        let page = page.map_err(|e| collect_error("iam:ListPolicies", e))?;
+        listed.extend(page.policies().iter().map(policy_ref));
     }
-    stream::iter(listed)
+    with_documents(client, cache, listed).await
+}
+
+/// AWS managed policies by ARN: GetPolicy for the default version, then its document. An ARN
+/// IAM does not know (NoSuchEntity) is left out: the principals referring to it get UNKNOWN for
+/// that policy alone, the rest of the account is judged.
+async fn aws_policies_by_arn(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+    arns: Vec<String>,
+) -> Result<Vec<ManagedPolicy>, CollectError> {
+    let found: Vec<Option<PolicyRef>> = stream::iter(arns)
+        .map(|arn| async move {
+            match client.get_policy().policy_arn(&arn).send().await {
+                Ok(out) => Ok(out.policy().map(policy_ref)),
+                Err(e) if is_code(&e, &["NoSuchEntity"]) => Ok(None),
+                Err(e) => Err(collect_error("iam:GetPolicy", e)),
+            }
+        })
+        .buffer_unordered(POLICY_READS)
+        .try_collect()
+        .await?;
+    with_documents(client, cache, found.into_iter().flatten().collect()).await
+}
+
+/// The policies with their documents, read concurrently.
+async fn with_documents(
+    client: &aws_sdk_iam::Client,
+    cache: &AwsPolicyCache,
+    refs: Vec<PolicyRef>,
+) -> Result<Vec<ManagedPolicy>, CollectError> {
+    stream::iter(refs)
         .map(|(name, arn, version)| async move {
             let document = policy_document(client, cache, &arn, &version).await?;
             Ok(ManagedPolicy {
@@ -293,37 +333,6 @@ async fn aws_policies_attached(
         .buffer_unordered(POLICY_READS)
         .try_collect()
         .await
-}
-
-/// AWS managed policies by ARN: GetPolicy for the default version, then its document. An ARN
-/// IAM does not know (NoSuchEntity) is left out: the principals referring to it get UNKNOWN for
-/// that policy alone, the rest of the account is judged.
-async fn aws_policies_by_arn(
-    client: &aws_sdk_iam::Client,
-    cache: &AwsPolicyCache,
-    arns: Vec<String>,
-) -> Result<Vec<ManagedPolicy>, CollectError> {
-    let found: Vec<Option<ManagedPolicy>> = stream::iter(arns)
-        .map(|arn| async move {
-            let out = match client.get_policy().policy_arn(&arn).send().await {
-                Ok(out) => out,
-                Err(e) if is_code(&e, &["NoSuchEntity"]) => return Ok(None),
-                Err(e) => return Err(collect_error("iam:GetPolicy", e)),
-            };
-            let p = out.policy();
-            let name = p.and_then(|p| p.policy_name()).unwrap_or_default();
-            let version = p.and_then(|p| p.default_version_id()).unwrap_or_default();
-            let document = policy_document(client, cache, &arn, version).await?;
-            Ok(Some(ManagedPolicy {
-                name: name.to_string(),
-                arn,
-                document,
-            }))
-        })
-        .buffer_unordered(POLICY_READS)
-        .try_collect()
-        .await?;
-    Ok(found.into_iter().flatten().collect())
 }
 
 /// The decoded document of one policy version, from the cache or GetPolicyVersion.

@@ -90,22 +90,27 @@ fn clients(region: &str, rules: &[Rule]) -> Clients {
     }
 }
 
-/// Collects the account through clients answering with `rules`, then evaluates every check.
-fn audit(rules: Vec<Rule>) -> Vec<Finding> {
+/// Collects the account through clients answering with `rules`.
+fn collect_with(rules: &[Rule], opts: &CollectOptions) -> yagura_inventory::Account {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let global = clients(REGION, &rules);
-    let for_region = |r: &str| clients(r, &rules);
-    let account = rt.block_on(collect_account_with(
+    let global = clients(REGION, rules);
+    let for_region = |r: &str| clients(r, rules);
+    rt.block_on(collect_account_with(
         &for_region,
         &global,
         ACCOUNT,
         "aws",
         &[REGION.to_string()],
-        &CollectOptions::default(),
-    ));
+        opts,
+    ))
+}
+
+/// Collects the account through clients answering with `rules`, then evaluates every check.
+fn audit(rules: Vec<Rule>) -> Vec<Finding> {
+    let account = collect_with(&rules, &CollectOptions::default());
     let inventory = Inventory {
         schema_version: SCHEMA_VERSION,
         collected_at: "2026-11-24T00:00:00Z".to_string(),
@@ -865,23 +870,6 @@ fn aws_policy_rules() -> (Vec<Rule>, Rule) {
             .build()
     });
     (vec![gaad, list, get, version.clone()], version)
-}
-
-fn collect_with(rules: &[Rule], opts: &CollectOptions) -> yagura_inventory::Account {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let global = clients(REGION, rules);
-    let for_region = |r: &str| clients(r, rules);
-    rt.block_on(collect_account_with(
-        &for_region,
-        &global,
-        ACCOUNT,
-        "aws",
-        &[REGION.to_string()],
-        opts,
-    ))
 }
 
 #[test]
