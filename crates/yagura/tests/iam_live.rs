@@ -218,3 +218,76 @@ fn live_inventory_and_authorization_details_agree() {
         diff(&live, &from_inv)
     );
 }
+
+/// The audit reads the AWS managed policies the account uses — attached, or only a permissions
+/// boundary — with their documents, and not the ~1,100 others moto loads.
+#[test]
+fn aws_managed_policies_in_use_are_read_boundaries_too() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let aws = |args: &[&str]| {
+        let o = env(&mut Command::new(venv().join("bin/aws")), &moto.endpoint())
+            .args(["iam"])
+            .args(args)
+            .output()
+            .expect("run the AWS CLI");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    const ATTACHED: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    const BOUNDARY: &str = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    aws(&[
+        "create-role",
+        "--role-name",
+        "bounded",
+        "--assume-role-policy-document",
+        r#"{"Version":"2012-10-17","Statement":[]}"#,
+        "--permissions-boundary",
+        BOUNDARY,
+    ]);
+    aws(&[
+        "attach-role-policy",
+        "--role-name",
+        "bounded",
+        "--policy-arn",
+        ATTACHED,
+    ]);
+    let inv = dir.path().join("inventory.json");
+    let out = yagura(
+        &moto.endpoint(),
+        dir.path(),
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--no-store",
+            "--save-inventory",
+            inv.to_str().unwrap(),
+            "-o",
+            dir.path().join("audit.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(inv.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    let inv: Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    let policies = inv["accounts"][0]["iam"]["policies"]["ok"]
+        .as_array()
+        .unwrap_or_else(|| {
+            panic!(
+                "policies not read: {}",
+                inv["accounts"][0]["iam"]["policies"]
+            )
+        });
+    let arns: BTreeSet<&str> = policies
+        .iter()
+        .map(|p| p["arn"].as_str().unwrap())
+        .collect();
+    assert_eq!(arns, BTreeSet::from([ATTACHED, BOUNDARY]));
+    for p in policies {
+        assert!(
+            p["document"].as_str().unwrap().contains("\"Statement\""),
+            "{p}"
+        );
+    }
+}
