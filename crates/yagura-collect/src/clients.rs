@@ -1,7 +1,7 @@
 //! The service clients of one region. The normal path builds them from an [`SdkConfig`]; tests
 //! inject clients whose answers are recorded responses.
 
-use crate::local::StripAccountHostPrefix;
+use crate::local::{QualifyCloudTrailTarget, StripAccountHostPrefix};
 use aws_config::SdkConfig;
 
 /// One client per service, all for the same region (global services use their own endpoint
@@ -31,12 +31,15 @@ pub struct Clients {
 
 impl Clients {
     /// Clients for the configuration's region. `local` adapts S3 to a loopback endpoint (moto,
-    /// LocalStack): path-style addressing, and no `{AccountId}.` host prefix for s3control.
+    /// LocalStack): path-style addressing, no `{AccountId}.` host prefix for s3control, and
+    /// CloudTrail's `X-Amz-Target` in botocore's form (see `local.rs`).
     pub fn from_config(cfg: &SdkConfig, local: bool) -> Clients {
         let s3 = aws_sdk_s3::config::Builder::from(cfg).force_path_style(local);
         let mut s3control = aws_sdk_s3control::config::Builder::from(cfg);
+        let mut cloudtrail = aws_sdk_cloudtrail::config::Builder::from(cfg);
         if local {
             s3control = s3control.interceptor(StripAccountHostPrefix);
+            cloudtrail = cloudtrail.interceptor(QualifyCloudTrailTarget);
         }
         // The Health API is global, served from us-east-1.
         let health = aws_sdk_health::config::Builder::from(cfg)
@@ -55,7 +58,7 @@ impl Clients {
             inspector2: aws_sdk_inspector2::Client::new(cfg),
             securityhub: aws_sdk_securityhub::Client::new(cfg),
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(cfg),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(cfg),
+            cloudtrail: aws_sdk_cloudtrail::Client::from_conf(cloudtrail.build()),
             ssm: aws_sdk_ssm::Client::new(cfg),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(cfg),
             rds: aws_sdk_rds::Client::new(cfg),

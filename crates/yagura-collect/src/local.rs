@@ -59,9 +59,67 @@ impl Intercept for StripAccountHostPrefix {
     }
 }
 
+/// CloudTrail's JSON protocol names the operation in `X-Amz-Target`. The AWS SDK for Rust sends
+/// the Smithy service shape name (`CloudTrail_20131101.DescribeTrails`), botocore the
+/// namespace-qualified one (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.…`); AWS
+/// accepts both. moto 5.2.6 and later route JSON requests only by botocore's form and answer the
+/// SDK's with 404 (moto 5.2.5 took the last dot-separated part), so on a loopback endpoint the
+/// target is rewritten to botocore's form before signing.
+#[derive(Debug)]
+pub(crate) struct QualifyCloudTrailTarget;
+
+const CLOUDTRAIL_SHAPE: &str = "CloudTrail_20131101.";
+const CLOUDTRAIL_QUALIFIED: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+
+/// botocore's `X-Amz-Target` for the SDK's, if it is a bare CloudTrail target.
+fn qualified_cloudtrail_target(target: &str) -> Option<String> {
+    let op = target.strip_prefix(CLOUDTRAIL_SHAPE)?;
+    Some(format!("{CLOUDTRAIL_QUALIFIED}{op}"))
+}
+
+impl Intercept for QualifyCloudTrailTarget {
+    fn name(&self) -> &'static str {
+        "QualifyCloudTrailTarget"
+    }
+
+    fn modify_before_signing(
+        &self,
+        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let headers = ctx.request_mut().headers_mut();
+        if let Some(fixed) = headers
+            .get("x-amz-target")
+            .and_then(qualified_cloudtrail_target)
+        {
+            headers.insert("x-amz-target", fixed);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::strip_account_label;
+    use super::{qualified_cloudtrail_target, strip_account_label};
+
+    #[test]
+    fn only_a_bare_cloudtrail_target_is_qualified() {
+        assert_eq!(
+            qualified_cloudtrail_target("CloudTrail_20131101.DescribeTrails").as_deref(),
+            Some("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails")
+        );
+        assert_eq!(
+            qualified_cloudtrail_target(
+                "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails"
+            ),
+            None
+        );
+        assert_eq!(
+            qualified_cloudtrail_target("AmazonSSM.DescribeParameters"),
+            None
+        );
+    }
 
     #[test]
     fn only_an_account_label_is_stripped() {
