@@ -12,8 +12,10 @@
 # Env:
 #   BENCH_SCALE       estate size (default 1000)
 #   BENCH_REGION      region both tools scan (default us-east-1)
-#   MOTO_VENV         venv with moto[server] and boto3 (default /root/.cache/yagura-venv)
-#   PROWLER_VENV      Prowler's own venv, created with `pip install prowler` if missing
+#   MOTO_VENV         venv with the pinned moto[server] and boto3 (scripts/pins; default
+#                     /root/.cache/yagura-venv, installed or refreshed like scripts/test.sh does)
+#   PROWLER_VENV      Prowler's own venv, created with `pip install prowler==$PROWLER_VERSION`
+#                     if missing
 #                     (default /root/.cache/prowler-venv)
 #   CARGO_TARGET_DIR  where the release yagura is built (default /root/.cache/yagura-target-release)
 #   YAGURA_BIN        a yagura binary to use instead of building one
@@ -41,14 +43,15 @@ if [ ! -x /usr/bin/time ]; then
     log "installing GNU time (apt package time)"
     apt-get install -y -qq time >/dev/null
 fi
-if [ ! -x "$moto_venv/bin/moto_server" ]; then
-    echo "no moto_server in $moto_venv (python3 -m venv $moto_venv && $moto_venv/bin/pip install 'moto[server]' boto3)" >&2
-    exit 2
-fi
+YAGURA_VENV="$moto_venv"
+. "$root/scripts/pins/install.sh"
+ensure_test_venv
+# The peer's version is pinned too, so that figures of different days compare the same Prowler.
+prowler_pin="${PROWLER_VERSION:-5.46.0}"
 if [ ! -x "$prowler_venv/bin/prowler" ]; then
-    log "installing Prowler into $prowler_venv"
+    log "installing Prowler $prowler_pin into $prowler_venv"
     python3 -m venv "$prowler_venv"
-    "$prowler_venv/bin/pip" install -q prowler
+    "$prowler_venv/bin/pip" install -q "prowler==$prowler_pin"
 fi
 prowler_version="$("$prowler_venv/bin/prowler" --version 2>/dev/null | tr -d '\n' || true)"
 

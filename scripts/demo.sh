@@ -3,11 +3,8 @@
 # compliant twin (scripts/seed_moto.py), audits it with yagura and writes yagura-demo.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export YAGURA_VENV="${YAGURA_VENV:-$HOME/.cache/yagura-venv}"
-if [ ! -x "$YAGURA_VENV/bin/moto_server" ]; then
-  python3 -m venv "$YAGURA_VENV"
-  "$YAGURA_VENV/bin/pip" install --quiet 'moto[server]' boto3
-fi
+. scripts/pins/install.sh
+ensure_test_venv
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MOTO_IAM_LOAD_MANAGED_POLICIES=true "$YAGURA_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
 moto=$!
