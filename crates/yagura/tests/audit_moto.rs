@@ -397,8 +397,14 @@ const MOTO_ACTION_NAMES: &[(&str, &str)] = &[
     // moto 5.2.6 authorizes ListBuckets with its operation name (5.2.5 used ListAllMyBuckets)
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
     ("budgets:DescribeBudgets", "budgets:ViewBudget"),
-    ("budgets:DescribeNotificationsForBudget", "budgets:ViewBudget"),
-    ("budgets:DescribeSubscribersForNotification", "budgets:ViewBudget"),
+    (
+        "budgets:DescribeNotificationsForBudget",
+        "budgets:ViewBudget",
+    ),
+    (
+        "budgets:DescribeSubscribersForNotification",
+        "budgets:ViewBudget",
+    ),
     (
         "s3control:GetPublicAccessBlock",
         "s3:GetAccountPublicAccessBlock",
