@@ -11,6 +11,7 @@ mod evidence;
 pub mod file;
 mod finding;
 mod text;
+pub mod yaml;
 
 pub use check::{Catalogue, CheckMeta, Compliance};
 pub use evidence::Evidence;
