@@ -107,6 +107,45 @@ pub fn allows_anyone(policy: &Policy) -> bool {
     })
 }
 
+/// Whether the facts deny every probe of [`FULL_ADMIN`]: `*` on `*` is denied (a deny-all
+/// policy such as `AWSDenyAll`).
+pub fn denies_all(facts: PolicyFacts) -> bool {
+    facts.deny & FULL_ADMIN == FULL_ADMIN
+}
+
+/// The principals of a trust policy's `Allow` statements that belong to another account than
+/// `own_account`, or are `*` (anyone): who outside the account may assume the role, with or
+/// without conditions.
+pub fn foreign_principals(trust: &Policy, own_account: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for s in &trust.statements {
+        if s.effect != Effect::Allow {
+            continue;
+        }
+        let Some(pe) = &s.principal else {
+            continue;
+        };
+        match &pe.principal {
+            Principal::Any => {
+                out.insert("*".to_string());
+            }
+            Principal::Map(m) => {
+                for (t, vs, _) in m {
+                    for v in vs {
+                        let foreign = v == "*"
+                            || (t == "AWS"
+                                && principal_account(v).is_some_and(|a| a != own_account));
+                        if foreign {
+                            out.insert(v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The account id a principal string belongs to (`arn:aws:iam::123:root`, `123`), if any.
 pub fn principal_account(p: &str) -> Option<&str> {
     if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
