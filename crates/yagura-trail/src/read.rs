@@ -959,42 +959,31 @@ impl Checkpoints {
     }
 }
 
-/// The CloudTrail files below `root` (or `root` itself), sorted by path. Digest and Insight
-/// files and hidden entries are left out.
-pub fn list_files(root: &Path) -> Result<Vec<PathBuf>, ReadError> {
-    let io_err = |p: &Path, e: io::Error| ReadError {
-        file: p.display().to_string().into(),
-        pos: Position::default(),
-        kind: ReadErrorKind::Io(e),
+/// The CloudTrail files below `root` (or `root` itself), sorted by path, and every entry that
+/// could not be listed (an unreadable folder, a FIFO or device, a link out of the folder), as
+/// errors: the rest is still listed. Digest and Insight files and hidden entries are left out.
+/// See [`crate::walk`] for what the walk guards against.
+pub fn list_files(root: &Path) -> (Vec<PathBuf>, Vec<ReadError>) {
+    let accept = |name: &str, is_dir: bool| {
+        !(name.starts_with('.')
+            || name.contains("CloudTrail-Digest")
+            || name.contains("CloudTrail-Insight"))
+            && (is_dir || is_log_name(name))
     };
-    let meta = std::fs::metadata(root).map_err(|e| io_err(root, e))?;
-    if meta.is_file() {
-        return Ok(vec![root.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let rd = std::fs::read_dir(&dir).map_err(|e| io_err(&dir, e))?;
-        for entry in rd {
-            let entry = entry.map_err(|e| io_err(&dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.')
-                || name.contains("CloudTrail-Digest")
-                || name.contains("CloudTrail-Insight")
-            {
-                continue;
-            }
-            let p = entry.path();
-            let ft = entry.file_type().map_err(|e| io_err(&p, e))?;
-            if ft.is_dir() {
-                stack.push(p);
-            } else if is_log_name(&name) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    let w = crate::walk::walk(root, &crate::walk::Limits::default(), &accept);
+    let errors = w
+        .errors
+        .into_iter()
+        .map(|e| ReadError {
+            file: e.path.display().to_string().into(),
+            pos: Position::default(),
+            kind: match e.io {
+                Some(io) => ReadErrorKind::Io(io),
+                None => ReadErrorKind::Io(io::Error::new(io::ErrorKind::InvalidInput, e.reason)),
+            },
+        })
+        .collect();
+    (w.files, errors)
 }
 
 pub(crate) fn is_log_name(name: &str) -> bool {
@@ -1016,7 +1005,7 @@ pub(crate) fn is_log_name(name: &str) -> bool {
 pub struct PathEvents {
     files: std::vec::IntoIter<PathBuf>,
     current: Option<EventReader<File>>,
-    pending: Option<ReadError>,
+    pending: std::vec::IntoIter<ReadError>,
     checkpoints: Option<Checkpoints>,
     /// Key (path) of the file being read.
     pub current_key: Option<Arc<str>>,
@@ -1033,14 +1022,11 @@ impl PathEvents {
 
 /// Reads every CloudTrail file at `path`; errors are items, and the rest is still read.
 pub fn read_path(path: &Path) -> PathEvents {
-    let (files, pending) = match list_files(path) {
-        Ok(f) => (f, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
+    let (files, pending) = list_files(path);
     PathEvents {
         files: files.into_iter(),
         current: None,
-        pending,
+        pending: pending.into_iter(),
         checkpoints: None,
         current_key: None,
     }
@@ -1049,7 +1035,7 @@ pub fn read_path(path: &Path) -> PathEvents {
 /// Opens one file (gzip or not) as an event reader.
 pub fn open_file(path: &Path) -> Result<EventReader<File>, ReadError> {
     let name: Arc<str> = path.display().to_string().into();
-    let f = File::open(path).map_err(|e| ReadError {
+    let f = crate::walk::open_regular(path).map_err(|e| ReadError {
         file: name.clone(),
         pos: Position::default(),
         kind: ReadErrorKind::Io(e),
@@ -1060,7 +1046,7 @@ pub fn open_file(path: &Path) -> Result<EventReader<File>, ReadError> {
 impl Iterator for PathEvents {
     type Item = Result<Event, ReadError>;
     fn next(&mut self) -> Option<Self::Item> {
-        if let Some(e) = self.pending.take() {
+        if let Some(e) = self.pending.next() {
             return Some(Err(e));
         }
         loop {

@@ -1,0 +1,280 @@
+//! The folder walker of the rules and trail folders: hostile trees cannot make it hang, loop,
+//! leave its root or lose the rest of a scan.
+//!
+//! - Symbolic links are followed only to a place inside the root (resolved), and each directory
+//!   and file is visited once, however many links lead to it: a link loop or a rule reached
+//!   through dozens of links is read once.
+//! - Only regular files are listed. FIFOs, sockets and devices (a link to `/dev/zero`, a FIFO
+//!   named `x.json`) are reported, never opened; [`open_regular`] re-checks the file it opened,
+//!   without blocking, so that a file swapped for a FIFO between listing and opening is refused
+//!   as well.
+//! - An entry that cannot be read (a folder without permission) is reported, and the walk goes
+//!   on with the rest.
+//! - Budgets: at most [`Limits::max_depth`] levels and [`Limits::max_entries`] entries.
+
+use std::collections::HashSet;
+use std::fs::{File, Metadata};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Budgets of a walk.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_entries: 10_000_000,
+        }
+    }
+}
+
+/// An entry that was not listed, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("`{}`: {reason}", path.display())]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub reason: String,
+    /// The I/O error behind it, when there is one.
+    #[source]
+    pub io: Option<io::Error>,
+}
+
+impl WalkError {
+    fn new(path: &Path, reason: impl Into<String>) -> WalkError {
+        WalkError {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+            io: None,
+        }
+    }
+
+    fn io(path: &Path, what: &str, e: io::Error) -> WalkError {
+        WalkError {
+            path: path.to_path_buf(),
+            reason: format!("{what}: {e}"),
+            io: Some(e),
+        }
+    }
+}
+
+/// What a walk found: the regular files accepted by the name filter (sorted by path) and every
+/// entry it could not list.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<WalkError>,
+}
+
+#[cfg(unix)]
+fn identity(m: &Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_m: &Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+fn kind_name(m: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if m.is_dir() {
+        "a directory"
+    } else if m.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Lists the regular files below `root` whose name `accept` takes (or `root` itself when it is
+/// a file). `accept` also sees directory names (with `is_dir` true) and can leave them out.
+pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -> Walk {
+    let mut out = Walk::default();
+    let meta = match std::fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) => {
+            out.errors.push(WalkError::io(root, "cannot read", e));
+            return out;
+        }
+    };
+    if !meta.is_dir() {
+        if meta.is_file() {
+            out.files.push(root.to_path_buf());
+        } else {
+            out.errors.push(WalkError::new(
+                root,
+                format!("{}, not read", kind_name(&meta)),
+            ));
+        }
+        return out;
+    }
+    let real_root = match std::fs::canonicalize(root) {
+        Ok(r) => r,
+        Err(e) => {
+            out.errors.push(WalkError::io(root, "cannot resolve", e));
+            return out;
+        }
+    };
+    let mut seen_dirs: HashSet<(u64, u64)> = HashSet::new();
+    let mut seen_files: HashSet<(u64, u64)> = HashSet::new();
+    seen_dirs.insert(identity(&meta));
+    let mut entries = 0usize;
+    // (shown path, depth)
+    let mut stack: Vec<(PathBuf, usize)> = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = stack.pop() {
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                out.errors
+                    .push(WalkError::io(&dir, "cannot read the folder", e));
+                continue;
+            }
+        };
+        for entry in rd {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.errors
+                        .push(WalkError::io(&dir, "cannot read the folder", e));
+                    break;
+                }
+            };
+            entries += 1;
+            if entries > limits.max_entries {
+                out.errors.push(WalkError::new(
+                    root,
+                    format!(
+                        "more than {} entries: the rest is not listed",
+                        limits.max_entries
+                    ),
+                ));
+                out.files.sort();
+                return out;
+            }
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let lmeta = match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.errors.push(WalkError::io(&path, "cannot read", e));
+                    continue;
+                }
+            };
+            let meta = if lmeta.file_type().is_symlink() {
+                // follow only to a place inside the root
+                let target = match std::fs::canonicalize(&path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        out.errors
+                            .push(WalkError::io(&path, "a link that cannot be followed", e));
+                        continue;
+                    }
+                };
+                if !target.starts_with(&real_root) {
+                    out.errors.push(WalkError::new(
+                        &path,
+                        format!(
+                            "a link out of the folder (to `{}`), not followed",
+                            target.display()
+                        ),
+                    ));
+                    continue;
+                }
+                match std::fs::metadata(&target) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        out.errors.push(WalkError::io(&path, "cannot read", e));
+                        continue;
+                    }
+                }
+            } else {
+                lmeta
+            };
+            if meta.is_dir() {
+                if !accept(&name, true) {
+                    continue;
+                }
+                if !seen_dirs.insert(identity(&meta)) {
+                    continue; // a loop, or a folder reached twice
+                }
+                if depth + 1 > limits.max_depth {
+                    out.errors.push(WalkError::new(
+                        &path,
+                        format!(
+                            "deeper than {} levels below the root, not read",
+                            limits.max_depth
+                        ),
+                    ));
+                    continue;
+                }
+                stack.push((path, depth + 1));
+            } else if meta.is_file() {
+                if accept(&name, false) && seen_files.insert(identity(&meta)) {
+                    out.files.push(path);
+                }
+            } else if accept(&name, false) {
+                out.errors.push(WalkError::new(
+                    &path,
+                    format!("{}, not read", kind_name(&meta)),
+                ));
+            }
+        }
+    }
+    out.files.sort();
+    out
+}
+
+/// Opens a file for reading only when it is a regular file, checked on the opened file and
+/// without blocking on a FIFO (a file swapped for one since it was listed is refused too).
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(path)?;
+    let m = f.metadata()?;
+    if !m.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}, not read", kind_name(&m)),
+        ));
+    }
+    Ok(f)
+}
+
+/// Reads a whole regular file of at most `max` bytes as text.
+pub fn read_text(path: &Path, max: usize) -> io::Result<String> {
+    use std::io::Read;
+    let f = open_regular(path)?;
+    let mut buf = Vec::new();
+    f.take(max as u64 + 1).read_to_end(&mut buf)?;
+    if buf.len() > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {max} bytes, not read"),
+        ));
+    }
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
