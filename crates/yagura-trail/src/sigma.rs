@@ -28,25 +28,101 @@ use serde_json::Value;
 use serde_yaml_ng::Value as Yaml;
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use yagura_core::file::Location;
 
-/// Why a rule (or rule file) did not load.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{file}`{}: {reason}", rule.as_ref().map(|r| format!(" rule `{r}`")).unwrap_or_default())]
+/// Why a rule (or rule file) did not load, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("`{file}`{}{}: {reason}",
+    location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default(),
+    rule.as_ref().map(|r| format!(" rule `{r}`")).unwrap_or_default())]
 #[non_exhaustive]
 pub struct LoadError {
     pub file: String,
     /// The rule's title or id, when it could be read.
     pub rule: Option<String>,
     pub reason: String,
+    /// Where in the file (1-based), when known; `line:column` in JSON.
+    #[serde(serialize_with = "location_text")]
+    pub location: Option<Location>,
+}
+
+fn location_text<S: serde::Serializer>(l: &Option<Location>, s: S) -> Result<S::Ok, S::Error> {
+    match l {
+        Some(l) => s.serialize_str(&l.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl LoadError {
+    fn new(file: &str, rule: Option<String>, reason: String, location: Option<Location>) -> Self {
+        LoadError {
+            file: file.to_string(),
+            rule,
+            reason,
+            location,
+        }
+    }
 }
 
 /// Options for loading rules.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Values for `|expand` placeholders (`%name%` → values). A rule using a placeholder that is
-    /// not given here does not load.
+    /// not given here is not loaded (counted as unsupported).
     pub placeholders: HashMap<String, Vec<String>>,
+    /// Compile every rule whatever its `logsource` (to check a rule pack: nothing is skipped
+    /// for being written for another log).
+    pub any_logsource: bool,
+}
+
+/// What loading rules did with every rule document it found: each one is loaded, skipped for
+/// another log source, not run because of its status (or placeholders without values), or
+/// failed with the reason and position. Nothing is dropped silently:
+/// [`LoadSummary::accounted`] equals [`LoadSummary::documents`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LoadSummary {
+    /// Rule files read (`.yml`, `.yaml`).
+    pub files: usize,
+    /// Rule documents in them (a file that is not valid YAML counts as one).
+    pub documents: usize,
+    /// Detection rules compiled and run.
+    pub loaded: usize,
+    /// Correlation rules compiled and run.
+    pub correlations: usize,
+    /// Rules written for another log source, by `product/service` (or category).
+    pub skipped: BTreeMap<String, usize>,
+    /// Rules not run: `status: deprecated` or `unsupported`, or placeholders without values.
+    pub unsupported: Vec<LoadError>,
+    /// Rules that could not be read or compiled.
+    pub failed: Vec<LoadError>,
+    /// Entries of the folder that were not read (special files, links out of it, unreadable
+    /// folders): not rule documents, so not in the counts above.
+    pub unreadable: Vec<LoadError>,
+}
+
+impl LoadSummary {
+    /// Rules skipped for another log source.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+
+    /// Every document accounted for: loaded, skipped, unsupported or failed.
+    pub fn accounted(&self) -> usize {
+        self.loaded
+            + self.correlations
+            + self.skipped_total()
+            + self.unsupported.len()
+            + self.failed.len()
+    }
+
+    /// The problems a user must see: failures, unreadable entries and unsupported rules.
+    pub fn problems(&self) -> Vec<LoadError> {
+        let mut out = self.unreadable.clone();
+        out.extend(self.failed.iter().cloned());
+        out.extend(self.unsupported.iter().cloned());
+        out
+    }
 }
 
 /// A compiled detection rule.
@@ -85,6 +161,7 @@ pub struct Correlation {
     pub name: Option<String>,
     pub level: String,
     pub description: String,
+    pub tags: Vec<String>,
     pub file: String,
     pub kind: CorrelationKind,
     /// Indexes into [`RuleSet::rules`].
@@ -126,7 +203,7 @@ impl CmpOp {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub correlations: Vec<Correlation>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: crate::detection::FnvMap<String, Vec<usize>>,
     unindexed: Vec<usize>,
 }
 
@@ -186,82 +263,295 @@ enum Cond {
 
 // ---------------------------------------------------------------- loading
 
+/// The largest rule file read (SigmaHQ's largest is about 40 KB).
+pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
+
+/// Budgets of a rule file's YAML.
+fn yaml_budget() -> yagura_core::yaml::Budget {
+    yagura_core::yaml::Budget {
+        max_bytes: MAX_RULE_FILE_BYTES,
+        ..yagura_core::yaml::Budget::default()
+    }
+}
+
+/// Deepest nesting of a rule's condition (parentheses and `not`).
+pub const MAX_CONDITION_DEPTH: usize = 64;
+
+/// What a rule document is, before compiling it.
+enum Disposition {
+    Load,
+    /// Written for another log source (the label).
+    Skip(String),
+    /// Not run because of its status.
+    Retired(String),
+}
+
+/// A rule runs on the log it was written for: CloudTrail is `product: aws, service:
+/// cloudtrail`. A rule without `logsource` (one's own) runs; a rule for another product,
+/// service, or a generic category (`webserver`, `proxy`…) is skipped.
+fn disposition(y: &Yaml, opts: &LoadOptions) -> Disposition {
+    if let Some(st) = ystr(y, "status") {
+        let st = st.to_ascii_lowercase();
+        if st == "deprecated" || st == "unsupported" {
+            return Disposition::Retired(st);
+        }
+    }
+    if opts.any_logsource {
+        return Disposition::Load;
+    }
+    let Some(ls) = y.get("logsource") else {
+        return Disposition::Load;
+    };
+    let field = |k: &str| ystr(ls, k).map(|v| v.to_ascii_lowercase());
+    let (product, service, category) = (field("product"), field("service"), field("category"));
+    let ours = product.as_deref().is_none_or(|p| p == "aws")
+        && service.as_deref().is_none_or(|s| s == "cloudtrail")
+        && category.is_none();
+    if ours {
+        return Disposition::Load;
+    }
+    let label = match (product, service, category) {
+        (Some(p), Some(s), _) => format!("{p}/{s}"),
+        (Some(p), None, _) => p,
+        (None, Some(s), _) => s,
+        (None, None, Some(c)) => c,
+        (None, None, None) => "unknown".into(),
+    };
+    Disposition::Skip(label)
+}
+
+/// The position of the first `needle` at or after `from_line` in `text` (1-based), or of
+/// `from_line` when it is not found.
+fn locate(text: &str, from_line: usize, needle: &str) -> Location {
+    for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        if !needle.is_empty() {
+            if let Some(at) = line.find(needle) {
+                return Location {
+                    line: i + 1,
+                    column: line.get(..at).map_or(0, |p| p.chars().count()) + 1,
+                };
+            }
+        }
+    }
+    Location {
+        line: from_line.max(1),
+        column: 1,
+    }
+}
+
+/// Why a rule document does not run (for the correlations that refer to it).
+#[derive(Debug, Clone)]
+enum NotRun {
+    Skipped(String),
+    Unsupported,
+    Failed,
+}
+
+fn join_problems(p: &[Problem]) -> String {
+    p.iter()
+        .map(|p| p.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A reason a rule did not compile, with the text to look for to place it.
+struct Problem {
+    reason: String,
+    at: String,
+}
+
+impl Problem {
+    fn new(reason: impl Into<String>, at: impl Into<String>) -> Problem {
+        Problem {
+            reason: reason.into(),
+            at: at.into(),
+        }
+    }
+}
+
 impl RuleSet {
-    /// Loads every `.yml`/`.yaml` file below `dir` (sorted), returning the rules that compiled
-    /// and an error for each one that did not.
+    /// Loads every `.yml`/`.yaml` file below `dir` (sorted), returning the rules that run and
+    /// every rule that failed or is unsupported (rules for other log sources are left out
+    /// silently here; [`RuleSet::load_dir_summary`] counts them).
     pub fn load_dir(dir: &Path) -> (RuleSet, Vec<LoadError>) {
         Self::load_dir_with(dir, &LoadOptions::default())
     }
 
     pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> (RuleSet, Vec<LoadError>) {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        collect_yaml(dir, &mut files, &mut errors);
-        files.sort();
-        let mut docs = Vec::new();
-        for f in &files {
-            let name = f.display().to_string();
-            match std::fs::read_to_string(f) {
-                Ok(text) => docs.push((name, text)),
-                Err(e) => errors.push(LoadError {
-                    file: name,
-                    rule: None,
-                    reason: format!("cannot read: {e}"),
-                }),
-            }
-        }
-        let (set, mut errs) =
-            Self::from_sources(docs.iter().map(|(n, t)| (n.as_str(), t.as_str())), opts);
-        errors.append(&mut errs);
-        (set, errors)
+        let (set, summary) = Self::load_dir_summary(dir, opts);
+        (set, summary.problems())
     }
 
-    /// Compiles rules from `(file name, YAML text)` pairs.
+    /// Loads every rule file below `dir` (a folder walked with [`crate::walk`], or one file)
+    /// and says what became of each rule document.
+    pub fn load_dir_summary(dir: &Path, opts: &LoadOptions) -> (RuleSet, LoadSummary) {
+        let accept = |name: &str, is_dir: bool| {
+            !name.starts_with('.')
+                && (is_dir || {
+                    let n = name.to_ascii_lowercase();
+                    n.ends_with(".yml") || n.ends_with(".yaml")
+                })
+        };
+        let w = crate::walk::walk(dir, &crate::walk::Limits::default(), &accept);
+        let unreadable: Vec<LoadError> = w
+            .errors
+            .iter()
+            .map(|e| LoadError::new(&e.path.display().to_string(), None, e.reason.clone(), None))
+            .collect();
+        let mut docs = Vec::new();
+        let mut read_failed = Vec::new();
+        for f in &w.files {
+            let name = f.display().to_string();
+            match crate::walk::read_text(f, MAX_RULE_FILE_BYTES) {
+                Ok(text) => docs.push((name, text)),
+                Err(e) => read_failed.push(LoadError::new(
+                    &name,
+                    None,
+                    format!("cannot read: {e}"),
+                    None,
+                )),
+            }
+        }
+        let (set, mut summary) =
+            Self::from_sources_summary(docs.iter().map(|(n, t)| (n.as_str(), t.as_str())), opts);
+        summary.files += read_failed.len();
+        summary.documents += read_failed.len();
+        summary.failed.extend(read_failed);
+        summary.unreadable = unreadable;
+        (set, summary)
+    }
+
+    /// Compiles rules from `(file name, YAML text)` pairs; returns the rules that run and every
+    /// rule that failed or is unsupported.
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
         opts: &LoadOptions,
     ) -> (RuleSet, Vec<LoadError>) {
+        let (set, summary) = Self::from_sources_summary(sources, opts);
+        (set, summary.problems())
+    }
+
+    /// Compiles rules from `(file name, YAML text)` pairs, saying what became of each document.
+    pub fn from_sources_summary<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+        opts: &LoadOptions,
+    ) -> (RuleSet, LoadSummary) {
         let mut set = RuleSet::default();
-        let mut errors = Vec::new();
-        let mut pending_corr: Vec<(String, Yaml)> = Vec::new();
+        let mut sum = LoadSummary::default();
+        // correlations wait for every rule: (file, text, document line, value)
+        let mut pending_corr: Vec<(&str, &str, usize, Yaml)> = Vec::new();
+        // names and ids of rules not run, with why (to place the correlations over them)
+        let mut not_loaded: HashMap<String, NotRun> = HashMap::new();
+        let budget = yaml_budget();
         for (file, text) in sources {
-            for doc in serde_yaml_ng::Deserializer::from_str(text) {
-                let y = match <Yaml as serde::Deserialize>::deserialize(doc) {
-                    Ok(y) => y,
-                    Err(e) => {
-                        errors.push(LoadError {
-                            file: file.to_string(),
-                            rule: None,
-                            reason: format!("not valid YAML: {e}"),
-                        });
-                        break;
+            sum.files += 1;
+            let docs = match yagura_core::yaml::load_documents(text, &budget) {
+                Ok(d) => d,
+                Err(e) => {
+                    sum.documents += 1;
+                    sum.failed.push(LoadError::new(
+                        file,
+                        None,
+                        format!("not valid YAML: {}", e.reason),
+                        e.location,
+                    ));
+                    continue;
+                }
+            };
+            for doc in docs {
+                sum.documents += 1;
+                let y = doc.value;
+                if y.get("correlation").is_some() {
+                    pending_corr.push((file, text, doc.line, y));
+                    continue;
+                }
+                let names = [ystr(&y, "name"), ystr(&y, "id")];
+                let not_run = match disposition(&y, opts) {
+                    Disposition::Load => match compile_rule(file, &y, opts) {
+                        Ok(r) => {
+                            set.rules.push(r);
+                            continue;
+                        }
+                        Err(problems) => {
+                            let placeholder =
+                                problems.iter().all(|p| p.reason.contains("placeholder"));
+                            let first = problems.first().map(|p| p.at.as_str()).unwrap_or_default();
+                            let e = LoadError::new(
+                                file,
+                                rule_label(&y),
+                                join_problems(&problems),
+                                Some(locate(text, doc.line, first)),
+                            );
+                            if placeholder {
+                                sum.unsupported.push(e);
+                                NotRun::Unsupported
+                            } else {
+                                sum.failed.push(e);
+                                NotRun::Failed
+                            }
+                        }
+                    },
+                    Disposition::Skip(label) => {
+                        *sum.skipped.entry(label.clone()).or_default() += 1;
+                        NotRun::Skipped(label)
+                    }
+                    Disposition::Retired(status) => {
+                        // compiled only to say what else is wrong with it; never run
+                        let why = match compile_rule(file, &y, opts) {
+                            Ok(_) => format!("status `{status}`: not run"),
+                            Err(p) => {
+                                format!("status `{status}`: not run ({})", join_problems(&p))
+                            }
+                        };
+                        sum.unsupported.push(LoadError::new(
+                            file,
+                            rule_label(&y),
+                            why,
+                            Some(locate(text, doc.line, "status")),
+                        ));
+                        NotRun::Unsupported
                     }
                 };
-                if y.is_null() {
-                    continue;
-                }
-                if y.get("correlation").is_some() {
-                    pending_corr.push((file.to_string(), y));
-                    continue;
-                }
-                match compile_rule(file, &y, opts) {
-                    Ok(r) => set.rules.push(r),
-                    Err(reason) => errors.push(LoadError {
-                        file: file.to_string(),
-                        rule: rule_label(&y),
-                        reason,
-                    }),
+                for n in names.into_iter().flatten() {
+                    not_loaded.insert(n, not_run.clone());
                 }
             }
         }
-        for (file, y) in pending_corr {
-            match compile_correlation(&file, &y, &set.rules) {
-                Ok(c) => set.correlations.push(c),
-                Err(reason) => errors.push(LoadError {
+        for (file, text, line, y) in pending_corr {
+            // a correlation over rules of another log source is skipped with them, one over
+            // unsupported rules is unsupported
+            let refs = y
+                .get("correlation")
+                .map(|c| ystrs(c, "rules"))
+                .unwrap_or_default();
+            let skipped = refs.iter().find_map(|r| match not_loaded.get(r) {
+                Some(NotRun::Skipped(label)) => Some(label.clone()),
+                _ => None,
+            });
+            if let Some(label) = skipped {
+                *sum.skipped.entry(label).or_default() += 1;
+                continue;
+            }
+            let unsupported = refs
+                .iter()
+                .find(|r| matches!(not_loaded.get(*r), Some(NotRun::Unsupported)));
+            if let Some(r) = unsupported {
+                sum.unsupported.push(LoadError::new(
                     file,
-                    rule: rule_label(&y),
+                    rule_label(&y),
+                    format!("refers to rule `{r}`, which is not run"),
+                    Some(locate(text, line, r)),
+                ));
+                continue;
+            }
+            match compile_correlation(file, &y, &set.rules) {
+                Ok(c) => set.correlations.push(c),
+                Err(reason) => sum.failed.push(LoadError::new(
+                    file,
+                    rule_label(&y),
                     reason,
-                }),
+                    Some(locate(text, line, "correlation")),
+                )),
             }
         }
         for c in &set.correlations {
@@ -273,7 +563,9 @@ impl RuleSet {
             }
         }
         set.build_index();
-        (set, errors)
+        sum.loaded = set.rules.len();
+        sum.correlations = set.correlations.len();
+        (set, sum)
     }
 
     fn build_index(&mut self) {
@@ -336,35 +628,6 @@ impl Correlation {
     }
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
-    let rd = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            if dir.is_file() {
-                out.push(dir.to_path_buf());
-            } else {
-                errors.push(LoadError {
-                    file: dir.display().to_string(),
-                    rule: None,
-                    reason: format!("cannot read the directory: {e}"),
-                });
-            }
-            return;
-        }
-    };
-    for entry in rd.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            collect_yaml(&p, out, errors);
-        } else if p
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
-        {
-            out.push(p);
-        }
-    }
-}
-
 fn rule_label(y: &Yaml) -> Option<String> {
     y.get("title")
         .or_else(|| y.get("id"))
@@ -392,19 +655,19 @@ fn ystrs(y: &Yaml, key: &str) -> Vec<String> {
     }
 }
 
-fn compile_rule(file: &str, y: &Yaml, opts: &LoadOptions) -> Result<Rule, String> {
-    let title = ystr(y, "title").ok_or("missing `title`")?;
+fn compile_rule(file: &str, y: &Yaml, opts: &LoadOptions) -> Result<Rule, Vec<Problem>> {
+    let title = ystr(y, "title").ok_or_else(|| vec![Problem::new("missing `title`", "")])?;
     let det = y
         .get("detection")
         .and_then(Yaml::as_mapping)
-        .ok_or("missing `detection`")?;
+        .ok_or_else(|| vec![Problem::new("missing `detection`", "detection")])?;
     let mut names: Vec<String> = Vec::new();
     let mut searches = Vec::new();
     let mut cond_src: Vec<String> = Vec::new();
     let mut problems = Vec::new();
     for (k, v) in det {
         let Some(k) = k.as_str() else {
-            problems.push("a detection key is not a string".to_string());
+            problems.push(Problem::new("a detection key is not a string", "detection"));
             continue;
         };
         match k {
@@ -414,37 +677,55 @@ fn compile_rule(file: &str, y: &Yaml, opts: &LoadOptions) -> Result<Rule, String
                     for c in list {
                         match c.as_str() {
                             Some(s) => cond_src.push(s.to_string()),
-                            None => problems.push("a `condition` entry is not a string".into()),
+                            None => problems.push(Problem::new(
+                                "a `condition` entry is not a string",
+                                "condition",
+                            )),
                         }
                     }
                 }
-                _ => problems.push("`condition` is not a string".into()),
+                _ => problems.push(Problem::new("`condition` is not a string", "condition")),
             },
-            "timeframe" => problems.push(
-                "`timeframe` belongs to the deprecated aggregation syntax; write a correlation rule"
-                    .into(),
-            ),
+            "timeframe" => problems.push(Problem::new(
+                "`timeframe` belongs to the deprecated aggregation syntax; write a correlation rule",
+                "timeframe",
+            )),
             _ => match compile_search(v, opts) {
                 Ok(s) => {
                     names.push(k.to_string());
                     searches.push(s);
                 }
-                Err(e) => problems.push(format!("search `{k}`: {e}")),
+                Err(e) => {
+                    // named all the same, so that the condition's check says nothing more
+                    names.push(k.to_string());
+                    searches.push(Search::Keywords(Vec::new()));
+                    // place it on the field named in the reason, else on the search
+                    let at = e
+                        .split('`')
+                        .nth(1)
+                        .filter(|_| e.starts_with("field `"))
+                        .unwrap_or(k)
+                        .to_string();
+                    problems.push(Problem::new(format!("search `{k}`: {e}"), at));
+                }
             },
         }
     }
     if cond_src.is_empty() {
-        problems.push("missing `detection.condition`".into());
+        problems.push(Problem::new("missing `detection.condition`", "detection"));
     }
     let mut conds = Vec::new();
     for c in &cond_src {
         match parse_condition(c, &names) {
             Ok(c) => conds.push(c),
-            Err(e) => problems.push(format!("condition `{c}`: {e}")),
+            Err(e) => problems.push(Problem::new(
+                format!("condition `{}`: {e}", short_text(c)),
+                "condition",
+            )),
         }
     }
     if !problems.is_empty() {
-        return Err(problems.join("; "));
+        return Err(problems);
     }
     let condition = if conds.len() == 1 {
         conds.remove(0)
@@ -464,6 +745,15 @@ fn compile_rule(file: &str, y: &Yaml, opts: &LoadOptions) -> Result<Rule, String
         condition,
         report: true,
     })
+}
+
+/// At most 80 characters of a text quoted in an error.
+fn short_text(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn compile_search(v: &Yaml, opts: &LoadOptions) -> Result<Search, String> {
@@ -533,13 +823,17 @@ fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, S
     let mut parts = key.split('|');
     let field = parts.next().unwrap_or_default();
     let mods: Vec<&str> = parts.collect();
-    let path: Vec<String> = field.split('.').map(str::to_string).collect();
-    if field.is_empty() {
-        return Err(format!("field `{key}` has no name"));
-    }
+    // `'|all': [...]` and the like: keywords (searched in the whole record) with modifiers
+    let keyword = field.is_empty();
+    let path: Vec<String> = if keyword {
+        Vec::new()
+    } else {
+        field.split('.').map(str::to_string).collect()
+    };
     let mut kind: Option<&str> = None;
     let (mut all, mut cased, mut windash, mut re_flags) = (false, false, false, String::new());
     let mut b64 = None;
+    let mut enc: Option<Utf16> = None;
     let mut expand = false;
     for m in &mods {
         match *m {
@@ -566,10 +860,29 @@ fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, S
             "base64" => b64 = Some(false),
             "base64offset" => b64 = Some(true),
             "expand" => expand = true,
+            "wide" | "utf16le" => enc = Some(Utf16::Le),
+            "utf16be" => enc = Some(Utf16::Be),
+            "utf16" => enc = Some(Utf16::Bom),
             "i" | "ignorecase" => re_flags.push('i'),
             "m" | "multiline" => re_flags.push('m'),
             "s" | "dotall" => re_flags.push('s'),
             other => return Err(format!("field `{key}`: unsupported modifier `{other}`")),
+        }
+    }
+    if enc.is_some() && b64.is_none() {
+        return Err(format!(
+            "field `{key}`: `wide`/`utf16` only apply with `base64` or `base64offset`"
+        ));
+    }
+    if keyword {
+        match kind {
+            None => kind = Some("contains"),
+            Some("contains" | "startswith" | "endswith" | "re") => {}
+            Some(other) => {
+                return Err(format!(
+                    "keywords `{key}`: modifier `{other}` does not apply to keywords"
+                ))
+            }
         }
     }
     if v.is_null() && kind.is_none() {
@@ -664,7 +977,10 @@ fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, S
                     vs = windash_variants(val);
                 }
                 if let Some(offset) = b64 {
-                    vs = vs.iter().flat_map(|s| base64_variants(s, offset)).collect();
+                    vs = vs
+                        .iter()
+                        .flat_map(|s| base64_variants(&encode_text(s, enc), offset))
+                        .collect();
                 }
                 variants.extend(vs);
             }
@@ -709,9 +1025,38 @@ fn windash_variants(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn base64_variants(s: &str, offset: bool) -> Vec<String> {
+/// A UTF-16 encoding of the `wide`/`utf16*` modifiers.
+#[derive(Debug, Clone, Copy)]
+enum Utf16 {
+    Le,
+    Be,
+    /// Little-endian after a byte order mark.
+    Bom,
+}
+
+/// The bytes a value stands for before base64: UTF-8, or UTF-16 with `wide`/`utf16*`.
+fn encode_text(s: &str, enc: Option<Utf16>) -> Vec<u8> {
+    match enc {
+        None => s.as_bytes().to_vec(),
+        Some(e) => {
+            let mut out = Vec::with_capacity(s.len() * 2 + 2);
+            if matches!(e, Utf16::Bom) {
+                out.extend_from_slice(&[0xFF, 0xFE]);
+            }
+            for u in s.encode_utf16() {
+                match e {
+                    Utf16::Be => out.extend_from_slice(&u.to_be_bytes()),
+                    _ => out.extend_from_slice(&u.to_le_bytes()),
+                }
+            }
+            out
+        }
+    }
+}
+
+fn base64_variants(s: &[u8], offset: bool) -> Vec<String> {
     if !offset {
-        return vec![base64(s.as_bytes())];
+        return vec![base64(s)];
     }
     // the three encodings of `s` at offsets 0, 1, 2 with the bytes that depend on neighbours
     // removed (as sigma's base64offset does)
@@ -720,7 +1065,7 @@ fn base64_variants(s: &str, offset: bool) -> Vec<String> {
     let mut out = Vec::new();
     for i in 0..3 {
         let mut data = vec![b' '; i];
-        data.extend_from_slice(s.as_bytes());
+        data.extend_from_slice(s);
         let enc = base64(&data);
         let from = start.get(i).copied().unwrap_or(0);
         let len_mod = (s.len() + i) % 3;
@@ -914,6 +1259,8 @@ struct CondParser<'a> {
     toks: Vec<CTok>,
     at: usize,
     names: &'a [String],
+    /// Parentheses and `not`s open around the current token.
+    depth: usize,
 }
 
 fn parse_condition(s: &str, names: &[String]) -> Result<Cond, String> {
@@ -923,7 +1270,12 @@ fn parse_condition(s: &str, names: &[String]) -> Result<Cond, String> {
             "aggregations after `|` are the deprecated syntax; write a correlation rule".into(),
         );
     }
-    let mut p = CondParser { toks, at: 0, names };
+    let mut p = CondParser {
+        toks,
+        at: 0,
+        names,
+        depth: 0,
+    };
     let c = p.or()?;
     if p.at != p.toks.len() {
         return Err(format!("unexpected `{:?}`", p.toks.get(p.at)));
@@ -959,10 +1311,26 @@ impl CondParser<'_> {
             Cond::And(items)
         })
     }
+    /// Enters one level of nesting (a parenthesis or a `not`), within the depth budget: a
+    /// hostile condition cannot exhaust the stack of the parser or of the evaluation.
+    fn deeper(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_CONDITION_DEPTH {
+            return Err(format!(
+                "nests deeper than {MAX_CONDITION_DEPTH} levels (at token {})",
+                self.at + 1
+            ));
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Cond, String> {
         if self.peek() == Some(&CTok::Not) {
             self.at += 1;
-            return Ok(Cond::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Cond::Not(Box::new(inner)));
         }
         self.atom()
     }
@@ -970,7 +1338,9 @@ impl CondParser<'_> {
         match self.toks.get(self.at).cloned() {
             Some(CTok::LParen) => {
                 self.at += 1;
+                self.deeper()?;
                 let c = self.or()?;
+                self.depth -= 1;
                 if self.peek() != Some(&CTok::RParen) {
                     return Err("missing `)`".into());
                 }
@@ -1160,6 +1530,17 @@ fn any_leaf(v: &Value, f: &mut dyn FnMut(&str) -> bool) -> bool {
 impl FieldCond {
     fn matches(&self, ev: &Event) -> bool {
         let path = self.path.as_slice();
+        if path.is_empty() {
+            // keywords with modifiers: the whole record's text
+            return match &self.test {
+                Test::Values {
+                    matchers,
+                    all: true,
+                } => matchers.iter().all(|m| m.test_str(ev.raw())),
+                Test::Values { matchers, .. } => matchers.iter().any(|m| m.test_str(ev.raw())),
+                _ => false,
+            };
+        }
         // fast path: a plain string (or nothing) reached through objects is tested in place
         match (&self.test, ev.lookup_raw(path)) {
             (_, RawLookup::Complex) => {}
@@ -1346,6 +1727,7 @@ fn compile_correlation(file: &str, y: &Yaml, rules: &[Rule]) -> Result<Correlati
         name: ystr(y, "name"),
         level: ystr(y, "level").unwrap_or_else(|| "medium".into()),
         description: ystr(y, "description").unwrap_or_default(),
+        tags: ystrs(y, "tags"),
         file: file.to_string(),
         kind,
         rules: idx,
@@ -1731,7 +2113,7 @@ mod tests {
     fn base64_values() {
         assert_eq!(base64(b"abc"), "YWJj");
         assert_eq!(base64(b"ab"), "YWI=");
-        let v = base64_variants("http", true);
+        let v = base64_variants(b"http", true);
         assert_eq!(v.len(), 3);
         assert_eq!(v[0], "aHR0c");
     }
