@@ -48,6 +48,9 @@ pub struct Event {
     pub time_ms: i64,
     /// The file or key and index it was read from, when read from a file.
     pub origin: Option<Origin>,
+    /// A member read so far held values that JSON cannot represent exactly (see
+    /// [`Event::lossy`]).
+    lossy: std::cell::Cell<bool>,
 }
 
 impl fmt::Debug for Event {
@@ -388,6 +391,7 @@ impl Event {
             hot,
             time_ms: 0,
             origin: None,
+            lossy: std::cell::Cell::new(false),
         };
         for f in REQUIRED_FIELDS {
             if ev.str_field(f).is_some() {
@@ -412,6 +416,14 @@ impl Event {
         Ok(ev)
     }
 
+    /// True when a member read so far held values that could not be read exactly (`NaN`,
+    /// numbers out of range, lone surrogates, nesting deeper than 128 levels): the detections
+    /// judged it on what could be read (such values read as `null`, lone surrogates as U+FFFD),
+    /// and the scan reports it.
+    pub fn lossy(&self) -> bool {
+        self.lossy.get()
+    }
+
     /// The record's JSON text.
     pub fn raw(&self) -> &str {
         &self.raw
@@ -433,7 +445,15 @@ impl Event {
                 .raw
                 .get(m.start as usize..m.end as usize)
                 .unwrap_or("null");
-            serde_json::from_str(text).unwrap_or(Value::Null)
+            match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(_) => {
+                    // NaN, 1e400, a lone surrogate, nesting past serde's limit: judge the
+                    // event on what can be read, and say so
+                    self.lossy.set(true);
+                    lenient::parse(text)
+                }
+            }
         }))
     }
 
@@ -736,10 +756,251 @@ pub fn format_time_ms(ms: i64) -> String {
     )
 }
 
+/// A JSON reader that never gives up on a member: what JSON (or `serde_json`) cannot represent
+/// reads as `null` (`NaN`, `Infinity`, numbers out of range, nesting past [`lenient::MAX_DEPTH`]),
+/// lone surrogates as U+FFFD, and broken text ends the value where it breaks.
+pub(crate) mod lenient {
+    use serde_json::{Map, Number, Value};
+
+    /// Deeper nesting reads as `null`.
+    pub const MAX_DEPTH: usize = 512;
+
+    pub fn parse(text: &str) -> Value {
+        let mut p = P {
+            b: text.as_bytes(),
+            i: 0,
+        };
+        p.value(0)
+    }
+
+    struct P<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+
+    impl P<'_> {
+        fn ws(&mut self) {
+            while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                self.i += 1;
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Value {
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b'{') => {
+                    self.i += 1;
+                    let mut m = Map::new();
+                    loop {
+                        self.ws();
+                        match self.b.get(self.i) {
+                            Some(b'}') => {
+                                self.i += 1;
+                                break;
+                            }
+                            Some(b',') => self.i += 1,
+                            Some(b'"') => {
+                                let k = self.string();
+                                self.ws();
+                                if self.b.get(self.i) == Some(&b':') {
+                                    self.i += 1;
+                                }
+                                let v = self.nested(depth);
+                                m.insert(k, v);
+                            }
+                            _ => break,
+                        }
+                    }
+                    Value::Object(m)
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    let mut a = Vec::new();
+                    loop {
+                        self.ws();
+                        match self.b.get(self.i) {
+                            Some(b']') => {
+                                self.i += 1;
+                                break;
+                            }
+                            Some(b',') => self.i += 1,
+                            None => break,
+                            _ => {
+                                let at = self.i;
+                                a.push(self.nested(depth));
+                                if self.i == at {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Value::Array(a)
+                }
+                Some(b'"') => Value::String(self.string()),
+                Some(_) => self.scalar(),
+                None => Value::Null,
+            }
+        }
+
+        /// A value one level deeper: past [`MAX_DEPTH`], skipped and read as `null`.
+        fn nested(&mut self, depth: usize) -> Value {
+            if depth + 1 < MAX_DEPTH {
+                return self.value(depth + 1);
+            }
+            // skip the value without recursing
+            let mut level = 0usize;
+            while let Some(&c) = self.b.get(self.i) {
+                match c {
+                    b'"' => {
+                        self.string();
+                        continue;
+                    }
+                    b'{' | b'[' => level += 1,
+                    b'}' | b']' => {
+                        if level == 0 {
+                            break;
+                        }
+                        level -= 1;
+                    }
+                    b',' if level == 0 => break,
+                    _ => {}
+                }
+                self.i += 1;
+            }
+            Value::Null
+        }
+
+        fn scalar(&mut self) -> Value {
+            let start = self.i;
+            while let Some(c) = self.b.get(self.i) {
+                if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                    break;
+                }
+                self.i += 1;
+            }
+            if self.i == start {
+                // a stray delimiter: step over it
+                self.i += 1;
+                return Value::Null;
+            }
+            let t = std::str::from_utf8(self.b.get(start..self.i).unwrap_or_default())
+                .unwrap_or_default();
+            match t {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => {
+                    if let Ok(n) = t.parse::<i64>() {
+                        Value::Number(n.into())
+                    } else if let Ok(n) = t.parse::<u64>() {
+                        Value::Number(n.into())
+                    } else {
+                        t.parse::<f64>()
+                            .ok()
+                            .and_then(Number::from_f64)
+                            .map_or(Value::Null, Value::Number)
+                    }
+                }
+            }
+        }
+
+        /// A string at `"`; escapes decoded, lone surrogates as U+FFFD.
+        fn string(&mut self) -> String {
+            self.i += 1;
+            let mut out = String::new();
+            let mut units: Vec<u16> = Vec::new();
+            let flush = |units: &mut Vec<u16>, out: &mut String| {
+                out.extend(char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{fffd}')));
+            };
+            while let Some(&c) = self.b.get(self.i) {
+                match c {
+                    b'"' => {
+                        self.i += 1;
+                        break;
+                    }
+                    b'\\' => {
+                        let e = self.b.get(self.i + 1).copied().unwrap_or(b'\\');
+                        self.i += 2;
+                        if e == b'u' {
+                            let hex = self
+                                .b
+                                .get(self.i..self.i + 4)
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| u16::from_str_radix(h, 16).ok());
+                            match hex {
+                                Some(u) => {
+                                    units.push(u);
+                                    self.i += 4;
+                                }
+                                None => {
+                                    flush(&mut units, &mut out);
+                                    out.push('\u{fffd}');
+                                }
+                            }
+                            continue;
+                        }
+                        flush(&mut units, &mut out);
+                        out.push(match e {
+                            b'n' => '\n',
+                            b't' => '\t',
+                            b'r' => '\r',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            other => char::from(other),
+                        });
+                    }
+                    _ => {
+                        flush(&mut units, &mut out);
+                        // the bytes up to the next quote or escape, as text
+                        let start = self.i;
+                        while let Some(&d) = self.b.get(self.i) {
+                            if d == b'"' || d == b'\\' {
+                                break;
+                            }
+                            self.i += 1;
+                        }
+                        out.push_str(&String::from_utf8_lossy(
+                            self.b.get(start..self.i).unwrap_or_default(),
+                        ));
+                    }
+                }
+            }
+            flush(&mut units, &mut out);
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn unreadable_values_read_as_what_can_be_read() {
+        let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+        for junk in ["NaN", "1e400", "\"\\ud800\"", deep.as_str(), "-Infinity"] {
+            let ev = Event::parse(format!(
+                r#"{{"eventTime":"2023-07-10T11:42:36Z","eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","requestParameters":{{"junk":{junk},"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess","userName":"bob"}}}}"#
+            ))
+            .unwrap();
+            let rp = ev.get("requestParameters").unwrap();
+            assert_eq!(
+                rp["policyArn"],
+                "arn:aws:iam::aws:policy/AdministratorAccess",
+                "{}",
+                &junk[..junk.len().min(20)]
+            );
+            assert!(ev.lossy());
+        }
+        assert_eq!(
+            lenient::parse("\"a\\ud800b\""),
+            Value::String("a\u{fffd}b".into())
+        );
+        assert_eq!(
+            lenient::parse("\"\\ud83d\\ude00\""),
+            Value::String("\u{1f600}".into())
+        );
+    }
 
     #[test]
     fn times_round_trip() {
