@@ -97,6 +97,10 @@ pub struct Detection {
     pub severity: Severity,
     /// SPEC ids served (`WATCH-04`).
     pub spec: Vec<String>,
+    /// MITRE ATT&CK tags (`attack.persistence`, `attack.t1098`): the Sigma rule's, or those of
+    /// the native check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     pub events: Vec<EventRef>,
     pub message: Text,
     pub recommendation: Text,
@@ -141,6 +145,33 @@ impl Detection {
         }
     }
 }
+
+/// FNV-1a as a [`std::hash::Hasher`]: for the small, trusted keys of per-event lookups (event
+/// names in rule indexes), where SipHash's protection against chosen collisions costs more
+/// than the lookup (the keys are the rules' own names, not the attacker's).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A map keyed by short trusted strings, hashed with [`Fnv`].
+pub(crate) type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// FNV-1a, 64 bits: a stable hash (the standard library's is not stable across releases).
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {

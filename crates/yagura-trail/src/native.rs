@@ -4,7 +4,7 @@
 //! sequence keep small signals and are decided in [`NativeState::finish`], in time order.
 
 use crate::detection::{Detection, DetectionKind, EventRef};
-use crate::event::{format_time_ms, Event, RawLookup};
+use crate::event::{Event, RawLookup};
 use crate::sigma::parse_ip;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,6 +36,11 @@ macro_rules! check {
         };
     };
 }
+
+pub mod attack;
+pub mod chain;
+mod policy;
+pub mod techniques;
 
 check!(ROOT_USED, "root-account-used", High, "iam", ["WATCH-04"],
     "The root user was used", "ルートユーザーが使用された",
@@ -267,8 +272,8 @@ check!(
 
 check!(TAKEOVER, "account-takeover-sequence", Critical, "iam", ["WATCH-05"],
     "Account takeover sequence", "アカウント乗っ取りの一連の操作",
-    "Links, by principal, access key, source address and time window: use of a long-term access key → an administrator user created (`CreateUser` plus an admin policy and `CreateAccessKey`/`CreateLoginProfile`) → other users or their passwords deleted → large or many instances launched.",
-    "プリンシパル・アクセスキー・送信元アドレス・時間枠で次を結び付けます: 長期アクセスキーの使用 → 管理者ユーザーの作成 (`CreateUser` と管理者ポリシーと `CreateAccessKey`/`CreateLoginProfile`) → 他のユーザーやパスワードの削除 → 大きな、または多数のインスタンスの起動。",
+    "Sorts events into stages (initial access: a long-term key from a new source, a console login without MFA, a root sign-in, a federation token; persistence; privilege escalation; defence evasion; impact and exfiltration) and links them by principal, access key, source address and the identities they created; alerts once when a linked chain covers initial access and at least two later stages within the window.",
+    "イベントを段階 (初期アクセス: 新しい送信元からの長期キー、MFA なしのコンソールログイン、ルートのサインイン、フェデレーショントークン; 永続化; 権限昇格; 防御回避; 影響・持ち出し) に分け、プリンシパル・アクセスキー・送信元アドレス・作成された ID で結び付け、結び付いた一連の操作が時間枠内に初期アクセスと後続の 2 段階以上を含むとき 1 回警告します。",
     "This is the pattern of a leaked key being used to take the account over: the owners are locked out while expensive instances run.",
     "漏えいしたキーでアカウントを乗っ取る典型的な流れです。所有者が締め出され、その間に高価なインスタンスが動き続けます。",
     "Act now: sign in as root, deactivate the leaked key and the created user's credentials, terminate the instances, restore the deleted users, and contact AWS Support.",
@@ -298,6 +303,19 @@ pub static NATIVE_CHECKS: &[&CheckMeta] = &[
     &LEAVE_ORG,
     &FLOW_LOGS_DELETED,
     &TAKEOVER,
+    &techniques::ROLE_TRUST_OPENED,
+    &techniques::FEDERATION_TOKEN,
+    &techniques::LAMBDA_PUBLIC,
+    &techniques::LAMBDA_CODE,
+    &techniques::LAMBDA_LAYER,
+    &techniques::ROLES_ANYWHERE,
+    &techniques::RDS_SNAPSHOT_SHARED,
+    &techniques::DNS_LOGS_DELETED,
+    &techniques::USER_DATA_CHANGED,
+    &techniques::SSM_SESSION,
+    &techniques::INSTANCE_CONNECT,
+    &techniques::BEDROCK_ACCESS,
+    &techniques::INSTANCE_CREDS_OUTSIDE,
 ];
 
 /// Thresholds of the multi-event detections.
@@ -341,10 +359,14 @@ enum Kind {
     Denied,
     /// Only in states saved before denied calls and secret reads were counted per minute.
     Secret,
+    /// An event of an attack-sequence stage ([`chain`]).
+    Stage(chain::StageInfo),
+    /// A call signed with an EC2 instance role's credentials.
+    InstanceCall,
 }
 
 /// An index into the strings of a [`NativeState`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Sym(u32);
 
 /// The strings that signals share (principals, services, actions, addresses, files), each kept
@@ -542,8 +564,8 @@ struct Minute {
 }
 
 impl Minute {
-    fn add(&mut self, ev: SigRef, st: &Strings) {
-        self.count += 1;
+    fn add(&mut self, ev: SigRef, n: u64, st: &Strings) {
+        self.count += n;
         self.first.push(ev);
         if self.first.len() >= 2 * BURST_EVENTS {
             self.trim(st);
@@ -592,6 +614,9 @@ pub struct NativeState {
     /// Changes with every change of the state (for savers: save when it moved).
     generation: u64,
     strings: Strings,
+    /// Addresses IAM users called from (for instance credentials used elsewhere).
+    user_ips: std::collections::HashSet<Box<str>>,
+    last_user_ip: Option<Box<str>>,
 }
 
 /// One step of a burst window: a launch, or the denied calls or secret reads of a minute.
@@ -639,6 +664,7 @@ fn detection(meta: &CheckMeta, events: Vec<EventRef>, message: Text) -> Detectio
         title: meta.title.clone(),
         severity: meta.severity,
         spec: meta.spec.iter().map(|s| s.to_string()).collect(),
+        tags: attack::tags(meta.id),
         events,
         message,
         recommendation: meta.fix.clone(),
@@ -672,119 +698,6 @@ pub fn is_large_instance_type(t: &str) -> bool {
     size.strip_suffix("xlarge")
         .and_then(|n| n.parse::<u32>().ok())
         .is_some_and(|n| n >= 8)
-}
-
-/// True when a policy document (JSON text or value) allows `Action: *` on `Resource: *`.
-pub fn policy_is_admin(doc: &Value) -> bool {
-    let doc = match doc {
-        Value::String(s) => {
-            let decoded = percent_decode(s);
-            match serde_json::from_str::<Value>(&decoded) {
-                Ok(v) => v,
-                Err(_) => return false,
-            }
-        }
-        v => v.clone(),
-    };
-    let stmts: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        _ => return false,
-    };
-    let has_star = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => s == "*" || s == "*:*",
-        Some(Value::Array(a)) => a
-            .iter()
-            .any(|x| x.as_str().is_some_and(|s| s == "*" || s == "*:*")),
-        _ => false,
-    };
-    stmts.iter().any(|s| {
-        s.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && has_star(s.get("Action"))
-            && has_star(s.get("Resource"))
-            && s.get("Condition").is_none()
-    })
-}
-
-/// True when a policy document denies `*` on `*` without a condition.
-pub fn policy_denies_all(doc: &Value) -> bool {
-    let doc = match doc {
-        Value::String(s) => match serde_json::from_str::<Value>(&percent_decode(s)) {
-            Ok(v) => v,
-            Err(_) => return false,
-        },
-        v => v.clone(),
-    };
-    let stmts: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        _ => return false,
-    };
-    let star = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => s == "*",
-        Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some("*")),
-        _ => false,
-    };
-    stmts.iter().any(|s| {
-        s.get("Effect").and_then(Value::as_str) == Some("Deny")
-            && star(s.get("Action"))
-            && star(s.get("Resource"))
-            && s.get("Condition").is_none()
-    })
-}
-
-fn policy_is_public(doc: &Value) -> bool {
-    let doc = match doc {
-        Value::String(s) => match serde_json::from_str::<Value>(s) {
-            Ok(v) => v,
-            Err(_) => return false,
-        },
-        v => v.clone(),
-    };
-    let stmts: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        _ => return false,
-    };
-    let star = |v: &Value| match v {
-        Value::String(s) => s == "*",
-        Value::Array(a) => a.iter().any(|x| x.as_str() == Some("*")),
-        _ => false,
-    };
-    stmts.iter().any(|s| {
-        s.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && s.get("Condition").is_none()
-            && match s.get("Principal") {
-                Some(p @ Value::String(_)) => star(p),
-                Some(Value::Object(m)) => m.get("AWS").is_some_and(star),
-                _ => false,
-            }
-    })
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let c = b.get(i).copied().unwrap_or(0);
-        if c == b'%' {
-            let hex = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(h) = hex {
-                out.push(h);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if c == b'+' { b' ' } else { c });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// True for a CIDR that covers every address (`0.0.0.0/0`, `::/0`, or any `/0`).
@@ -830,6 +743,15 @@ fn open_ranges(ev: &Event) -> Vec<String> {
     out
 }
 
+/// A launch that was attempted: it succeeded, or was refused only for limits or permissions.
+fn launch_attempted(ev: &Event) -> bool {
+    let code = ev.error_code().unwrap_or_default();
+    code.is_empty()
+        || code.contains("Unauthorized")
+        || code.contains("Limit")
+        || code.contains("InsufficientInstanceCapacity")
+}
+
 fn launch_size(ev: &Event) -> (u64, bool, String) {
     let mut itype = req_str(ev, "instanceType").unwrap_or_default().to_string();
     let mut large = is_large_instance_type(&itype);
@@ -865,19 +787,29 @@ impl NativeState {
             counted: 0,
             generation: 0,
             strings: Strings::default(),
+            user_ips: Default::default(),
+            last_user_ip: None,
         }
     }
 
     fn count(&mut self, kind: Counted, ev: &Event) {
-        let r = SigRef::new(&EventRef::of(ev), &mut self.strings);
-        self.count_ref(kind, r);
+        self.count_n(kind, ev, 1);
     }
 
-    fn count_ref(&mut self, kind: Counted, r: SigRef) {
+    /// Counts `n` denied calls or secret reads made by one event (a batch read).
+    fn count_n(&mut self, kind: Counted, ev: &Event, n: u64) {
+        let r = SigRef::new(&EventRef::of(ev), &mut self.strings);
+        self.count_ref(kind, r, n);
+    }
+
+    fn count_ref(&mut self, kind: Counted, r: SigRef, n: u64) {
         let key = (kind, r.principal, r.time_ms.div_euclid(60_000));
-        self.counted += 1;
+        self.counted += n;
         self.generation += 1;
-        self.minutes.entry(key).or_default().add(r, &self.strings);
+        self.minutes
+            .entry(key)
+            .or_default()
+            .add(r, n, &self.strings);
     }
 
     fn signal(&mut self, kind: Kind, ev: &Event) {
@@ -890,6 +822,7 @@ impl NativeState {
     /// Decides the single-event detections for `ev` and keeps the signals of the multi-event
     /// ones.
     pub fn observe(&mut self, ev: &Event, out: &mut Vec<Detection>) {
+        let before = out.len();
         let name = ev.event_name();
         if let Some(code) = ev.error_code() {
             if code.contains("AccessDenied") || code.contains("UnauthorizedOperation") {
@@ -934,7 +867,6 @@ impl NativeState {
                         u = u
                     ),
                 ));
-                self.signal(Kind::CreateUser, ev);
             }
             "CreateAccessKey" if ok(ev) => {
                 let caller = ev
@@ -963,7 +895,6 @@ impl NativeState {
                         )
                     },
                 ));
-                self.signal(Kind::CreateKey, ev);
             }
             "CreateLoginProfile" | "UpdateLoginProfile" if ok(ev) => {
                 let u = req_str(ev, "userName").unwrap_or_default();
@@ -978,7 +909,6 @@ impl NativeState {
                         n = name
                     ),
                 ));
-                self.signal(Kind::LoginProfile, ev);
             }
             "AttachUserPolicy" | "AttachRolePolicy" | "AttachGroupPolicy" if ok(ev) => {
                 let arn = req_str(ev, "policyArn").unwrap_or_default();
@@ -998,7 +928,6 @@ impl NativeState {
                             t = target
                         ),
                     ));
-                    self.signal(Kind::AdminAttach, ev);
                 }
             }
             "PutUserPolicy"
@@ -1006,7 +935,7 @@ impl NativeState {
             | "PutGroupPolicy"
             | "CreatePolicy"
             | "CreatePolicyVersion"
-                if ok(ev) && req(ev, "policyDocument").is_some_and(policy_is_admin) =>
+                if ok(ev) && req(ev, "policyDocument").is_some_and(policy::is_admin) =>
             {
                 let target = [
                     "userName",
@@ -1022,7 +951,6 @@ impl NativeState {
                         "`{p}` gave `{t}` a policy allowing every action on every resource ({n})",
                         "`{p}` が `{t}` にすべてのリソースへのすべての操作を許可するポリシーを設定しました ({n})",
                         p = by(), t = target, n = name)));
-                self.signal(Kind::AdminAttach, ev);
             }
             "DeleteUser" | "DeleteLoginProfile" if ok(ev) => {
                 let u = req_str(ev, "userName").unwrap_or_default();
@@ -1041,7 +969,6 @@ impl NativeState {
                         }
                     ),
                 ));
-                self.signal(Kind::DeleteUser, ev);
             }
             "DeleteAccessKey"
             | "UpdateAccessKey"
@@ -1071,17 +998,9 @@ impl NativeState {
                     ));
                 }
             }
-            "RunInstances" => {
-                let code = ev.error_code().unwrap_or_default();
-                // refused only for limits or permissions: the attempt counts
-                let attempted = code.is_empty()
-                    || code.contains("Unauthorized")
-                    || code.contains("Limit")
-                    || code.contains("InsufficientInstanceCapacity");
-                if attempted {
-                    let (instances, large, _) = launch_size(ev);
-                    self.signal(Kind::Launch { instances, large }, ev);
-                }
+            "RunInstances" if launch_attempted(ev) => {
+                let (instances, large, _) = launch_size(ev);
+                self.signal(Kind::Launch { instances, large }, ev);
             }
             "StopLogging" | "DeleteTrail" | "UpdateTrail" | "PutEventSelectors"
                 if ok(ev) && ev.event_source() == "cloudtrail.amazonaws.com" =>
@@ -1156,14 +1075,18 @@ impl NativeState {
                     ));
                 }
             }
-            "GetSecretValue" | "BatchGetSecretValue" if ok(ev) => self.count(Counted::Secret, ev),
+            "GetSecretValue" | "BatchGetSecretValue" if ok(ev) => {
+                let n = chain::secrets_read(ev, self.opts.secrets_threshold as u64);
+                self.count_n(Counted::Secret, ev, n)
+            }
             "GetParameter" | "GetParameters"
                 if ok(ev) && req(ev, "withDecryption").is_some_and(|v| v == &Value::Bool(true)) =>
             {
-                self.count(Counted::Secret, ev)
+                let n = chain::secrets_read(ev, self.opts.secrets_threshold as u64);
+                self.count_n(Counted::Secret, ev, n)
             }
             "PutBucketPolicy"
-                if ok(ev) && req(ev, "bucketPolicy").is_some_and(policy_is_public) =>
+                if ok(ev) && req(ev, "bucketPolicy").is_some_and(policy::is_public) =>
             {
                 out.push(detection(
                     &BUCKET_POLICY_PUBLIC,
@@ -1255,7 +1178,7 @@ impl NativeState {
         if matches!(name, "AttachUserPolicy" | "PutUserPolicy") && ok(ev) {
             let deny_all = req_str(ev, "policyArn")
                 .is_some_and(|a| a.ends_with(":policy/AWSDenyAll"))
-                || req(ev, "policyDocument").is_some_and(policy_denies_all);
+                || req(ev, "policyDocument").is_some_and(policy::denies_all);
             if deny_all {
                 out.push(detection(
                     &USER_LOCKED_OUT,
@@ -1269,24 +1192,96 @@ impl NativeState {
                 ));
             }
         }
-        // root use: any call by the root user that is not an AWS service event
-        if ev.lookup_raw(&["userIdentity", "type"]) == RawLookup::Str("Root")
-            && ev.str_field("eventType") != Some("AwsServiceEvent")
-        {
-            out.push(detection(
-                &ROOT_USED,
-                vec![r()],
-                text!(
-                    "the root user called {n} from `{ip}`",
-                    "ルートユーザーが `{ip}` から {n} を実行しました",
-                    n = name,
-                    ip = ev.source_ip()
-                ),
-            ));
+        match ev.lookup_raw(&["userIdentity", "type"]) {
+            // root use: any call by the root user that is not an AWS service event
+            RawLookup::Str("Root") if ev.str_field("eventType") != Some("AwsServiceEvent") => {
+                out.push(detection(
+                    &ROOT_USED,
+                    vec![r()],
+                    text!(
+                        "the root user called {n} from `{ip}`",
+                        "ルートユーザーが `{ip}` から {n} を実行しました",
+                        n = name,
+                        ip = ev.source_ip()
+                    ),
+                ));
+            }
+            RawLookup::Str("IAMUser") => self.user_address(ev.source_ip()),
+            RawLookup::Str("AssumedRole") => {
+                if let RawLookup::Str(arn) = ev.lookup_raw(&["userIdentity", "arn"]) {
+                    if techniques::instance_session(arn) {
+                        self.signal(Kind::InstanceCall, ev);
+                    }
+                }
+            }
+            _ => {}
+        }
+        techniques::observe(ev, out);
+        self.classify(ev, out.get(before..).unwrap_or_default());
+    }
+
+    /// Remembers an address an IAM user called from (the last one is kept apart, so a run of
+    /// calls from one address costs one comparison each).
+    fn user_address(&mut self, ip: &str) {
+        if ip.is_empty() || self.last_user_ip.as_deref() == Some(ip) {
+            return;
+        }
+        if !self.user_ips.contains(ip) {
+            self.user_ips.insert(ip.into());
+            self.generation += 1;
+        }
+        self.last_user_ip = Some(ip.into());
+    }
+
+    /// Calls signed with an instance role's credentials from an address an IAM user called
+    /// from, or from another address than the first the session was seen at.
+    fn instance_credentials(&self, out: &mut Vec<Detection>) {
+        let st = &self.strings;
+        let mut sessions: BTreeMap<&str, Vec<&SigRef>> = BTreeMap::new();
+        for s in &self.signals {
+            if s.kind == Kind::InstanceCall {
+                sessions
+                    .entry(st.str(s.ev.principal))
+                    .or_default()
+                    .push(&s.ev);
+            }
+        }
+        for calls in sessions.values() {
+            let home = calls
+                .first()
+                .map(|c| st.str(c.source_ip))
+                .unwrap_or_default();
+            let mut from_user = Vec::new();
+            let mut elsewhere = Vec::new();
+            for c in calls {
+                let ip = st.str(c.source_ip);
+                if !chain::routable(ip) {
+                    continue;
+                }
+                if self.user_ips.contains(ip) {
+                    from_user.push(c.to_ref(st));
+                } else if chain::routable(home) && ip != home {
+                    elsewhere.push(c.to_ref(st));
+                }
+            }
+            if !from_user.is_empty() {
+                from_user.truncate(BURST_EVENTS);
+                out.push(techniques::instance_creds_detection(
+                    from_user,
+                    "an address an IAM user also called from",
+                ));
+            } else if !elsewhere.is_empty() {
+                elsewhere.truncate(BURST_EVENTS);
+                out.push(techniques::instance_creds_detection(
+                    elsewhere,
+                    "another address than the instance's own",
+                ));
+            }
         }
     }
 
     pub fn merge(&mut self, other: NativeState) {
+        self.user_ips.extend(other.user_ips.iter().cloned());
         let from = &other.strings;
         for sig in &other.signals {
             let moved = Signal {
@@ -1336,7 +1331,8 @@ impl NativeState {
             m.trim(st);
         }
         self.bursts(out);
-        self.takeover(out);
+        self.chains(out);
+        self.instance_credentials(out);
     }
 
     /// The signals kept for the multi-event detections (saved with an incremental scan's
@@ -1372,6 +1368,18 @@ impl NativeState {
         out
     }
 
+    /// The addresses IAM users called from (saved with an incremental scan's checkpoint).
+    pub(crate) fn saved_user_ips(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.user_ips.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    }
+
+    pub(crate) fn restore_user_ips(&mut self, ips: Vec<String>) {
+        self.user_ips = ips.into_iter().map(String::into_boxed_str).collect();
+        self.last_user_ip = None;
+    }
+
     /// A number that changes whenever the state does.
     pub(crate) fn generation(&self) -> u64 {
         self.generation
@@ -1392,8 +1400,14 @@ impl NativeState {
         for s in signals {
             let ev = SigRef::new(&s.ev, &mut self.strings);
             match s.kind {
-                Kind::Denied => self.count_ref(Counted::Denied, ev),
-                Kind::Secret => self.count_ref(Counted::Secret, ev),
+                Kind::Denied => self.count_ref(Counted::Denied, ev, 1),
+                Kind::Secret => self.count_ref(Counted::Secret, ev, 1),
+                // the steps of the former takeover sequence: the stages replaced them
+                Kind::CreateUser
+                | Kind::AdminAttach
+                | Kind::CreateKey
+                | Kind::LoginProfile
+                | Kind::DeleteUser => {}
                 kind => {
                     let target = s.target.as_deref().map(|t| self.strings.sym(t));
                     self.signals.push(Signal { kind, target, ev });
@@ -1607,111 +1621,6 @@ impl NativeState {
             self.minutes.insert((kind, p, minute), m);
         }
     }
-
-    fn takeover(&self, out: &mut Vec<Detection>) {
-        let win = self.opts.takeover_window_ms;
-        let st = &self.strings;
-        let created_by_anyone: BTreeSet<&str> = self
-            .signals
-            .iter()
-            .filter(|s| s.kind == Kind::CreateUser)
-            .filter_map(|s| s.target.map(|t| st.str(t)))
-            .collect();
-        for create in self.signals.iter().filter(|s| s.kind == Kind::CreateUser) {
-            let Some(user) = create.target.map(|t| st.str(t)) else {
-                continue;
-            };
-            let t0 = create.ev.time_ms;
-            // step 1: the creator used a long-term access key
-            let Some(key) = create
-                .ev
-                .access_key_id
-                .filter(|k| st.str(*k).starts_with("AKIA"))
-            else {
-                continue;
-            };
-            let creator = st.str(create.ev.principal);
-            let ip = st.str(create.ev.source_ip);
-            let is_new_user = |p: &str| {
-                p.rsplit_once(":user/")
-                    .is_some_and(|(_, n)| n.rsplit('/').next() == Some(user))
-            };
-            let linked = |s: &Signal| {
-                s.ev.principal == create.ev.principal
-                    || s.ev.access_key_id == Some(key)
-                    || is_new_user(st.str(s.ev.principal))
-                    || (s.ev.source_ip == create.ev.source_ip
-                        && !ip.is_empty()
-                        && !ip.ends_with("amazonaws.com")
-                        && ip != "AWS Internal")
-            };
-            let later = |s: &&Signal| linked(s);
-            // the signals are in time order (see `evaluate`): only those of the window
-            let lo = self.signals.partition_point(|s| s.ev.time_ms < t0);
-            let hi = self.signals.partition_point(|s| s.ev.time_ms <= t0 + win);
-            let window = self.signals.get(lo..hi).unwrap_or_default();
-            let on_user = |s: &&Signal| s.target == create.target;
-            let admin: Vec<&Signal> = window
-                .iter()
-                .filter(|s| s.kind == Kind::AdminAttach)
-                .filter(later)
-                .filter(on_user)
-                .collect();
-            let creds: Vec<&Signal> = window
-                .iter()
-                .filter(|s| matches!(s.kind, Kind::CreateKey | Kind::LoginProfile))
-                .filter(later)
-                .filter(on_user)
-                .collect();
-            // step 3: users that the chain did not create themselves were removed
-            let removed: Vec<&Signal> = window
-                .iter()
-                .filter(|s| s.kind == Kind::DeleteUser)
-                .filter(later)
-                .filter(|s| {
-                    s.target
-                        .map(|t| st.str(t))
-                        .is_some_and(|t| t != user && !created_by_anyone.contains(t))
-                })
-                .collect();
-            let launches: Vec<&Signal> = window
-                .iter()
-                .filter(|s| matches!(s.kind, Kind::Launch { .. }))
-                .filter(later)
-                .collect();
-            let total: u64 = launches
-                .iter()
-                .map(|s| match s.kind {
-                    Kind::Launch { instances, .. } => instances,
-                    _ => 0,
-                })
-                .sum();
-            let large = launches
-                .iter()
-                .any(|s| matches!(s.kind, Kind::Launch { large: true, .. }));
-            let launched = large || total >= self.opts.launch_many;
-            if admin.is_empty() || creds.is_empty() || removed.is_empty() || !launched {
-                continue;
-            }
-            let mut events = vec![create.ev.to_ref(st)];
-            for s in admin.iter().chain(&creds).chain(&removed).chain(&launches) {
-                events.push(s.ev.to_ref(st));
-            }
-            events.sort_by_key(|e| e.time_ms);
-            events.dedup_by(|a, b| a.event_id == b.event_id && !a.event_id.is_empty());
-            let last = events.last().map_or(t0, |e| e.time_ms);
-            let removed_names: Vec<&str> = removed
-                .iter()
-                .filter_map(|s| s.target.map(|t| st.str(t)))
-                .collect();
-            out.push(detection(&TAKEOVER, events, text!(
-                "`{p}` (access key `{k}`, from `{ip}`) created admin user `{u}`, removed {r} and launched {n} instances between {a} and {b}",
-                "`{p}` (アクセスキー `{k}`、送信元 `{ip}`) が {a} から {b} の間に管理者ユーザー `{u}` を作成し、{r} を削除し、{n} 台のインスタンスを起動しました",
-                p = creator, k = yagura_core::mask_key_id(st.str(key)), ip = ip, u = user,
-                r = removed_names.join(", "), n = total,
-                a = format_time_ms(t0), b = format_time_ms(last))));
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1795,18 +1704,6 @@ mod tests {
         assert!(is_large_instance_type("m5.24xlarge"));
         assert!(!is_large_instance_type("t3.micro"));
         assert!(!is_large_instance_type("m5.4xlarge"));
-    }
-
-    #[test]
-    fn admin_policies() {
-        let doc = Value::String(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#.into());
-        assert!(policy_is_admin(&doc));
-        let enc = Value::String("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%5B%22*%22%5D%2C%22Resource%22%3A%22*%22%7D%5D%7D".into());
-        assert!(policy_is_admin(&enc));
-        let narrow = Value::String(
-            r#"{"Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#.into(),
-        );
-        assert!(!policy_is_admin(&narrow));
     }
 
     #[test]

@@ -1,0 +1,628 @@
+//! Attack sequences (WATCH-05): events sorted into stages, linked by who did them, and one
+//! critical alert when a linked chain covers initial access and at least two later stages
+//! within the window.
+//!
+//! The stages are data: [`BY_DETECTION`] gives the stage of each native detection,
+//! [`BY_EVENT`] the stage of events that have no detection of their own (a root sign-in, a
+//! policy version set as default, a launch, a secret read). A long-term access key (`AKIA…`)
+//! is initial access on the first stage event it signs from a source address. Launches and
+//! secret reads count for impact together: large or many instances, or many secrets, over the
+//! chain's window.
+//!
+//! Events are linked when they share the principal, the access key, a source address (not an
+//! AWS service's), or an identity that one of them created: a user (its name), an access key
+//! (its id, from `CreateAccessKey`'s response), a role (its sessions) or federation
+//! credentials. Linking is transitive, so a chain can start with a leaked key, continue as the
+//! user it created and end from that user's own key.
+
+use super::{Kind, NativeState, SigRef, Signal, Strings, Sym, TAKEOVER};
+use crate::detection::{Detection, EventRef, FnvMap};
+use crate::event::{format_time_ms, Event};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use yagura_core::Text;
+
+/// Initial access: the way in.
+pub const INITIAL: u8 = 1;
+/// Persistence: identities, keys, passwords, trusts and providers made to keep access.
+pub const PERSISTENCE: u8 = 2;
+/// Privilege escalation: administrator rights granted.
+pub const ESCALATION: u8 = 4;
+/// Defence evasion: logging and detection stopped, owners removed or locked out.
+pub const EVASION: u8 = 8;
+/// Impact and exfiltration: instances launched, data shared, made public, deleted or read.
+pub const IMPACT: u8 = 16;
+
+/// The stages in order, with their names.
+pub const STAGES: [(u8, &str, &str); 5] = [
+    (INITIAL, "initial access", "初期アクセス"),
+    (PERSISTENCE, "persistence", "永続化"),
+    (ESCALATION, "privilege escalation", "権限昇格"),
+    (EVASION, "defence evasion", "防御回避"),
+    (IMPACT, "impact/exfiltration", "影響・持ち出し"),
+];
+
+/// The stage of each native detection (by check id).
+pub static BY_DETECTION: &[(&str, u8)] = &[
+    ("console-login-without-mfa", INITIAL),
+    ("sts-federation-token-issued", INITIAL),
+    ("iam-user-created", PERSISTENCE),
+    ("iam-access-key-created", PERSISTENCE),
+    ("iam-login-profile-created", PERSISTENCE),
+    ("iam-role-trust-opened", PERSISTENCE),
+    ("rolesanywhere-trust-anchor-created", PERSISTENCE),
+    ("lambda-permission-granted-outside", PERSISTENCE),
+    ("iam-admin-policy-attached", ESCALATION),
+    ("cloudtrail-logging-tampered", EVASION),
+    ("config-recorder-stopped", EVASION),
+    ("guardduty-detector-disabled", EVASION),
+    ("vpc-flow-logs-deleted", EVASION),
+    ("route53-query-logging-deleted", EVASION),
+    ("iam-user-or-login-profile-deleted", EVASION),
+    ("iam-user-locked-out", EVASION),
+    ("organization-leave-attempted", EVASION),
+    ("ec2-image-or-snapshot-shared", IMPACT),
+    ("rds-snapshot-shared", IMPACT),
+    ("s3-bucket-policy-public", IMPACT),
+    ("s3-bucket-deleted", IMPACT),
+];
+
+/// What else an event of [`BY_EVENT`] needs to be in its stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// It succeeded.
+    Success,
+    /// The caller is the root user.
+    Root,
+    /// `requestParameters.setAsDefault` is true (and it succeeded).
+    SetAsDefault,
+    /// A launch that was attempted (succeeded, or refused for limits or permissions): impact
+    /// when the chain's launches are large or many.
+    Launch,
+    /// A secret read (succeeded; SSM parameters with decryption): impact when the chain reads
+    /// many.
+    SecretRead,
+}
+
+/// The stage of events that have no detection of their own: (event source, event names,
+/// stage, what else it needs).
+pub static BY_EVENT: &[(&str, &[&str], u8, Need)] = &[
+    (
+        "signin.amazonaws.com",
+        &["ConsoleLogin"],
+        INITIAL,
+        Need::Root,
+    ),
+    (
+        "iam.amazonaws.com",
+        &[
+            "CreateRole",
+            "UpdateAssumeRolePolicy",
+            "CreateSAMLProvider",
+            "UpdateSAMLProvider",
+            "CreateOpenIDConnectProvider",
+            "UpdateOpenIDConnectProviderThumbprint",
+            "AddClientIDToOpenIDConnectProvider",
+            "CreateVirtualMFADevice",
+            "EnableMFADevice",
+        ],
+        PERSISTENCE,
+        Need::Success,
+    ),
+    (
+        "iam.amazonaws.com",
+        &["SetDefaultPolicyVersion"],
+        ESCALATION,
+        Need::Success,
+    ),
+    (
+        "iam.amazonaws.com",
+        &["CreatePolicyVersion"],
+        ESCALATION,
+        Need::SetAsDefault,
+    ),
+    ("ec2.amazonaws.com", &["RunInstances"], IMPACT, Need::Launch),
+    (
+        "secretsmanager.amazonaws.com",
+        &["GetSecretValue", "BatchGetSecretValue"],
+        IMPACT,
+        Need::SecretRead,
+    ),
+    (
+        "ssm.amazonaws.com",
+        &["GetParameter", "GetParameters"],
+        IMPACT,
+        Need::SecretRead,
+    ),
+];
+
+/// What a stage signal carries besides its event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StageInfo {
+    /// Stage bits decided on the event alone.
+    pub stages: u8,
+    /// Identities the event created, as link tokens (see [`Tokens`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<String>,
+    /// Instances asked for (launches) and whether of a large type.
+    #[serde(default)]
+    pub instances: u64,
+    #[serde(default)]
+    pub large: bool,
+    /// Secrets read.
+    #[serde(default)]
+    pub secrets: u64,
+}
+
+fn by_event_index() -> &'static FnvMap<&'static str, Vec<usize>> {
+    static INDEX: std::sync::OnceLock<FnvMap<&'static str, Vec<usize>>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m: FnvMap<&'static str, Vec<usize>> = FnvMap::default();
+        for (i, (_, names, _, _)) in BY_EVENT.iter().enumerate() {
+            for n in names.iter() {
+                m.entry(*n).or_default().push(i);
+            }
+        }
+        m
+    })
+}
+
+/// The secrets one read asks for: the names of `GetParameters`, the ids of
+/// `BatchGetSecretValue`, and for a batch read by filter (every matching secret) as many as
+/// make a burst on their own.
+pub(crate) fn secrets_read(ev: &Event, burst: u64) -> u64 {
+    let req = ev.get("requestParameters");
+    let len = |k: &str| {
+        req.and_then(|r| r.get(k))
+            .and_then(Value::as_array)
+            .map(|a| a.len() as u64)
+    };
+    match ev.event_name() {
+        "GetParameters" => len("names").unwrap_or(1).max(1),
+        "BatchGetSecretValue" => match len("secretIdList") {
+            Some(n) if n > 0 => n,
+            _ => burst,
+        },
+        _ => 1,
+    }
+}
+
+impl NativeState {
+    /// Keeps `ev` as a stage signal when it belongs to a stage: through the native detections
+    /// just decided on it (`decided`) or through [`BY_EVENT`].
+    pub(super) fn classify(&mut self, ev: &Event, decided: &[Detection]) {
+        let mut stages = 0u8;
+        for d in decided {
+            if let Some((_, s)) = BY_DETECTION.iter().find(|(id, _)| *id == d.id) {
+                stages |= s;
+            }
+        }
+        let mut info = StageInfo {
+            stages: 0,
+            created: Vec::new(),
+            instances: 0,
+            large: false,
+            secrets: 0,
+        };
+        let name = ev.event_name();
+        if let Some(rules) = by_event_index().get(name) {
+            let source = ev.event_source();
+            for &i in rules {
+                let Some((src, _, stage, need)) = BY_EVENT.get(i) else {
+                    continue;
+                };
+                if *src != source {
+                    continue;
+                }
+                let met = match need {
+                    Need::Success => super::ok(ev),
+                    Need::Root => {
+                        ev.lookup_raw(&["userIdentity", "type"])
+                            == crate::event::RawLookup::Str("Root")
+                    }
+                    Need::SetAsDefault => {
+                        super::ok(ev)
+                            && super::req(ev, "setAsDefault")
+                                .is_some_and(|v| v == &Value::Bool(true))
+                    }
+                    Need::Launch => {
+                        if super::launch_attempted(ev) {
+                            let (n, large, _) = super::launch_size(ev);
+                            info.instances = n;
+                            info.large = large;
+                        }
+                        false
+                    }
+                    Need::SecretRead => {
+                        let decrypted = !source.starts_with("ssm")
+                            || super::req(ev, "withDecryption")
+                                .is_some_and(|v| v == &Value::Bool(true));
+                        if super::ok(ev) && decrypted {
+                            info.secrets = secrets_read(ev, self.opts.secrets_threshold as u64);
+                        }
+                        false
+                    }
+                };
+                if met {
+                    stages |= stage;
+                }
+            }
+        }
+        // (a long-term key's initial access is judged at evaluation, over these signals)
+        if stages == 0 && info.instances == 0 && info.secrets == 0 {
+            return;
+        }
+        info.stages = stages;
+        info.created = created_tokens(ev);
+        self.signal(Kind::Stage(info), ev);
+    }
+
+    /// The attack-sequence alerts over the stage signals (which are in time order).
+    pub(super) fn chains(&self, out: &mut Vec<Detection>) {
+        let st = &self.strings;
+        let sigs: Vec<(usize, &Signal, &StageInfo)> = self
+            .signals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match &s.kind {
+                Kind::Stage(info) => Some((i, s, info)),
+                _ => None,
+            })
+            .collect();
+        if sigs.is_empty() {
+            return;
+        }
+        // initial access by a long-term key: the first stage event it signs from an address
+        let mut seen_from: BTreeSet<(Sym, Sym)> = BTreeSet::new();
+        let mut initial: Vec<bool> = Vec::with_capacity(sigs.len());
+        for (_, s, info) in &sigs {
+            let mut ia = info.stages & INITIAL != 0;
+            if let Some(k) = s.ev.access_key_id {
+                if st.str(k).starts_with("AKIA") && seen_from.insert((k, s.ev.source_ip)) {
+                    ia = true;
+                }
+            }
+            initial.push(ia);
+        }
+        // link: union the signals that share a token
+        let mut uf = UnionFind::new(sigs.len());
+        let mut owner: HashMap<String, usize> = HashMap::new();
+        for (n, (_, s, info)) in sigs.iter().enumerate() {
+            for t in Tokens::of(&s.ev, st)
+                .0
+                .into_iter()
+                .chain(info.created.iter().cloned())
+            {
+                match owner.get(&t) {
+                    Some(&m) => uf.union(n, m),
+                    None => {
+                        owner.insert(t, n);
+                    }
+                }
+            }
+        }
+        let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
+        for n in 0..sigs.len() {
+            components.entry(uf.find(n)).or_default().push(n);
+        }
+        let mut roots: Vec<usize> = components.keys().copied().collect();
+        roots.sort_unstable();
+        let win = self.opts.takeover_window_ms;
+        for root in roots {
+            let Some(members) = components.get(&root) else {
+                continue;
+            };
+            // members are in time order (the signals are)
+            let mut covered_until = i64::MIN;
+            for (pos, &n) in members.iter().enumerate() {
+                let Some((_, start, _)) = sigs.get(n) else {
+                    continue;
+                };
+                if !initial.get(n).copied().unwrap_or(false) || start.ev.time_ms <= covered_until {
+                    continue;
+                }
+                let t0 = start.ev.time_ms;
+                let mut stages = 0u8;
+                let (mut instances, mut large, mut secrets) = (0u64, false, 0u64);
+                let mut chain: Vec<usize> = Vec::new();
+                for &m in members.get(pos..).unwrap_or_default() {
+                    let Some((_, s, info)) = sigs.get(m) else {
+                        continue;
+                    };
+                    if s.ev.time_ms > t0 + win {
+                        break;
+                    }
+                    stages |= info.stages;
+                    if initial.get(m).copied().unwrap_or(false) {
+                        stages |= INITIAL;
+                    }
+                    instances += info.instances;
+                    large |= info.large;
+                    secrets += info.secrets;
+                    chain.push(m);
+                }
+                if large || instances >= self.opts.launch_many {
+                    stages |= IMPACT;
+                }
+                if secrets >= self.opts.secrets_threshold as u64 {
+                    stages |= IMPACT;
+                }
+                let later = (stages & !INITIAL).count_ones();
+                if later < 2 {
+                    continue;
+                }
+                // the events of the chain: those that carry a stage, or count towards impact
+                let counts_impact = stages & IMPACT != 0;
+                let mut events: Vec<(&SigRef, u8)> = Vec::new();
+                for &m in &chain {
+                    let Some((_, s, info)) = sigs.get(m) else {
+                        continue;
+                    };
+                    let mut bits = info.stages;
+                    if initial.get(m).copied().unwrap_or(false) {
+                        bits |= INITIAL;
+                    }
+                    if counts_impact && (info.instances > 0 || info.secrets > 0) {
+                        bits |= IMPACT;
+                    }
+                    if bits != 0 {
+                        events.push((&s.ev, bits));
+                    }
+                }
+                covered_until = events.iter().map(|(e, _)| e.time_ms).max().unwrap_or(t0);
+                out.push(alert(&events, stages, st));
+            }
+        }
+    }
+}
+
+/// The tokens an event links by: its principal, the user or role behind it, its access key and
+/// its source address (unless an AWS service's).
+struct Tokens(Vec<String>);
+
+impl Tokens {
+    fn of(ev: &SigRef, st: &Strings) -> Tokens {
+        let mut out = Vec::new();
+        let p = st.str(ev.principal);
+        if !p.is_empty() {
+            out.push(format!("p:{p}"));
+            if let Some(t) = identity_token(p) {
+                out.push(t);
+            }
+        }
+        if let Some(k) = ev.access_key_id {
+            let k = st.str(k);
+            if !k.is_empty() {
+                out.push(format!("k:{k}"));
+            }
+        }
+        let ip = st.str(ev.source_ip);
+        if routable(ip) {
+            out.push(format!("i:{ip}"));
+        }
+        Tokens(out)
+    }
+}
+
+/// True for a source address that identifies a caller (not an AWS service acting for it).
+pub(super) fn routable(ip: &str) -> bool {
+    !ip.is_empty()
+        && ip != "AWS Internal"
+        && !ip.ends_with(".amazonaws.com")
+        && crate::sigma::parse_ip(ip).is_some()
+}
+
+/// The user, role or federated user a principal ARN stands for, as a token:
+/// `u:<account>:<name>`, `r:<account>:<role>`, `f:<account>:<name>`.
+fn identity_token(arn: &str) -> Option<String> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, _, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if let Some(rest) = resource.strip_prefix("user/") {
+        return Some(format!("u:{account}:{}", rest.rsplit('/').next()?));
+    }
+    if let Some(rest) = resource.strip_prefix("assumed-role/") {
+        return Some(format!("r:{account}:{}", rest.split('/').next()?));
+    }
+    if let Some(rest) = resource.strip_prefix("federated-user/") {
+        return Some(format!("f:{account}:{rest}"));
+    }
+    None
+}
+
+/// The identities an event created, as the tokens their later use carries.
+fn created_tokens(ev: &Event) -> Vec<String> {
+    if !super::ok(ev) {
+        return Vec::new();
+    }
+    let account = super::techniques::own_account(ev);
+    let rp = |k: &str| super::req_str(ev, k);
+    let resp = ev.get("responseElements");
+    let mut out = Vec::new();
+    match ev.event_name() {
+        "CreateUser" | "CreateLoginProfile" | "UpdateLoginProfile" => {
+            if let Some(u) = rp("userName") {
+                out.push(format!("u:{account}:{u}"));
+            }
+        }
+        "CreateAccessKey" => {
+            if let Some(u) = rp("userName") {
+                out.push(format!("u:{account}:{u}"));
+            }
+            if let Some(k) = resp
+                .and_then(|r| r.get("accessKey"))
+                .and_then(|k| k.get("accessKeyId"))
+                .and_then(Value::as_str)
+            {
+                out.push(format!("k:{k}"));
+            }
+        }
+        "CreateRole" | "UpdateAssumeRolePolicy" => {
+            if let Some(r) = rp("roleName") {
+                out.push(format!("r:{account}:{r}"));
+            }
+        }
+        "GetFederationToken" => {
+            if let Some(n) = rp("name") {
+                out.push(format!("f:{account}:{n}"));
+            }
+            if let Some(k) = resp
+                .and_then(|r| r.get("credentials"))
+                .and_then(|c| c.get("accessKeyId"))
+                .and_then(Value::as_str)
+            {
+                out.push(format!("k:{k}"));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn alert(events: &[(&SigRef, u8)], stages: u8, st: &Strings) -> Detection {
+    let mut refs: Vec<EventRef> = events.iter().map(|(e, _)| e.to_ref(st)).collect();
+    refs.dedup_by(|a, b| a.event_id == b.event_id && !a.event_id.is_empty());
+    let first = refs.first().cloned();
+    let last_ms = refs.iter().map(|e| e.time_ms).max().unwrap_or(0);
+    let principals: BTreeSet<&str> = events
+        .iter()
+        .map(|(e, _)| st.str(e.principal))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut en = Vec::new();
+    let mut ja = Vec::new();
+    for (bit, name_en, name_ja) in STAGES {
+        if stages & bit == 0 {
+            continue;
+        }
+        let mut names: Vec<&str> = events
+            .iter()
+            .filter(|(_, b)| b & bit != 0)
+            .map(|(e, _)| st.str(e.event_name))
+            .collect();
+        names.dedup();
+        let mut uniq: Vec<&str> = Vec::new();
+        for n in names {
+            if !uniq.contains(&n) {
+                uniq.push(n);
+            }
+        }
+        en.push(format!("{name_en} ({})", uniq.join(", ")));
+        ja.push(format!("{name_ja} ({})", uniq.join(", ")));
+    }
+    let (who, ip, key) = first
+        .as_ref()
+        .map(|e| {
+            (
+                e.principal.clone(),
+                e.source_ip.clone(),
+                e.access_key_id
+                    .as_deref()
+                    .map(|k| format!(", access key `{}`", yagura_core::mask_key_id(k)))
+                    .unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default();
+    let others = principals.len().saturating_sub(1);
+    let linked = if others > 0 {
+        format!(
+            " and {others} linked identit{}",
+            if others == 1 { "y" } else { "ies" }
+        )
+    } else {
+        String::new()
+    };
+    let linked_ja = if others > 0 {
+        format!(" と関連する {others} 個の ID")
+    } else {
+        String::new()
+    };
+    let t0 = first.as_ref().map_or(0, |e| e.time_ms);
+    let (a, b) = (format_time_ms(t0), format_time_ms(last_ms));
+    super::detection(
+        &TAKEOVER,
+        refs,
+        Text::owned(
+            format!(
+                "attack sequence by `{who}`{linked} (from `{ip}`{key}) between {a} and {b}: {}",
+                en.join(" → ")
+            ),
+            format!(
+                "`{who}`{linked_ja} による一連の攻撃 (送信元 `{ip}`{key}、{a} から {b}): {}",
+                ja.join(" → ")
+            ),
+        ),
+    )
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind((0..n).collect())
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while let Some(&p) = self.0.get(x) {
+            if p == x {
+                break;
+            }
+            let gp = self.0.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.0.get_mut(x) {
+                *slot = gp;
+            }
+            x = p;
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // the smaller index stays the root: the same components whatever the order
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            if let Some(slot) = self.0.get_mut(hi) {
+                *slot = lo;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn identities_of_principals() {
+        assert_eq!(
+            identity_token("arn:aws:iam::1:user/path/bob").as_deref(),
+            Some("u:1:bob")
+        );
+        assert_eq!(
+            identity_token("arn:aws:sts::1:assumed-role/admin/alice").as_deref(),
+            Some("r:1:admin")
+        );
+        assert_eq!(identity_token("AWS Internal"), None);
+        assert!(routable("075.050.255.67"));
+        assert!(!routable("AWS Internal"));
+        assert!(!routable("ec2.amazonaws.com"));
+    }
+
+    #[test]
+    fn every_detection_of_the_table_exists() {
+        for (id, _) in BY_DETECTION {
+            assert!(
+                crate::CHECKS.iter().any(|c| c.id == *id),
+                "{id} is not a native check"
+            );
+        }
+    }
+}
