@@ -16,9 +16,11 @@ pub mod detection;
 pub mod event;
 pub mod native;
 pub mod read;
+pub mod report;
 pub mod scan;
 pub mod sigma;
 pub mod source;
+pub mod walk;
 
 pub use detection::{Detection, DetectionKind, EventRef};
 pub use event::Event;

@@ -23,6 +23,10 @@ pub struct Options {
     pub native_options: NativeOptions,
     /// Keep at most this many read errors in the report (all are counted).
     pub max_errors: usize,
+    /// Only events at or after this time (milliseconds since the epoch) are judged.
+    pub since_ms: Option<i64>,
+    /// Only events before this time are judged.
+    pub until_ms: Option<i64>,
 }
 
 impl Default for Options {
@@ -31,6 +35,8 @@ impl Default for Options {
             native: true,
             native_options: NativeOptions::default(),
             max_errors: 1000,
+            since_ms: None,
+            until_ms: None,
         }
     }
 }
@@ -38,10 +44,18 @@ impl Default for Options {
 /// Counts of a scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ScanStats {
+    /// Events judged.
     pub events: u64,
     pub errors: u64,
+    /// Events read but outside `--since`/`--until`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_time: u64,
     /// Matches per Sigma rule (by rule id, or title when it has none).
     pub sigma_matches: BTreeMap<String, u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The result of a scan.
@@ -110,6 +124,12 @@ impl<'a> Scanner<'a> {
 
     /// Feeds one event.
     pub fn push(&mut self, ev: &Event) {
+        if self.opts.since_ms.is_some_and(|t| ev.time_ms < t)
+            || self.opts.until_ms.is_some_and(|t| ev.time_ms >= t)
+        {
+            self.stats.outside_time += 1;
+            return;
+        }
         self.stats.events += 1;
         self.seq += 1;
         self.latest_ms = self.latest_ms.max(ev.time_ms);
@@ -139,6 +159,20 @@ impl<'a> Scanner<'a> {
         }
         if self.opts.native {
             self.native.observe(ev, &mut self.detections);
+        }
+        if ev.lossy() {
+            // judged on what could be read; never silently
+            self.stats.errors += 1;
+            if self.errors.len() < self.opts.max_errors {
+                let at = ev
+                    .origin
+                    .as_ref()
+                    .map(|o| format!("`{}` record {}", o.key, o.index))
+                    .unwrap_or_else(|| format!("event `{}`", ev.event_id()));
+                self.errors.push(format!(
+                    "{at}: some values cannot be read exactly (NaN, a number out of range, a lone surrogate or nesting deeper than 128 levels); the event was judged on what could be read"
+                ));
+            }
         }
         if let Some(sink) = self.sink {
             for d in self.detections.drain(..) {
@@ -178,6 +212,7 @@ impl<'a> Scanner<'a> {
     pub fn merge(&mut self, other: Scanner<'_>) {
         self.stats.events += other.stats.events;
         self.stats.errors += other.stats.errors;
+        self.stats.outside_time += other.stats.outside_time;
         for (a, b) in self.sigma_counts.iter_mut().zip(&other.sigma_counts) {
             *a += b;
         }
@@ -223,6 +258,7 @@ impl<'a> Scanner<'a> {
                     title: Text::owned(c.title.clone(), c.title.clone()),
                     severity: level(&c.level),
                     spec: vec!["WATCH-06".into()],
+                    tags: c.tags.clone(),
                     events: f.hits,
                     message: text!(
                         "Sigma correlation `{t}` fired{group}: {what} within {span}s",
@@ -294,6 +330,9 @@ struct SavedState {
     /// before they were counted so: those hold them as `native` signals).
     #[serde(default)]
     minutes: Vec<crate::native::SavedMinute>,
+    /// Addresses IAM users called from (absent in states saved before they were kept).
+    #[serde(default)]
+    user_ips: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -354,6 +393,7 @@ impl Scanner<'_> {
             native: Vec<crate::native::SavedSignal>,
             corr: Vec<SavedHitRef<'s>>,
             minutes: Vec<crate::native::SavedMinute>,
+            user_ips: Vec<String>,
         }
         #[derive(Serialize)]
         struct SavedHitRef<'s> {
@@ -376,6 +416,7 @@ impl Scanner<'_> {
                 })
                 .collect(),
             minutes: self.native.saved_minutes(),
+            user_ips: self.native.saved_user_ips(),
         };
         serde_json::to_string(&out).map_err(|e| StateError(e.to_string()))
     }
@@ -432,6 +473,7 @@ impl Scanner<'_> {
         }
         let same_rules = saved.rules == rules_digest(self.rules);
         self.native.restore_signals(saved.native, saved.minutes);
+        self.native.restore_user_ips(saved.user_ips);
         let signals = self.native.signal_count();
         let n = saved.corr.len();
         self.corr_generation += 1;
@@ -507,6 +549,7 @@ fn sigma_detection(rule: &crate::sigma::Rule, events: Vec<EventRef>) -> Detectio
         title: Text::owned(rule.title.clone(), rule.title.clone()),
         severity: level(&rule.level),
         spec: vec!["WATCH-06".into()],
+        tags: rule.tags.clone(),
         message: text!(
             "Sigma rule `{t}` matched {who}",
             "Sigma ルール `{t}` に一致: {who}",
@@ -564,10 +607,9 @@ fn scan_paths_inner(
     let mut files = Vec::new();
     let mut list_errors = Vec::new();
     for p in paths {
-        match crate::read::list_files(p) {
-            Ok(f) => files.extend(f),
-            Err(e) => list_errors.push(e),
-        }
+        let (f, errors) = crate::read::list_files(p);
+        files.extend(f);
+        list_errors.extend(errors);
     }
     let threads = threads.max(1).min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);

@@ -86,6 +86,22 @@ pub fn emit(
     extra: Option<&serde_json::Value>,
     generated_at: &str,
 ) -> Result<u8> {
+    emit_with_text(g, out, scope, findings, errors, extra, generated_at, None)
+}
+
+/// [`emit`], with the text format replaced by a capability's own text report (`text`, already
+/// made safe for a terminal) when one is given.
+#[allow(clippy::too_many_arguments)]
+pub fn emit_with_text(
+    g: &Global,
+    out: &OutputArgs,
+    scope: &str,
+    findings: &[Finding],
+    errors: &[String],
+    extra: Option<&serde_json::Value>,
+    generated_at: &str,
+    text: Option<&str>,
+) -> Result<u8> {
     let format: Format = out.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let fail_on: Severity = out.fail_on.parse()?;
     let catalogue = catalogue();
@@ -108,10 +124,14 @@ pub fn emit(
         show_pass: out.show_pass,
         ..WriteOptions::default()
     };
+    let own_text = text.filter(|_| format == Format::Text);
     match &out.output {
         Some(path) => {
             let mut buf = Vec::new();
-            yagura_report::write(format, &report, &mut buf, &opts)?;
+            match own_text {
+                Some(t) => buf.extend_from_slice(t.as_bytes()),
+                None => yagura_report::write(format, &report, &mut buf, &opts)?,
+            }
             write_atomic(path, &buf)?;
             if !g.quiet {
                 eprintln!(
@@ -124,7 +144,10 @@ pub fn emit(
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            yagura_report::write(format, &report, &mut lock, &opts)?;
+            match own_text {
+                Some(t) => lock.write_all(t.as_bytes())?,
+                None => yagura_report::write(format, &report, &mut lock, &opts)?,
+            }
             lock.flush()?;
         }
     }

@@ -16,14 +16,12 @@
 mod s3;
 
 use crate::cli::{Global, OutputArgs};
-use crate::common::{emit, now_rfc3339, sanitize};
+use crate::common::{emit_with_text, lang, now_rfc3339, sanitize};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use yagura_core::{Finding, Status};
-use yagura_trail::sigma::RuleSet;
-use yagura_trail::{Detection, DetectionKind};
+use yagura_trail::sigma::{LoadOptions, RuleSet};
+use yagura_trail::Detection;
 
 #[derive(Debug, Args)]
 pub struct TrailArgs {
@@ -51,6 +49,12 @@ pub struct ScanArgs {
     /// Files read at once (default: the number of CPUs)
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Judge only events at or after this time (`2024-03-01`, `2024-03-01T10:00:00Z`)
+    #[arg(long, value_parser = parse_time)]
+    pub since: Option<i64>,
+    /// Judge only events before this time (`2024-03-02`, `2024-03-01T18:00:00Z`)
+    #[arg(long, value_parser = parse_time)]
+    pub until: Option<i64>,
     #[command(flatten)]
     pub s3: S3Args,
     #[command(flatten)]
@@ -101,6 +105,17 @@ pub struct WatchArgs {
     pub out: OutputArgs,
 }
 
+fn parse_time(s: &str) -> std::result::Result<i64, String> {
+    let t = s.trim();
+    let full = if t.len() == 10 {
+        format!("{t}T00:00:00Z")
+    } else {
+        t.to_string()
+    };
+    yagura_trail::event::parse_time_ms(&full)
+        .ok_or_else(|| format!("`{s}` is not a time like 2024-03-01 or 2024-03-01T10:00:00Z"))
+}
+
 fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
     let t = s.trim();
     let (num, unit) = t
@@ -128,43 +143,60 @@ pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
     }
 }
 
-/// The Sigma rules of `--sigma` (warnings on stderr) and what the report says about them.
+/// The Sigma rules of `--sigma` (what did not load on stderr, with the reason and position) and
+/// what the report says about them: the load summary, which accounts for every rule document.
 pub(crate) fn load_rules(a: &RuleArgs) -> Result<(Option<RuleSet>, serde_json::Value)> {
-    let mut sigma_info = serde_json::Value::Null;
-    let rules = match &a.sigma {
-        Some(dir) => {
-            let (rules, load_errors) = RuleSet::load_dir(dir);
-            let shown = sanitize(&dir.display().to_string());
-            for e in &load_errors {
-                eprintln!(
-                    "warning: Sigma rule not loaded: {}",
-                    sanitize(&e.to_string())
-                );
-            }
-            eprintln!(
-                "loaded {} Sigma rule(s) and {} correlation rule(s) from {shown}; {} failed",
-                rules.rules.len(),
-                rules.correlations.len(),
-                load_errors.len()
-            );
-            if rules.rules.is_empty() && rules.correlations.is_empty() {
-                anyhow::bail!("no Sigma rule could be loaded from `{shown}`");
-            }
-            sigma_info = serde_json::json!({
-                "directory": dir.display().to_string(),
-                "loaded": rules.rules.len(),
-                "correlations": rules.correlations.len(),
-                "failed": load_errors.iter().map(|e| serde_json::json!({
-                    "file": e.file,
-                    "rule": e.rule,
-                    "reason": e.reason,
-                })).collect::<Vec<_>>(),
-            });
-            Some(rules)
-        }
-        None => None,
+    let Some(dir) = &a.sigma else {
+        return Ok((None, serde_json::Value::Null));
     };
-    Ok((rules, sigma_info))
+    let (rules, summary) = RuleSet::load_dir_summary(dir, &LoadOptions::default());
+    let shown = sanitize(&dir.display().to_string());
+    for e in &summary.unreadable {
+        eprintln!("warning: not read: {}", sanitize(&e.to_string()));
+    }
+    for e in &summary.failed {
+        eprintln!(
+            "warning: Sigma rule not loaded: {}",
+            sanitize(&e.to_string())
+        );
+    }
+    for e in &summary.unsupported {
+        eprintln!("note: Sigma rule not run: {}", sanitize(&e.to_string()));
+    }
+    let mut skipped: Vec<(&String, &usize)> = summary.skipped.iter().collect();
+    skipped.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let by_source: Vec<String> = skipped
+        .iter()
+        .take(6)
+        .map(|(k, n)| format!("{} {n}", sanitize(k)))
+        .collect();
+    eprintln!(
+        "Sigma rules from {shown}: {} document(s) in {} file(s): {} rule(s) and {} correlation(s) loaded, {} skipped for another log source{}, {} not run (deprecated, unsupported or needing placeholders), {} failed",
+        summary.documents,
+        summary.files,
+        summary.loaded,
+        summary.correlations,
+        summary.skipped_total(),
+        if by_source.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({}{})",
+                by_source.join(", "),
+                if skipped.len() > 6 { ", …" } else { "" }
+            )
+        },
+        summary.unsupported.len(),
+        summary.failed.len()
+    );
+    if rules.rules.is_empty() && rules.correlations.is_empty() {
+        anyhow::bail!("no Sigma rule for CloudTrail could be loaded from `{shown}`");
+    }
+    let mut info = serde_json::to_value(&summary)?;
+    if let Some(o) = info.as_object_mut() {
+        o.insert("directory".into(), dir.display().to_string().into());
+    }
+    Ok((Some(rules), info))
 }
 
 fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
@@ -185,6 +217,8 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let (rules, sigma_info) = load_rules(&a.rules)?;
     let opts = yagura_trail::Options {
         native: !a.rules.no_native,
+        since_ms: a.since,
+        until_ms: a.until,
         ..yagura_trail::Options::default()
     };
     let threads = a.threads.unwrap_or_else(|| {
@@ -195,7 +229,7 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let paths: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
     let report = yagura_trail::scan_paths(&paths, rules.as_ref(), &opts, threads);
     for e in &report.errors {
-        eprintln!("error: {}", sanitize(e));
+        eprintln!("error: {}", sanitize(&yagura_trail::report::mask_keys(e)));
     }
     let hidden = report
         .stats
@@ -206,83 +240,78 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     }
     if !g.quiet {
         eprintln!(
-            "scanned {} event(s): {} detection(s), {} read error(s)",
+            "scanned {} event(s){}: {} detection(s), {} read error(s)",
             report.stats.events,
+            if report.stats.outside_time > 0 {
+                format!(" ({} outside --since/--until)", report.stats.outside_time)
+            } else {
+                String::new()
+            },
             report.detections.len(),
             report.stats.errors
         );
     }
-    let findings: Vec<Finding> = report.detections.iter().map(finding_of).collect();
-    if let Some(n) = &notifier {
-        n.send(g, &crate::notify::detections(&report.detections));
-    }
-    let extra = serde_json::json!({
-        "detections": report.detections,
-        "trail": {
+    let errors: Vec<String> = report
+        .errors
+        .iter()
+        .map(|e| yagura_trail::report::mask_keys(e).into_owned())
+        .collect();
+    report_detections(
+        g,
+        &a.out,
+        &report.detections,
+        &errors,
+        serde_json::json!({
             "events": report.stats.events,
+            "outside_time": report.stats.outside_time,
             "read_errors": report.stats.errors,
             "sigma_matches": report.stats.sigma_matches,
             "sigma": sigma_info,
-        },
-    });
-    emit(
-        g,
-        &a.out,
-        "trail",
-        &findings,
-        &report.errors,
-        Some(&extra),
+        }),
+        notifier.as_ref(),
         &started,
     )
 }
 
-/// A detection as a FAIL finding on the principal that acted.
-pub(crate) fn finding_of(d: &Detection) -> Finding {
-    let first = d.events.first();
-    let pick = |f: fn(&yagura_trail::EventRef) -> &str| first.map(f).unwrap_or_default();
-    let principal = pick(|e| &e.principal);
-    let resource = if principal.is_empty() {
-        format!("event:{}", pick(|e| &e.event_id))
-    } else {
-        principal.to_string()
-    };
-    let mut f = Finding::new(
-        "",
-        Status::Fail,
-        d.severity,
-        resource,
-        pick(|e| &e.account),
-        pick(|e| &e.region),
-        d.message.clone(),
-    )
-    .with_recommendation(d.recommendation.clone())
-    .with_evidence(
-        "kind",
-        match d.kind {
-            DetectionKind::Native => "native",
-            DetectionKind::Sigma => "sigma",
-            DetectionKind::SigmaCorrelation => "sigma_correlation",
-            DetectionKind::Correlation => "correlation",
-        },
-    )
-    .with_evidence("title", d.title.en.to_string())
-    .with_evidence("events", d.events.len().to_string());
-    f.check_id = Cow::Owned(d.id.clone());
-    if let Some(e) = first {
-        f = f
-            .with_evidence("first_event_id", e.event_id.clone())
-            .with_evidence("first_event_time", e.event_time.clone())
-            .with_evidence(
-                "first_event",
-                format!("{}:{}", e.event_source, e.event_name),
-            )
-            .with_evidence("source_ip", e.source_ip.clone());
-        if let Some(k) = &e.key {
-            f = f.with_evidence("file", k.clone());
-        }
+/// Writes the report of a scan's detections in the format asked (the text format is the
+/// trail's own table, ordered by time) and sends them to `notifier`.
+pub(crate) fn report_detections(
+    g: &Global,
+    out: &OutputArgs,
+    detections: &[Detection],
+    errors: &[String],
+    trail: serde_json::Value,
+    notifier: Option<&crate::notify::Notifier>,
+    started: &str,
+) -> Result<u8> {
+    let findings = yagura_trail::report::findings(detections);
+    if let Some(n) = notifier {
+        let masked: Vec<Detection> = detections
+            .iter()
+            .map(yagura_trail::report::masked)
+            .collect();
+        n.send(g, &crate::notify::detections(&masked));
     }
-    if let Some(last) = d.events.last().filter(|_| d.events.len() > 1) {
-        f = f.with_evidence("last_event_time", last.event_time.clone());
-    }
-    f
+    let events = trail["events"].as_u64().unwrap_or(0);
+    let read_errors = trail["read_errors"].as_u64().unwrap_or(0);
+    let extra = serde_json::json!({
+        "detections": yagura_trail::report::json_detections(detections),
+        "trail": trail,
+    });
+    let text = yagura_trail::report::text(
+        &yagura_trail::report::rows(detections),
+        lang(g)?,
+        events,
+        read_errors,
+    );
+    emit_with_text(
+        g,
+        out,
+        "trail",
+        &findings,
+        errors,
+        Some(&extra),
+        started,
+        Some(&text),
+    )
 }

@@ -329,7 +329,11 @@ fn trail_scan_with_sigma_rules() {
         ],
     );
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    assert!(r.stderr.contains("loaded 57 Sigma rule(s)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("57 rule(s) and 0 correlation(s) loaded"),
+        "{}",
+        r.stderr
+    );
     let v = json(&r);
     assert_eq!(v["scope"], "trail");
     assert_eq!(v["trail"]["sigma"]["loaded"], 57);

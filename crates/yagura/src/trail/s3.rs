@@ -2,9 +2,9 @@
 //! `yagura_trail::source` over `yagura_collect::trail_s3::S3Source`, with its progress in the
 //! store (one transaction per object).
 
-use super::{finding_of, load_rules, RuleArgs, S3Args, WatchArgs};
+use super::{load_rules, report_detections, RuleArgs, S3Args, WatchArgs};
 use crate::cli::{Global, OutputArgs};
-use crate::common::{emit, now_rfc3339, open_store, sanitize};
+use crate::common::{now_rfc3339, open_store, sanitize};
 use anyhow::{Context, Result};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -189,7 +189,7 @@ impl Session<'_> {
 
     fn report(&self, g: &Global, out: &OutputArgs, r: &PollReport, started: &str) -> Result<u8> {
         for e in &r.errors {
-            eprintln!("error: {}", sanitize(e));
+            eprintln!("error: {}", sanitize(&yagura_trail::report::mask_keys(e)));
         }
         let hidden = r.error_count.saturating_sub(r.errors.len() as u64);
         if hidden > 0 {
@@ -206,22 +206,28 @@ impl Session<'_> {
                 if r.interrupted { "; interrupted" } else { "" }
             );
         }
-        let findings: Vec<_> = r.detections.iter().map(finding_of).collect();
-        if let (Some(n), false) = (&self.notifier, r.detections.is_empty()) {
-            n.send(g, &crate::notify::detections(&r.detections));
-        }
-        let extra = serde_json::json!({
-            "detections": r.detections,
-            "trail": {
+        let errors: Vec<String> = r
+            .errors
+            .iter()
+            .map(|e| yagura_trail::report::mask_keys(e).into_owned())
+            .collect();
+        let notifier = self.notifier.as_ref().filter(|_| !r.detections.is_empty());
+        report_detections(
+            g,
+            out,
+            &r.detections,
+            &errors,
+            serde_json::json!({
                 "source": self.source,
                 "objects": r.objects,
                 "events": r.events,
                 "read_errors": r.error_count,
                 "interrupted": r.interrupted,
                 "sigma": self.sigma_info,
-            },
-        });
-        emit(g, out, "trail", &findings, &r.errors, Some(&extra), started)
+            }),
+            notifier,
+            started,
+        )
     }
 }
 
