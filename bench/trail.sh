@@ -3,6 +3,9 @@
 # detections over >= 300,000 events (the Invictus files replicated), raw JSON and gzip, one
 # thread and all cores; beside `gzip -dc` alone on the same files (the floor) and a Python peer
 # (plain `json.load` of every file). Memory: peak RSS on a tenth of the input and on all of it.
+# Also the same scan with the whole SigmaHQ repository (3,780 rules of every log source) given
+# as `--sigma`: only its 57 CloudTrail rules may reach the scan, so events/s must stay within 5%
+# of the 57-rule run (the ratio is printed).
 #
 # usage: bench/trail.sh [COPIES]   (default 104 copies = 301,600 events)
 # needs: cargo, gzip, python3, GNU time (/usr/bin/time)
@@ -11,6 +14,7 @@ cd "$(dirname "$0")/.."
 COPIES=${1:-104}
 TESTDATA=${TESTDATA:-../shared/testdata/cloudtrail}
 RULES="$TESTDATA/sigma/rules"
+SIGMAHQ="$TESTDATA/sigmahq"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p yagura-trail --example trail_bench
 BIN="$CARGO_TARGET_DIR/release/examples/trail_bench"
@@ -46,13 +50,22 @@ print(n, file=sys.stderr)
 run() { # label args...
   local label=$1; shift
   local out
-  out=$(/usr/bin/time -f "rss_kib=%M" "$BIN" "$@" 2>&1 | grep -v 'rules loaded' | tr '\n' ' ')
+  out=$(/usr/bin/time -f "rss_kib=%M" "$BIN" "$@" 2>&1 | tr '\n' ' ')
   echo "$label: $out"
 }
 echo "== yagura-trail (events/s = wall; events_per_cpu_second = per core)"
 run "read only, raw      " --read-only "$WORK/raw"
 run "read only, gzip     " --read-only "$WORK/gz"
-run "sigma+native raw  1t" --threads 1 --sigma "$RULES" "$WORK/raw"
+run "sigma+native raw  1t" --threads 1 --sigma "$RULES" "$WORK/raw" | tee "$WORK/r57"
+run "sigmahq+native raw 1t" --threads 1 --sigma "$SIGMAHQ" "$WORK/raw" | tee "$WORK/rhq"
+python3 - "$WORK/r57" "$WORK/rhq" <<'PY'
+import json, re, sys
+def eps(path):
+    m = re.search(r'\{.*\}', open(path).read())
+    return json.loads(m.group(0))["events_per_cpu_second"]
+a, b = eps(sys.argv[1]), eps(sys.argv[2])
+print(f"   whole SigmaHQ vs 57 rules, events per CPU second: {b:.0f} / {a:.0f} = {b / a:.3f}")
+PY
 run "sigma+native raw  ${CORES}t" --threads "$CORES" --sigma "$RULES" "$WORK/raw"
 run "sigma+native gzip 1t" --threads 1 --sigma "$RULES" "$WORK/gz"
 run "sigma+native gzip ${CORES}t" --threads "$CORES" --sigma "$RULES" "$WORK/gz"

@@ -24,8 +24,20 @@ fn main() {
         }
     }
     let rules = sigma.map(|d| {
-        let (set, errors) = yagura_trail::sigma::RuleSet::load_dir(&d);
-        eprintln!("{} rules loaded, {} not", set.rules.len(), errors.len());
+        let t = Instant::now();
+        let (set, s) = yagura_trail::sigma::RuleSet::load_dir_summary(
+            &d,
+            &yagura_trail::sigma::LoadOptions::default(),
+        );
+        eprintln!(
+            "rules loaded: {} of {} documents in {:.2} s ({} skipped for another log source, {} not run, {} failed)",
+            set.rules.len(),
+            s.documents,
+            t.elapsed().as_secs_f64(),
+            s.skipped_total(),
+            s.unsupported.len(),
+            s.failed.len()
+        );
         set
     });
     let cpu0 = cpu_seconds();

@@ -10,10 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let root = tmp.path().join("root");
     let _ = std::fs::create_dir(&root);
     let mut made: Vec<PathBuf> = vec![root.clone()];
-    for op in data.chunks(3).take(64) {
+    for (i, op) in data.chunks(3).take(64).enumerate() {
         let (kind, a, b) = (op[0] % 6, op.get(1).copied().unwrap_or(0), op.get(2).copied().unwrap_or(0));
         let parent = made[a as usize % made.len()].clone();
-        let p = parent.join(format!("e{}{}", made.len(), if b % 2 == 0 { ".json" } else { ".yml" }));
+        let p = parent.join(format!("e{i}{}", if b % 2 == 0 { ".json" } else { ".yml" }));
         match kind {
             0 => {
                 if std::fs::create_dir(&p).is_ok() {
