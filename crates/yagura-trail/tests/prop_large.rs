@@ -184,6 +184,34 @@ proptest! {
         set.matches(&ev, &mut out);
     }
 
+    /// The budgeted YAML loader (yagura-core) on random YAML-ish megabytes and on anchors and
+    /// nesting built to explode: bounded time, an error or documents, never a crash.
+    #[test]
+    fn yaml_loader_stays_within_its_budget(seed in any::<u64>(), len in (1usize << 20)..(3usize << 20), fan in 2usize..12) {
+        let mut x = seed | 1;
+        let alphabet = b"[]{}&*:-,'\"|>#!% \n\tabc019";
+        let mut text: String = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(alphabet[(x >> 16) as usize % alphabet.len()])
+            })
+            .collect();
+        // and a bomb of `fan` references per level at the end
+        text.push_str(&format!("\nb0: &b0 \"{}\"\n", "y".repeat(10_000)));
+        for i in 1..12 {
+            let refs: Vec<String> = (0..fan).map(|_| format!("*b{}", i - 1)).collect();
+            text.push_str(&format!("b{i}: &b{i} [{}]\n", refs.join(", ")));
+        }
+        let t = Instant::now();
+        let r = yagura_core::yaml::load_documents(&text, &yagura_core::yaml::Budget::default());
+        prop_assert!(t.elapsed() < Duration::from_secs(20));
+        if let Err(e) = r {
+            prop_assert!(!e.reason.is_empty());
+        }
+    }
+
     #[test]
     fn walker_ends_in_its_root_on_random_trees(
         ops in proptest::collection::vec((0u8..6, any::<u8>(), any::<u8>()), 0..60),

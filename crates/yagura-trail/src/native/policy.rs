@@ -14,7 +14,7 @@ const MAX_POLICY_BYTES: usize = 64 << 10;
 /// The policy a request parameter holds, parsed; `None` when it is not a policy.
 fn parse(doc: &Value) -> Option<Policy> {
     let text = match doc {
-        Value::String(s) => percent_decode(s),
+        Value::String(s) => yagura_iam::analyze::url_decode(s),
         Value::Object(_) => doc.to_string(),
         _ => return None,
     };
@@ -46,31 +46,6 @@ pub(crate) fn outside_trust(doc: &Value, own_account: &str, _role: &str) -> Opti
     let p = parse(doc)?;
     let foreign = facts::foreign_principals(&p, own_account);
     (!foreign.is_empty()).then(|| foreign.join(", "))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let c = b.get(i).copied().unwrap_or(0);
-        if c == b'%' {
-            let hex = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(h) = hex {
-                out.push(h);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if c == b'+' { b' ' } else { c });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
