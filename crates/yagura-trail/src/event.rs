@@ -51,6 +51,10 @@ pub struct Event {
     /// A member read so far held values that JSON cannot represent exactly (see
     /// [`Event::lossy`]).
     lossy: std::cell::Cell<bool>,
+    /// `userIdentity.type` as [`Event::lookup_raw`] answers it (the value's range in `raw`
+    /// for a plain string), found on first use: the native detections and several rules that
+    /// run on every event ask for it.
+    identity_type: OnceCell<IdentityType>,
 }
 
 impl fmt::Debug for Event {
@@ -142,6 +146,14 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
             (j < b.len()).then_some(j)
         }
     }
+}
+
+/// A cached `userIdentity.type` (see [`Event::identity_type`]).
+#[derive(Debug, Clone, Copy)]
+enum IdentityType {
+    Str(u32, u32),
+    Missing,
+    Complex,
 }
 
 /// The answer of [`Event::lookup_raw`].
@@ -392,6 +404,7 @@ impl Event {
             time_ms: 0,
             origin: None,
             lossy: std::cell::Cell::new(false),
+            identity_type: OnceCell::new(),
         };
         for f in REQUIRED_FIELDS {
             if ev.str_field(f).is_some() {
@@ -461,6 +474,54 @@ impl Event {
         self.member_at(key).map(|(_, m)| m)
     }
 
+    /// The member in slot `h` of [`HOT`], without comparing names.
+    #[inline]
+    fn hot_member(&self, h: usize) -> Option<&Member> {
+        let at = usize::from(self.hot.get(h).copied().unwrap_or(NONE));
+        if at != usize::from(NONE) {
+            return self.members.get(at);
+        }
+        if self.members.len() < usize::from(NONE) {
+            return None;
+        }
+        self.member(HOT.get(h)?)
+    }
+
+    /// The string member in slot `h` of [`HOT`] (see [`Event::str_field`]).
+    #[inline]
+    fn hot_str(&self, h: usize) -> Option<&str> {
+        let m = self.hot_member(h)?;
+        if m.flags & PLAIN_STRING != 0 {
+            return self.raw.get(m.start as usize + 1..m.end as usize - 1);
+        }
+        if self.raw.as_bytes().get(m.start as usize) != Some(&b'"') {
+            return None;
+        }
+        self.get(HOT.get(h)?).and_then(Value::as_str)
+    }
+
+    /// `userIdentity.type`, looked up once.
+    fn identity_type(&self) -> RawLookup<'_> {
+        let t = self.identity_type.get_or_init(|| {
+            match self.lookup_raw_uncached(&["userIdentity", "type"]) {
+                RawLookup::Str(v) => {
+                    let at = v.as_ptr() as usize - self.raw.as_ptr() as usize;
+                    IdentityType::Str(at as u32, (at + v.len()) as u32)
+                }
+                RawLookup::Missing => IdentityType::Missing,
+                RawLookup::Complex => IdentityType::Complex,
+            }
+        });
+        match *t {
+            IdentityType::Str(a, b) => self
+                .raw
+                .get(a as usize..b as usize)
+                .map_or(RawLookup::Complex, RawLookup::Str),
+            IdentityType::Missing => RawLookup::Missing,
+            IdentityType::Complex => RawLookup::Complex,
+        }
+    }
+
     fn member_at(&self, key: &str) -> Option<(usize, &Member)> {
         if let Some(h) = hot_index(key.as_bytes()) {
             let at = usize::from(self.hot.get(h).copied().unwrap_or(NONE));
@@ -490,6 +551,15 @@ impl Event {
     /// objects ending in a plain string is answered in place; arrays, `items` wrappers and
     /// escaped strings answer [`RawLookup::Complex`] (use [`Event::visit_path`]).
     pub fn lookup_raw<S: AsRef<str>>(&self, path: &[S]) -> RawLookup<'_> {
+        if let [a, b] = path {
+            if a.as_ref() == "userIdentity" && b.as_ref() == "type" {
+                return self.identity_type();
+            }
+        }
+        self.lookup_raw_uncached(path)
+    }
+
+    fn lookup_raw_uncached<S: AsRef<str>>(&self, path: &[S]) -> RawLookup<'_> {
         let Some((first, rest)) = path.split_first() else {
             return RawLookup::Complex;
         };
@@ -531,27 +601,27 @@ impl Event {
     }
 
     pub fn event_name(&self) -> &str {
-        self.str_field("eventName").unwrap_or_default()
+        self.hot_str(0).unwrap_or_default()
     }
 
     pub fn event_source(&self) -> &str {
-        self.str_field("eventSource").unwrap_or_default()
+        self.hot_str(1).unwrap_or_default()
     }
 
     pub fn event_id(&self) -> &str {
-        self.str_field("eventID").unwrap_or_default()
+        self.hot_str(3).unwrap_or_default()
     }
 
     pub fn event_time(&self) -> &str {
-        self.str_field("eventTime").unwrap_or_default()
+        self.hot_str(2).unwrap_or_default()
     }
 
     pub fn source_ip(&self) -> &str {
-        self.str_field("sourceIPAddress").unwrap_or_default()
+        self.hot_str(7).unwrap_or_default()
     }
 
     pub fn error_code(&self) -> Option<&str> {
-        self.str_field("errorCode")
+        self.hot_str(5)
     }
 
     /// The caller's ARN (`userIdentity.arn`), or the principal id / type when there is none.
@@ -678,11 +748,14 @@ pub fn parse_time_ms(s: &str) -> Option<i64> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
+        let mut n = 0i64;
+        for &c in b.get(r)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i64::from(c - b'0');
         }
-        part.parse().ok()
+        Some(n)
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {

@@ -616,7 +616,9 @@ pub struct NativeState {
     strings: Strings,
     /// Addresses IAM users called from (for instance credentials used elsewhere).
     user_ips: std::collections::HashSet<Box<str>>,
-    last_user_ip: Option<Box<str>>,
+    /// The last address added (or found) there, in a reused buffer: most runs of events come
+    /// from one address.
+    last_user_ip: Vec<u8>,
 }
 
 /// One step of a burst window: a launch, or the denied calls or secret reads of a minute.
@@ -788,7 +790,7 @@ impl NativeState {
             generation: 0,
             strings: Strings::default(),
             user_ips: Default::default(),
-            last_user_ip: None,
+            last_user_ip: Vec::new(),
         }
     }
 
@@ -1223,14 +1225,15 @@ impl NativeState {
     /// Remembers an address an IAM user called from (the last one is kept apart, so a run of
     /// calls from one address costs one comparison each).
     fn user_address(&mut self, ip: &str) {
-        if ip.is_empty() || self.last_user_ip.as_deref() == Some(ip) {
+        if ip.is_empty() || self.last_user_ip == ip.as_bytes() {
             return;
         }
         if !self.user_ips.contains(ip) {
             self.user_ips.insert(ip.into());
             self.generation += 1;
         }
-        self.last_user_ip = Some(ip.into());
+        self.last_user_ip.clear();
+        self.last_user_ip.extend_from_slice(ip.as_bytes());
     }
 
     /// Calls signed with an instance role's credentials from an address an IAM user called
@@ -1377,7 +1380,7 @@ impl NativeState {
 
     pub(crate) fn restore_user_ips(&mut self, ips: Vec<String>) {
         self.user_ips = ips.into_iter().map(String::into_boxed_str).collect();
-        self.last_user_ip = None;
+        self.last_user_ip.clear();
     }
 
     /// A number that changes whenever the state does.

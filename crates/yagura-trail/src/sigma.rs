@@ -244,7 +244,9 @@ enum Matcher {
     Suffix(String, bool),
     Contains(String, bool),
     Glob(Regex),
-    Re(Regex),
+    /// A regular expression, and a literal any match must contain (for `.+LITERAL.+`-shaped
+    /// patterns), tested first: most values fail on the literal without running the regex.
+    Re(Regex, Option<String>),
     Cidr(IpAddr, u8),
     Num(CmpOp, f64),
     /// Matches any value (`*`).
@@ -571,18 +573,18 @@ impl RuleSet {
     fn build_index(&mut self) {
         self.by_name.clear();
         self.unindexed.clear();
+        let event_name = vec!["eventName".to_string()];
         for (i, r) in self.rules.iter().enumerate() {
-            match event_names(&r.condition, &r.searches) {
-                Some(names) => {
-                    for n in names {
-                        let list = self.by_name.entry(n).or_default();
-                        if !list.contains(&i) {
-                            list.push(i);
-                        }
+            if let Some(names) = required_values(&r.condition, &r.searches, &event_name) {
+                for n in names {
+                    let list = self.by_name.entry(n).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
                     }
                 }
-                None => self.unindexed.push(i),
+                continue;
             }
+            self.unindexed.push(i);
         }
     }
 
@@ -965,7 +967,8 @@ fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, S
                 };
                 let re = Regex::new(&pat)
                     .map_err(|e| format!("field `{key}`: bad regular expression `{val}`: {e}"))?;
-                ms.push(Matcher::Re(re));
+                let literal = required_literal(val).filter(|_| !re_flags.contains('i'));
+                ms.push(Matcher::Re(re, literal));
             }
             Test::Values { matchers: ms, all }
         }
@@ -1147,6 +1150,39 @@ fn compile_string(s: &str, cased: bool, _regex: bool) -> Result<Matcher, String>
             Matcher::Glob(Regex::new(&pat).map_err(|e| format!("bad wildcard `{s}`: {e}"))?)
         }
     })
+}
+
+/// The literal text every match of a pattern contains, for patterns made of a literal between
+/// optional `^`, `.*`, `.+` and `$` (`.+:assumed-role/aws:.+`); `None` for anything else.
+fn required_literal(pattern: &str) -> Option<String> {
+    let mut p = pattern.strip_prefix('^').unwrap_or(pattern);
+    for lead in [".*", ".+"] {
+        p = p.strip_prefix(lead).unwrap_or(p);
+    }
+    let mut p = p.strip_suffix('$').unwrap_or(p);
+    for tail in [".*", ".+"] {
+        if let Some(t) = p.strip_suffix(tail) {
+            // `\.*` is a literal dot repeated, not any text
+            if !t.ends_with('\\') {
+                p = t;
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() => out.push(e),
+                _ => return None,
+            },
+            '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' => {
+                return None
+            }
+            c => out.push(c),
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Parses an IP address leniently: IPv4 octets with leading zeros (`075.050.255.067`) are
@@ -1396,15 +1432,16 @@ impl CondParser<'_> {
     }
 }
 
-/// The lower-cased event names a condition is limited to, when it is.
-fn event_names(c: &Cond, searches: &[Search]) -> Option<Vec<String>> {
+/// The lower-cased values that the field at `path` must equal for a condition to hold, when
+/// the condition requires it (`eventName` for the main index).
+fn required_values(c: &Cond, searches: &[Search], path: &[String]) -> Option<Vec<String>> {
     match c {
         Cond::Search(i) => match searches.get(*i)? {
-            Search::Map(m) => map_names(m),
+            Search::Map(m) => map_values(m, path),
             Search::AnyMap(maps) => {
                 let mut out = Vec::new();
                 for m in maps {
-                    out.extend(map_names(m)?);
+                    out.extend(map_values(m, path)?);
                 }
                 Some(out)
             }
@@ -1413,21 +1450,21 @@ fn event_names(c: &Cond, searches: &[Search]) -> Option<Vec<String>> {
         Cond::Not(_) | Cond::AtLeast(..) => None,
         Cond::And(items) => items
             .iter()
-            .filter_map(|i| event_names(i, searches))
+            .filter_map(|i| required_values(i, searches, path))
             .min_by_key(Vec::len),
         Cond::Or(items) => {
             let mut out = Vec::new();
             for i in items {
-                out.extend(event_names(i, searches)?);
+                out.extend(required_values(i, searches, path)?);
             }
             Some(out)
         }
     }
 }
 
-fn map_names(m: &[FieldCond]) -> Option<Vec<String>> {
+fn map_values(m: &[FieldCond], path: &[String]) -> Option<Vec<String>> {
     for f in m {
-        if f.path.len() == 1 && f.path.first().is_some_and(|p| p == "eventName") {
+        if f.path == path {
             if let Test::Values {
                 matchers,
                 all: false,
@@ -1493,7 +1530,13 @@ impl Matcher {
                     v.to_lowercase().contains(p.as_str())
                 }
             }
-            Matcher::Glob(re) | Matcher::Re(re) => re.is_match(v),
+            Matcher::Glob(re) => re.is_match(v),
+            Matcher::Re(re, literal) => {
+                literal
+                    .as_deref()
+                    .is_none_or(|l| memchr::memmem::find(v.as_bytes(), l.as_bytes()).is_some())
+                    && re.is_match(v)
+            }
             Matcher::Cidr(net, bits) => parse_ip(v).is_some_and(|ip| in_cidr(ip, *net, *bits)),
             Matcher::Num(op, n) => v.trim().parse::<f64>().is_ok_and(|x| op.test(x, *n)),
         }
@@ -1511,7 +1554,7 @@ impl Matcher {
                 self.test_str(&v.to_string())
                     || (matches!(
                         self,
-                        Matcher::Contains(..) | Matcher::Glob(_) | Matcher::Re(_) | Matcher::Any
+                        Matcher::Contains(..) | Matcher::Glob(_) | Matcher::Re(..) | Matcher::Any
                     ) && any_leaf(v, &mut |s| self.test_str(s)))
             }
             _ => scalar_text(v).is_some_and(|s| self.test_str(&s)),
@@ -2107,6 +2150,22 @@ mod tests {
             "{}",
             errs[3]
         );
+    }
+
+    #[test]
+    fn regex_literals_are_required_only_when_the_pattern_is_one() {
+        assert_eq!(
+            required_literal(".+:assumed-role/aws:.+").as_deref(),
+            Some(":assumed-role/aws:")
+        );
+        assert_eq!(required_literal("^ab\\.c$").as_deref(), Some("ab.c"));
+        assert_eq!(required_literal("a|b"), None);
+        assert_eq!(required_literal("a\\d"), None);
+        assert_eq!(required_literal("x\\.*"), None);
+        let r = rule("  sel:\n    userAgent|re: '.+:role/aws:.+'\n  condition: sel\n");
+        assert!(r.matches(&ev(r#","userAgent":"x:role/aws:y""#)));
+        assert!(!r.matches(&ev(r#","userAgent":":role/aws:y""#)));
+        assert!(!r.matches(&ev(r#","userAgent":"nothing""#)));
     }
 
     #[test]

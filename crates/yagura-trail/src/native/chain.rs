@@ -15,7 +15,7 @@
 //! credentials. Linking is transitive, so a chain can start with a leaked key, continue as the
 //! user it created and end from that user's own key.
 
-use super::{Kind, NativeState, SigRef, Signal, Strings, Sym, TAKEOVER};
+use super::{Kind, NativeState, SigRef, Strings, Sym, TAKEOVER};
 use crate::detection::{Detection, EventRef, FnvMap};
 use crate::event::{format_time_ms, Event};
 use serde_json::Value;
@@ -188,9 +188,22 @@ pub(crate) fn secrets_read(ev: &Event, burst: u64) -> u64 {
     }
 }
 
+/// One element of a chain: a stage signal, a launch or a minute of secret reads.
+struct Item<'s> {
+    ev: &'s SigRef,
+    stages: u8,
+    created: &'s [String],
+    instances: u64,
+    large: bool,
+    secrets: u64,
+    /// Events behind it besides `ev` (the other secret reads of the minute).
+    more: &'s [SigRef],
+}
+
 impl NativeState {
     /// Keeps `ev` as a stage signal when it belongs to a stage: through the native detections
-    /// just decided on it (`decided`) or through [`BY_EVENT`].
+    /// just decided on it (`decided`) or through [`BY_EVENT`]. Launches and secret reads are
+    /// not kept again: the chains take them from the burst state.
     pub(super) fn classify(&mut self, ev: &Event, decided: &[Detection]) {
         let mut stages = 0u8;
         for d in decided {
@@ -198,15 +211,7 @@ impl NativeState {
                 stages |= s;
             }
         }
-        let mut info = StageInfo {
-            stages: 0,
-            created: Vec::new(),
-            instances: 0,
-            large: false,
-            secrets: 0,
-        };
-        let name = ev.event_name();
-        if let Some(rules) = by_event_index().get(name) {
+        if let Some(rules) = by_event_index().get(ev.event_name()) {
             let source = ev.event_source();
             for &i in rules {
                 let Some((src, _, stage, need)) = BY_EVENT.get(i) else {
@@ -226,74 +231,101 @@ impl NativeState {
                             && super::req(ev, "setAsDefault")
                                 .is_some_and(|v| v == &Value::Bool(true))
                     }
-                    Need::Launch => {
-                        if super::launch_attempted(ev) {
-                            let (n, large, _) = super::launch_size(ev);
-                            info.instances = n;
-                            info.large = large;
-                        }
-                        false
-                    }
-                    Need::SecretRead => {
-                        let decrypted = !source.starts_with("ssm")
-                            || super::req(ev, "withDecryption")
-                                .is_some_and(|v| v == &Value::Bool(true));
-                        if super::ok(ev) && decrypted {
-                            info.secrets = secrets_read(ev, self.opts.secrets_threshold as u64);
-                        }
-                        false
-                    }
+                    // counted by the launch and secret-read bursts
+                    Need::Launch | Need::SecretRead => false,
                 };
                 if met {
                     stages |= stage;
                 }
             }
         }
-        // (a long-term key's initial access is judged at evaluation, over these signals)
-        if stages == 0 && info.instances == 0 && info.secrets == 0 {
+        if stages == 0 {
             return;
         }
-        info.stages = stages;
-        info.created = created_tokens(ev);
+        let info = StageInfo {
+            stages,
+            created: created_tokens(ev),
+            instances: 0,
+            large: false,
+            secrets: 0,
+        };
         self.signal(Kind::Stage(info), ev);
     }
 
-    /// The attack-sequence alerts over the stage signals (which are in time order).
+    /// The elements of the chains in time order: stage signals, launches and minutes of secret
+    /// reads.
+    fn chain_items(&self) -> Vec<Item<'_>> {
+        let st = &self.strings;
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for s in &self.signals {
+            match &s.kind {
+                Kind::Stage(info) => items.push(Item {
+                    ev: &s.ev,
+                    stages: info.stages,
+                    created: &info.created,
+                    instances: info.instances,
+                    large: info.large,
+                    secrets: info.secrets,
+                    more: &[],
+                }),
+                Kind::Launch { instances, large } => items.push(Item {
+                    ev: &s.ev,
+                    stages: 0,
+                    created: &[],
+                    instances: *instances,
+                    large: *large,
+                    secrets: 0,
+                    more: &[],
+                }),
+                _ => {}
+            }
+        }
+        for ((kind, _, _), m) in &self.minutes {
+            if *kind != super::Counted::Secret {
+                continue;
+            }
+            if let Some((first, more)) = m.first.split_first() {
+                items.push(Item {
+                    ev: first,
+                    stages: 0,
+                    created: &[],
+                    instances: 0,
+                    large: false,
+                    secrets: m.count,
+                    more,
+                });
+            }
+        }
+        items.sort_by(|a, b| a.ev.order(b.ev, st));
+        items
+    }
+
+    /// The attack-sequence alerts.
     pub(super) fn chains(&self, out: &mut Vec<Detection>) {
         let st = &self.strings;
-        let sigs: Vec<(usize, &Signal, &StageInfo)> = self
-            .signals
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| match &s.kind {
-                Kind::Stage(info) => Some((i, s, info)),
-                _ => None,
-            })
-            .collect();
-        if sigs.is_empty() {
+        let items = self.chain_items();
+        if !items.iter().any(|i| i.stages != 0) {
             return;
         }
         // initial access by a long-term key: the first stage event it signs from an address
         let mut seen_from: BTreeSet<(Sym, Sym)> = BTreeSet::new();
-        let mut initial: Vec<bool> = Vec::with_capacity(sigs.len());
-        for (_, s, info) in &sigs {
-            let mut ia = info.stages & INITIAL != 0;
-            if let Some(k) = s.ev.access_key_id {
-                if st.str(k).starts_with("AKIA") && seen_from.insert((k, s.ev.source_ip)) {
+        let mut initial: Vec<bool> = Vec::with_capacity(items.len());
+        for it in &items {
+            let mut ia = it.stages & INITIAL != 0;
+            if let Some(k) = it.ev.access_key_id.filter(|_| it.stages != 0) {
+                if st.str(k).starts_with("AKIA") && seen_from.insert((k, it.ev.source_ip)) {
                     ia = true;
                 }
             }
             initial.push(ia);
         }
-        // link: union the signals that share a token
-        let mut uf = UnionFind::new(sigs.len());
+        // link: union the items that share a token
+        let mut uf = UnionFind::new(items.len());
         let mut owner: HashMap<String, usize> = HashMap::new();
-        for (n, (_, s, info)) in sigs.iter().enumerate() {
-            for t in Tokens::of(&s.ev, st)
-                .0
-                .into_iter()
-                .chain(info.created.iter().cloned())
-            {
+        for (n, it) in items.iter().enumerate() {
+            let mut tokens = tokens_of(it.ev, st);
+            tokens.extend(it.created.iter().cloned());
+            for t in tokens {
                 match owner.get(&t) {
                     Some(&m) => uf.union(n, m),
                     None => {
@@ -303,7 +335,7 @@ impl NativeState {
             }
         }
         let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
-        for n in 0..sigs.len() {
+        for n in 0..items.len() {
             components.entry(uf.find(n)).or_default().push(n);
         }
         let mut roots: Vec<usize> = components.keys().copied().collect();
@@ -313,10 +345,10 @@ impl NativeState {
             let Some(members) = components.get(&root) else {
                 continue;
             };
-            // members are in time order (the signals are)
+            // members are in time order (the items are)
             let mut covered_until = i64::MIN;
             for (pos, &n) in members.iter().enumerate() {
-                let Some((_, start, _)) = sigs.get(n) else {
+                let Some(start) = items.get(n) else {
                     continue;
                 };
                 if !initial.get(n).copied().unwrap_or(false) || start.ev.time_ms <= covered_until {
@@ -327,49 +359,53 @@ impl NativeState {
                 let (mut instances, mut large, mut secrets) = (0u64, false, 0u64);
                 let mut chain: Vec<usize> = Vec::new();
                 for &m in members.get(pos..).unwrap_or_default() {
-                    let Some((_, s, info)) = sigs.get(m) else {
+                    let Some(it) = items.get(m) else {
                         continue;
                     };
-                    if s.ev.time_ms > t0 + win {
+                    if it.ev.time_ms > t0 + win {
                         break;
                     }
-                    stages |= info.stages;
+                    stages |= it.stages;
                     if initial.get(m).copied().unwrap_or(false) {
                         stages |= INITIAL;
                     }
-                    instances += info.instances;
-                    large |= info.large;
-                    secrets += info.secrets;
+                    instances += it.instances;
+                    large |= it.large;
+                    secrets += it.secrets;
                     chain.push(m);
                 }
-                if large || instances >= self.opts.launch_many {
+                if large
+                    || instances >= self.opts.launch_many
+                    || secrets >= self.opts.secrets_threshold as u64
+                {
                     stages |= IMPACT;
                 }
-                if secrets >= self.opts.secrets_threshold as u64 {
-                    stages |= IMPACT;
-                }
-                let later = (stages & !INITIAL).count_ones();
-                if later < 2 {
+                if (stages & !INITIAL).count_ones() < 2 {
                     continue;
                 }
                 // the events of the chain: those that carry a stage, or count towards impact
                 let counts_impact = stages & IMPACT != 0;
                 let mut events: Vec<(&SigRef, u8)> = Vec::new();
                 for &m in &chain {
-                    let Some((_, s, info)) = sigs.get(m) else {
+                    let Some(it) = items.get(m) else {
                         continue;
                     };
-                    let mut bits = info.stages;
+                    let mut bits = it.stages;
                     if initial.get(m).copied().unwrap_or(false) {
                         bits |= INITIAL;
                     }
-                    if counts_impact && (info.instances > 0 || info.secrets > 0) {
+                    let weighs = it.instances > 0 || it.secrets > 0;
+                    if counts_impact && weighs {
                         bits |= IMPACT;
                     }
                     if bits != 0 {
-                        events.push((&s.ev, bits));
+                        events.push((it.ev, bits));
+                        if weighs {
+                            events.extend(it.more.iter().map(|e| (e, bits)));
+                        }
                     }
                 }
+                events.sort_by(|a, b| a.0.order(b.0, st));
                 covered_until = events.iter().map(|(e, _)| e.time_ms).max().unwrap_or(t0);
                 out.push(alert(&events, stages, st));
             }
@@ -377,32 +413,30 @@ impl NativeState {
     }
 }
 
-/// The tokens an event links by: its principal, the user or role behind it, its access key and
-/// its source address (unless an AWS service's).
-struct Tokens(Vec<String>);
-
-impl Tokens {
-    fn of(ev: &SigRef, st: &Strings) -> Tokens {
-        let mut out = Vec::new();
-        let p = st.str(ev.principal);
-        if !p.is_empty() {
-            out.push(format!("p:{p}"));
-            if let Some(t) = identity_token(p) {
-                out.push(t);
-            }
+/// The tokens an element links by: its principal, the user or role behind it, its access key
+/// and its source address (unless an AWS service's). The identities an event created are
+/// written as the tokens of their later use (see [`created_tokens`]).
+fn tokens_of(ev: &SigRef, st: &Strings) -> Vec<String> {
+    let mut out = Vec::with_capacity(4);
+    let p = st.str(ev.principal);
+    if !p.is_empty() {
+        out.push(format!("p:{p}"));
+        if let Some(t) = identity_token(p) {
+            out.push(t);
         }
-        if let Some(k) = ev.access_key_id {
-            let k = st.str(k);
-            if !k.is_empty() {
-                out.push(format!("k:{k}"));
-            }
-        }
-        let ip = st.str(ev.source_ip);
-        if routable(ip) {
-            out.push(format!("i:{ip}"));
-        }
-        Tokens(out)
     }
+    if let Some(k) = ev
+        .access_key_id
+        .map(|k| st.str(k))
+        .filter(|k| !k.is_empty())
+    {
+        out.push(format!("k:{k}"));
+    }
+    let ip = st.str(ev.source_ip);
+    if routable(ip) {
+        out.push(format!("i:{ip}"));
+    }
+    out
 }
 
 /// True for a source address that identifies a caller (not an AWS service acting for it).

@@ -205,7 +205,12 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
     let name = ev.event_name();
     let r = || vec![EventRef::of(ev)];
     let by = || ev.principal();
-    match (source, lambda_name(name)) {
+    let short = if source == "lambda.amazonaws.com" {
+        lambda_name(name)
+    } else {
+        name
+    };
+    match (source, short) {
         ("iam.amazonaws.com", "UpdateAssumeRolePolicy" | "CreateRole") => {
             let doc = req(ev, "policyDocument").or_else(|| req(ev, "assumeRolePolicyDocument"));
             let role = req_str(ev, "roleName").unwrap_or_default();
