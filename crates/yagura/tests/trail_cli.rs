@@ -197,7 +197,7 @@ fn the_text_report_is_a_timeline_with_repeats_grouped() {
     // the 144 AssumeRole hits of one rule are grouped, not 144 rows; named by title
     let assume: Vec<&&str> = rows
         .iter()
-        .filter(|l| l.contains("Sigma: Potential Persistence Via AWS STS AssumeRole"))
+        .filter(|l| l.contains("Sigma: AWS STS AssumeRole Misuse"))
         .collect();
     assert!(!assume.is_empty() && assume.len() < 30, "{}", assume.len());
     assert!(assume.iter().any(|l| l.contains(" x")), "{assume:?}");
@@ -208,7 +208,7 @@ fn the_text_report_is_a_timeline_with_repeats_grouped() {
     // native and Sigma detections of one event share a row
     assert!(
         rows.iter().any(|l| l.contains("console-login-without-mfa")
-            && l.contains("Sigma: AWS Console Login Without MFA")),
+            && l.contains("Sigma: AWS Successful Console Login Without MFA")),
         "{}",
         r.stdout
     );

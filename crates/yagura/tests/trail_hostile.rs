@@ -95,7 +95,7 @@ fn hostile_rules_are_reported_and_the_rest_loads() {
     }
     w(
         "bomb.yml",
-        format!("{RULE_HEAD}  condition: sel\nx: {bomb}"),
+        format!("{RULE_HEAD}  condition: sel\n{bomb}"),
     );
     w("bomb2.yml", bomb);
     w(
@@ -143,7 +143,7 @@ fn hostile_rules_are_reported_and_the_rest_loads() {
     }
     // the good rules ran
     assert!(v["trail"]["sigma_matches"].as_object().unwrap().len() >= 2);
-    assert!(r.stderr.contains("parens.yml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("parens.yml`:"), "{}", r.stderr);
 }
 
 fn mkfifo(p: &Path) {
