@@ -93,10 +93,7 @@ fn hostile_rules_are_reported_and_the_rest_loads() {
         let refs: Vec<String> = (0..9).map(|_| format!("*a{}", i - 1)).collect();
         bomb.push_str(&format!("a{i}: &a{i} [{}]\n", refs.join(", ")));
     }
-    w(
-        "bomb.yml",
-        format!("{RULE_HEAD}  condition: sel\n{bomb}"),
-    );
+    w("bomb.yml", format!("{RULE_HEAD}  condition: sel\n{bomb}"));
     w("bomb2.yml", bomb);
     w(
         "flow.yml",

@@ -321,10 +321,10 @@ impl NativeState {
         }
         // link: union the items that share a token
         let mut uf = UnionFind::new(items.len());
-        let mut owner: HashMap<String, usize> = HashMap::new();
+        let mut owner: HashMap<(u8, u32), usize> = HashMap::new();
+        let mut links = Links::default();
         for (n, it) in items.iter().enumerate() {
-            let mut tokens = tokens_of(it.ev, st);
-            tokens.extend(it.created.iter().cloned());
+            let tokens = links.of(it, st);
             for t in tokens {
                 match owner.get(&t) {
                     Some(&m) => uf.union(n, m),
@@ -413,30 +413,57 @@ impl NativeState {
     }
 }
 
-/// The tokens an element links by: its principal, the user or role behind it, its access key
-/// and its source address (unless an AWS service's). The identities an event created are
-/// written as the tokens of their later use (see [`created_tokens`]).
-fn tokens_of(ev: &SigRef, st: &Strings) -> Vec<String> {
-    let mut out = Vec::with_capacity(4);
-    let p = st.str(ev.principal);
-    if !p.is_empty() {
-        out.push(format!("p:{p}"));
-        if let Some(t) = identity_token(p) {
-            out.push(t);
+/// The tokens chain elements link by, as numbers: `(0, principal)`, `(1, user, role or
+/// federated user)`, `(2, access key)`, `(3, source address)` (unless an AWS service's).
+/// Strings are interned once per distinct principal or created identity, not per element.
+#[derive(Default)]
+struct Links {
+    identities: HashMap<String, u32>,
+    of_principal: HashMap<Sym, Option<u32>>,
+}
+
+impl Links {
+    fn identity(&mut self, t: String) -> u32 {
+        let next = u32::try_from(self.identities.len()).unwrap_or(u32::MAX);
+        *self.identities.entry(t).or_insert(next)
+    }
+
+    fn of(&mut self, it: &Item<'_>, st: &Strings) -> Vec<(u8, u32)> {
+        let ev = it.ev;
+        let mut out = Vec::with_capacity(4 + it.created.len());
+        if !st.str(ev.principal).is_empty() {
+            out.push((0, ev.principal.0));
+            let id = match self.of_principal.get(&ev.principal) {
+                Some(id) => *id,
+                None => {
+                    let id = identity_token(st.str(ev.principal)).map(|t| self.identity(t));
+                    self.of_principal.insert(ev.principal, id);
+                    id
+                }
+            };
+            if let Some(id) = id {
+                out.push((1, id));
+            }
         }
+        if let Some(k) = ev.access_key_id.filter(|k| !st.str(*k).is_empty()) {
+            out.push((2, k.0));
+        }
+        if routable(st.str(ev.source_ip)) {
+            out.push((3, ev.source_ip.0));
+        }
+        for c in it.created {
+            match c.strip_prefix("k:") {
+                // a key created here links to the events it signs (if any were seen)
+                Some(key) => {
+                    if let Some(&k) = st.index.get(key) {
+                        out.push((2, k));
+                    }
+                }
+                None => out.push((1, self.identity(c.clone()))),
+            }
+        }
+        out
     }
-    if let Some(k) = ev
-        .access_key_id
-        .map(|k| st.str(k))
-        .filter(|k| !k.is_empty())
-    {
-        out.push(format!("k:{k}"));
-    }
-    let ip = st.str(ev.source_ip);
-    if routable(ip) {
-        out.push(format!("i:{ip}"));
-    }
-    out
 }
 
 /// True for a source address that identifies a caller (not an AWS service acting for it).

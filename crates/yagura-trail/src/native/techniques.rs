@@ -184,24 +184,10 @@ fn arn_account(arn: &str) -> Option<&str> {
 
 /// The single-event detections of this module.
 pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
-    let source = ev.event_source();
-    if !matches!(
-        source,
-        "iam.amazonaws.com"
-            | "sts.amazonaws.com"
-            | "lambda.amazonaws.com"
-            | "rolesanywhere.amazonaws.com"
-            | "rds.amazonaws.com"
-            | "route53resolver.amazonaws.com"
-            | "route53.amazonaws.com"
-            | "ec2.amazonaws.com"
-            | "ssm.amazonaws.com"
-            | "ec2-instance-connect.amazonaws.com"
-            | "bedrock.amazonaws.com"
-    ) || !ok(ev)
-    {
+    if !ok(ev) {
         return;
     }
+    let source = ev.event_source();
     let name = ev.event_name();
     let r = || vec![EventRef::of(ev)];
     let by = || ev.principal();
@@ -210,8 +196,9 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
     } else {
         name
     };
-    match (source, short) {
-        ("iam.amazonaws.com", "UpdateAssumeRolePolicy" | "CreateRole") => {
+    // by name first: most events are none of these, and fail on the name's length
+    match (short, source) {
+        ("UpdateAssumeRolePolicy" | "CreateRole", "iam.amazonaws.com") => {
             let doc = req(ev, "policyDocument").or_else(|| req(ev, "assumeRolePolicyDocument"));
             let role = req_str(ev, "roleName").unwrap_or_default();
             let own = own_account(ev);
@@ -230,7 +217,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ));
             }
         }
-        ("sts.amazonaws.com", "GetFederationToken") => {
+        ("GetFederationToken", "sts.amazonaws.com") => {
             let admin = req(ev, "policy").is_some_and(super::policy::is_admin);
             out.push(detection(
                 &FEDERATION_TOKEN,
@@ -248,7 +235,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ),
             ));
         }
-        ("lambda.amazonaws.com", "AddPermission") => {
+        ("AddPermission", "lambda.amazonaws.com") => {
             let principal = req_str(ev, "principal").unwrap_or_default();
             let own = own_account(ev);
             let outside = principal == "*"
@@ -269,7 +256,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ));
             }
         }
-        ("lambda.amazonaws.com", "UpdateFunctionCode") if by_person(ev) => {
+        ("UpdateFunctionCode", "lambda.amazonaws.com") if by_person(ev) => {
             out.push(detection(
                 &LAMBDA_CODE,
                 r(),
@@ -281,7 +268,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ),
             ));
         }
-        ("lambda.amazonaws.com", "UpdateFunctionConfiguration" | "CreateFunction")
+        ("UpdateFunctionConfiguration" | "CreateFunction", "lambda.amazonaws.com")
             if by_person(ev) =>
         {
             let mut layers = Vec::new();
@@ -315,7 +302,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ));
             }
         }
-        ("rolesanywhere.amazonaws.com", "CreateTrustAnchor" | "UpdateTrustAnchor") => {
+        ("CreateTrustAnchor" | "UpdateTrustAnchor", "rolesanywhere.amazonaws.com") => {
             out.push(detection(
                 &ROLES_ANYWHERE,
                 r(),
@@ -330,7 +317,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ),
             ));
         }
-        ("rds.amazonaws.com", "ModifyDBSnapshotAttribute" | "ModifyDBClusterSnapshotAttribute") => {
+        ("ModifyDBSnapshotAttribute" | "ModifyDBClusterSnapshotAttribute", "rds.amazonaws.com") => {
             let restore = req_str(ev, "attributeName").is_some_and(|a| a == "restore");
             let mut added = Vec::new();
             ev.visit_path(&["requestParameters", "valuesToAdd"], &mut |v| {
@@ -355,10 +342,10 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
             }
         }
         (
-            "route53resolver.amazonaws.com",
             "DeleteResolverQueryLogConfig" | "DisassociateResolverQueryLogConfig",
+            "route53resolver.amazonaws.com",
         )
-        | ("route53.amazonaws.com", "DeleteQueryLoggingConfig") => {
+        | ("DeleteQueryLoggingConfig", "route53.amazonaws.com") => {
             out.push(detection(
                 &DNS_LOGS_DELETED,
                 r(),
@@ -373,7 +360,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ),
             ));
         }
-        ("ec2.amazonaws.com", "ModifyInstanceAttribute") => {
+        ("ModifyInstanceAttribute", "ec2.amazonaws.com") => {
             let user_data = req(ev, "userData").is_some_and(|v| !v.is_null())
                 || req_str(ev, "attribute").is_some_and(|a| a == "userData");
             if user_data {
@@ -389,7 +376,7 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
                 ));
             }
         }
-        ("ssm.amazonaws.com", "StartSession") => {
+        ("StartSession", "ssm.amazonaws.com") => {
             out.push(detection(
                 &SSM_SESSION,
                 r(),
@@ -402,10 +389,10 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
             ));
         }
         (
-            "ec2-instance-connect.amazonaws.com",
             "SendSSHPublicKey" | "SendSerialConsoleSSHPublicKey",
+            "ec2-instance-connect.amazonaws.com",
         )
-        | ("ec2.amazonaws.com", "EnableSerialConsoleAccess") => {
+        | ("EnableSerialConsoleAccess", "ec2.amazonaws.com") => {
             let target = req_str(ev, "instanceId").unwrap_or("the account");
             out.push(detection(
                 &INSTANCE_CONNECT,
@@ -423,10 +410,10 @@ pub(super) fn observe(ev: &Event, out: &mut Vec<Detection>) {
             ));
         }
         (
-            "bedrock.amazonaws.com",
             "PutUseCaseForModelAccess"
             | "CreateFoundationModelAgreement"
             | "PutFoundationModelEntitlement",
+            "bedrock.amazonaws.com",
         ) => {
             out.push(detection(
                 &BEDROCK_ACCESS,
