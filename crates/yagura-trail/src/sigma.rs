@@ -25,7 +25,7 @@ use crate::event::{scalar_text, Event, RawLookup};
 use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
-use serde_yaml_ng::Value as Yaml;
+use serde_yaml_ng::{Mapping, Value as Yaml};
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::path::Path;
@@ -322,6 +322,73 @@ fn disposition(y: &Yaml, opts: &LoadOptions) -> Disposition {
     Disposition::Skip(label)
 }
 
+/// The log source label of a rule written for another log, and its name and id, read from the
+/// top-level lines of a one-document file in SigmaHQ's plain layout (`logsource:` followed by
+/// indented `product:`/`service:`/`category:` lines, plain or quoted scalars). `None` for
+/// anything else (several documents, a correlation, flow style, a rule for CloudTrail, a
+/// deprecated or unsupported one): those are parsed whole. A file skipped this way is not
+/// parsed further, so a YAML error elsewhere in it is not reported: it is not run either way.
+fn quick_skip(text: &str, opts: &LoadOptions) -> Option<(String, Vec<String>)> {
+    if opts.any_logsource || text.starts_with("---") || text.contains("\n---") {
+        return None;
+    }
+    let scalar = |v: &str| -> Option<String> {
+        let v = v.trim();
+        let v = match (v.chars().next(), v.chars().last()) {
+            (Some(q @ ('\'' | '"')), Some(e)) if e == q && v.len() >= 2 => v.get(1..v.len() - 1)?,
+            (Some('\'' | '"' | '{' | '[' | '&' | '*' | '!' | '|' | '>'), _) => return None,
+            _ => v.split(" #").next()?.trim(),
+        };
+        (!v.is_empty() && !v.contains('\\')).then(|| v.to_string())
+    };
+    let mut top = Mapping::new();
+    let mut names = Vec::new();
+    let mut in_logsource = false;
+    let mut logsource = Mapping::new();
+    let mut seen_logsource = false;
+    for line in text.lines() {
+        let indented = line.starts_with(' ') || line.starts_with('\t');
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if indented {
+            if in_logsource {
+                let (k, v) = t.split_once(':')?;
+                if matches!(k, "product" | "service" | "category") {
+                    logsource.insert(Yaml::String(k.to_string()), Yaml::String(scalar(v)?));
+                }
+            }
+            continue;
+        }
+        in_logsource = false;
+        let (k, v) = line.split_once(':')?;
+        match k {
+            "logsource" => {
+                if seen_logsource || !v.trim().is_empty() {
+                    return None;
+                }
+                seen_logsource = true;
+                in_logsource = true;
+            }
+            "status" => {
+                top.insert(Yaml::String("status".into()), Yaml::String(scalar(v)?));
+            }
+            "name" | "id" => names.push(scalar(v)?),
+            "correlation" => return None,
+            _ => {}
+        }
+    }
+    if !seen_logsource {
+        return None;
+    }
+    top.insert(Yaml::String("logsource".into()), Yaml::Mapping(logsource));
+    match disposition(&Yaml::Mapping(top), opts) {
+        Disposition::Skip(label) => Some((label, names)),
+        _ => None,
+    }
+}
+
 /// The position of the first `needle` at or after `from_line` in `text` (1-based), or of
 /// `from_line` when it is not found.
 fn locate(text: &str, from_line: usize, needle: &str) -> Location {
@@ -447,6 +514,16 @@ impl RuleSet {
         let budget = yaml_budget();
         for (file, text) in sources {
             sum.files += 1;
+            // a one-document rule for another log source is counted from its top-level lines,
+            // without parsing the rest (most of a rule repository)
+            if let Some((label, names)) = quick_skip(text, opts) {
+                sum.documents += 1;
+                *sum.skipped.entry(label.clone()).or_default() += 1;
+                for n in names {
+                    not_loaded.insert(n, NotRun::Skipped(label.clone()));
+                }
+                continue;
+            }
             let docs = match yagura_core::yaml::load_documents(text, &budget) {
                 Ok(d) => d,
                 Err(e) => {
@@ -2166,6 +2243,37 @@ mod tests {
         assert!(r.matches(&ev(r#","userAgent":"x:role/aws:y""#)));
         assert!(!r.matches(&ev(r#","userAgent":":role/aws:y""#)));
         assert!(!r.matches(&ev(r#","userAgent":"nothing""#)));
+    }
+
+    /// The quick reading of a rule's log source agrees with the full parse on every SigmaHQ
+    /// rule it decides.
+    #[test]
+    fn quick_log_source_agrees_with_the_full_parse_on_sigmahq() {
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/testdata/cloudtrail/sigmahq"
+        ));
+        let w = crate::walk::walk(dir, &crate::walk::Limits::default(), &|n, d| {
+            d || n.ends_with(".yml")
+        });
+        let opts = LoadOptions::default();
+        let mut quick = 0;
+        for f in &w.files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let full = yagura_core::yaml::load_documents(&text, &yaml_budget()).unwrap();
+            let want = match disposition(&full[0].value, &opts) {
+                Disposition::Skip(l) => Some(l),
+                _ => None,
+            };
+            if let Some((label, names)) = quick_skip(&text, &opts) {
+                quick += 1;
+                assert_eq!(Some(label), want, "{}", f.display());
+                let id = ystr(&full[0].value, "id");
+                assert!(id.is_none_or(|i| names.contains(&i)), "{}", f.display());
+            }
+        }
+        // nearly every rule of another log source is decided without parsing
+        assert!(quick > 3600, "{quick}");
     }
 
     #[test]
