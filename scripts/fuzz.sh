@@ -40,7 +40,7 @@ for dir in crates/*/fuzz; do
     if [ -f "$dir/seeds.txt" ]; then
       grep -v '^\s*#' "$dir/seeds.txt" | awk -v t="$t" '$1 == t { print $2 }' | while read -r src; do
         [ -e "$TESTDATA/$src" ] || { echo "fuzz.sh: seed $TESTDATA/$src missing" >&2; continue; }
-        find "$TESTDATA/$src" -type f -size -1M | while read -r f; do
+        find "$TESTDATA/$src" -type f -size -1024k | while read -r f; do
           cp "$f" "$corpus/seed-$(echo "$f" | md5sum | cut -c1-16)"
         done
       done
