@@ -291,6 +291,28 @@ fn an_mfa_administrators_routine_change_gives_no_alert() {
 }
 
 #[test]
+fn secrets_read_in_bulk_by_a_leaked_key_before_it_stops_logging_give_one_alert() {
+    // the key's first calls read twenty secrets (real GetSecretValue events), then it
+    // creates a user and stops CloudTrail: initial access, impact, persistence, evasion
+    let k = leaked_key();
+    let thief = user("ci-deploy", &k);
+    let ip = "198.51.100.40";
+    let read = named_ok("GetSecretValue");
+    let mut events: Vec<Value> = (0..20)
+        .map(|i| at(read.clone(), i % 3, &thief, ip))
+        .collect();
+    for (i, e) in events.iter_mut().enumerate() {
+        e["eventID"] = json!(format!("00000000-0000-4000-9000-{i:012}"));
+    }
+    let mut create = at(named_ok("CreateUser"), 10, &thief, ip);
+    create["requestParameters"] = json!({"userName": "svc-audit"});
+    events.push(create);
+    events.push(at(named_ok("StopLogging"), 12, &thief, ip));
+    let d = check_one(&events, "bulk secrets");
+    assert!(d.message.en.contains("GetSecretValue"), "{}", d.message.en);
+}
+
+#[test]
 fn outside_the_window_no_alert() {
     // the launch two days after the sign-in: only initial access and evasion are linked in time
     let mut r = root_takeover();

@@ -307,12 +307,13 @@ impl NativeState {
         if !items.iter().any(|i| i.stages != 0) {
             return;
         }
-        // initial access by a long-term key: the first stage event it signs from an address
+        // initial access by a long-term key: the first element it signs from an address (a
+        // stage event, a launch or a minute of secret reads)
         let mut seen_from: BTreeSet<(Sym, Sym)> = BTreeSet::new();
         let mut initial: Vec<bool> = Vec::with_capacity(items.len());
         for it in &items {
             let mut ia = it.stages & INITIAL != 0;
-            if let Some(k) = it.ev.access_key_id.filter(|_| it.stages != 0) {
+            if let Some(k) = it.ev.access_key_id {
                 if st.str(k).starts_with("AKIA") && seen_from.insert((k, it.ev.source_ip)) {
                     ia = true;
                 }
