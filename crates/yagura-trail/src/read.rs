@@ -223,7 +223,10 @@ impl<R: Read> RecordScanner<R> {
                 // a UTF-8 byte order mark at the start
                 Some(0xEF) if self.base + self.pos as u64 == 0 => {
                     self.fill(3)?;
-                    if self.chunk.get(self.pos..self.pos + 3) == Some(&[0xEF, 0xBB, 0xBF][..]) {
+                    // within the bytes read: the buffer, reused from another input, may hold
+                    // stale bytes past them
+                    let head = self.chunk.get(self.pos..self.len).unwrap_or_default();
+                    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
                         self.pos += 3;
                     } else {
                         return Ok(Some(0xEF));

@@ -265,3 +265,18 @@ fn records_larger_than_the_read_buffer_cross_chunk_boundaries() {
         .count();
     assert_eq!(n, 3);
 }
+
+/// A fuzz finding (scripts/fuzz.sh, read_records): an input of the first two bytes of a UTF-8
+/// byte order mark, read in a buffer reused from an input that began with a whole one, was
+/// taken for a whole mark (the stale third byte) and the position ran past the input.
+#[test]
+fn a_cut_byte_order_mark_after_a_whole_one_is_an_error_not_a_panic() {
+    let whole: Vec<u8> = [&[0xEF, 0xBB, 0xBF][..], b"[]"].concat();
+    assert_eq!(
+        yagura_trail::read_stream("whole", std::io::Cursor::new(whole)).count(),
+        0
+    );
+    let items: Vec<_> =
+        yagura_trail::read_stream("cut", std::io::Cursor::new(vec![0xEF, 0xBB])).collect();
+    assert!(!items.is_empty() && items.iter().all(|i| i.is_err()), "{items:?}");
+}
