@@ -6,10 +6,13 @@
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
+//! - [`feeds`]: a file server with ETags, conditional answers and injected faults, standing in
+//!   for the upstream hosts of the vulnerability feeds behind `--mirror`.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod feeds;
 pub mod sinks;
 
 use std::io::{Read, Write};
