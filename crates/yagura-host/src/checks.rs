@@ -46,6 +46,50 @@ pub static PACKAGE_VULNERABLE_NO_FIX: CheckMeta = CheckMeta {
     compliance: &[],
 };
 
+pub static SECURITY_UPDATE_PENDING: CheckMeta = CheckMeta {
+    id: "host-security-update-pending",
+    severity: Severity::High,
+    service: "host",
+    title: Text::new("Security update available but not installed", "セキュリティ更新が未適用"),
+    what: Text::new(
+        "Compares the installed packages with the host's own package-manager metadata: apt's lists of the *-security suites and the updateinfo dnf and yum keep in their caches. Works with no vulnerability database; each finding names the file it came from, and with a database the evidence says whether the database agrees.",
+        "インストール済みパッケージを、ホスト自身のパッケージマネージャーのメタデータ（apt の *-security スイートのリスト、dnf/yum がキャッシュする updateinfo）と比較します。脆弱性データベースなしで動作し、各結果は元のファイルを示します。データベースがある場合は一致するかを証拠に記載します。",
+    ),
+    why: Text::new(
+        "The distribution has published a security fix the host has not installed: the fix is one command away, and attackers read the same advisories.",
+        "ディストリビューションが公開したセキュリティ修正が未適用です。修正はコマンド一つで適用でき、攻撃者も同じ勧告を読んでいます。",
+    ),
+    fix: Text::new(
+        "Install the security updates (apt-get update && apt-get upgrade, dnf upgrade --security, yum update --security) and restart the services that use them.",
+        "セキュリティ更新を適用し（apt-get update && apt-get upgrade、dnf upgrade --security、yum update --security）、利用しているサービスを再起動してください。",
+    ),
+    references: &["https://wiki.debian.org/UnattendedUpgrades", "https://docs.aws.amazon.com/linux/al2023/ug/managing-repos-os-updates.html"],
+    spec: &["HOST-02", "HOST-08"],
+    compliance: &[("cis-linux", &["1.9"])],
+};
+
+pub static KERNEL_REBOOT_PENDING: CheckMeta = CheckMeta {
+    id: "host-kernel-reboot-pending",
+    severity: Severity::High,
+    service: "host",
+    title: Text::new("A newer kernel is installed than the one running", "実行中より新しいカーネルがインストール済み（再起動待ち）"),
+    what: Text::new(
+        "Compares the running kernel (uname -r) with the installed kernel packages; vulnerabilities are matched against the running kernel, not the newest installed one.",
+        "実行中のカーネル（uname -r）とインストール済みカーネルパッケージを比較します。脆弱性は最新のインストール済みカーネルではなく実行中のカーネルと照合します。",
+    ),
+    why: Text::new(
+        "An updated kernel protects nothing until the host boots it: the running kernel keeps every vulnerability the update fixed.",
+        "更新したカーネルは再起動するまで効果がなく、実行中のカーネルには修正済みの脆弱性が残ります。",
+    ),
+    fix: Text::new(
+        "Reboot the host into the newest kernel in a maintenance window (or use live patching, e.g. kpatch / Kernel Live Patching on Amazon Linux).",
+        "メンテナンス時間帯に再起動して最新のカーネルで起動してください（またはライブパッチ、例: Amazon Linux の Kernel Live Patching を使ってください）。",
+    ),
+    references: &["https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html"],
+    spec: &["HOST-02", "HOST-08"],
+    compliance: &[],
+};
+
 pub static PACKAGES_UNREADABLE: CheckMeta = CheckMeta {
     id: "host-package-database-unreadable",
     severity: Severity::Medium,
@@ -385,8 +429,8 @@ pub static AWS_KEY_ON_DISK: CheckMeta = CheckMeta {
     service: "host",
     title: Text::new("Long-lived AWS access key stored on the host", "長期の AWS アクセスキーがホストに保存されている"),
     what: Text::new(
-        "Looks for long-lived access key ids (AKIA…) in ~/.aws/credentials of every user and root, and in environment files.",
-        "全ユーザーと root の ~/.aws/credentials、環境変数ファイルから長期アクセスキー ID（AKIA…）を探します。",
+        "Looks for long-lived access key ids (AKIA…) where they are really left: the AWS credentials and config files of every user and root, .env and other environment files, shell histories, .s3cfg, passwd-s3fs, crontabs, systemd units and drop-ins, container and tool configurations and application configuration files. The walk is bounded (depth, size, count), never follows links out of the root and opens no special files; key ids are masked and secrets never read into a finding.",
+        "長期アクセスキー ID（AKIA…）を、実際に残されがちな場所から探します: 全ユーザーと root の AWS 認証情報・設定ファイル、.env などの環境変数ファイル、シェル履歴、.s3cfg、passwd-s3fs、crontab、systemd ユニットとドロップイン、コンテナやツールの設定、アプリケーション設定ファイル。走査は深さ・サイズ・件数で制限し、ルート外へのリンクをたどらず、特殊ファイルは開きません。キー ID はマスクし、シークレットは結果に含めません。",
     ),
     why: Text::new(
         "A key on disk leaks with the disk, a snapshot or a compromised process, and works from anywhere until revoked.",
@@ -405,6 +449,8 @@ pub static AWS_KEY_ON_DISK: CheckMeta = CheckMeta {
 pub static CHECKS: &[&CheckMeta] = &[
     &PACKAGE_VULNERABLE,
     &PACKAGE_VULNERABLE_NO_FIX,
+    &SECURITY_UPDATE_PENDING,
+    &KERNEL_REBOOT_PENDING,
     &PACKAGES_UNREADABLE,
     &OS_END_OF_LIFE,
     &SSH_ROOT_LOGIN,
