@@ -4,6 +4,7 @@ use crate::cli::{Global, OutputArgs};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
 use yagura_core::{Catalogue, Finding, Lang, Severity, Status};
 use yagura_report::{Format, Report, WriteOptions};
 
@@ -176,4 +177,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
     std::fs::rename(&tmp, &target).with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(())
+}
+
+/// Keeps a run in the store and says what changed since the scope's previous run.
+pub fn store_run(
+    g: &Global,
+    scope: &str,
+    accounts: &[String],
+    started: OffsetDateTime,
+    findings: &[yagura_core::Finding],
+) -> Result<Option<String>> {
+    let mut store = open_store(g)?;
+    let complete = !findings
+        .iter()
+        .any(|f| f.status == yagura_core::Status::Unknown);
+    let meta = yagura_store::RunMeta {
+        scope: scope.to_string(),
+        started_at: started,
+        finished_at: OffsetDateTime::now_utc(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        accounts: accounts.to_vec(),
+        complete,
+    };
+    let id = store.record_run(&meta, findings)?;
+    let runs = store.latest_runs(scope, 2)?;
+    let prev = runs.iter().find(|r| r.id != id);
+    Ok(match prev {
+        Some(p) => {
+            let d = store.diff(p.id, id)?;
+            Some(format!(
+                "run {id} stored: {} new, {} fixed, {} still open since run {}{}",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_open.len(),
+                p.id,
+                if d.unknown_now.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not checkable now", d.unknown_now.len())
+                }
+            ))
+        }
+        None => Some(format!("run {id} stored (first run of this scope)")),
+    })
 }
