@@ -11,43 +11,11 @@ use yagura_host::packages::{self, Package};
 use yagura_host::rootfs::Root;
 use yagura_host::vulndb::VulnDb;
 use yagura_host::{scan, ElfScope, ScanOptions};
+use yagura_testkit::host::{copy_tree, dpkg_lt};
 
 const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
 const SECURITY_LIST: &str =
     "deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages";
-
-fn copy_tree(from: &Path, to: &Path) {
-    let st = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    // the shared data is read-only: the copy must be writable
-    let st = std::process::Command::new("chmod")
-        .args(["-R", "u+w"])
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
-}
-
-fn dpkg_lt(a: &str, b: &str) -> bool {
-    match std::process::Command::new("dpkg")
-        .args(["--compare-versions", a, "lt", b])
-        .status()
-    {
-        Ok(s) => s.success(),
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "dpkg is required under CI"
-            );
-            yagura_host::version::dpkg_compare(a, b).is_lt()
-        }
-    }
-}
 
 fn opts(root: &Path) -> ScanOptions {
     let mut o = ScanOptions::new(root);

@@ -7,60 +7,17 @@ use std::path::Path;
 use yagura_host::packages::{self, OsRelease};
 use yagura_host::rootfs::Root;
 use yagura_host::vulndb::{FixState, VulnDb};
+use yagura_testkit::host::{
+    debian_fixes, debian_osv, dpkg_lt, write_osv_dir, MINBASE_FIXES, SECURITY_FIXES,
+};
 
 const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
 
 /// OSV records (ecosystem `Debian:12`) made from the `source, fixed, CVE, suite` rows.
 fn write_osv_from_tsv(dir: &Path) -> Vec<(String, String, String)> {
-    let mut rows = Vec::new();
-    for f in [
-        "bookworm-security-changelog-fixes.tsv",
-        "bookworm-minbase-installed-changelog-fixes.tsv",
-    ] {
-        let text = std::fs::read_to_string(format!("{HOST}/debian/advisories/{f}")).unwrap();
-        for line in text.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 3 {
-                continue;
-            }
-            rows.push((
-                cols[0].to_string(),
-                cols[1].to_string(),
-                cols[2].to_string(),
-            ));
-        }
-    }
-    for (i, (src, fixed, cve)) in rows.iter().enumerate() {
-        let rec = serde_json::json!({
-            "schema_version": "1.6.0",
-            "id": format!("DEBIAN-{cve}-{i}"),
-            "aliases": [cve],
-            "modified": "2025-01-01T00:00:00Z",
-            "summary": format!("{cve} in {src}"),
-            "affected": [{
-                "package": {"ecosystem": "Debian:12", "name": src},
-                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]
-            }]
-        });
-        std::fs::write(dir.join(format!("r{i}.json")), rec.to_string()).unwrap();
-    }
-    rows
-}
-
-fn dpkg_lt(a: &str, b: &str) -> bool {
-    match std::process::Command::new("dpkg")
-        .args(["--compare-versions", a, "lt", b])
-        .status()
-    {
-        Ok(s) => s.success(),
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "dpkg is required under CI"
-            );
-            yagura_host::version::dpkg_compare(a, b).is_lt()
-        }
-    }
+    let records = debian_osv(&[SECURITY_FIXES, MINBASE_FIXES], "DEBIAN");
+    write_osv_dir(dir, &records);
+    debian_fixes(&[SECURITY_FIXES, MINBASE_FIXES])
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! (an HTTP status, or a body cut short after some bytes while `Content-Length` promises all).
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -103,27 +103,9 @@ fn serve(conn: TcpStream, dir: &std::path::Path, state: &Mutex<State>) {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut conn = conn;
     loop {
-        let mut first = String::new();
-        if reader.read_line(&mut first).unwrap_or(0) == 0 {
+        let Some((_method, path, headers)) = crate::sinks::read_head(&mut reader) else {
             return;
-        }
-        let mut parts = first.split_whitespace();
-        let _method = parts.next().unwrap_or_default().to_string();
-        let path = parts.next().unwrap_or_default().to_string();
-        let mut headers = Vec::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = line.split_once(':') {
-                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        }
+        };
         let get = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.clone());
         let (inm, ims) = (get("if-none-match"), get("if-modified-since"));
         let decoded = path.replace("%20", " ");

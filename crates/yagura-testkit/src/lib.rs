@@ -8,11 +8,13 @@
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
 //! - [`feeds`]: a file server with ETags, conditional answers and injected faults, standing in
 //!   for the upstream hosts of the vulnerability feeds behind `--mirror`.
+//! - [`host`]: the shared Debian advisories as OSV records; [`put_objects`] fills a moto bucket.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod feeds;
+pub mod host;
 pub mod sinks;
 
 use std::io::{Read, Write};
@@ -51,6 +53,51 @@ pub fn aws_env<'c>(
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+/// Puts objects (key, body) into a bucket of moto (created when missing) with boto3 from the
+/// venv, the same client family as the AWS CLI.
+pub fn put_objects(endpoint: &str, bucket: &str, objs: &[(String, Vec<u8>)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut manifest = Vec::new();
+    for (i, (key, body)) in objs.iter().enumerate() {
+        let p = dir.path().join(format!("{i}.bin"));
+        std::fs::write(&p, body).unwrap();
+        manifest.push(serde_json::json!([p, key]));
+    }
+    let script = r#"
+import boto3, json, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="test", aws_secret_access_key="test")
+try:
+    s3.create_bucket(Bucket=sys.argv[2])
+except s3.exceptions.BucketAlreadyOwnedByYou:
+    pass
+for path, key in json.load(sys.stdin):
+    with open(path, "rb") as f:
+        s3.put_object(Bucket=sys.argv[2], Key=key, Body=f.read())
+"#;
+    let mut child = Command::new(venv().join("bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(endpoint)
+        .arg(bucket)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&manifest).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "upload: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub fn repo_root() -> PathBuf {

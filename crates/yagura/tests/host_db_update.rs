@@ -16,6 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use yagura_testkit::feeds::{Fault, FeedServer};
+use yagura_testkit::host::{debian_osv, MINBASE_FIXES, SECURITY_FIXES};
 use yagura_testkit::sinks::HttpSink;
 
 const BIN: &str = env!("CARGO_BIN_EXE_yagura");
@@ -55,29 +56,7 @@ fn yagura(data: &Path, args: &[&str]) -> Run {
 
 /// OSV records (`Debian:12`) made from every `source, fixed, CVE, suite` row of the shared data.
 fn osv_records() -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    for f in [
-        "bookworm-security-changelog-fixes.tsv",
-        "bookworm-minbase-installed-changelog-fixes.tsv",
-    ] {
-        let text = std::fs::read_to_string(format!("{DATA}/host/debian/advisories/{f}")).unwrap();
-        for line in text.lines() {
-            let c: Vec<&str> = line.split('\t').collect();
-            if c.len() < 3 {
-                continue;
-            }
-            let id = format!("DEBIAN-{}-{}", c[2], out.len());
-            let rec = serde_json::json!({
-                "schema_version": "1.6.0", "id": id, "aliases": [c[2]],
-                "modified": "2025-01-01T00:00:00Z", "summary": format!("{} in {}", c[2], c[0]),
-                "affected": [{"package": {"ecosystem": "Debian:12", "name": c[0]},
-                  "ecosystem_specific": {"urgency": "high"},
-                  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": c[1]}]}]}]
-            });
-            out.push((id, rec));
-        }
-    }
-    out
+    debian_osv(&[SECURITY_FIXES, MINBASE_FIXES], "DEBIAN")
 }
 
 fn write_zip(path: &Path, records: &[(String, Value)], broken: Option<&str>) {

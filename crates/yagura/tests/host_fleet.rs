@@ -8,10 +8,10 @@
 //! `yagura-collect/tests/fleet.rs`: moto's Run Command runs no script.
 
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use yagura_testkit::{moto_available, venv, Moto};
+use std::process::Command;
+use yagura_testkit::host::{debian_osv, write_osv_dir, SECURITY_FIXES};
+use yagura_testkit::{moto_available, Moto};
 
 const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
@@ -44,62 +44,11 @@ fn yagura(data: &Path, moto: Option<&Moto>, args: &[&str]) -> (i32, String, Stri
 }
 
 fn upload(moto: &Moto, objs: &[(String, Vec<u8>)]) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut manifest = Vec::new();
-    for (i, (key, body)) in objs.iter().enumerate() {
-        let p = dir.path().join(format!("{i}.bin"));
-        std::fs::write(&p, body).unwrap();
-        manifest.push(json!([p, key]));
-    }
-    let script = r#"
-import boto3, json, sys
-s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
-                  aws_access_key_id="test", aws_secret_access_key="test")
-try:
-    s3.create_bucket(Bucket=sys.argv[2])
-except s3.exceptions.BucketAlreadyOwnedByYou:
-    pass
-for path, key in json.load(sys.stdin):
-    with open(path, "rb") as f:
-        s3.put_object(Bucket=sys.argv[2], Key=key, Body=f.read())
-"#;
-    let mut child = Command::new(venv().join("bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(moto.endpoint())
-        .arg(BUCKET)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&manifest).unwrap().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    yagura_testkit::put_objects(&moto.endpoint(), BUCKET, objs);
 }
 
 fn copy_root(from: &str, to: &Path) {
-    assert!(Command::new("cp")
-        .arg("-r")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap()
-        .success());
-    assert!(Command::new("chmod")
-        .args(["-R", "u+w"])
-        .arg(to)
-        .status()
-        .unwrap()
-        .success());
+    yagura_testkit::host::copy_tree(Path::new(from), to);
 }
 
 /// The scan a host would print on stdout.
@@ -172,22 +121,7 @@ fn fleet_collect_merges_three_hosts_and_stored_runs_show_a_fixed_finding() {
     // the vulnerability data the hosts use
     let scanner = tmp.path().join("scanner");
     let feed = tmp.path().join("debian-osv");
-    std::fs::create_dir_all(&feed).unwrap();
-    let text = std::fs::read_to_string(format!(
-        "{DATA}/host/debian/advisories/bookworm-security-changelog-fixes.tsv"
-    ))
-    .unwrap();
-    for (i, line) in text.lines().enumerate() {
-        let c: Vec<&str> = line.split('\t').collect();
-        if c.len() < 3 {
-            continue;
-        }
-        let rec = json!({"id": format!("T-{i}"), "aliases": [c[2]],
-            "affected": [{"package": {"ecosystem": "Debian:12", "name": c[0]},
-            "ecosystem_specific": {"urgency": "high"},
-            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": c[1]}]}]}]});
-        std::fs::write(feed.join(format!("{i}.json")), rec.to_string()).unwrap();
-    }
+    write_osv_dir(&feed, &debian_osv(&[SECURITY_FIXES], "T"));
     let (code, _, err) = yagura(&scanner, None, &["db", "import", feed.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let roots: Vec<PathBuf> = (0..3)

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use yagura_testkit::host::{debian_osv, SECURITY_FIXES};
 
 const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
@@ -258,19 +259,8 @@ fn a_corrupt_feed_never_replaces_stored_advisories() {
         let f = std::fs::File::create(&feed).unwrap();
         let mut z = zip::ZipWriter::new(f);
         let opt = zip::write::SimpleFileOptions::default();
-        let text = std::fs::read_to_string(format!(
-            "{DATA}/host/debian/advisories/bookworm-security-changelog-fixes.tsv"
-        ))
-        .unwrap();
-        for (i, line) in text.lines().enumerate() {
-            let c: Vec<&str> = line.split('\t').collect();
-            if c.len() < 3 {
-                continue;
-            }
-            let rec = serde_json::json!({"id": format!("T-{i}"), "aliases": [c[2]],
-                "affected": [{"package": {"ecosystem": "Debian:12", "name": c[0]},
-                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": c[1]}]}]}]});
-            z.start_file(format!("T-{i}.json"), opt).unwrap();
+        for (id, rec) in debian_osv(&[SECURITY_FIXES], "T") {
+            z.start_file(format!("{id}.json"), opt).unwrap();
             std::io::Write::write_all(&mut z, rec.to_string().as_bytes()).unwrap();
         }
         if broken {
