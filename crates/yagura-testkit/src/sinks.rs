@@ -117,11 +117,12 @@ fn serve(
     let _ = conn.flush();
 }
 
-/// The request line and headers (names lower-cased) of the next request on a connection;
-/// `None` when the connection closes first.
-pub(crate) fn read_head(
-    reader: &mut BufReader<TcpStream>,
-) -> Option<(String, String, Vec<(String, String)>)> {
+/// A request's method, path and headers (names lower-cased).
+pub(crate) type Head = (String, String, Vec<(String, String)>);
+
+/// The request line and headers of the next request on a connection; `None` when the
+/// connection closes first.
+pub(crate) fn read_head(reader: &mut BufReader<TcpStream>) -> Option<Head> {
     let mut first = String::new();
     if reader.read_line(&mut first).unwrap_or(0) == 0 {
         return None;

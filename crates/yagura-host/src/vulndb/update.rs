@@ -264,6 +264,10 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// What a fetch found: the URL of the data, the validators to keep, and the data with its
+/// SHA-256 when it changed (`None`: not modified).
+type Fetched = Result<(String, Validators, Option<(Vec<u8>, String)>), String>;
+
 /// Why a feed failed, as one line.
 fn http_reason(what: &str, url: &str, e: &HttpError) -> String {
     format!("{what} {url}: {e}")
@@ -309,7 +313,7 @@ async fn update_one(
     let name = feed.name;
     let mut prog = |got: u64, total: Option<u64>| progress(name, got, total);
     // (the URL of the data, its validators to keep, the data when it changed)
-    let fetched: Result<(String, Validators, Option<(Vec<u8>, String)>), String> = match feed.kind {
+    let fetched: Fetched = match feed.kind {
         FeedKind::OsvZip { ecosystem } => {
             let url = mirrored(&osv_url(ecosystem), mirror);
             fetch_document(http, &url, &state, &mut prog, true).await
@@ -387,7 +391,7 @@ async fn fetch_document(
     state: &FeedState,
     progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
     goog_hash: bool,
-) -> Result<(String, Validators, Option<(Vec<u8>, String)>), String> {
+) -> Fetched {
     // validators only make sense for the URL they came from (a new mirror starts afresh)
     let v = if state.url == url {
         state.validators.clone()
@@ -457,7 +461,7 @@ async fn fetch_amazon(
     mirror: Option<&str>,
     state: &FeedState,
     progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-) -> Result<(String, Validators, Option<(Vec<u8>, String)>), String> {
+) -> Fetched {
     let list_url = mirrored(mirror_list, mirror);
     let list = http
         .get(&list_url, &Validators::default(), MAX_SMALL, &mut |_, _| {})
