@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod cron;
+pub mod holidays;
 pub mod plan;
 pub mod run;
 
