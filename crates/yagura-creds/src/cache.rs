@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
@@ -74,6 +73,16 @@ impl CacheKey {
         ]))
     }
 
+    /// The credentials a `credential_process` command printed (kept until they expire).
+    pub fn process(command: &str) -> CacheKey {
+        CacheKey(digest(&["process", command]))
+    }
+
+    /// SSO role credentials of an account and role, through a start URL.
+    pub fn sso(start_url: &str, account_id: &str, role_name: &str) -> CacheKey {
+        CacheKey(digest(&["sso", start_url, account_id, role_name]))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -127,6 +136,9 @@ struct CacheFile {
     /// hash(serial, code) → remembered until
     #[serde(default)]
     used_codes: BTreeMap<String, Timestamp>,
+    /// The caller's ARN per source (`sts:GetCallerIdentity`), for role session names.
+    #[serde(default)]
+    identities: BTreeMap<CacheKey, String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -152,14 +164,7 @@ impl SessionCache {
     /// Uses `dir`, creating it with mode 0700 if needed.
     pub fn open(dir: impl Into<PathBuf>) -> Result<SessionCache, CacheError> {
         let dir = dir.into();
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(&dir).map_err(io(&dir))?;
+        crate::fsutil::private_dir(&dir).map_err(io(&dir))?;
         Ok(SessionCache { dir })
     }
 
@@ -179,20 +184,15 @@ impl SessionCache {
             }
             Err(e) => return Err(io(&path)(e)),
         };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map_err(io(&path))?.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(CacheError::InsecureMode {
-                    path: path.display().to_string(),
-                    mode,
-                });
-            }
+        if let Some(mode) = crate::fsutil::insecure_mode(&path).map_err(io(&path))? {
+            return Err(CacheError::InsecureMode {
+                path: path.display().to_string(),
+                mode,
+            });
         }
         let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| CacheError::Corrupt {
             path: path.display().to_string(),
-            message: e.to_string(),
+            message: crate::secret::json_error_text(&e),
         })?;
         if file.version != VERSION {
             return Err(CacheError::Corrupt {
@@ -206,34 +206,14 @@ impl SessionCache {
         Ok(file)
     }
 
-    /// Writes a temp file created 0600 from the start, then renames it over the cache.
+    /// Replaces the cache file (0600, atomically).
     fn write(&self, file: &CacheFile) -> Result<(), CacheError> {
         let path = self.file_path();
-        let nanos = Timestamp::now().as_nanosecond();
-        let tmp = self
-            .dir
-            .join(format!(".{FILE}.{}.{nanos}.tmp", std::process::id()));
         let json = serde_json::to_vec(file).map_err(|e| CacheError::Corrupt {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        let mut o = OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let result = (|| {
-            let mut f = o.open(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result.map_err(io(&path))
+        crate::fsutil::write_private(&path, &json).map_err(io(&path))
     }
 
     fn lock(&self) -> Result<File, CacheError> {
@@ -320,6 +300,29 @@ impl SessionCache {
         self.write(&file)?;
         drop(lock);
         Ok((creds, Provenance::Fetched))
+    }
+
+    /// The caller's ARN remembered for `key` (a source).
+    pub fn identity(&self, key: &CacheKey) -> Result<Option<String>, CacheError> {
+        Ok(self.read()?.identities.get(key).cloned())
+    }
+
+    /// Remembers the caller's ARN for `key`.
+    pub fn put_identity(&self, key: &CacheKey, arn: &str) -> Result<(), CacheError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        file.identities.insert(key.clone(), arn.to_string());
+        self.write(&file)
+    }
+
+    /// The cached entries with their expiry (`None`: long-term), for `creds list`.
+    pub fn entries(&self) -> Result<Vec<(CacheKey, Option<Timestamp>)>, CacheError> {
+        Ok(self
+            .read()?
+            .entries
+            .iter()
+            .map(|(k, e)| (k.clone(), e.credentials.expiration))
+            .collect())
     }
 
     /// Removes one entry (`logout`).

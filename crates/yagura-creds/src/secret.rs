@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `Debug` and `Display` print `***`; [`Secret::expose`] is the only way to the value, so every
 /// use is visible in review. It serializes as the plain value, for the 0600 cache file only.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -49,4 +49,25 @@ impl From<&str> for Secret {
     fn from(s: &str) -> Secret {
         Secret(s.to_string())
     }
+}
+
+/// A JSON error of a document that may hold secrets, without any value from it: serde's own
+/// message quotes values (`invalid type: string "…"`), so only a missing field (its name is
+/// ours) or the kind of problem and its position are kept.
+pub fn json_error_text(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    if m.starts_with("missing field `") || m.starts_with("unknown field `") {
+        // `missing field `X` at line 1 column 2`: the names are the format's, not values
+        if let Some(name) = m.split('`').nth(1) {
+            let what = if m.starts_with("missing") { "missing" } else { "unknown" };
+            return format!("{what} field `{name}` at line {} column {}", e.line(), e.column());
+        }
+    }
+    let kind = match e.classify() {
+        serde_json::error::Category::Syntax => "not valid JSON",
+        serde_json::error::Category::Eof => "the JSON ends early",
+        serde_json::error::Category::Data => "a value has the wrong type",
+        serde_json::error::Category::Io => "cannot be read",
+    };
+    format!("{kind} at line {} column {}", e.line(), e.column())
 }

@@ -231,6 +231,7 @@ fn switch_role_profiles_from_aliases() {
         duration_seconds: None,
         prefix: String::new(),
         partition: Partition::Aws,
+        process_command: None,
     };
     let text = switch_role_profiles(&accounts, &o).unwrap();
     let names: Vec<&str> = text

@@ -16,7 +16,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Language of titles, messages and recommendations: en or ja (default: from the locale)
     #[arg(long, global = true, env = "YAGURA_LANG")]
