@@ -112,7 +112,9 @@ pub struct Ops {
 /// Accounts and regions read at once.
 const CONCURRENCY: usize = 8;
 
-fn tags<'a>(pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) -> BTreeMap<String, String> {
+fn tags<'a>(
+    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
     pairs
         .filter_map(|(k, v)| Some((k?.to_string(), v?.to_string())))
         .collect()
@@ -193,9 +195,9 @@ async fn connect_places(
     } else {
         scope.regions.clone()
     };
-    let (caller, partition) = crate::whoami(&cfg).await.map_err(|e| {
-        OpsError::local("sts:GetCallerIdentity", "Identity", e.to_string())
-    })?;
+    let (caller, partition) = crate::whoami(&cfg)
+        .await
+        .map_err(|e| OpsError::local("sts:GetCallerIdentity", "Identity", e.to_string()))?;
     let mut accounts: Vec<(String, Result<SdkConfig, OpsError>)> = Vec::new();
     match &scope.org_role {
         None => accounts.push((caller.clone(), Ok(cfg.clone()))),

@@ -196,9 +196,9 @@ impl SdkSts {
         let iam = aws_sdk_iam::Client::new(&self.sdk_config(with));
         Self::block_on(async move {
             let out = iam.create_access_key().send().await.map_err(call_error)?;
-            let k = out.access_key().ok_or_else(|| {
-                local_error("MissingAccessKey", "the response has no access key")
-            })?;
+            let k = out
+                .access_key()
+                .ok_or_else(|| local_error("MissingAccessKey", "the response has no access key"))?;
             Ok(Credentials {
                 access_key_id: k.access_key_id().to_string(),
                 secret_access_key: Secret::new(k.secret_access_key()),
@@ -265,8 +265,7 @@ impl SdkSts {
         let endpoint = var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL"));
         SdkSts {
             sso_endpoint_url: var("AWS_ENDPOINT_URL_SSO").or_else(|| var("AWS_ENDPOINT_URL")),
-            oidc_endpoint_url: var("AWS_ENDPOINT_URL_SSO_OIDC")
-                .or_else(|| var("AWS_ENDPOINT_URL")),
+            oidc_endpoint_url: var("AWS_ENDPOINT_URL_SSO_OIDC").or_else(|| var("AWS_ENDPOINT_URL")),
             ..SdkSts::new(region, endpoint)
         }
     }
@@ -500,7 +499,10 @@ impl yagura_creds::SsoApi for SdkSts {
                 ));
             };
             let expiration = jiff::Timestamp::from_millisecond(c.expiration()).map_err(|e| {
-                local_error("BadExpiration", format!("the expiration is out of range: {e}"))
+                local_error(
+                    "BadExpiration",
+                    format!("the expiration is out of range: {e}"),
+                )
             })?;
             Ok(Credentials {
                 access_key_id: id.to_string(),
@@ -529,9 +531,9 @@ impl yagura_creds::SsoApi for SdkSts {
             .refresh_token(refresh_token.expose());
         Self::block_on(async move {
             let out = req.send().await.map_err(call_error)?;
-            let token = out.access_token().ok_or_else(|| {
-                local_error("MissingToken", "the response has no access token")
-            })?;
+            let token = out
+                .access_token()
+                .ok_or_else(|| local_error("MissingToken", "the response has no access token"))?;
             Ok(yagura_creds::RefreshedToken {
                 access_token: Secret::new(token),
                 refresh_token: out.refresh_token().map(Secret::new),

@@ -137,8 +137,7 @@ impl Setup {
         &self,
         sts: &SdkSts,
         profile: &str,
-    ) -> Result<yagura_creds::FlowResult, FlowError<yagura_collect::sts_client::StsCallError>>
-    {
+    ) -> Result<yagura_creds::FlowResult, FlowError<yagura_collect::sts_client::StsCallError>> {
         let env = FlowEnv {
             keys: None,
             sso: Some(sts),
@@ -191,7 +190,10 @@ fn sso_session_profile_gets_role_credentials_with_the_cached_token() {
     let s = Setup::new();
     s.write_token("corp", "2026-11-24T08:00:00Z", false);
     let r = s.flow(&sts, "sso").unwrap();
-    assert_eq!(r.credentials.access_key_id, concat!("ASIA", "SSOEXAMPLE0ROLE"));
+    assert_eq!(
+        r.credentials.access_key_id,
+        concat!("ASIA", "SSOEXAMPLE0ROLE")
+    );
     assert_eq!(
         r.credentials.expiration,
         Some("2026-11-24T08:00:00Z".parse().unwrap())
@@ -239,7 +241,10 @@ fn expired_token_is_refreshed_and_written_back() {
     assert_eq!(written["accessToken"], "refreshedACCESStokenEXAMPLE");
     assert_eq!(written["refreshToken"], "newREFRESHtokenEXAMPLE");
     assert_eq!(written["expiresAt"], "2026-11-24T08:00:00Z");
-    assert_eq!(written["startUrl"], START_URL, "the CLI's other fields are kept");
+    assert_eq!(
+        written["startUrl"], START_URL,
+        "the CLI's other fields are kept"
+    );
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
@@ -282,7 +287,10 @@ fn missing_expired_or_refused_tokens_are_clear() {
     )
     .unwrap();
     let e = s.flow(&sts, "sso").unwrap_err().to_string();
-    assert!(e.contains("is not valid") && !e.contains("cachedACCESS"), "{e}");
+    assert!(
+        e.contains("is not valid") && !e.contains("cachedACCESS"),
+        "{e}"
+    );
 }
 
 /// A role chained from the SSO profile: GetRoleCredentials, then AssumeRole signed with them.

@@ -175,11 +175,10 @@ impl Keystore {
                 mode,
             });
         }
-        let index: Index =
-            serde_json::from_slice(&bytes).map_err(|e| KeyStoreError::Corrupt {
-                path: path.display().to_string(),
-                message: crate::secret::json_error_text(&e),
-            })?;
+        let index: Index = serde_json::from_slice(&bytes).map_err(|e| KeyStoreError::Corrupt {
+            path: path.display().to_string(),
+            message: crate::secret::json_error_text(&e),
+        })?;
         if index.version != VERSION {
             return Err(KeyStoreError::Corrupt {
                 path: path.display().to_string(),
@@ -335,7 +334,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let m = std::fs::metadata(ks.index_path()).unwrap().permissions().mode();
+            let m = std::fs::metadata(ks.index_path())
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(m & 0o777, 0o600);
             std::fs::set_permissions(ks.index_path(), std::fs::Permissions::from_mode(0o644))
                 .unwrap();

@@ -38,14 +38,13 @@ pub use flow::{
 pub use keystore::{Backend, KeyStore, KeyStoreError, Keystore, StoredKey};
 pub use mfa::{code_from_command, MfaCommandError};
 pub use output::{
-    shell_word,
     credential_process_json, exec_env, login_url, login_url_at, parse_signin_token_response,
-    profile_base_name, profile_names, replace_managed_block, sanitize_profile_name,
+    profile_base_name, profile_names, replace_managed_block, sanitize_profile_name, shell_word,
     signin_token_url, signin_token_url_at, switch_role_profiles, Account, EnvChanges, NamedBy,
     OutputError, Partition, SwitchRoleOptions,
 };
 pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source, SsoSource};
-pub use sso::{RefreshedToken, SsoApi, SsoError};
 pub use secret::Secret;
+pub use sso::{RefreshedToken, SsoApi, SsoError};
 pub use sts_error::{classify, parse_error_response, StsErrorKind, StsProblem};

@@ -311,8 +311,7 @@ pub struct SwitchRoleOptions {
 /// A command for `credential_process`: quoted when it has characters a shell splits on.
 pub fn shell_word(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@,".contains(c))
     {
         s.to_string()

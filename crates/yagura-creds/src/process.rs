@@ -55,8 +55,7 @@ struct Output {
 /// Reads a `credential_process` output (the AWS CLI's rules: `Version` 1; the keys non-empty;
 /// `Expiration` RFC 3339 when present). The reason never quotes the input.
 pub fn parse_output(text: &str) -> Result<Credentials, String> {
-    let o: Output =
-        serde_json::from_str(text).map_err(|e| crate::secret::json_error_text(&e))?;
+    let o: Output = serde_json::from_str(text).map_err(|e| crate::secret::json_error_text(&e))?;
     if o.version != 1 {
         return Err(format!("`Version` is {}, expected 1", o.version));
     }
@@ -142,13 +141,23 @@ mod tests {
         .unwrap();
         assert_eq!(ok.access_key_id, "ASIAEXAMPLE");
         assert!(ok.expiration.is_some());
-        let long = parse_output(r#"{"Version":1,"AccessKeyId":"AKIAEXAMPLE","SecretAccessKey":"s"}"#)
-            .unwrap();
+        let long =
+            parse_output(r#"{"Version":1,"AccessKeyId":"AKIAEXAMPLE","SecretAccessKey":"s"}"#)
+                .unwrap();
         assert!(long.session_token.is_none() && long.expiration.is_none());
         for (bad, want) in [
-            (r#"{"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"}"#, "expected 1"),
-            (r#"{"Version":1,"AccessKeyId":"","SecretAccessKey":"b"}"#, "empty"),
-            (r#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"b","Expiration":"later"}"#, "RFC 3339"),
+            (
+                r#"{"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"}"#,
+                "expected 1",
+            ),
+            (
+                r#"{"Version":1,"AccessKeyId":"","SecretAccessKey":"b"}"#,
+                "empty",
+            ),
+            (
+                r#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"b","Expiration":"later"}"#,
+                "RFC 3339",
+            ),
             (r#"{"Version":1,"AccessKeyId":"a"}"#, "missing field"),
             ("not json hunter2", "not valid JSON"),
             (r#"{"Version":"hunter2"}"#, "wrong type"),

@@ -294,7 +294,9 @@ impl AwsFiles {
         let source = loop {
             // `yagura_role_arn`/`yagura_source_profile` (profiles written by `creds profiles
             // --write`, whose `credential_process` calls yagura) before the CLI's own keys
-            let role_arn = current.str("yagura_role_arn").or_else(|| current.str("role_arn"));
+            let role_arn = current
+                .str("yagura_role_arn")
+                .or_else(|| current.str("role_arn"));
             let has_keys = current.get("aws_access_key_id").is_some();
             let stored = self.stored.contains(&current.name);
             let source_profile = current
@@ -416,7 +418,8 @@ impl AwsFiles {
                     });
                 };
                 (
-                    sec.str("sso_start_url").ok_or_else(|| missing("sso_start_url"))?,
+                    sec.str("sso_start_url")
+                        .ok_or_else(|| missing("sso_start_url"))?,
                     sec.str("sso_region").ok_or_else(|| missing("sso_region"))?,
                 )
             }
@@ -428,8 +431,12 @@ impl AwsFiles {
         Ok(Some(Source::Sso(SsoSource {
             start_url,
             region,
-            account_id: p.str("sso_account_id").ok_or_else(|| missing("sso_account_id"))?,
-            role_name: p.str("sso_role_name").ok_or_else(|| missing("sso_role_name"))?,
+            account_id: p
+                .str("sso_account_id")
+                .ok_or_else(|| missing("sso_account_id"))?,
+            role_name: p
+                .str("sso_role_name")
+                .ok_or_else(|| missing("sso_role_name"))?,
             session_name,
         })))
     }

@@ -59,8 +59,16 @@ pub fn json_error_text(e: &serde_json::Error) -> String {
     if m.starts_with("missing field `") || m.starts_with("unknown field `") {
         // `missing field `X` at line 1 column 2`: the names are the format's, not values
         if let Some(name) = m.split('`').nth(1) {
-            let what = if m.starts_with("missing") { "missing" } else { "unknown" };
-            return format!("{what} field `{name}` at line {} column {}", e.line(), e.column());
+            let what = if m.starts_with("missing") {
+                "missing"
+            } else {
+                "unknown"
+            };
+            return format!(
+                "{what} field `{name}` at line {} column {}",
+                e.line(),
+                e.column()
+            );
         }
     }
     let kind = match e.classify() {

@@ -79,7 +79,9 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<Request>, RequestError> {
     let head = std::str::from_utf8(buf.get(..end).unwrap_or_default())
         .map_err(|_| RequestError::Malformed("not UTF-8"))?;
     let mut lines = head.split("\r\n");
-    let first = lines.next().ok_or(RequestError::Malformed("no request line"))?;
+    let first = lines
+        .next()
+        .ok_or(RequestError::Malformed("no request line"))?;
     let mut parts = first.split(' ');
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -288,7 +290,10 @@ pub fn respond(
             .header("x-aws-ec2-metadata-token-ttl-seconds")
             .and_then(|v| v.parse::<u32>().ok());
         if !ttl.is_some_and(|t| (1..=21_600).contains(&t)) {
-            return Response::text(400, "X-aws-ec2-metadata-token-ttl-seconds must be 1 to 21600");
+            return Response::text(
+                400,
+                "X-aws-ec2-metadata-token-ttl-seconds must be 1 to 21600",
+            );
         }
         return Response {
             status: 200,

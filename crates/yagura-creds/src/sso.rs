@@ -59,7 +59,9 @@ pub enum SsoError {
         path: String,
         login: String,
     },
-    #[error("the SSO token for `{what}` expired at {expired}{refresh}: run `aws sso login{login}`")]
+    #[error(
+        "the SSO token for `{what}` expired at {expired}{refresh}: run `aws sso login{login}`"
+    )]
     Expired {
         what: String,
         expired: String,
@@ -134,7 +136,9 @@ fn login_hint(s: &SsoSource) -> String {
 }
 
 fn what(s: &SsoSource) -> String {
-    s.session_name.clone().unwrap_or_else(|| s.start_url.clone())
+    s.session_name
+        .clone()
+        .unwrap_or_else(|| s.start_url.clone())
 }
 
 /// Reads the token; refreshes it through `api` when it has expired (or expires within
@@ -216,7 +220,8 @@ pub fn access_token(
         path: p.clone(),
         message: e.to_string(),
     })?;
-    crate::fsutil::write_private(&path, &json).map_err(|source| SsoError::Io { path: p, source })?;
+    crate::fsutil::write_private(&path, &json)
+        .map_err(|source| SsoError::Io { path: p, source })?;
     Ok(token.access_token)
 }
 

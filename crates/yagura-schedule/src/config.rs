@@ -322,7 +322,9 @@ impl Config {
             if tag::is_inline(&name) {
                 problem(
                     span.clone(),
-                    format!("schedule name `{name}` has `=`, which marks a schedule written in a tag"),
+                    format!(
+                        "schedule name `{name}` has `=`, which marks a schedule written in a tag"
+                    ),
                 );
             }
             let mut parse_all = |list: Option<Spanned<OneOrMany>>, what: &str| -> Vec<Cron> {

@@ -18,9 +18,9 @@ pub mod tag;
 pub use config::{Config, ConfigError, Guard, Problem, Schedule, TagError, FORMAT};
 pub use cron::{Cron, CronError};
 pub use plan::{
-    guard_reason, last_event, last_fire, last_fire_except, next_event, next_fire,
-    next_fire_except, plan, plan_with, ActionKind, Applied, Capacity, Decision, Event, Plan,
-    PlanEntry, Resource, ResourceKind, ResourceState, SAVED_CAPACITY_TAG,
+    guard_reason, last_event, last_fire, last_fire_except, next_event, next_fire, next_fire_except,
+    plan, plan_with, ActionKind, Applied, Capacity, Decision, Event, Plan, PlanEntry, Resource,
+    ResourceKind, ResourceState, SAVED_CAPACITY_TAG,
 };
 pub use run::{run, Action, ActionResult, Executor, Outcome};
 pub use skip::SkipDays;

@@ -105,9 +105,9 @@ impl Capacity {
             (Some(min), Some(desired), Some(max)) if min <= desired && desired <= max => {
                 Ok(Capacity { min, desired, max })
             }
-            (Some(_), Some(_), Some(_)) => Err(format!(
-                "`{value}` does not satisfy min <= desired <= max"
-            )),
+            (Some(_), Some(_), Some(_)) => {
+                Err(format!("`{value}` does not satisfy min <= desired <= max"))
+            }
             _ => Err(format!("`{value}` lacks min, desired or max")),
         }
     }
@@ -497,7 +497,8 @@ pub fn plan(now: Timestamp, config: &Config, resources: &[Resource]) -> Plan {
 fn local(at: Timestamp, s: &Schedule) -> String {
     format!(
         "{} ({})",
-        at.to_zoned_datetime(s.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z"),
+        at.to_zoned_datetime(s.timezone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z"),
         s.timezone_name
     )
 }
@@ -549,7 +550,10 @@ pub fn plan_with(
                     ),
                     TagError::Invalid(m) => (
                         Decision::InvalidTag,
-                        format!("tag `{}`: the schedule written in it is not valid: {m}", config.tag_key),
+                        format!(
+                            "tag `{}`: the schedule written in it is not valid: {m}",
+                            config.tag_key
+                        ),
                     ),
                 };
                 entries.push(entry(d, None, None, reason));
@@ -616,10 +620,7 @@ pub fn plan_with(
                 Decision::Keep,
                 last,
                 None,
-                format!(
-                    "override: kept as it is until {}",
-                    local(until, &schedule)
-                ),
+                format!("override: kept as it is until {}", local(until, &schedule)),
             ));
             continue;
         }
@@ -647,7 +648,11 @@ pub fn plan_with(
             ),
             _ => (
                 e.at,
-                format!("last {} event at {}", e.action.verb(), local(e.at, &schedule)),
+                format!(
+                    "last {} event at {}",
+                    e.action.verb(),
+                    local(e.at, &schedule)
+                ),
             ),
         };
         if applied.get(&r.key()).is_some_and(|done| *done >= at) {

@@ -257,7 +257,12 @@ mod tests {
         ] {
             assert_eq!(parse_override(v, &z).unwrap(), want, "{v}");
         }
-        for bad in ["23:00", "until:", "until:tomorrow", "until:2026-13-01T00:00"] {
+        for bad in [
+            "23:00",
+            "until:",
+            "until:tomorrow",
+            "until:2026-13-01T00:00",
+        ] {
             assert!(parse_override(bad, &z).is_err(), "{bad}");
         }
     }

@@ -36,7 +36,10 @@ fn res(kind: ResourceKind, id: &str, state: &str, tags: &[(&str, &str)]) -> Reso
 fn apply(p: &Plan, applied: &mut Applied) {
     for e in &p.entries {
         if let Some(t) = e.transition {
-            if matches!(e.decision, Decision::Stop | Decision::Start | Decision::Keep) {
+            if matches!(
+                e.decision,
+                Decision::Stop | Decision::Start | Decision::Keep
+            ) {
                 applied.insert(e.resource.key(), t);
             }
         }
@@ -93,7 +96,9 @@ fn override_keeps_then_hands_back() {
     // 20:30 JST: overridden
     let p = plan_with(ts("2026-11-25T11:30:00Z"), &config, &r, &Applied::new());
     assert_eq!(p.entries[0].decision, Decision::Keep);
-    assert!(p.entries[0].reason.contains("override: kept as it is until 2026-11-25 23:00 JST"));
+    assert!(p.entries[0]
+        .reason
+        .contains("override: kept as it is until 2026-11-25 23:00 JST"));
     // 23:05 JST: the override ended after the stop event: stop now
     let p = plan_with(ts("2026-11-25T14:05:00Z"), &config, &r, &Applied::new());
     assert_eq!(p.entries[0].decision, Decision::Stop);
@@ -237,7 +242,10 @@ fn groups_clusters_and_group_members() {
     assert_eq!(p.entries[2].decision, Decision::Keep);
     assert!(p.entries[2].reason.contains("Auto Scaling group `web-asg`"));
     let text = p.render_text();
-    assert!(text.contains("STOP     111111111111 ap-northeast-1 asg web-asg office-hours"), "{text}");
+    assert!(
+        text.contains("STOP     111111111111 ap-northeast-1 asg web-asg office-hours"),
+        "{text}"
+    );
     assert!(text.contains("aurora aurora-1"), "{text}");
     // the saved capacity round-trips through its tag
     let c = Capacity {
@@ -246,7 +254,12 @@ fn groups_clusters_and_group_members() {
         max: 4,
     };
     assert_eq!(Capacity::from_tag(&c.to_tag()), Ok(c));
-    for bad in ["min=1 desired=2", "min=3 desired=2 max=4", "min=-1 desired=0 max=0", "size=1"] {
+    for bad in [
+        "min=1 desired=2",
+        "min=3 desired=2 max=4",
+        "min=-1 desired=0 max=0",
+        "size=1",
+    ] {
         assert!(Capacity::from_tag(bad).is_err(), "{bad}");
     }
 }

@@ -21,8 +21,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use yagura_collect::sts_client::SdkSts;
 use yagura_creds::{
-    AwsFiles, Backend, FlowEnv, FlowError, FlowOptions, FlowResult, KeyStore, Keystore,
-    Partition, Secret, SessionCache, StoredKey, SwitchRoleOptions,
+    AwsFiles, Backend, FlowEnv, FlowError, FlowOptions, FlowResult, KeyStore, Keystore, Partition,
+    Secret, SessionCache, StoredKey, SwitchRoleOptions,
 };
 
 use crate::cli::Global;
@@ -237,7 +237,11 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let cache = SessionCache::open(&p.cache_dir)?;
             let mfa = AwsFiles::load(&p.config, &p.credentials)
                 .ok()
-                .and_then(|f| f.profiles.get(&profile).and_then(|r| r.get("mfa_serial").map(|v| v.value.clone())));
+                .and_then(|f| {
+                    f.profiles
+                        .get(&profile)
+                        .and_then(|r| r.get("mfa_serial").map(|v| v.value.clone()))
+                });
             let _ = cache.remove(&yagura_creds::CacheKey::session(
                 &old.access_key_id,
                 mfa.as_deref(),
@@ -406,7 +410,13 @@ fn flow(g: &Global, profile: &str, code: &CodeArgs, notes: bool) -> Result<(Flow
 }
 
 /// `creds exec`: a command, or the user's shell, with the profile's credentials.
-fn exec(g: &Global, profile: &str, code: &CodeArgs, server: bool, command: &[String]) -> Result<u8> {
+fn exec(
+    g: &Global,
+    profile: &str,
+    code: &CodeArgs,
+    server: bool,
+    command: &[String],
+) -> Result<u8> {
     if std::env::var_os("YAGURA_PROFILE").is_some() {
         bail!("already inside `yagura creds exec` (YAGURA_PROFILE is set): exit that shell first");
     }
@@ -416,15 +426,22 @@ fn exec(g: &Global, profile: &str, code: &CodeArgs, server: bool, command: &[Str
     if server {
         // the child refreshes its credentials from a loopback endpoint instead
         let (s, vars) = start_server(g, profile, 0, false, code)?;
-        env.set
-            .retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET") && k != "AWS_SESSION_TOKEN" && k != "AWS_CREDENTIAL_EXPIRATION");
+        env.set.retain(|(k, _)| {
+            !k.starts_with("AWS_ACCESS_KEY_ID")
+                && !k.starts_with("AWS_SECRET")
+                && k != "AWS_SESSION_TOKEN"
+                && k != "AWS_CREDENTIAL_EXPIRATION"
+        });
         env.remove.extend(
-            ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
-                .iter()
-                .map(|s| (*s).to_string()),
+            [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+            ]
+            .iter()
+            .map(|s| (*s).to_string()),
         );
-        env.remove
-            .retain(|k| !vars.iter().any(|(v, _)| v == k));
+        env.remove.retain(|k| !vars.iter().any(|(v, _)| v == k));
         env.set.extend(vars);
         _serving = Some(s);
     }
@@ -652,7 +669,16 @@ fn list(g: &Global) -> Result<u8> {
                     yagura_creds::Source::StaticKeys { access_key_id, .. } => format!(
                         "plain-text key {} in {}",
                         yagura_creds::keystore::mask_key_id(access_key_id),
-                        if files.profiles.get(&r.source_profile).and_then(|x| x.get("aws_access_key_id")).is_some_and(|v| v.origin.file == p.credentials.display().to_string()) { "credentials" } else { "config" }
+                        if files
+                            .profiles
+                            .get(&r.source_profile)
+                            .and_then(|x| x.get("aws_access_key_id"))
+                            .is_some_and(|v| v.origin.file == p.credentials.display().to_string())
+                        {
+                            "credentials"
+                        } else {
+                            "config"
+                        }
                     ),
                     yagura_creds::Source::Stored { profile } => match stored.get(profile) {
                         Some(e) => format!(

@@ -41,7 +41,11 @@ pub struct Target {
     #[arg(long)]
     pub org: bool,
     /// The role assumed in each account of the Organization
-    #[arg(long, default_value = "OrganizationAccountAccessRole", requires = "org")]
+    #[arg(
+        long,
+        default_value = "OrganizationAccountAccessRole",
+        requires = "org"
+    )]
     pub role_name: String,
     /// The external id of that role, if its trust policy asks for one
     #[arg(long, requires = "org")]
@@ -165,7 +169,10 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
                     write!(std::io::stdout().lock(), "{}", sanitize(&text))?;
                 }
                 if plan.entries.is_empty() {
-                    crate::outln!("no resource carries the tag `{}`", sanitize(&config.tag_key));
+                    crate::outln!(
+                        "no resource carries the tag `{}`",
+                        sanitize(&config.tag_key)
+                    );
                 }
             }
             Ok(u8::from(!errors.is_empty() || !plan.errors().is_empty()))

@@ -1000,7 +1000,12 @@ fn schedule_org_two_accounts_two_regions_asg_and_aurora() {
     };
     // Wednesday 2026-11-25 20:30 JST
     let stop = run("2026-11-25T11:30:00Z");
-    assert!(stop.status.success(), "{}\n{}", text(&stop.stdout), text(&stop.stderr));
+    assert!(
+        stop.status.success(),
+        "{}\n{}",
+        text(&stop.stdout),
+        text(&stop.stderr)
+    );
     let out = text(&stop.stdout);
     for account in ["123456789012", seeded["member"].as_str().unwrap()] {
         for region in ["us-east-1", "ap-northeast-1"] {
@@ -1013,16 +1018,31 @@ fn schedule_org_two_accounts_two_regions_asg_and_aurora() {
     let states = fleet_state(&moto, &seeded);
     assert_eq!(states.len(), 4);
     for s in &states {
-        assert!(matches!(s["ec2"].as_str(), Some("stopped" | "stopping")), "{s}");
+        assert!(
+            matches!(s["ec2"].as_str(), Some("stopped" | "stopping")),
+            "{s}"
+        );
         assert_eq!(s["aurora"], "stopped", "{s}");
         assert_eq!(s["asg"], serde_json::json!([0, 0, 4]), "{s}");
-        assert_eq!(s["saved"], serde_json::json!(["min=1 desired=2 max=4"]), "{s}");
+        assert_eq!(
+            s["saved"],
+            serde_json::json!(["min=1 desired=2 max=4"]),
+            "{s}"
+        );
     }
     // Thursday 09:30 JST: everything back, the group at its saved sizes, the tag gone
     let start = run("2026-11-26T00:30:00Z");
-    assert!(start.status.success(), "{}\n{}", text(&start.stdout), text(&start.stderr));
+    assert!(
+        start.status.success(),
+        "{}\n{}",
+        text(&start.stdout),
+        text(&start.stderr)
+    );
     for s in fleet_state(&moto, &seeded) {
-        assert!(matches!(s["ec2"].as_str(), Some("running" | "pending")), "{s}");
+        assert!(
+            matches!(s["ec2"].as_str(), Some("running" | "pending")),
+            "{s}"
+        );
         assert_eq!(s["aurora"], "available", "{s}");
         assert_eq!(s["asg"], serde_json::json!([1, 2, 4]), "{s}");
         assert_eq!(s["saved"], serde_json::json!([]), "{s}");
@@ -1042,12 +1062,20 @@ fn schedule_hand_started_instance_stays_up() {
     let dir = tempfile::tempdir().unwrap();
     let run = |now: &str| {
         let o = schedule_cmd(&moto, dir.path(), &["run", "--apply", "--now", now]);
-        assert!(o.status.success(), "{}\n{}", text(&o.stdout), text(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{}\n{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
         text(&o.stdout)
     };
     // Wednesday 20:00 JST: stopped
     let out = run("2026-11-25T11:00:00Z");
-    assert!(out.contains(&format!("ec2 {id}")) && out.contains("OK       stop"), "{out}");
+    assert!(
+        out.contains(&format!("ec2 {id}")) && out.contains("OK       stop"),
+        "{out}"
+    );
     // started by hand at 21:00
     let script = r#"
 import sys, boto3
@@ -1061,9 +1089,16 @@ boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-northeast-1", aws_
     assert!(st.status.success(), "{}", text(&st.stderr));
     // 22:15: left running
     let out = run("2026-11-25T13:15:00Z");
-    assert!(!out.contains(&format!("stop  123456789012 ap-northeast-1 ec2 {id}")), "{out}");
+    assert!(
+        !out.contains(&format!("stop  123456789012 ap-northeast-1 ec2 {id}")),
+        "{out}"
+    );
     assert_eq!(states(&moto.endpoint())[&id], "running");
-    let plan = schedule_cmd(&moto, dir.path(), &["plan", "--now", "2026-11-25T13:15:00Z"]);
+    let plan = schedule_cmd(
+        &moto,
+        dir.path(),
+        &["plan", "--now", "2026-11-25T13:15:00Z"],
+    );
     let p = text(&plan.stdout);
     assert!(
         p.lines()
@@ -1112,7 +1147,13 @@ print(json.dumps({}))
         .output()
         .unwrap();
     let h = text(&help.stdout);
-    for want in ["[schedules.office-hours]", "jp-holidays", "until:", "start=09:00 stop=20:00", "yagura:saved-capacity"] {
+    for want in [
+        "[schedules.office-hours]",
+        "jp-holidays",
+        "until:",
+        "start=09:00 stop=20:00",
+        "yagura:saved-capacity",
+    ] {
         assert!(h.contains(want), "{want}: {h}");
     }
 }
@@ -1137,7 +1178,12 @@ impl Env {
 }
 
 fn caller(o: &Output) -> serde_json::Value {
-    assert!(o.status.success(), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
 }
 
@@ -1178,7 +1224,10 @@ fn creds_process_source_role_chain_and_session_names() {
         caller(&c.output().unwrap())
     };
     let direct = who("proc", &[]);
-    assert_eq!(direct["Arn"], "arn:aws:sts::123456789012:user/moto", "{direct}");
+    assert_eq!(
+        direct["Arn"], "arn:aws:sts::123456789012:user/moto",
+        "{direct}"
+    );
     let role = who("proc-admin", &[]);
     assert_eq!(
         role["Arn"], "arn:aws:sts::123456789012:assumed-role/admin/moto",
@@ -1188,13 +1237,26 @@ fn creds_process_source_role_chain_and_session_names() {
         "envrole",
         &[
             ("AWS_ACCESS_KEY_ID", concat!("AKIA", "IOSFODNN7EXAMPLE")),
-            ("AWS_SECRET_ACCESS_KEY", "envSECRETxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                "envSECRETxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            ),
         ],
     );
-    assert!(from_env["Arn"].as_str().unwrap().contains(":assumed-role/admin/"), "{from_env}");
+    assert!(
+        from_env["Arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/admin/"),
+        "{from_env}"
+    );
     let looped = env.yagura(&["creds", "process", "loop"]);
     assert!(!looped.status.success());
-    assert!(text(&looped.stderr).contains("nested more than"), "{}", text(&looped.stderr));
+    assert!(
+        text(&looped.stderr).contains("nested more than"),
+        "{}",
+        text(&looped.stderr)
+    );
     assert!(!text(&looped.stderr).contains("processSECRET"));
 }
 
@@ -1209,19 +1271,28 @@ fn creds_fido_device_is_explained() {
     .unwrap();
     std::fs::write(
         dir.path().join("credentials"),
-        concat!("[fido]\naws_access_key_id = AKIA", "IOSFODNN7EXAMPLE\naws_secret_access_key = x\n"),
+        concat!(
+            "[fido]\naws_access_key_id = AKIA",
+            "IOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+        ),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_yagura"))
         .args(["creds", "login", "--profile", "fido"])
         .env("AWS_CONFIG_FILE", dir.path().join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
         .env("YAGURA_DATA_DIR", dir.path().join("data"))
         .output()
         .unwrap();
     assert!(!out.status.success());
     let e = text(&out.stderr);
-    assert!(e.contains("is a FIDO security key") && e.contains("one-time codes"), "{e}");
+    assert!(
+        e.contains("is a FIDO security key") && e.contains("one-time codes"),
+        "{e}"
+    );
 }
 
 /// `creds exec PROFILE` without a command opens `$SHELL` with the credentials and a marker.
@@ -1255,7 +1326,11 @@ fn creds_exec_opens_a_marked_shell() {
     let so = text(&out.stdout);
     assert!(so.contains("marker=admin ps1=(yagura:admin)"), "{so}");
     assert!(so.contains(":assumed-role/admin/"), "{so}");
-    assert!(text(&out.stderr).contains("a shell with profile `admin`"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("a shell with profile `admin`"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// `creds server`: the AWS CLI gets the role's credentials from the container credentials
@@ -1318,7 +1393,13 @@ fn creds_server_answers_the_cli_container_and_imds_providers() {
             );
         }
         let who = caller(&cli.output().unwrap());
-        assert!(who["Arn"].as_str().unwrap().contains(":assumed-role/admin/"), "{who}");
+        assert!(
+            who["Arn"]
+                .as_str()
+                .unwrap()
+                .contains(":assumed-role/admin/"),
+            "{who}"
+        );
         // without the token: refused
         let port: u16 = uri
             .trim_start_matches("http://127.0.0.1:")
@@ -1370,11 +1451,21 @@ fn creds_written_profiles_share_one_mfa_prompt() {
         ),
     )
     .unwrap();
-    let w = env.yagura(&["creds", "profiles", "--org", "--profile", "bastion", "--write"]);
+    let w = env.yagura(&[
+        "creds",
+        "profiles",
+        "--org",
+        "--profile",
+        "bastion",
+        "--write",
+    ]);
     assert!(w.status.success(), "{}", text(&w.stderr));
     assert!(w.stdout.is_empty(), "--write prints nothing on stdout");
     let config = std::fs::read_to_string(env.dir.path().join("config")).unwrap();
-    assert!(config.starts_with("[profile dev]"), "the user's profiles are kept: {config}");
+    assert!(
+        config.starts_with("[profile dev]"),
+        "the user's profiles are kept: {config}"
+    );
     let names: Vec<String> = config
         .split("# BEGIN yagura")
         .nth(1)
@@ -1385,7 +1476,14 @@ fn creds_written_profiles_share_one_mfa_prompt() {
         .collect();
     assert!(names.len() >= 5, "{config}");
     // writing again replaces the block instead of adding one
-    let again = env.yagura(&["creds", "profiles", "--org", "--profile", "bastion", "--write"]);
+    let again = env.yagura(&[
+        "creds",
+        "profiles",
+        "--org",
+        "--profile",
+        "bastion",
+        "--write",
+    ]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     let config2 = std::fs::read_to_string(env.dir.path().join("config")).unwrap();
     assert_eq!(config2.matches("# BEGIN yagura").count(), 1);
@@ -1397,7 +1495,14 @@ fn creds_written_profiles_share_one_mfa_prompt() {
         .map(|i| {
             let name = names[i % names.len()].clone();
             let mut c = env.cmd(&aws);
-            c.args(["sts", "get-caller-identity", "--output", "json", "--profile", &name]);
+            c.args([
+                "sts",
+                "get-caller-identity",
+                "--output",
+                "json",
+                "--profile",
+                &name,
+            ]);
             std::thread::spawn(move || (name, c.output().unwrap()))
         })
         .collect();
@@ -1405,7 +1510,10 @@ fn creds_written_profiles_share_one_mfa_prompt() {
         let (name, o) = h.join().unwrap();
         let who = caller(&o);
         assert!(
-            who["Arn"].as_str().unwrap().contains(":assumed-role/OrganizationAccountAccessRole/"),
+            who["Arn"]
+                .as_str()
+                .unwrap()
+                .contains(":assumed-role/OrganizationAccountAccessRole/"),
             "{name}: {who}"
         );
     }
@@ -1440,10 +1548,14 @@ print(json.dumps({"id": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))
     let list = env.yagura(&["creds", "list"]);
     let l = text(&list.stdout);
     assert!(
-        l.lines().any(|x| x.starts_with("rot ") && x.contains("in the file") && x.contains("AKIA")),
+        l.lines()
+            .any(|x| x.starts_with("rot ") && x.contains("in the file") && x.contains("AKIA")),
         "{l}"
     );
-    assert!(!l.contains(key["id"].as_str().unwrap()), "key ids are masked: {l}");
+    assert!(
+        !l.contains(key["id"].as_str().unwrap()),
+        "key ids are masked: {l}"
+    );
     let rot = env.yagura(&["creds", "rotate", "rot"]);
     assert!(rot.status.success(), "{}", text(&rot.stderr));
     let keys = r#"
@@ -1457,7 +1569,10 @@ print(json.dumps([k["AccessKeyId"] for k in iam.list_access_keys(UserName="alice
     assert_eq!(left.len(), 1, "{left:?}");
     assert_ne!(left[0], key["id"]);
     let index = std::fs::read_to_string(env.data().join("keys.json")).unwrap();
-    assert!(index.contains(left[0].as_str().unwrap()), "the new key is stored");
+    assert!(
+        index.contains(left[0].as_str().unwrap()),
+        "the new key is stored"
+    );
     // and it works
     let p = env.yagura(&["creds", "process", "rot"]);
     let v: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
@@ -1537,15 +1652,18 @@ secret-tool search --all service yagura > "$OUT/search2" 2>&1
         read("search")
     );
     assert_eq!(read("add.rc").trim(), "0", "{context}");
-    assert!(read("add.err").contains("stored in the OS keyring"), "{context}");
+    assert!(
+        read("add.err").contains("stored in the OS keyring"),
+        "{context}"
+    );
     assert!(
         read("list.out")
             .lines()
             .any(|l| l.starts_with("kr ") && l.contains("AKIA************MPLE in the keyring")),
         "{context}"
     );
-    let who: serde_json::Value = serde_json::from_str(&read("who.json"))
-        .unwrap_or_else(|e| panic!("{e}: {context}"));
+    let who: serde_json::Value =
+        serde_json::from_str(&read("who.json")).unwrap_or_else(|e| panic!("{e}: {context}"));
     assert_eq!(who["Account"], "123456789012", "{context}");
     // the secret is in the keyring, and nowhere in yagura's data directory
     assert!(read("search").contains(secret), "{context}");
