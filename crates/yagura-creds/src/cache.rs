@@ -12,7 +12,7 @@
 //! calls the closure.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
+use crate::fsutil::ReadError;
 use crate::secret::Secret;
 
 const FILE: &str = "sessions.json";
@@ -174,26 +175,23 @@ impl SessionCache {
 
     fn read(&self) -> Result<CacheFile, CacheError> {
         let path = self.file_path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let p = || path.display().to_string();
+        let file: CacheFile = match crate::fsutil::read_private_json(&path) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
                 return Ok(CacheFile {
                     version: VERSION,
                     ..CacheFile::default()
                 })
             }
-            Err(e) => return Err(io(&path)(e)),
+            Err(ReadError::Io(e)) => return Err(io(&path)(e)),
+            Err(ReadError::InsecureMode(mode)) => {
+                return Err(CacheError::InsecureMode { path: p(), mode })
+            }
+            Err(ReadError::Corrupt(message)) => {
+                return Err(CacheError::Corrupt { path: p(), message })
+            }
         };
-        if let Some(mode) = crate::fsutil::insecure_mode(&path).map_err(io(&path))? {
-            return Err(CacheError::InsecureMode {
-                path: path.display().to_string(),
-                mode,
-            });
-        }
-        let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| CacheError::Corrupt {
-            path: path.display().to_string(),
-            message: crate::secret::json_error_text(&e),
-        })?;
         if file.version != VERSION {
             return Err(CacheError::Corrupt {
                 path: path.display().to_string(),

@@ -60,3 +60,31 @@ pub fn insecure_mode(path: &Path) -> std::io::Result<Option<u32>> {
         Ok(None)
     }
 }
+
+/// Why a private JSON file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// Readable or writable by others (the mode).
+    InsecureMode(u32),
+    /// Not valid (a message without any value from the file).
+    Corrupt(String),
+}
+
+/// Reads a private JSON file: `None` when it does not exist; refused when others may read it;
+/// errors never quote its content.
+pub fn read_private_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<Option<T>, ReadError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ReadError::Io(e)),
+    };
+    if let Some(mode) = insecure_mode(path).map_err(ReadError::Io)? {
+        return Err(ReadError::InsecureMode(mode));
+    }
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ReadError::Corrupt(crate::secret::json_error_text(&e)))
+}

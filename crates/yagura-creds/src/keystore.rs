@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::fsutil::ReadError;
 use crate::secret::Secret;
 
 const INDEX: &str = "keys.json";
@@ -159,26 +160,23 @@ impl Keystore {
 
     fn read(&self) -> Result<Index, KeyStoreError> {
         let path = self.index_path();
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let p = || path.display().to_string();
+        let index: Index = match crate::fsutil::read_private_json(&path) {
+            Ok(Some(i)) => i,
+            Ok(None) => {
                 return Ok(Index {
                     version: VERSION,
                     ..Index::default()
                 })
             }
-            Err(e) => return Err(io(&path)(e)),
+            Err(ReadError::Io(e)) => return Err(io(&path)(e)),
+            Err(ReadError::InsecureMode(mode)) => {
+                return Err(KeyStoreError::InsecureMode { path: p(), mode })
+            }
+            Err(ReadError::Corrupt(message)) => {
+                return Err(KeyStoreError::Corrupt { path: p(), message })
+            }
         };
-        if let Some(mode) = crate::fsutil::insecure_mode(&path).map_err(io(&path))? {
-            return Err(KeyStoreError::InsecureMode {
-                path: path.display().to_string(),
-                mode,
-            });
-        }
-        let index: Index = serde_json::from_slice(&bytes).map_err(|e| KeyStoreError::Corrupt {
-            path: path.display().to_string(),
-            message: crate::secret::json_error_text(&e),
-        })?;
         if index.version != VERSION {
             return Err(KeyStoreError::Corrupt {
                 path: path.display().to_string(),

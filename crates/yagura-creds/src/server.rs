@@ -202,11 +202,16 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn loopback_host(host: Option<&str>, port: u16) -> bool {
     let Some(h) = host else { return false };
+    // `name`, `name:port`, `[v6]`, `[v6]:port`
     let (name, p) = match h.rsplit_once(':') {
-        Some((n, p)) if !n.ends_with(':') || n.starts_with('[') => (n, p.parse::<u16>().ok()),
+        Some((n, p)) if !h.ends_with(']') => (n, Some(p)),
         _ => (h, None),
     };
-    matches!(name, "127.0.0.1" | "localhost" | "[::1]") && p.is_none_or(|p| p == port)
+    let port_ok = match p {
+        None => true,
+        Some(p) => p.parse::<u16>().is_ok_and(|p| p == port),
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "[::1]") && port_ok
 }
 
 #[derive(Serialize)]
@@ -422,6 +427,8 @@ mod tests {
             ("GET /latest/meta-data/iam/security-credentials/dev HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token: imds-session\r\n\r\n", 200),
             ("GET /latest/meta-data/iam/security-credentials/other HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token: imds-session\r\n\r\n", 404),
             ("GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", 404),
+            ("GET /latest/meta-data/iam/security-credentials/ HTTP/1.1\r\nHost: [::1]\r\nX-aws-ec2-metadata-token: imds-session\r\n\r\n", 200),
+            ("GET /creds HTTP/1.1\r\nHost: 127.0.0.1:x\r\nAuthorization: t0ken\r\n\r\n", 403),
         ];
         for (text, want) in cases {
             let r = respond(&req(text), &s, &creds, now);
@@ -432,7 +439,7 @@ mod tests {
         assert_eq!(v["AccessKeyId"], "ASIAEXAMPLE");
         assert_eq!(v["Token"], "tok");
         assert_eq!(v["Expiration"], "2026-11-24T12:00:00Z");
-        assert_eq!(format!("{r:?}").contains("sec"), false);
+        assert!(!format!("{r:?}").contains("sec"));
     }
 
     #[test]

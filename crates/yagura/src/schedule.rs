@@ -65,6 +65,16 @@ pub struct Target {
 pub enum ScheduleCommand {
     /// Show what would be stopped, started or refused now
     Plan(Target),
+    /// List the Japanese national holidays of a year or of years (`2026`, `2026..2030`): the
+    /// days `skip = ["jp-holidays"]` skips
+    Holidays {
+        /// A year, or FROM..TO (both included)
+        #[arg(default_value = "")]
+        years: String,
+        /// Output format: text or json
+        #[arg(long, short, default_value = "text")]
+        format: String,
+    },
     /// Stop and start what the schedules ask for (nothing changes without --apply)
     Run {
         #[command(flatten)]
@@ -146,8 +156,63 @@ fn print_place_errors(errors: &[PlaceError]) {
     }
 }
 
+/// `schedule holidays`.
+fn holidays(g: &Global, years: &str, format: &str) -> Result<u8> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|y| (yagura_schedule::holidays::FIRST_YEAR..=9999).contains(y))
+            .with_context(|| {
+                format!(
+                    "`{}` is not a year from {} to 9999",
+                    sanitize(s),
+                    yagura_schedule::holidays::FIRST_YEAR
+                )
+            })
+    };
+    let (from, to) = match years.split_once("..") {
+        _ if years.is_empty() => {
+            let y = jiff::tz::TimeZone::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .year();
+            (y, y)
+        }
+        Some((a, b)) => (parse(a)?, parse(b)?),
+        None => {
+            let y = parse(years)?;
+            (y, y)
+        }
+    };
+    if to < from {
+        anyhow::bail!("`{}` runs backwards", sanitize(years));
+    }
+    let ja = crate::common::lang(g)? == yagura_core::Lang::Ja;
+    let mut out = Vec::new();
+    for y in from..=to {
+        out.extend(yagura_schedule::holidays::japanese_holidays(y));
+    }
+    if format == "json" {
+        let v: Vec<_> = out
+            .iter()
+            .map(|h| serde_json::json!({"date": h.date.to_string(), "name_ja": h.name_ja, "name_en": h.name_en}))
+            .collect();
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        use std::io::Write as _;
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        for h in &out {
+            let name = if ja { h.name_ja } else { h.name_en };
+            writeln!(w, "{} {} {name}", h.date, h.date.strftime("%a"))?;
+        }
+        w.flush()?;
+    }
+    Ok(0)
+}
+
 pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
     match a.command {
+        ScheduleCommand::Holidays { years, format } => holidays(g, &years, &format),
         ScheduleCommand::Plan(t) => {
             let config = Config::load(&t.config)?;
             let now = parse_now(t.now.as_deref())?;

@@ -743,8 +743,15 @@ print(json.dumps({d["DBInstanceIdentifier"]: d["DBInstanceStatus"] for d in rds.
 }
 
 fn python(script: &str, endpoint: &str) -> serde_json::Value {
+    python_args(script, &[endpoint])
+}
+
+/// Runs a Python script of the test venv with arguments; its stdout is JSON.
+fn python_args(script: &str, args: &[&str]) -> serde_json::Value {
     let out = Command::new(venv().join("bin/python"))
-        .args(["-c", script, endpoint])
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -953,22 +960,17 @@ print(json.dumps(out))
 "#;
 
 fn fleet_state(moto: &Moto, seeded: &serde_json::Value) -> Vec<serde_json::Value> {
-    let out = Command::new(venv().join("bin/python"))
-        .args([
-            "-c",
-            FLEET_STATE,
+    python_args(
+        FLEET_STATE,
+        &[
             &moto.endpoint(),
             &seeded["places"].to_string(),
             seeded["member"].as_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+        ],
+    )
+    .as_array()
+    .unwrap()
+    .clone()
 }
 
 /// OPS-01 across an Organization: two accounts (the management account and a member reached
@@ -1411,6 +1413,20 @@ fn creds_server_answers_the_cli_container_and_imds_providers() {
         child.kill().unwrap();
         let _ = child.wait();
     }
+    // `exec --server`: the child gets the endpoint, not the keys
+    let mut c = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+    c.args(["creds", "exec", "admin", "--server", "--", "sh", "-c"]).arg(format!(
+        "test -z \"$AWS_SECRET_ACCESS_KEY\" && test -n \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" && {} sts get-caller-identity --output json",
+        aws.display()
+    ));
+    let who = caller(&c.output().unwrap());
+    assert!(
+        who["Arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/admin/"),
+        "{who}"
+    );
 }
 
 /// CRED-03 + CRED-01: `creds profiles --org --write` puts the profiles into the config file,
@@ -1614,8 +1630,7 @@ fn creds_keyring_backend_against_gnome_keyring() {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
     let secret = "keyringSECRETwJalrXUtnFEMIxxxxxxxxxxxxxx";
-    let script = format!(
-        r#"set -u
+    let script = r#"set -u
 printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets > "$OUT/daemon" 2>&1
 "$Y" creds add kr --env > "$OUT/add.out" 2> "$OUT/add.err"; echo $? > "$OUT/add.rc"
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds list > "$OUT/list.out" 2>&1
@@ -1623,13 +1638,12 @@ env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds exec kr -- "$AWS" s
 secret-tool search --all service yagura > "$OUT/search" 2>&1
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds remove kr > "$OUT/remove" 2>&1; echo $? > "$OUT/remove.rc"
 secret-tool search --all service yagura > "$OUT/search2" 2>&1
-"#
-    );
+"#;
     let out_dir = env.dir.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let run = env
         .cmd(Path::new("dbus-run-session"))
-        .args(["--", "sh", "-c", &script])
+        .args(["--", "sh", "-c", script])
         .env("HOME", &home)
         .env("XDG_RUNTIME_DIR", &runtime)
         .env("XDG_DATA_HOME", home.join(".local/share"))
