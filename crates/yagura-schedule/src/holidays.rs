@@ -345,6 +345,27 @@ mod tests {
         }
     }
 
+    /// Each amendment applies from the day it came into force, not backwards (where PyPI
+    /// jpholiday differs on 39 days before 1986).
+    #[test]
+    fn amendments_apply_from_their_day() {
+        // the Act: in force from 1948-07-20
+        assert!(japanese_holiday(date(1948, 5, 3)).is_none());
+        assert!(japanese_holiday(date(1948, 9, 23)).is_some());
+        // substitute holidays from 1973-04-12: not for Sunday 1973-02-11, yes for 04-29
+        assert!(japanese_holiday(date(1973, 2, 12)).is_none());
+        assert_eq!(
+            japanese_holiday(date(1973, 4, 30)).map(|h| h.name_ja),
+            Some("振替休日")
+        );
+        // citizens' holidays from 1985-12-27: 1985-05-04 (Saturday) was none, 1988's was
+        assert!(japanese_holiday(date(1985, 5, 4)).is_none());
+        assert_eq!(
+            japanese_holiday(date(1988, 5, 4)).map(|h| h.name_ja),
+            Some("国民の休日")
+        );
+    }
+
     #[test]
     fn every_year_computes_without_panic() {
         for y in [
