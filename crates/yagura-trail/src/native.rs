@@ -201,7 +201,7 @@ check!(SECRETS_BURST, "secrets-retrieval-burst", Medium, "secretsmanager", ["WAT
     "取得が想定どおりか確認し、想定外なら取得されたシークレットを更新してください。",
     [GD]);
 
-check!(BUCKET_POLICY_PUBLIC, "s3-bucket-policy-public", High, "s3", ["WATCH-04"],
+check!(BUCKET_POLICY_PUBLIC, "s3-bucket-policy-made-public", High, "s3", ["WATCH-04"],
     "An S3 bucket policy grants access to everyone", "S3 バケットポリシーが全員にアクセスを許可した",
     "Finds `PutBucketPolicy` calls whose policy allows the principal `*` without a condition.",
     "条件なしでプリンシパル `*` を許可するポリシーの `PutBucketPolicy` 呼び出しを検出します。",
