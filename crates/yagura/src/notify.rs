@@ -197,7 +197,7 @@ pub fn audit_notes(
     findings: &[Finding],
     with_findings: bool,
     stored_scope: Option<&str>,
-) -> Vec<Notification> {
+) -> Result<Vec<Notification>> {
     let mut notes: Vec<Notification> = Vec::new();
     for acct in &inventory.accounts {
         match acct.health_events.as_ref() {
@@ -216,7 +216,7 @@ pub fn audit_notes(
     }
     if with_findings {
         let before = stored_scope.and_then(|s| previous_fail_keys(g, s));
-        let catalogue = crate::common::catalogue();
+        let catalogue = crate::common::catalogue()?;
         notes.extend(
             findings
                 .iter()
@@ -227,7 +227,7 @@ pub fn audit_notes(
                 }),
         );
     }
-    notes
+    Ok(notes)
 }
 
 /// The FAIL keys of the run before the latest stored run of `scope`, if there is one.
