@@ -8,6 +8,7 @@
 
 pub mod base64;
 mod check;
+pub mod escape;
 mod evidence;
 pub mod file;
 mod finding;

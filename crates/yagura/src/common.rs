@@ -58,18 +58,10 @@ pub fn open_store(g: &Global) -> Result<yagura_store::Store> {
     Ok(yagura_store::Store::open(&path)?)
 }
 
-/// Neutralises control characters (ANSI escapes and the like) in text bound for a terminal.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
+/// Neutralises control characters (ANSI escapes and the like) and bidirectional controls in
+/// text bound for a terminal: yagura's one escaping of plain text, under the name the commands
+/// use.
+pub use yagura_core::escape::multi_line as sanitize;
 
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()

@@ -1,23 +1,32 @@
-//! Making outside strings inert for each format.
+//! Making outside strings inert for each format, in one place: the report writers, the
+//! notification renderers and the binary's messages all escape with these.
+//!
+//! Every function treats the same characters as dangerous to display: C0 and C1 controls (ESC
+//! starts ANSI sequences), DEL, and [`bidi`] (the Unicode bidirectional controls and line
+//! separators that reorder or break displayed text, "Trojan Source").
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// The Unicode bidirectional controls (marks, embeddings, overrides, isolates) and the line and
+/// paragraph separators: they reorder or break the text displayed after them.
+pub fn bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// True for characters that change how a terminal shows the rest of the line: C0 and C1
-/// controls (ESC starts ANSI sequences), DEL, and the Unicode bidirectional and line/paragraph
-/// separators that reorder or break displayed text ("Trojan Source").
+/// controls, DEL and [`bidi`].
 fn terminal_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
+    c.is_control() || bidi(c)
 }
 
 /// Text for a terminal: every control character (ESC included, so no ANSI sequence survives),
@@ -100,13 +109,9 @@ pub fn xml_escape(s: &str) -> Cow<'_, str> {
 }
 
 /// HTML-escapes `s` for text or a quoted attribute: `& < > " '` become entities; control
-/// characters other than tab and newline (NUL, ESC, C1, DEL) and the bidirectional overrides
-/// that would reorder the rest of the page's text become U+FFFD.
+/// characters other than tab and newline (NUL, ESC, C1, DEL) and [`bidi`] become U+FFFD.
 pub fn html_escape(s: &str) -> Cow<'_, str> {
-    let replaced = |c: char| {
-        (c.is_control() && !matches!(c, '\t' | '\n'))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let replaced = |c: char| (c.is_control() && !matches!(c, '\t' | '\n')) || bidi(c);
     let unsafe_char = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || replaced(c);
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
@@ -125,6 +130,30 @@ pub fn html_escape(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// One line of plain text (a title, a header, a field): line breaks and tabs become spaces,
+/// other control characters and [`bidi`] become U+FFFD.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() || bidi(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Plain text of several lines (a message, an error for the terminal): like [`one_line`] but
+/// keeps line breaks and tabs.
+pub fn multi_line(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() || bidi(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,5 +200,26 @@ mod tests {
             html_escape("a\u{0}b\u{1b}c\u{202e}"),
             "a\u{fffd}b\u{fffd}c\u{fffd}"
         );
+    }
+
+    #[test]
+    fn plain_text_in_one_or_several_lines() {
+        let hostile = "a\x1b[31m\nb\tc\u{202e}d\u{2066}e\u{200f}f\u{2028}g";
+        assert_eq!(
+            one_line(hostile),
+            "a\u{fffd}[31m b c\u{fffd}d\u{fffd}e\u{fffd}f\u{fffd}g"
+        );
+        assert_eq!(
+            multi_line(hostile),
+            "a\u{fffd}[31m\nb\tc\u{fffd}d\u{fffd}e\u{fffd}f\u{fffd}g"
+        );
+        // Every function treats the same characters as bidi.
+        for c in ['\u{061c}', '\u{200e}', '\u{2029}', '\u{202a}', '\u{2069}'] {
+            let s = c.to_string();
+            assert_ne!(terminal_safe(&s), s);
+            assert_eq!(html_escape(&s), "\u{fffd}");
+            assert_eq!(one_line(&s), "\u{fffd}");
+            assert_eq!(multi_line(&s), "\u{fffd}");
+        }
     }
 }
