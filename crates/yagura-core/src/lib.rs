@@ -12,11 +12,13 @@ pub mod escape;
 mod evidence;
 pub mod file;
 mod finding;
+mod secret;
 mod text;
 
 pub use check::{Catalogue, CheckMeta, Compliance, DuplicateCheck, SourceLocation};
 pub use evidence::Evidence;
 pub use finding::{Finding, Mute, MuteKind, Status};
+pub use secret::Secret;
 pub use text::{Lang, Text};
 
 use serde::{Deserialize, Serialize};

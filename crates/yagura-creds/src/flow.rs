@@ -11,7 +11,7 @@ use crate::cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, Sessio
 use crate::credentials::Credentials;
 use crate::duration::{plan_role_session, DurationError, Strategy};
 use crate::profile::{AwsFiles, ProfileError, ResolvedProfile, Source};
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// One AssumeRole call.
 #[derive(Debug, Clone, PartialEq, Eq)]

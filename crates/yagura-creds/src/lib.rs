@@ -4,7 +4,8 @@
 //! profiles).
 //!
 //! Architecture invariants: no AWS SDK here — the STS calls are closures passed in by the
-//! collector/CLI; secrets are [`Secret`]s whose `Debug`/`Display` print `***`; nothing prints.
+//! collector/CLI; secrets are [`Secret`]s (`yagura_core::Secret`, the workspace's one) whose
+//! `Debug`/`Display` print `<redacted>`; nothing prints.
 
 pub mod cache;
 pub mod credentials;
@@ -14,7 +15,6 @@ pub mod mfa;
 pub mod output;
 pub mod paths;
 pub mod profile;
-pub mod secret;
 pub mod sts_error;
 
 pub use cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCache};
@@ -33,5 +33,5 @@ pub use output::{
 };
 pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source};
-pub use secret::Secret;
 pub use sts_error::{classify, parse_error_response, StsErrorKind, StsProblem};
+pub use yagura_core::Secret;

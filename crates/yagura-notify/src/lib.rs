@@ -26,7 +26,6 @@ mod http;
 mod model;
 pub mod publish;
 pub mod render;
-mod secret;
 mod select;
 pub mod smtp;
 
@@ -36,5 +35,5 @@ pub use config::{
 pub use dispatch::{backoff, sign, DestinationReport, Dispatcher, Outcome, Report};
 pub use model::{Kind, Link, Notification};
 pub use publish::{PublishError, Publisher, SnsMessage};
-pub use secret::Secret;
 pub use select::{audit_notifications, AuditNotifications};
+pub use yagura_core::Secret;

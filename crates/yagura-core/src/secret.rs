@@ -1,10 +1,15 @@
-//! A secret value from the destinations file: a webhook URL, a password, an HMAC key or a
-//! header value. It never shows itself: `Debug` and `Display` print `<redacted>`.
+//! A secret value: a secret access key, a session or sign-in token, an MFA code, a webhook URL,
+//! a password, an HMAC key or a header value. It never shows itself: `Debug` prints
+//! `Secret(<redacted>)` and `Display` `<redacted>`; [`Secret::expose`] is the only way to the
+//! value, so every use is visible in review.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A secret string. Read it with [`Secret::expose`] only where it is sent.
-#[derive(Clone, PartialEq, Eq)]
+/// A secret string. Read it with [`Secret::expose`] only where it is sent or stored. It
+/// serializes as the plain value, for yagura's 0600 credential cache only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -12,9 +17,13 @@ impl Secret {
         Secret(value.into())
     }
 
-    /// The secret itself, for the wire only.
+    /// The value. Never format it into a message or a log line.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// `text` with every occurrence of the secret (and, for a URL, of its path and query, the
@@ -57,8 +66,21 @@ impl fmt::Display for Secret {
     }
 }
 
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Secret {
+        Secret(s.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -67,6 +89,7 @@ mod tests {
         assert_eq!(format!("{s}"), "<redacted>");
         assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
         assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(<redacted>))");
+        assert!(!Secret::from("x").is_empty());
     }
 
     #[test]
@@ -81,5 +104,13 @@ mod tests {
             "GET <redacted> failed"
         );
         assert_eq!(s.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn serializes_as_the_plain_value_for_the_cache() {
+        let s = Secret::new("cachedSECRET");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"cachedSECRET\"");
+        let back: Secret = serde_json::from_str("\"cachedSECRET\"").unwrap();
+        assert_eq!(back, s);
     }
 }
