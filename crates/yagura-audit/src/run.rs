@@ -16,7 +16,7 @@ use crate::AuditConfig;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
 use yagura_inventory::{
     Account, Bucket, CollectError, CredentialReportRow, DbInstance, Instance, Inventory,
-    SecurityGroup,
+    ReportAccessKey, SecurityGroup,
 };
 
 /// What a check returns: done, or the data it lacked on this subject.
@@ -68,6 +68,8 @@ pub(crate) enum Eval {
     Region(&'static str, fn(&mut Cx<'_>, &Reg<'_>, At<'_>) -> Outcome),
     /// Once per row of the credential report but root's (`iam.credential_report`).
     User(fn(&mut Cx<'_>, &CredentialReportRow, At<'_>) -> Outcome),
+    /// Once per active access key of those rows (`USER_ARN#access-key-SLOT`).
+    AccessKey(fn(&mut Cx<'_>, &CredentialReportRow, &ReportAccessKey, At<'_>) -> Outcome),
     /// Once per user, group and role (but service-linked roles) of `kinds`, in accounts where
     /// `applies` holds (`iam.users`, `iam.groups`, `iam.roles`).
     Principal {
@@ -91,7 +93,7 @@ impl Eval {
     pub fn list(&self) -> Option<&'static str> {
         match self {
             Eval::Account(_) | Eval::Region(..) | Eval::Principal { .. } => None,
-            Eval::User(_) => Some(crate::data::CREDENTIAL_REPORT.name),
+            Eval::User(_) | Eval::AccessKey(_) => Some(crate::data::CREDENTIAL_REPORT.name),
             Eval::Bucket(_) => Some(crate::data::BUCKETS.name),
             Eval::SecurityGroup(_) => Some(crate::data::SECURITY_GROUPS.name),
             Eval::Instance(_) => Some(crate::data::INSTANCES.name),
@@ -148,6 +150,8 @@ impl<'a> Cx<'a> {
     /// An error unless the running check's declaration names `name`.
     pub fn declared(&self, name: &str) -> Result<(), Missing> {
         match self.meta {
+            // The names are the same `data::X.name` literals: compare addresses first.
+            Some(m) if m.needs.iter().any(|n| std::ptr::eq(*n, name)) => Ok(()),
             Some(m) if m.needs.contains(&name) => Ok(()),
             m => Err(Missing::new(CollectError::new(
                 "audit",

@@ -35,7 +35,7 @@ fn of<'c>(all: &'c [&'static Check], pick: fn(&Eval) -> bool) -> Vec<&'c &'stati
 }
 
 fn users(cx: &mut Cx<'_>, all: &[&'static Check]) {
-    let checks = of(all, |e| matches!(e, Eval::User(_)));
+    let checks = of(all, |e| matches!(e, Eval::User(_) | Eval::AccessKey(_)));
     let account: &Account = cx.account;
     let report = match account.iam.credential_report.as_ref() {
         Ok(r) => r,
@@ -56,6 +56,18 @@ fn users(cx: &mut Cx<'_>, all: &[&'static Check]) {
         for c in &checks {
             if let Eval::User(f) = c.eval {
                 cx.run(c.meta, at, |cx| f(cx, row, at));
+            }
+        }
+        for k in row.access_keys.iter().filter(|k| k.active) {
+            let res = format!("{}#access-key-{}", row.arn, k.slot);
+            let at = At {
+                resource: &res,
+                region: GLOBAL,
+            };
+            for c in &checks {
+                if let Eval::AccessKey(f) = c.eval {
+                    cx.run(c.meta, at, |cx| f(cx, row, k, at));
+                }
             }
         }
     }
@@ -200,8 +212,6 @@ pub(crate) fn principals<'a>(cx: &mut Cx<'a>, all: &[&'static Check]) {
     if checks.is_empty() {
         return;
     }
-    let mut list: Vec<Principal<'a>> = Vec::new();
-    let principal = Principal::new;
     let missing = |cx: &mut Cx<'a>, kind: Kind, what: &str, e: &CollectError| {
         let res = format!("{}#{what}", account.account_id);
         let of_kind = checks
@@ -213,50 +223,7 @@ pub(crate) fn principals<'a>(cx: &mut Cx<'a>, all: &[&'static Check]) {
         };
         cx.list_missing(of_kind.copied(), at, e);
     };
-    match iam.users.as_ref() {
-        Ok(us) => list.extend(us.iter().map(|u| {
-            principal(
-                Kind::User,
-                &u.name,
-                &u.arn,
-                &u.attached_policies,
-                &u.inline_policies,
-                None,
-            )
-        })),
-        Err(e) => missing(cx, Kind::User, "users", e),
-    }
-    match iam.groups.as_ref() {
-        Ok(gs) => list.extend(gs.iter().map(|g| {
-            principal(
-                Kind::Group,
-                &g.name,
-                &g.arn,
-                &g.attached_policies,
-                &g.inline_policies,
-                None,
-            )
-        })),
-        Err(e) => missing(cx, Kind::Group, "groups", e),
-    }
-    match iam.roles.as_ref() {
-        Ok(rs) => list.extend(
-            rs.iter()
-                .filter(|r| !r.path.starts_with("/aws-service-role/"))
-                .map(|r| {
-                    principal(
-                        Kind::Role,
-                        &r.name,
-                        &r.arn,
-                        &r.attached_policies,
-                        &r.inline_policies,
-                        Some(r),
-                    )
-                }),
-        ),
-        Err(e) => missing(cx, Kind::Role, "roles", e),
-    }
-    for p in &list {
+    let each = |cx: &mut Cx<'a>, p: Principal<'a>| {
         let at = At {
             resource: p.arn,
             region: GLOBAL,
@@ -264,9 +231,42 @@ pub(crate) fn principals<'a>(cx: &mut Cx<'a>, all: &[&'static Check]) {
         for c in &checks {
             if let Eval::Principal { kinds, eval, .. } = c.eval {
                 if kinds.contains(&p.kind) {
-                    cx.run(c.meta, at, |cx| eval(cx, p, at));
+                    cx.run(c.meta, at, |cx| eval(cx, &p, at));
                 }
             }
         }
+    };
+    match iam.users.as_ref() {
+        Ok(us) => {
+            for u in us {
+                let (a, i) = (&u.attached_policies, &u.inline_policies);
+                each(cx, Principal::new(Kind::User, &u.name, &u.arn, a, i, None));
+            }
+        }
+        Err(e) => missing(cx, Kind::User, "users", e),
+    }
+    match iam.groups.as_ref() {
+        Ok(gs) => {
+            for g in gs {
+                let (a, i) = (&g.attached_policies, &g.inline_policies);
+                each(cx, Principal::new(Kind::Group, &g.name, &g.arn, a, i, None));
+            }
+        }
+        Err(e) => missing(cx, Kind::Group, "groups", e),
+    }
+    match iam.roles.as_ref() {
+        Ok(rs) => {
+            for r in rs
+                .iter()
+                .filter(|r| !r.path.starts_with("/aws-service-role/"))
+            {
+                let (a, i) = (&r.attached_policies, &r.inline_policies);
+                each(
+                    cx,
+                    Principal::new(Kind::Role, &r.name, &r.arn, a, i, Some(r)),
+                );
+            }
+        }
+        Err(e) => missing(cx, Kind::Role, "roles", e),
     }
 }

@@ -1,5 +1,5 @@
 use crate::checks::prelude::*;
-use yagura_inventory::CredentialReportRow;
+use yagura_inventory::{CredentialReportRow, ReportAccessKey};
 
 declare_check! {
     pub static META = "iam-access-key-not-rotated" {
@@ -25,54 +25,50 @@ declare_check! {
 
 pub(crate) static CHECK: Check = Check {
     meta: &META,
-    eval: Eval::User(eval),
+    eval: Eval::AccessKey(eval),
 };
 
-fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
-    let now = cx.cfg.now;
+fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<'_>) -> Outcome {
     let max = cx.cfg.key_rotation_days;
-    for k in row.access_keys.iter().filter(|k| k.active) {
-        let res = format!("{}#access-key-{}", row.arn, k.slot);
-        let at = At {
-            resource: &res,
-            ..at
-        };
-        let (s, u) = (k.slot, &row.user);
-        match k.last_rotated.as_deref().and_then(|t| days_since(now, t)) {
-            Some(d) if d > max => cx.emit(
-                at,
-                Status::Fail,
-                text!(
-                    "access key {s} of `{u}` is {d} days old (rotation age {m})",
-                    "`{u}` のアクセスキー {s} は作成から {d} 日経過しています(期限 {m} 日)",
-                    s = s,
-                    u = u,
-                    d = d,
-                    m = max
-                ),
+    let (s, u) = (k.slot, &row.user);
+    match k
+        .last_rotated
+        .as_deref()
+        .and_then(|t| days_since(cx.cfg.now, t))
+    {
+        Some(d) if d > max => cx.emit(
+            at,
+            Status::Fail,
+            text!(
+                "access key {s} of `{u}` is {d} days old (rotation age {m})",
+                "`{u}` のアクセスキー {s} は作成から {d} 日経過しています(期限 {m} 日)",
+                s = s,
+                u = u,
+                d = d,
+                m = max
             ),
-            Some(d) => cx.emit(
-                at,
-                Status::Pass,
-                text!(
-                    "access key {s} of `{u}` is {d} days old",
-                    "`{u}` のアクセスキー {s} は作成から {d} 日です",
-                    s = s,
-                    u = u,
-                    d = d
-                ),
+        ),
+        Some(d) => cx.emit(
+            at,
+            Status::Pass,
+            text!(
+                "access key {s} of `{u}` is {d} days old",
+                "`{u}` のアクセスキー {s} は作成から {d} 日です",
+                s = s,
+                u = u,
+                d = d
             ),
-            None => cx.emit(
-                at,
-                Status::Unknown,
-                text!(
-                    "access key {s} of `{u}` has no rotation date",
-                    "`{u}` のアクセスキー {s} の作成日が不明です",
-                    s = s,
-                    u = u
-                ),
+        ),
+        None => cx.emit(
+            at,
+            Status::Unknown,
+            text!(
+                "access key {s} of `{u}` has no rotation date",
+                "`{u}` のアクセスキー {s} の作成日が不明です",
+                s = s,
+                u = u
             ),
-        }
+        ),
     }
     Ok(())
 }

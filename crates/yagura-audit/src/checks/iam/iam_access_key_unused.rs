@@ -1,5 +1,5 @@
 use crate::checks::prelude::*;
-use yagura_inventory::CredentialReportRow;
+use yagura_inventory::{CredentialReportRow, ReportAccessKey};
 
 declare_check! {
     pub static META = "iam-access-key-unused" {
@@ -25,53 +25,45 @@ declare_check! {
 
 pub(crate) static CHECK: Check = Check {
     meta: &META,
-    eval: Eval::User(eval),
+    eval: Eval::AccessKey(eval),
 };
 
-fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
-    let now = cx.cfg.now;
-    for k in row.access_keys.iter().filter(|k| k.active) {
-        let res = format!("{}#access-key-{}", row.arn, k.slot);
-        let at = At {
-            resource: &res,
-            ..at
-        };
-        let used = k.last_used.as_deref().or(k.last_rotated.as_deref());
-        let (s, u) = (k.slot, &row.user);
-        match used.and_then(|t| days_since(now, t)) {
-            Some(d) if d > cx.cfg.unused_days => cx.emit(
-                at,
-                Status::Fail,
-                text!(
-                    "access key {s} of `{u}` was not used for {d} days",
-                    "`{u}` のアクセスキー {s} は {d} 日間使われていません",
-                    s = s,
-                    u = u,
-                    d = d
-                ),
+fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<'_>) -> Outcome {
+    let used = k.last_used.as_deref().or(k.last_rotated.as_deref());
+    let (s, u) = (k.slot, &row.user);
+    match used.and_then(|t| days_since(cx.cfg.now, t)) {
+        Some(d) if d > cx.cfg.unused_days => cx.emit(
+            at,
+            Status::Fail,
+            text!(
+                "access key {s} of `{u}` was not used for {d} days",
+                "`{u}` のアクセスキー {s} は {d} 日間使われていません",
+                s = s,
+                u = u,
+                d = d
             ),
-            Some(d) => cx.emit(
-                at,
-                Status::Pass,
-                text!(
-                    "access key {s} of `{u}` was used or created {d} days ago",
-                    "`{u}` のアクセスキー {s} は {d} 日前に使用または作成されました",
-                    s = s,
-                    u = u,
-                    d = d
-                ),
+        ),
+        Some(d) => cx.emit(
+            at,
+            Status::Pass,
+            text!(
+                "access key {s} of `{u}` was used or created {d} days ago",
+                "`{u}` のアクセスキー {s} は {d} 日前に使用または作成されました",
+                s = s,
+                u = u,
+                d = d
             ),
-            None => cx.emit(
-                at,
-                Status::Unknown,
-                text!(
-                    "access key {s} of `{u}` has no usable date in the credential report",
-                    "`{u}` のアクセスキー {s} の日付が認証情報レポートにありません",
-                    s = s,
-                    u = u
-                ),
+        ),
+        None => cx.emit(
+            at,
+            Status::Unknown,
+            text!(
+                "access key {s} of `{u}` has no usable date in the credential report",
+                "`{u}` のアクセスキー {s} の日付が認証情報レポートにありません",
+                s = s,
+                u = u
             ),
-        }
+        ),
     }
     Ok(())
 }

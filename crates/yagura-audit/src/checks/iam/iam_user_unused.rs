@@ -40,10 +40,10 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         t.and_then(|t| days_since(now, t))
             .map_or(created_days.is_some_and(|c| c > unused), |d| d > unused)
     };
-    let active: Vec<_> = row.access_keys.iter().filter(|k| k.active).collect();
+    let mut active = row.access_keys.iter().filter(|k| k.active);
     let pw_idle = !row.password_enabled || idle(row.password_last_used.as_deref());
-    let keys_idle = active.iter().all(|k| idle(k.last_used.as_deref()));
-    let has_creds = row.password_enabled || !active.is_empty();
+    let keys_idle = active.clone().all(|k| idle(k.last_used.as_deref()));
+    let has_creds = row.password_enabled || active.next().is_some();
     if has_creds && pw_idle && keys_idle {
         cx.emit(
             at,
