@@ -55,7 +55,7 @@ declare_check! {
             "読めないパッケージは脆弱性を確認できず、結果が不完全になります。"),
         fix: ("Repair the package database (dpkg --audit, rpm --rebuilddb) or import vulnerability data for the release (yagura db import).",
             "パッケージデータベースを修復する（dpkg --audit、rpm --rebuilddb）か、リリースの脆弱性データをインポートしてください（yagura db import）。"),
-        references: [],
+        references: ["https://manpages.debian.org/bookworm/dpkg/dpkg.1.en.html"],
     }
 }
 
