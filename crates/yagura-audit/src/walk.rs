@@ -3,7 +3,7 @@
 //! instances. Each subject's resource name is built once and every check of the scope runs on
 //! it; a list that could not be read makes each check of its scope UNKNOWN once, on the list.
 
-use crate::run::{At, Check, Cx, Eval, Kind};
+use crate::run::{At, Check, Cx, Eval, Kind, Outcome};
 use crate::scope::{Principal, Reg, GLOBAL};
 use yagura_inventory::{Account, CollectError, Collected};
 
@@ -26,6 +26,19 @@ pub(crate) fn evaluate_account(cx: &mut Cx<'_>) {
     for region in &account.regions {
         let reg = Reg::new(region);
         regional(cx, all, &reg);
+    }
+}
+
+/// Runs each of `checks` on `at` through `call`, which evaluates a check of the scope at hand
+/// (and gives `None` for any other).
+fn run_all<'a>(
+    cx: &mut Cx<'a>,
+    checks: &[&&'static Check],
+    at: At<'_>,
+    call: impl Fn(&Eval, &mut Cx<'a>) -> Option<Outcome>,
+) {
+    for c in checks {
+        cx.run(c.meta, at, |cx| call(&c.eval, cx).unwrap_or(Ok(())));
     }
 }
 
@@ -53,22 +66,20 @@ fn users(cx: &mut Cx<'_>, all: &[&'static Check]) {
             resource: &row.arn,
             region: GLOBAL,
         };
-        for c in &checks {
-            if let Eval::User(f) = c.eval {
-                cx.run(c.meta, at, |cx| f(cx, row, at));
-            }
-        }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::User(f) => Some(f(cx, row, at)),
+            _ => None,
+        });
         for k in row.access_keys.iter().filter(|k| k.active) {
             let res = format!("{}#access-key-{}", row.arn, k.slot);
             let at = At {
                 resource: &res,
                 region: GLOBAL,
             };
-            for c in &checks {
-                if let Eval::AccessKey(f) = c.eval {
-                    cx.run(c.meta, at, |cx| f(cx, row, k, at));
-                }
-            }
+            run_all(cx, &checks, at, |e, cx| match *e {
+                Eval::AccessKey(f) => Some(f(cx, row, k, at)),
+                _ => None,
+            });
         }
     }
 }
@@ -99,11 +110,10 @@ fn buckets(cx: &mut Cx<'_>, all: &[&'static Check]) {
             resource: &arn,
             region,
         };
-        for c in &checks {
-            if let Eval::Bucket(f) = c.eval {
-                cx.run(c.meta, at, |cx| f(cx, b, at));
-            }
-        }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::Bucket(f) => Some(f(cx, b, at)),
+            _ => None,
+        });
     }
 }
 
@@ -157,11 +167,10 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
             resource: &arn,
             region,
         };
-        for c in &checks {
-            if let Eval::SecurityGroup(f) = c.eval {
-                cx.run(c.meta, at, |cx| f(cx, reg, g, at));
-            }
-        }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::SecurityGroup(f) => Some(f(cx, reg, g, at)),
+            _ => None,
+        });
     }
 
     let checks = of(all, |e| matches!(e, Eval::Instance(_)));
@@ -179,11 +188,10 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
             resource: &arn,
             region,
         };
-        for c in &checks {
-            if let Eval::Instance(f) = c.eval {
-                cx.run(c.meta, at, |cx| f(cx, reg, i, at));
-            }
-        }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::Instance(f) => Some(f(cx, reg, i, at)),
+            _ => None,
+        });
     }
 
     let checks = of(all, |e| matches!(e, Eval::Db(_)));
@@ -192,11 +200,10 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
             resource: &db.arn,
             region,
         };
-        for c in &checks {
-            if let Eval::Db(f) = c.eval {
-                cx.run(c.meta, at, |cx| f(cx, db, at));
-            }
-        }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::Db(f) => Some(f(cx, db, at)),
+            _ => None,
+        });
     }
 }
 
@@ -228,13 +235,12 @@ pub(crate) fn principals<'a>(cx: &mut Cx<'a>, all: &[&'static Check]) {
             resource: p.arn,
             region: GLOBAL,
         };
-        for c in &checks {
-            if let Eval::Principal { kinds, eval, .. } = c.eval {
-                if kinds.contains(&p.kind) {
-                    cx.run(c.meta, at, |cx| eval(cx, &p, at));
-                }
+        run_all(cx, &checks, at, |e, cx| match *e {
+            Eval::Principal { kinds, eval, .. } if kinds.contains(&p.kind) => {
+                Some(eval(cx, &p, at))
             }
-        }
+            _ => None,
+        });
     };
     match iam.users.as_ref() {
         Ok(us) => {
