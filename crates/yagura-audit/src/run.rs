@@ -10,7 +10,7 @@
 //! walks (the instances of a region, the buckets …) could not be read, every check of the scope
 //! is UNKNOWN once, on the list.
 
-use crate::data::Data;
+use crate::data::{self, Data};
 use crate::scope::{Principal, Reg};
 use crate::AuditConfig;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
@@ -50,6 +50,21 @@ pub(crate) struct At<'s> {
 pub(crate) struct Check {
     pub meta: &'static CheckMeta,
     pub eval: Eval,
+}
+
+/// A check with the bit set of the data it declares, as the runner holds it.
+pub(crate) struct Entry {
+    pub check: &'static Check,
+    pub mask: u64,
+}
+
+impl Entry {
+    pub fn of(check: &'static Check) -> Entry {
+        Entry {
+            check,
+            mask: data::mask(check.meta.needs),
+        }
+    }
 }
 
 /// Which kinds of IAM principal a principal check looks at.
@@ -106,8 +121,9 @@ impl Eval {
 pub(crate) struct Cx<'a> {
     pub cfg: &'a AuditConfig,
     pub account: &'a Account,
-    /// The running check.
+    /// The running check, and the data its declaration names ([`data::mask`]).
     meta: Option<&'static CheckMeta>,
+    mask: u64,
     out: &'a mut Vec<Finding>,
     pub(crate) docs: crate::policy::Docs<'a>,
 }
@@ -143,25 +159,24 @@ impl<'a> Cx<'a> {
         d: &Data<S, T>,
         s: &'b S,
     ) -> Result<Result<&'b T, &'b CollectError>, Missing> {
-        self.declared(d.name)?;
+        self.declared(d)?;
         Ok((d.get)(s).as_ref())
     }
 
-    /// An error unless the running check's declaration names `name`.
-    pub fn declared(&self, name: &str) -> Result<(), Missing> {
-        match self.meta {
-            // The names are the same `data::X.name` literals: compare addresses first.
-            Some(m) if m.needs.iter().any(|n| std::ptr::eq(*n, name)) => Ok(()),
-            Some(m) if m.needs.contains(&name) => Ok(()),
-            m => Err(Missing::new(CollectError::new(
-                "audit",
-                "UndeclaredData",
-                &format!(
-                    "check `{}` reads `{name}`, which its declaration does not name",
-                    m.map_or("?", |m| m.id)
-                ),
-            ))),
+    /// An error unless the running check's declaration names `d`.
+    pub fn declared<S, T>(&self, d: &Data<S, T>) -> Result<(), Missing> {
+        if self.mask & d.bit != 0 {
+            return Ok(());
         }
+        Err(Missing::new(CollectError::new(
+            "audit",
+            "UndeclaredData",
+            &format!(
+                "check `{}` reads `{}`, which its declaration does not name",
+                self.meta.map_or("?", |m| m.id),
+                d.name
+            ),
+        )))
     }
 
     /// A finding of the running check.
@@ -200,10 +215,12 @@ impl<'a> Cx<'a> {
     pub(crate) fn run(
         &mut self,
         check: &'static CheckMeta,
+        mask: u64,
         at: At<'_>,
         f: impl FnOnce(&mut Self) -> Outcome,
     ) {
         self.meta = Some(check);
+        self.mask = mask;
         if let Err(m) = f(self) {
             self.unknown(at, &m);
         }
@@ -212,10 +229,10 @@ impl<'a> Cx<'a> {
     /// Every check of `checks` UNKNOWN on `at` with `list`'s error.
     pub(crate) fn list_missing<'c, I>(&mut self, checks: I, at: At<'_>, e: &CollectError)
     where
-        I: IntoIterator<Item = &'c &'static Check>,
+        I: IntoIterator<Item = &'c Entry>,
     {
         for c in checks {
-            self.meta = Some(c.meta);
+            self.meta = Some(c.check.meta);
             self.unknown(at, &Missing::new(e.clone()));
         }
     }
@@ -256,10 +273,58 @@ pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
             cfg,
             account,
             meta: None,
+            mask: 0,
             out: &mut out,
             docs: crate::policy::Docs::new(&account.iam),
         };
         crate::walk::evaluate_account(&mut cx);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_piece_the_declaration_does_not_name_is_refused() {
+        let cfg = AuditConfig::default();
+        let account = Account {
+            account_id: "111122223333".into(),
+            ..Account::default()
+        };
+        let meta = crate::checks::CHECKS
+            .iter()
+            .find(|c| c.id == "root-mfa-disabled")
+            .unwrap();
+        let mut out = Vec::new();
+        {
+            let mut cx = Cx {
+                cfg: &cfg,
+                account: &account,
+                meta: None,
+                mask: 0,
+                out: &mut out,
+                docs: crate::policy::Docs::new(&account.iam),
+            };
+            let at = At {
+                resource: "arn:aws:iam::111122223333:root",
+                region: "global",
+            };
+            // root-mfa-disabled declares iam.summary only.
+            cx.run(meta, data::mask(meta.needs), at, |cx| {
+                cx.need(&data::CREDENTIAL_REPORT)?;
+                Ok(())
+            });
+        }
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Unknown);
+        assert!(
+            out[0].message.en.contains("UndeclaredData")
+                && out[0].message.en.contains("`iam.credential_report`"),
+            "{}",
+            out[0].message.en
+        );
+    }
 }

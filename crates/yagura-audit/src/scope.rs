@@ -142,7 +142,7 @@ impl<'a> Principal<'a> {
 
     /// What the principal's policies grant (`iam.policies` must be declared).
     pub fn facts(&self, cx: &mut Cx<'a>) -> Result<&PrincipalFacts, Missing> {
-        cx.declared(data::POLICIES.name)?;
+        cx.declared(&data::POLICIES)?;
         Ok(self
             .facts
             .get_or_init(|| cx.docs.principal(self.attached, self.inline)))

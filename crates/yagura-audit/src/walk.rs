@@ -3,7 +3,8 @@
 //! instances. Each subject's resource name is built once and every check of the scope runs on
 //! it; a list that could not be read makes each check of its scope UNKNOWN once, on the list.
 
-use crate::run::{At, Check, Cx, Eval, Kind, Outcome};
+use crate::data;
+use crate::run::{At, Check, Cx, Entry, Eval, Kind, Outcome};
 use crate::scope::{Principal, Reg, GLOBAL};
 use yagura_inventory::{Account, CollectError, Collected};
 
@@ -16,7 +17,7 @@ pub(crate) fn evaluate_account(cx: &mut Cx<'_>) {
     };
     for c in all {
         if let Eval::Account(f) = c.eval {
-            cx.run(c.meta, at, |cx| f(cx, at));
+            cx.run(c.meta, data::mask(c.meta.needs), at, |cx| f(cx, at));
         }
     }
     users(cx, all);
@@ -33,18 +34,22 @@ pub(crate) fn evaluate_account(cx: &mut Cx<'_>) {
 /// (and gives `None` for any other).
 fn run_all<'a>(
     cx: &mut Cx<'a>,
-    checks: &[&&'static Check],
+    checks: &[Entry],
     at: At<'_>,
     call: impl Fn(&Eval, &mut Cx<'a>) -> Option<Outcome>,
 ) {
-    for c in checks {
-        cx.run(c.meta, at, |cx| call(&c.eval, cx).unwrap_or(Ok(())));
+    for e in checks {
+        let c = e.check;
+        cx.run(c.meta, e.mask, at, |cx| call(&c.eval, cx).unwrap_or(Ok(())));
     }
 }
 
 /// The checks of `all` whose scope `pick` accepts.
-fn of<'c>(all: &'c [&'static Check], pick: fn(&Eval) -> bool) -> Vec<&'c &'static Check> {
-    all.iter().filter(|c| pick(&c.eval)).collect()
+fn of(all: &[&'static Check], pick: fn(&Eval) -> bool) -> Vec<Entry> {
+    all.iter()
+        .filter(|c| pick(&c.eval))
+        .map(|c| Entry::of(c))
+        .collect()
 }
 
 fn users(cx: &mut Cx<'_>, all: &[&'static Check]) {
@@ -58,7 +63,7 @@ fn users(cx: &mut Cx<'_>, all: &[&'static Check]) {
                 resource: &id,
                 region: GLOBAL,
             };
-            return cx.list_missing(checks, at, e);
+            return cx.list_missing(&checks, at, e);
         }
     };
     for row in report.iter().filter(|r| r.user != "<root_account>") {
@@ -95,7 +100,7 @@ fn buckets(cx: &mut Cx<'_>, all: &[&'static Check]) {
                 resource: &res,
                 region: GLOBAL,
             };
-            return cx.list_missing(checks, at, e);
+            return cx.list_missing(&checks, at, e);
         }
     };
     let partition = cx.partition();
@@ -121,7 +126,7 @@ fn buckets(cx: &mut Cx<'_>, all: &[&'static Check]) {
 /// resource.
 fn regional_list<'a, T>(
     cx: &mut Cx<'a>,
-    checks: &[&&'static Check],
+    checks: &[Entry],
     reg: &Reg<'a>,
     service: &str,
     list: &'a Collected<Vec<T>>,
@@ -134,7 +139,7 @@ fn regional_list<'a, T>(
                 resource: &res,
                 region: &reg.region.name,
             };
-            cx.list_missing(checks.iter().copied(), at, e);
+            cx.list_missing(checks, at, e);
             None
         }
     }
@@ -149,7 +154,7 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
                 resource: &res,
                 region,
             };
-            cx.run(c.meta, at, |cx| f(cx, reg, at));
+            cx.run(c.meta, data::mask(c.meta.needs), at, |cx| f(cx, reg, at));
         }
     }
     let partition = cx.partition();
@@ -212,23 +217,24 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
 pub(crate) fn principals<'a>(cx: &mut Cx<'a>, all: &[&'static Check]) {
     let account: &'a Account = cx.account;
     let iam = &account.iam;
-    let checks: Vec<&&'static Check> = all
+    let checks: Vec<Entry> = all
         .iter()
         .filter(|c| matches!(c.eval, Eval::Principal { applies, .. } if applies(account)))
+        .map(|c| Entry::of(c))
         .collect();
     if checks.is_empty() {
         return;
     }
     let missing = |cx: &mut Cx<'a>, kind: Kind, what: &str, e: &CollectError| {
         let res = format!("{}#{what}", account.account_id);
-        let of_kind = checks
-            .iter()
-            .filter(|c| matches!(c.eval, Eval::Principal { kinds, .. } if kinds.contains(&kind)));
+        let of_kind = checks.iter().filter(
+            |e| matches!(e.check.eval, Eval::Principal { kinds, .. } if kinds.contains(&kind)),
+        );
         let at = At {
             resource: &res,
             region: GLOBAL,
         };
-        cx.list_missing(of_kind.copied(), at, e);
+        cx.list_missing(of_kind, at, e);
     };
     let each = |cx: &mut Cx<'a>, p: Principal<'a>| {
         let at = At {
