@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 use crate::fsutil::ReadError;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 const FILE: &str = "sessions.json";
 const LOCK: &str = "sessions.lock";

@@ -15,8 +15,8 @@ use crate::duration::{plan_role_session, DurationError, Strategy};
 use crate::keystore::{KeyStore, KeyStoreError};
 use crate::process::ProcessError;
 use crate::profile::{AwsFiles, ProfileError, ResolvedProfile, Source};
-use crate::secret::Secret;
 use crate::sso::{SsoApi, SsoError};
+use yagura_core::Secret;
 
 /// One AssumeRole call.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,5 +86,34 @@ pub fn read_private_json<T: serde::de::DeserializeOwned>(
     }
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|e| ReadError::Corrupt(crate::secret::json_error_text(&e)))
+        .map_err(|e| ReadError::Corrupt(crate::fsutil::json_error_text(&e)))
+}
+
+/// A JSON error of a document that may hold secrets, without any value from it: serde's own
+/// message quotes values (`invalid type: string "…"`), so only a missing field (its name is
+/// ours) or the kind of problem and its position are kept.
+pub fn json_error_text(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    if m.starts_with("missing field `") || m.starts_with("unknown field `") {
+        // `missing field `X` at line 1 column 2`: the names are the format's, not values
+        if let Some(name) = m.split('`').nth(1) {
+            let what = if m.starts_with("missing") {
+                "missing"
+            } else {
+                "unknown"
+            };
+            return format!(
+                "{what} field `{name}` at line {} column {}",
+                e.line(),
+                e.column()
+            );
+        }
+    }
+    let kind = match e.classify() {
+        serde_json::error::Category::Syntax => "not valid JSON",
+        serde_json::error::Category::Eof => "the JSON ends early",
+        serde_json::error::Category::Data => "a value has the wrong type",
+        serde_json::error::Category::Io => "cannot be read",
+    };
+    format!("{kind} at line {} column {}", e.line(), e.column())
 }

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::fsutil::ReadError;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 const INDEX: &str = "keys.json";
 const VERSION: u32 = 1;

@@ -9,8 +9,8 @@
 //! tools without `credential_process` ([`server`]).
 //!
 //! Architecture invariants: no AWS SDK here — the STS, SSO and IAM calls are traits ([`Sts`],
-//! [`SsoApi`]) implemented by the collector; secrets are [`Secret`]s whose `Debug`/`Display`
-//! print `***`; nothing prints.
+//! [`SsoApi`]) implemented by the collector; secrets are [`Secret`]s (`yagura_core::Secret`,
+//! the workspace's one) whose `Debug`/`Display` print `<redacted>`; nothing prints.
 
 pub mod cache;
 pub mod credentials;
@@ -23,7 +23,6 @@ pub mod output;
 pub mod paths;
 pub mod process;
 pub mod profile;
-pub mod secret;
 pub mod server;
 pub mod sso;
 pub mod sts_error;
@@ -45,6 +44,6 @@ pub use output::{
 };
 pub use paths::{default_paths, Paths};
 pub use profile::{AwsFiles, Origin, ProfileError, ResolvedProfile, RoleStep, Source, SsoSource};
-pub use secret::Secret;
 pub use sso::{RefreshedToken, SsoApi, SsoError};
 pub use sts_error::{classify, parse_error_response, StsErrorKind, StsProblem};
+pub use yagura_core::Secret;

@@ -6,7 +6,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::credentials::Credentials;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::credentials::Credentials;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// The environment variable counting nested `credential_process` runs.
 pub const DEPTH_VAR: &str = "YAGURA_CREDENTIAL_PROCESS_DEPTH";
@@ -55,7 +55,7 @@ struct Output {
 /// Reads a `credential_process` output (the AWS CLI's rules: `Version` 1; the keys non-empty;
 /// `Expiration` RFC 3339 when present). The reason never quotes the input.
 pub fn parse_output(text: &str) -> Result<Credentials, String> {
-    let o: Output = serde_json::from_str(text).map_err(|e| crate::secret::json_error_text(&e))?;
+    let o: Output = serde_json::from_str(text).map_err(|e| crate::fsutil::json_error_text(&e))?;
     if o.version != 1 {
         return Err(format!("`Version` is {}, expected 1", o.version));
     }

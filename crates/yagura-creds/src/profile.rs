@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

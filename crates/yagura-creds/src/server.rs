@@ -25,7 +25,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::credentials::Credentials;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// Largest request head read.
 pub const MAX_HEAD: usize = 16 * 1024;

@@ -15,7 +15,7 @@ use sha1::{Digest, Sha1};
 
 use crate::credentials::Credentials;
 use crate::profile::SsoSource;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// Largest token cache file read.
 const MAX_FILE: u64 = 64 * 1024;
@@ -117,7 +117,7 @@ pub fn parse_expiry(s: &str) -> Option<Timestamp> {
 
 /// Reads a token cache file's text.
 pub fn parse_token(text: &str) -> Result<CachedToken, String> {
-    serde_json::from_str(text).map_err(|e| crate::secret::json_error_text(&e))
+    serde_json::from_str(text).map_err(|e| crate::fsutil::json_error_text(&e))
 }
 
 /// The cache file of an SSO source in `dir` (`~/.aws/sso/cache`).

@@ -31,7 +31,7 @@ fn credential_process_json_shape() {
     };
     let j = credential_process_json(&long_term).unwrap();
     assert!(!j.expose().contains("SessionToken") && !j.expose().contains("Expiration"));
-    assert_eq!(format!("{j:?} {j}"), "*** ***");
+    assert_eq!(format!("{j:?} {j}"), "Secret(<redacted>) <redacted>");
 }
 
 /// Differential check against the AWS CLI's own credential loader (botocore): a

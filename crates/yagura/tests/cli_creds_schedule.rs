@@ -39,7 +39,7 @@ struct Env {
 impl Env {
     fn new(moto: &Moto) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let bin = env!("CARGO_BIN_EXE_yagura");
+        let bin = yagura_testkit::yagura_bin().display().to_string();
         std::fs::write(
             dir.path().join("config"),
             format!(
@@ -69,7 +69,15 @@ impl Env {
     }
 
     fn cmd(&self, program: &Path) -> Command {
-        let mut c = Command::new(program);
+        self.with_env(Command::new(program))
+    }
+
+    /// The yagura binary (`yagura_testkit::yagura_cmd`) in this environment.
+    fn yagura_cmd(&self) -> Command {
+        self.with_env(yagura_testkit::yagura_cmd())
+    }
+
+    fn with_env(&self, mut c: Command) -> Command {
         c.env("AWS_CONFIG_FILE", self.dir.path().join("config"))
             .env(
                 "AWS_SHARED_CREDENTIALS_FILE",
@@ -88,10 +96,7 @@ impl Env {
     }
 
     fn yagura(&self, args: &[&str]) -> Output {
-        self.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
-            .args(args)
-            .output()
-            .unwrap()
+        self.yagura_cmd().args(args).output().unwrap()
     }
 }
 
@@ -216,7 +221,7 @@ fn login_exec_process_and_parallel_cache() {
     let fresh = Env::new(&moto);
     let handles: Vec<_> = (0..10)
         .map(|_| {
-            let mut c = fresh.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+            let mut c = fresh.yagura_cmd();
             c.args(["creds", "process", "admin", "--mfa-code", "654321"]);
             std::thread::spawn(move || c.output().unwrap())
         })
@@ -338,7 +343,7 @@ fn schedule_stops_dev_and_refuses_production() {
     )
     .unwrap();
     let run = |extra: &[&str]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
+        let mut c = yagura_testkit::yagura_cmd();
         yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("testing", "testing"))
             .args(["--data-dir", dir.path().to_str().unwrap()])
             .args(["schedule"])
@@ -521,7 +526,7 @@ fn org_profiles_are_named_by_alias() {
     let proxy = deny_assume_role(&moto, &id("Locked Account"));
 
     let out = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args([
             "creds",
             "profiles",
@@ -657,7 +662,7 @@ fn console_url_from_a_federation_stand_in() {
     let env = Env::new(&moto);
     let (federation, server) = federation_stand_in();
     let out = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args(["creds", "console", "admin", "--mfa-code", "123456"])
         .env("YAGURA_FEDERATION_URL", &federation)
         .output()
@@ -698,7 +703,7 @@ fn console_url_from_a_federation_stand_in() {
 
     // plain http is refused for anything but a loopback stand-in
     let far = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args(["creds", "console", "admin"])
         .env("YAGURA_FEDERATION_URL", "http://example.com/federation")
         .output()
@@ -767,7 +772,7 @@ fn schedule_cmd(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
     )
     .unwrap();
     yagura_testkit::aws_env(
-        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
+        &mut yagura_testkit::yagura_cmd(),
         &moto.endpoint(),
         ("testing", "testing"),
     )
