@@ -3,6 +3,8 @@
 //! - [`Moto`] starts `moto_server` (PyPI `moto[server]`) on a free loopback port and stops it on
 //!   drop. The venv is found at `$YAGURA_VENV`, else `~/.cache/yagura-venv` (what `.ci/run` and
 //!   `scripts/test.sh` create).
+//! - [`yagura_cmd`] is the one way a test runs the yagura binary: a hermetic command that no
+//!   variable of the developer's environment reaches (YAGURA_*, AWS_*, locale).
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
@@ -33,6 +35,46 @@ pub fn venv() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_default();
     home.join(".cache/yagura-venv")
+}
+
+/// The yagura binary of this build: `target/PROFILE/yagura`, next to the directory of the test
+/// executable (Cargo builds a package's binaries before its integration tests); the
+/// `YAGURA_TEST_BIN` variable overrides it, for a copy taken out of a target directory that other
+/// builds share.
+pub fn yagura_bin() -> PathBuf {
+    if let Some(b) = std::env::var_os("YAGURA_TEST_BIN") {
+        return PathBuf::from(b);
+    }
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test executable lives in target/PROFILE/deps");
+    profile_dir.join(format!("yagura{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A command running the yagura binary, hermetic: no variable of the developer's environment
+/// that yagura or the AWS SDK reads passes through (every `YAGURA_*` and `AWS_*`, `LANG`,
+/// `LANGUAGE`, `LC_*`), the AWS configuration files point nowhere and the instance metadata
+/// service is off. Language is English unless the test asks (`--lang`); a test adds the data
+/// directory, [`aws_env`] and whatever variable it means to set.
+pub fn yagura_cmd() -> Command {
+    let mut c = Command::new(yagura_bin());
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("YAGURA_")
+            || k.starts_with("AWS_")
+            || k.starts_with("LC_")
+            || k == "LANG"
+            || k == "LANGUAGE"
+        {
+            c.env_remove(k);
+        }
+    }
+    c.env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
 }
 
 /// Points a process at `endpoint` (moto) with the access key `key` and secret `secret` in

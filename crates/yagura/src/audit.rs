@@ -72,7 +72,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
 
     let mut findings = yagura_audit::evaluate(&inventory, &cfg);
     if let Some(ex) = &exceptions {
-        let catalogue = crate::common::catalogue();
+        let catalogue = crate::common::catalogue()?;
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
             eprintln!("warning: {}", sanitize(&p.to_string()));
         }
@@ -110,7 +110,8 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     }
     if let Some(n) = &notifier {
         let stored = (!a.no_store && !a.demo).then_some(scope.as_str());
-        let notes = crate::notify::audit_notes(g, &inventory, &findings, a.notify_findings, stored);
+        let notes =
+            crate::notify::audit_notes(g, &inventory, &findings, a.notify_findings, stored)?;
         n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();

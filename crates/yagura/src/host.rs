@@ -413,7 +413,7 @@ fn new_advisory_notes(
     vdb: &VulnDb,
     rows: &[yagura_host::vulndb::Advisory],
 ) -> Result<Vec<yagura_notify::Notification>> {
-    let catalogue = crate::common::catalogue();
+    let catalogue = crate::common::catalogue()?;
     let mut notes = Vec::new();
     for (id, os_id, release, packages) in vdb.hosts()? {
         let matches = yagura_host::vulndb::match_rows(&os_id, &release, &packages, rows);
