@@ -157,7 +157,7 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                 let id = fleet
                     .send(&req)
                     .await
-                    .map_err(|e| anyhow::anyhow!("{}", e.to_string()))?;
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 if !quiet {
                     eprintln!(
                         "sent the scan to tag:{}={} as command {} (run {run}); waiting up to {} s",
@@ -182,14 +182,14 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                         }
                     })
                     .await
-                    .map_err(|e| anyhow::anyhow!("{}", e.to_string()))?;
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 format!("{key_prefix}/{id}/")
             }
         };
         let outputs = fleet
             .outputs(&bucket, &run_prefix)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.to_string()))?;
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok::<_, anyhow::Error>((run_prefix, invocations, outputs))
     })?;
     merge_and_store(g, &a, &bucket, &run_prefix, &invocations, outputs)
