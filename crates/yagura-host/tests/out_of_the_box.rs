@@ -326,13 +326,16 @@ fn rpm_kernel_release_names() {
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+/// A place keys are left, and the file's text with a key id in it.
+type Place = (&'static str, Box<dyn Fn(&str) -> String>);
+
 /// acceptance 3: a key planted in each place keys are really left; all found, masked; the walk
 /// survives a FIFO, a link to /dev/zero, a directory loop and a link out of the root.
 #[test]
 fn keys_in_every_place_they_are_left() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let places: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+    let places: Vec<Place> = vec![
         (
             "/root/.aws/credentials",
             Box::new(|k| {
