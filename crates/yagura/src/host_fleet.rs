@@ -154,10 +154,7 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                     comment: format!("yagura host fleet run {run}"),
                     document: "AWS-RunShellScript".to_string(),
                 };
-                let id = fleet
-                    .send(&req)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let id = fleet.send(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 if !quiet {
                     eprintln!(
                         "sent the scan to tag:{}={} as command {} (run {run}); waiting up to {} s",
