@@ -278,5 +278,8 @@ fn a_cut_byte_order_mark_after_a_whole_one_is_an_error_not_a_panic() {
     );
     let items: Vec<_> =
         yagura_trail::read_stream("cut", std::io::Cursor::new(vec![0xEF, 0xBB])).collect();
-    assert!(!items.is_empty() && items.iter().all(|i| i.is_err()), "{items:?}");
+    assert!(
+        !items.is_empty() && items.iter().all(|i| i.is_err()),
+        "{items:?}"
+    );
 }

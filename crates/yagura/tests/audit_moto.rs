@@ -25,15 +25,11 @@ fn seeded() -> &'static (Moto, Value) {
 }
 
 fn yagura(endpoint: &str, creds: (&str, &str), data_dir: &Path, args: &[&str]) -> Output {
-    yagura_testkit::aws_env(
-        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
-        endpoint,
-        creds,
-    )
-    .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
-    .args(args)
-    .output()
-    .expect("run yagura")
+    yagura_testkit::aws_env(&mut yagura_testkit::yagura_cmd(), endpoint, creds)
+        .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
+        .args(args)
+        .output()
+        .expect("run yagura")
 }
 
 type Results = BTreeMap<(String, String), Vec<Value>>;

@@ -10,140 +10,257 @@ use super::{detection, ok, req, req_str};
 use crate::detection::{Detection, EventRef};
 use crate::event::Event;
 use serde_json::Value;
-use yagura_core::{text, CheckMeta, Severity, Text};
+use yagura_core::{declare_check, text};
 
 const GD_IAM: &str =
     "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html";
 
-check!(ROLE_TRUST_OPENED, "iam-role-trust-opened", High, "iam", ["WATCH-04", "WATCH-05"],
-    "A role was made assumable from another account or by anyone", "ロールが他のアカウントまたは誰からでも引き受け可能にされた",
-    "Finds `UpdateAssumeRolePolicy` and `CreateRole` calls whose trust policy lets a principal of another account, or `*`, assume the role.",
-    "信頼ポリシーで他のアカウントのプリンシパルや `*` にロールの引き受けを許す `UpdateAssumeRolePolicy`・`CreateRole` 呼び出しを検出します。",
-    "A backdoored trust policy gives an outside account lasting access that survives the rotation of every key.",
-    "バックドア化された信頼ポリシーは、すべてのキーを更新しても残る外部アカウントからのアクセスを与えます。",
-    "Check the trusted account is yours or a partner's; if not, restore the trust policy and review what the role was used for.",
-    "信頼されたアカウントが自社や取引先のものか確認し、そうでなければ信頼ポリシーを戻し、ロールの利用履歴を調査してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-role/"]);
+declare_check! {
+    pub static ROLE_TRUST_OPENED = "iam-role-trust-opened" {
+        severity: High,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:UpdateAssumeRolePolicy", "cloudtrail:CreateRole"],
+        title: ("A role was made assumable from another account or by anyone",
+            "ロールが他のアカウントまたは誰からでも引き受け可能にされた"),
+        what: ("Finds `UpdateAssumeRolePolicy` and `CreateRole` calls whose trust policy lets a principal of another account, or `*`, assume the role.",
+            "信頼ポリシーで他のアカウントのプリンシパルや `*` にロールの引き受けを許す `UpdateAssumeRolePolicy`・`CreateRole` 呼び出しを検出します。"),
+        why: ("A backdoored trust policy gives an outside account lasting access that survives the rotation of every key.",
+            "バックドア化された信頼ポリシーは、すべてのキーを更新しても残る外部アカウントからのアクセスを与えます。"),
+        fix: ("Check the trusted account is yours or a partner's; if not, restore the trust policy and review what the role was used for.",
+            "信頼されたアカウントが自社や取引先のものか確認し、そうでなければ信頼ポリシーを戻し、ロールの利用履歴を調査してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.iam-backdoor-role/"],
+    }
+}
 
-check!(FEDERATION_TOKEN, "sts-federation-token-issued", Medium, "sts", ["WATCH-04", "WATCH-05"],
-    "Federation credentials were issued to an IAM user", "IAM ユーザーにフェデレーション認証情報が発行された",
-    "Finds successful `GetFederationToken` calls.",
-    "成功した `GetFederationToken` 呼び出しを検出します。",
-    "Federation tokens stay valid up to 36 hours after the user's access keys are deleted: attackers mint them to keep access.",
-    "フェデレーショントークンはユーザーのアクセスキー削除後も最長 36 時間有効で、攻撃者はアクセス維持のために発行します。",
-    "Check who needed federated credentials; if unexpected, attach a deny-all policy to the user (it also stops the tokens) and rotate its keys.",
-    "誰がフェデレーション認証情報を必要としたか確認し、想定外ならユーザーに全拒否ポリシーを付けて (トークンも止まります) キーを更新してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.sts-federation-token/"]);
+declare_check! {
+    pub static FEDERATION_TOKEN = "sts-federation-token-issued" {
+        severity: Medium,
+        service: "sts",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:GetFederationToken"],
+        title: ("Federation credentials were issued to an IAM user",
+            "IAM ユーザーにフェデレーション認証情報が発行された"),
+        what: ("Finds successful `GetFederationToken` calls.",
+            "成功した `GetFederationToken` 呼び出しを検出します。"),
+        why: ("Federation tokens stay valid up to 36 hours after the user's access keys are deleted: attackers mint them to keep access.",
+            "フェデレーショントークンはユーザーのアクセスキー削除後も最長 36 時間有効で、攻撃者はアクセス維持のために発行します。"),
+        fix: ("Check who needed federated credentials; if unexpected, attach a deny-all policy to the user (it also stops the tokens) and rotate its keys.",
+            "誰がフェデレーション認証情報を必要としたか確認し、想定外ならユーザーに全拒否ポリシーを付けて (トークンも止まります) キーを更新してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.sts-federation-token/"],
+    }
+}
 
-check!(LAMBDA_PUBLIC, "lambda-permission-granted-outside", High, "lambda", ["WATCH-04", "WATCH-05"],
-    "A Lambda function was made invocable from outside the account", "Lambda 関数がアカウント外から呼び出し可能にされた",
-    "Finds `AddPermission` calls on a function that allow `*` or a principal of another account.",
-    "`*` または他のアカウントのプリンシパルを許可する、関数への `AddPermission` 呼び出しを検出します。",
-    "A resource policy open to anyone turns a function into a backdoor that can be invoked without credentials of the account.",
-    "誰にでも開かれたリソースポリシーは、アカウントの認証情報なしで呼び出せるバックドアに関数を変えます。",
-    "Remove the statement with `aws lambda remove-permission` unless the function is meant to be public.",
-    "関数を公開する意図がなければ `aws lambda remove-permission` でステートメントを削除してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-backdoor-function/"]);
+declare_check! {
+    pub static LAMBDA_PUBLIC = "lambda-permission-granted-outside" {
+        severity: High,
+        service: "lambda",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:AddPermission"],
+        title: ("A Lambda function was made invocable from outside the account",
+            "Lambda 関数がアカウント外から呼び出し可能にされた"),
+        what: ("Finds `AddPermission` calls on a function that allow `*` or a principal of another account.",
+            "`*` または他のアカウントのプリンシパルを許可する、関数への `AddPermission` 呼び出しを検出します。"),
+        why: ("A resource policy open to anyone turns a function into a backdoor that can be invoked without credentials of the account.",
+            "誰にでも開かれたリソースポリシーは、アカウントの認証情報なしで呼び出せるバックドアに関数を変えます。"),
+        fix: ("Remove the statement with `aws lambda remove-permission` unless the function is meant to be public.",
+            "関数を公開する意図がなければ `aws lambda remove-permission` でステートメントを削除してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-backdoor-function/"],
+    }
+}
 
-check!(LAMBDA_CODE, "lambda-function-code-updated", Low, "lambda", ["WATCH-04"],
-    "A Lambda function's code was replaced by a person", "人が Lambda 関数のコードを置き換えた",
-    "Finds `UpdateFunctionCode` calls made by a user or role session rather than by an AWS service (deployment pipelines that run through CloudFormation are left out).",
-    "AWS サービスではなくユーザーやロールセッションによる `UpdateFunctionCode` 呼び出しを検出します (CloudFormation 経由のデプロイは除きます)。",
-    "Overwriting a function's code runs the attacker's code with the function's role, on every invocation.",
-    "関数のコードを上書きすると、呼び出しのたびに関数のロールで攻撃者のコードが動きます。",
-    "Check the deployment was expected; compare the code hash with your build, and redeploy from source if not.",
-    "デプロイが想定どおりか確認し、コードのハッシュをビルドと照合し、違えばソースから再デプロイしてください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-overwrite-code/"]);
+declare_check! {
+    pub static LAMBDA_CODE = "lambda-function-code-updated" {
+        severity: Low,
+        service: "lambda",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:UpdateFunctionCode"],
+        title: ("A Lambda function's code was replaced by a person",
+            "人が Lambda 関数のコードを置き換えた"),
+        what: ("Finds `UpdateFunctionCode` calls made by a user or role session rather than by an AWS service (deployment pipelines that run through CloudFormation are left out).",
+            "AWS サービスではなくユーザーやロールセッションによる `UpdateFunctionCode` 呼び出しを検出します (CloudFormation 経由のデプロイは除きます)。"),
+        why: ("Overwriting a function's code runs the attacker's code with the function's role, on every invocation.",
+            "関数のコードを上書きすると、呼び出しのたびに関数のロールで攻撃者のコードが動きます。"),
+        fix: ("Check the deployment was expected; compare the code hash with your build, and redeploy from source if not.",
+            "デプロイが想定どおりか確認し、コードのハッシュをビルドと照合し、違えばソースから再デプロイしてください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-overwrite-code/"],
+    }
+}
 
-check!(LAMBDA_LAYER, "lambda-layer-added", Medium, "lambda", ["WATCH-04"],
-    "A layer was added to a Lambda function by a person", "人が Lambda 関数にレイヤーを追加した",
-    "Finds `UpdateFunctionConfiguration` and `CreateFunction` calls that set layers, made by a user or role session rather than an AWS service, naming layers of other accounts.",
-    "AWS サービスではなくユーザーやロールセッションがレイヤーを設定する `UpdateFunctionConfiguration`・`CreateFunction` 呼び出しを検出し、他のアカウントのレイヤーを示します。",
-    "A layer (or a Lambda extension in it) runs inside every invocation: a malicious one reads every request and the role's credentials.",
-    "レイヤー (やその中の Lambda 拡張) はすべての呼び出しの中で動き、悪意あるものはリクエストとロールの認証情報を読み取れます。",
-    "Check the layer is one of yours; remove it and redeploy the function if not.",
-    "レイヤーが自社のものか確認し、違えば削除して関数を再デプロイしてください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-layer-extension/"]);
+declare_check! {
+    pub static LAMBDA_LAYER = "lambda-layer-added" {
+        severity: Medium,
+        service: "lambda",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:UpdateFunctionConfiguration", "cloudtrail:CreateFunction"],
+        title: ("A layer was added to a Lambda function by a person",
+            "人が Lambda 関数にレイヤーを追加した"),
+        what: ("Finds `UpdateFunctionConfiguration` and `CreateFunction` calls that set layers, made by a user or role session rather than an AWS service, naming layers of other accounts.",
+            "AWS サービスではなくユーザーやロールセッションがレイヤーを設定する `UpdateFunctionConfiguration`・`CreateFunction` 呼び出しを検出し、他のアカウントのレイヤーを示します。"),
+        why: ("A layer (or a Lambda extension in it) runs inside every invocation: a malicious one reads every request and the role's credentials.",
+            "レイヤー (やその中の Lambda 拡張) はすべての呼び出しの中で動き、悪意あるものはリクエストとロールの認証情報を読み取れます。"),
+        fix: ("Check the layer is one of yours; remove it and redeploy the function if not.",
+            "レイヤーが自社のものか確認し、違えば削除して関数を再デプロイしてください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.lambda-layer-extension/"],
+    }
+}
 
-check!(ROLES_ANYWHERE, "rolesanywhere-trust-anchor-created", High, "rolesanywhere", ["WATCH-04", "WATCH-05"],
-    "An IAM Roles Anywhere trust anchor was created or changed", "IAM Roles Anywhere のトラストアンカーが作成・変更された",
-    "Finds successful `CreateTrustAnchor` and `UpdateTrustAnchor` calls.",
-    "成功した `CreateTrustAnchor` と `UpdateTrustAnchor` 呼び出しを検出します。",
-    "A trust anchor lets anyone holding a certificate of its CA obtain role credentials from outside AWS, without an access key.",
-    "トラストアンカーは、その CA の証明書を持つ者にアクセスキーなしで AWS 外からロールの認証情報を取得させます。",
-    "Check the certificate authority is yours; delete the trust anchor and its profiles if not.",
-    "認証局が自社のものか確認し、違えばトラストアンカーとそのプロファイルを削除してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.rolesanywhere-create-trust-anchor/"]);
+declare_check! {
+    pub static ROLES_ANYWHERE = "rolesanywhere-trust-anchor-created" {
+        severity: High,
+        service: "rolesanywhere",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:CreateTrustAnchor", "cloudtrail:UpdateTrustAnchor"],
+        title: ("An IAM Roles Anywhere trust anchor was created or changed",
+            "IAM Roles Anywhere のトラストアンカーが作成・変更された"),
+        what: ("Finds successful `CreateTrustAnchor` and `UpdateTrustAnchor` calls.",
+            "成功した `CreateTrustAnchor` と `UpdateTrustAnchor` 呼び出しを検出します。"),
+        why: ("A trust anchor lets anyone holding a certificate of its CA obtain role credentials from outside AWS, without an access key.",
+            "トラストアンカーは、その CA の証明書を持つ者にアクセスキーなしで AWS 外からロールの認証情報を取得させます。"),
+        fix: ("Check the certificate authority is yours; delete the trust anchor and its profiles if not.",
+            "認証局が自社のものか確認し、違えばトラストアンカーとそのプロファイルを削除してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.rolesanywhere-create-trust-anchor/"],
+    }
+}
 
-check!(RDS_SNAPSHOT_SHARED, "rds-snapshot-shared", High, "rds", ["WATCH-04", "WATCH-05"],
-    "An RDS snapshot was shared with another account or made public", "RDS スナップショットが他のアカウントと共有・公開された",
-    "Finds `ModifyDBSnapshotAttribute` and `ModifyDBClusterSnapshotAttribute` calls that add accounts (or `all`) to the `restore` attribute.",
-    "`restore` 属性にアカウント (または `all`) を追加する `ModifyDBSnapshotAttribute`・`ModifyDBClusterSnapshotAttribute` 呼び出しを検出します。",
-    "A shared snapshot lets the other account restore a full copy of the database.",
-    "共有されたスナップショットから、他のアカウントはデータベースの完全な複製を復元できます。",
-    "Remove the account from the snapshot's restore attribute unless it is yours, and review the caller.",
-    "自社のアカウントでなければスナップショットの restore 属性から削除し、呼び出し元を調査してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.rds-share-snapshot/"]);
+declare_check! {
+    pub static RDS_SNAPSHOT_SHARED = "rds-snapshot-shared" {
+        severity: High,
+        service: "rds",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:ModifyDBSnapshotAttribute", "cloudtrail:ModifyDBClusterSnapshotAttribute"],
+        title: ("An RDS snapshot was shared with another account or made public",
+            "RDS スナップショットが他のアカウントと共有・公開された"),
+        what: ("Finds `ModifyDBSnapshotAttribute` and `ModifyDBClusterSnapshotAttribute` calls that add accounts (or `all`) to the `restore` attribute.",
+            "`restore` 属性にアカウント (または `all`) を追加する `ModifyDBSnapshotAttribute`・`ModifyDBClusterSnapshotAttribute` 呼び出しを検出します。"),
+        why: ("A shared snapshot lets the other account restore a full copy of the database.",
+            "共有されたスナップショットから、他のアカウントはデータベースの完全な複製を復元できます。"),
+        fix: ("Remove the account from the snapshot's restore attribute unless it is yours, and review the caller.",
+            "自社のアカウントでなければスナップショットの restore 属性から削除し、呼び出し元を調査してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.rds-share-snapshot/"],
+    }
+}
 
-check!(DNS_LOGS_DELETED, "route53-query-logging-deleted", Medium, "route53resolver", ["WATCH-04", "WATCH-05"],
-    "DNS query logging was deleted or detached", "DNS クエリログが削除・切り離された",
-    "Finds successful `DeleteResolverQueryLogConfig`, `DisassociateResolverQueryLogConfig` (Route 53 Resolver) and `DeleteQueryLoggingConfig` (Route 53) calls.",
-    "成功した `DeleteResolverQueryLogConfig`・`DisassociateResolverQueryLogConfig` (Route 53 Resolver) と `DeleteQueryLoggingConfig` (Route 53) 呼び出しを検出します。",
-    "Without DNS query logs, lookups of command-and-control and exfiltration domains leave no trace.",
-    "DNS クエリログがなければ、C2 やデータ持ち出し先ドメインの名前解決が痕跡を残しません。",
-    "Recreate the query logging configuration and find out who removed it.",
-    "クエリログの設定を作り直し、削除した者を特定してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.defense-evasion.dns-delete-logs/"]);
+declare_check! {
+    pub static DNS_LOGS_DELETED = "route53-query-logging-deleted" {
+        severity: Medium,
+        service: "route53resolver",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteResolverQueryLogConfig", "cloudtrail:DisassociateResolverQueryLogConfig", "cloudtrail:DeleteQueryLoggingConfig"],
+        title: ("DNS query logging was deleted or detached",
+            "DNS クエリログが削除・切り離された"),
+        what: ("Finds successful `DeleteResolverQueryLogConfig`, `DisassociateResolverQueryLogConfig` (Route 53 Resolver) and `DeleteQueryLoggingConfig` (Route 53) calls.",
+            "成功した `DeleteResolverQueryLogConfig`・`DisassociateResolverQueryLogConfig` (Route 53 Resolver) と `DeleteQueryLoggingConfig` (Route 53) 呼び出しを検出します。"),
+        why: ("Without DNS query logs, lookups of command-and-control and exfiltration domains leave no trace.",
+            "DNS クエリログがなければ、C2 やデータ持ち出し先ドメインの名前解決が痕跡を残しません。"),
+        fix: ("Recreate the query logging configuration and find out who removed it.",
+            "クエリログの設定を作り直し、削除した者を特定してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.defense-evasion.dns-delete-logs/"],
+    }
+}
 
-check!(USER_DATA_CHANGED, "ec2-user-data-modified", Medium, "ec2", ["WATCH-04"],
-    "An EC2 instance's user data was changed", "EC2 インスタンスのユーザーデータが変更された",
-    "Finds successful `ModifyInstanceAttribute` calls that set `userData`.",
-    "`userData` を設定する成功した `ModifyInstanceAttribute` 呼び出しを検出します。",
-    "User data runs as root at the next start: changing it on a stopped instance executes code with the instance's role.",
-    "ユーザーデータは次回起動時に root で実行され、停止中のインスタンスで変更するとインスタンスのロールでコードを実行できます。",
-    "Check the new user data (`aws ec2 describe-instance-attribute --attribute userData`) before the instance starts again.",
-    "インスタンスを再起動する前に新しいユーザーデータ (`aws ec2 describe-instance-attribute --attribute userData`) を確認してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.execution.ec2-user-data/"]);
+declare_check! {
+    pub static USER_DATA_CHANGED = "ec2-user-data-modified" {
+        severity: Medium,
+        service: "ec2",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:ModifyInstanceAttribute"],
+        title: ("An EC2 instance's user data was changed",
+            "EC2 インスタンスのユーザーデータが変更された"),
+        what: ("Finds successful `ModifyInstanceAttribute` calls that set `userData`.",
+            "`userData` を設定する成功した `ModifyInstanceAttribute` 呼び出しを検出します。"),
+        why: ("User data runs as root at the next start: changing it on a stopped instance executes code with the instance's role.",
+            "ユーザーデータは次回起動時に root で実行され、停止中のインスタンスで変更するとインスタンスのロールでコードを実行できます。"),
+        fix: ("Check the new user data (`aws ec2 describe-instance-attribute --attribute userData`) before the instance starts again.",
+            "インスタンスを再起動する前に新しいユーザーデータ (`aws ec2 describe-instance-attribute --attribute userData`) を確認してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.execution.ec2-user-data/"],
+    }
+}
 
-check!(SSM_SESSION, "ssm-session-started", Low, "ssm", ["WATCH-04"],
-    "An interactive SSM session was opened on an instance", "インスタンスで対話型の SSM セッションが開かれた",
-    "Finds successful `StartSession` calls (Session Manager shells and port forwarding).",
-    "成功した `StartSession` 呼び出し (Session Manager のシェルやポート転送) を検出します。",
-    "A session is a shell on the instance as its agent's user, without SSH keys or open ports: it is how stolen credentials reach inside.",
-    "セッションは SSH キーや開いたポートなしにエージェントのユーザーとして得られるシェルで、盗まれた認証情報が内部に到達する手段になります。",
-    "Check the caller was meant to log in to the instance; terminate the session and review the session log if not.",
-    "呼び出し元がそのインスタンスにログインする予定だったか確認し、違えばセッションを終了しセッションログを調査してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.execution.ssm-start-session/"]);
+declare_check! {
+    pub static SSM_SESSION = "ssm-session-started" {
+        severity: Low,
+        service: "ssm",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:StartSession"],
+        title: ("An interactive SSM session was opened on an instance",
+            "インスタンスで対話型の SSM セッションが開かれた"),
+        what: ("Finds successful `StartSession` calls (Session Manager shells and port forwarding).",
+            "成功した `StartSession` 呼び出し (Session Manager のシェルやポート転送) を検出します。"),
+        why: ("A session is a shell on the instance as its agent's user, without SSH keys or open ports: it is how stolen credentials reach inside.",
+            "セッションは SSH キーや開いたポートなしにエージェントのユーザーとして得られるシェルで、盗まれた認証情報が内部に到達する手段になります。"),
+        fix: ("Check the caller was meant to log in to the instance; terminate the session and review the session log if not.",
+            "呼び出し元がそのインスタンスにログインする予定だったか確認し、違えばセッションを終了しセッションログを調査してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.execution.ssm-start-session/"],
+    }
+}
 
-check!(INSTANCE_CONNECT, "ec2-ssh-key-pushed", Medium, "ec2-instance-connect", ["WATCH-04"],
-    "An SSH key was pushed to an instance or its serial console", "インスタンスまたはシリアルコンソールに SSH キーが送られた",
-    "Finds successful `SendSSHPublicKey` and `SendSerialConsoleSSHPublicKey` calls (EC2 Instance Connect) and `EnableSerialConsoleAccess`.",
-    "成功した `SendSSHPublicKey`・`SendSerialConsoleSSHPublicKey` (EC2 Instance Connect) と `EnableSerialConsoleAccess` 呼び出しを検出します。",
-    "A pushed key gives 60 seconds of SSH access to the instance with the API caller's permissions alone; the serial console bypasses the network entirely.",
-    "送られたキーは API 呼び出しの権限だけでインスタンスへの 60 秒間の SSH アクセスを与え、シリアルコンソールはネットワークを完全に迂回します。",
-    "Check the caller was meant to log in; review the instance's logins and restrict `ec2-instance-connect:*` if not.",
-    "呼び出し元がログインする予定だったか確認し、違えばインスタンスへのログインを調査し `ec2-instance-connect:*` を制限してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.lateral-movement.ec2-instance-connect/"]);
+declare_check! {
+    pub static INSTANCE_CONNECT = "ec2-ssh-key-pushed" {
+        severity: Medium,
+        service: "ec2-instance-connect",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:SendSSHPublicKey", "cloudtrail:SendSerialConsoleSSHPublicKey", "cloudtrail:EnableSerialConsoleAccess"],
+        title: ("An SSH key was pushed to an instance or its serial console",
+            "インスタンスまたはシリアルコンソールに SSH キーが送られた"),
+        what: ("Finds successful `SendSSHPublicKey` and `SendSerialConsoleSSHPublicKey` calls (EC2 Instance Connect) and `EnableSerialConsoleAccess`.",
+            "成功した `SendSSHPublicKey`・`SendSerialConsoleSSHPublicKey` (EC2 Instance Connect) と `EnableSerialConsoleAccess` 呼び出しを検出します。"),
+        why: ("A pushed key gives 60 seconds of SSH access to the instance with the API caller's permissions alone; the serial console bypasses the network entirely.",
+            "送られたキーは API 呼び出しの権限だけでインスタンスへの 60 秒間の SSH アクセスを与え、シリアルコンソールはネットワークを完全に迂回します。"),
+        fix: ("Check the caller was meant to log in; review the instance's logins and restrict `ec2-instance-connect:*` if not.",
+            "呼び出し元がログインする予定だったか確認し、違えばインスタンスへのログインを調査し `ec2-instance-connect:*` を制限してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.lateral-movement.ec2-instance-connect/"],
+    }
+}
 
-check!(BEDROCK_ACCESS, "bedrock-model-access-enabled", Medium, "bedrock", ["WATCH-04"],
-    "Access to Bedrock foundation models was enabled", "Bedrock の基盤モデルへのアクセスが有効化された",
-    "Finds successful `PutUseCaseForModelAccess`, `CreateFoundationModelAgreement` and `PutFoundationModelEntitlement` calls.",
-    "成功した `PutUseCaseForModelAccess`・`CreateFoundationModelAgreement`・`PutFoundationModelEntitlement` 呼び出しを検出します。",
-    "Attackers with stolen keys enable model access to run large language models at the account's expense (LLM hijacking).",
-    "盗んだキーを持つ攻撃者は、アカウントの費用で大規模言語モデルを動かすためにモデルアクセスを有効化します (LLMjacking)。",
-    "Check the model access was requested by your team; revoke it and the caller's credentials if not.",
-    "モデルアクセスが自社チームの申請か確認し、違えばアクセスと呼び出し元の認証情報を取り消してください。",
-    ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.impact.bedrock-invoke-model/"]);
+declare_check! {
+    pub static BEDROCK_ACCESS = "bedrock-model-access-enabled" {
+        severity: Medium,
+        service: "bedrock",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:PutUseCaseForModelAccess", "cloudtrail:CreateFoundationModelAgreement", "cloudtrail:PutFoundationModelEntitlement"],
+        title: ("Access to Bedrock foundation models was enabled",
+            "Bedrock の基盤モデルへのアクセスが有効化された"),
+        what: ("Finds successful `PutUseCaseForModelAccess`, `CreateFoundationModelAgreement` and `PutFoundationModelEntitlement` calls.",
+            "成功した `PutUseCaseForModelAccess`・`CreateFoundationModelAgreement`・`PutFoundationModelEntitlement` 呼び出しを検出します。"),
+        why: ("Attackers with stolen keys enable model access to run large language models at the account's expense (LLM hijacking).",
+            "盗んだキーを持つ攻撃者は、アカウントの費用で大規模言語モデルを動かすためにモデルアクセスを有効化します (LLMjacking)。"),
+        fix: ("Check the model access was requested by your team; revoke it and the caller's credentials if not.",
+            "モデルアクセスが自社チームの申請か確認し、違えばアクセスと呼び出し元の認証情報を取り消してください。"),
+        references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.impact.bedrock-invoke-model/"],
+    }
+}
 
-check!(INSTANCE_CREDS_OUTSIDE, "ec2-instance-credentials-used-elsewhere", High, "iam", ["WATCH-04", "WATCH-05"],
-    "EC2 instance credentials were used from a workstation", "EC2 インスタンスの認証情報がワークステーションから使われた",
-    "Finds calls signed with an instance role's credentials (the session named after the instance, `i-…`) from a source address that an IAM user also called from, or from a second address after the instance's own.",
-    "インスタンスロールの認証情報 (インスタンス名のセッション `i-…`) で署名された呼び出しのうち、IAM ユーザーも使った送信元アドレスから、またはインスタンス自身に続く別のアドレスからのものを検出します。",
-    "Instance credentials are meant to be used only on the instance; their use elsewhere means they were stolen (through the metadata service, SSRF or a command run on the instance).",
-    "インスタンスの認証情報はそのインスタンス上でのみ使われるもので、他所での使用は (メタデータサービス、SSRF、インスタンスで実行されたコマンド経由で) 盗まれたことを意味します。",
-    "Revoke the role's active sessions (`Revoke active sessions` in the IAM console), require IMDSv2, and find how the credentials left the instance.",
-    "ロールの有効なセッションを取り消し (IAM コンソールの `Revoke active sessions`)、IMDSv2 を必須にし、認証情報の流出経路を調べてください。",
-    [GD_IAM]);
+declare_check! {
+    pub static INSTANCE_CREDS_OUTSIDE = "ec2-instance-credentials-used-elsewhere" {
+        severity: High,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:*"],
+        title: ("EC2 instance credentials were used from a workstation",
+            "EC2 インスタンスの認証情報がワークステーションから使われた"),
+        what: ("Finds calls signed with an instance role's credentials (the session named after the instance, `i-…`) from a source address that an IAM user also called from, or from a second address after the instance's own.",
+            "インスタンスロールの認証情報 (インスタンス名のセッション `i-…`) で署名された呼び出しのうち、IAM ユーザーも使った送信元アドレスから、またはインスタンス自身に続く別のアドレスからのものを検出します。"),
+        why: ("Instance credentials are meant to be used only on the instance; their use elsewhere means they were stolen (through the metadata service, SSRF or a command run on the instance).",
+            "インスタンスの認証情報はそのインスタンス上でのみ使われるもので、他所での使用は (メタデータサービス、SSRF、インスタンスで実行されたコマンド経由で) 盗まれたことを意味します。"),
+        fix: ("Revoke the role's active sessions (`Revoke active sessions` in the IAM console), require IMDSv2, and find how the credentials left the instance.",
+            "ロールの有効なセッションを取り消し (IAM コンソールの `Revoke active sessions`)、IMDSv2 を必須にし、認証情報の流出経路を調べてください。"),
+        references: [GD_IAM],
+    }
+}
 
 /// `Name20150331v2` → `Name`: Lambda logs its API version in the event name.
 fn lambda_name(name: &str) -> &str {
