@@ -36,7 +36,8 @@ pub mod validate;
 pub use analyze::analyze_authorization_details;
 pub use checks::CHECKS;
 pub use eval::{
-    authorize, policy_match, Decision, Known, Matched, PolicyMatch, PolicySet, Request, Response,
+    authorize, authorize_with, policy_match, Decision, Known, Matched, Policies, PolicyMatch,
+    PolicySet, Request, Response,
 };
 pub use policy::{Effect, Policy, Statement};
 pub use simulate::{simulate_json, Case};
