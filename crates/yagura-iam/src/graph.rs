@@ -210,12 +210,15 @@ impl Actions {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Bits(Vec<u64>);
+/// A set of asked actions (no allocation: the graph asks fewer than [`Bits::CAPACITY`]; an
+/// index beyond is always "set", so nothing is ever left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Bits([u64; 4]);
 
 impl Bits {
-    fn with_len(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
+    const CAPACITY: usize = 256;
+    fn with_len(_n: usize) -> Bits {
+        Bits::default()
     }
     fn set(&mut self, i: usize) {
         if let Some(w) = self.0.get_mut(i / 64) {
@@ -223,12 +226,15 @@ impl Bits {
         }
     }
     fn has(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        i >= Self::CAPACITY || self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
     fn or(&mut self, o: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&o.0) {
             *a |= b;
         }
+    }
+    fn any(&self) -> bool {
+        self.0.iter().any(|w| *w != 0)
     }
 }
 
@@ -479,6 +485,34 @@ const KNOWN_ANY: &[&str] = &[
 
 // ----------------------------------------------------------------------------------- subjects
 
+/// A cache several subjects may share.
+type Shared<T> = std::rc::Rc<std::cell::RefCell<T>>;
+
+/// The caches of one policy set: subjects with the same policies (in the same account) share
+/// the reductions, and, when no statement reads the principal (its ARN, name, tags, or a policy
+/// variable in a condition), the answers too.
+#[derive(Clone, Default)]
+struct Caches {
+    answers: Shared<HashMap<Signature, Option<Vec<Grant>>>>,
+    any: Shared<HashMap<(String, String), Option<Vec<Grant>>>>,
+    reduced: Shared<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>,
+}
+
+/// Whether a policy's answers may depend on who asks: a condition on a principal key, or a
+/// policy variable in a condition value.
+fn reads_principal(p: &Policy) -> bool {
+    p.statements.iter().any(|s| {
+        s.conditions.iter().any(|c| {
+            let k = c.key.to_ascii_lowercase();
+            k.starts_with("aws:principal")
+                || k.starts_with("aws:user")
+                || k.starts_with("aws:sourceidentity")
+                || k.starts_with("aws:federatedprovider")
+                || c.values.iter().any(|v| v.as_str().contains("${"))
+        })
+    })
+}
+
 /// What an answer depends on: (action, the edge's context keys, resource in another account,
 /// which statements' `Resource` match).
 type Signature = (usize, u64, bool, u128);
@@ -549,13 +583,12 @@ struct Subject<'a> {
     allows: Bits,
     targeted: Bits,
     /// Answers by [`Signature`]: the same for every target that has it.
-    cache: std::cell::RefCell<HashMap<Signature, Option<Vec<Grant>>>>,
+    cache: Shared<HashMap<Signature, Option<Vec<Grant>>>>,
     /// Answers of "on some resource" questions: (action, variant) → grants.
-    any_cache: std::cell::RefCell<HashMap<(String, String), Option<Vec<Grant>>>>,
+    any_cache: Shared<HashMap<(String, String), Option<Vec<Grant>>>>,
     reducer: std::rc::Rc<Reducer>,
     /// Per asked action, the reduced policies ([`Subject::reduced`]).
-    reduced_cache:
-        std::cell::RefCell<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>,
+    reduced_cache: Shared<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>,
     /// Lowercase action → index in the asked actions, and back.
     index: std::rc::Rc<HashMap<String, usize>>,
     names_lower: std::rc::Rc<Vec<String>>,
@@ -1022,6 +1055,38 @@ impl Caps {
     }
 }
 
+/// The service principals a trust policy names in `Allow` statements, or `None` when one of
+/// them admits anyone (`*`, `NotPrincipal`): only these can be passed the role.
+fn trusted_services(trust: &Policy) -> Option<BTreeSet<&str>> {
+    let mut out = BTreeSet::new();
+    for s in trust
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let Some(pe) = &s.principal else { continue };
+        if pe.not {
+            return None;
+        }
+        match &pe.principal {
+            PolicyPrincipal::Any => return None,
+            PolicyPrincipal::Map(m) => {
+                for (t, vals, _) in m {
+                    for v in vals {
+                        if v == "*" {
+                            return None;
+                        }
+                        if t == "Service" {
+                            out.insert(v.as_str());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 struct Builder<'a> {
     accounts: &'a [AccountAuthorization],
     extra: &'a Extra,
@@ -1264,6 +1329,8 @@ impl<'a> Builder<'a> {
         .filter_map(|s| service_principals(s))
         .flat_map(|s| s.iter().copied())
         .collect();
+        let mut reads: HashMap<usize, bool> = HashMap::new();
+        let mut groups: HashMap<(String, bool, Vec<usize>, usize), Caches> = HashMap::new();
         for (ai, acct) in accounts.iter().enumerate() {
             let account_id = acct.account_id();
             let scps: &'a [Vec<Policy>] =
@@ -1298,6 +1365,14 @@ impl<'a> Builder<'a> {
                 {
                     targeted.or(&bits(pol, &self.actions).targeted);
                 }
+                // A principal none of whose statements names an asked action can be asked
+                // nothing: keep none of its policies (a trust naming it still admits it).
+                let inert = !allows.any();
+                let (identity, labels) = if inert {
+                    (Vec::new(), Vec::new())
+                } else {
+                    (identity, labels)
+                };
                 let mut context = BTreeMap::new();
                 let principal = match p.kind {
                     PrincipalKind::Role => {
@@ -1313,29 +1388,64 @@ impl<'a> Builder<'a> {
                 for (k, v) in &p.tags {
                     context.insert(format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
                 }
+                // One set of caches per set of policies.
+                let boundary = p.permission_boundary.as_deref();
+                let key = (
+                    account.to_string(),
+                    // SCPs do not restrict service-linked roles.
+                    p.arn.contains(":role/aws-service-role/"),
+                    identity
+                        .iter()
+                        .map(|x| *x as *const Policy as usize)
+                        .collect::<Vec<_>>(),
+                    boundary.map_or(0, |b| b as *const Policy as usize),
+                );
+                let personal = identity
+                    .iter()
+                    .copied()
+                    .chain(boundary)
+                    .chain(scps.iter().flatten())
+                    .any(|x| {
+                        *reads
+                            .entry(x as *const Policy as usize)
+                            .or_insert_with(|| reads_principal(x))
+                    });
+                let shared = groups.entry(key).or_default();
+                let caches = if personal {
+                    Caches {
+                        reduced: shared.reduced.clone(),
+                        ..Caches::default()
+                    }
+                } else {
+                    shared.clone()
+                };
                 self.subjects.push(Subject {
                     principal,
                     account,
                     identity,
                     labels,
-                    boundary: p.permission_boundary.as_deref(),
+                    boundary,
                     scps,
                     context,
                     allows,
                     targeted,
-                    cache: Default::default(),
-                    any_cache: Default::default(),
+                    cache: caches.answers,
+                    any_cache: caches.any,
                     reducer: reducer.clone(),
                     index: action_index.clone(),
                     names_lower: names_lower.clone(),
-                    reduced_cache: Default::default(),
+                    reduced_cache: caches.reduced,
                 });
                 // What the role trusts.
                 let mut services = BTreeSet::new();
                 let mut adm = Admits::default();
                 if let Some(t) = &p.trust_policy {
                     adm = admits(t);
-                    for sp in &all_services {
+                    let named = trusted_services(t);
+                    for sp in all_services
+                        .iter()
+                        .filter(|sp| named.as_ref().is_none_or(|n| n.contains(*sp)))
+                    {
                         let req = Request {
                             principal: (*sp).to_string(),
                             action: "sts:AssumeRole".to_string(),
@@ -2004,9 +2114,7 @@ impl<'a> Builder<'a> {
         let mut first: Vec<Vec<usize>> = vec![Vec::new(); n];
         let capable: Vec<bool> = (0..n).map(|s| self.caps[s].any()).collect();
         // Anything asked about at all (the weaker kinds look further than the edges).
-        let asks_anything: Vec<bool> = (0..n)
-            .map(|s| (0..self.actions.names.len()).any(|i| self.subjects[s].allows.has(i)))
-            .collect();
+        let asks_anything: Vec<bool> = (0..n).map(|s| self.subjects[s].allows.any()).collect();
         // Layer 1 also holds "make admin and become".
         let mut layer: Vec<usize> = (0..n).filter(|&i| dist[i] == Some(0)).collect();
         let mut d = 0u32;

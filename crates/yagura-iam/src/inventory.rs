@@ -36,16 +36,26 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         }
     };
     let mut errors = Vec::new();
-    let policies = |owner: &str,
-                    attached: &[AttachedPolicy],
-                    inline: &[InlinePolicy],
-                    errors: &mut Vec<String>| {
+    // The same inline document is parsed once (errors name each principal's copy).
+    let mut parsed: BTreeMap<String, Arc<Policy>> = BTreeMap::new();
+    let mut policies = |owner: &str,
+                        attached: &[AttachedPolicy],
+                        inline: &[InlinePolicy],
+                        errors: &mut Vec<String>| {
         let mut pols = Vec::new();
         let mut arns = Vec::new();
         for p in inline {
             let label = format!("{owner} inline {}", p.name);
+            if let Some(pol) = parsed.get(p.document.as_str()) {
+                pols.push((label, pol.clone()));
+                continue;
+            }
             match Policy::parse(&label, &p.document) {
-                Ok(pol) => pols.push((label, Arc::new(pol))),
+                Ok(pol) => {
+                    let pol = Arc::new(pol);
+                    parsed.insert(p.document.clone(), pol.clone());
+                    pols.push((label, pol))
+                }
                 Err(e) => errors.push(e.to_string()),
             }
         }
