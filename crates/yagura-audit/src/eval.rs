@@ -5,6 +5,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
 use yagura_iam::facts::{self, PolicyFacts, TrustVerdict};
+use yagura_iam::graph::{Extra, Graph};
 use yagura_iam::Policy;
 use yagura_inventory::{
     Account, AccountKind, AttachedPolicy, CollectError, Collected, InlinePolicy, Inventory, Region,
@@ -15,11 +16,30 @@ use yagura_inventory::{
 /// account, then check area, then resource.
 pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
     let mut out = Vec::new();
+    // The escalation graph of every account at once (cross-account trusts are edges), the
+    // one `yagura iam analyze --from-inventory` builds.
+    let auths: Vec<yagura_iam::analyze::AccountAuthorization> =
+        yagura_iam::inventory::authorizations(inv)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+    let graph = Graph::build(&auths, &Extra::default()).map_err(|e| e.to_string());
+    let nodes: HashMap<&str, usize> = match &graph {
+        Ok(g) => g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.arn.as_str(), i))
+            .collect(),
+        Err(_) => HashMap::new(),
+    };
     for account in &inv.accounts {
         let mut e = Eval {
             cfg,
             a: account,
             out: &mut out,
+            graph: graph.as_ref(),
+            nodes: &nodes,
         };
         e.iam();
         e.s3();
@@ -53,6 +73,9 @@ struct Eval<'a> {
     cfg: &'a AuditConfig,
     a: &'a Account,
     out: &'a mut Vec<Finding>,
+    /// The inventory's escalation graph (or why it could not be built) and its nodes by ARN.
+    graph: Result<&'a Graph, &'a String>,
+    nodes: &'a HashMap<&'a str, usize>,
 }
 
 const GLOBAL: &str = "global";
@@ -503,12 +526,11 @@ impl Eval<'_> {
                     u.inline_policies.as_slice(),
                 )
             })),
-            Err(e) => self.unknown(
-                &ADMIN_ATTACHED,
-                &format!("{}#users", self.a.account_id),
-                GLOBAL,
-                e,
-            ),
+            Err(e) => {
+                for c in [&ADMIN_ATTACHED, &CAN_BECOME_ADMIN] {
+                    self.unknown(c, &format!("{}#users", self.a.account_id), GLOBAL, e);
+                }
+            }
         }
         match iam.groups.as_ref() {
             Ok(gs) => principals.extend(gs.iter().map(|g| {
@@ -520,12 +542,11 @@ impl Eval<'_> {
                     g.inline_policies.as_slice(),
                 )
             })),
-            Err(e) => self.unknown(
-                &ADMIN_ATTACHED,
-                &format!("{}#groups", self.a.account_id),
-                GLOBAL,
-                e,
-            ),
+            Err(e) => {
+                for c in [&ADMIN_ATTACHED, &CAN_BECOME_ADMIN] {
+                    self.unknown(c, &format!("{}#groups", self.a.account_id), GLOBAL, e);
+                }
+            }
         }
         match iam.roles.as_ref() {
             Ok(rs) => principals.extend(
@@ -542,12 +563,9 @@ impl Eval<'_> {
                     }),
             ),
             Err(e) => {
-                self.unknown(
-                    &ADMIN_ATTACHED,
-                    &format!("{}#roles", self.a.account_id),
-                    GLOBAL,
-                    e,
-                );
+                for c in [&ADMIN_ATTACHED, &CAN_BECOME_ADMIN] {
+                    self.unknown(c, &format!("{}#roles", self.a.account_id), GLOBAL, e);
+                }
                 self.unknown(
                     &TRUST_NO_MFA,
                     &format!("{}#roles", self.a.account_id),
@@ -647,8 +665,10 @@ impl Eval<'_> {
                 None
             };
             let manages_iam = ask_iam && facts::manages_iam(granted);
+            // `*` on `*`, or only the power to grant itself anything (IAMFullAccess).
+            let full = admin_by_name.is_some() || facts::is_full_admin(granted);
             match (&admin_by, &unreadable) {
-                (Some(p), _) => {
+                (Some(p), _) if full => {
                     self.emit(
                         &ADMIN_ATTACHED,
                         Status::Fail,
@@ -657,6 +677,22 @@ impl Eval<'_> {
                         text!(
                             "{kind} `{name}` has administrator permissions through `{p}`",
                             "{kind} `{name}` は `{p}` により管理者権限を持っています",
+                            kind = kind,
+                            name = name,
+                            p = p
+                        ),
+                    );
+                    self.with_evidence("policy", p.clone());
+                }
+                (Some(p), _) => {
+                    self.emit(
+                        &ADMIN_ATTACHED,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "{kind} `{name}` can grant itself any permission through `{p}`: it may change the IAM permissions of principals, itself included",
+                            "{kind} `{name}` は `{p}` により自身に任意の権限を付与できます: 自身を含むプリンシパルの IAM 権限を変更できます",
                             kind = kind,
                             name = name,
                             p = p
@@ -678,6 +714,81 @@ impl Eval<'_> {
                     ),
                 ),
             }
+            // AUD-05 on the escalation graph: can it become admin, and how.
+            let node = self.nodes.get(arn).copied();
+            let escalation = match (&self.graph, node) {
+                (Ok(g), Some(i)) => {
+                    let n = &g.nodes[i];
+                    let full_admin = n.admin.as_ref().is_some_and(|a| a.kind == "full");
+                    let ev = yagura_iam::analyze::path_evidence(g, i);
+                    let empowers = g.empowers.get(i).is_some_and(|e| !e.is_empty());
+                    Some((full_admin, ev, empowers))
+                }
+                _ => None,
+            };
+            match (&escalation, &unreadable) {
+                (Some((true, _, _)), _) => self.emit(
+                    &CAN_BECOME_ADMIN,
+                    Status::Pass,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "{kind} `{name}` is an administrator (reported by iam-admin-permissions-attached)",
+                        "{kind} `{name}` は管理者です (iam-admin-permissions-attached で報告)",
+                        kind = kind,
+                        name = name
+                    ),
+                ),
+                (Some((false, ev, _)), _) if !ev.is_empty() => {
+                    let path = ev
+                        .iter()
+                        .find(|(k, _)| *k == "path")
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default();
+                    self.emit(
+                        &CAN_BECOME_ADMIN,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "{kind} `{name}` can become admin: {path}",
+                            "{kind} `{name}` は管理者になれます: {path}",
+                            kind = kind,
+                            name = name,
+                            path = path
+                        ),
+                    );
+                    for (k, v) in ev {
+                        self.with_evidence(k, v.clone());
+                    }
+                }
+                (_, Some(e)) => self.unknown(&CAN_BECOME_ADMIN, arn, GLOBAL, e),
+                (Some(_), None) => self.emit(
+                    &CAN_BECOME_ADMIN,
+                    Status::Pass,
+                    arn,
+                    GLOBAL,
+                    text!(
+                        "{kind} `{name}` has no path to an administrator",
+                        "{kind} `{name}` から管理者へのパスはありません",
+                        kind = kind,
+                        name = name
+                    ),
+                ),
+                (None, None) => {
+                    let why = match &self.graph {
+                        Err(e) => (*e).clone(),
+                        Ok(_) => "the principal is not in the escalation graph".to_string(),
+                    };
+                    let err = CollectError::new("yagura-iam", "EscalationGraph", &why);
+                    self.unknown(&CAN_BECOME_ADMIN, arn, GLOBAL, &err);
+                }
+            }
+            // Effective permissions beyond PowerUserAccess: a path to admin, or the power to
+            // make another principal admin, count like IAM writes on `*`.
+            let escalates = escalation
+                .as_ref()
+                .is_some_and(|(_, ev, empowers)| !ev.is_empty() || *empowers);
             if ask_iam {
                 if admin_by.is_some() || manages_iam {
                     self.emit(
@@ -691,6 +802,23 @@ impl Eval<'_> {
                             name = name
                         ),
                     );
+                } else if escalates {
+                    self.emit(
+                        &ROLE_ABOVE_POWER_USER,
+                        Status::Fail,
+                        arn,
+                        GLOBAL,
+                        text!(
+                            "role `{name}` goes beyond PowerUserAccess in a resource account: it can become admin or make another principal admin",
+                            "ロール `{name}` はリソースアカウントで PowerUserAccess を超えています: 管理者になる、または他のプリンシパルを管理者にできます",
+                            name = name
+                        ),
+                    );
+                    if let Some((_, ev, _)) = &escalation {
+                        for (k, v) in ev {
+                            self.with_evidence(k, v.clone());
+                        }
+                    }
                 } else if let Some(e) = &unreadable {
                     self.unknown(&ROLE_ABOVE_POWER_USER, arn, GLOBAL, e);
                 } else {

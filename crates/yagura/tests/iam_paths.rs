@@ -7,7 +7,8 @@
 //!   the self-grant the path documents, or holds the potential path), no twin has one;
 //! - the three inputs give the same paths;
 //! - `--exposure` reports the public instance with port 22 open whose role can pass an admin
-//!   role to Lambda as one exposed path, and neither twin.
+//!   role to Lambda as one exposed path, and neither twin;
+//! - the audit's AUD-05 escalation evidence equals `iam analyze`'s path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
@@ -410,4 +411,29 @@ fn documented_paths_on_moto() {
             .collect();
         assert_eq!(failing.len(), 1, "{name}: {failing:?}");
     }
+
+    // AUD-05 in the audit: the escalation evidence is `iam analyze`'s path.
+    let audit = json_of(&d("audit.json"));
+    let mut compared = 0;
+    for r in audit["results"].as_array().unwrap() {
+        if r["check_id"] != "iam-principal-can-become-admin" || r["status"] != "FAIL" {
+            continue;
+        }
+        let principal = r["resource"].as_str().unwrap();
+        let ours = result(&inv, "iam-privilege-escalation-path", principal).unwrap();
+        assert_eq!(
+            r["evidence"],
+            {
+                let mut e = ours["evidence"].clone();
+                e.as_object_mut().unwrap().remove("principal_type");
+                e
+            },
+            "{principal}"
+        );
+        compared += 1;
+    }
+    assert!(
+        compared > 40,
+        "{compared} AUD-05 escalation results compared"
+    );
 }
