@@ -81,6 +81,7 @@ y_start=$(date +%s.%N)
 y_wall=$(echo "$(date +%s.%N) - $y_start" | bc)
 
 echo "== Cloudsplaining scan of the same file"
+mkdir -p "$out/cloudsplaining"
 cs_start=$(date +%s.%N)
 /usr/bin/time -f "cloudsplaining: %e s wall, %U s user, %M KB peak RSS" \
     "$venv/bin/cloudsplaining" scan --input-file "$gaad" --output "$out/cloudsplaining" >"$out/cloudsplaining.log" 2>"$out/cloudsplaining.err" \

@@ -110,6 +110,34 @@ pub enum BastionCommand {
         /// Require MFA younger than this many seconds
         #[arg(long)]
         max_mfa_age: Option<u32>,
+        /// Output: json (the policies), cloudformation (a template per account) or terraform
+        #[arg(long, short, default_value = "json")]
+        format: String,
+        /// Terraform: the role each account's provider assumes
+        #[arg(long, default_value = "OrganizationAccountAccessRole")]
+        provider_role: String,
+    },
+    /// List each deviation from the bastion pattern: users of the identity account that may act
+    /// without MFA or assume roles without it, roles trusted from it that do not require MFA or
+    /// grant more than PowerUserAccess. Reads GetAccountAuthorizationDetails files (one per
+    /// account), a saved inventory, or the account of the current credentials live
+    Verify {
+        /// The account that holds the IAM users
+        #[arg(long)]
+        identity_account: String,
+        /// GetAccountAuthorizationDetails documents, one per account
+        files: Vec<PathBuf>,
+        /// An inventory saved by `yagura audit --save-inventory` (e.g. with --org)
+        #[arg(long, conflicts_with = "files")]
+        from_inventory: Option<PathBuf>,
+        /// Live: AWS profile from ~/.aws/config
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        /// Live: the region to call from
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
     },
 }
 
@@ -531,6 +559,8 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                     resource_account,
                     role_name,
                     max_mfa_age,
+                    format,
+                    provider_role,
                 },
         } => {
             for acc in std::iter::once(&identity_account).chain(&resource_account) {
@@ -538,27 +568,94 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                     anyhow::bail!("`{}` is not a 12-digit AWS account id", sanitize(acc));
                 }
             }
-            if role_name.is_empty()
-                || !role_name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
-            {
-                anyhow::bail!("`{}` is not a valid IAM role name", sanitize(&role_name));
+            for (what, name) in [("role", &role_name), ("provider role", &provider_role)] {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+                {
+                    anyhow::bail!("`{}` is not a valid IAM {what} name", sanitize(name));
+                }
             }
-            let plan = yagura_iam::bastion::plan(&BastionPlan {
+            let request = BastionPlan {
                 identity_account,
                 resource_accounts: resource_account,
                 role_name,
                 max_mfa_age_seconds: max_mfa_age,
-            });
-            let v = serde_json::json!({
-                "identity_group_policy": plan.identity_group_policy,
-                "trust_policies": plan.trust_policies,
-                "role_managed_policy_arns": plan.role_managed_policy_arns,
-                "role_inline_deny_iam": plan.role_inline_deny_iam,
-            });
-            say!("{}", serde_json::to_string_pretty(&v)?);
+            };
+            let plan = yagura_iam::bastion::plan(&request);
+            match format.as_str() {
+                "json" => {
+                    let v = serde_json::json!({
+                        "identity_group_policy": plan.identity_group_policy,
+                        "trust_policies": plan.trust_policies,
+                        "role_managed_policy_arns": plan.role_managed_policy_arns,
+                        "role_inline_deny_iam": plan.role_inline_deny_iam,
+                    });
+                    say!("{}", serde_json::to_string_pretty(&v)?);
+                }
+                "cloudformation" => say!(
+                    "{}",
+                    serde_json::to_string_pretty(&yagura_iam::bastion::cloudformation(
+                        &request, &plan
+                    ))?
+                ),
+                "terraform" => say!(
+                    "{}",
+                    yagura_iam::bastion::terraform(&request, &plan, &provider_role)
+                ),
+                other => anyhow::bail!(
+                    "unknown format `{}`: use json, cloudformation or terraform",
+                    sanitize(other)
+                ),
+            }
             Ok(0)
+        }
+        IamCommand::Bastion {
+            command:
+                BastionCommand::Verify {
+                    identity_account,
+                    files,
+                    from_inventory: inventory_path,
+                    profile,
+                    region,
+                    out,
+                },
+        } => {
+            if !is_account_id(&identity_account) {
+                anyhow::bail!(
+                    "`{}` is not a 12-digit AWS account id",
+                    sanitize(&identity_account)
+                );
+            }
+            let started = now_rfc3339();
+            let accounts = if !files.is_empty() {
+                let mut v = Vec::new();
+                for file in &files {
+                    let (name, text) = read_input(file)?;
+                    v.push(AccountAuthorization::from_json(&name, &text)?);
+                }
+                v
+            } else {
+                let inv = match inventory_path {
+                    Some(p) => yagura_inventory::Inventory::load(&p)?,
+                    None => crate::collecting::collect_iam(
+                        g,
+                        profile,
+                        region,
+                        yagura_collect::DEFAULT_MAX_ATTEMPTS,
+                        &started,
+                    )?,
+                };
+                from_inventory(inv, false).accounts
+            };
+            let errors: Vec<String> = accounts.iter().flat_map(|a| a.errors.iter().cloned()).collect();
+            for e in &errors {
+                eprintln!("warning: {}", sanitize(e));
+            }
+            let db = yagura_iam::actions::db()?;
+            let findings = yagura_iam::bastion::verify_accounts(db, &accounts, &identity_account)?;
+            emit(g, &out, "iam-bastion", &findings, &errors, None, &started)
         }
     }
 }
