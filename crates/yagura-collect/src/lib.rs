@@ -7,6 +7,7 @@
 
 mod clients;
 mod error;
+pub mod fleet;
 mod iam;
 mod local;
 pub mod ops;

@@ -40,29 +40,9 @@ pub async fn collect_organization(
         .unwrap_or_default()
         .to_string();
 
-    let mut members = Vec::new();
-    let mut pages = orgs.list_accounts().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| {
-            CollectorError::Organization(collect_error("organizations:ListAccounts", e))
-        })?;
-        for a in page.accounts() {
-            let active = a
-                .state()
-                .map(|s| s.as_str() == "ACTIVE")
-                .unwrap_or_else(|| {
-                    #[allow(deprecated)]
-                    a.status().map(|s| s.as_str() == "ACTIVE").unwrap_or(true)
-                });
-            if active {
-                members.push((
-                    a.id().unwrap_or_default().to_string(),
-                    a.name().unwrap_or_default().to_string(),
-                ));
-            }
-        }
-    }
-    members.sort();
+    let members = active_accounts(&orgs)
+        .await
+        .map_err(CollectorError::Organization)?;
     let (caller, partition) = whoami(cfg).await?;
 
     let accounts: Vec<Account> = stream::iter(members)
@@ -86,7 +66,7 @@ pub async fn collect_organization(
                 let assumed = if id == caller {
                     Ok(cfg.clone())
                 } else {
-                    assume(cfg, &partition, &id, org_opts).await
+                    assume(cfg, &partition, &id, org_opts, "yagura-audit").await
                 };
                 match assumed {
                     Ok(acfg) => {
@@ -114,18 +94,48 @@ pub async fn collect_organization(
     })
 }
 
-async fn assume(
+/// The Organization's active accounts (id, name), sorted by id.
+pub(crate) async fn active_accounts(
+    orgs: &aws_sdk_organizations::Client,
+) -> Result<Vec<(String, String)>, CollectError> {
+    let mut members = Vec::new();
+    let mut pages = orgs.list_accounts().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| collect_error("organizations:ListAccounts", e))?;
+        for a in page.accounts() {
+            let active = a
+                .state()
+                .map(|s| s.as_str() == "ACTIVE")
+                .unwrap_or_else(|| {
+                    #[allow(deprecated)]
+                    a.status().map(|s| s.as_str() == "ACTIVE").unwrap_or(true)
+                });
+            if active {
+                members.push((
+                    a.id().unwrap_or_default().to_string(),
+                    a.name().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+    }
+    members.sort();
+    Ok(members)
+}
+
+/// The configuration of `account` through `o.role_name`, assumed with `cfg`'s credentials.
+pub(crate) async fn assume(
     cfg: &SdkConfig,
     partition: &str,
     account: &str,
     o: &OrgOptions,
+    session_name: &str,
 ) -> Result<SdkConfig, CollectError> {
     let sts = aws_sdk_sts::Client::new(cfg);
     let arn = format!("arn:{partition}:iam::{account}:role/{}", o.role_name);
     let mut req = sts
         .assume_role()
         .role_arn(&arn)
-        .role_session_name("yagura-audit");
+        .role_session_name(session_name);
     if let Some(x) = &o.external_id {
         req = req.external_id(x);
     }

@@ -84,6 +84,12 @@ pub struct SdkSts {
     /// fresh HTTPS client (recorded responses in tests). Signing credentials, retries and
     /// timeouts are still set per call, as in production.
     over: Option<aws_sdk_sts::Client>,
+    /// The same for the SSO portal and SSO OIDC calls.
+    over_sso: Option<(aws_sdk_sso::Client, aws_sdk_ssooidc::Client)>,
+    /// Endpoint overrides of the SSO portal and SSO OIDC (`AWS_ENDPOINT_URL_SSO`,
+    /// `AWS_ENDPOINT_URL_SSO_OIDC`, else `AWS_ENDPOINT_URL`).
+    pub sso_endpoint_url: Option<String>,
+    pub oidc_endpoint_url: Option<String>,
 }
 
 impl SdkSts {
@@ -93,6 +99,9 @@ impl SdkSts {
             endpoint_url,
             max_attempts: 3,
             over: None,
+            over_sso: None,
+            sso_endpoint_url: None,
+            oidc_endpoint_url: None,
         }
     }
 
@@ -108,6 +117,113 @@ impl SdkSts {
             over: Some(client),
             ..SdkSts::new(region, None)
         }
+    }
+
+    /// SSO portal and OIDC calls through these clients' transports (aws-smithy-mocks in
+    /// `tests/sso_recorded.rs`); the region and retries of each call as in production.
+    #[doc(hidden)]
+    pub fn with_sso_clients(
+        mut self,
+        sso: aws_sdk_sso::Client,
+        oidc: aws_sdk_ssooidc::Client,
+    ) -> SdkSts {
+        self.over_sso = Some((sso, oidc));
+        self
+    }
+
+    /// Configuration of an unsigned call (the SSO portal and OIDC take a bearer token or a
+    /// client secret in the request, not SigV4).
+    fn anonymous_config(&self, region: &str, endpoint: Option<&String>) -> aws_config::SdkConfig {
+        let mut b = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_string()))
+            .retry_config(self.retry_config())
+            .timeout_config(Self::timeout_config());
+        if let Some(e) = endpoint {
+            b = b.endpoint_url(e.clone());
+        }
+        b.build()
+    }
+
+    fn sso_client(&self, region: &str) -> aws_sdk_sso::Client {
+        match &self.over_sso {
+            Some((c, _)) => aws_sdk_sso::Client::from_conf(
+                c.config()
+                    .to_builder()
+                    .region(aws_config::Region::new(region.to_string()))
+                    .retry_config(self.retry_config())
+                    .build(),
+            ),
+            None => aws_sdk_sso::Client::new(
+                &self.anonymous_config(region, self.sso_endpoint_url.as_ref()),
+            ),
+        }
+    }
+
+    fn oidc_client(&self, region: &str) -> aws_sdk_ssooidc::Client {
+        match &self.over_sso {
+            Some((_, c)) => aws_sdk_ssooidc::Client::from_conf(
+                c.config()
+                    .to_builder()
+                    .region(aws_config::Region::new(region.to_string()))
+                    .retry_config(self.retry_config())
+                    .build(),
+            ),
+            None => aws_sdk_ssooidc::Client::new(
+                &self.anonymous_config(region, self.oidc_endpoint_url.as_ref()),
+            ),
+        }
+    }
+
+    /// `sts:GetCallerIdentity` signed with `with`: (account, ARN).
+    pub fn caller_identity(&self, with: &Credentials) -> Result<(String, String), StsCallError> {
+        Self::block_on(async {
+            let out = self
+                .sts(with)
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(call_error)?;
+            Ok((
+                out.account().unwrap_or_default().to_string(),
+                out.arn().unwrap_or_default().to_string(),
+            ))
+        })?
+    }
+
+    /// `iam:CreateAccessKey` for the caller's own user, signed with `with`: the new key.
+    pub fn create_access_key(&self, with: &Credentials) -> Result<Credentials, StsCallError> {
+        let iam = aws_sdk_iam::Client::new(&self.sdk_config(with));
+        Self::block_on(async move {
+            let out = iam.create_access_key().send().await.map_err(call_error)?;
+            let k = out
+                .access_key()
+                .ok_or_else(|| local_error("MissingAccessKey", "the response has no access key"))?;
+            Ok(Credentials {
+                access_key_id: k.access_key_id().to_string(),
+                secret_access_key: Secret::new(k.secret_access_key()),
+                session_token: None,
+                expiration: None,
+            })
+        })?
+    }
+
+    /// `iam:DeleteAccessKey` of the caller's own key `access_key_id`, signed with `with`.
+    pub fn delete_access_key(
+        &self,
+        with: &Credentials,
+        access_key_id: &str,
+    ) -> Result<(), StsCallError> {
+        let iam = aws_sdk_iam::Client::new(&self.sdk_config(with));
+        let id = access_key_id.to_string();
+        Self::block_on(async move {
+            iam.delete_access_key()
+                .access_key_id(id)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(call_error)
+        })?
     }
 
     fn retry_config(&self) -> RetryConfig {
@@ -147,7 +263,11 @@ impl SdkSts {
             .or_else(|| profile_region.map(str::to_string))
             .unwrap_or_else(|| "us-east-1".to_string());
         let endpoint = var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL"));
-        SdkSts::new(region, endpoint)
+        SdkSts {
+            sso_endpoint_url: var("AWS_ENDPOINT_URL_SSO").or_else(|| var("AWS_ENDPOINT_URL")),
+            oidc_endpoint_url: var("AWS_ENDPOINT_URL_SSO_OIDC").or_else(|| var("AWS_ENDPOINT_URL")),
+            ..SdkSts::new(region, endpoint)
+        }
     }
 
     fn sdk_config(&self, with: &Credentials) -> aws_config::SdkConfig {
@@ -343,6 +463,85 @@ impl yagura_creds::Sts for SdkSts {
         request: &AssumeRoleRequest,
     ) -> Result<Credentials, StsCallError> {
         Self::block_on(self.assume(with, request))?
+    }
+
+    fn caller_arn(&self, with: &Credentials) -> Option<String> {
+        self.caller_identity(with)
+            .ok()
+            .map(|(_, arn)| arn)
+            .filter(|a| !a.is_empty())
+    }
+}
+
+impl yagura_creds::SsoApi for SdkSts {
+    fn role_credentials(
+        &self,
+        region: &str,
+        access_token: &Secret,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<Credentials, String> {
+        let client = self.sso_client(region);
+        let req = client
+            .get_role_credentials()
+            .access_token(access_token.expose())
+            .account_id(account_id)
+            .role_name(role_name);
+        Self::block_on(async move {
+            let out = req.send().await.map_err(call_error)?;
+            let c = out.role_credentials().ok_or_else(|| {
+                local_error("MissingCredentials", "the response has no role credentials")
+            })?;
+            let (Some(id), Some(secret)) = (c.access_key_id(), c.secret_access_key()) else {
+                return Err(local_error(
+                    "MissingCredentials",
+                    "the response lacks the access key id or the secret key",
+                ));
+            };
+            let expiration = jiff::Timestamp::from_millisecond(c.expiration()).map_err(|e| {
+                local_error(
+                    "BadExpiration",
+                    format!("the expiration is out of range: {e}"),
+                )
+            })?;
+            Ok(Credentials {
+                access_key_id: id.to_string(),
+                secret_access_key: Secret::new(secret),
+                session_token: c.session_token().map(Secret::new),
+                expiration: Some(expiration),
+            })
+        })
+        .and_then(|r| r)
+        .map_err(|e| format!("{}: {}", e.code, e.message))
+    }
+
+    fn refresh_token(
+        &self,
+        region: &str,
+        client_id: &str,
+        client_secret: &Secret,
+        refresh_token: &Secret,
+    ) -> Result<yagura_creds::RefreshedToken, String> {
+        let client = self.oidc_client(region);
+        let req = client
+            .create_token()
+            .client_id(client_id)
+            .client_secret(client_secret.expose())
+            .grant_type("refresh_token")
+            .refresh_token(refresh_token.expose());
+        Self::block_on(async move {
+            let out = req.send().await.map_err(call_error)?;
+            let token = out
+                .access_token()
+                .ok_or_else(|| local_error("MissingToken", "the response has no access token"))?;
+            Ok(yagura_creds::RefreshedToken {
+                access_token: Secret::new(token),
+                refresh_token: out.refresh_token().map(Secret::new),
+                expires_in_seconds: i64::from(out.expires_in()),
+            })
+        })
+        .and_then(|r| r)
+        .map_err(|e| format!("{}: {}", e.code, e.message))
     }
 }
 

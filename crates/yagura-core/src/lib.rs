@@ -1,20 +1,24 @@
 //! The finding model shared by every yagura capability.
 //!
 //! A *check* is declared once, with its documentation in English and Japanese, its severity, the
-//! SPEC requirements it serves and the compliance controls it maps to ([`CheckMeta`]). Evaluating
+//! SPEC requirements it serves, the compliance controls it maps to and the data it needs
+//! ([`CheckMeta`], declared with [`declare_check!`]). Evaluating
 //! a check over collected data yields [`Finding`]s: one per (check, resource), each with a
 //! [`Status`]. Nothing here does I/O.
 
 pub mod base64;
 mod check;
+pub mod escape;
 mod evidence;
 pub mod file;
 mod finding;
+mod secret;
 mod text;
 
-pub use check::{Catalogue, CheckMeta, Compliance};
+pub use check::{Catalogue, CheckMeta, Compliance, DuplicateCheck, SourceLocation};
 pub use evidence::Evidence;
 pub use finding::{Finding, Mute, MuteKind, Status};
+pub use secret::Secret;
 pub use text::{Lang, Text};
 
 use serde::{Deserialize, Serialize};

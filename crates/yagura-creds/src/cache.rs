@@ -12,8 +12,7 @@
 //! calls the closure.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
@@ -21,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
-use crate::secret::Secret;
+use crate::fsutil::ReadError;
+use yagura_core::Secret;
 
 const FILE: &str = "sessions.json";
 const LOCK: &str = "sessions.lock";
@@ -72,6 +72,16 @@ impl CacheKey {
             external_id.unwrap_or(""),
             session_name.unwrap_or(""),
         ]))
+    }
+
+    /// The credentials a `credential_process` command printed (kept until they expire).
+    pub fn process(command: &str) -> CacheKey {
+        CacheKey(digest(&["process", command]))
+    }
+
+    /// SSO role credentials of an account and role, through a start URL.
+    pub fn sso(start_url: &str, account_id: &str, role_name: &str) -> CacheKey {
+        CacheKey(digest(&["sso", start_url, account_id, role_name]))
     }
 
     pub fn as_str(&self) -> &str {
@@ -127,6 +137,9 @@ struct CacheFile {
     /// hash(serial, code) → remembered until
     #[serde(default)]
     used_codes: BTreeMap<String, Timestamp>,
+    /// The caller's ARN per source (`sts:GetCallerIdentity`), for role session names.
+    #[serde(default)]
+    identities: BTreeMap<CacheKey, String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -152,14 +165,7 @@ impl SessionCache {
     /// Uses `dir`, creating it with mode 0700 if needed.
     pub fn open(dir: impl Into<PathBuf>) -> Result<SessionCache, CacheError> {
         let dir = dir.into();
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(&dir).map_err(io(&dir))?;
+        crate::fsutil::private_dir(&dir).map_err(io(&dir))?;
         Ok(SessionCache { dir })
     }
 
@@ -169,31 +175,23 @@ impl SessionCache {
 
     fn read(&self) -> Result<CacheFile, CacheError> {
         let path = self.file_path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let p = || path.display().to_string();
+        let file: CacheFile = match crate::fsutil::read_private_json(&path) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
                 return Ok(CacheFile {
                     version: VERSION,
                     ..CacheFile::default()
                 })
             }
-            Err(e) => return Err(io(&path)(e)),
-        };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map_err(io(&path))?.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(CacheError::InsecureMode {
-                    path: path.display().to_string(),
-                    mode,
-                });
+            Err(ReadError::Io(e)) => return Err(io(&path)(e)),
+            Err(ReadError::InsecureMode(mode)) => {
+                return Err(CacheError::InsecureMode { path: p(), mode })
             }
-        }
-        let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| CacheError::Corrupt {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+            Err(ReadError::Corrupt(message)) => {
+                return Err(CacheError::Corrupt { path: p(), message })
+            }
+        };
         if file.version != VERSION {
             return Err(CacheError::Corrupt {
                 path: path.display().to_string(),
@@ -206,34 +204,14 @@ impl SessionCache {
         Ok(file)
     }
 
-    /// Writes a temp file created 0600 from the start, then renames it over the cache.
+    /// Replaces the cache file (0600, atomically).
     fn write(&self, file: &CacheFile) -> Result<(), CacheError> {
         let path = self.file_path();
-        let nanos = Timestamp::now().as_nanosecond();
-        let tmp = self
-            .dir
-            .join(format!(".{FILE}.{}.{nanos}.tmp", std::process::id()));
         let json = serde_json::to_vec(file).map_err(|e| CacheError::Corrupt {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        let mut o = OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let result = (|| {
-            let mut f = o.open(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result.map_err(io(&path))
+        crate::fsutil::write_private(&path, &json).map_err(io(&path))
     }
 
     fn lock(&self) -> Result<File, CacheError> {
@@ -320,6 +298,29 @@ impl SessionCache {
         self.write(&file)?;
         drop(lock);
         Ok((creds, Provenance::Fetched))
+    }
+
+    /// The caller's ARN remembered for `key` (a source).
+    pub fn identity(&self, key: &CacheKey) -> Result<Option<String>, CacheError> {
+        Ok(self.read()?.identities.get(key).cloned())
+    }
+
+    /// Remembers the caller's ARN for `key`.
+    pub fn put_identity(&self, key: &CacheKey, arn: &str) -> Result<(), CacheError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        file.identities.insert(key.clone(), arn.to_string());
+        self.write(&file)
+    }
+
+    /// The cached entries with their expiry (`None`: long-term), for `creds list`.
+    pub fn entries(&self) -> Result<Vec<(CacheKey, Option<Timestamp>)>, CacheError> {
+        Ok(self
+            .read()?
+            .entries
+            .iter()
+            .map(|(k, e)| (k.clone(), e.credentials.expiration))
+            .collect())
     }
 
     /// Removes one entry (`logout`).

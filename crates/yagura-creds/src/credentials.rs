@@ -3,7 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// A set of AWS credentials. The access key id is not secret (it appears in CloudTrail and in
 /// error messages); the secret key and the session token are.

@@ -7,11 +7,16 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use std::path::PathBuf;
+
 use crate::cache::{CacheError, CacheKey, FetchError, MfaCode, Provenance, SessionCache};
 use crate::credentials::Credentials;
 use crate::duration::{plan_role_session, DurationError, Strategy};
+use crate::keystore::{KeyStore, KeyStoreError};
+use crate::process::ProcessError;
 use crate::profile::{AwsFiles, ProfileError, ResolvedProfile, Source};
-use crate::secret::Secret;
+use crate::sso::{SsoApi, SsoError};
+use yagura_core::Secret;
 
 /// One AssumeRole call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +45,23 @@ pub trait Sts {
         with: &Credentials,
         request: &AssumeRoleRequest,
     ) -> Result<Credentials, Self::Error>;
+    /// The ARN `GetCallerIdentity` gives for `with`, for role session names; `None` when it
+    /// cannot be had (the role session is then named after
+    /// [`FlowOptions::default_role_session_name`]).
+    fn caller_arn(&self, with: &Credentials) -> Option<String> {
+        let _ = with;
+        None
+    }
+}
+
+/// What the flow reads besides the AWS files: the key store, the SSO portal and the AWS
+/// CLI's SSO token cache.
+#[derive(Default)]
+pub struct FlowEnv<'a> {
+    pub keys: Option<&'a dyn KeyStore>,
+    pub sso: Option<&'a dyn SsoApi>,
+    /// `~/.aws/sso/cache`.
+    pub sso_cache_dir: Option<PathBuf>,
 }
 
 /// Settings of one flow.
@@ -49,8 +71,12 @@ pub struct FlowOptions {
     pub session_duration_seconds: u32,
     /// Overrides the profile's `duration_seconds` for the roles.
     pub role_duration_seconds: Option<u32>,
-    /// Used when the profile has no `role_session_name`.
+    /// Used when the profile has no `role_session_name` and the caller's identity cannot be
+    /// had (or `session_name_from_identity` is off).
     pub default_role_session_name: String,
+    /// Name role sessions after the caller (`user/alice` → `alice`), as CloudTrail then shows
+    /// who assumed the role.
+    pub session_name_from_identity: bool,
     /// Cached credentials are used only with at least this much time left.
     pub min_remaining: SignedDuration,
 }
@@ -61,6 +87,7 @@ impl Default for FlowOptions {
             session_duration_seconds: 43_200,
             role_duration_seconds: None,
             default_role_session_name: "yagura".to_string(),
+            session_name_from_identity: true,
             min_remaining: SignedDuration::from_mins(5),
         }
     }
@@ -80,8 +107,20 @@ pub enum FlowError<E: std::fmt::Display> {
     CodeReused { serial: String },
     #[error("MFA code for `{serial}`: {message}")]
     Code { serial: String, message: String },
-    #[error("profile `{profile}` gets its source credentials from {what}, which yagura does not support yet")]
+    #[error("profile `{profile}` gets its source credentials from {what}, which yagura does not support")]
     Unsupported { profile: String, what: String },
+    #[error("MFA device `{serial}` is a FIDO security key: STS accepts only one-time codes (GetSessionToken, AssumeRole), which a FIDO key does not give. Register a virtual MFA app or a TOTP hardware token (a YubiKey's OATH applet: `yagura_mfa_command = ykman oath accounts code -s NAME`) for the user and set `mfa_serial` to it; the FIDO key keeps working for the console")]
+    FidoDevice { serial: String },
+    #[error(transparent)]
+    Process(#[from] ProcessError),
+    #[error(transparent)]
+    Sso(#[from] SsoError),
+    #[error(transparent)]
+    KeyStore(#[from] KeyStoreError),
+    #[error("profile `{0}` keeps its key in yagura's key store, which this command does not read")]
+    NoKeyStore(String),
+    #[error("profile `{0}` uses SSO, which this command cannot reach")]
+    NoSso(String),
     #[error("session duration `{0}` must be 900 to 129600 seconds")]
     SessionDuration(u32),
     #[error("sts {call} for profile `{profile}`: {source}")]
@@ -118,8 +157,17 @@ pub fn validate_mfa_code(code: &str) -> Result<Secret, String> {
     }
 }
 
+/// Whether an MFA serial names a FIDO security key (`arn:aws:iam::ACCOUNT:u2f/…`).
+pub fn is_fido_serial(serial: &str) -> bool {
+    serial.contains(":u2f/")
+}
+
 fn source_credentials<E: std::fmt::Display>(
     r: &ResolvedProfile,
+    cache: &SessionCache,
+    env: &FlowEnv<'_>,
+    now: Timestamp,
+    margin: SignedDuration,
 ) -> Result<Credentials, FlowError<E>> {
     match &r.source {
         Source::StaticKeys {
@@ -132,15 +180,99 @@ fn source_credentials<E: std::fmt::Display>(
             session_token: session_token.clone(),
             expiration: None,
         }),
-        Source::Process(_) => Err(FlowError::Unsupported {
-            profile: r.source_profile.clone(),
-            what: "`credential_process`".to_string(),
-        }),
+        Source::Stored { profile } => {
+            let keys = env
+                .keys
+                .ok_or_else(|| FlowError::NoKeyStore(profile.clone()))?;
+            let k = keys
+                .get(profile)?
+                .ok_or_else(|| ProfileError::NoCredentials(profile.clone()))?;
+            Ok(Credentials {
+                access_key_id: k.access_key_id,
+                secret_access_key: k.secret_access_key,
+                session_token: None,
+                expiration: None,
+            })
+        }
+        Source::Process(command) => {
+            // kept until they expire, so the roles assumed with them are cached too
+            let key = CacheKey::process(command);
+            if let Some(c) = cache.get(&key, now, margin)? {
+                return Ok(c);
+            }
+            let c = crate::process::run(command)?;
+            if c.expiration.is_some() {
+                cache
+                    .get_or_fetch::<ProcessError>(&key, now, margin, || Ok(None), |_| Ok(c.clone()))
+                    .map_err(|e| match e {
+                        FetchError::Cache(c) => FlowError::Cache(c),
+                        FetchError::Source(p) => FlowError::Process(p),
+                        FetchError::CodeReused { serial } => FlowError::CodeReused { serial },
+                    })?;
+            }
+            Ok(c)
+        }
+        Source::Sso(s) => {
+            let (Some(api), Some(dir)) = (env.sso, env.sso_cache_dir.as_deref()) else {
+                return Err(FlowError::NoSso(r.source_profile.clone()));
+            };
+            let key = CacheKey::sso(&s.start_url, &s.account_id, &s.role_name);
+            cache
+                .get_or_fetch::<SsoError>(&key, now, margin, || Ok(None), |_| {
+                    crate::sso::role_credentials(dir, s, api, now)
+                })
+                .map(|(c, _)| c)
+                .map_err(|e| match e {
+                    FetchError::Cache(c) => FlowError::Cache(c),
+                    FetchError::Source(p) => FlowError::Sso(p),
+                    FetchError::CodeReused { serial } => FlowError::CodeReused { serial },
+                })
+        }
+        Source::CredentialSource(s) if s == "Environment" => {
+            let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+            match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+                (Some(id), Some(secret)) => Ok(Credentials {
+                    access_key_id: id,
+                    secret_access_key: Secret::new(secret),
+                    session_token: var("AWS_SESSION_TOKEN").map(Secret::new),
+                    expiration: None,
+                }),
+                _ => Err(FlowError::Unsupported {
+                    profile: r.source_profile.clone(),
+                    what: "`credential_source = Environment` without AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set".to_string(),
+                }),
+            }
+        }
         Source::CredentialSource(s) => Err(FlowError::Unsupported {
             profile: r.source_profile.clone(),
-            what: format!("`credential_source = {s}`"),
+            what: format!("`credential_source = {s}` (instance or container credentials: run the tool on that host instead)"),
         }),
     }
+}
+
+/// A role session name from a caller's ARN: the user (`user/alice`, `user/path/alice`), the
+/// session of an assumed role, the federated user, or `root`; reduced to the characters STS
+/// allows (`[\w+=,.@-]`, 2 to 64).
+pub fn session_name_from_arn(arn: &str) -> Option<String> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let name = if resource == "root" {
+        "root"
+    } else if let Some(rest) = resource.strip_prefix("assumed-role/") {
+        rest.rsplit('/').next()?
+    } else if let Some(rest) = resource
+        .strip_prefix("user/")
+        .or_else(|| resource.strip_prefix("federated-user/"))
+    {
+        rest.rsplit('/').next()?
+    } else {
+        return None;
+    };
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))
+        .take(64)
+        .collect();
+    (clean.len() >= 2).then_some(clean)
 }
 
 /// Removes the cached MFA session of `profile`'s source credentials (after STS answered
@@ -167,11 +299,40 @@ pub fn credentials_for<S: Sts>(
     now: Timestamp,
     options: &FlowOptions,
 ) -> Result<FlowResult, FlowError<S::Error>> {
+    credentials_for_env(
+        files,
+        profile,
+        cache,
+        sts,
+        code,
+        now,
+        options,
+        &FlowEnv::default(),
+    )
+}
+
+/// [`credentials_for`] with the key store and SSO of `env`.
+#[allow(clippy::too_many_arguments)]
+pub fn credentials_for_env<S: Sts>(
+    files: &AwsFiles,
+    profile: &str,
+    cache: &SessionCache,
+    sts: &S,
+    code: &mut dyn FnMut(&str) -> Result<Secret, String>,
+    now: Timestamp,
+    options: &FlowOptions,
+    env: &FlowEnv<'_>,
+) -> Result<FlowResult, FlowError<S::Error>> {
     let r = files.resolve(profile)?;
-    let source = source_credentials::<S::Error>(&r)?;
+    if let Some(serial) = r.mfa_serial.as_deref().filter(|s| is_fido_serial(s)) {
+        return Err(FlowError::FidoDevice {
+            serial: serial.to_string(),
+        });
+    }
+    let margin = options.min_remaining;
+    let source = source_credentials::<S::Error>(&r, cache, env, now, margin)?;
     let mut notes = Vec::new();
     let mut prompted = false;
-    let margin = options.min_remaining;
     if !(900..=129_600).contains(&options.session_duration_seconds) {
         return Err(FlowError::SessionDuration(options.session_duration_seconds));
     }
@@ -233,6 +394,24 @@ pub fn credentials_for<S: Sts>(
         _ => (source.clone(), CacheKey::source(&source.access_key_id)),
     };
 
+    // Role sessions are named after the caller, remembered per source so that a cached
+    // session costs no call.
+    let mut identity_name: Option<String> = None;
+    if options.session_name_from_identity && r.roles.iter().any(|s| s.role_session_name.is_none()) {
+        let key = CacheKey::source(&source.access_key_id);
+        let arn = match cache.identity(&key)? {
+            Some(a) => Some(a),
+            None => {
+                let a = sts.caller_arn(&base);
+                if let Some(a) = &a {
+                    cache.put_identity(&key, a)?;
+                }
+                a
+            }
+        };
+        identity_name = arn.as_deref().and_then(session_name_from_arn);
+    }
+
     for (i, step) in r.roles.iter().enumerate() {
         let plan = if i == 0 {
             first_plan.clone()
@@ -245,6 +424,7 @@ pub fn credentials_for<S: Sts>(
         let session_name = step
             .role_session_name
             .clone()
+            .or_else(|| identity_name.clone())
             .unwrap_or_else(|| options.default_role_session_name.clone());
         let direct_mfa = plan.strategy == Strategy::DirectWithMfa;
         let key = CacheKey::role(

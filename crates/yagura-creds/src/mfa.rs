@@ -3,7 +3,7 @@
 use std::process::{Command, Stdio};
 
 use crate::flow::validate_mfa_code;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// Why the configured code command gave no code. Its standard output is never quoted (it
 /// may hold a code); its standard error is, shortened.

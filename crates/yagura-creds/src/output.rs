@@ -6,7 +6,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::credentials::Credentials;
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -300,6 +300,24 @@ pub struct SwitchRoleOptions {
     /// Prepended to every profile name, e.g. `org-`; letters, digits, `-`, `_` and `.` only.
     pub prefix: String,
     pub partition: Partition,
+    /// The yagura command (`/usr/local/bin/yagura`): the profiles then call
+    /// `… creds process NAME` through `credential_process`, with the role in
+    /// `yagura_role_arn`/`yagura_source_profile` (which the AWS CLI ignores), so every tool
+    /// shares yagura's one MFA session. `None`: the AWS CLI's own `role_arn` +
+    /// `source_profile` + `mfa_serial`, where each tool prompts on its own.
+    pub process_command: Option<String>,
+}
+
+/// A command for `credential_process`: quoted when it has characters a shell splits on.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// First line of the block that [`switch_role_profiles`] writes.
@@ -437,15 +455,28 @@ pub fn switch_role_profiles(
             (None, None) => {}
         }
         out.push_str(&format!("[profile {name}]\n"));
-        out.push_str(&format!(
-            "role_arn = arn:{}:iam::{}:role/{}\n",
+        let arn = format!(
+            "arn:{}:iam::{}:role/{}",
             o.partition.arn_name(),
             a.id,
             o.role_name
-        ));
-        out.push_str(&format!("source_profile = {}\n", o.source_profile));
-        if let Some(m) = &o.mfa_serial {
-            out.push_str(&format!("mfa_serial = {m}\n"));
+        );
+        match &o.process_command {
+            Some(cmd) => {
+                out.push_str(&format!(
+                    "credential_process = {} creds process {name}\n",
+                    shell_word(cmd)
+                ));
+                out.push_str(&format!("yagura_role_arn = {arn}\n"));
+                out.push_str(&format!("yagura_source_profile = {}\n", o.source_profile));
+            }
+            None => {
+                out.push_str(&format!("role_arn = {arn}\n"));
+                out.push_str(&format!("source_profile = {}\n", o.source_profile));
+                if let Some(m) = &o.mfa_serial {
+                    out.push_str(&format!("mfa_serial = {m}\n"));
+                }
+            }
         }
         if let Some(r) = &o.region {
             out.push_str(&format!("region = {r}\n"));

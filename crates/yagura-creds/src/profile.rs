@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::secret::Secret;
+use yagura_core::Secret;
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +103,11 @@ impl fmt::Debug for Value {
 #[derive(Debug, Clone, Default)]
 pub struct AwsFiles {
     pub profiles: BTreeMap<String, RawProfile>,
+    /// The `[sso-session NAME]` sections of the config file.
+    pub sso_sessions: BTreeMap<String, RawProfile>,
+    /// The profiles whose long-term keys are in yagura's key store (OS keyring or 0600 file):
+    /// they take the place of keys in the credentials file.
+    pub stored: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -118,6 +123,8 @@ fn parse_into(
     kind: Kind,
 ) -> Result<(), ProfileError> {
     let mut current: Option<String> = None;
+    // an `[sso-session NAME]` section of the config file
+    let mut session: Option<String> = None;
     let mut nested = false;
     for (i, raw_line) in text.lines().enumerate() {
         let origin = Origin {
@@ -140,6 +147,23 @@ fn parse_into(
                 });
             };
             let inner = inner.trim();
+            session = match kind {
+                Kind::Config => inner
+                    .strip_prefix("sso-session ")
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty()),
+                Kind::Credentials => None,
+            };
+            if let Some(s) = &session {
+                files
+                    .sso_sessions
+                    .entry(s.clone())
+                    .or_insert_with(|| RawProfile {
+                        name: s.clone(),
+                        origin: Some(origin.clone()),
+                        ..RawProfile::default()
+                    });
+            }
             let name = match kind {
                 Kind::Credentials => Some(inner.to_string()),
                 Kind::Config => {
@@ -183,6 +207,10 @@ fn parse_into(
         let value = strip_inline_comment(v.trim()).to_string();
         if value.is_empty() {
             nested = true;
+        }
+        if let Some(s) = session.as_ref().and_then(|s| files.sso_sessions.get_mut(s)) {
+            s.keys.insert(key, Value { value, origin });
+            continue;
         }
         let Some(profile) = current.as_ref().and_then(|c| files.profiles.get_mut(c)) else {
             continue;
@@ -247,21 +275,42 @@ impl AwsFiles {
 
     /// Resolves a profile into its source credentials and the roles to assume in order.
     pub fn resolve(&self, name: &str) -> Result<ResolvedProfile, ProfileError> {
-        let target = self
-            .profiles
-            .get(name)
-            .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+        // a profile only in the key store (`yagura creds add NAME`) has no section
+        let stored_only;
+        let target = match self.profiles.get(name) {
+            Some(p) => p,
+            None if self.stored.contains(name) => {
+                stored_only = RawProfile {
+                    name: name.to_string(),
+                    ..RawProfile::default()
+                };
+                &stored_only
+            }
+            None => return Err(ProfileError::NotFound(name.to_string())),
+        };
         let mut chain = vec![name.to_string()];
         let mut roles = Vec::new();
         let mut current = target;
         let source = loop {
-            let role_arn = current.str("role_arn");
+            // `yagura_role_arn`/`yagura_source_profile` (profiles written by `creds profiles
+            // --write`, whose `credential_process` calls yagura) before the CLI's own keys
+            let role_arn = current
+                .str("yagura_role_arn")
+                .or_else(|| current.str("role_arn"));
             let has_keys = current.get("aws_access_key_id").is_some();
-            let source_profile = current.str("source_profile");
+            let stored = self.stored.contains(&current.name);
+            let source_profile = current
+                .str("yagura_source_profile")
+                .or_else(|| current.str("source_profile"));
             // A profile with its own keys and a role whose source is itself: keys, then role.
             let self_source = source_profile.as_deref() == Some(current.name.as_str());
             if let Some(arn) = role_arn {
                 roles.push(role_step(current, arn)?);
+                if self_source && stored {
+                    break Source::Stored {
+                        profile: current.name.clone(),
+                    };
+                }
                 if self_source && has_keys {
                     break static_keys(current)?;
                 }
@@ -279,6 +328,10 @@ impl AwsFiles {
                     return Err(ProfileError::Cycle { chain });
                 }
                 let Some(p) = self.profiles.get(&next) else {
+                    if self.stored.contains(&next) {
+                        chain.push(next.clone());
+                        break Source::Stored { profile: next };
+                    }
                     return Err(ProfileError::MissingSource {
                         profile: current.name.clone(),
                         missing: next,
@@ -288,6 +341,14 @@ impl AwsFiles {
                 chain.push(next);
                 current = p;
                 continue;
+            }
+            if let Some(sso) = self.sso_source(current)? {
+                break sso;
+            }
+            if stored {
+                break Source::Stored {
+                    profile: current.name.clone(),
+                };
             }
             if has_keys {
                 break static_keys(current)?;
@@ -302,7 +363,7 @@ impl AwsFiles {
         let source_mfa = self
             .profiles
             .get(&source_profile)
-            .and_then(|p| p.str("mfa_serial"));
+            .and_then(|p| p.str("yagura_mfa_serial").or_else(|| p.str("mfa_serial")));
         let mfa_command = target
             .str("yagura_mfa_command")
             .or_else(|| target.str("mfa_process"))
@@ -319,11 +380,65 @@ impl AwsFiles {
             chain,
             source,
             source_profile,
-            mfa_serial: target.str("mfa_serial").or(source_mfa),
+            mfa_serial: target
+                .str("yagura_mfa_serial")
+                .or_else(|| target.str("mfa_serial"))
+                .or(source_mfa),
             mfa_command,
             roles,
             region,
         })
+    }
+}
+
+impl AwsFiles {
+    /// The SSO source of a profile: `sso_session` naming an `[sso-session]` section (the
+    /// start URL and region there), or the legacy `sso_start_url`/`sso_region` in the profile;
+    /// with `sso_account_id` and `sso_role_name`.
+    fn sso_source(&self, p: &RawProfile) -> Result<Option<Source>, ProfileError> {
+        let session_name = p.str("sso_session");
+        let legacy_url = p.str("sso_start_url");
+        if session_name.is_none() && legacy_url.is_none() {
+            return Ok(None);
+        }
+        let missing = |key: &str| ProfileError::BadValue {
+            key: key.to_string(),
+            value: String::new(),
+            reason: format!("profile `{}` uses SSO and needs `{key}`", p.name),
+            origin: origin_of(p, "sso_session"),
+        };
+        let (start_url, region) = match &session_name {
+            Some(s) => {
+                let Some(sec) = self.sso_sessions.get(s) else {
+                    return Err(ProfileError::BadValue {
+                        key: "sso_session".to_string(),
+                        value: s.clone(),
+                        reason: "no `[sso-session NAME]` section of that name".to_string(),
+                        origin: origin_of(p, "sso_session"),
+                    });
+                };
+                (
+                    sec.str("sso_start_url")
+                        .ok_or_else(|| missing("sso_start_url"))?,
+                    sec.str("sso_region").ok_or_else(|| missing("sso_region"))?,
+                )
+            }
+            None => (
+                legacy_url.unwrap_or_default(),
+                p.str("sso_region").ok_or_else(|| missing("sso_region"))?,
+            ),
+        };
+        Ok(Some(Source::Sso(SsoSource {
+            start_url,
+            region,
+            account_id: p
+                .str("sso_account_id")
+                .ok_or_else(|| missing("sso_account_id"))?,
+            role_name: p
+                .str("sso_role_name")
+                .ok_or_else(|| missing("sso_role_name"))?,
+            session_name,
+        })))
     }
 }
 
@@ -397,8 +512,23 @@ pub enum Source {
     },
     /// A `credential_process` command line.
     Process(String),
+    /// IAM Identity Center (SSO): role credentials with the AWS CLI's cached token.
+    Sso(SsoSource),
+    /// Long-term keys in yagura's key store (`yagura creds add PROFILE`).
+    Stored { profile: String },
     /// `credential_source = Environment | Ec2InstanceMetadata | EcsContainer`.
     CredentialSource(String),
+}
+
+/// An SSO profile's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSource {
+    pub start_url: String,
+    pub region: String,
+    pub account_id: String,
+    pub role_name: String,
+    /// The `[sso-session]` name; `None` for the legacy form (token cached by start URL).
+    pub session_name: Option<String>,
 }
 
 /// One AssumeRole call of a chain.

@@ -43,6 +43,8 @@ fn paths_follow_the_aws_cli_and_xdg() {
             config: PathBuf::from("/home/a/.aws/config"),
             credentials: PathBuf::from("/home/a/.aws/credentials"),
             cache_dir: PathBuf::from("/home/a/.local/share/yagura/sessions"),
+            data_dir: PathBuf::from("/home/a/.local/share/yagura"),
+            sso_cache_dir: PathBuf::from("/home/a/.aws/sso/cache"),
         }
     );
     let p = default_paths(&env(&[

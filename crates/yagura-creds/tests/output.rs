@@ -31,7 +31,7 @@ fn credential_process_json_shape() {
     };
     let j = credential_process_json(&long_term).unwrap();
     assert!(!j.expose().contains("SessionToken") && !j.expose().contains("Expiration"));
-    assert_eq!(format!("{j:?} {j}"), "*** ***");
+    assert_eq!(format!("{j:?} {j}"), "Secret(<redacted>) <redacted>");
 }
 
 /// Differential check against the AWS CLI's own credential loader (botocore): a
@@ -231,6 +231,7 @@ fn switch_role_profiles_from_aliases() {
         duration_seconds: None,
         prefix: String::new(),
         partition: Partition::Aws,
+        process_command: None,
     };
     let text = switch_role_profiles(&accounts, &o).unwrap();
     let names: Vec<&str> = text

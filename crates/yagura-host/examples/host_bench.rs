@@ -3,6 +3,8 @@
 //! against it. Prints `key=value` lines.
 //!
 //! `cargo run --release -p yagura-host --example host_bench -- [ROOT] [ADVISORIES]`
+//! `… --example host_bench -- --zip-only OUT.zip ROOT ADVISORIES` only writes the archive (the
+//! `db update` part of `bench/host.sh` serves it from a local mirror).
 
 use std::io::Write;
 use std::time::Instant;
@@ -11,7 +13,15 @@ use yagura_host::vulndb::VulnDb;
 use yagura_host::{packages, scan, ScanOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    let zip_only = if args.peek().map(String::as_str) == Some("--zip-only") {
+        args.next();
+        Some(std::path::PathBuf::from(
+            args.next().ok_or("--zip-only OUT")?,
+        ))
+    } else {
+        None
+    };
     let root = args.next().unwrap_or_else(|| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -35,13 +45,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     sources.sort();
     sources.dedup();
-    let zip_path = work.path().join("Debian.zip");
+    let zip_path = zip_only
+        .clone()
+        .unwrap_or_else(|| work.path().join("Debian.zip"));
     let t = Instant::now();
     {
         let f = std::fs::File::create(&zip_path)?;
         let mut z = zip::ZipWriter::new(std::io::BufWriter::new(f));
+        // deflated, as OSV publishes its archives
         let opt = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
+            .compression_method(zip::CompressionMethod::Deflated);
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in 0..n {
             seed ^= seed << 13;
@@ -63,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )
             };
             let rec = format!(
-                r#"{{"schema_version":"1.6.0","id":"DEBIAN-CVE-2099-{i}","aliases":["CVE-2099-{i}"],"modified":"2026-01-01T00:00:00Z","summary":"synthetic advisory {i}","affected":[{{"package":{{"ecosystem":"Debian:12","name":"{name}"}},"ecosystem_specific":{{"urgency":"medium"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}]}}]}}"#
+                r#"{{"schema_version":"1.6.0","id":"DEBIAN-CVE-2099-{i}","aliases":["CVE-2099-{i}"],"modified":"2026-01-01T00:00:00Z","summary":"synthetic advisory {i}","affected":[{{"package":{{"ecosystem":"Debian:11","name":"{name}"}},"ecosystem_specific":{{"urgency":"medium"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}]}},{{"package":{{"ecosystem":"Debian:12","name":"{name}"}},"ecosystem_specific":{{"urgency":"medium"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}]}},{{"package":{{"ecosystem":"Debian:13","name":"{name}"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}}]}}]}}]}}"#
             );
             z.start_file(format!("DEBIAN-CVE-2099-{i}.json"), opt)?;
             z.write_all(rec.as_bytes())?;
@@ -71,6 +84,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         z.finish()?;
     }
     println!("generate_s={:.3}", t.elapsed().as_secs_f64());
+    if zip_only.is_some() {
+        println!("zip_bytes={}", std::fs::metadata(&zip_path)?.len());
+        return Ok(());
+    }
 
     let data = work.path().join("data");
     let mut db = VulnDb::open(&data)?;

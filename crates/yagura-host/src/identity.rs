@@ -77,6 +77,12 @@ impl MetadataSource for Imds {
     }
 }
 
+/// True when the AWS SDK's `AWS_EC2_METADATA_DISABLED` turns the metadata service off
+/// (`true`, any case), read through `env`.
+pub fn imds_disabled(env: impl Fn(&str) -> Option<String>) -> bool {
+    env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
 /// Who the host is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
@@ -124,6 +130,22 @@ mod tests {
         fn instance_id(&self) -> Option<String> {
             Some("i-0abc".into())
         }
+    }
+
+    #[test]
+    fn the_sdk_variable_turns_the_metadata_service_off() {
+        let env = |v: Option<&'static str>| {
+            move |k: &str| {
+                (k == "AWS_EC2_METADATA_DISABLED")
+                    .then_some(v)
+                    .flatten()
+                    .map(str::to_string)
+            }
+        };
+        assert!(imds_disabled(env(Some("true"))));
+        assert!(imds_disabled(env(Some(" TRUE "))));
+        assert!(!imds_disabled(env(Some("false"))));
+        assert!(!imds_disabled(env(None)));
     }
 
     #[test]

@@ -10,9 +10,12 @@ pub mod checks;
 pub mod config;
 pub mod elf;
 pub mod eol;
+pub mod fleet;
 pub mod identity;
+pub mod kernel;
 pub mod keys;
 pub mod packages;
+pub mod pending;
 pub mod rootfs;
 pub mod runtime;
 pub mod version;
@@ -57,6 +60,9 @@ pub struct ScanOptions {
     pub runtime: bool,
     /// The /proc to read for runtime checks.
     pub proc_dir: PathBuf,
+    /// `uname -r` of the kernel running the root (the live host's, from
+    /// `/proc/sys/kernel/osrelease`; `None` for an image, which runs no kernel).
+    pub kernel_release: Option<String>,
 }
 
 impl ScanOptions {
@@ -65,7 +71,13 @@ impl ScanOptions {
     pub fn new(root: impl Into<PathBuf>) -> ScanOptions {
         let root = root.into();
         let live = root == std::path::Path::new("/");
+        let kernel_release = live
+            .then(|| std::fs::read_to_string("/proc/sys/kernel/osrelease").ok())
+            .flatten()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         ScanOptions {
+            kernel_release,
             root,
             data_dir: None,
             region: "local".to_string(),
@@ -109,6 +121,15 @@ pub struct HostReport {
     pub findings: Vec<Finding>,
     /// Problems met (unreadable files, corrupt entries), each naming its input.
     pub errors: Vec<String>,
+    /// What the user should know but does not make the result incomplete (stale data, no
+    /// database and the package manager's metadata used instead).
+    pub warnings: Vec<String>,
+    /// `(os-release ID, release key)` the packages were matched for.
+    pub release: Option<(String, String)>,
+    /// The running kernel against the installed ones, when both are known.
+    pub kernel: Option<kernel::KernelState>,
+    /// Where pending security updates were read from (the package manager's metadata).
+    pub update_sources: Vec<pending::MetadataSource>,
 }
 
 fn fnd(ctx: &Ctx, c: &'static CheckMeta, status: Status, resource: String, msg: Text) -> Finding {
@@ -268,30 +289,63 @@ pub fn scan(opts: &ScanOptions) -> HostReport {
         ));
     }
 
-    // vulnerabilities (HOST-02)
-    if set.db.is_some() {
+    // vulnerabilities (HOST-02): the database, and the package manager's own metadata
+    let mut warnings = Vec::new();
+    let mut kernel_state = None;
+    let mut update_sources = Vec::new();
+    if let Some(kind) = set.db {
+        let match_pkgs =
+            kernel::packages_for_matching(kind, &set.packages, opts.kernel_release.as_deref());
+        let pend = pending::pending(&root, &set.packages);
+        let have_metadata = !pend.sources.is_empty();
+        let mut db_matches: Option<(Vec<VulnMatch>, Option<i64>)> = None;
+        let no_db_note = |what: &str| {
+            format!(
+                "{what}: pending security updates come from the package manager's own metadata only \
+                 (run `yagura db update` for every advisory, with CVE ids and unfixed issues)"
+            )
+        };
         match (&opts.data_dir, os_id.is_empty()) {
             (_, true) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the OS release is unknown (no os-release): packages cannot be matched", "OS リリースが不明（os-release なし）のためパッケージを照合できません"))),
-            (None, false) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("no vulnerability database given: packages were not checked", "脆弱性データベースが指定されていないためパッケージを確認していません"))),
+            (None, false) if have_metadata => warnings.push(no_db_note("no vulnerability database given")),
+            (None, false) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("no vulnerability database given and no package-manager security metadata found: packages were not checked", "脆弱性データベースが指定されておらず、パッケージマネージャーのセキュリティ情報もないためパッケージを確認していません"))),
             (Some(dir), false) => match VulnDb::open(dir).and_then(|db| {
                 let n = db.has_release(&os_id, &release)?;
-                Ok((n, db.match_packages(&os_id, &release, &set.packages)?))
+                let fresh = db.freshness(&os_id, &release)?;
+                Ok((n, db.match_packages(&os_id, &release, &match_pkgs)?, fresh))
             }) {
-                Ok((false, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: import its feed", "脆弱性データベースに {os_id} {release} の情報がありません。フィードをインポートしてください"))),
-                Ok((_, matches)) => {
+                Ok((false, _, _)) if have_metadata => warnings.push(no_db_note(&format!("the vulnerability database has no advisories for {os_id} {release}"))),
+                Ok((false, _, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: run `yagura db update` (or `yagura db import FEED`)", "脆弱性データベースに {os_id} {release} の情報がありません。`yagura db update`（または `yagura db import FEED`）を実行してください"))),
+                Ok((_, matches, fresh)) => {
                     let fixed = matches.iter().filter(|m| m.advisory.state == FixState::Fixed).count();
                     let v = vuln_findings(&ctx, &matches);
-                    let n = set.packages.len();
+                    let n = match_pkgs.len();
                     if fixed == 0 {
                         findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Pass, host_res("packages"), text!("no installed package of {n} has a vulnerability with a published fix", "インストール済みの {n} パッケージに修正版のある脆弱性はありません")));
                     }
                     findings.extend(v);
+                    if let Some(at) = fresh {
+                        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                        let days = (now - at).max(0) / 86_400;
+                        if days > vulndb::STALE_DAYS {
+                            warnings.push(format!("the vulnerability data for {os_id} {release} is {days} days old: run `yagura db update`"));
+                        }
+                    }
+                    db_matches = Some((matches, fresh));
                 }
                 Err(e) => {
                     errors.push(e.to_string());
                     findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("cannot use the vulnerability database: {e}", "脆弱性データベースを使えません: {e}")));
                 }
             },
+        }
+        pending_findings(&ctx, &pend, db_matches.as_ref(), &mut findings);
+        update_sources = pend.sources;
+        if let Some(running) = &opts.kernel_release {
+            kernel_state = kernel::state(kind, &set.packages, running);
+            if let Some(k) = &kernel_state {
+                findings.push(kernel_finding(&ctx, kind, k));
+            }
         }
     }
 
@@ -411,6 +465,173 @@ pub fn scan(opts: &ScanOptions) -> HostReport {
         listeners,
         findings,
         errors,
+        warnings,
+        release: (!os_id.is_empty()).then(|| (os_id.clone(), release.clone())),
+        kernel: kernel_state,
+        update_sources,
+    }
+}
+
+fn day_of(unix: Option<i64>) -> String {
+    unix.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .map(|t| t.date().to_string())
+        .unwrap_or_else(|| "an unknown date".to_string())
+}
+
+/// Findings of the pending security updates the package manager's metadata shows; with a
+/// database, the evidence says whether it agrees.
+fn pending_findings(
+    ctx: &Ctx,
+    pend: &pending::Pending,
+    db: Option<&(Vec<VulnMatch>, Option<i64>)>,
+    out: &mut Vec<Finding>,
+) {
+    let res = |what: &str| format!("{}:{what}", ctx.account);
+    // one finding per package: the newest candidate, every source named
+    let mut per: std::collections::BTreeMap<&str, Vec<&pending::PendingUpdate>> =
+        std::collections::BTreeMap::new();
+    for u in &pend.updates {
+        per.entry(u.package.as_str()).or_default().push(u);
+    }
+    let modified: std::collections::HashMap<&str, Option<i64>> = pend
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s.modified))
+        .collect();
+    for (pkg, ups) in &per {
+        let Some(best) = ups.iter().copied().max_by(|a, b| {
+            // same package, same database kind: compare with the ordering that fits the source
+            let scheme = if a.source.contains("/apt/") {
+                version::VersionScheme::Dpkg
+            } else {
+                version::VersionScheme::Rpm
+            };
+            scheme.compare(&a.candidate, &b.candidate)
+        }) else {
+            continue;
+        };
+        let (inst, cand) = (&best.installed, &best.candidate);
+        let sources: Vec<&str> = ups.iter().map(|u| u.source.as_str()).collect();
+        let src = best.source.as_str();
+        let when = day_of(modified.get(src).copied().flatten());
+        let mut advisories: Vec<&str> = ups
+            .iter()
+            .flat_map(|u| u.advisories.iter().map(String::as_str))
+            .collect();
+        advisories.sort_unstable();
+        advisories.dedup();
+        let mut f = fnd(
+            ctx,
+            &checks::SECURITY_UPDATE_PENDING,
+            Status::Fail,
+            format!("package:{pkg}:security-update"),
+            text!(
+                "{pkg} {inst} has a security update to {cand} (from {src}, refreshed {when})",
+                "{pkg} {inst} にセキュリティ更新 {cand} があります（{src}、{when} 更新）"
+            ),
+        )
+        .with_evidence("package", pkg.to_string())
+        .with_evidence("installed", inst.clone())
+        .with_evidence("candidate", cand.clone())
+        .with_evidence("source", sources.join(" "))
+        .with_evidence("source_refreshed", when.clone())
+        .with_recommendation(text!(
+            "upgrade {pkg} to {cand} or later",
+            "{pkg} を {cand} 以降へ更新してください"
+        ));
+        if !advisories.is_empty() {
+            f = f.with_evidence("advisories", advisories.join(" "));
+        }
+        if let Some(sev) = ups.iter().filter_map(|u| u.severity.as_deref()).next() {
+            f.severity = severity_of(Some(sev));
+        }
+        if let Some((matches, fresh)) = db {
+            let ids: Vec<&str> = matches
+                .iter()
+                .filter(|m| m.package == *pkg && m.advisory.state == FixState::Fixed)
+                .map(|m| m.advisory.id.as_str())
+                .collect();
+            let note = if ids.is_empty() {
+                format!(
+                    "no fixed advisory for {pkg} in the vulnerability database (data of {}): the database may be older than the package manager's lists, or the update fixes no listed vulnerability",
+                    day_of(*fresh)
+                )
+            } else {
+                format!("agrees: {}", ids.join(" "))
+            };
+            f = f.with_evidence("vulnerability_db", note);
+        }
+        out.push(f);
+    }
+    for (path, e) in &pend.errors {
+        out.push(fnd(
+            ctx,
+            &checks::SECURITY_UPDATE_PENDING,
+            Status::Unknown,
+            res(path),
+            text!("cannot read {path}: {e}", "{path} を読み取れません: {e}"),
+        ));
+    }
+    if per.is_empty() && !pend.sources.is_empty() {
+        let n = pend.sources.len();
+        let names: Vec<&str> = pend.sources.iter().map(|s| s.path.as_str()).collect();
+        out.push(
+            fnd(
+                ctx,
+                &checks::SECURITY_UPDATE_PENDING,
+                Status::Pass,
+                res("packages"),
+                text!(
+                    "no security update pending in {n} package-manager list(s)",
+                    "{n} 件のパッケージマネージャーのリストに未適用のセキュリティ更新はありません"
+                ),
+            )
+            .with_evidence("source", names.join(" ")),
+        );
+    }
+}
+
+fn kernel_finding(ctx: &Ctx, kind: DbKind, k: &kernel::KernelState) -> Finding {
+    let running = &k.running;
+    let res = format!("{}:kernel", ctx.account);
+    if k.reboot_pending(kind) {
+        let (name, ver) = k
+            .newest
+            .as_ref()
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .unwrap_or_default();
+        let mut f = fnd(
+            ctx,
+            &checks::KERNEL_REBOOT_PENDING,
+            Status::Fail,
+            res,
+            text!(
+                "the running kernel {running} is older than the installed {name} {ver}: a reboot is pending",
+                "実行中のカーネル {running} はインストール済みの {name} {ver} より古く、再起動待ちです"
+            ),
+        )
+        .with_evidence("running", running.clone())
+        .with_evidence("newest_package", format!("{name} {ver}"))
+        .with_recommendation(text!(
+            "reboot into {name} {ver} in a maintenance window",
+            "メンテナンス時間帯に再起動して {name} {ver} で起動してください"
+        ));
+        if let Some(r) = &k.running_package {
+            f = f.with_evidence("running_package", format!("{} {}", r.name, r.version));
+        }
+        f
+    } else {
+        fnd(
+            ctx,
+            &checks::KERNEL_REBOOT_PENDING,
+            Status::Pass,
+            res,
+            text!(
+                "the running kernel {running} is the newest installed",
+                "実行中のカーネル {running} はインストール済みの最新です"
+            ),
+        )
+        .with_evidence("running", running.clone())
     }
 }
 

@@ -28,6 +28,8 @@ pub enum RootError {
     TooManyLinks { path: String },
     #[error("`{path}` is larger than {limit} bytes")]
     TooLarge { path: String, limit: u64 },
+    #[error("`{path}` is not a regular file ({kind}): not read")]
+    NotRegular { path: String, kind: &'static str },
 }
 
 impl RootError {
@@ -115,14 +117,50 @@ impl Root {
         Ok(out)
     }
 
-    /// Reads a whole file, at most `limit` bytes.
-    pub fn read_limited(&self, path: &str, limit: u64) -> Result<Vec<u8>, RootError> {
+    /// Resolves a path inside the root like [`Root::resolve`], except that a last component
+    /// that is a link is not followed (walkers look at links without entering them).
+    pub fn resolve_no_follow(&self, path: &str) -> Result<PathBuf, RootError> {
+        let p = Path::new(path);
+        match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) if name != ".." => {
+                let mut dir = self.resolve(&parent.to_string_lossy())?;
+                dir.push(name);
+                Ok(dir)
+            }
+            _ => self.resolve(path),
+        }
+    }
+
+    /// Opens a regular file for reading. Anything else (a FIFO, a device such as `/dev/zero`,
+    /// a socket, a directory) is refused without blocking: the file is opened non-blocking and
+    /// without following a last link (the resolution already followed links inside the root),
+    /// and its type is checked on the open descriptor.
+    pub fn open_file(&self, path: &str) -> Result<fs::File, RootError> {
+        use std::os::unix::fs::OpenOptionsExt;
         let real = self.resolve(path)?;
         let io = |source| RootError::Io {
             path: path.to_string(),
             source,
         };
-        let file = fs::File::open(&real).map_err(io)?;
+        let meta = fs::symlink_metadata(&real).map_err(io)?;
+        check_regular(path, &meta.file_type())?;
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
+            .open(&real)
+            .map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        check_regular(path, &meta.file_type())?;
+        Ok(file)
+    }
+
+    /// Reads a whole regular file, at most `limit` bytes.
+    pub fn read_limited(&self, path: &str, limit: u64) -> Result<Vec<u8>, RootError> {
+        let io = |source| RootError::Io {
+            path: path.to_string(),
+            source,
+        };
+        let file = self.open_file(path)?;
         let mut buf = Vec::new();
         file.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
         if buf.len() as u64 > limit {
@@ -174,6 +212,31 @@ impl Root {
         names.sort();
         Ok(names)
     }
+}
+
+fn check_regular(path: &str, t: &fs::FileType) -> Result<(), RootError> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    };
+    Err(RootError::NotRegular {
+        path: path.to_string(),
+        kind,
+    })
 }
 
 fn components(p: &Path) -> Vec<OsString> {

@@ -6,6 +6,7 @@ use yagura_core::{Severity, Status};
 use yagura_host::identity::MetadataSource;
 use yagura_host::vulndb::VulnDb;
 use yagura_host::{scan, ElfScope, ScanOptions};
+use yagura_testkit::host::{debian_osv, write_osv_dir, SECURITY_FIXES};
 
 const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
 
@@ -18,21 +19,7 @@ impl MetadataSource for FakeImds {
 
 fn import_debian_osv(data: &Path) {
     let feeds = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(format!(
-        "{HOST}/debian/advisories/bookworm-security-changelog-fixes.tsv"
-    ))
-    .unwrap();
-    for (i, line) in text.lines().enumerate() {
-        let c: Vec<&str> = line.split('\t').collect();
-        if c.len() < 3 {
-            continue;
-        }
-        let rec = serde_json::json!({"id": format!("T-{i}"), "aliases": [c[2]],
-            "affected": [{"package": {"ecosystem": "Debian:12", "name": c[0]},
-            "ecosystem_specific": {"urgency": "high"},
-            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": c[1]}]}]}]});
-        std::fs::write(feeds.path().join(format!("{i}.json")), rec.to_string()).unwrap();
-    }
+    write_osv_dir(feeds.path(), &debian_osv(&[SECURITY_FIXES], "T"));
     std::fs::copy(
         format!("{HOST}/debian/advisories/DSA-5673-1.json"),
         feeds.path().join("DSA-5673-1.json"),

@@ -7,60 +7,17 @@ use std::path::Path;
 use yagura_host::packages::{self, OsRelease};
 use yagura_host::rootfs::Root;
 use yagura_host::vulndb::{FixState, VulnDb};
+use yagura_testkit::host::{
+    debian_fixes, debian_osv, dpkg_lt, write_osv_dir, MINBASE_FIXES, SECURITY_FIXES,
+};
 
 const HOST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/host");
 
 /// OSV records (ecosystem `Debian:12`) made from the `source, fixed, CVE, suite` rows.
 fn write_osv_from_tsv(dir: &Path) -> Vec<(String, String, String)> {
-    let mut rows = Vec::new();
-    for f in [
-        "bookworm-security-changelog-fixes.tsv",
-        "bookworm-minbase-installed-changelog-fixes.tsv",
-    ] {
-        let text = std::fs::read_to_string(format!("{HOST}/debian/advisories/{f}")).unwrap();
-        for line in text.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 3 {
-                continue;
-            }
-            rows.push((
-                cols[0].to_string(),
-                cols[1].to_string(),
-                cols[2].to_string(),
-            ));
-        }
-    }
-    for (i, (src, fixed, cve)) in rows.iter().enumerate() {
-        let rec = serde_json::json!({
-            "schema_version": "1.6.0",
-            "id": format!("DEBIAN-{cve}-{i}"),
-            "aliases": [cve],
-            "modified": "2025-01-01T00:00:00Z",
-            "summary": format!("{cve} in {src}"),
-            "affected": [{
-                "package": {"ecosystem": "Debian:12", "name": src},
-                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]
-            }]
-        });
-        std::fs::write(dir.join(format!("r{i}.json")), rec.to_string()).unwrap();
-    }
-    rows
-}
-
-fn dpkg_lt(a: &str, b: &str) -> bool {
-    match std::process::Command::new("dpkg")
-        .args(["--compare-versions", a, "lt", b])
-        .status()
-    {
-        Ok(s) => s.success(),
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "dpkg is required under CI"
-            );
-            yagura_host::version::dpkg_compare(a, b).is_lt()
-        }
-    }
+    let records = debian_osv(&[SECURITY_FIXES, MINBASE_FIXES], "DEBIAN");
+    write_osv_dir(dir, &records);
+    debian_fixes(&[SECURITY_FIXES, MINBASE_FIXES])
 }
 
 #[test]
@@ -78,7 +35,6 @@ fn debian_bookworm_roots_against_osv_made_from_the_advisories() {
     let mut db = VulnDb::open(data.path()).unwrap();
     let stats = db.import(&osv).unwrap();
     assert_eq!(stats.advisories, rows.len());
-    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
     let stats = db.import(&feeds.path().join("DSA-5673-1.json")).unwrap();
     assert_eq!(stats.kinds, ["debian-tracker"]);
     assert_eq!(stats.advisories, 2); // bookworm and bullseye rows
@@ -243,9 +199,24 @@ fn osv_zip_and_tracker_export_import() {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let mut db = VulnDb::open(data.path()).unwrap();
+    // one record of the archive is not JSON: the whole archive is refused, naming it
+    let err = db.import(&zpath).unwrap_err().to_string();
+    assert!(err.contains("Alpine.zip!broken.json"), "{err}");
+    assert!(err.contains("1 of 2 document(s)"), "{err}");
+    assert_eq!(db.status().unwrap().advisories, 0);
+    {
+        let f = std::fs::File::create(&zpath).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        let opt = zip::write::SimpleFileOptions::default();
+        z.start_file("ALPINE-CVE-2099-1.json", opt).unwrap();
+        let rec = serde_json::json!({"id": "ALPINE-CVE-2099-1", "aliases": ["CVE-2099-1"],
+            "affected": [{"package": {"ecosystem": "Alpine:v3.4", "name": "musl"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.1.14-r11"}]}]}]});
+        z.write_all(rec.to_string().as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
     let stats = db.import(&zpath).unwrap();
     assert_eq!(stats.advisories, 1);
-    assert_eq!(stats.errors.len(), 1, "{:?}", stats.errors);
     let stats = db.import(&tracker).unwrap();
     assert_eq!(stats.advisories, 3);
     let text = std::fs::read_to_string(format!("{HOST}/apk/installed")).unwrap();
@@ -296,11 +267,20 @@ fn reimport_replaces_a_source_and_status_counts_per_release() {
     // a corrupt feed is an error naming it, and stores nothing
     let bad = data.path().join("bad.xml");
     std::fs::write(&bad, "<oval_definitions><definitions>").unwrap();
-    let stats = db.import(&bad).unwrap();
-    assert_eq!(stats.advisories, 0);
-    assert_eq!(stats.errors.len(), 1);
-    assert!(stats.errors[0].contains("bad.xml"), "{:?}", stats.errors);
+    let err = db.import(&bad).unwrap_err().to_string();
+    assert!(err.contains("bad.xml"), "{err}");
     assert!(db.import(&data.path().join("missing.json")).is_err());
+    // regression (issue 16): re-importing a corrupt copy of a stored source keeps its rows
+    let copy = data.path().join("DSA-5673-1.json");
+    std::fs::write(
+        &copy,
+        "{\"Header\": {\"ID\": \"DSA-5673-1\"}, \"Annotations\": [",
+    )
+    .unwrap();
+    assert!(db.import(&copy).is_err());
+    let st = db.status().unwrap();
+    assert_eq!(st.advisories, 2);
+    assert_eq!(st.sources[0].advisories, 2);
 }
 
 #[test]
@@ -393,4 +373,24 @@ fn osv_ranges_with_reintroduction_and_last_affected() {
     assert!(hit("2.1-1"));
     assert!(!hit("2.2-1"));
     assert!(hit("3.5-1")); // open range: unfixed
+}
+
+#[test]
+fn osv_ecosystems_of_every_distribution_feed() {
+    use yagura_host::vulndb::osv_ecosystem;
+    let e = |s: &str| {
+        let (d, r) = osv_ecosystem(s);
+        (d, r)
+    };
+    assert_eq!(e("Debian:12"), ("debian".into(), "12".into()));
+    assert_eq!(e("Alpine:v3.20"), ("alpine".into(), "v3.20".into()));
+    assert_eq!(e("Ubuntu:22.04:LTS"), ("ubuntu".into(), "22.04".into()));
+    assert_eq!(e("Ubuntu:Pro:18.04:LTS"), ("ubuntu".into(), "18.04".into()));
+    assert_eq!(
+        e("Red Hat:enterprise_linux:9::appstream"),
+        ("rhel".into(), "9".into())
+    );
+    assert_eq!(e("Rocky Linux:9"), ("rocky".into(), "9".into()));
+    assert_eq!(e("AlmaLinux:8"), ("almalinux".into(), "8".into()));
+    assert_eq!(e("Debian"), ("debian".into(), String::new()));
 }

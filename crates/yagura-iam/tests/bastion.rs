@@ -199,12 +199,36 @@ fn verify_accounts_lists_each_deviation() {
     assert_eq!(
         got,
         vec![
-            want("iam-bastion-assume-role-without-mfa", "arn:aws:iam::111111111111:user/alice", Status::Pass),
-            want("iam-bastion-assume-role-without-mfa", "arn:aws:iam::111111111111:user/mallory", Status::Fail),
-            want("iam-bastion-assume-role-without-mfa", "arn:aws:iam::222222222222:role/Operator", Status::Pass),
-            want("iam-bastion-role-above-poweruser", "arn:aws:iam::222222222222:role/Operator", Status::Pass),
-            want("iam-bastion-assume-role-without-mfa", "arn:aws:iam::222222222222:role/NoMfa", Status::Fail),
-            want("iam-bastion-role-above-poweruser", "arn:aws:iam::222222222222:role/NoMfa", Status::Fail),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::111111111111:user/alice",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::111111111111:user/mallory",
+                Status::Fail
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::222222222222:role/Operator",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-role-above-poweruser",
+                "arn:aws:iam::222222222222:role/Operator",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::222222222222:role/NoMfa",
+                Status::Fail
+            ),
+            want(
+                "iam-bastion-role-above-poweruser",
+                "arn:aws:iam::222222222222:role/NoMfa",
+                Status::Fail
+            ),
         ]
     );
 }
@@ -222,16 +246,27 @@ fn plan_as_cloudformation_and_terraform() {
     let cfn = yagura_iam::bastion::cloudformation(&req, &out);
     let group = &cfn["identity_account"]["111111111111"]["Resources"]["BastionUsers"];
     assert_eq!(group["Type"], "AWS::IAM::Group");
-    assert_eq!(group["Properties"]["Policies"][0]["PolicyDocument"], out.identity_group_policy);
+    assert_eq!(
+        group["Properties"]["Policies"][0]["PolicyDocument"],
+        out.identity_group_policy
+    );
     for acct in ["222222222222", "333333333333"] {
         let role = &cfn["resource_accounts"][acct]["Resources"]["BastionRole"];
         assert_eq!(role["Type"], "AWS::IAM::Role");
-        assert_eq!(role["Properties"]["AssumeRolePolicyDocument"], out.trust_policies[acct]);
-        assert_eq!(role["Properties"]["ManagedPolicyArns"][0], "arn:aws:iam::aws:policy/PowerUserAccess");
+        assert_eq!(
+            role["Properties"]["AssumeRolePolicyDocument"],
+            out.trust_policies[acct]
+        );
+        assert_eq!(
+            role["Properties"]["ManagedPolicyArns"][0],
+            "arn:aws:iam::aws:policy/PowerUserAccess"
+        );
     }
     let tf = yagura_iam::bastion::terraform(&req, &out, "OrganizationAccountAccessRole");
     assert!(tf.contains("resource \"aws_iam_role\" \"bastion_333333333333\""));
-    assert!(tf.contains("role_arn = \"arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\""));
+    assert!(
+        tf.contains("role_arn = \"arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\"")
+    );
     // Terraform would interpolate `${aws:username}`: it is escaped.
     assert!(tf.contains("$${aws:username}") && !tf.contains(" ${aws:username}"));
     assert_eq!(tf.matches("<<-POLICY").count(), 1 + 2 * 2);

@@ -15,13 +15,13 @@
 //! ```
 
 use crate::model::Kind;
-use crate::secret::Secret;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
+use yagura_core::Secret;
 use yagura_core::Severity;
 
 /// The only file version this build reads.

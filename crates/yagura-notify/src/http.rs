@@ -2,13 +2,13 @@
 //! hyper-rustls, rustls on aws-lc-rs with the system's roots): POST a JSON body, read the
 //! status, `Retry-After` and the start of the answer. Errors never carry the URL.
 
-use crate::secret::Secret;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use std::sync::Arc;
 use std::time::Duration;
+use yagura_core::Secret;
 
 /// The TLS configuration shared by HTTPS and SMTP: the system's root certificates, aws-lc-rs.
 pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {

@@ -11,6 +11,8 @@
 //!   retries with bounded exponential backoff (honouring `Retry-After`), sends one digest
 //!   instead of a flood above `max_per_run`, and reports delivered / failed per destination
 //!   without stopping at the first failure.
+//! - [`audit_notifications`] chooses what `yagura audit --notify` tells (AWS Health events, new
+//!   FAIL findings); the binary only reads the previous run from the store and prints.
 //! - Secrets are [`Secret`]s: `Debug` and `Display` redact them, and error messages name the
 //!   destination, never its URL or password.
 //!
@@ -24,7 +26,7 @@ mod http;
 mod model;
 pub mod publish;
 pub mod render;
-mod secret;
+mod select;
 pub mod smtp;
 
 pub use config::{
@@ -33,4 +35,5 @@ pub use config::{
 pub use dispatch::{backoff, sign, DestinationReport, Dispatcher, Outcome, Report};
 pub use model::{Kind, Link, Notification};
 pub use publish::{PublishError, Publisher, SnsMessage};
-pub use secret::Secret;
+pub use select::{audit_notifications, AuditNotifications};
+pub use yagura_core::Secret;

@@ -54,33 +54,7 @@ impl<'a> Digest<'a> {
 
 // --------------------------------------------------------------------------------- escaping
 
-/// Replaces control characters (ANSI escapes, line breaks) with U+FFFD or a space: for
-/// one-line fields.
-pub fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
-
-/// Like [`one_line`] but keeps line breaks.
-pub fn multi_line(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
-
-/// Bidirectional overrides can make a terminal or a mail client show text reordered.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use yagura_core::escape::{html_escape, multi_line, one_line};
 
 /// Slack mrkdwn: `&`, `<` and `>` are the control characters of links and mentions.
 pub fn mrkdwn(s: &str) -> String {
@@ -99,21 +73,6 @@ pub fn mrkdwn(s: &str) -> String {
 /// mrkdwn inside a `code` span: a backtick would end the span.
 fn mrkdwn_code(s: &str) -> String {
     mrkdwn(&one_line(s)).replace('`', "'")
-}
-
-pub fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in multi_line(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Cuts `s` to at most `max` characters, marking the cut with `…`.
@@ -440,14 +399,17 @@ pub fn html_body(m: Message<'_>, lang: Lang) -> String {
     );
     match m {
         Message::One(n) => {
-            out.push_str(&format!("<h2>{}</h2>", html(&one_line(t(&n.title, lang)))));
-            out.push_str(&format!("<p>{}</p>", html(t(&n.summary, lang))));
+            out.push_str(&format!(
+                "<h2>{}</h2>",
+                html_escape(&one_line(t(&n.title, lang)))
+            ));
+            out.push_str(&format!("<p>{}</p>", html_escape(t(&n.summary, lang))));
             out.push_str("<table>");
             for (k, v) in facts(n, lang) {
                 out.push_str(&format!(
                     "<tr><th align=\"left\">{}</th><td><code>{}</code></td></tr>",
-                    html(k),
-                    html(&one_line(&v))
+                    html_escape(k),
+                    html_escape(&one_line(&v))
                 ));
             }
             out.push_str("</table>");
@@ -457,7 +419,10 @@ pub fn html_body(m: Message<'_>, lang: Lang) -> String {
                     label(lang, "Events", "イベント")
                 ));
                 for e in n.events.iter().take(20) {
-                    out.push_str(&format!("<li><code>{}</code></li>", html(&one_line(e))));
+                    out.push_str(&format!(
+                        "<li><code>{}</code></li>",
+                        html_escape(&one_line(e))
+                    ));
                 }
                 out.push_str("</ul>");
             }
@@ -465,34 +430,34 @@ pub fn html_body(m: Message<'_>, lang: Lang) -> String {
                 out.push_str(&format!(
                     "<h3>{}</h3><p>{}</p>",
                     label(lang, "Recommendation", "推奨対応"),
-                    html(t(r, lang))
+                    html_escape(t(r, lang))
                 ));
             }
             for l in n.links.iter().filter(|l| l.url.starts_with("https://")) {
                 out.push_str(&format!(
                     "<p><a href=\"{}\">{}</a></p>",
-                    html(&one_line(&l.url)),
-                    html(&one_line(&l.label))
+                    html_escape(&one_line(&l.url)),
+                    html_escape(&one_line(&l.label))
                 ));
             }
         }
         Message::Digest(d) => {
             out.push_str(&format!(
                 "<h2>{}</h2><p>{}</p><ul>",
-                html(&digest_title(d, lang)),
-                html(&counts_line(d))
+                html_escape(&digest_title(d, lang)),
+                html_escape(&counts_line(d))
             ));
             for n in &d.shown {
                 out.push_str(&format!(
                     "<li><b>{}</b> {} <code>{}</code></li>",
                     sev(n.severity),
-                    html(&one_line(t(&n.title, lang))),
-                    html(&one_line(&n.resource))
+                    html_escape(&one_line(t(&n.title, lang))),
+                    html_escape(&one_line(&n.resource))
                 ));
             }
             out.push_str("</ul>");
             if let Some(o) = omitted_line(d, lang) {
-                out.push_str(&format!("<p>{}</p>", html(&o)));
+                out.push_str(&format!("<p>{}</p>", html_escape(&o)));
             }
         }
     }
@@ -597,7 +562,10 @@ mod tests {
             mrkdwn("<!channel> & <http://x|y>"),
             "&lt;!channel&gt; &amp; &lt;http://x|y&gt;"
         );
-        assert_eq!(html("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+        assert_eq!(
+            html_escape("<script>\"'&"),
+            "&lt;script&gt;&quot;&#39;&amp;"
+        );
         assert_eq!(one_line("a\r\nBcc: x\x1b[31m"), "a  Bcc: x\u{FFFD}[31m");
         assert_eq!(encode_header("plain"), "plain");
         let enc = encode_header("重大な検知: ルート利用");

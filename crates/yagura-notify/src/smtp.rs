@@ -285,8 +285,8 @@ pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::secret::Secret;
     use tokio::net::TcpListener;
+    use yagura_core::Secret;
 
     #[test]
     fn dot_stuffing_and_line_endings() {

@@ -4,11 +4,11 @@
 //! `{"title": …, "nodes": [{"id", "label", "layer", "class"}], "edges": [{"from", "to",
 //! "label"}]}`; `class` is `admin`, `exposed` or anything else (plain).
 
-use crate::sanitize::html_escape as e;
 use crate::truncate_chars;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use yagura_core::escape::html_escape as e;
 
 /// At most this many nodes are drawn (the first ones given); the rest are counted.
 pub const MAX_NODES: usize = 400;

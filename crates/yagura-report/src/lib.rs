@@ -31,12 +31,11 @@ mod json;
 mod junit;
 mod labels;
 mod ocsf;
-mod sanitize;
 mod sarif;
 mod text;
 
 pub use json::{parse_json_report, read_json_report, ParsedReport};
-pub use sanitize::{csv_cell, html_escape, terminal_safe, xml_escape};
+pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 
 use std::cmp::Reverse;
 use std::fmt;

@@ -1,19 +1,5 @@
-//! The schedule configuration file (TOML).
-//!
-//! ```toml
-//! tag_key = "yagura:schedule"      # default
-//! timezone = "Asia/Tokyo"          # default time zone of every schedule
-//! lookback_days = 8                # how far back the last start/stop event is searched
-//!
-//! [schedules.office-hours]
-//! start = "0 9 * * MON-FRI"        # one expression or a list
-//! stop = ["0 20 * * MON-FRI"]
-//! timezone = "Asia/Tokyo"          # optional, overrides the default
-//!
-//! [guard]                          # optional; when absent: tag env/environment/stage in prod, production, prd
-//! tags = { env = ["prod", "production"] }
-//! name_patterns = ["(?i)prod"]     # regexes over the `Name` tag (or the id when there is none)
-//! ```
+//! The schedule configuration file (TOML). [`FORMAT`] is its documentation, shown by
+//! `yagura schedule --help`; `examples/schedule.toml` is a commented example.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cron::Cron;
+use crate::skip::SkipDays;
+use crate::tag;
 
 /// The default tag key that names a resource's schedule.
 pub const DEFAULT_TAG_KEY: &str = "yagura:schedule";
@@ -31,6 +19,45 @@ pub const DEFAULT_TAG_KEY: &str = "yagura:schedule";
 pub const DEFAULT_TIMEZONE: &str = "Asia/Tokyo";
 /// The default look-back for the last start/stop event.
 pub const DEFAULT_LOOKBACK_DAYS: u32 = 8;
+/// The default tag key of a temporary override.
+pub const DEFAULT_OVERRIDE_TAG_KEY: &str = "yagura:schedule-override";
+
+/// The file format, for `--help`.
+pub const FORMAT: &str = r#"The schedule file (TOML):
+
+  tag_key = "yagura:schedule"            # the tag that names a resource's schedule (default)
+  override_tag_key = "yagura:schedule-override"   # default
+  timezone = "Asia/Tokyo"                # default zone of every schedule (default Asia/Tokyo)
+  lookback_days = 8                      # how far back the last event is searched (1-366)
+  skip = ["jp-holidays", "12-29..01-03"] # skip days of every schedule (optional)
+
+  [schedules.office-hours]
+  start = "0 9 * * MON-FRI"              # cron (minute hour day month weekday), or a list
+  stop = ["0 20 * * MON-FRI"]
+  timezone = "Asia/Tokyo"                # optional, overrides the default
+  skip = ["2026-08-13..2026-08-15"]      # optional, added to the file's skip days
+
+  [guard]                                # optional; default: tag env/environment/stage in
+  tags = { env = ["prod", "production"] }          # prod, production, prd
+  name_patterns = ["(?i)prod"]           # regexes over the Name tag (or the id)
+
+Skip days: `jp-holidays` (Japanese national holidays, substitute and citizens' holidays
+included), `2026-12-29`, `2026-12-29..2027-01-03`, `12-29` (every year), `12-29..01-03`
+(every year, over the new year). On a skip day the schedule's events do not fire.
+
+The tag's value names a schedule of the file, or is a schedule itself:
+  start=0 9 * * MON-FRI stop=0 20 * * MON-FRI tz=Asia/Tokyo skip=jp-holidays
+  start=09:00 stop=20:00 days=mon-fri skip=jp-holidays    (characters RDS and ASG tags allow)
+A tag naming a schedule the file does not define is an error (exit code 1).
+
+A run acts only on events it has not applied yet: an instance started by hand after the
+20:00 stop stays up until the next stop event. The override tag keeps a resource as it is
+until a time, then the schedule applies again:
+  yagura:schedule-override = until:2026-11-25T23:00     (the schedule's zone; or RFC 3339)
+
+Resources: EC2 instances (not those of an Auto Scaling group: tag the group), RDS DB
+instances, Aurora DB clusters, and Auto Scaling groups (stop saves min/desired/max in the
+tag `yagura:saved-capacity` and sets them to 0; start restores them)."#;
 
 /// A problem in the configuration, at a position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +99,8 @@ pub struct Schedule {
     pub stop: Vec<Cron>,
     pub timezone: TimeZone,
     pub timezone_name: String,
+    /// Local dates on which the events do not fire (the file's and the schedule's own).
+    pub skip: SkipDays,
 }
 
 /// The production guard: a resource matching any rule is never stopped or started.
@@ -104,6 +133,12 @@ impl Default for Guard {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub tag_key: String,
+    pub override_tag_key: String,
+    /// The file's default zone, for schedules written in tags.
+    pub timezone_name: String,
+    pub timezone: TimeZone,
+    /// The file's skip days, for schedules written in tags.
+    pub skip: SkipDays,
     pub lookback_days: u32,
     pub schedules: BTreeMap<String, Schedule>,
     pub guard: Guard,
@@ -130,6 +165,8 @@ fn expressions(v: Option<Spanned<OneOrMany>>) -> Vec<(std::ops::Range<usize>, St
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     tag_key: Option<String>,
+    override_tag_key: Option<String>,
+    skip: Option<Vec<Spanned<String>>>,
     timezone: Option<Spanned<String>>,
     lookback_days: Option<Spanned<u32>>,
     #[serde(default)]
@@ -143,6 +180,7 @@ struct RawSchedule {
     start: Option<Spanned<OneOrMany>>,
     stop: Option<Spanned<OneOrMany>>,
     timezone: Option<Spanned<String>>,
+    skip: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
@@ -167,11 +205,35 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn tz(name: &str) -> Result<TimeZone, String> {
+pub(crate) fn tz(name: &str) -> Result<TimeZone, String> {
     TimeZone::get(name).map_err(|e| format!("unknown time zone `{name}`: {e}"))
 }
 
+/// Why a schedule tag's value gives no schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagError {
+    /// It names a schedule the file does not define.
+    Unknown(String),
+    /// It is an inline schedule with a mistake.
+    Invalid(String),
+}
+
 impl Config {
+    /// The schedule a tag value names, or the one it writes inline (with the file's zone and
+    /// skip days as defaults).
+    pub fn schedule_for(&self, value: &str) -> Result<std::borrow::Cow<'_, Schedule>, TagError> {
+        let value = value.trim();
+        if let Some(s) = self.schedules.get(value) {
+            return Ok(std::borrow::Cow::Borrowed(s));
+        }
+        if tag::is_inline(value) {
+            return tag::parse_inline(value, (&self.timezone_name, &self.timezone), &self.skip)
+                .map(std::borrow::Cow::Owned)
+                .map_err(TagError::Invalid);
+        }
+        Err(TagError::Unknown(value.to_string()))
+    }
+
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -230,6 +292,13 @@ impl Config {
             None => DEFAULT_LOOKBACK_DAYS,
         };
 
+        let mut skip_all = SkipDays::default();
+        for item in raw.skip.iter().flatten() {
+            if let Err(m) = skip_all.add(item.get_ref()) {
+                problem(item.span(), format!("skip: {m}"));
+            }
+        }
+
         let mut schedules = BTreeMap::new();
         for (name, rs) in raw.schedules {
             let span = name.span();
@@ -244,6 +313,20 @@ impl Config {
                 },
                 None => (default_tz_name.clone(), default_tz.clone()),
             };
+            let mut skip = SkipDays::default();
+            for item in rs.skip.iter().flatten() {
+                if let Err(m) = skip.add(item.get_ref()) {
+                    problem(item.span(), format!("schedule `{name}` skip: {m}"));
+                }
+            }
+            if tag::is_inline(&name) {
+                problem(
+                    span.clone(),
+                    format!(
+                        "schedule name `{name}` has `=`, which marks a schedule written in a tag"
+                    ),
+                );
+            }
             let mut parse_all = |list: Option<Spanned<OneOrMany>>, what: &str| -> Vec<Cron> {
                 let mut out = Vec::new();
                 for (span, s) in expressions(list) {
@@ -270,6 +353,7 @@ impl Config {
                     stop,
                     timezone,
                     timezone_name,
+                    skip: skip_all.merged(&skip),
                 },
             );
         }
@@ -299,6 +383,12 @@ impl Config {
         }
         Ok(Config {
             tag_key: raw.tag_key.unwrap_or_else(|| DEFAULT_TAG_KEY.to_string()),
+            override_tag_key: raw
+                .override_tag_key
+                .unwrap_or_else(|| DEFAULT_OVERRIDE_TAG_KEY.to_string()),
+            timezone_name: default_tz_name,
+            timezone: default_tz,
+            skip: skip_all,
             lookback_days,
             schedules,
             guard,

@@ -1,19 +1,50 @@
-//! Pure planning: now + config + resources → what to stop, start, refuse.
+//! Pure planning: now + config + resources + what was already applied → what to stop,
+//! start, refuse, keep.
+//!
+//! A run acts on *transitions*: the latest start or stop event of a resource's schedule is
+//! applied once. [`Applied`] holds, per resource, the time of the event last applied to it;
+//! an event at or before that time is not applied again, so an instance started by hand after
+//! the evening's stop stays up until the next stop event. A resource seen for the first time
+//! gets its schedule's latest event.
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Guard, Schedule};
+use crate::config::{Config, Guard, Schedule, TagError};
 use crate::cron::Cron;
+use crate::tag::parse_override;
+
+/// The tag in which a stopped Auto Scaling group keeps the capacity to restore.
+pub const SAVED_CAPACITY_TAG: &str = "yagura:saved-capacity";
+
+/// The tag AWS puts on the instances of an Auto Scaling group.
+const ASG_MEMBER_TAG: &str = "aws:autoscaling:groupName";
 
 /// What kind of resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ResourceKind {
     Ec2Instance,
     RdsInstance,
+    /// An Aurora DB cluster (its instances stop and start with it).
+    AuroraCluster,
+    /// An Auto Scaling group: stopped by setting its capacity to 0.
+    AutoScalingGroup,
+}
+
+impl ResourceKind {
+    /// The short name in text output and resource keys.
+    pub fn short(self) -> &'static str {
+        match self {
+            ResourceKind::Ec2Instance => "ec2",
+            ResourceKind::RdsInstance => "rds",
+            ResourceKind::AuroraCluster => "aurora",
+            ResourceKind::AutoScalingGroup => "asg",
+        }
+    }
 }
 
 /// The resource's current state, reduced to what planning needs.
@@ -26,14 +57,58 @@ pub enum ResourceState {
 }
 
 impl ResourceState {
-    /// Maps an EC2 instance state name or an RDS DB instance status.
+    /// Maps an EC2 instance state name, an RDS DB instance or DB cluster status.
     pub fn from_aws(kind: ResourceKind, state: &str) -> ResourceState {
         match (kind, state) {
-            (ResourceKind::Ec2Instance, "running") | (ResourceKind::RdsInstance, "available") => {
+            (ResourceKind::Ec2Instance, "running")
+            | (ResourceKind::RdsInstance | ResourceKind::AuroraCluster, "available") => {
                 ResourceState::Running
             }
             (_, "stopped") => ResourceState::Stopped,
             (_, other) => ResourceState::Other(other.to_string()),
+        }
+    }
+}
+
+/// An Auto Scaling group's sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub min: i32,
+    pub desired: i32,
+    pub max: i32,
+}
+
+impl Capacity {
+    /// The value of [`SAVED_CAPACITY_TAG`]: `min=1 desired=2 max=4`.
+    pub fn to_tag(self) -> String {
+        format!("min={} desired={} max={}", self.min, self.desired, self.max)
+    }
+
+    /// Reads [`Capacity::to_tag`]'s form back.
+    pub fn from_tag(value: &str) -> Result<Capacity, String> {
+        let (mut min, mut desired, mut max) = (None, None, None);
+        for word in value.split_whitespace() {
+            let (k, v) = word.split_once('=').unwrap_or((word, ""));
+            let n: i32 = v
+                .parse()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("`{word}` is not `NAME=COUNT`"))?;
+            match k {
+                "min" => min = Some(n),
+                "desired" => desired = Some(n),
+                "max" => max = Some(n),
+                _ => return Err(format!("unknown size `{k}`")),
+            }
+        }
+        match (min, desired, max) {
+            (Some(min), Some(desired), Some(max)) if min <= desired && desired <= max => {
+                Ok(Capacity { min, desired, max })
+            }
+            (Some(_), Some(_), Some(_)) => {
+                Err(format!("`{value}` does not satisfy min <= desired <= max"))
+            }
+            _ => Err(format!("`{value}` lacks min, desired or max")),
         }
     }
 }
@@ -43,18 +118,59 @@ impl ResourceState {
 pub struct Resource {
     pub kind: ResourceKind,
     pub id: String,
+    /// The account and region it lives in (empty when the run covers one of each and the
+    /// collector did not say).
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub region: String,
     pub state: ResourceState,
     pub tags: BTreeMap<String, String>,
+    /// An Auto Scaling group's current sizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Capacity>,
 }
 
 impl Resource {
+    /// A resource of no particular account or region.
+    pub fn new(
+        kind: ResourceKind,
+        id: impl Into<String>,
+        state: ResourceState,
+        tags: BTreeMap<String, String>,
+    ) -> Resource {
+        Resource {
+            kind,
+            id: id.into(),
+            account: String::new(),
+            region: String::new(),
+            state,
+            tags,
+            capacity: None,
+        }
+    }
+
     /// The `Name` tag, else the id.
     pub fn display_name(&self) -> &str {
         self.tags
             .get("Name")
             .map_or(self.id.as_str(), String::as_str)
     }
+
+    /// `ACCOUNT/REGION/KIND/ID`: the key of [`Applied`].
+    pub fn key(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.account,
+            self.region,
+            self.kind.short(),
+            self.id
+        )
+    }
 }
+
+/// Per resource key ([`Resource::key`]), the time of the schedule event last applied to it.
+pub type Applied = BTreeMap<String, Timestamp>;
 
 /// An action on a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +178,15 @@ impl Resource {
 pub enum ActionKind {
     Stop,
     Start,
+}
+
+impl ActionKind {
+    fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Stop => "stop",
+            ActionKind::Start => "start",
+        }
+    }
 }
 
 /// A schedule event found by the look-back.
@@ -79,32 +204,50 @@ pub enum Decision {
     Stop,
     /// Will be started.
     Start,
-    /// Already in the state the schedule wants, or in a transitional state.
+    /// Left as it is: already as scheduled, in a transitional state, the event already
+    /// applied, an override in force, or an instance of an Auto Scaling group.
     Keep,
     /// No start/stop event within the look-back.
     NoEvent,
     /// Production-guarded: never touched; `would` is what the schedule asked for.
     Refused { would: Option<ActionKind> },
-    /// The tag names a schedule that the config does not define (a config error).
+    /// The tag names a schedule that the config does not define (an error).
     UnknownSchedule,
+    /// The schedule written in the tag, or the override tag, is not valid (an error).
+    InvalidTag,
+}
+
+impl Decision {
+    /// Whether the entry is an error of the run (it fails the exit code).
+    pub fn is_error(&self) -> bool {
+        matches!(self, Decision::UnknownSchedule | Decision::InvalidTag)
+    }
 }
 
 /// One line of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanEntry {
     pub resource: Resource,
+    /// The tag's value: a schedule's name or an inline schedule.
     pub schedule: String,
     pub decision: Decision,
     pub last_event: Option<Event>,
+    /// The time of the transition this entry applies, when it has not been applied yet: kept
+    /// in [`Applied`] once the action is done (or the resource was already as scheduled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition: Option<Timestamp>,
     pub reason: String,
 }
 
 /// What a run would do now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     pub now: Timestamp,
     /// Only resources carrying the schedule tag, in input order.
     pub entries: Vec<PlanEntry>,
+    /// The schedules written in tags, for [`next_event`].
+    #[serde(skip)]
+    pub inline: Vec<Schedule>,
 }
 
 impl Plan {
@@ -123,8 +266,14 @@ impl Plan {
     pub fn unknown_schedule(&self) -> Vec<&PlanEntry> {
         self.with(|d| *d == Decision::UnknownSchedule)
     }
+    /// Entries that are errors (unknown schedule, invalid tag).
+    pub fn errors(&self) -> Vec<&PlanEntry> {
+        self.with(Decision::is_error)
+    }
 
-    /// One line per entry for a terminal: `STOP   ec2 i-0abc (dev-web) office-hours: reason`.
+    /// One line per entry for a terminal:
+    /// `STOP     ec2 i-0abc (dev-web) office-hours: reason`, with `ACCOUNT REGION` first when
+    /// the collector named them.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         for e in &self.entries {
@@ -134,19 +283,24 @@ impl Plan {
                 Decision::Keep => "keep",
                 Decision::NoEvent => "none",
                 Decision::Refused { .. } => "REFUSED",
-                Decision::UnknownSchedule => "ERROR",
+                Decision::UnknownSchedule | Decision::InvalidTag => "ERROR",
             };
-            let kind = match e.resource.kind {
-                ResourceKind::Ec2Instance => "ec2",
-                ResourceKind::RdsInstance => "rds",
+            let r = &e.resource;
+            let place = if r.account.is_empty() && r.region.is_empty() {
+                String::new()
+            } else {
+                format!("{} {} ", r.account, r.region)
             };
-            let name = match e.resource.tags.get("Name") {
+            let name = match r.tags.get("Name") {
                 Some(n) => format!(" ({n})"),
                 None => String::new(),
             };
             out.push_str(&format!(
-                "{what:<8} {kind} {}{name} {}: {}\n",
-                e.resource.id, e.schedule, e.reason
+                "{what:<8} {place}{} {}{name} {}: {}\n",
+                r.kind.short(),
+                r.id,
+                e.schedule,
+                e.reason
             ));
         }
         out
@@ -166,6 +320,17 @@ pub fn last_fire(
     now: Timestamp,
     lookback_days: u32,
 ) -> Option<Timestamp> {
+    last_fire_except(cron, tz, now, lookback_days, &|_| false)
+}
+
+/// [`last_fire`], not firing on the local dates `skip` names.
+pub fn last_fire_except(
+    cron: &Cron,
+    tz: &TimeZone,
+    now: Timestamp,
+    lookback_days: u32,
+    skip: &dyn Fn(Date) -> bool,
+) -> Option<Timestamp> {
     let earliest = now
         .checked_sub(SignedDuration::from_hours(24 * i64::from(lookback_days)))
         .unwrap_or(Timestamp::MIN);
@@ -184,7 +349,7 @@ pub fn last_fire(
         let Ok(day) = today.checked_sub(jiff::Span::new().days(back)) else {
             continue;
         };
-        if !cron.matches_date(day) {
+        if !cron.matches_date(day) || skip(day) {
             continue;
         }
         for (h, m) in cron.times_of_day() {
@@ -212,6 +377,17 @@ pub fn next_fire(
     after: Timestamp,
     horizon_days: u32,
 ) -> Option<Timestamp> {
+    next_fire_except(cron, tz, after, horizon_days, &|_| false)
+}
+
+/// [`next_fire`], not firing on the local dates `skip` names.
+pub fn next_fire_except(
+    cron: &Cron,
+    tz: &TimeZone,
+    after: Timestamp,
+    horizon_days: u32,
+    skip: &dyn Fn(Date) -> bool,
+) -> Option<Timestamp> {
     let latest = after
         .checked_add(SignedDuration::from_hours(24 * i64::from(horizon_days)))
         .unwrap_or(Timestamp::MAX);
@@ -225,7 +401,7 @@ pub fn next_fire(
         let Ok(day) = today.checked_add(jiff::Span::new().days(fwd)) else {
             continue;
         };
-        if !cron.matches_date(day) {
+        if !cron.matches_date(day) || skip(day) {
             continue;
         }
         for (h, m) in cron.times_of_day() {
@@ -241,13 +417,22 @@ pub fn next_fire(
     best
 }
 
-/// The next start or stop event of any schedule after `now`, within `horizon_days`.
-pub fn next_event(config: &Config, now: Timestamp, horizon_days: u32) -> Option<Timestamp> {
+/// The next start or stop event after `now`, within `horizon_days`, of any schedule of the
+/// file or of `inline` (the schedules written in tags, [`Plan::inline`]).
+pub fn next_event(
+    config: &Config,
+    inline: &[Schedule],
+    now: Timestamp,
+    horizon_days: u32,
+) -> Option<Timestamp> {
     config
         .schedules
         .values()
-        .flat_map(|s| s.start.iter().chain(&s.stop).map(move |c| (c, &s.timezone)))
-        .filter_map(|(c, tz)| next_fire(c, tz, now, horizon_days))
+        .chain(inline)
+        .flat_map(|s| s.start.iter().chain(&s.stop).map(move |c| (c, s)))
+        .filter_map(|(c, s)| {
+            next_fire_except(c, &s.timezone, now, horizon_days, &|d| s.skip.contains(d))
+        })
         .min()
 }
 
@@ -257,7 +442,11 @@ pub fn last_event(schedule: &Schedule, now: Timestamp, lookback_days: u32) -> Op
     let latest = |crons: &[Cron]| {
         crons
             .iter()
-            .filter_map(|c| last_fire(c, &schedule.timezone, now, lookback_days))
+            .filter_map(|c| {
+                last_fire_except(c, &schedule.timezone, now, lookback_days, &|d| {
+                    schedule.skip.contains(d)
+                })
+            })
             .max()
     };
     let start = latest(&schedule.start).map(|at| Event {
@@ -299,88 +488,203 @@ pub fn guard_reason(guard: &Guard, r: &Resource) -> Option<String> {
     None
 }
 
-/// Computes the plan. Resources without the schedule tag are left out.
+/// Computes the plan with nothing applied yet (every resource gets its schedule's latest
+/// event). Resources without the schedule tag are left out.
 pub fn plan(now: Timestamp, config: &Config, resources: &[Resource]) -> Plan {
-    let mut cache: BTreeMap<&str, Option<Event>> = BTreeMap::new();
+    plan_with(now, config, resources, &Applied::new())
+}
+
+fn local(at: Timestamp, s: &Schedule) -> String {
+    format!(
+        "{} ({})",
+        at.to_zoned_datetime(s.timezone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z"),
+        s.timezone_name
+    )
+}
+
+/// Computes the plan: what each resource carrying the schedule tag needs now, given the
+/// events already `applied`.
+pub fn plan_with(
+    now: Timestamp,
+    config: &Config,
+    resources: &[Resource],
+    applied: &Applied,
+) -> Plan {
+    // Schedules of the file by name, and inline ones by tag value, each computed once.
+    let mut events: BTreeMap<String, Option<Event>> = BTreeMap::new();
+    let mut inline: BTreeMap<String, Schedule> = BTreeMap::new();
     let mut entries = Vec::new();
     for r in resources {
-        let Some(sched_name) = r.tags.get(&config.tag_key) else {
+        let Some(tag_value) = r.tags.get(&config.tag_key) else {
             continue;
         };
-        let sched_name = sched_name.trim();
-        let schedule = config.schedules.get(sched_name);
-        let last = schedule.and_then(|s| {
-            *cache
-                .entry(s.name.as_str())
-                .or_insert_with(|| last_event(s, now, config.lookback_days))
-        });
-        let wanted = last.and_then(|e| match (e.action, &r.state) {
+        let tag_value = tag_value.trim();
+        let entry = |decision: Decision, last_event, transition, reason: String| PlanEntry {
+            resource: r.clone(),
+            schedule: tag_value.to_string(),
+            decision,
+            last_event,
+            transition,
+            reason,
+        };
+        let schedule = match config.schedule_for(tag_value) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                if let Some(why) = guard_reason(&config.guard, r) {
+                    entries.push(entry(
+                        Decision::Refused { would: None },
+                        None,
+                        None,
+                        format!("refused: {why}"),
+                    ));
+                    continue;
+                }
+                let (d, reason) = match e {
+                    TagError::Unknown(name) => (
+                        Decision::UnknownSchedule,
+                        format!(
+                            "tag `{}` names schedule `{name}`, which the config does not define",
+                            config.tag_key
+                        ),
+                    ),
+                    TagError::Invalid(m) => (
+                        Decision::InvalidTag,
+                        format!(
+                            "tag `{}`: the schedule written in it is not valid: {m}",
+                            config.tag_key
+                        ),
+                    ),
+                };
+                entries.push(entry(d, None, None, reason));
+                None
+            }
+        };
+        let Some(schedule) = schedule else { continue };
+        if matches!(schedule, std::borrow::Cow::Owned(_)) && !inline.contains_key(tag_value) {
+            inline.insert(tag_value.to_string(), schedule.clone().into_owned());
+        }
+        let last = *events
+            .entry(tag_value.to_string())
+            .or_insert_with(|| last_event(&schedule, now, config.lookback_days));
+
+        // An override: kept as it is until then; when it ended after the last event, its end
+        // is the transition.
+        let override_until = match r.tags.get(&config.override_tag_key) {
+            None => None,
+            Some(v) => match parse_override(v, &schedule.timezone) {
+                Ok(t) => Some(t),
+                Err(m) => {
+                    entries.push(entry(
+                        Decision::InvalidTag,
+                        last,
+                        None,
+                        format!("tag `{}`: {m}", config.override_tag_key),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let wanted = |e: &Event| match (e.action, &r.state) {
             (ActionKind::Stop, ResourceState::Running) => Some(ActionKind::Stop),
             (ActionKind::Start, ResourceState::Stopped) => Some(ActionKind::Start),
             _ => None,
-        });
-        let event_text = |e: &Event| {
-            let verb = match e.action {
-                ActionKind::Stop => "stop",
-                ActionKind::Start => "start",
-            };
-            match schedule {
-                Some(s) => format!(
-                    "last {verb} event at {} ({})",
-                    e.at.to_zoned_datetime(s.timezone.clone())
-                        .strftime("%Y-%m-%d %H:%M %Z"),
-                    s.timezone_name
-                ),
-                None => format!("last {verb} event at {}", e.at),
-            }
         };
-        let (decision, reason) = if let Some(why) = guard_reason(&config.guard, r) {
-            let would = match wanted {
-                Some(ActionKind::Stop) => " (the schedule asks to stop it)",
-                Some(ActionKind::Start) => " (the schedule asks to start it)",
-                None => "",
+        if let Some(why) = guard_reason(&config.guard, r) {
+            let would = last.as_ref().and_then(wanted);
+            let asks = match would {
+                Some(a) => format!(" (the schedule asks to {} it)", a.verb()),
+                None => String::new(),
             };
-            (
-                Decision::Refused { would: wanted },
-                format!("refused: {why}{would}"),
-            )
-        } else if schedule.is_none() {
-            (
-                Decision::UnknownSchedule,
-                format!(
-                    "tag `{}` names schedule `{sched_name}`, which the config does not define",
-                    config.tag_key
-                ),
-            )
-        } else if let Some(e) = last {
-            match (wanted, &r.state) {
-                (Some(ActionKind::Stop), _) => (Decision::Stop, event_text(&e)),
-                (Some(ActionKind::Start), _) => (Decision::Start, event_text(&e)),
-                (None, ResourceState::Other(s)) => (
+            entries.push(entry(
+                Decision::Refused { would },
+                last,
+                None,
+                format!("refused: {why}{asks}"),
+            ));
+            continue;
+        }
+        if r.kind == ResourceKind::Ec2Instance {
+            if let Some(group) = r.tags.get(ASG_MEMBER_TAG) {
+                entries.push(entry(
                     Decision::Keep,
-                    format!("state `{s}` is in transition; {}", event_text(&e)),
-                ),
-                (None, _) => (
-                    Decision::Keep,
-                    format!("already as scheduled; {}", event_text(&e)),
-                ),
+                    last,
+                    None,
+                    format!("an instance of Auto Scaling group `{group}`, which would replace it: schedule the group"),
+                ));
+                continue;
             }
-        } else {
-            (
+        }
+        if let Some(until) = override_until.filter(|u| *u > now) {
+            entries.push(entry(
+                Decision::Keep,
+                last,
+                None,
+                format!("override: kept as it is until {}", local(until, &schedule)),
+            ));
+            continue;
+        }
+        let Some(e) = last else {
+            entries.push(entry(
                 Decision::NoEvent,
+                None,
+                None,
                 format!(
                     "no start or stop event in the last {} days",
                     config.lookback_days
                 ),
-            )
+            ));
+            continue;
         };
-        entries.push(PlanEntry {
-            resource: r.clone(),
-            schedule: sched_name.to_string(),
-            decision,
-            last_event: last,
-            reason,
-        });
+        let (at, what) = match override_until {
+            Some(u) if u > e.at => (
+                u,
+                format!(
+                    "the override ended at {}; last {} event at {}",
+                    local(u, &schedule),
+                    e.action.verb(),
+                    local(e.at, &schedule)
+                ),
+            ),
+            _ => (
+                e.at,
+                format!(
+                    "last {} event at {}",
+                    e.action.verb(),
+                    local(e.at, &schedule)
+                ),
+            ),
+        };
+        if applied.get(&r.key()).is_some_and(|done| *done >= at) {
+            entries.push(entry(
+                Decision::Keep,
+                last,
+                None,
+                format!(
+                    "{what}, already applied: a change made since is left until the next event"
+                ),
+            ));
+            continue;
+        }
+        let (decision, transition, reason) = match (wanted(&e), &r.state) {
+            (Some(ActionKind::Stop), _) => (Decision::Stop, Some(at), what),
+            (Some(ActionKind::Start), _) => (Decision::Start, Some(at), what),
+            (None, ResourceState::Other(s)) => (
+                Decision::Keep,
+                None,
+                format!("state `{s}` is in transition; {what}"),
+            ),
+            (None, _) => (
+                Decision::Keep,
+                Some(at),
+                format!("already as scheduled; {what}"),
+            ),
+        };
+        entries.push(entry(decision, last, transition, reason));
     }
-    Plan { now, entries }
+    Plan {
+        now,
+        entries,
+        inline: inline.into_values().collect(),
+    }
 }

@@ -22,8 +22,9 @@ pub enum ActionResult {
     Failed(String),
     /// Production-guarded: not performed.
     Refused,
-    /// The resource names an unknown schedule: not performed.
-    Skipped,
+    /// The resource's schedule tag names an unknown schedule, or a tag is not valid: an
+    /// error of the run, nothing performed.
+    Error,
 }
 
 /// A record for the store: one per stop, start, refusal or skip.
@@ -32,6 +33,10 @@ pub struct Action {
     pub time: Timestamp,
     pub resource_kind: ResourceKind,
     pub resource_id: String,
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub region: String,
     pub schedule: String,
     /// The action asked for by the schedule (`None` for an unknown schedule or a guarded
     /// resource that needed nothing).
@@ -50,6 +55,8 @@ fn record(
         time: now,
         resource_kind: e.resource.kind,
         resource_id: e.resource.id.clone(),
+        account: e.resource.account.clone(),
+        region: e.resource.region.clone(),
         schedule: e.schedule.clone(),
         action,
         result,
@@ -57,11 +64,37 @@ fn record(
     }
 }
 
-/// Runs a plan. With `apply == false` the executor is never called. `now` stamps the records.
-/// Keep and no-event entries produce no record.
-pub fn run<E: Executor>(plan: &Plan, executor: &E, apply: bool, now: Timestamp) -> Vec<Action> {
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// One record per stop, start, refusal or error.
+    pub actions: Vec<Action>,
+    /// The transitions applied by this run (empty without `apply`): per resource key, the
+    /// event time to keep in [`crate::Applied`].
+    pub applied: Vec<(String, Timestamp)>,
+}
+
+impl Outcome {
+    /// Whether an action failed or an entry was an error.
+    pub fn failed(&self) -> bool {
+        self.actions
+            .iter()
+            .any(|a| matches!(a.result, ActionResult::Failed(_) | ActionResult::Error))
+    }
+}
+
+/// Runs a plan. With `apply == false` the executor is never called and nothing counts as
+/// applied. `now` stamps the records. Keep and no-event entries produce no record; a kept
+/// resource already as scheduled counts as applied.
+pub fn run<E: Executor>(plan: &Plan, executor: &E, apply: bool, now: Timestamp) -> Outcome {
     let mut out = Vec::new();
+    let mut applied = Vec::new();
     for e in &plan.entries {
+        if apply && e.decision == Decision::Keep {
+            if let Some(t) = e.transition {
+                applied.push((e.resource.key(), t));
+            }
+        }
         let (action, result) = match &e.decision {
             Decision::Stop | Decision::Start => {
                 let kind = if e.decision == Decision::Stop {
@@ -77,17 +110,25 @@ pub fn run<E: Executor>(plan: &Plan, executor: &E, apply: bool, now: Timestamp) 
                         ActionKind::Start => executor.start(&e.resource),
                     };
                     match r {
-                        Ok(()) => ActionResult::Done,
+                        Ok(()) => {
+                            if let Some(t) = e.transition {
+                                applied.push((e.resource.key(), t));
+                            }
+                            ActionResult::Done
+                        }
                         Err(err) => ActionResult::Failed(err.to_string()),
                     }
                 };
                 (Some(kind), result)
             }
             Decision::Refused { would } => (*would, ActionResult::Refused),
-            Decision::UnknownSchedule => (None, ActionResult::Skipped),
+            Decision::UnknownSchedule | Decision::InvalidTag => (None, ActionResult::Error),
             Decision::Keep | Decision::NoEvent => continue,
         };
         out.push(record(e, now, action, result));
     }
-    out
+    Outcome {
+        actions: out,
+        applied,
+    }
 }

@@ -95,12 +95,7 @@ fn list(endpoint: &str) -> Vec<Resource> {
             } else {
                 ResourceKind::RdsInstance
             };
-            Resource {
-                kind,
-                id: l.id,
-                state: ResourceState::from_aws(kind, &l.state),
-                tags: l.tags,
-            }
+            Resource::new(kind, l.id, ResourceState::from_aws(kind, &l.state), l.tags)
         })
         .collect()
 }
@@ -145,7 +140,7 @@ fn dev_stops_prod_is_refused_against_moto() {
 
     // dry run: nothing changes
     let p = plan(now, &config, &list(&endpoint));
-    let actions = run(&p, &exec, false, now);
+    let actions = run(&p, &exec, false, now).actions;
     assert!(actions
         .iter()
         .all(|a| matches!(a.result, ActionResult::DryRun | ActionResult::Refused)));
@@ -154,7 +149,7 @@ fn dev_stops_prod_is_refused_against_moto() {
         .all(|r| r.state == ResourceState::Running));
 
     // apply
-    let actions = run(&p, &exec, true, now);
+    let actions = run(&p, &exec, true, now).actions;
     let mut summary: Vec<(String, ActionResult)> = actions
         .iter()
         .map(|a| {

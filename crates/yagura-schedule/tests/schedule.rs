@@ -197,15 +197,14 @@ name_patterns = ["(?i)^prod-"]
 "#;
 
 fn res(kind: ResourceKind, id: &str, state: &str, tags: &[(&str, &str)]) -> Resource {
-    Resource {
+    Resource::new(
         kind,
-        id: id.to_string(),
-        state: ResourceState::from_aws(kind, state),
-        tags: tags
-            .iter()
+        id,
+        ResourceState::from_aws(kind, state),
+        tags.iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
             .collect::<BTreeMap<_, _>>(),
-    }
+    )
 }
 
 fn fleet() -> Vec<Resource> {
@@ -410,7 +409,7 @@ fn run_without_apply_changes_nothing() {
     let now = ts("2026-11-24T12:00:00Z");
     let p = plan(now, &config, &fleet());
     let fake = Fake::default();
-    let actions = run(&p, &fake, false, now);
+    let actions = run(&p, &fake, false, now).actions;
     assert!(fake.calls.borrow().is_empty());
     let results: Vec<(&str, &ActionResult)> = actions
         .iter()
@@ -422,7 +421,7 @@ fn run_without_apply_changes_nothing() {
             ("i-dev", &ActionResult::DryRun),
             ("i-prod", &ActionResult::Refused),
             ("i-prodname", &ActionResult::Refused),
-            ("i-typo", &ActionResult::Skipped),
+            ("i-typo", &ActionResult::Error),
             ("db-dev", &ActionResult::DryRun),
             ("db-night", &ActionResult::DryRun),
         ]
@@ -436,7 +435,7 @@ fn run_with_apply_calls_executor_and_records_failures() {
     let now = ts("2026-11-24T12:00:00Z");
     let p = plan(now, &config, &fleet());
     let fake = Fake::default();
-    let actions = run(&p, &fake, true, now);
+    let actions = run(&p, &fake, true, now).actions;
     assert_eq!(
         *fake.calls.borrow(),
         vec![
@@ -451,7 +450,7 @@ fn run_with_apply_calls_executor_and_records_failures() {
         fail: true,
         ..Fake::default()
     };
-    let actions = run(&p, &failing, true, now);
+    let actions = run(&p, &failing, true, now).actions;
     assert_eq!(
         actions[0].result,
         ActionResult::Failed("IncorrectInstanceState: `i-dev`".to_string())
@@ -507,7 +506,7 @@ fn next_fire_table() {
     let config = Config::parse(CONFIG, "schedule.toml").unwrap();
     // Tuesday 2026-11-24 12:00 UTC: next is Berlin 22:00 CET = 21:00Z
     assert_eq!(
-        next_event(&config, ts("2026-11-24T12:00:00Z"), 8),
+        next_event(&config, &[], ts("2026-11-24T12:00:00Z"), 8),
         Some(ts("2026-11-24T21:00:00Z"))
     );
 }

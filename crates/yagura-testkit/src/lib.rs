@@ -3,13 +3,20 @@
 //! - [`Moto`] starts `moto_server` (PyPI `moto[server]`) on a free loopback port and stops it on
 //!   drop. The venv is found at `$YAGURA_VENV`, else `~/.cache/yagura-venv` (what `.ci/run` and
 //!   `scripts/test.sh` create).
+//! - [`yagura_cmd`] is the one way a test runs the yagura binary: a hermetic command that no
+//!   variable of the developer's environment reaches (YAGURA_*, AWS_*, locale).
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
+//! - [`feeds`]: a file server with ETags, conditional answers and injected faults, standing in
+//!   for the upstream hosts of the vulnerability feeds behind `--mirror`.
+//! - [`host`]: the shared Debian advisories as OSV records; [`put_objects`] fills a moto bucket.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod feeds;
+pub mod host;
 pub mod sinks;
 
 use std::io::{Read, Write};
@@ -30,6 +37,46 @@ pub fn venv() -> PathBuf {
     home.join(".cache/yagura-venv")
 }
 
+/// The yagura binary of this build: `target/PROFILE/yagura`, next to the directory of the test
+/// executable (Cargo builds a package's binaries before its integration tests); the
+/// `YAGURA_TEST_BIN` variable overrides it, for a copy taken out of a target directory that other
+/// builds share.
+pub fn yagura_bin() -> PathBuf {
+    if let Some(b) = std::env::var_os("YAGURA_TEST_BIN") {
+        return PathBuf::from(b);
+    }
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test executable lives in target/PROFILE/deps");
+    profile_dir.join(format!("yagura{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A command running the yagura binary, hermetic: no variable of the developer's environment
+/// that yagura or the AWS SDK reads passes through (every `YAGURA_*` and `AWS_*`, `LANG`,
+/// `LANGUAGE`, `LC_*`), the AWS configuration files point nowhere and the instance metadata
+/// service is off. Language is English unless the test asks (`--lang`); a test adds the data
+/// directory, [`aws_env`] and whatever variable it means to set.
+pub fn yagura_cmd() -> Command {
+    let mut c = Command::new(yagura_bin());
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("YAGURA_")
+            || k.starts_with("AWS_")
+            || k.starts_with("LC_")
+            || k == "LANG"
+            || k == "LANGUAGE"
+        {
+            c.env_remove(k);
+        }
+    }
+    c.env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
 /// Points a process at `endpoint` (moto) with the access key `key` and secret `secret` in
 /// us-east-1, and shuts it off from the user's own AWS configuration: no profile, no session
 /// token, no config or credentials file, no instance metadata.
@@ -48,6 +95,51 @@ pub fn aws_env<'c>(
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+/// Puts objects (key, body) into a bucket of moto (created when missing) with boto3 from the
+/// venv, the same client family as the AWS CLI.
+pub fn put_objects(endpoint: &str, bucket: &str, objs: &[(String, Vec<u8>)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut manifest = Vec::new();
+    for (i, (key, body)) in objs.iter().enumerate() {
+        let p = dir.path().join(format!("{i}.bin"));
+        std::fs::write(&p, body).unwrap();
+        manifest.push(serde_json::json!([p, key]));
+    }
+    let script = r#"
+import boto3, json, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="test", aws_secret_access_key="test")
+try:
+    s3.create_bucket(Bucket=sys.argv[2])
+except s3.exceptions.BucketAlreadyOwnedByYou:
+    pass
+for path, key in json.load(sys.stdin):
+    with open(path, "rb") as f:
+        s3.put_object(Bucket=sys.argv[2], Key=key, Body=f.read())
+"#;
+    let mut child = Command::new(venv().join("bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(endpoint)
+        .arg(bucket)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&manifest).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "upload: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub fn repo_root() -> PathBuf {

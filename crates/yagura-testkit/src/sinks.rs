@@ -81,27 +81,9 @@ fn serve(
     conn.set_read_timeout(Some(Duration::from_secs(10))).ok();
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut conn = conn;
-    let mut first = String::new();
-    if reader.read_line(&mut first).unwrap_or(0) == 0 {
+    let Some((method, path, headers)) = read_head(&mut reader) else {
         return;
-    }
-    let mut parts = first.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let path = parts.next().unwrap_or_default().to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
+    };
     let len = headers
         .iter()
         .find(|(k, _)| k == "content-length")
@@ -133,6 +115,36 @@ fn serve(
     );
     let _ = conn.write_all(resp.as_bytes());
     let _ = conn.flush();
+}
+
+/// A request's method, path and headers (names lower-cased).
+pub(crate) type Head = (String, String, Vec<(String, String)>);
+
+/// The request line and headers of the next request on a connection; `None` when the
+/// connection closes first.
+pub(crate) fn read_head(reader: &mut BufReader<TcpStream>) -> Option<Head> {
+    let mut first = String::new();
+    if reader.read_line(&mut first).unwrap_or(0) == 0 {
+        return None;
+    }
+    let mut parts = first.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_string();
+    let path = parts.next().unwrap_or_default().to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    Some((method, path, headers))
 }
 
 /// A loopback port where nothing listens: a destination that stays down.

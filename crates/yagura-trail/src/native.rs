@@ -10,270 +10,411 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use yagura_core::{text, CheckMeta, Severity, Text};
+use yagura_core::{declare_check, text, CheckMeta, Text};
 
 const AWS_CT: &str =
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference.html";
 const GD: &str =
     "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html";
 
-macro_rules! check {
-    ($name:ident, $id:literal, $sev:ident, $svc:literal, [$($spec:literal),*],
-     $te:literal, $tj:literal, $we:literal, $wj:literal, $ye:literal, $yj:literal,
-     $fe:literal, $fj:literal, [$($r:expr),*]) => {
-        #[doc = $we]
-        pub static $name: CheckMeta = CheckMeta {
-            id: $id,
-            severity: Severity::$sev,
-            service: $svc,
-            title: Text::new($te, $tj),
-            what: Text::new($we, $wj),
-            why: Text::new($ye, $yj),
-            fix: Text::new($fe, $fj),
-            references: &[$($r),*],
-            spec: &[$($spec),*],
-            compliance: &[],
-        };
-    };
+declare_check! {
+    pub static ROOT_USED = "root-account-used" {
+        severity: High,
+        service: "iam",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:*"],
+        title: ("The root user was used",
+            "ルートユーザーが使用された"),
+        what: ("Finds API or console calls made with the account's root user (not AWS service events).",
+            "アカウントのルートユーザーによる API 呼び出しやコンソール操作 (AWS サービスイベントを除く) を検出します。"),
+        why: ("The root user cannot be restricted by IAM policies; its use is rare and often means stolen credentials.",
+            "ルートユーザーは IAM ポリシーで制限できず、通常ほとんど使われないため、使用は認証情報の盗用を示すことがあります。"),
+        fix: ("Confirm who used the root user; if unexpected, change its password, enable MFA and delete root access keys.",
+            "誰がルートユーザーを使ったか確認し、想定外ならパスワード変更・MFA 有効化・ルートのアクセスキー削除を行ってください。"),
+        references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"],
+    }
 }
 
-check!(ROOT_USED, "root-account-used", High, "iam", ["WATCH-04"],
-    "The root user was used", "ルートユーザーが使用された",
-    "Finds API or console calls made with the account's root user (not AWS service events).",
-    "アカウントのルートユーザーによる API 呼び出しやコンソール操作 (AWS サービスイベントを除く) を検出します。",
-    "The root user cannot be restricted by IAM policies; its use is rare and often means stolen credentials.",
-    "ルートユーザーは IAM ポリシーで制限できず、通常ほとんど使われないため、使用は認証情報の盗用を示すことがあります。",
-    "Confirm who used the root user; if unexpected, change its password, enable MFA and delete root access keys.",
-    "誰がルートユーザーを使ったか確認し、想定外ならパスワード変更・MFA 有効化・ルートのアクセスキー削除を行ってください。",
-    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"]);
+declare_check! {
+    pub static CONSOLE_NO_MFA = "console-login-without-mfa" {
+        severity: High,
+        service: "iam",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:ConsoleLogin"],
+        title: ("Console login without MFA",
+            "MFA なしのコンソールログイン"),
+        what: ("Finds successful console logins whose `additionalEventData.MFAUsed` is `No`.",
+            "`additionalEventData.MFAUsed` が `No` の成功したコンソールログインを検出します。"),
+        why: ("A password alone is easy to phish or guess; a login without MFA is the usual first step of a takeover.",
+            "パスワードだけではフィッシングや推測に弱く、MFA なしのログインは乗っ取りの典型的な入口です。"),
+        fix: ("Require MFA for every console user (an IAM policy denying actions without `aws:MultiFactorAuthPresent`).",
+            "すべてのコンソールユーザーに MFA を必須にしてください (`aws:MultiFactorAuthPresent` がない操作を拒否するポリシー)。"),
+        references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html"],
+    }
+}
 
-check!(CONSOLE_NO_MFA, "console-login-without-mfa", High, "iam", ["WATCH-04"],
-    "Console login without MFA", "MFA なしのコンソールログイン",
-    "Finds successful console logins whose `additionalEventData.MFAUsed` is `No`.",
-    "`additionalEventData.MFAUsed` が `No` の成功したコンソールログインを検出します。",
-    "A password alone is easy to phish or guess; a login without MFA is the usual first step of a takeover.",
-    "パスワードだけではフィッシングや推測に弱く、MFA なしのログインは乗っ取りの典型的な入口です。",
-    "Require MFA for every console user (an IAM policy denying actions without `aws:MultiFactorAuthPresent`).",
-    "すべてのコンソールユーザーに MFA を必須にしてください (`aws:MultiFactorAuthPresent` がない操作を拒否するポリシー)。",
-    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html"]);
+declare_check! {
+    pub static USER_CREATED = "iam-user-created" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:CreateUser"],
+        title: ("An IAM user was created",
+            "IAM ユーザーが作成された"),
+        what: ("Finds successful `CreateUser` calls.",
+            "成功した `CreateUser` 呼び出しを検出します。"),
+        why: ("Attackers create users to keep access after the stolen key is revoked.",
+            "攻撃者は盗んだキーが無効化された後もアクセスを保つためにユーザーを作成します。"),
+        fix: ("Check the new user was expected; if not, delete it with its keys and login profile, and rotate the caller's credentials.",
+            "新しいユーザーが想定どおりか確認し、想定外ならキーとログインプロファイルごと削除し、呼び出し元の認証情報を更新してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(USER_CREATED, "iam-user-created", Medium, "iam", ["WATCH-04", "WATCH-05"],
-    "An IAM user was created", "IAM ユーザーが作成された",
-    "Finds successful `CreateUser` calls.",
-    "成功した `CreateUser` 呼び出しを検出します。",
-    "Attackers create users to keep access after the stolen key is revoked.",
-    "攻撃者は盗んだキーが無効化された後もアクセスを保つためにユーザーを作成します。",
-    "Check the new user was expected; if not, delete it with its keys and login profile, and rotate the caller's credentials.",
-    "新しいユーザーが想定どおりか確認し、想定外ならキーとログインプロファイルごと削除し、呼び出し元の認証情報を更新してください。",
-    [AWS_CT]);
+declare_check! {
+    pub static KEY_CREATED = "iam-access-key-created" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:CreateAccessKey"],
+        title: ("An IAM access key was created",
+            "IAM アクセスキーが作成された"),
+        what: ("Finds successful `CreateAccessKey` calls, noting when the key is for another user.",
+            "成功した `CreateAccessKey` 呼び出しを検出します (他のユーザーのキーかどうかも示します)。"),
+        why: ("A new long-term key for another user is a classic backdoor.",
+            "他のユーザーへの新しい長期キーは典型的なバックドアです。"),
+        fix: ("Check the key was expected; if not, deactivate and delete it and review what it was used for.",
+            "キーが想定どおりか確認し、想定外なら無効化・削除し、使用履歴を確認してください。"),
+        references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"],
+    }
+}
 
-check!(
-    KEY_CREATED,
-    "iam-access-key-created",
-    Medium,
-    "iam",
-    ["WATCH-04", "WATCH-05"],
-    "An IAM access key was created",
-    "IAM アクセスキーが作成された",
-    "Finds successful `CreateAccessKey` calls, noting when the key is for another user.",
-    "成功した `CreateAccessKey` 呼び出しを検出します (他のユーザーのキーかどうかも示します)。",
-    "A new long-term key for another user is a classic backdoor.",
-    "他のユーザーへの新しい長期キーは典型的なバックドアです。",
-    "Check the key was expected; if not, deactivate and delete it and review what it was used for.",
-    "キーが想定どおりか確認し、想定外なら無効化・削除し、使用履歴を確認してください。",
-    ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"]
-);
+declare_check! {
+    pub static LOGIN_PROFILE_CREATED = "iam-login-profile-created" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:CreateLoginProfile", "cloudtrail:UpdateLoginProfile"],
+        title: ("A console password was set for an IAM user",
+            "IAM ユーザーにコンソールパスワードが設定された"),
+        what: ("Finds successful `CreateLoginProfile` and `UpdateLoginProfile` calls.",
+            "成功した `CreateLoginProfile` と `UpdateLoginProfile` 呼び出しを検出します。"),
+        why: ("Giving a user a password (or changing another user's) opens console access to whoever set it.",
+            "ユーザーへのパスワード付与 (または他人のパスワード変更) は、設定した者にコンソールへの入口を与えます。"),
+        fix: ("Check the change was expected; if not, delete the login profile and review the caller.",
+            "変更が想定どおりか確認し、想定外ならログインプロファイルを削除して呼び出し元を調査してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(LOGIN_PROFILE_CREATED, "iam-login-profile-created", Medium, "iam", ["WATCH-04", "WATCH-05"],
-    "A console password was set for an IAM user", "IAM ユーザーにコンソールパスワードが設定された",
-    "Finds successful `CreateLoginProfile` and `UpdateLoginProfile` calls.",
-    "成功した `CreateLoginProfile` と `UpdateLoginProfile` 呼び出しを検出します。",
-    "Giving a user a password (or changing another user's) opens console access to whoever set it.",
-    "ユーザーへのパスワード付与 (または他人のパスワード変更) は、設定した者にコンソールへの入口を与えます。",
-    "Check the change was expected; if not, delete the login profile and review the caller.",
-    "変更が想定どおりか確認し、想定外ならログインプロファイルを削除して呼び出し元を調査してください。",
-    [AWS_CT]);
+declare_check! {
+    pub static ADMIN_ATTACHED = "iam-admin-policy-attached" {
+        severity: High,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:AttachUserPolicy", "cloudtrail:AttachRolePolicy", "cloudtrail:AttachGroupPolicy", "cloudtrail:PutUserPolicy", "cloudtrail:PutRolePolicy", "cloudtrail:PutGroupPolicy", "cloudtrail:CreatePolicy", "cloudtrail:CreatePolicyVersion"],
+        title: ("An administrator policy was attached",
+            "管理者ポリシーがアタッチされた"),
+        what: ("Finds `AdministratorAccess` attached to a user, group or role, and inline or managed policies that allow `Action: *` on `Resource: *`.",
+            "ユーザー・グループ・ロールへの `AdministratorAccess` のアタッチ、および `Action: *` と `Resource: *` を許可するポリシーを検出します。"),
+        why: ("Full administrator rights let the holder do anything, including hiding their tracks.",
+            "完全な管理者権限があれば、痕跡の消去を含め何でもできます。"),
+        fix: ("Check the grant was expected; if not, detach the policy and investigate the caller.",
+            "付与が想定どおりか確認し、想定外ならポリシーをデタッチして呼び出し元を調査してください。"),
+        references: ["https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html"],
+    }
+}
 
-check!(ADMIN_ATTACHED, "iam-admin-policy-attached", High, "iam", ["WATCH-04", "WATCH-05"],
-    "An administrator policy was attached", "管理者ポリシーがアタッチされた",
-    "Finds `AdministratorAccess` attached to a user, group or role, and inline or managed policies that allow `Action: *` on `Resource: *`.",
-    "ユーザー・グループ・ロールへの `AdministratorAccess` のアタッチ、および `Action: *` と `Resource: *` を許可するポリシーを検出します。",
-    "Full administrator rights let the holder do anything, including hiding their tracks.",
-    "完全な管理者権限があれば、痕跡の消去を含め何でもできます。",
-    "Check the grant was expected; if not, detach the policy and investigate the caller.",
-    "付与が想定どおりか確認し、想定外ならポリシーをデタッチして呼び出し元を調査してください。",
-    ["https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html"]);
+declare_check! {
+    pub static USER_DELETED = "iam-user-or-login-profile-deleted" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteUser", "cloudtrail:DeleteLoginProfile"],
+        title: ("An IAM user or its console password was deleted",
+            "IAM ユーザーまたはそのコンソールパスワードが削除された"),
+        what: ("Finds successful `DeleteUser` and `DeleteLoginProfile` calls.",
+            "成功した `DeleteUser` と `DeleteLoginProfile` 呼び出しを検出します。"),
+        why: ("Attackers remove the legitimate users to lock the owners out.",
+            "攻撃者は正当なユーザーを削除して所有者を締め出します。"),
+        fix: ("Check the deletion was expected; if not, restore access through the root user and revoke the caller's credentials.",
+            "削除が想定どおりか確認し、想定外ならルートユーザーでアクセスを回復し、呼び出し元の認証情報を無効化してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(USER_DELETED, "iam-user-or-login-profile-deleted", Medium, "iam", ["WATCH-04", "WATCH-05"],
-    "An IAM user or its console password was deleted", "IAM ユーザーまたはそのコンソールパスワードが削除された",
-    "Finds successful `DeleteUser` and `DeleteLoginProfile` calls.",
-    "成功した `DeleteUser` と `DeleteLoginProfile` 呼び出しを検出します。",
-    "Attackers remove the legitimate users to lock the owners out.",
-    "攻撃者は正当なユーザーを削除して所有者を締め出します。",
-    "Check the deletion was expected; if not, restore access through the root user and revoke the caller's credentials.",
-    "削除が想定どおりか確認し、想定外ならルートユーザーでアクセスを回復し、呼び出し元の認証情報を無効化してください。",
-    [AWS_CT]);
+declare_check! {
+    pub static USER_LOCKED_OUT = "iam-user-locked-out" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteAccessKey", "cloudtrail:UpdateAccessKey", "cloudtrail:DeactivateMFADevice", "cloudtrail:DeleteVirtualMFADevice", "cloudtrail:AttachUserPolicy", "cloudtrail:PutUserPolicy"],
+        title: ("Another user's credentials were disabled",
+            "他のユーザーの認証情報が無効化された"),
+        what: ("Finds access keys deleted or deactivated and MFA devices removed for a user other than the caller, and deny-all policies put on a user (`AWSDenyAll`, or an inline `Deny` of `*` on `*`).",
+            "呼び出し元以外のユーザーのアクセスキーの削除・無効化や MFA デバイスの削除、ユーザーへの全拒否ポリシー (`AWSDenyAll` や `*` に対する `*` の `Deny`) を検出します。"),
+        why: ("Taking away the owners' keys, MFA or permissions locks them out while an attacker keeps access.",
+            "所有者のキー・MFA・権限を奪うと、攻撃者がアクセスを保ったまま所有者を締め出せます。"),
+        fix: ("Check the change was expected; if not, restore the user's access through the root user and revoke the caller's credentials.",
+            "変更が想定どおりか確認し、想定外ならルートユーザーで利用者のアクセスを回復し、呼び出し元の認証情報を無効化してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(USER_LOCKED_OUT, "iam-user-locked-out", Medium, "iam", ["WATCH-04", "WATCH-05"],
-    "Another user's credentials were disabled", "他のユーザーの認証情報が無効化された",
-    "Finds access keys deleted or deactivated and MFA devices removed for a user other than the caller, and deny-all policies put on a user (`AWSDenyAll`, or an inline `Deny` of `*` on `*`).",
-    "呼び出し元以外のユーザーのアクセスキーの削除・無効化や MFA デバイスの削除、ユーザーへの全拒否ポリシー (`AWSDenyAll` や `*` に対する `*` の `Deny`) を検出します。",
-    "Taking away the owners' keys, MFA or permissions locks them out while an attacker keeps access.",
-    "所有者のキー・MFA・権限を奪うと、攻撃者がアクセスを保ったまま所有者を締め出せます。",
-    "Check the change was expected; if not, restore the user's access through the root user and revoke the caller's credentials.",
-    "変更が想定どおりか確認し、想定外ならルートユーザーで利用者のアクセスを回復し、呼び出し元の認証情報を無効化してください。",
-    [AWS_CT]);
+declare_check! {
+    pub static LARGE_LAUNCH = "ec2-large-instance-launch-burst" {
+        severity: High,
+        service: "ec2",
+        spec: ["WATCH-04", "WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:RunInstances"],
+        title: ("Large or many EC2 instances launched",
+            "大きな、または多数の EC2 インスタンスが起動された"),
+        what: ("Finds `RunInstances` calls (including ones refused for limits or permissions) for GPU/accelerated or very large types, or for many instances, grouped per caller within a time window.",
+            "GPU・アクセラレータ付きや非常に大きなタイプ、または多数のインスタンスの `RunInstances` 呼び出し (上限や権限で拒否されたものを含む) を、呼び出し元ごと時間枠でまとめて検出します。"),
+        why: ("Launching expensive instances for cryptocurrency mining is what stolen keys are most often used for.",
+            "盗まれたキーは、暗号資産マイニング用の高価なインスタンス起動に最もよく使われます。"),
+        fix: ("Check the instances were expected; if not, terminate them and revoke the caller's credentials.",
+            "インスタンスが想定どおりか確認し、想定外なら終了させて呼び出し元の認証情報を無効化してください。"),
+        references: [GD],
+    }
+}
 
-check!(LARGE_LAUNCH, "ec2-large-instance-launch-burst", High, "ec2", ["WATCH-04", "WATCH-05"],
-    "Large or many EC2 instances launched", "大きな、または多数の EC2 インスタンスが起動された",
-    "Finds `RunInstances` calls (including ones refused for limits or permissions) for GPU/accelerated or very large types, or for many instances, grouped per caller within a time window.",
-    "GPU・アクセラレータ付きや非常に大きなタイプ、または多数のインスタンスの `RunInstances` 呼び出し (上限や権限で拒否されたものを含む) を、呼び出し元ごと時間枠でまとめて検出します。",
-    "Launching expensive instances for cryptocurrency mining is what stolen keys are most often used for.",
-    "盗まれたキーは、暗号資産マイニング用の高価なインスタンス起動に最もよく使われます。",
-    "Check the instances were expected; if not, terminate them and revoke the caller's credentials.",
-    "インスタンスが想定どおりか確認し、想定外なら終了させて呼び出し元の認証情報を無効化してください。",
-    [GD]);
+declare_check! {
+    pub static TRAIL_TAMPERED = "cloudtrail-logging-tampered" {
+        severity: High,
+        service: "cloudtrail",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"],
+        title: ("CloudTrail logging was stopped, deleted or changed",
+            "CloudTrail のログ記録が停止・削除・変更された"),
+        what: ("Finds successful `StopLogging`, `DeleteTrail`, `UpdateTrail` and `PutEventSelectors` calls.",
+            "成功した `StopLogging`・`DeleteTrail`・`UpdateTrail`・`PutEventSelectors` 呼び出しを検出します。"),
+        why: ("Turning off or narrowing the audit trail hides what follows.",
+            "監査証跡の停止や縮小は、その後の行動を隠します。"),
+        fix: ("Restart logging and restore the trail's configuration; find out who changed it.",
+            "ログ記録を再開し証跡の設定を戻し、変更した者を特定してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(TRAIL_TAMPERED, "cloudtrail-logging-tampered", High, "cloudtrail", ["WATCH-04"],
-    "CloudTrail logging was stopped, deleted or changed", "CloudTrail のログ記録が停止・削除・変更された",
-    "Finds successful `StopLogging`, `DeleteTrail`, `UpdateTrail` and `PutEventSelectors` calls.",
-    "成功した `StopLogging`・`DeleteTrail`・`UpdateTrail`・`PutEventSelectors` 呼び出しを検出します。",
-    "Turning off or narrowing the audit trail hides what follows.",
-    "監査証跡の停止や縮小は、その後の行動を隠します。",
-    "Restart logging and restore the trail's configuration; find out who changed it.",
-    "ログ記録を再開し証跡の設定を戻し、変更した者を特定してください。",
-    [AWS_CT]);
+declare_check! {
+    pub static CONFIG_STOPPED = "config-recorder-stopped" {
+        severity: High,
+        service: "config",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:StopConfigurationRecorder", "cloudtrail:DeleteConfigurationRecorder", "cloudtrail:DeleteDeliveryChannel"],
+        title: ("The AWS Config recorder was stopped or deleted",
+            "AWS Config のレコーダーが停止・削除された"),
+        what: ("Finds `StopConfigurationRecorder`, `DeleteConfigurationRecorder` and `DeleteDeliveryChannel` calls.",
+            "`StopConfigurationRecorder`・`DeleteConfigurationRecorder`・`DeleteDeliveryChannel` 呼び出しを検出します。"),
+        why: ("Without the recorder, configuration changes are no longer recorded or alerted on.",
+            "レコーダーがなければ設定変更は記録も通知もされません。"),
+        fix: ("Start the recorder again (`aws configservice start-configuration-recorder`) and find out who stopped it.",
+            "レコーダーを再開 (`aws configservice start-configuration-recorder`) し、停止した者を特定してください。"),
+        references: ["https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html"],
+    }
+}
 
-check!(CONFIG_STOPPED, "config-recorder-stopped", High, "config", ["WATCH-04"],
-    "The AWS Config recorder was stopped or deleted", "AWS Config のレコーダーが停止・削除された",
-    "Finds `StopConfigurationRecorder`, `DeleteConfigurationRecorder` and `DeleteDeliveryChannel` calls.",
-    "`StopConfigurationRecorder`・`DeleteConfigurationRecorder`・`DeleteDeliveryChannel` 呼び出しを検出します。",
-    "Without the recorder, configuration changes are no longer recorded or alerted on.",
-    "レコーダーがなければ設定変更は記録も通知もされません。",
-    "Start the recorder again (`aws configservice start-configuration-recorder`) and find out who stopped it.",
-    "レコーダーを再開 (`aws configservice start-configuration-recorder`) し、停止した者を特定してください。",
-    ["https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html"]);
+declare_check! {
+    pub static GUARDDUTY_DISABLED = "guardduty-detector-disabled" {
+        severity: High,
+        service: "guardduty",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteDetector", "cloudtrail:UpdateDetector"],
+        title: ("A GuardDuty detector was deleted or disabled",
+            "GuardDuty ディテクターが削除・無効化された"),
+        what: ("Finds `DeleteDetector` calls and `UpdateDetector` calls with `enable: false`.",
+            "`DeleteDetector` 呼び出しと `enable: false` の `UpdateDetector` 呼び出しを検出します。"),
+        why: ("Disabling threat detection is a common defence-evasion step.",
+            "脅威検出の無効化は典型的な防御回避の手口です。"),
+        fix: ("Re-enable GuardDuty in the region and find out who disabled it.",
+            "そのリージョンで GuardDuty を再度有効化し、無効化した者を特定してください。"),
+        references: ["https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_suspend-disable.html"],
+    }
+}
 
-check!(
-    GUARDDUTY_DISABLED,
-    "guardduty-detector-disabled",
-    High,
-    "guardduty",
-    ["WATCH-04"],
-    "A GuardDuty detector was deleted or disabled",
-    "GuardDuty ディテクターが削除・無効化された",
-    "Finds `DeleteDetector` calls and `UpdateDetector` calls with `enable: false`.",
-    "`DeleteDetector` 呼び出しと `enable: false` の `UpdateDetector` 呼び出しを検出します。",
-    "Disabling threat detection is a common defence-evasion step.",
-    "脅威検出の無効化は典型的な防御回避の手口です。",
-    "Re-enable GuardDuty in the region and find out who disabled it.",
-    "そのリージョンで GuardDuty を再度有効化し、無効化した者を特定してください。",
-    ["https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_suspend-disable.html"]
-);
+declare_check! {
+    pub static SG_OPEN = "security-group-opened-to-world" {
+        severity: High,
+        service: "ec2",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:AuthorizeSecurityGroupIngress"],
+        title: ("A security group was opened to the internet",
+            "セキュリティグループがインターネットに開放された"),
+        what: ("Finds `AuthorizeSecurityGroupIngress` calls allowing `0.0.0.0/0` or `::/0` (any `/0` range), in the flat (`cidrIp`) and nested (`ipPermissions.items[].ipRanges.items[].cidrIp`, `ipv6Ranges…cidrIpv6`) request shapes.",
+            "`0.0.0.0/0` や `::/0` (任意の `/0`) を許可する `AuthorizeSecurityGroupIngress` 呼び出しを、フラット (`cidrIp`) とネスト (`ipPermissions.items[].ipRanges.items[].cidrIp`、`ipv6Ranges…cidrIpv6`) の両方の形で検出します。"),
+        why: ("Ports open to the whole internet are scanned within minutes.",
+            "インターネット全体に開いたポートは数分でスキャンされます。"),
+        fix: ("Restrict the rule to known address ranges or remove it.",
+            "ルールを既知のアドレス範囲に限定するか削除してください。"),
+        references: ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html"],
+    }
+}
 
-check!(SG_OPEN, "security-group-opened-to-world", High, "ec2", ["WATCH-04"],
-    "A security group was opened to the internet", "セキュリティグループがインターネットに開放された",
-    "Finds `AuthorizeSecurityGroupIngress` calls allowing `0.0.0.0/0` or `::/0` (any `/0` range), in the flat (`cidrIp`) and nested (`ipPermissions.items[].ipRanges.items[].cidrIp`, `ipv6Ranges…cidrIpv6`) request shapes.",
-    "`0.0.0.0/0` や `::/0` (任意の `/0`) を許可する `AuthorizeSecurityGroupIngress` 呼び出しを、フラット (`cidrIp`) とネスト (`ipPermissions.items[].ipRanges.items[].cidrIp`、`ipv6Ranges…cidrIpv6`) の両方の形で検出します。",
-    "Ports open to the whole internet are scanned within minutes.",
-    "インターネット全体に開いたポートは数分でスキャンされます。",
-    "Restrict the rule to known address ranges or remove it.",
-    "ルールを既知のアドレス範囲に限定するか削除してください。",
-    ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html"]);
+declare_check! {
+    pub static ACCESS_DENIED_BURST = "access-denied-burst" {
+        severity: Medium,
+        service: "iam",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:*"],
+        title: ("Many denied calls from one principal",
+            "一つのプリンシパルからの多数の拒否された呼び出し"),
+        what: ("Finds a principal with many `AccessDenied`/`UnauthorizedOperation` errors within a short window.",
+            "短時間に多数の `AccessDenied`/`UnauthorizedOperation` エラーを受けたプリンシパルを検出します。"),
+        why: ("Stolen credentials are often used to probe what they are allowed to do.",
+            "盗まれた認証情報は、何が許可されているかの探索によく使われます。"),
+        fix: ("Check who uses these credentials and why; rotate them if the activity is not expected.",
+            "この認証情報を誰が何のために使っているか確認し、想定外なら更新してください。"),
+        references: [GD],
+    }
+}
 
-check!(ACCESS_DENIED_BURST, "access-denied-burst", Medium, "iam", ["WATCH-04"],
-    "Many denied calls from one principal", "一つのプリンシパルからの多数の拒否された呼び出し",
-    "Finds a principal with many `AccessDenied`/`UnauthorizedOperation` errors within a short window.",
-    "短時間に多数の `AccessDenied`/`UnauthorizedOperation` エラーを受けたプリンシパルを検出します。",
-    "Stolen credentials are often used to probe what they are allowed to do.",
-    "盗まれた認証情報は、何が許可されているかの探索によく使われます。",
-    "Check who uses these credentials and why; rotate them if the activity is not expected.",
-    "この認証情報を誰が何のために使っているか確認し、想定外なら更新してください。",
-    [GD]);
+declare_check! {
+    pub static SECRETS_BURST = "secrets-retrieval-burst" {
+        severity: Medium,
+        service: "secretsmanager",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:GetSecretValue", "cloudtrail:BatchGetSecretValue", "cloudtrail:GetParameter", "cloudtrail:GetParameters"],
+        title: ("Many secrets read by one principal",
+            "一つのプリンシパルによる多数のシークレット取得"),
+        what: ("Finds a principal reading many secrets (`GetSecretValue`, `BatchGetSecretValue`, SSM `GetParameter(s)` with decryption) within a short window.",
+            "短時間に多数のシークレット (`GetSecretValue`・`BatchGetSecretValue`・復号付き SSM `GetParameter(s)`) を取得したプリンシパルを検出します。"),
+        why: ("Bulk reading of secrets is how attackers harvest credentials for the next step.",
+            "シークレットの一括取得は、攻撃者が次の段階のための認証情報を集める手口です。"),
+        fix: ("Check the reads were expected; rotate the secrets that were read if not.",
+            "取得が想定どおりか確認し、想定外なら取得されたシークレットを更新してください。"),
+        references: [GD],
+    }
+}
 
-check!(SECRETS_BURST, "secrets-retrieval-burst", Medium, "secretsmanager", ["WATCH-04"],
-    "Many secrets read by one principal", "一つのプリンシパルによる多数のシークレット取得",
-    "Finds a principal reading many secrets (`GetSecretValue`, `BatchGetSecretValue`, SSM `GetParameter(s)` with decryption) within a short window.",
-    "短時間に多数のシークレット (`GetSecretValue`・`BatchGetSecretValue`・復号付き SSM `GetParameter(s)`) を取得したプリンシパルを検出します。",
-    "Bulk reading of secrets is how attackers harvest credentials for the next step.",
-    "シークレットの一括取得は、攻撃者が次の段階のための認証情報を集める手口です。",
-    "Check the reads were expected; rotate the secrets that were read if not.",
-    "取得が想定どおりか確認し、想定外なら取得されたシークレットを更新してください。",
-    [GD]);
+declare_check! {
+    pub static BUCKET_POLICY_PUBLIC = "s3-bucket-policy-made-public" {
+        severity: High,
+        service: "s3",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:PutBucketPolicy"],
+        title: ("An S3 bucket policy grants access to everyone",
+            "S3 バケットポリシーが全員にアクセスを許可した"),
+        what: ("Finds `PutBucketPolicy` calls whose policy allows the principal `*` without a condition.",
+            "条件なしでプリンシパル `*` を許可するポリシーの `PutBucketPolicy` 呼び出しを検出します。"),
+        why: ("A public bucket policy exposes the data to the whole internet.",
+            "公開バケットポリシーはデータをインターネット全体に公開します。"),
+        fix: ("Remove the public statement and enable S3 Block Public Access.",
+            "公開のステートメントを削除し、S3 ブロックパブリックアクセスを有効にしてください。"),
+        references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    }
+}
 
-check!(BUCKET_POLICY_PUBLIC, "s3-bucket-policy-public", High, "s3", ["WATCH-04"],
-    "An S3 bucket policy grants access to everyone", "S3 バケットポリシーが全員にアクセスを許可した",
-    "Finds `PutBucketPolicy` calls whose policy allows the principal `*` without a condition.",
-    "条件なしでプリンシパル `*` を許可するポリシーの `PutBucketPolicy` 呼び出しを検出します。",
-    "A public bucket policy exposes the data to the whole internet.",
-    "公開バケットポリシーはデータをインターネット全体に公開します。",
-    "Remove the public statement and enable S3 Block Public Access.",
-    "公開のステートメントを削除し、S3 ブロックパブリックアクセスを有効にしてください。",
-    ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"]);
+declare_check! {
+    pub static BUCKET_DELETED = "s3-bucket-deleted" {
+        severity: Low,
+        service: "s3",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteBucket"],
+        title: ("An S3 bucket was deleted",
+            "S3 バケットが削除された"),
+        what: ("Finds successful `DeleteBucket` calls.",
+            "成功した `DeleteBucket` 呼び出しを検出します。"),
+        why: ("Deleting buckets destroys data and sometimes the logs themselves.",
+            "バケットの削除はデータやログそのものを失わせます。"),
+        fix: ("Check the deletion was expected.",
+            "削除が想定どおりか確認してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(
-    BUCKET_DELETED,
-    "s3-bucket-deleted",
-    Low,
-    "s3",
-    ["WATCH-04"],
-    "An S3 bucket was deleted",
-    "S3 バケットが削除された",
-    "Finds successful `DeleteBucket` calls.",
-    "成功した `DeleteBucket` 呼び出しを検出します。",
-    "Deleting buckets destroys data and sometimes the logs themselves.",
-    "バケットの削除はデータやログそのものを失わせます。",
-    "Check the deletion was expected.",
-    "削除が想定どおりか確認してください。",
-    [AWS_CT]
-);
+declare_check! {
+    pub static SNAPSHOT_SHARED = "ec2-image-or-snapshot-shared" {
+        severity: High,
+        service: "ec2",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:ModifyImageAttribute", "cloudtrail:ModifySnapshotAttribute"],
+        title: ("An AMI or EBS snapshot was shared with another account",
+            "AMI または EBS スナップショットが他のアカウントと共有された"),
+        what: ("Finds `ModifyImageAttribute` and `ModifySnapshotAttribute` calls that add launch or volume permissions.",
+            "起動権限やボリューム作成権限を追加する `ModifyImageAttribute`・`ModifySnapshotAttribute` 呼び出しを検出します。"),
+        why: ("Sharing disks with an outside account copies the data out of the account.",
+            "外部アカウントとのディスク共有は、データをアカウント外へ持ち出します。"),
+        fix: ("Remove the permission if the account is not yours, and review the caller.",
+            "自分のアカウントでなければ権限を削除し、呼び出し元を調査してください。"),
+        references: [GD],
+    }
+}
 
-check!(SNAPSHOT_SHARED, "ec2-image-or-snapshot-shared", High, "ec2", ["WATCH-04"],
-    "An AMI or EBS snapshot was shared with another account", "AMI または EBS スナップショットが他のアカウントと共有された",
-    "Finds `ModifyImageAttribute` and `ModifySnapshotAttribute` calls that add launch or volume permissions.",
-    "起動権限やボリューム作成権限を追加する `ModifyImageAttribute`・`ModifySnapshotAttribute` 呼び出しを検出します。",
-    "Sharing disks with an outside account copies the data out of the account.",
-    "外部アカウントとのディスク共有は、データをアカウント外へ持ち出します。",
-    "Remove the permission if the account is not yours, and review the caller.",
-    "自分のアカウントでなければ権限を削除し、呼び出し元を調査してください。",
-    [GD]);
+declare_check! {
+    pub static LEAVE_ORG = "organization-leave-attempted" {
+        severity: High,
+        service: "organizations",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:LeaveOrganization"],
+        title: ("The account tried to leave its organization",
+            "アカウントが組織からの離脱を試みた"),
+        what: ("Finds `LeaveOrganization` calls, successful or not.",
+            "成功・失敗を問わず `LeaveOrganization` 呼び出しを検出します。"),
+        why: ("Leaving the organization removes the service control policies and central logging that protect the account.",
+            "組織からの離脱は、アカウントを守る SCP と集中ログを外します。"),
+        fix: ("Find out who attempted it; deny `organizations:LeaveOrganization` with an SCP.",
+            "誰が試みたか特定し、SCP で `organizations:LeaveOrganization` を拒否してください。"),
+        references: [GD],
+    }
+}
 
-check!(LEAVE_ORG, "organization-leave-attempted", High, "organizations", ["WATCH-04"],
-    "The account tried to leave its organization", "アカウントが組織からの離脱を試みた",
-    "Finds `LeaveOrganization` calls, successful or not.",
-    "成功・失敗を問わず `LeaveOrganization` 呼び出しを検出します。",
-    "Leaving the organization removes the service control policies and central logging that protect the account.",
-    "組織からの離脱は、アカウントを守る SCP と集中ログを外します。",
-    "Find out who attempted it; deny `organizations:LeaveOrganization` with an SCP.",
-    "誰が試みたか特定し、SCP で `organizations:LeaveOrganization` を拒否してください。",
-    [GD]);
+declare_check! {
+    pub static FLOW_LOGS_DELETED = "vpc-flow-logs-deleted" {
+        severity: Medium,
+        service: "ec2",
+        spec: ["WATCH-04"],
+        compliance: {},
+        needs: ["cloudtrail:DeleteFlowLogs"],
+        title: ("VPC flow logs were deleted",
+            "VPC フローログが削除された"),
+        what: ("Finds successful `DeleteFlowLogs` calls.",
+            "成功した `DeleteFlowLogs` 呼び出しを検出します。"),
+        why: ("Removing flow logs hides network activity.",
+            "フローログの削除はネットワーク上の活動を隠します。"),
+        fix: ("Recreate the flow logs and find out who deleted them.",
+            "フローログを作り直し、削除した者を特定してください。"),
+        references: [AWS_CT],
+    }
+}
 
-check!(
-    FLOW_LOGS_DELETED,
-    "vpc-flow-logs-deleted",
-    Medium,
-    "ec2",
-    ["WATCH-04"],
-    "VPC flow logs were deleted",
-    "VPC フローログが削除された",
-    "Finds successful `DeleteFlowLogs` calls.",
-    "成功した `DeleteFlowLogs` 呼び出しを検出します。",
-    "Removing flow logs hides network activity.",
-    "フローログの削除はネットワーク上の活動を隠します。",
-    "Recreate the flow logs and find out who deleted them.",
-    "フローログを作り直し、削除した者を特定してください。",
-    [AWS_CT]
-);
-
-check!(TAKEOVER, "account-takeover-sequence", Critical, "iam", ["WATCH-05"],
-    "Account takeover sequence", "アカウント乗っ取りの一連の操作",
-    "Links, by principal, access key, source address and time window: use of a long-term access key → an administrator user created (`CreateUser` plus an admin policy and `CreateAccessKey`/`CreateLoginProfile`) → other users or their passwords deleted → large or many instances launched.",
-    "プリンシパル・アクセスキー・送信元アドレス・時間枠で次を結び付けます: 長期アクセスキーの使用 → 管理者ユーザーの作成 (`CreateUser` と管理者ポリシーと `CreateAccessKey`/`CreateLoginProfile`) → 他のユーザーやパスワードの削除 → 大きな、または多数のインスタンスの起動。",
-    "This is the pattern of a leaked key being used to take the account over: the owners are locked out while expensive instances run.",
-    "漏えいしたキーでアカウントを乗っ取る典型的な流れです。所有者が締め出され、その間に高価なインスタンスが動き続けます。",
-    "Act now: sign in as root, deactivate the leaked key and the created user's credentials, terminate the instances, restore the deleted users, and contact AWS Support.",
-    "直ちに対応してください: ルートでサインインし、漏えいしたキーと作成されたユーザーの認証情報を無効化し、インスタンスを終了し、削除されたユーザーを復元し、AWS サポートに連絡してください。",
-    ["https://aws.amazon.com/premiumsupport/knowledge-center/potential-account-compromise/"]);
+declare_check! {
+    pub static TAKEOVER = "account-takeover-sequence" {
+        severity: Critical,
+        service: "iam",
+        spec: ["WATCH-05"],
+        compliance: {},
+        needs: ["cloudtrail:*"],
+        title: ("Account takeover sequence",
+            "アカウント乗っ取りの一連の操作"),
+        what: ("Links, by principal, access key, source address and time window: use of a long-term access key → an administrator user created (`CreateUser` plus an admin policy and `CreateAccessKey`/`CreateLoginProfile`) → other users or their passwords deleted → large or many instances launched.",
+            "プリンシパル・アクセスキー・送信元アドレス・時間枠で次を結び付けます: 長期アクセスキーの使用 → 管理者ユーザーの作成 (`CreateUser` と管理者ポリシーと `CreateAccessKey`/`CreateLoginProfile`) → 他のユーザーやパスワードの削除 → 大きな、または多数のインスタンスの起動。"),
+        why: ("This is the pattern of a leaked key being used to take the account over: the owners are locked out while expensive instances run.",
+            "漏えいしたキーでアカウントを乗っ取る典型的な流れです。所有者が締め出され、その間に高価なインスタンスが動き続けます。"),
+        fix: ("Act now: sign in as root, deactivate the leaked key and the created user's credentials, terminate the instances, restore the deleted users, and contact AWS Support.",
+            "直ちに対応してください: ルートでサインインし、漏えいしたキーと作成されたユーザーの認証情報を無効化し、インスタンスを終了し、削除されたユーザーを復元し、AWS サポートに連絡してください。"),
+        references: ["https://aws.amazon.com/premiumsupport/knowledge-center/potential-account-compromise/"],
+    }
+}
 
 /// Every native check.
 pub static NATIVE_CHECKS: &[&CheckMeta] = &[

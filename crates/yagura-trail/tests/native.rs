@@ -349,11 +349,11 @@ fn root_config_guardduty_and_public_bucket_on_edited_real_events() {
     );
 
     // the real PutBucketPolicy calls grant CloudTrail or one account: not public
-    assert_eq!(count_of(&all_real(), "s3-bucket-policy-public"), 0);
+    assert_eq!(count_of(&all_real(), "s3-bucket-policy-made-public"), 0);
     let mut public = named("PutBucketPolicy");
     public["requestParameters"]["bucketPolicy"]["Statement"] = json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]);
     assert_eq!(
-        count_of(&scan_values(&[public]), "s3-bucket-policy-public"),
+        count_of(&scan_values(&[public]), "s3-bucket-policy-made-public"),
         1
     );
 }

@@ -2,7 +2,7 @@
 //! the run, report.
 
 use crate::cli::{AuditArgs, Global};
-use crate::common::{emit, now_rfc3339, open_store, sanitize, write_atomic};
+use crate::common::{emit, now_rfc3339, sanitize, write_atomic};
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -72,7 +72,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
 
     let mut findings = yagura_audit::evaluate(&inventory, &cfg);
     if let Some(ex) = &exceptions {
-        let catalogue = crate::common::catalogue();
+        let catalogue = crate::common::catalogue()?;
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
             eprintln!("warning: {}", sanitize(&p.to_string()));
         }
@@ -98,7 +98,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         .collect();
     let scope = format!("audit:{}", accounts.join(","));
     if !a.no_store && !a.demo {
-        match store_run(g, &scope, &accounts, started, &findings) {
+        match crate::common::store_run(g, &scope, &accounts, started, &findings) {
             Ok(Some(line)) if !g.quiet => eprintln!("{line}"),
             Ok(_) => {}
             // The report still matters more than the history: say so and go on.
@@ -110,51 +110,10 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     }
     if let Some(n) = &notifier {
         let stored = (!a.no_store && !a.demo).then_some(scope.as_str());
-        let notes = crate::notify::audit_notes(g, &inventory, &findings, a.notify_findings, stored);
+        let notes =
+            crate::notify::audit_notes(g, &inventory, &findings, a.notify_findings, stored)?;
         n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
     emit(g, &a.out, "audit", &findings, &[], None, &generated_at)
-}
-
-fn store_run(
-    g: &Global,
-    scope: &str,
-    accounts: &[String],
-    started: OffsetDateTime,
-    findings: &[yagura_core::Finding],
-) -> Result<Option<String>> {
-    let mut store = open_store(g)?;
-    let complete = !findings
-        .iter()
-        .any(|f| f.status == yagura_core::Status::Unknown);
-    let meta = yagura_store::RunMeta {
-        scope: scope.to_string(),
-        started_at: started,
-        finished_at: OffsetDateTime::now_utc(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        accounts: accounts.to_vec(),
-        complete,
-    };
-    let id = store.record_run(&meta, findings)?;
-    let runs = store.latest_runs(scope, 2)?;
-    let prev = runs.iter().find(|r| r.id != id);
-    Ok(match prev {
-        Some(p) => {
-            let d = store.diff(p.id, id)?;
-            Some(format!(
-                "run {id} stored: {} new, {} fixed, {} still open since run {}{}",
-                d.new.len(),
-                d.fixed.len(),
-                d.still_open.len(),
-                p.id,
-                if d.unknown_now.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} not checkable now", d.unknown_now.len())
-                }
-            ))
-        }
-        None => Some(format!("run {id} stored (first run of this scope)")),
-    })
 }

@@ -16,7 +16,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Language of titles, messages and recommendations: en or ja (default: from the locale)
     #[arg(long, global = true, env = "YAGURA_LANG")]
@@ -40,9 +40,11 @@ pub enum Command {
     Rule(RuleArgs),
     /// List every check
     Rules,
-    /// MFA sessions and role credentials: login, exec, credential_process, console (CRED-01…CRED-03)
+    /// MFA sessions and role credentials: every source kind, keys in the OS keyring, login, exec,
+    /// credential_process, console, a local credentials server, profiles (CRED-01…CRED-03)
     Creds(crate::creds::CredsArgs),
-    /// Maintenance windows: stop and start tagged instances on a schedule (OPS-01)
+    /// Maintenance windows: stop and start tagged EC2 and RDS instances, Aurora clusters and Auto
+    /// Scaling groups on a schedule, in every account and region (OPS-01)
     Schedule(crate::schedule::ScheduleArgs),
     /// Assess this host or a root filesystem: packages, vulnerabilities, end of life,
     /// configuration, hardening, keys on disk (HOST-01…HOST-08)

@@ -4,6 +4,7 @@ use crate::cli::{Global, OutputArgs};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
 use yagura_core::{Catalogue, Finding, Lang, Severity, Status};
 use yagura_report::{Format, Report, WriteOptions};
 
@@ -25,14 +26,15 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Every check the binary knows.
-pub fn catalogue() -> Catalogue {
-    let mut c = Catalogue::new();
-    c.extend(yagura_audit::CHECKS);
-    c.extend(yagura_host::CHECKS);
-    c.extend(yagura_iam::CHECKS);
-    c.extend(yagura_trail::CHECKS);
-    c
+/// Every check the binary knows. Two checks with one id are an error in yagura's declarations
+/// (the workspace meta-test fails on it first).
+pub fn catalogue() -> Result<Catalogue> {
+    Ok(Catalogue::of(&[
+        yagura_audit::CHECKS,
+        yagura_host::CHECKS,
+        yagura_iam::CHECKS,
+        yagura_trail::CHECKS,
+    ])?)
 }
 
 pub fn lang(g: &Global) -> Result<Lang> {
@@ -57,18 +59,10 @@ pub fn open_store(g: &Global) -> Result<yagura_store::Store> {
     Ok(yagura_store::Store::open(&path)?)
 }
 
-/// Neutralises control characters (ANSI escapes and the like) in text bound for a terminal.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
+/// Neutralises control characters (ANSI escapes and the like) and bidirectional controls in
+/// text bound for a terminal: yagura's one escaping of plain text, under the name the commands
+/// use.
+pub use yagura_core::escape::multi_line as sanitize;
 
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
@@ -88,7 +82,7 @@ pub fn emit(
 ) -> Result<u8> {
     let format: Format = out.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let fail_on: Severity = out.fail_on.parse()?;
-    let catalogue = catalogue();
+    let catalogue = catalogue()?;
     let report = Report {
         schema_version: yagura_report::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -176,4 +170,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
     std::fs::rename(&tmp, &target).with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(())
+}
+
+/// Keeps a run in the store and says what changed since the scope's previous run.
+pub fn store_run(
+    g: &Global,
+    scope: &str,
+    accounts: &[String],
+    started: OffsetDateTime,
+    findings: &[yagura_core::Finding],
+) -> Result<Option<String>> {
+    let mut store = open_store(g)?;
+    let complete = !findings
+        .iter()
+        .any(|f| f.status == yagura_core::Status::Unknown);
+    let meta = yagura_store::RunMeta {
+        scope: scope.to_string(),
+        started_at: started,
+        finished_at: OffsetDateTime::now_utc(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        accounts: accounts.to_vec(),
+        complete,
+    };
+    let id = store.record_run(&meta, findings)?;
+    let runs = store.latest_runs(scope, 2)?;
+    let prev = runs.iter().find(|r| r.id != id);
+    Ok(match prev {
+        Some(p) => {
+            let d = store.diff(p.id, id)?;
+            Some(format!(
+                "run {id} stored: {} new, {} fixed, {} still open since run {}{}",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_open.len(),
+                p.id,
+                if d.unknown_now.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not checkable now", d.unknown_now.len())
+                }
+            ))
+        }
+        None => Some(format!("run {id} stored (first run of this scope)")),
+    })
 }

@@ -3,10 +3,12 @@
 
 use crate::cli::{Global, OutputArgs};
 use crate::common::{data_dir, emit, now_rfc3339, sanitize};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use yagura_host::identity::Imds;
+use yagura_host::vulndb::update::{self, Feed, FeedKind, Outcome, FEEDS};
 use yagura_host::vulndb::{DbStatus, VulnDb};
 use yagura_host::{ElfScope, ScanOptions};
 
@@ -19,7 +21,10 @@ macro_rules! say {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct HostArgs {
+    #[command(subcommand)]
+    pub command: Option<HostCommand>,
     /// Root filesystem to assess: `/` for this host, or a mounted snapshot / unpacked image
     #[arg(long, default_value = "/")]
     pub root: PathBuf,
@@ -29,11 +34,26 @@ pub struct HostArgs {
     /// Do not inspect running processes and listening ports (/proc)
     #[arg(long)]
     pub no_runtime: bool,
+    /// Never ask the EC2 instance metadata service (169.254.169.254) who this host is; also
+    /// set by AWS_EC2_METADATA_DISABLED=true. Without it, a scan of `/` asks once (IMDSv2,
+    /// 0.5 s timeout)
+    #[arg(long)]
+    pub no_imds: bool,
     /// Region the findings carry (default: `local`)
     #[arg(long, default_value = "local")]
     pub region: String,
+    /// Do not keep this run in the store (`yagura findings --scope host:ID` shows new and fixed
+    /// findings across the stored runs of a host)
+    #[arg(long)]
+    pub no_store: bool,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostCommand {
+    /// Scan every EC2 instance with a tag through SSM Run Command and merge the results (HOST-07)
+    Fleet(crate::host_fleet::FleetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,14 +64,32 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Import vulnerability feeds: OSV JSON (files, zips, directories), the Debian security
-    /// tracker JSON, OVAL XML, updateinfo XML, optionally gzipped. Importing a source again
-    /// replaces its advisories
+    /// Download the vulnerability feeds from their official locations (all, or the named ones),
+    /// verify them and swap them in atomically; a failed download keeps the data in use
+    Update {
+        /// Feeds to update (default: all): see `--list`
+        feeds: Vec<String>,
+        /// Fetch every `https://HOST/PATH` as `BASE_URL/HOST/PATH` (a mirror of the upstream hosts)
+        #[arg(long, env = "YAGURA_DB_MIRROR", value_name = "BASE_URL")]
+        mirror: Option<String>,
+        /// List the feeds and their official URLs, then exit
+        #[arg(long)]
+        list: bool,
+        /// Notify advisories new since the last update that affect a stored host (destinations file)
+        #[arg(long, value_name = "FILE")]
+        notify: Option<PathBuf>,
+    },
+    /// Import vulnerability feeds (OSV JSON files, zips and directories, the Debian security
+    /// tracker JSON, OVAL XML, updateinfo XML, optionally gzipped), or a whole database written
+    /// by `db export`. Importing a source again replaces its advisories; a feed with a document
+    /// that cannot be read is refused and the stored data stays
     Import {
-        /// Feed files or directories
+        /// Feed files or directories, or a file written by `db export`
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Write the whole database to FILE, for `db import` on an offline host
+    Export { file: PathBuf },
     /// Show the imported sources, their advisory counts and their age
     Status {
         /// Output format: text or json
@@ -61,11 +99,18 @@ pub enum DbCommand {
 }
 
 pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
-    let started = now_rfc3339();
+    if let Some(HostCommand::Fleet(f)) = a.command {
+        return crate::host_fleet::run(g, f);
+    }
+    let started = time::OffsetDateTime::now_utc();
+    let dir = data_dir(g)?;
     let mut opts = ScanOptions::new(&a.root);
-    opts.data_dir = Some(data_dir(g)?);
+    opts.data_dir = Some(dir.clone());
     opts.region = a.region.clone();
-    if a.root == Path::new("/") {
+    if a.root == Path::new("/")
+        && !a.no_imds
+        && !yagura_host::identity::imds_disabled(|k| std::env::var(k).ok())
+    {
         opts.metadata = Box::new(Imds::default());
     }
     if a.no_elf {
@@ -81,6 +126,20 @@ pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
         );
     }
     let report = yagura_host::scan(&opts);
+    for w in &report.warnings {
+        eprintln!("warning: {}", sanitize(w));
+    }
+    // the packages are kept for `db update --notify` (advisories new later that affect them)
+    if let (Some((os_id, release)), Some(_)) = (&report.release, report.package_db) {
+        if let Err(e) = VulnDb::open(&dir)
+            .and_then(|db| db.remember_host(&report.identity.id, os_id, release, &report.packages))
+        {
+            eprintln!(
+                "warning: the host's packages were not kept: {}",
+                sanitize(&e.to_string())
+            );
+        }
+    }
     let extra = serde_json::json!({
         "host": {
             "identity": report.identity,
@@ -88,8 +147,23 @@ pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
             "package_db": report.package_db,
             "packages": report.packages.len(),
             "listeners": report.listeners,
+            "kernel": report.kernel,
+            "update_sources": report.update_sources,
+            "warnings": report.warnings,
         }
     });
+    if !a.no_store {
+        let scope = format!("host:{}", report.identity.id);
+        let who = [report.identity.id.clone()];
+        match crate::common::store_run(g, &scope, &who, started, &report.findings) {
+            Ok(Some(line)) if !g.quiet => eprintln!("{line}"),
+            Ok(_) => {}
+            Err(e) => eprintln!(
+                "warning: the run was not stored: {}",
+                sanitize(&format!("{e:#}"))
+            ),
+        }
+    }
     emit(
         g,
         &a.out,
@@ -97,43 +171,95 @@ pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
         &report.findings,
         &report.errors,
         Some(&extra),
-        &started,
+        &now_rfc3339(),
     )
+}
+
+/// True when `p` is a regular file starting with SQLite's header (a `db export` file). A FIFO
+/// or a device is not opened here (the feed import refuses it with a reason).
+fn is_sqlite(p: &Path) -> bool {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt;
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = [0u8; 16];
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(p)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .map(|()| &head == b"SQLite format 3\0")
+        .unwrap_or(false)
 }
 
 pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
     let dir = data_dir(g)?;
+    if let DbCommand::Update { list: true, .. } = &a.command {
+        for f in FEEDS {
+            say!("{:<22} {}", f.name, f.covers);
+            say!("{:<22} {}", "", feed_url(f));
+        }
+        return Ok(0);
+    }
     let mut vdb = VulnDb::open(&dir)?;
     match a.command {
+        DbCommand::Update {
+            feeds,
+            mirror,
+            notify,
+            ..
+        } => db_update(g, &mut vdb, &feeds, mirror.as_deref(), notify.as_deref()),
         DbCommand::Import { paths } => {
             let mut failed = 0usize;
             for p in &paths {
                 let shown = sanitize(&p.display().to_string());
-                match vdb.import(p) {
-                    Ok(stats) => {
-                        for e in &stats.errors {
-                            eprintln!("warning: {}", sanitize(e));
+                if is_sqlite(p) {
+                    match vdb.import_database(p) {
+                        Ok(st) => say!(
+                            "imported the database `{shown}`: {} advisories from {} source(s)",
+                            st.advisories,
+                            st.sources.len()
+                        ),
+                        Err(e) => {
+                            failed += 1;
+                            eprintln!(
+                                "error: {}; the stored data is unchanged",
+                                sanitize(&e.to_string())
+                            );
                         }
-                        say!(
-                            "imported {} advisories from {} document(s) of `{shown}` as source `{}` ({}){}",
-                            stats.advisories,
-                            stats.documents,
-                            sanitize(&stats.source),
-                            stats.kinds.join(", "),
-                            if stats.errors.is_empty() {
-                                String::new()
-                            } else {
-                                format!("; {} document(s) could not be read", stats.errors.len())
-                            }
-                        );
                     }
+                    continue;
+                }
+                match vdb.import(p) {
+                    Ok(stats) => say!(
+                        "imported {} advisories from {} document(s) of `{shown}` as source `{}` ({})",
+                        stats.advisories,
+                        stats.documents,
+                        sanitize(&stats.source),
+                        stats.kinds.join(", "),
+                    ),
                     Err(e) => {
                         failed += 1;
-                        eprintln!("error: {}", sanitize(&e.to_string()));
+                        eprintln!(
+                            "error: {}; the stored data is unchanged",
+                            sanitize(&e.to_string())
+                        );
                     }
                 }
             }
             Ok(if failed > 0 { 2 } else { 0 })
+        }
+        DbCommand::Export { file } => {
+            vdb.export(&file)?;
+            let st = vdb.status()?;
+            say!(
+                "exported {} advisories from {} source(s) to {}",
+                st.advisories,
+                st.sources.len(),
+                sanitize(&file.display().to_string())
+            );
+            Ok(0)
         }
         DbCommand::Status { format } => {
             let status = vdb.status()?;
@@ -164,6 +290,148 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
     }
 }
 
+fn feed_url(f: &Feed) -> String {
+    match f.kind {
+        FeedKind::OsvZip { ecosystem } => update::osv_url(ecosystem),
+        FeedKind::Document { url } => url.to_string(),
+        FeedKind::AmazonRepo { mirror_list } => format!("{mirror_list} (then repodata/repomd.xml)"),
+    }
+}
+
+fn mb(n: u64) -> String {
+    format!("{:.1} MB", n as f64 / 1_048_576.0)
+}
+
+fn db_update(
+    g: &Global,
+    vdb: &mut VulnDb,
+    names: &[String],
+    mirror: Option<&str>,
+    notify: Option<&Path>,
+) -> Result<u8> {
+    let mut chosen = Vec::new();
+    for n in names {
+        match update::feed(n) {
+            Some(f) => chosen.push(f),
+            None => anyhow::bail!(
+                "unknown feed `{}`: known feeds are {}",
+                sanitize(n),
+                FEEDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+    let notifier = notify.map(crate::notify::Notifier::load).transpose()?;
+    let http = yagura_http::Client::new(std::time::Duration::from_secs(3600))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let bar = !g.quiet && std::io::stderr().is_terminal();
+    let mut last_draw = std::time::Instant::now();
+    let mut progress = |feed: &str, got: u64, total: Option<u64>| {
+        if !bar || (last_draw.elapsed().as_millis() < 100 && Some(got) != total) {
+            return;
+        }
+        last_draw = std::time::Instant::now();
+        let line = match total {
+            Some(t) if t > 0 => {
+                let filled = ((got.min(t) * 30) / t) as usize;
+                format!(
+                    "{feed:<22} [{}{}] {} / {}",
+                    "#".repeat(filled),
+                    " ".repeat(30 - filled),
+                    mb(got),
+                    mb(t)
+                )
+            }
+            _ => format!("{feed:<22} {}", mb(got)),
+        };
+        eprint!("\r\x1b[2K{line}");
+    };
+    let results = rt.block_on(update::update(vdb, &http, &chosen, mirror, &mut progress));
+    if bar {
+        eprint!("\r\x1b[2K");
+    }
+    let mut failed = 0;
+    let mut new_rows = Vec::new();
+    for r in &results {
+        let name = &r.name;
+        match &r.outcome {
+            Outcome::Updated {
+                advisories,
+                new_rows: n,
+            } => {
+                say!(
+                    "{name}: updated, {advisories} advisories ({} new) from {} ({})",
+                    n.len(),
+                    sanitize(&r.url),
+                    mb(r.bytes)
+                );
+                new_rows.extend(n.iter().cloned());
+            }
+            Outcome::Unchanged { advisories } => say!(
+                "{name}: unchanged, {advisories} advisories ({})",
+                if r.bytes == 0 {
+                    "not modified upstream"
+                } else {
+                    "same checksum"
+                }
+            ),
+            Outcome::Failed { reason, kept } => {
+                failed += 1;
+                say!(
+                    "{name}: FAILED: {}; {}",
+                    sanitize(reason),
+                    if *kept > 0 {
+                        format!("the {kept} advisories in use are kept")
+                    } else {
+                        "no data for it yet".to_string()
+                    }
+                );
+            }
+        }
+    }
+    if !new_rows.is_empty() {
+        let notes = new_advisory_notes(vdb, &new_rows)?;
+        if !g.quiet {
+            eprintln!(
+                "{} new advisory row(s); {} affect a stored host",
+                new_rows.len(),
+                notes.len()
+            );
+        }
+        if let Some(n) = &notifier {
+            n.send(g, &notes);
+        }
+    }
+    Ok(if failed > 0 { 2 } else { 0 })
+}
+
+/// Advisories new in this update matched against the hosts scanned before: one notification
+/// per (host, package, advisory), with the fixed version.
+fn new_advisory_notes(
+    vdb: &VulnDb,
+    rows: &[yagura_host::vulndb::Advisory],
+) -> Result<Vec<yagura_notify::Notification>> {
+    let catalogue = crate::common::catalogue()?;
+    let mut notes = Vec::new();
+    for (id, os_id, release, packages) in vdb.hosts()? {
+        let matches = yagura_host::vulndb::match_rows(&os_id, &release, &packages, rows);
+        let ctx = yagura_host::Ctx {
+            account: id.clone(),
+            region: "local".to_string(),
+        };
+        for f in yagura_host::vuln_findings(&ctx, &matches) {
+            notes.push(yagura_notify::Notification::from_finding(
+                yagura_notify::Kind::AuditFinding,
+                &f,
+                catalogue.get(&f.check_id),
+            ));
+        }
+    }
+    Ok(notes)
+}
+
 fn status_text(status: &DbStatus, now: i64) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
@@ -177,7 +445,7 @@ fn status_text(status: &DbStatus, now: i64) -> String {
     if status.sources.is_empty() {
         let _ = writeln!(
             s,
-            "no feed imported yet: run `yagura db import FEED` (OSV, Debian tracker, OVAL, updateinfo)"
+            "no feed imported yet: run `yagura db update` (or `yagura db import FILE` on an offline host)"
         );
     }
     for src in &status.sources {
@@ -189,18 +457,30 @@ fn status_text(status: &DbStatus, now: i64) -> String {
             })
             .unwrap_or_default();
         let age = src.age_days(now);
+        let checked = src
+            .checked_at
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .map(|t| format!(", checked {t}"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "- {} ({}): {} advisories, imported {when} ({age} day(s) ago){}",
+            "- {} ({}): {} advisories, changed {when}{checked}: {age} day(s) old{}",
             sanitize(&src.name),
             sanitize(&src.kinds),
             src.advisories,
-            if age > 7 {
-                ", stale: import it again"
+            if age > yagura_host::vulndb::STALE_DAYS {
+                ", stale: run `yagura db update`"
             } else {
                 ""
             }
         );
+        if let Some(u) = &src.url {
+            let _ = writeln!(s, "    from {}", sanitize(u));
+        }
         for (rel, n) in &src.releases {
             let _ = writeln!(s, "    {}: {n}", sanitize(rel));
         }

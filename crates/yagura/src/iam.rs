@@ -649,7 +649,10 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 };
                 from_inventory(inv, false).accounts
             };
-            let errors: Vec<String> = accounts.iter().flat_map(|a| a.errors.iter().cloned()).collect();
+            let errors: Vec<String> = accounts
+                .iter()
+                .flat_map(|a| a.errors.iter().cloned())
+                .collect();
             for e in &errors {
                 eprintln!("warning: {}", sanitize(e));
             }

@@ -7,6 +7,7 @@ mod common;
 mod creds;
 mod findings;
 mod host;
+mod host_fleet;
 mod iam;
 mod merge;
 mod notify;

@@ -188,46 +188,39 @@ pub fn detections(ds: &[yagura_trail::Detection]) -> Vec<Notification> {
         .collect()
 }
 
-/// What `yagura audit --notify` tells: every AWS Health event of the inventory (WATCH-07) and,
-/// with `--notify-findings`, the FAIL findings that are new since the previous stored run of
-/// `scope` (all of them when the run is not stored or is the first).
+/// What `yagura audit --notify` tells (chosen by `yagura_notify::audit_notifications`): the AWS
+/// Health events and, with `--notify-findings`, the FAIL findings that are new since the previous
+/// stored run of `scope` (all of them when the run is not stored or is the first).
 pub fn audit_notes(
     g: &Global,
     inventory: &yagura_inventory::Inventory,
     findings: &[Finding],
     with_findings: bool,
     stored_scope: Option<&str>,
-) -> Vec<Notification> {
-    let mut notes: Vec<Notification> = Vec::new();
-    for acct in &inventory.accounts {
-        match acct.health_events.as_ref() {
-            Ok(events) => notes.extend(
-                events
-                    .iter()
-                    .map(|e| Notification::health_event(&acct.account_id, e)),
-            ),
-            Err(e) if e.code != "NotCollected" && !g.quiet => eprintln!(
+) -> Result<Vec<Notification>> {
+    let before = if with_findings {
+        stored_scope.and_then(|s| previous_fail_keys(g, s))
+    } else {
+        None
+    };
+    let catalogue = crate::common::catalogue()?;
+    let chosen = yagura_notify::audit_notifications(
+        inventory,
+        findings,
+        with_findings,
+        before.as_ref(),
+        &catalogue,
+    );
+    if !g.quiet {
+        for (account, code) in &chosen.unread_health {
+            eprintln!(
                 "note: AWS Health events of {} could not be read ({}), none are forwarded",
-                sanitize(&acct.account_id),
-                sanitize(&e.code)
-            ),
-            Err(_) => {}
+                sanitize(account),
+                sanitize(code)
+            );
         }
     }
-    if with_findings {
-        let before = stored_scope.and_then(|s| previous_fail_keys(g, s));
-        let catalogue = crate::common::catalogue();
-        notes.extend(
-            findings
-                .iter()
-                .filter(|f| f.mute.is_none() && f.status == Status::Fail)
-                .filter(|f| before.as_ref().is_none_or(|b| !b.contains(&f.key())))
-                .map(|f| {
-                    Notification::from_finding(Kind::AuditFinding, f, catalogue.get(&f.check_id))
-                }),
-        );
-    }
-    notes
+    Ok(chosen.notifications)
 }
 
 /// The FAIL keys of the run before the latest stored run of `scope`, if there is one.

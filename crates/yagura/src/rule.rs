@@ -5,7 +5,7 @@ use yagura_core::Lang;
 
 pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
     let lang = lang(g)?;
-    let cat = catalogue();
+    let cat = catalogue()?;
     let Some(c) = cat.get(&a.id) else {
         let near: Vec<&str> = cat
             .iter()
@@ -19,7 +19,7 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
         msg.push_str("; `yagura rules` lists them");
         anyhow::bail!(msg);
     };
-    let (what, why, fix, refs, spec, sev) = match lang {
+    let (what, why, fix, refs, spec, sev, needs, source) = match lang {
         Lang::En => (
             "What it does",
             "Why is this bad?",
@@ -27,6 +27,8 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
             "References",
             "Requirements",
             "Severity",
+            "Reads",
+            "Declared in",
         ),
         Lang::Ja => (
             "何を調べるか",
@@ -35,6 +37,8 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
             "参考資料",
             "要件",
             "重要度",
+            "読むデータ",
+            "定義場所",
         ),
     };
     crate::outln!("{} — {}\n", c.id, c.title.get(lang));
@@ -43,6 +47,10 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
     for (fw, ids) in c.compliance.iter().filter(|(_, ids)| !ids.is_empty()) {
         crate::outln!("{fw}: {}", ids.join(", "));
     }
+    if !c.needs.is_empty() {
+        crate::outln!("{needs}: {}", c.needs.join(", "));
+    }
+    crate::outln!("{source}: {}", c.location);
     crate::outln!("\n## {what}\n{}\n", c.what.get(lang));
     crate::outln!("## {why}\n{}\n", c.why.get(lang));
     crate::outln!("## {fix}\n{}\n", c.fix.get(lang));
@@ -55,7 +63,7 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
 
 pub fn list(g: &Global) -> Result<u8> {
     let lang = lang(g)?;
-    for c in catalogue().iter() {
+    for c in catalogue()?.iter() {
         crate::outln!(
             "{:<48} {:<8} {:<14} {}",
             c.id,

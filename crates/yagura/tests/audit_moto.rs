@@ -25,15 +25,11 @@ fn seeded() -> &'static (Moto, Value) {
 }
 
 fn yagura(endpoint: &str, creds: (&str, &str), data_dir: &Path, args: &[&str]) -> Output {
-    yagura_testkit::aws_env(
-        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
-        endpoint,
-        creds,
-    )
-    .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
-    .args(args)
-    .output()
-    .expect("run yagura")
+    yagura_testkit::aws_env(&mut yagura_testkit::yagura_cmd(), endpoint, creds)
+        .args(["--data-dir", data_dir.to_str().unwrap(), "--quiet"])
+        .args(args)
+        .output()
+        .expect("run yagura")
 }
 
 type Results = BTreeMap<(String, String), Vec<Value>>;
@@ -397,8 +393,14 @@ const MOTO_ACTION_NAMES: &[(&str, &str)] = &[
     // moto 5.2.6 authorizes ListBuckets with its operation name (5.2.5 used ListAllMyBuckets)
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
     ("budgets:DescribeBudgets", "budgets:ViewBudget"),
-    ("budgets:DescribeNotificationsForBudget", "budgets:ViewBudget"),
-    ("budgets:DescribeSubscribersForNotification", "budgets:ViewBudget"),
+    (
+        "budgets:DescribeNotificationsForBudget",
+        "budgets:ViewBudget",
+    ),
+    (
+        "budgets:DescribeSubscribersForNotification",
+        "budgets:ViewBudget",
+    ),
     (
         "s3control:GetPublicAccessBlock",
         "s3:GetAccountPublicAccessBlock",

@@ -17,7 +17,7 @@ const HOSTILE: [&str; 6] = [
 ];
 
 fn yagura(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yagura"))
+    yagura_testkit::yagura_cmd()
         .args([
             "--data-dir",
             dir.join("data").to_str().unwrap(),
@@ -328,12 +328,12 @@ fn the_demo_runs_without_aws_in_both_languages() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(std::fs::read_to_string(&html).unwrap().contains("<svg"));
-    let ja = Command::new(env!("CARGO_BIN_EXE_yagura"))
+    let ja = yagura_testkit::yagura_cmd()
         .args(["--lang", "ja", "audit", "--demo"])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&ja.stdout).contains("ルートユーザー"));
-    let rule = Command::new(env!("CARGO_BIN_EXE_yagura"))
+    let rule = yagura_testkit::yagura_cmd()
         .args(["rule", "root-mfa-disabled"])
         .output()
         .unwrap();
@@ -342,7 +342,7 @@ fn the_demo_runs_without_aws_in_both_languages() {
         text.contains("Why is this bad?") && text.contains("cis-aws-foundations-3.0: 1.5"),
         "{text}"
     );
-    let missing = Command::new(env!("CARGO_BIN_EXE_yagura"))
+    let missing = yagura_testkit::yagura_cmd()
         .args(["rule", "no-such-check"])
         .output()
         .unwrap();

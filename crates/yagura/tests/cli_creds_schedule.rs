@@ -39,7 +39,7 @@ struct Env {
 impl Env {
     fn new(moto: &Moto) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let bin = env!("CARGO_BIN_EXE_yagura");
+        let bin = yagura_testkit::yagura_bin().display().to_string();
         std::fs::write(
             dir.path().join("config"),
             format!(
@@ -69,7 +69,15 @@ impl Env {
     }
 
     fn cmd(&self, program: &Path) -> Command {
-        let mut c = Command::new(program);
+        self.with_env(Command::new(program))
+    }
+
+    /// The yagura binary (`yagura_testkit::yagura_cmd`) in this environment.
+    fn yagura_cmd(&self) -> Command {
+        self.with_env(yagura_testkit::yagura_cmd())
+    }
+
+    fn with_env(&self, mut c: Command) -> Command {
         c.env("AWS_CONFIG_FILE", self.dir.path().join("config"))
             .env(
                 "AWS_SHARED_CREDENTIALS_FILE",
@@ -88,10 +96,7 @@ impl Env {
     }
 
     fn yagura(&self, args: &[&str]) -> Output {
-        self.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
-            .args(args)
-            .output()
-            .unwrap()
+        self.yagura_cmd().args(args).output().unwrap()
     }
 }
 
@@ -216,7 +221,7 @@ fn login_exec_process_and_parallel_cache() {
     let fresh = Env::new(&moto);
     let handles: Vec<_> = (0..10)
         .map(|_| {
-            let mut c = fresh.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+            let mut c = fresh.yagura_cmd();
             c.args(["creds", "process", "admin", "--mfa-code", "654321"]);
             std::thread::spawn(move || c.output().unwrap())
         })
@@ -338,7 +343,7 @@ fn schedule_stops_dev_and_refuses_production() {
     )
     .unwrap();
     let run = |extra: &[&str]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
+        let mut c = yagura_testkit::yagura_cmd();
         yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("testing", "testing"))
             .args(["--data-dir", dir.path().to_str().unwrap()])
             .args(["schedule"])
@@ -407,7 +412,9 @@ fn schedule_stops_dev_and_refuses_production() {
         .map(|a| a.record.resource.clone())
         .collect();
     assert_eq!(done.len(), 2, "{actions:?}");
-    assert!(done.contains(&format!("ec2:{}", id("dev-web"))));
+    assert!(done
+        .iter()
+        .any(|r| r == &format!("123456789012/ap-northeast-1/ec2:{}", id("dev-web"))));
     assert!(actions
         .iter()
         .any(|a| a.record.result == "refused" && a.record.resource.contains(&id("prod-web"))));
@@ -519,7 +526,7 @@ fn org_profiles_are_named_by_alias() {
     let proxy = deny_assume_role(&moto, &id("Locked Account"));
 
     let out = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args([
             "creds",
             "profiles",
@@ -548,8 +555,11 @@ fn org_profiles_are_named_by_alias() {
     ];
     want.sort();
     assert_eq!(names, want, "{block}");
+    // the profiles call yagura through credential_process (one MFA session for every tool),
+    // the role in keys the AWS CLI ignores
     assert!(block.contains(&format!(
-        "[profile acme-prod-web]\nrole_arn = arn:aws:iam::{}:role/OrganizationAccountAccessRole\nsource_profile = dev\nmfa_serial = {MFA}\nregion = us-east-1\n",
+        "[profile acme-prod-web]\ncredential_process = {} creds process acme-prod-web\nyagura_role_arn = arn:aws:iam::{}:role/OrganizationAccountAccessRole\nyagura_source_profile = dev\nregion = us-east-1\n",
+        env!("CARGO_BIN_EXE_yagura"),
         id("Prod Web")
     )), "{block}");
     assert!(!block.contains("\n[profile evil"), "{block}");
@@ -652,7 +662,7 @@ fn console_url_from_a_federation_stand_in() {
     let env = Env::new(&moto);
     let (federation, server) = federation_stand_in();
     let out = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args(["creds", "console", "admin", "--mfa-code", "123456"])
         .env("YAGURA_FEDERATION_URL", &federation)
         .output()
@@ -693,7 +703,7 @@ fn console_url_from_a_federation_stand_in() {
 
     // plain http is refused for anything but a loopback stand-in
     let far = env
-        .cmd(Path::new(env!("CARGO_BIN_EXE_yagura")))
+        .yagura_cmd()
         .args(["creds", "console", "admin"])
         .env("YAGURA_FEDERATION_URL", "http://example.com/federation")
         .output()
@@ -738,8 +748,15 @@ print(json.dumps({d["DBInstanceIdentifier"]: d["DBInstanceStatus"] for d in rds.
 }
 
 fn python(script: &str, endpoint: &str) -> serde_json::Value {
+    python_args(script, &[endpoint])
+}
+
+/// Runs a Python script of the test venv with arguments; its stdout is JSON.
+fn python_args(script: &str, args: &[&str]) -> serde_json::Value {
     let out = Command::new(venv().join("bin/python"))
-        .args(["-c", script, endpoint])
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -755,7 +772,7 @@ fn schedule_cmd(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
     )
     .unwrap();
     yagura_testkit::aws_env(
-        &mut Command::new(env!("CARGO_BIN_EXE_yagura")),
+        &mut yagura_testkit::yagura_cmd(),
         &moto.endpoint(),
         ("testing", "testing"),
     )
@@ -816,10 +833,10 @@ fn schedule_stops_dev_rds_and_refuses_production_rds() {
     let actions = store.actions(100).unwrap();
     assert!(actions
         .iter()
-        .any(|a| a.record.result == "ok" && a.record.resource == "rds:dev-db"));
+        .any(|a| a.record.result == "ok" && a.record.resource.ends_with("/rds:dev-db")));
     assert!(actions
         .iter()
-        .any(|a| a.record.result == "refused" && a.record.resource == "rds:prod-db"));
+        .any(|a| a.record.result == "refused" && a.record.resource.ends_with("/rds:prod-db")));
 }
 
 /// `run --daemon` acts at the schedule's cron boundaries: on a simulated clock starting
@@ -892,4 +909,806 @@ fn schedule_daemon_acts_on_cron_boundaries() {
     assert_eq!(s[&id("prod-web")], "running", "{s}");
     let r = rds_states(&moto.endpoint());
     assert_eq!(r["dev-db"], "available", "{r}");
+}
+
+const FLEET_SEED: &str = r#"
+import json, sys, boto3
+endpoint = sys.argv[1]
+base = dict(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+org = boto3.client("organizations", region_name="us-east-1", **base)
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(Email="m@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
+c = boto3.client("sts", region_name="us-east-1", **base).assume_role(
+    RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="seed")["Credentials"]
+creds = {"123456789012": dict(aws_access_key_id="testing", aws_secret_access_key="testing"),
+         member: dict(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                      aws_session_token=c["SessionToken"])}
+out = {"member": member, "places": []}
+sched = {"Key": "yagura:schedule", "Value": "office-hours"}
+for account, kw in creds.items():
+    for region in ["us-east-1", "ap-northeast-1"]:
+        cl = lambda s: boto3.client(s, region_name=region, endpoint_url=endpoint, **kw)
+        ec2, asg, rds = cl("ec2"), cl("autoscaling"), cl("rds")
+        i = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                              TagSpecifications=[{"ResourceType": "instance", "Tags": [sched]}])["Instances"][0]["InstanceId"]
+        asg.create_launch_configuration(LaunchConfigurationName="lc", ImageId="ami-12c6146b", InstanceType="t3.micro")
+        asg.create_auto_scaling_group(AutoScalingGroupName="web", LaunchConfigurationName="lc", MinSize=1, MaxSize=4,
+                                      DesiredCapacity=2, AvailabilityZones=[region + "a"],
+                                      Tags=[dict(sched, PropagateAtLaunch=True, ResourceId="web",
+                                                 ResourceType="auto-scaling-group")])
+        rds.create_db_cluster(DBClusterIdentifier="aurora", Engine="aurora-postgresql", MasterUsername="yagura",
+                              MasterUserPassword="moto-only-password", Tags=[sched])
+        out["places"].append({"account": account, "region": region, "instance": i})
+print(json.dumps(out))
+"#;
+
+const FLEET_STATE: &str = r#"
+import json, sys, boto3
+endpoint, places, member = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+base = dict(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+c = boto3.client("sts", region_name="us-east-1", **base).assume_role(
+    RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="check")["Credentials"]
+creds = {"123456789012": dict(aws_access_key_id="testing", aws_secret_access_key="testing"),
+         member: dict(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                      aws_session_token=c["SessionToken"])}
+out = []
+for p in places:
+    kw = creds[p["account"]]
+    cl = lambda s: boto3.client(s, region_name=p["region"], endpoint_url=endpoint, **kw)
+    i = cl("ec2").describe_instances(InstanceIds=[p["instance"]])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    g = cl("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=["web"])["AutoScalingGroups"][0]
+    a = cl("rds").describe_db_clusters(DBClusterIdentifier="aurora")["DBClusters"][0]["Status"]
+    saved = [t["Value"] for t in g.get("Tags", []) if t["Key"] == "yagura:saved-capacity"]
+    out.append({"account": p["account"], "region": p["region"], "ec2": i, "aurora": a,
+                "asg": [g["MinSize"], g["DesiredCapacity"], g["MaxSize"]], "saved": saved})
+print(json.dumps(out))
+"#;
+
+fn fleet_state(moto: &Moto, seeded: &serde_json::Value) -> Vec<serde_json::Value> {
+    python_args(
+        FLEET_STATE,
+        &[
+            &moto.endpoint(),
+            &seeded["places"].to_string(),
+            seeded["member"].as_str().unwrap(),
+        ],
+    )
+    .as_array()
+    .unwrap()
+    .clone()
+}
+
+/// OPS-01 across an Organization: two accounts (the management account and a member reached
+/// through OrganizationAccountAccessRole) and two regions in one run; in each, an EC2
+/// instance, an Auto Scaling group (its capacity saved in a tag and restored) and an Aurora
+/// cluster are stopped at 20:00 and started at 09:00.
+#[test]
+fn schedule_org_two_accounts_two_regions_asg_and_aurora() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let seeded = python(FLEET_SEED, &moto.endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    let run = |now: &str| {
+        schedule_cmd(
+            &moto,
+            dir.path(),
+            &[
+                "run",
+                "--apply",
+                "--org",
+                "--region",
+                "us-east-1,ap-northeast-1",
+                "--now",
+                now,
+            ],
+        )
+    };
+    // Wednesday 2026-11-25 20:30 JST
+    let stop = run("2026-11-25T11:30:00Z");
+    assert!(
+        stop.status.success(),
+        "{}\n{}",
+        text(&stop.stdout),
+        text(&stop.stderr)
+    );
+    let out = text(&stop.stdout);
+    for account in ["123456789012", seeded["member"].as_str().unwrap()] {
+        for region in ["us-east-1", "ap-northeast-1"] {
+            for kind in ["ec2 i-", "asg web", "aurora aurora"] {
+                let want = format!("OK       stop  {account} {region} {kind}");
+                assert!(out.lines().any(|l| l.starts_with(&want)), "{want}:\n{out}");
+            }
+        }
+    }
+    let states = fleet_state(&moto, &seeded);
+    assert_eq!(states.len(), 4);
+    for s in &states {
+        assert!(
+            matches!(s["ec2"].as_str(), Some("stopped" | "stopping")),
+            "{s}"
+        );
+        assert_eq!(s["aurora"], "stopped", "{s}");
+        assert_eq!(s["asg"], serde_json::json!([0, 0, 4]), "{s}");
+        assert_eq!(
+            s["saved"],
+            serde_json::json!(["min=1 desired=2 max=4"]),
+            "{s}"
+        );
+    }
+    // Thursday 09:30 JST: everything back, the group at its saved sizes, the tag gone
+    let start = run("2026-11-26T00:30:00Z");
+    assert!(
+        start.status.success(),
+        "{}\n{}",
+        text(&start.stdout),
+        text(&start.stderr)
+    );
+    for s in fleet_state(&moto, &seeded) {
+        assert!(
+            matches!(s["ec2"].as_str(), Some("running" | "pending")),
+            "{s}"
+        );
+        assert_eq!(s["aurora"], "available", "{s}");
+        assert_eq!(s["asg"], serde_json::json!([1, 2, 4]), "{s}");
+        assert_eq!(s["saved"], serde_json::json!([]), "{s}");
+    }
+}
+
+/// The seed's complaint: an instance started by hand after the 20:00 stop must stay up at
+/// the 22:15 run, and the next evening's stop applies again.
+#[test]
+fn schedule_hand_started_instance_stays_up() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let ids = python(SEED, &moto.endpoint());
+    let id = ids["dev-web"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |now: &str| {
+        let o = schedule_cmd(&moto, dir.path(), &["run", "--apply", "--now", now]);
+        assert!(
+            o.status.success(),
+            "{}\n{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        text(&o.stdout)
+    };
+    // Wednesday 20:00 JST: stopped
+    let out = run("2026-11-25T11:00:00Z");
+    assert!(
+        out.contains(&format!("ec2 {id}")) && out.contains("OK       stop"),
+        "{out}"
+    );
+    // started by hand at 21:00
+    let script = r#"
+import sys, boto3
+boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-northeast-1", aws_access_key_id="testing",
+             aws_secret_access_key="testing").start_instances(InstanceIds=[sys.argv[2]])
+"#;
+    let st = Command::new(venv().join("bin/python"))
+        .args(["-c", script, &moto.endpoint(), &id])
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", text(&st.stderr));
+    // 22:15: left running
+    let out = run("2026-11-25T13:15:00Z");
+    assert!(
+        !out.contains(&format!("stop  123456789012 ap-northeast-1 ec2 {id}")),
+        "{out}"
+    );
+    assert_eq!(states(&moto.endpoint())[&id], "running");
+    let plan = schedule_cmd(
+        &moto,
+        dir.path(),
+        &["plan", "--now", "2026-11-25T13:15:00Z"],
+    );
+    let p = text(&plan.stdout);
+    assert!(
+        p.lines()
+            .any(|l| l.starts_with("keep") && l.contains(&id) && l.contains("already applied")),
+        "{p}"
+    );
+    // Thursday 20:00: stopped again
+    let out = run("2026-11-26T11:00:00Z");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("OK       stop") && l.contains(&id)),
+        "{out}"
+    );
+}
+
+/// A tag naming a schedule the file does not define is an error in the output and the exit
+/// code; the file format is in `--help`.
+#[test]
+fn schedule_unknown_name_fails_and_help_documents_the_format() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let script = r#"
+import json, sys, boto3
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-northeast-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                  TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "yagura:schedule", "Value": "office-hour"}]}])
+print(json.dumps({}))
+"#;
+    python(script, &moto.endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [&["plan"][..], &["run", "--apply"][..]] {
+        let o = schedule_cmd(
+            &moto,
+            dir.path(),
+            &[cmd, &["--now", "2026-11-25T13:00:00Z"][..]].concat(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}: {}", text(&o.stderr));
+        assert!(text(&o.stdout).contains("ERROR"), "{}", text(&o.stdout));
+        assert!(text(&o.stdout).contains("`office-hour`, which the config does not define"));
+    }
+    let help = Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(["schedule", "--help"])
+        .output()
+        .unwrap();
+    let h = text(&help.stdout);
+    for want in [
+        "[schedules.office-hours]",
+        "jp-holidays",
+        "until:",
+        "start=09:00 stop=20:00",
+        "yagura:saved-capacity",
+    ] {
+        assert!(h.contains(want), "{want}: {h}");
+    }
+}
+
+impl Env {
+    fn append_config(&self, text: &str) {
+        let path = self.dir.path().join("config");
+        let mut c = std::fs::read_to_string(&path).unwrap();
+        c.push('\n');
+        c.push_str(text);
+        std::fs::write(&path, c).unwrap();
+    }
+
+    /// A shell script in the test's directory.
+    fn script(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+}
+
+fn caller(o: &Output) -> serde_json::Value {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
+}
+
+/// CRED-01 sources: a `credential_process` source (a script printing the CLI's JSON), a role
+/// whose `source_profile` is that profile, `credential_source = Environment`; the role
+/// session is named after the caller (moto answers `user/moto` for a key it does not know),
+/// not `yagura`; a credential_process that calls yagura for itself is stopped.
+#[test]
+fn creds_process_source_role_chain_and_session_names() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let printer = env.script(
+        "print-creds",
+        concat!(
+            "printf '{\"Version\":1,\"AccessKeyId\":\"AKIA",
+            "IOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"processSECRETxxxxxxxxxxxxxxxxxxxx\"}'"
+        ),
+    );
+    env.append_config(&format!(
+        "[profile proc]\ncredential_process = {}\nregion = us-east-1\n\n\
+         [profile proc-admin]\nrole_arn = {ROLE_ARN}\nsource_profile = proc\nregion = us-east-1\n\n\
+         [profile envrole]\nrole_arn = {ROLE_ARN}\ncredential_source = Environment\nregion = us-east-1\n\n\
+         [profile loop]\ncredential_process = {} creds process loop\n",
+        printer.display(),
+        env!("CARGO_BIN_EXE_yagura")
+    ));
+    let who = |profile: &str, extra: &[(&str, &str)]| {
+        let mut c = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+        c.args(["creds", "exec", profile, "--", aws.to_str().unwrap()])
+            .args(["sts", "get-caller-identity", "--output", "json"]);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        caller(&c.output().unwrap())
+    };
+    let direct = who("proc", &[]);
+    assert_eq!(
+        direct["Arn"], "arn:aws:sts::123456789012:user/moto",
+        "{direct}"
+    );
+    let role = who("proc-admin", &[]);
+    assert_eq!(
+        role["Arn"], "arn:aws:sts::123456789012:assumed-role/admin/moto",
+        "the session is named after the caller: {role}"
+    );
+    let from_env = who(
+        "envrole",
+        &[
+            ("AWS_ACCESS_KEY_ID", concat!("AKIA", "IOSFODNN7EXAMPLE")),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                "envSECRETxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            ),
+        ],
+    );
+    assert!(
+        from_env["Arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/admin/"),
+        "{from_env}"
+    );
+    let looped = env.yagura(&["creds", "process", "loop"]);
+    assert!(!looped.status.success());
+    assert!(
+        text(&looped.stderr).contains("nested more than"),
+        "{}",
+        text(&looped.stderr)
+    );
+    assert!(!text(&looped.stderr).contains("processSECRET"));
+}
+
+/// A FIDO security key as `mfa_serial` is explained: STS needs a one-time code.
+#[test]
+fn creds_fido_device_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile fido]\nmfa_serial = arn:aws:iam::123456789012:u2f/user/alice/yubikey-EXAMPLE\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        concat!(
+            "[fido]\naws_access_key_id = AKIA",
+            "IOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yagura"))
+        .args(["creds", "login", "--profile", "fido"])
+        .env("AWS_CONFIG_FILE", dir.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
+        .env("YAGURA_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("is a FIDO security key") && e.contains("one-time codes"),
+        "{e}"
+    );
+}
+
+/// `creds exec PROFILE` without a command opens `$SHELL` with the credentials and a marker.
+#[test]
+fn creds_exec_opens_a_marked_shell() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let mut c = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+    c.args(["creds", "exec", "admin", "--mfa-code", "123456"])
+        .env("SHELL", "/bin/sh")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(
+            stdin,
+            "echo \"marker=$YAGURA_PROFILE ps1=$PS1\"; {} sts get-caller-identity --output text --query Arn; exit 3",
+            aws.display()
+        )
+        .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let so = text(&out.stdout);
+    assert!(so.contains("marker=admin ps1=(yagura:admin)"), "{so}");
+    assert!(so.contains(":assumed-role/admin/"), "{so}");
+    assert!(
+        text(&out.stderr).contains("a shell with profile `admin`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// `creds server`: the AWS CLI gets the role's credentials from the container credentials
+/// endpoint (with the token) and, with --imds, from the EC2 metadata endpoint; a request
+/// without the token is refused.
+#[test]
+fn creds_server_answers_the_cli_container_and_imds_providers() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    for imds in [false, true] {
+        let mut c = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+        c.args(["creds", "server", "admin", "--mfa-code", "123456"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if imds {
+            c.arg("--imds");
+        }
+        let mut child = c.spawn().unwrap();
+        let mut vars = Vec::new();
+        {
+            use std::io::BufRead;
+            let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+            for _ in 0..(if imds { 3 } else { 2 }) {
+                let mut l = String::new();
+                r.read_line(&mut l).unwrap();
+                let (k, v) = l.trim().split_once('=').unwrap();
+                vars.push((k.to_string(), v.to_string()));
+            }
+        }
+        let var = |k: &str| vars.iter().find(|(n, _)| n == k).unwrap().1.clone();
+        let uri = var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        assert!(uri.starts_with("http://127.0.0.1:"), "{uri}");
+        let mut cli = Command::new(&aws);
+        cli.args(["sts", "get-caller-identity", "--output", "json"])
+            .env("AWS_ENDPOINT_URL", moto.endpoint())
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            .env_remove("AWS_EC2_METADATA_DISABLED");
+        if imds {
+            cli.env(
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                var("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+            )
+            .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            .env_remove("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        } else {
+            cli.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri).env(
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+            );
+        }
+        let who = caller(&cli.output().unwrap());
+        assert!(
+            who["Arn"]
+                .as_str()
+                .unwrap()
+                .contains(":assumed-role/admin/"),
+            "{who}"
+        );
+        // without the token: refused
+        let port: u16 = uri
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches("/creds")
+            .parse()
+            .unwrap();
+        let r = yagura_testkit::http(port, "GET", "/creds", "").unwrap();
+        assert!(r.starts_with("HTTP/1.1 401"), "{r}");
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+    // `exec --server`: the child gets the endpoint, not the keys
+    let mut c = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+    c.args(["creds", "exec", "admin", "--server", "--", "sh", "-c"]).arg(format!(
+        "test -z \"$AWS_SECRET_ACCESS_KEY\" && test -n \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" && {} sts get-caller-identity --output json",
+        aws.display()
+    ));
+    let who = caller(&c.output().unwrap());
+    assert!(
+        who["Arn"]
+            .as_str()
+            .unwrap()
+            .contains(":assumed-role/admin/"),
+        "{who}"
+    );
+}
+
+/// CRED-03 + CRED-01: `creds profiles --org --write` puts the profiles into the config file,
+/// and ten AWS CLI calls started at once through them (several accounts) ask for one code:
+/// the MFA command (a stand-in for the user at the prompt) runs once.
+#[test]
+fn creds_written_profiles_share_one_mfa_prompt() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let moto = Moto::start();
+    let seed = Command::new(venv().join("bin/python"))
+        .args(["-c", ORG_SEED, &moto.endpoint()])
+        .output()
+        .unwrap();
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    let env = Env::new(&moto);
+    let count = env.dir.path().join("prompts");
+    // a new six-digit code at every prompt, as a device would show
+    let prompt = env.script(
+        "prompt",
+        &format!(
+            "n=$(cat {0} 2>/dev/null | wc -l); echo x >> {0}; printf '%06d\\n' $((n + 100001))",
+            count.display()
+        ),
+    );
+    env.append_config(&format!(
+        "[profile bastion]\nregion = us-east-1\nmfa_serial = {MFA}\nyagura_mfa_command = {}\n",
+        prompt.display()
+    ));
+    std::fs::write(
+        env.dir.path().join("credentials"),
+        concat!(
+            "[bastion]\naws_access_key_id = AKIA",
+            "IOSFODNN7EXAMPLE\n",
+            "aws_secret_access_key = wJalrXUtnFEMIsourceSECRETxxxxxxxxxxxxxxx\n"
+        ),
+    )
+    .unwrap();
+    let w = env.yagura(&[
+        "creds",
+        "profiles",
+        "--org",
+        "--profile",
+        "bastion",
+        "--write",
+    ]);
+    assert!(w.status.success(), "{}", text(&w.stderr));
+    assert!(w.stdout.is_empty(), "--write prints nothing on stdout");
+    let config = std::fs::read_to_string(env.dir.path().join("config")).unwrap();
+    assert!(
+        config.starts_with("[profile dev]"),
+        "the user's profiles are kept: {config}"
+    );
+    let names: Vec<String> = config
+        .split("# BEGIN yagura")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("[profile ")?.strip_suffix(']'))
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() >= 5, "{config}");
+    // writing again replaces the block instead of adding one
+    let again = env.yagura(&[
+        "creds",
+        "profiles",
+        "--org",
+        "--profile",
+        "bastion",
+        "--write",
+    ]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let config2 = std::fs::read_to_string(env.dir.path().join("config")).unwrap();
+    assert_eq!(config2.matches("# BEGIN yagura").count(), 1);
+
+    let clear = env.yagura(&["creds", "clear"]);
+    assert!(clear.status.success(), "{}", text(&clear.stderr));
+    let before = std::fs::read_to_string(&count).unwrap().lines().count();
+    let handles: Vec<_> = (0..10)
+        .map(|i| {
+            let name = names[i % names.len()].clone();
+            let mut c = env.cmd(&aws);
+            c.args([
+                "sts",
+                "get-caller-identity",
+                "--output",
+                "json",
+                "--profile",
+                &name,
+            ]);
+            std::thread::spawn(move || (name, c.output().unwrap()))
+        })
+        .collect();
+    for h in handles {
+        let (name, o) = h.join().unwrap();
+        let who = caller(&o);
+        assert!(
+            who["Arn"]
+                .as_str()
+                .unwrap()
+                .contains(":assumed-role/OrganizationAccountAccessRole/"),
+            "{name}: {who}"
+        );
+    }
+    let after = std::fs::read_to_string(&count).unwrap().lines().count();
+    assert_eq!(after - before, 1, "one MFA prompt for ten parallel tools");
+}
+
+/// `creds rotate`: a new key is created, works, is stored, and the old one is deleted in IAM.
+#[test]
+fn creds_rotate_replaces_the_stored_key() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let script = r#"
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+iam.create_user(UserName="alice")
+k = iam.create_access_key(UserName="alice")["AccessKey"]
+print(json.dumps({"id": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))
+"#;
+    let key = python(script, &moto.endpoint());
+    let env = Env::new(&moto);
+    env.append_config("[profile rot]\nregion = us-east-1\n");
+    let mut add = env.cmd(Path::new(env!("CARGO_BIN_EXE_yagura")));
+    add.args(["creds", "add", "rot", "--backend", "file", "--env"])
+        .env("AWS_ACCESS_KEY_ID", key["id"].as_str().unwrap())
+        .env("AWS_SECRET_ACCESS_KEY", key["secret"].as_str().unwrap());
+    let o = add.output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let list = env.yagura(&["creds", "list"]);
+    let l = text(&list.stdout);
+    assert!(
+        l.lines()
+            .any(|x| x.starts_with("rot ") && x.contains("in the file") && x.contains("AKIA")),
+        "{l}"
+    );
+    assert!(
+        !l.contains(key["id"].as_str().unwrap()),
+        "key ids are masked: {l}"
+    );
+    let rot = env.yagura(&["creds", "rotate", "rot"]);
+    assert!(rot.status.success(), "{}", text(&rot.stderr));
+    let keys = r#"
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+print(json.dumps([k["AccessKeyId"] for k in iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]]))
+"#;
+    let left = python(keys, &moto.endpoint());
+    let left = left.as_array().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_ne!(left[0], key["id"]);
+    let index = std::fs::read_to_string(env.data().join("keys.json")).unwrap();
+    assert!(
+        index.contains(left[0].as_str().unwrap()),
+        "the new key is stored"
+    );
+    // and it works
+    let p = env.yagura(&["creds", "process", "rot"]);
+    let v: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    assert_eq!(v["AccessKeyId"], left[0]);
+}
+
+/// The OS keyring, for real: a private D-Bus session (`dbus-run-session`) with
+/// gnome-keyring-daemon's Secret Service (Debian `gnome-keyring`, `dbus`, `libsecret-tools`;
+/// `.ci/run` installs them), started by this test in a temporary HOME. `creds add` stores the
+/// key there (nothing secret on disk), `list` shows it masked, `exec` uses it against moto,
+/// `secret-tool` finds the entry, `remove` deletes it. Where the daemon is not installed the
+/// test says so and stops (outside CI); the store's calls are also covered with the keyring
+/// crate's mock in `yagura-creds` (`keystore::tests`).
+#[test]
+fn creds_keyring_backend_against_gnome_keyring() {
+    if !moto_available() {
+        return;
+    }
+    let Some(aws) = aws_cli() else { return };
+    let have = |c: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {c}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let ok = have("dbus-run-session") && have("gnome-keyring-daemon") && have("secret-tool");
+    if !yagura_testkit::required_in_ci(ok, "gnome-keyring-daemon, dbus-run-session and secret-tool (Debian gnome-keyring, dbus, libsecret-tools)") {
+        eprintln!("skipping the Secret Service test: gnome-keyring-daemon is not installed");
+        return;
+    }
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.append_config("[profile kr]\nregion = us-east-1\n");
+    let home = env.dir.path().join("home");
+    let runtime = env.dir.path().join("run");
+    for d in [&home, &runtime] {
+        std::fs::create_dir_all(d).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let secret = "keyringSECRETwJalrXUtnFEMIxxxxxxxxxxxxxx";
+    let script = r#"set -u
+printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets > "$OUT/daemon" 2>&1
+"$Y" creds add kr --env > "$OUT/add.out" 2> "$OUT/add.err"; echo $? > "$OUT/add.rc"
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds list > "$OUT/list.out" 2>&1
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds exec kr -- "$AWS" sts get-caller-identity --output json > "$OUT/who.json" 2> "$OUT/who.err"
+secret-tool search --all service yagura > "$OUT/search" 2>&1
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$Y" creds remove kr > "$OUT/remove" 2>&1; echo $? > "$OUT/remove.rc"
+secret-tool search --all service yagura > "$OUT/search2" 2>&1
+"#;
+    let out_dir = env.dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let run = env
+        .cmd(Path::new("dbus-run-session"))
+        .args(["--", "sh", "-c", script])
+        .env("HOME", &home)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("OUT", &out_dir)
+        .env("Y", env!("CARGO_BIN_EXE_yagura"))
+        .env("AWS", &aws)
+        .env("AWS_ACCESS_KEY_ID", concat!("AKIA", "IOSFODNN7EXAMPLE"))
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .output()
+        .unwrap();
+    let read = |n: &str| std::fs::read_to_string(out_dir.join(n)).unwrap_or_default();
+    let context = format!(
+        "dbus-run-session: {}\ndaemon: {}\nadd: {}{}\nlist: {}\nwho: {}\nsearch: {}",
+        text(&run.stderr),
+        read("daemon"),
+        read("add.out"),
+        read("add.err"),
+        read("list.out"),
+        read("who.err"),
+        read("search")
+    );
+    assert_eq!(read("add.rc").trim(), "0", "{context}");
+    assert!(
+        read("add.err").contains("stored in the OS keyring"),
+        "{context}"
+    );
+    assert!(
+        read("list.out")
+            .lines()
+            .any(|l| l.starts_with("kr ") && l.contains("AKIA************MPLE in the keyring")),
+        "{context}"
+    );
+    let who: serde_json::Value =
+        serde_json::from_str(&read("who.json")).unwrap_or_else(|e| panic!("{e}: {context}"));
+    assert_eq!(who["Account"], "123456789012", "{context}");
+    // the secret is in the keyring, and nowhere in yagura's data directory
+    assert!(read("search").contains(secret), "{context}");
+    for f in walk(&env.data()) {
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(secret),
+            "{} holds the secret",
+            f.display()
+        );
+    }
+    assert_eq!(read("remove.rc").trim(), "0", "{}", read("remove"));
+    assert!(!read("search2").contains(secret), "{}", read("search2"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }

@@ -5,9 +5,8 @@
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 
 struct Run {
@@ -17,7 +16,7 @@ struct Run {
 }
 
 fn run(data_dir: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(BIN)
+    let out: Output = yagura_testkit::yagura_cmd()
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--lang")

@@ -15,7 +15,7 @@ fn env<'a>(c: &'a mut Command, endpoint: &str) -> &'a mut Command {
 }
 
 fn yagura(endpoint: &str, dir: &Path, args: &[&str]) -> Output {
-    env(&mut Command::new(env!("CARGO_BIN_EXE_yagura")), endpoint)
+    env(&mut yagura_testkit::yagura_cmd(), endpoint)
         .args(["--data-dir", dir.to_str().unwrap(), "--quiet"])
         .args(args)
         .output()

@@ -9,7 +9,6 @@ use common::{closed_port, HttpSink, Reply, SmtpSink};
 use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const HOOK_PATH: &str = "/services/T0SECRET/B0SECRET/hooksecretpart";
 const PASSWORD: &str = "mail-pass-31337";
 const FAST: &str =
@@ -22,7 +21,7 @@ struct Run {
 }
 
 fn run(dir: &Path, lang: &str, args: &[&str], env: &[(&str, String)]) -> Run {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = yagura_testkit::yagura_cmd();
     cmd.arg("--data-dir")
         .arg(dir.join("data"))
         .arg("--lang")

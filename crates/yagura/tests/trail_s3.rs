@@ -22,14 +22,6 @@ fn testdata() -> PathBuf {
     yagura_testkit::repo_root().join("../shared/testdata/cloudtrail")
 }
 
-/// The binary under test (`YAGURA_TEST_BIN` overrides it, for a copy taken out of a target
-/// directory that other builds share).
-fn bin() -> PathBuf {
-    std::env::var_os("YAGURA_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_yagura")))
-}
-
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes).unwrap();
@@ -225,7 +217,7 @@ fn takeover_tail() -> Vec<Value> {
 }
 
 fn yagura(data: &Path, args: &[&str], env: &[(&str, &str)], moto: &Moto) -> Command {
-    let mut c = Command::new(bin());
+    let mut c = yagura_testkit::yagura_cmd();
     yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("test", "test"))
         .arg("--data-dir")
         .arg(data)

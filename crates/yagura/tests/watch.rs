@@ -10,7 +10,7 @@ use yagura_testkit::{moto_available, venv, Moto};
 use yagura_testkit::sinks as common;
 
 fn yagura(data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_yagura"));
+    let mut c = yagura_testkit::yagura_cmd();
     c.args(["--data-dir", data_dir.to_str().unwrap()])
         .args(args)
         .env_remove("AWS_PROFILE")

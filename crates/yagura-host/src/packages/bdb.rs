@@ -12,6 +12,25 @@ const H_OFFPAGE: u8 = 3;
 /// Hard limit on the size of one value, against loops in corrupt overflow chains.
 const MAX_VALUE: usize = 64 << 20;
 
+/// What the values of one database may cost: together they can never be larger than the file
+/// that holds them, so items that overlap or overflow chains that share pages (a crafted file
+/// of a few hundred KB could otherwise expand to gigabytes) are an error, not an allocation.
+struct Budget {
+    left: usize,
+    /// Overflow pages already copied: each belongs to one chain.
+    seen: Vec<bool>,
+}
+
+impl Budget {
+    fn take(&mut self, n: usize) -> Result<(), String> {
+        self.left = self.left.checked_sub(n).ok_or_else(|| {
+            "the values add up to more than the file holds (overlapping items or shared overflow pages)"
+                .to_string()
+        })?;
+        Ok(())
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Endian(bool); // true = little
 
@@ -56,6 +75,10 @@ pub fn hash_values(db: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let pages = db.len() / page_size;
     let page = |n: usize| db.get(n * page_size..(n + 1) * page_size);
     let mut values = Vec::new();
+    let mut budget = Budget {
+        left: db.len(),
+        seen: vec![false; pages + 1],
+    };
     for n in 1..=last_pgno.min(pages.saturating_sub(1)) {
         let Some(p) = page(n) else { break };
         let ptype = p.get(25).copied().unwrap_or(0);
@@ -63,6 +86,9 @@ pub fn hash_values(db: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             continue;
         }
         let entries = e.u16(p, 20).ok_or("truncated page header")? as usize;
+        if entries > (page_size - PAGE_HEADER) / 2 {
+            return Err(format!("page {n}: {entries} entries cannot fit in a page"));
+        }
         // items are pairs: key at even index, data at odd
         for i in (1..entries).step_by(2) {
             let off = e
@@ -80,7 +106,11 @@ pub fn hash_values(db: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                 .get(off..end.max(off))
                 .ok_or_else(|| format!("page {n}: item {i} out of range"))?;
             match item.first() {
-                Some(&H_KEYDATA) => values.push(item.get(1..).unwrap_or_default().to_vec()),
+                Some(&H_KEYDATA) => {
+                    let v = item.get(1..).unwrap_or_default();
+                    budget.take(v.len())?;
+                    values.push(v.to_vec());
+                }
                 Some(&H_OFFPAGE) => {
                     let pgno = e
                         .u32(item, 4)
@@ -90,7 +120,7 @@ pub fn hash_values(db: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                         .u32(item, 8)
                         .ok_or_else(|| format!("page {n}: item {i} truncated"))?
                         as usize;
-                    values.push(read_overflow(db, page_size, e, pgno, tlen)?);
+                    values.push(read_overflow(db, page_size, e, pgno, tlen, &mut budget)?);
                 }
                 _ => {}
             }
@@ -105,16 +135,24 @@ fn read_overflow(
     e: Endian,
     mut pgno: usize,
     tlen: usize,
+    budget: &mut Budget,
 ) -> Result<Vec<u8>, String> {
     if tlen > MAX_VALUE {
         return Err(format!("overflow item of {tlen} bytes"));
     }
+    // the length field is checked against what is left of the file before anything is
+    // allocated for it
+    budget.take(tlen)?;
     let mut out = Vec::with_capacity(tlen);
-    let mut hops = 0usize;
     while pgno != 0 && out.len() < tlen {
-        hops += 1;
-        if hops > db.len() / page_size + 1 {
-            return Err("loop in an overflow chain".to_string());
+        match budget.seen.get_mut(pgno) {
+            Some(seen) if !*seen => *seen = true,
+            Some(_) => {
+                return Err(format!(
+                    "overflow page {pgno} is used twice (a loop or a shared chain)"
+                ))
+            }
+            None => return Err(format!("overflow page {pgno} beyond the end of the file")),
         }
         let p = db
             .get(pgno * page_size..(pgno + 1) * page_size)

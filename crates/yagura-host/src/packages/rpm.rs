@@ -163,23 +163,40 @@ fn collect(
     (packages, errors)
 }
 
-/// Reads the sqlite rpm database (`Packages` table, `blob` column), opened read-only and
-/// immutable (a snapshot may carry a stale `-wal` file and must not be written).
+/// The largest rpm sqlite database read (a real one holds a few thousand headers, ~100 MB).
+const MAX_SQLITE: u64 = 256 << 20;
+
+/// Reads the sqlite rpm database (`Packages` table, `blob` column). The file is read through
+/// the root (a regular file, resolved inside the root, bounded) and opened from memory,
+/// read-only: no path or URI reaches sqlite, so a root whose path holds `#`, `%` or `?` reads
+/// like any other, nothing outside the root can be opened, and a snapshot is never written. A
+/// stale `-wal` beside a snapshot is ignored (as with `immutable=1`).
 pub fn read_sqlite(
     root: &Root,
     path: &str,
 ) -> Result<(Vec<Package>, Vec<PackageError>), PackageError> {
-    let real = root.resolve(path)?;
+    let mut bytes = root.read_limited(path, MAX_SQLITE)?;
     let corrupt = |e: rusqlite::Error| PackageError::Corrupt {
         path: path.to_string(),
         reason: e.to_string(),
     };
-    let uri = format!("file:{}?mode=ro&immutable=1", real.display());
-    let conn = rusqlite::Connection::open_with_flags(
-        uri,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
-    )
-    .map_err(corrupt)?;
+    if !bytes.starts_with(b"SQLite format 3\0") || bytes.len() < 100 {
+        return Err(PackageError::Corrupt {
+            path: path.to_string(),
+            reason: "not an SQLite database".to_string(),
+        });
+    }
+    // rpm keeps its database in WAL mode (header bytes 18 and 19 = 2); an in-memory copy must
+    // say "rollback journal" (1) or sqlite refuses to read it
+    for b in bytes.iter_mut().skip(18).take(2) {
+        if *b == 2 {
+            *b = 1;
+        }
+    }
+    let mut conn = rusqlite::Connection::open_in_memory().map_err(corrupt)?;
+    let len = bytes.len();
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, std::io::Cursor::new(bytes), len, true)
+        .map_err(corrupt)?;
     let mut stmt = conn
         .prepare("SELECT hnum, blob FROM Packages ORDER BY hnum")
         .map_err(corrupt)?;

@@ -4,6 +4,12 @@ use super::{distro_key, Advisory, FixState};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Parses a JSON document (serde_json refuses nesting deeper than 128 levels, so a hostile
+/// document cannot exhaust the stack).
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
@@ -30,6 +36,23 @@ pub fn debian_release(codename: &str) -> Option<&'static str> {
         "sid" => "sid",
         _ => return None,
     })
+}
+
+/// The distribution key and release of an OSV ecosystem: `Debian:12` → (debian, 12),
+/// `Alpine:v3.20` → (alpine, v3.20), `Ubuntu:Pro:18.04:LTS` → (ubuntu, 18.04),
+/// `Red Hat:enterprise_linux:9::appstream` → (rhel, 9), `Rocky Linux:9` → (rocky, 9); the
+/// release is the first part after the name that starts with a digit (or `v` and a digit).
+pub fn osv_ecosystem(eco: &str) -> (String, String) {
+    let mut parts = eco.split(':');
+    let distro = distro_key(parts.next().unwrap_or_default());
+    let release = parts
+        .find(|p| {
+            let p = p.strip_prefix('v').unwrap_or(p);
+            p.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .unwrap_or_default()
+        .to_string();
+    (distro, release)
 }
 
 /// Parses one OSV record (`affected[].package.ecosystem` like `Debian:12`, `Alpine:v3.20`,
@@ -81,9 +104,7 @@ pub fn parse_osv(v: &Value) -> Result<Vec<Advisory>, String> {
         let (Some(eco), Some(name)) = (s(pkg, "ecosystem"), s(pkg, "name")) else {
             continue;
         };
-        let mut parts = eco.splitn(3, ':');
-        let distro = distro_key(parts.next().unwrap_or_default());
-        let release = parts.next().unwrap_or_default().to_string();
+        let (distro, release) = osv_ecosystem(&eco);
         let severity = a
             .get("ecosystem_specific")
             .and_then(|e| s(e, "urgency").or_else(|| s(e, "severity")))

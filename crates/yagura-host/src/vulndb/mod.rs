@@ -6,8 +6,11 @@
 //! affected range), each either fixed in a version, unfixed, or not to be fixed (won't fix).
 
 mod feeds;
+pub mod update;
 
-pub use feeds::{parse_debian_tracker, parse_osv, parse_oval, parse_updateinfo};
+pub use feeds::{
+    osv_ecosystem, parse_debian_tracker, parse_json, parse_osv, parse_oval, parse_updateinfo,
+};
 
 use crate::packages::Package;
 use crate::version::VersionScheme;
@@ -105,8 +108,20 @@ pub struct ImportStats {
     pub documents: usize,
     /// Advisory rows stored.
     pub advisories: usize,
-    /// Documents or records that could not be read, with the reason; the rest was imported.
-    pub errors: Vec<String>,
+    /// Rows that the source did not hold before this import (empty on a source's first
+    /// import: everything would be new).
+    #[serde(skip)]
+    pub new_rows: Vec<Advisory>,
+}
+
+/// A feed read whole and valid, ready to replace a source.
+#[derive(Debug, Default, Clone)]
+pub struct ParsedFeed {
+    /// Feed kinds met (`osv`, `debian-tracker`, `oval`, `updateinfo`).
+    pub kinds: Vec<String>,
+    /// Documents (files, zip entries) read.
+    pub documents: usize,
+    pub rows: Vec<Advisory>,
 }
 
 /// One imported source, for `db status`.
@@ -119,12 +134,22 @@ pub struct SourceStatus {
     pub advisories: i64,
     /// Advisory rows per `distro:release`.
     pub releases: Vec<(String, i64)>,
+    /// Unix seconds of the last successful `db update` check (a feed found unchanged is
+    /// current as of then); `None` for a source imported by hand.
+    pub checked_at: Option<i64>,
+    /// The URL `db update` fetched it from.
+    pub url: Option<String>,
 }
 
+/// Data older than this many days makes a host scan warn.
+pub const STALE_DAYS: i64 = 7;
+
 impl SourceStatus {
-    /// Whole days since the import at `now` (Unix seconds).
+    /// Whole days since the data was last known current (imported, or checked unchanged) at
+    /// `now` (Unix seconds).
     pub fn age_days(&self, now: i64) -> i64 {
-        (now - self.imported_at).max(0) / 86_400
+        let at = self.imported_at.max(self.checked_at.unwrap_or(0));
+        (now - at).max(0) / 86_400
     }
 }
 
@@ -219,6 +244,22 @@ CREATE TABLE IF NOT EXISTS source (
   imported_at INTEGER NOT NULL,
   advisories INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS host (
+  id TEXT PRIMARY KEY,
+  os_id TEXT NOT NULL,
+  release TEXT NOT NULL,
+  packages TEXT NOT NULL,
+  scanned_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed (
+  name TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  etag TEXT,
+  last_modified TEXT,
+  sha256 TEXT,
+  checked_at INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL
+);
 ";
 
 impl VulnDb {
@@ -233,7 +274,16 @@ impl VulnDb {
             path: path.display().to_string(),
             source,
         };
-        let conn = Connection::open(&path).map_err(sq)?;
+        // by path only (no URI interpretation of the data directory's name)
+        let conn = Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sq)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(sq)?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
             .map_err(sq)?;
         conn.execute_batch(SCHEMA).map_err(sq)?;
@@ -250,46 +300,81 @@ impl VulnDb {
     /// Imports a feed: a file (OSV JSON, Debian tracker JSON, OVAL XML, updateinfo XML, each
     /// optionally gzipped), a zip of OSV JSON files, or a directory of any of these. The rows
     /// are stored under a source named after the path's file name; importing a source again
-    /// replaces its rows. A document that cannot be read is reported in the stats, not fatal.
+    /// replaces its rows. The import is atomic: a feed with any document that cannot be read
+    /// (a truncated zip or gzip, a corrupt document) is refused and the source keeps its rows.
     pub fn import(&mut self, path: &Path) -> Result<ImportStats, VulnDbError> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let mut stats = ImportStats {
-            source: name.clone(),
-            ..ImportStats::default()
-        };
-        let mut rows = Vec::new();
-        collect_path(path, &mut rows, &mut stats)?;
-        if stats.documents == 0 {
-            return Err(VulnDbError::Format {
-                path: path.display().to_string(),
-                reason: "no feed documents found".to_string(),
-            });
-        }
-        stats.kinds.sort();
-        stats.kinds.dedup();
-        self.store(&name, &stats.kinds.join(","), &rows)?;
-        stats.advisories = rows.len();
-        Ok(stats)
+        let feed = parse_path(path)?;
+        self.replace_source(&name, feed)
     }
 
-    /// Stores rows under a source, replacing the source's earlier rows.
+    /// Replaces a source's rows with a feed read whole (see [`parse_path`], [`parse_bytes`]).
+    pub fn replace_source(
+        &mut self,
+        name: &str,
+        feed: ParsedFeed,
+    ) -> Result<ImportStats, VulnDbError> {
+        let new_rows = self.store(name, &feed.kinds.join(","), &feed.rows)?;
+        Ok(ImportStats {
+            source: name.to_string(),
+            kinds: feed.kinds,
+            documents: feed.documents,
+            advisories: feed.rows.len(),
+            new_rows,
+        })
+    }
+
+    /// Stores rows under a source, replacing the source's earlier rows, in one transaction.
+    /// Returns the rows the source did not hold before (none on its first import).
     pub fn store(
         &mut self,
         source: &str,
         kinds: &str,
         rows: &[Advisory],
-    ) -> Result<(), VulnDbError> {
+    ) -> Result<Vec<Advisory>, VulnDbError> {
         let path = self.path.display().to_string();
         let sq = |source| VulnDbError::Sqlite {
             path: path.clone(),
             source,
         };
         let tx = self.conn.transaction().map_err(sq)?;
+        let existed: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM source WHERE name = ?1)",
+                [source],
+                |r| r.get(0),
+            )
+            .map_err(sq)?;
+        let mut before = std::collections::HashSet::new();
+        if existed {
+            let mut q = tx
+                .prepare(
+                    "SELECT id, distro, release, package, ifnull(fixed, ''), state FROM advisory \
+                     WHERE source = ?1",
+                )
+                .map_err(sq)?;
+            let keys = q
+                .query_map([source], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .map_err(sq)?;
+            for k in keys {
+                before.insert(k.map_err(sq)?);
+            }
+        }
         tx.execute("DELETE FROM advisory WHERE source = ?1", [source])
             .map_err(sq)?;
+        let mut new_rows = Vec::new();
         {
             let mut ins = tx
                 .prepare(
@@ -314,6 +399,19 @@ impl VulnDb {
                     a.summary,
                 ])
                 .map_err(sq)?;
+                if existed {
+                    let key = (
+                        a.id.clone(),
+                        a.distro.clone(),
+                        a.release.clone(),
+                        a.package.clone(),
+                        a.fixed.clone().unwrap_or_default(),
+                        a.state.as_str().to_string(),
+                    );
+                    if !before.contains(&key) {
+                        new_rows.push(a.clone());
+                    }
+                }
             }
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -322,7 +420,187 @@ impl VulnDb {
             params![source, kinds, now, rows.len() as i64],
         )
         .map_err(sq)?;
-        tx.commit().map_err(sq)
+        tx.commit().map_err(sq)?;
+        Ok(new_rows)
+    }
+
+    /// Writes the whole database to `file` (for `db import` on an offline host): a consistent
+    /// copy made by SQLite (`VACUUM INTO`), written beside the target and renamed over it.
+    pub fn export(&self, file: &Path) -> Result<(), VulnDbError> {
+        let io = |source| VulnDbError::Io {
+            path: file.display().to_string(),
+            source,
+        };
+        let abs = std::path::absolute(file).map_err(io)?;
+        let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "vulndb".to_string());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        let sq = self.sq();
+        self.conn
+            .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
+            .map_err(sq)?;
+        std::fs::rename(&tmp, &abs).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io(e)
+        })
+    }
+
+    /// Replaces the whole database with one written by [`VulnDb::export`], in one transaction:
+    /// the file is checked first (SQLite's `quick_check`, yagura's tables), and a file that is
+    /// not a complete export changes nothing.
+    pub fn import_database(&mut self, file: &Path) -> Result<DbStatus, VulnDbError> {
+        let label = file.display().to_string();
+        let fmt = |reason: String| VulnDbError::Format {
+            path: label.clone(),
+            reason,
+        };
+        let abs = std::path::absolute(file).map_err(|source| VulnDbError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        let meta = std::fs::metadata(&abs).map_err(|source| VulnDbError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        if !meta.is_file() {
+            return Err(fmt("not a regular file".to_string()));
+        }
+        let path = self.path.display().to_string();
+        let sq = |source| VulnDbError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        self.conn
+            .execute(
+                "ATTACH DATABASE ?1 AS imp",
+                [abs.to_string_lossy().as_ref()],
+            )
+            .map_err(|e| fmt(format!("cannot open it as a database: {e}")))?;
+        let result = (|| -> Result<(), VulnDbError> {
+            let check: String = self
+                .conn
+                .query_row("PRAGMA imp.quick_check", [], |r| r.get(0))
+                .map_err(|e| fmt(format!("not a readable database: {e}")))?;
+            if check != "ok" {
+                return Err(fmt(format!("the database is damaged: {check}")));
+            }
+            for table in ["advisory", "source"] {
+                let n: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT COUNT(*) FROM imp.sqlite_master WHERE type = 'table' AND name = ?1",
+                        [table],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| fmt(e.to_string()))?;
+                if n == 0 {
+                    return Err(fmt(format!(
+                        "not a yagura vulnerability database (no `{table}` table)"
+                    )));
+                }
+            }
+            let has_feed: i64 = self
+                .conn
+                .query_row(
+                    "SELECT COUNT(*) FROM imp.sqlite_master WHERE type = 'table' AND name = 'feed'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| fmt(e.to_string()))?;
+            let tx = self.conn.transaction().map_err(sq)?;
+            tx.execute_batch(
+                "DELETE FROM advisory; DELETE FROM source; DELETE FROM feed;
+                 INSERT INTO advisory (source, distro, release, package, id, aliases, state, \
+                   introduced, fixed, last_affected, severity, summary) \
+                   SELECT source, distro, release, package, id, aliases, state, introduced, fixed, \
+                   last_affected, severity, summary FROM imp.advisory;
+                 INSERT INTO source (name, kinds, imported_at, advisories) \
+                   SELECT name, kinds, imported_at, advisories FROM imp.source;",
+            )
+            .map_err(|e| fmt(format!("cannot copy its rows: {e}")))?;
+            if has_feed > 0 {
+                tx.execute_batch(
+                    "INSERT INTO feed (name, url, etag, last_modified, sha256, checked_at, changed_at) \
+                     SELECT name, url, etag, last_modified, sha256, checked_at, changed_at FROM imp.feed;",
+                )
+                .map_err(|e| fmt(format!("cannot copy its feed states: {e}")))?;
+            }
+            tx.commit().map_err(sq)
+        })();
+        let _ = self.conn.execute("DETACH DATABASE imp", []);
+        result?;
+        self.status()
+    }
+
+    /// Unix seconds of the freshest data covering a distro release: the latest import or
+    /// successful check of any source with rows for it (`None`: no source covers it).
+    pub fn freshness(&self, os_id: &str, release: &str) -> Result<Option<i64>, VulnDbError> {
+        let sq = self.sq();
+        self.conn
+            .query_row(
+                "SELECT MAX(MAX(s.imported_at, ifnull(f.checked_at, 0))) FROM source s \
+                 LEFT JOIN feed f ON f.name = s.name \
+                 WHERE EXISTS (SELECT 1 FROM advisory a WHERE a.source = s.name \
+                   AND a.distro = ?1 AND (a.release = ?2 OR a.release = ''))",
+                params![distro_key(os_id), release],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map_err(sq)
+    }
+
+    /// Keeps the packages of a scanned host, so that advisories new in a later `db update`
+    /// can be matched against it (the antenna of `db update --notify`).
+    pub fn remember_host(
+        &self,
+        id: &str,
+        os_id: &str,
+        release: &str,
+        packages: &[Package],
+    ) -> Result<(), VulnDbError> {
+        let sq = self.sq();
+        let json = serde_json::to_string(packages).unwrap_or_else(|_| "[]".to_string());
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO host (id, os_id, release, packages, scanned_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    os_id,
+                    release,
+                    json,
+                    time::OffsetDateTime::now_utc().unix_timestamp()
+                ],
+            )
+            .map(|_| ())
+            .map_err(sq)
+    }
+
+    /// The hosts kept by [`VulnDb::remember_host`]: (id, os-release ID, release, packages).
+    #[allow(clippy::type_complexity)]
+    pub fn hosts(&self) -> Result<Vec<(String, String, String, Vec<Package>)>, VulnDbError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, os_id, release, packages FROM host ORDER BY id")
+            .map_err(&sq)?;
+        let rows = stmt
+            .query_map([], |r| {
+                let json: String = r.get(3)?;
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    serde_json::from_str(&json).unwrap_or_default(),
+                ))
+            })
+            .map_err(&sq)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&sq)?;
+        Ok(rows)
     }
 
     /// Sources, counts and import times.
@@ -330,7 +608,10 @@ impl VulnDb {
         let sq = self.sq();
         let mut stmt = self
             .conn
-            .prepare("SELECT name, kinds, imported_at, advisories FROM source ORDER BY name")
+            .prepare(
+                "SELECT s.name, s.kinds, s.imported_at, s.advisories, f.checked_at, f.url \
+                 FROM source s LEFT JOIN feed f ON f.name = s.name ORDER BY s.name",
+            )
             .map_err(&sq)?;
         let mut sources = stmt
             .query_map([], |r| {
@@ -340,6 +621,8 @@ impl VulnDb {
                     imported_at: r.get(2)?,
                     advisories: r.get(3)?,
                     releases: Vec::new(),
+                    checked_at: r.get(4)?,
+                    url: r.get(5)?,
                 })
             })
             .map_err(&sq)?
@@ -475,6 +758,45 @@ impl VulnDb {
     }
 }
 
+/// Matches some advisory rows (new ones, after an update) against a host's packages, with the
+/// same rules as [`VulnDb::match_packages`].
+pub fn match_rows(
+    os_id: &str,
+    release: &str,
+    packages: &[Package],
+    rows: &[Advisory],
+) -> Vec<VulnMatch> {
+    let (scheme, on) = distro_rules(os_id);
+    let distro = distro_key(os_id);
+    let mut by_pkg: std::collections::HashMap<&str, Vec<&Advisory>> =
+        std::collections::HashMap::new();
+    for a in rows {
+        if a.distro == distro && (a.release == release || a.release.is_empty()) {
+            by_pkg.entry(a.package.as_str()).or_default().push(a);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in packages {
+        let (name, version, is_source) = match on {
+            MatchOn::Source => (&p.source_name, &p.source_version, true),
+            MatchOn::Binary => (&p.name, &p.version, false),
+        };
+        for a in by_pkg.get(name.as_str()).into_iter().flatten() {
+            if is_affected(scheme, version, a) && seen.insert((a.id.clone(), p.name.clone())) {
+                out.push(VulnMatch {
+                    package: p.name.clone(),
+                    installed: p.version.clone(),
+                    source: is_source.then(|| p.source_name.clone()),
+                    source_version: is_source.then(|| p.source_version.clone()),
+                    advisory: (*a).clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// True when `installed` lies in the affected range of the row.
 pub fn is_affected(scheme: VersionScheme, installed: &str, a: &Advisory) -> bool {
     if let Some(intro) = a.introduced.as_deref() {
@@ -489,20 +811,91 @@ pub fn is_affected(scheme: VersionScheme, installed: &str, a: &Advisory) -> bool
     }
 }
 
+/// Reads a feed at a path whole: a file, a zip of OSV records or a directory of feed files.
+/// Any document that cannot be read makes the whole feed an error naming it (the first few
+/// are listed), so that a source is only ever replaced by a complete, valid feed.
+pub fn parse_path(path: &Path) -> Result<ParsedFeed, VulnDbError> {
+    let mut feed = ParsedFeed::default();
+    let mut errors = Vec::new();
+    collect_path(path, &mut feed, &mut errors)?;
+    finish(&path.display().to_string(), feed, errors)
+}
+
+/// Reads a feed held in memory (a download): a zip, or one document, optionally gzipped.
+pub fn parse_bytes(label: &str, bytes: &[u8]) -> Result<ParsedFeed, VulnDbError> {
+    let mut feed = ParsedFeed::default();
+    let mut errors = Vec::new();
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        collect_zip(label, bytes, &mut feed, &mut errors)?;
+    } else {
+        collect_document(label, bytes, &mut feed, &mut errors);
+    }
+    finish(label, feed, errors)
+}
+
+fn finish(
+    label: &str,
+    mut feed: ParsedFeed,
+    errors: Vec<String>,
+) -> Result<ParsedFeed, VulnDbError> {
+    if !errors.is_empty() {
+        let shown: Vec<&str> = errors.iter().take(3).map(String::as_str).collect();
+        return Err(VulnDbError::Format {
+            path: label.to_string(),
+            reason: format!(
+                "{} of {} document(s) could not be read, so nothing was imported: {}{}",
+                errors.len(),
+                feed.documents + errors.len(),
+                shown.join("; "),
+                if errors.len() > 3 { "; …" } else { "" }
+            ),
+        });
+    }
+    if feed.documents == 0 {
+        return Err(VulnDbError::Format {
+            path: label.to_string(),
+            reason: "no feed documents found".to_string(),
+        });
+    }
+    feed.kinds.sort();
+    feed.kinds.dedup();
+    Ok(feed)
+}
+
 /// Documents at most this large are read (a feed file, a zip entry).
 const MAX_DOC: u64 = 512 << 20;
+/// Zip entries at most (the OSV Debian archive holds ~60,000).
+const MAX_ENTRIES: usize = 2_000_000;
+/// Directory levels followed under an imported directory.
+const MAX_DEPTH: usize = 16;
 
 fn collect_path(
     path: &Path,
-    rows: &mut Vec<Advisory>,
-    stats: &mut ImportStats,
+    feed: &mut ParsedFeed,
+    errors: &mut Vec<String>,
 ) -> Result<(), VulnDbError> {
+    collect_path_at(path, feed, errors, 0)
+}
+
+fn collect_path_at(
+    path: &Path,
+    feed: &mut ParsedFeed,
+    errors: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), VulnDbError> {
+    use std::os::unix::fs::OpenOptionsExt;
     let io = |source| VulnDbError::Io {
         path: path.display().to_string(),
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
+        if depth >= MAX_DEPTH {
+            return Err(VulnDbError::Format {
+                path: path.display().to_string(),
+                reason: format!("more than {MAX_DEPTH} directory levels"),
+            });
+        }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -516,44 +909,69 @@ fn collect_path(
             let is_feed = [".json", ".xml", ".gz", ".zip"]
                 .iter()
                 .any(|s| name.ends_with(s));
-            if e.is_dir() || is_feed {
-                if let Err(err) = collect_path(&e, rows, stats) {
-                    stats.errors.push(err.to_string());
+            // a link inside an imported directory is not followed (loops, escapes)
+            let Ok(m) = std::fs::symlink_metadata(&e) else {
+                continue;
+            };
+            if m.is_dir() || (is_feed && m.is_file()) {
+                if let Err(err) = collect_path_at(&e, feed, errors, depth + 1) {
+                    errors.push(err.to_string());
                 }
             }
         }
         return Ok(());
     }
+    if !meta.is_file() {
+        return Err(VulnDbError::Format {
+            path: path.display().to_string(),
+            reason: "not a regular file".to_string(),
+        });
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
         .map_err(io)?
-        .take(MAX_DOC)
+        .take(MAX_DOC + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     let label = path.display().to_string();
-    if bytes.starts_with(b"PK\x03\x04") {
-        return collect_zip(&label, &bytes, rows, stats);
+    if bytes.len() as u64 > MAX_DOC {
+        return Err(VulnDbError::Format {
+            path: label,
+            reason: format!("larger than {MAX_DOC} bytes"),
+        });
     }
-    collect_document(&label, &bytes, rows, stats);
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return collect_zip(&label, &bytes, feed, errors);
+    }
+    collect_document(&label, &bytes, feed, errors);
     Ok(())
 }
 
 fn collect_zip(
     label: &str,
     bytes: &[u8],
-    rows: &mut Vec<Advisory>,
-    stats: &mut ImportStats,
+    feed: &mut ParsedFeed,
+    errors: &mut Vec<String>,
 ) -> Result<(), VulnDbError> {
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| VulnDbError::Format {
             path: label.to_string(),
             reason: format!("not a readable zip: {e}"),
         })?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(VulnDbError::Format {
+            path: label.to_string(),
+            reason: format!("{} entries (more than {MAX_ENTRIES})", zip.len()),
+        });
+    }
     for i in 0..zip.len() {
         let mut f = match zip.by_index(i) {
             Ok(f) => f,
             Err(e) => {
-                stats.errors.push(format!("`{label}`: entry {i}: {e}"));
+                errors.push(format!("`{label}`: entry {i}: {e}"));
                 continue;
             }
         };
@@ -562,69 +980,87 @@ fn collect_zip(
         }
         let name = format!("{label}!{}", f.name());
         let mut buf = Vec::new();
-        if let Err(e) = (&mut f).take(MAX_DOC).read_to_end(&mut buf) {
-            stats.errors.push(format!("`{name}`: {e}"));
-            continue;
+        match (&mut f).take(MAX_DOC + 1).read_to_end(&mut buf) {
+            Err(e) => {
+                errors.push(format!("`{name}`: {e}"));
+                continue;
+            }
+            Ok(n) if n as u64 > MAX_DOC => {
+                errors.push(format!("`{name}`: larger than {MAX_DOC} bytes"));
+                continue;
+            }
+            Ok(_) => {}
         }
-        collect_document(&name, &buf, rows, stats);
+        collect_document(&name, &buf, feed, errors);
     }
     Ok(())
 }
 
 /// Sniffs one document (gzip, then JSON or XML) and parses it into rows.
-fn collect_document(label: &str, bytes: &[u8], rows: &mut Vec<Advisory>, stats: &mut ImportStats) {
+fn collect_document(label: &str, bytes: &[u8], feed: &mut ParsedFeed, errors: &mut Vec<String>) {
     let mut owned;
     let mut bytes = bytes;
     if bytes.starts_with(&[0x1f, 0x8b]) {
         owned = Vec::new();
-        if let Err(e) = flate2::read::GzDecoder::new(bytes)
-            .take(MAX_DOC)
+        match flate2::read::GzDecoder::new(bytes)
+            .take(MAX_DOC + 1)
             .read_to_end(&mut owned)
         {
-            stats.errors.push(format!("`{label}`: bad gzip: {e}"));
-            return;
+            Err(e) => {
+                errors.push(format!("`{label}`: bad gzip: {e}"));
+                return;
+            }
+            Ok(n) if n as u64 > MAX_DOC => {
+                errors.push(format!("`{label}`: expands to more than {MAX_DOC} bytes"));
+                return;
+            }
+            Ok(_) => {}
         }
         bytes = &owned;
     }
     let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    stats.documents += 1;
-    let result = if trimmed.starts_with('<') {
-        if trimmed.contains("<oval_definitions") {
-            stats.kinds.push("oval".into());
-            parse_oval(trimmed, label)
-        } else if trimmed.contains("<updates") {
-            stats.kinds.push("updateinfo".into());
-            parse_updateinfo(trimmed)
+    let result = parse_document(label, trimmed, &mut feed.kinds);
+    match result {
+        Ok(mut r) => {
+            feed.documents += 1;
+            feed.rows.append(&mut r);
+        }
+        Err(e) => errors.push(format!("`{label}`: {e}")),
+    }
+}
+
+/// Parses one feed document (text already decompressed) into rows, noting its kind.
+fn parse_document(
+    label: &str,
+    text: &str,
+    kinds: &mut Vec<String>,
+) -> Result<Vec<Advisory>, String> {
+    if text.starts_with('<') {
+        if text.contains("<oval_definitions") {
+            kinds.push("oval".into());
+            parse_oval(text, label)
+        } else if text.contains("<updates") {
+            kinds.push("updateinfo".into());
+            parse_updateinfo(text)
         } else {
             Err("an XML document that is neither OVAL nor updateinfo".to_string())
         }
     } else {
-        match serde_json::from_str::<serde_json::Value>(trimmed) {
-            Err(e) => Err(format!("not JSON: {e}")),
-            Ok(v) => {
-                if v.get("affected").is_some() || v.get("schema_version").is_some() {
-                    stats.kinds.push("osv".into());
-                    parse_osv(&v)
-                } else if let Some(arr) = v.as_array() {
-                    stats.kinds.push("osv".into());
-                    let mut all = Vec::new();
-                    for item in arr {
-                        match parse_osv(item) {
-                            Ok(mut r) => all.append(&mut r),
-                            Err(e) => stats.errors.push(format!("`{label}`: {e}")),
-                        }
-                    }
-                    Ok(all)
-                } else {
-                    stats.kinds.push("debian-tracker".into());
-                    parse_debian_tracker(&v)
-                }
+        let v = feeds::parse_json(text).map_err(|e| format!("not JSON: {e}"))?;
+        if v.get("affected").is_some() || v.get("schema_version").is_some() {
+            kinds.push("osv".into());
+            parse_osv(&v)
+        } else if let Some(arr) = v.as_array() {
+            kinds.push("osv".into());
+            let mut all = Vec::new();
+            for item in arr {
+                all.append(&mut parse_osv(item)?);
             }
+            Ok(all)
+        } else {
+            kinds.push("debian-tracker".into());
+            parse_debian_tracker(&v)
         }
-    };
-    match result {
-        Ok(mut r) => rows.append(&mut r),
-        Err(e) => stats.errors.push(format!("`{label}`: {e}")),
     }
 }

@@ -1,92 +1,100 @@
 //! The fixture: a small catalogue and findings with hostile strings, at a fixed clock.
 #![allow(dead_code)]
 
-use yagura_core::{Catalogue, CheckMeta, Finding, Lang, Mute, MuteKind, Severity, Status, Text};
+use yagura_core::{
+    declare_check, Catalogue, CheckMeta, Finding, Lang, Mute, MuteKind, Severity, Status, Text,
+};
 use yagura_report::{Report, SCHEMA_VERSION};
 
 pub const GENERATED_AT: &str = "2026-01-02T03:04:05Z";
 
-pub static SG_OPEN: CheckMeta = CheckMeta {
-    id: "security-group-admin-port-open-to-world",
-    severity: Severity::High,
-    service: "ec2",
-    title: Text::new(
-        "Security group opens an administration port to the internet",
-        "セキュリティグループが管理用ポートをインターネットに公開している",
-    ),
-    what: Text::new(
-        "Finds open admin ports.",
-        "開いた管理用ポートを検出します。",
-    ),
-    why: Text::new("They are brute-forced.", "総当たり攻撃を受けます。"),
-    fix: Text::new(
-        "Remove the 0.0.0.0/0 rules.",
-        "0.0.0.0/0 のルールを削除してください。",
-    ),
-    references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
-    spec: &["AUD-01"],
-    compliance: &[
-        ("cis-aws-foundations-3.0", &["5.2", "5.3"]),
-        ("yagura-guideline", &["000"]),
-    ],
-};
+declare_check! {
+    pub static SG_OPEN = "security-group-admin-port-open-to-world" {
+        severity: High,
+        service: "ec2",
+        spec: ["AUD-01"],
+        compliance: {
+            "cis-aws-foundations-3.0": ["5.2", "5.3"],
+            "yagura-guideline": ["000"],
+        },
+        needs: [],
+        title: ("Security group opens an administration port to the internet",
+            "セキュリティグループが管理用ポートをインターネットに公開している"),
+        what: ("Finds open admin ports.",
+            "開いた管理用ポートを検出します。"),
+        why: ("They are brute-forced.",
+            "総当たり攻撃を受けます。"),
+        fix: ("Remove the 0.0.0.0/0 rules.",
+            "0.0.0.0/0 のルールを削除してください。"),
+        references: ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
+    }
+}
 
-pub static ROOT_MFA: CheckMeta = CheckMeta {
-    id: "root-account-without-mfa",
-    severity: Severity::Critical,
-    service: "iam",
-    title: Text::new("Root account has no MFA", "ルートアカウントに MFA がない"),
-    what: Text::new("Checks root MFA.", "ルートの MFA を確認します。"),
-    why: Text::new("Root can do anything.", "ルートは何でもできます。"),
-    fix: Text::new(
-        "Enable MFA on the root user.",
-        "ルートユーザーで MFA を有効にしてください。",
-    ),
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"],
-    spec: &["AUD-05"],
-    compliance: &[("cis-aws-foundations-3.0", &["1.5"])],
-};
+declare_check! {
+    pub static ROOT_MFA = "root-account-without-mfa" {
+        severity: Critical,
+        service: "iam",
+        spec: ["AUD-05"],
+        compliance: {
+            "cis-aws-foundations-3.0": ["1.5"],
+        },
+        needs: [],
+        title: ("Root account has no MFA",
+            "ルートアカウントに MFA がない"),
+        what: ("Checks root MFA.",
+            "ルートの MFA を確認します。"),
+        why: ("Root can do anything.",
+            "ルートは何でもできます。"),
+        fix: ("Enable MFA on the root user.",
+            "ルートユーザーで MFA を有効にしてください。"),
+        references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"],
+    }
+}
 
-pub static S3_PUBLIC: CheckMeta = CheckMeta {
-    id: "s3-bucket-public",
-    severity: Severity::High,
-    service: "s3",
-    title: Text::new("S3 bucket is public", "S3 バケットが公開されている"),
-    what: Text::new("Finds public buckets.", "公開バケットを検出します。"),
-    why: Text::new("Data leaks.", "データが漏えいします。"),
-    fix: Text::new(
-        "Enable Block Public Access.",
-        "パブリックアクセスブロックを有効にしてください。",
-    ),
-    references: &[],
-    spec: &["AUD-07"],
-    compliance: &[],
-};
+declare_check! {
+    pub static S3_PUBLIC = "s3-bucket-public" {
+        severity: High,
+        service: "s3",
+        spec: ["AUD-07"],
+        compliance: {},
+        needs: [],
+        title: ("S3 bucket is public",
+            "S3 バケットが公開されている"),
+        what: ("Finds public buckets.",
+            "公開バケットを検出します。"),
+        why: ("Data leaks.",
+            "データが漏えいします。"),
+        fix: ("Enable Block Public Access.",
+            "パブリックアクセスブロックを有効にしてください。"),
+        references: [],
+    }
+}
 
-pub static TAG_POLICY: CheckMeta = CheckMeta {
-    id: "ec2-instance-missing-owner-tag",
-    severity: Severity::Low,
-    service: "ec2",
-    title: Text::new(
-        "Instance has no owner tag",
-        "インスタンスに所有者タグがない",
-    ),
-    what: Text::new("Checks tags.", "タグを確認します。"),
-    why: Text::new("Nobody owns it.", "所有者が分かりません。"),
-    fix: Text::new(
-        "Tag the instance with `Owner`.",
-        "`Owner` タグを付けてください。",
-    ),
-    references: &[],
-    spec: &["AUD-03"],
-    compliance: &[],
-};
+declare_check! {
+    pub static TAG_POLICY = "ec2-instance-missing-owner-tag" {
+        severity: Low,
+        service: "ec2",
+        spec: ["AUD-03"],
+        compliance: {},
+        needs: [],
+        title: ("Instance has no owner tag",
+            "インスタンスに所有者タグがない"),
+        what: ("Checks tags.",
+            "タグを確認します。"),
+        why: ("Nobody owns it.",
+            "所有者が分かりません。"),
+        fix: ("Tag the instance with `Owner`.",
+            "`Owner` タグを付けてください。"),
+        references: [],
+    }
+}
 
 pub static CHECKS: &[&CheckMeta] = &[&SG_OPEN, &ROOT_MFA, &S3_PUBLIC, &TAG_POLICY];
 
 pub fn catalogue() -> Catalogue {
-    let mut c = Catalogue::new();
-    c.extend(CHECKS);
+    let Ok(c) = Catalogue::of(&[CHECKS]) else {
+        unreachable!("the fixture's check ids are unique")
+    };
     c
 }
 

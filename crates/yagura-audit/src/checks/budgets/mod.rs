@@ -1,0 +1,3 @@
+//! The `budgets` checks.
+
+pub(crate) mod budget_without_notification;

@@ -1,0 +1,3 @@
+//! The `elbv2` checks.
+
+pub(crate) mod ec2_https_terminated_on_instance;

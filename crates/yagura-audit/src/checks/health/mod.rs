@@ -1,0 +1,3 @@
+//! The `health` checks.
+
+pub(crate) mod health_event_open;

@@ -1,0 +1,64 @@
+use crate::checks::prelude::*;
+
+declare_check! {
+    pub static META = "iam-password-policy-weak" {
+        severity: Medium,
+        service: "iam",
+        spec: ["AUD-20"],
+        compliance: {
+            "cis-aws-foundations-3.0": ["1.8", "1.9"],
+            "yagura-guideline": ["001"],
+        },
+        needs: [data::PASSWORD_POLICY.name],
+        title: ("IAM password policy is missing or weak",
+            "IAM パスワードポリシーがない、または弱い"),
+        what: ("Checks for a password policy with at least 14 characters and reuse prevention of at least 24.",
+            "14 文字以上かつ過去 24 世代の再利用防止を求めるパスワードポリシーがあるか確認します。"),
+        why: ("Short, reused passwords are guessed and stuffed from other breaches.",
+            "短いパスワードや使い回しは推測やリスト型攻撃で破られます。"),
+        fix: ("Set a password policy: minimum length 14, prevent reuse of the last 24 passwords.",
+            "最小 14 文字、過去 24 世代の再利用防止のパスワードポリシーを設定してください。"),
+        references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    }
+}
+
+pub(crate) static CHECK: Check = Check {
+    meta: &META,
+    eval: Eval::Account(eval),
+};
+
+fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
+    match cx.need(&data::PASSWORD_POLICY)? {
+        None => cx.emit(
+            at,
+            Status::Fail,
+            text!(
+                "the account has no IAM password policy",
+                "アカウントに IAM パスワードポリシーがありません"
+            ),
+        ),
+        Some(p) => {
+            let (l, r) = (p.minimum_length, p.reuse_prevention.unwrap_or(0));
+            if l >= 14 && r >= 24 {
+                cx.emit(
+                    at,
+                    Status::Pass,
+                    text!(
+                    "the password policy requires {l} characters and prevents reuse of {r}",
+                    "パスワードポリシーは {l} 文字以上と過去 {r} 世代の再利用防止を求めています",
+                    l = l,
+                    r = r
+                ),
+                );
+            } else {
+                cx.emit(at, Status::Fail, text!(
+                    "the password policy requires {l} characters (want 14) and prevents reuse of {r} (want 24)",
+                    "パスワードポリシーは {l} 文字以上(推奨 14)、再利用防止 {r} 世代(推奨 24)です",
+                    l = l,
+                    r = r
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! The `iam` checks.
+
+pub(crate) mod account_alias_missing;
+pub(crate) mod iam_access_key_not_rotated;
+pub(crate) mod iam_access_key_unused;
+pub(crate) mod iam_admin_permissions_attached;
+pub(crate) mod iam_password_policy_weak;
+pub(crate) mod iam_principal_can_become_admin;
+pub(crate) mod iam_role_cross_account_trust_without_mfa;
+pub(crate) mod iam_role_may_manage_iam;
+pub(crate) mod iam_user_console_without_mfa;
+pub(crate) mod iam_user_has_access_key;
+pub(crate) mod iam_user_unused;
+pub(crate) mod root_access_key_present;
+pub(crate) mod root_mfa_disabled;
+pub(crate) mod root_mfa_not_hardware;
+pub(crate) mod root_used_recently;

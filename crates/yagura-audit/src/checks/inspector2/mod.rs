@@ -1,0 +1,3 @@
+//! The `inspector2` checks.
+
+pub(crate) mod inspector_disabled;

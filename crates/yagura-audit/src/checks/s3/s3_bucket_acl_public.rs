@@ -1,0 +1,66 @@
+use super::blocks;
+use crate::checks::prelude::*;
+use yagura_inventory::Bucket;
+
+declare_check! {
+    pub static META = "s3-bucket-acl-public" {
+        severity: Critical,
+        service: "s3",
+        spec: ["AUD-09"],
+        compliance: {
+            "cis-aws-foundations-3.0": [],
+            "yagura-guideline": ["001"],
+        },
+        needs: [data::BUCKETS.name, data::ACCOUNT_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_ACL.name],
+        title: ("Bucket ACL grants access to all users",
+            "バケット ACL が全ユーザーにアクセスを許可している"),
+        what: ("Finds bucket ACLs with grants to AllUsers or AuthenticatedUsers.",
+            "AllUsers または AuthenticatedUsers に付与しているバケット ACL を検出します。"),
+        why: ("ACL grants to these groups make the bucket public to the internet or to every AWS customer.",
+            "これらのグループへの付与はバケットをインターネットや全 AWS 利用者に公開します。"),
+        fix: ("Remove the grants and set Object Ownership to `BucketOwnerEnforced` to disable ACLs.",
+            "付与を削除し、オブジェクト所有者を `BucketOwnerEnforced` にして ACL を無効化してください。"),
+        references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html"],
+    }
+}
+
+pub(crate) static CHECK: Check = Check {
+    meta: &META,
+    eval: Eval::Bucket(eval),
+};
+
+fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
+    let ignore_acls = blocks(cx, b, |p| p.ignore_public_acls)?;
+    let public: Vec<&str> = cx
+        .need_in(&data::BUCKET_ACL, b)?
+        .iter()
+        .filter(|g| {
+            g.grantee.ends_with("/global/AllUsers")
+                || g.grantee.ends_with("/global/AuthenticatedUsers")
+        })
+        .map(|g| g.permission.as_str())
+        .collect();
+    if !public.is_empty() && !ignore_acls {
+        cx.emit(
+            at,
+            Status::Fail,
+            text!(
+                "the ACL of bucket `{b}` grants {p} to all users",
+                "バケット `{b}` の ACL が全ユーザーに {p} を許可しています",
+                b = b.name,
+                p = public.join(", ")
+            ),
+        );
+    } else {
+        cx.emit(
+            at,
+            Status::Pass,
+            text!(
+                "the ACL of bucket `{b}` is not public",
+                "バケット `{b}` の ACL は公開されていません",
+                b = b.name
+            ),
+        );
+    }
+    Ok(())
+}

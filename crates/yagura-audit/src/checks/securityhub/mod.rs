@@ -1,0 +1,3 @@
+//! The `securityhub` checks.
+
+pub(crate) mod securityhub_disabled;

@@ -1,0 +1,3 @@
+//! The `ssm` checks.
+
+pub(crate) mod ec2_instance_not_ssm_managed;

@@ -1,0 +1,92 @@
+//! The pieces of the inventory a check may need, by name. A check's declaration lists the names
+//! (`needs: [data::SUMMARY.name]`); the evaluation hands a piece to a check only through
+//! [`crate::run::Cx::need`] and [`crate::run::Cx::read`], which refuse a piece the declaration
+//! does not name, so the list cannot drift from what the check reads.
+
+use yagura_inventory::{
+    AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
+    CredentialReportRow, DbInstance, EventRule, GuardDuty, HealthEvent, Image, InspectorStatus,
+    Instance, LoadBalancer, ManagedPolicy, PasswordPolicy, PublicAccessBlock, Region,
+    ScheduledEvent, SecurityGroup, SecurityHub, Trail, VirtualMfaDevice,
+};
+use yagura_inventory::{Group, Role, User};
+
+/// A piece of collected data held by an `S` (an account, a region or a bucket): its name in
+/// the inventory and how to reach it.
+pub(crate) struct Data<S: 'static, T: 'static> {
+    /// The inventory path (`iam.credential_report`, `regions.ec2.instances`), as declarations
+    /// name it.
+    pub name: &'static str,
+    pub get: fn(&S) -> &Collected<T>,
+    /// The region the piece belongs to, for an UNKNOWN result, when it is regional.
+    pub region: fn(&S) -> Option<&str>,
+    /// The piece's bit in a check's [`mask`] (its position in [`NAMES`]).
+    pub bit: u64,
+}
+
+/// The pieces `needs` names, as a bit set: what the runner lets a check read.
+pub(crate) fn mask(needs: &[&str]) -> u64 {
+    NAMES
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| needs.contains(n))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
+const fn global<S>(_: &S) -> Option<&str> {
+    None
+}
+
+fn of_region(r: &Region) -> Option<&str> {
+    Some(r.name.as_str())
+}
+
+macro_rules! data {
+    ($($bit:literal $name:ident: $s:ty => $t:ty = $path:literal, |$x:ident| $get:expr, $region:expr;)*) => {
+        $(
+            pub(crate) const $name: Data<$s, $t> = Data {
+                name: $path,
+                get: |$x| $get,
+                region: $region,
+                bit: 1 << $bit,
+            };
+        )*
+        /// Every name, in bit order.
+        pub(crate) const NAMES: &[&str] = &[$($path),*];
+    };
+}
+
+data! {
+    0 ALIAS: Account => Option<String> = "alias", |a| &a.alias, global;
+    1 SUMMARY: Account => AccountSummary = "iam.summary", |a| &a.iam.summary, global;
+    2 VIRTUAL_MFA: Account => Vec<VirtualMfaDevice> = "iam.virtual_mfa_devices", |a| &a.iam.virtual_mfa_devices, global;
+    3 CREDENTIAL_REPORT: Account => Vec<CredentialReportRow> = "iam.credential_report", |a| &a.iam.credential_report, global;
+    4 USERS: Account => Vec<User> = "iam.users", |a| &a.iam.users, global;
+    5 GROUPS: Account => Vec<Group> = "iam.groups", |a| &a.iam.groups, global;
+    6 ROLES: Account => Vec<Role> = "iam.roles", |a| &a.iam.roles, global;
+    7 POLICIES: Account => Vec<ManagedPolicy> = "iam.policies", |a| &a.iam.policies, global;
+    8 PASSWORD_POLICY: Account => Option<PasswordPolicy> = "iam.password_policy", |a| &a.iam.password_policy, global;
+    9 ACCOUNT_PUBLIC_ACCESS_BLOCK: Account => Option<PublicAccessBlock> = "s3.account_public_access_block", |a| &a.s3.account_public_access_block, global;
+    10 BUCKETS: Account => Vec<Bucket> = "s3.buckets", |a| &a.s3.buckets, global;
+    11 BUCKET_PUBLIC_ACCESS_BLOCK: Bucket => Option<PublicAccessBlock> = "s3.buckets.public_access_block", |b| &b.public_access_block, global;
+    12 BUCKET_POLICY: Bucket => Option<String> = "s3.buckets.policy", |b| &b.policy, global;
+    13 BUCKET_ACL: Bucket => Vec<AclGrant> = "s3.buckets.acl_grants", |b| &b.acl_grants, global;
+    14 BUDGETS: Account => Vec<Budget> = "budgets", |a| &a.budgets, global;
+    15 ANOMALY_MONITORS: Account => Vec<String> = "anomaly_monitors", |a| &a.anomaly_monitors, global;
+    16 HEALTH_EVENTS: Account => Vec<HealthEvent> = "health_events", |a| &a.health_events, global;
+    17 SECURITY_GROUPS: Region => Vec<SecurityGroup> = "regions.ec2.security_groups", |r| &r.ec2.security_groups, of_region;
+    18 GROUPS_IN_USE: Region => Vec<String> = "regions.ec2.groups_in_use", |r| &r.ec2.groups_in_use, of_region;
+    19 INSTANCES: Region => Vec<Instance> = "regions.ec2.instances", |r| &r.ec2.instances, of_region;
+    20 IMAGES: Region => Vec<Image> = "regions.ec2.images", |r| &r.ec2.images, of_region;
+    21 SCHEDULED_EVENTS: Region => Vec<ScheduledEvent> = "regions.ec2.scheduled_events", |r| &r.ec2.scheduled_events, of_region;
+    22 LOAD_BALANCERS: Region => Vec<LoadBalancer> = "regions.load_balancers", |r| &r.load_balancers, of_region;
+    23 SSM_MANAGED: Region => Vec<String> = "regions.ssm_managed", |r| &r.ssm_managed, of_region;
+    24 RDS: Region => Vec<DbInstance> = "regions.rds", |r| &r.rds, of_region;
+    25 CONFIG: Region => ConfigStatus = "regions.config", |r| &r.config, of_region;
+    26 GUARDDUTY: Region => GuardDuty = "regions.guardduty", |r| &r.guardduty, of_region;
+    27 EVENT_RULES: Region => Vec<EventRule> = "regions.event_rules", |r| &r.event_rules, of_region;
+    28 INSPECTOR: Region => InspectorStatus = "regions.inspector", |r| &r.inspector, of_region;
+    29 SECURITY_HUB: Region => SecurityHub = "regions.security_hub", |r| &r.security_hub, of_region;
+    30 ACCESS_ANALYZER: Region => AccessAnalyzer = "regions.access_analyzer", |r| &r.access_analyzer, of_region;
+    31 CLOUDTRAIL: Region => Vec<Trail> = "regions.cloudtrail", |r| &r.cloudtrail, of_region;
+}
