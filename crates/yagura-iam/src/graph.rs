@@ -245,6 +245,8 @@ impl Bits {
 struct PolicyBits {
     allows: Bits,
     targeted: Bits,
+    /// Some `Deny` statement names an asked action.
+    denies: bool,
 }
 
 fn target_dependent_key(key: &str) -> bool {
@@ -257,6 +259,7 @@ fn policy_bits(policy: &Policy, actions: &Actions) -> PolicyBits {
     let mut out = PolicyBits {
         allows: Bits::with_len(n),
         targeted: Bits::with_len(n),
+        denies: false,
     };
     let lower: Vec<String> = actions
         .names
@@ -276,6 +279,8 @@ fn policy_bits(policy: &Policy, actions: &Actions) -> PolicyBits {
             }
             if s.effect == Effect::Allow {
                 out.allows.set(i);
+            } else {
+                out.denies = true;
             }
             if !uniform {
                 out.targeted.set(i);
@@ -1330,7 +1335,13 @@ impl<'a> Builder<'a> {
         .flat_map(|s| s.iter().copied())
         .collect();
         let mut reads: HashMap<usize, bool> = HashMap::new();
-        let mut groups: HashMap<(String, bool, Vec<usize>, usize), Caches> = HashMap::new();
+        // Reductions are shared by subjects with the same policies; answers name the granting
+        // policies by their labels (`user ci inline p0`), so only subjects whose policies also
+        // carry the same labels share them (an inventory may hold one policy object for several
+        // principals' identical inline policies).
+        type PolicySet = (String, bool, Vec<usize>, usize);
+        let mut groups: HashMap<PolicySet, Caches> = HashMap::new();
+        let mut answers: HashMap<(PolicySet, Vec<&str>), Caches> = HashMap::new();
         for (ai, acct) in accounts.iter().enumerate() {
             let account_id = acct.account_id();
             let scps: &'a [Vec<Policy>] =
@@ -1352,10 +1363,12 @@ impl<'a> Builder<'a> {
                 let n = self.actions.names.len();
                 let mut allows = Bits::with_len(n);
                 let mut targeted = Bits::with_len(n);
+                let mut denies = false;
                 for pol in &identity {
                     let pb = bits(pol, &self.actions);
                     allows.or(&pb.allows);
                     targeted.or(&pb.targeted);
+                    denies |= pb.denies;
                 }
                 for pol in p
                     .permission_boundary
@@ -1366,8 +1379,9 @@ impl<'a> Builder<'a> {
                     targeted.or(&bits(pol, &self.actions).targeted);
                 }
                 // A principal none of whose statements names an asked action can be asked
-                // nothing: keep none of its policies (a trust naming it still admits it).
-                let inert = !allows.any();
+                // nothing: keep none of its policies (a trust naming it still admits it). Its
+                // denies stay: they bind even where a trust naming it would admit it.
+                let inert = !allows.any() && !denies;
                 let (identity, labels) = if inert {
                     (Vec::new(), Vec::new())
                 } else {
@@ -1410,14 +1424,18 @@ impl<'a> Builder<'a> {
                             .entry(x as *const Policy as usize)
                             .or_insert_with(|| reads_principal(x))
                     });
-                let shared = groups.entry(key).or_default();
+                let reduced = groups.entry(key.clone()).or_default().reduced.clone();
                 let caches = if personal {
                     Caches {
-                        reduced: shared.reduced.clone(),
+                        reduced,
                         ..Caches::default()
                     }
                 } else {
-                    shared.clone()
+                    let shared = answers.entry((key, labels.clone())).or_default();
+                    Caches {
+                        reduced,
+                        ..shared.clone()
+                    }
                 };
                 self.subjects.push(Subject {
                     principal,
