@@ -493,14 +493,23 @@ const KNOWN_ANY: &[&str] = &[
 /// A cache several subjects may share.
 type Shared<T> = std::rc::Rc<std::cell::RefCell<T>>;
 
+/// Answers of "on some resource" questions: (action, variant) → grants.
+type AnyAnswers = Shared<HashMap<(String, String), Option<Vec<Grant>>>>;
+
+/// Per asked action, the reduced policies with the index of the policy each came from.
+type Reductions = Shared<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>;
+
+/// The indices of the asked actions a pattern matches.
+type PatternHits = std::rc::Rc<Vec<usize>>;
+
 /// The caches of one policy set: subjects with the same policies (in the same account) share
 /// the reductions, and, when no statement reads the principal (its ARN, name, tags, or a policy
 /// variable in a condition), the answers too.
 #[derive(Clone, Default)]
 struct Caches {
     answers: Shared<HashMap<Signature, Option<Vec<Grant>>>>,
-    any: Shared<HashMap<(String, String), Option<Vec<Grant>>>>,
-    reduced: Shared<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>,
+    any: AnyAnswers,
+    reduced: Reductions,
 }
 
 /// Whether a policy's answers may depend on who asks: a condition on a principal key, or a
@@ -590,10 +599,10 @@ struct Subject<'a> {
     /// Answers by [`Signature`]: the same for every target that has it.
     cache: Shared<HashMap<Signature, Option<Vec<Grant>>>>,
     /// Answers of "on some resource" questions: (action, variant) → grants.
-    any_cache: Shared<HashMap<(String, String), Option<Vec<Grant>>>>,
+    any_cache: AnyAnswers,
     reducer: std::rc::Rc<Reducer>,
     /// Per asked action, the reduced policies ([`Subject::reduced`]).
-    reduced_cache: Shared<HashMap<usize, std::rc::Rc<Vec<(std::rc::Rc<Reduced>, usize)>>>>,
+    reduced_cache: Reductions,
     /// Lowercase action → index in the asked actions, and back.
     index: std::rc::Rc<HashMap<String, usize>>,
     names_lower: std::rc::Rc<Vec<String>>,
@@ -1118,7 +1127,7 @@ struct Builder<'a> {
     /// The principal ARNs trust policies name.
     named: BTreeSet<String>,
     /// Resource pattern (and kind) → the nodes it matches.
-    pattern_cache: std::cell::RefCell<HashMap<(String, u8), std::rc::Rc<Vec<usize>>>>,
+    pattern_cache: std::cell::RefCell<HashMap<(String, u8), PatternHits>>,
 }
 
 fn node_label(n: &Node) -> String {
@@ -1238,7 +1247,7 @@ impl Graph {
                 edges.push(e);
             }
         }
-        edges.sort_by(|a, b| (a.to, a.how).cmp(&(b.to, b.how)));
+        edges.sort_by_key(|e| (e.to, e.how));
         Ok(Some((g, i, edges)))
     }
 }
@@ -1789,17 +1798,15 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            PrincipalKind::Group if same && caps.join => {
-                if !self.groups_of[s].contains(&t) {
-                    if let Some(g) = target_ask("iam:AddUserToGroup") {
-                        out.push(edge(
-                            How::JoinGroup,
-                            vec!["iam:AddUserToGroup".into()],
-                            g,
-                            None,
-                            self.iam_ids(&["iam:AddUserToGroup".into()]),
-                        ));
-                    }
+            PrincipalKind::Group if same && caps.join && !self.groups_of[s].contains(&t) => {
+                if let Some(g) = target_ask("iam:AddUserToGroup") {
+                    out.push(edge(
+                        How::JoinGroup,
+                        vec!["iam:AddUserToGroup".into()],
+                        g,
+                        None,
+                        self.iam_ids(&["iam:AddUserToGroup".into()]),
+                    ));
                 }
             }
             _ => {}
