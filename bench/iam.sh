@@ -1,26 +1,41 @@
-#!/bin/sh
-# IAM engine benchmark (yagura-iam, acceptance 5):
-#  1. parse, wildcard-expand and classify the 1,641 AWS managed policies (target: <= 1 s);
-#  2. simple authorization decisions per second (target: >= 1,000,000);
-#  3. the same managed policies through parliament and cloudsplaining (PyPI), side by side.
-# Usage: bench/iam.sh            (from the repository root)
-# Env:   CARGO_TARGET_DIR (default /root/.cache/yagura-target-iam),
-#        IAM_BENCH_VENV   (default /root/.cache/iam-bench-venv; created with
-#                          `python3 -m venv $IAM_BENCH_VENV && $IAM_BENCH_VENV/bin/pip install parliament cloudsplaining`)
-set -eu
+#!/usr/bin/env bash
+# IAM engine benchmark:
+#  1. parse, wildcard-expand and classify the 1,641 AWS managed policies (target: <= 1 s)
+#     (issue 5);
+#  2. simple authorization decisions per second (target: >= 1,000,000) (issue 5);
+#  3. the same managed policies through parliament and Cloudsplaining, side by side;
+#  4. the escalation graph (issue 15): a synthetic account of 5,000 users, 5,000 roles and 500
+#     groups whose policies are the real AWS managed policies (bench/iam_synthetic.py) as one
+#     GetAccountAuthorizationDetails file; yagura builds the graph and every principal's shortest
+#     paths (target: <= 2 s, peak memory reported), then Cloudsplaining scans the same file and
+#     PMapper runs on it (bench/pmapper_gaad.py: PMapper 1.1.5 does not start on Python >= 3.10
+#     and reads only through a botocore session; the script aliases `collections.Mapping` and
+#     hands PMapper's own graph builder the file through a stand-in session). PMapper's graph
+#     building grows with the square of the principals: it runs on the whole account under
+#     PMAPPER_TIMEOUT (default 1800 s) and on a tenth of it (500 users, 500 roles, 50 groups)
+#     to give a figure either way.
+# Usage: bench/iam.sh            (from anywhere)
+# Env:   CARGO_TARGET_DIR  (default /root/.cache/yagura-target-iam)
+#        IAM_BENCH_VENV    the peers' venv, installed from scripts/pins/bench-iam.txt when it
+#                          is missing or its pins changed (default /root/.cache/iam-bench-venv)
+#        BENCH_OUT         directory for the generated files (default: a fresh temporary one)
+#        PMAPPER_TIMEOUT   seconds for PMapper on the whole account (0 skips it)
+set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/yagura-target-iam}"
 tarball="$root/../shared/testdata/iam/aws-managed-policies.tar.gz"
 [ -f "$tarball" ] || { echo "missing $tarball" >&2; exit 1; }
+out="${BENCH_OUT:-$(mktemp -d /tmp/iam-bench.XXXXXX)}"
+mkdir -p "$out"
+pmapper_timeout="${PMAPPER_TIMEOUT:-1800}"
+. "$root/scripts/pins/install.sh"
+ensure_iam_bench_venv
+venv="$IAM_BENCH_VENV"
+echo "== machine: $(nproc) CPUs, load: $(uptime | sed 's/.*load average: //')"
 
-echo "== yagura-iam"
+echo "== yagura-iam: managed policies and decisions"
 cargo run --release -q -p yagura-iam --example iam_bench -- "$tarball" 5000000
 
-venv="${IAM_BENCH_VENV:-/root/.cache/iam-bench-venv}"
-if [ ! -x "$venv/bin/python" ]; then
-    echo "skip parliament/cloudsplaining: no virtualenv at $venv"
-    exit 0
-fi
 "$venv/bin/python" - "$tarball" <<'PY'
 import json, sys, tarfile, time
 docs = []
@@ -53,3 +68,44 @@ for name, doc in docs:
 el = time.perf_counter() - start
 print(f"cloudsplaining: {len(docs)} analysed in {el:.3f} s (privesc {privesc}, resource exposure {exposure}, credentials exposure {creds})")
 PY
+
+echo "== escalation graph: synthetic account (5,000 users, 5,000 roles, 500 groups)"
+gaad="$out/gaad.json"
+small="$out/gaad-tenth.json"
+python3 "$root/bench/iam_synthetic.py" "$tarball" "$gaad" 5000 5000 500
+python3 "$root/bench/iam_synthetic.py" "$tarball" "$small" 500 500 50
+cargo build --release -q -p yagura-iam --example graph_bench
+bin="$CARGO_TARGET_DIR/release/examples/graph_bench"
+y_start=$(date +%s.%N)
+/usr/bin/time -f "yagura (whole process): %e s wall, %U s user, %M KB peak RSS" "$bin" "$gaad"
+y_wall=$(echo "$(date +%s.%N) - $y_start" | bc)
+
+echo "== Cloudsplaining scan of the same file"
+mkdir -p "$out/cloudsplaining"
+cs_start=$(date +%s.%N)
+/usr/bin/time -f "cloudsplaining: %e s wall, %U s user, %M KB peak RSS" \
+    "$venv/bin/cloudsplaining" scan --input-file "$gaad" --output "$out/cloudsplaining" >"$out/cloudsplaining.log" 2>"$out/cloudsplaining.err" \
+    || echo "cloudsplaining failed: see $out/cloudsplaining.err"
+tail -1 "$out/cloudsplaining.err"
+cs_wall=$(echo "$(date +%s.%N) - $cs_start" | bc)
+python3 - "$out/cloudsplaining" <<'PY'
+import glob, json, sys
+for f in glob.glob(sys.argv[1] + "/iam-results-*.json"):
+    d = json.load(open(f))
+    pols = list(d.get("inline_policies", {}).values()) + list(d.get("aws_managed_policies", {}).values()) \
+        + list(d.get("customer_managed_policies", {}).values())
+    pe = sum(1 for p in pols if (p.get("PrivilegeEscalation") or {}).get("findings"))
+    print(f"cloudsplaining: {len(pols)} policies, {pe} with privilege-escalation findings (per policy: no path, no target)")
+PY
+echo "ratio cloudsplaining / yagura (wall, whole processes): $(echo "scale=1; $cs_wall / $y_wall" | bc)x"
+
+echo "== PMapper on the same files"
+/usr/bin/time -f "pmapper (tenth): %e s wall, %U s user, %M KB peak RSS" \
+    "$venv/bin/python" "$root/bench/pmapper_gaad.py" "$small" || true
+"$bin" "$small" | sed 's/^/tenth, /'
+if [ "$pmapper_timeout" != 0 ]; then
+    timeout "$pmapper_timeout" /usr/bin/time -f "pmapper (whole): %e s wall, %U s user, %M KB peak RSS" \
+        "$venv/bin/python" "$root/bench/pmapper_gaad.py" "$gaad" \
+        || echo "pmapper (whole): did not finish within ${pmapper_timeout} s"
+fi
+echo "files in $out"

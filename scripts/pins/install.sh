@@ -41,3 +41,20 @@ ensure_iam_simulate() {
     echo "$want" >"$IAM_SIMULATE_DIR/.pins"
   fi
 }
+
+# The IAM benchmark's peers (parliament, Cloudsplaining, PMapper) into $IAM_BENCH_VENV.
+ensure_iam_bench_venv() {
+  export IAM_BENCH_VENV="${IAM_BENCH_VENV:-$HOME/.cache/iam-bench-venv}"
+  local want
+  want=$(pins_stamp "$pins_dir/pip.txt" "$pins_dir/bench-iam.txt")
+  if [ "$(cat "$IAM_BENCH_VENV/.pins" 2>/dev/null)" != "$want" ]; then
+    echo "installing the pinned IAM benchmark peers (scripts/pins/bench-iam.txt) into $IAM_BENCH_VENV" >&2
+    rm -rf "$IAM_BENCH_VENV"
+    python3 -m venv "$IAM_BENCH_VENV"
+    "$IAM_BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$pins_dir/pip.txt"
+    "$IAM_BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+      -r "$pins_dir/bench-iam.txt"
+    "$IAM_BENCH_VENV/bin/pip" check >&2
+    echo "$want" >"$IAM_BENCH_VENV/.pins"
+  fi
+}

@@ -328,6 +328,7 @@ fn build(n: usize) -> Inventory {
                     last_used: Some(ts((r % 365) as i64)),
                     tags: Tags::new(),
                     permissions_boundary: None,
+                    instance_profiles: Vec::new(),
                 }
             })
             .collect();

@@ -14,6 +14,7 @@
 
 mod checks;
 mod data;
+mod escalation;
 #[cfg(test)]
 mod meta_tests;
 mod net;

@@ -26,6 +26,9 @@ pub(crate) struct PrincipalFacts {
     pub all: PolicyFacts,
     /// The policy that makes the principal an administrator, if one does.
     pub admin_by: Option<String>,
+    /// Administrator by `*` on `*` (or AdministratorAccess by name), not only by the power to
+    /// grant itself anything (IAMFullAccess).
+    pub full_admin: bool,
     /// Why a document could not be judged, when one could not.
     pub unreadable: Option<CollectError>,
 }
@@ -134,6 +137,7 @@ impl<'a> Docs<'a> {
         };
         PrincipalFacts {
             all,
+            full_admin: admin_by_name.is_some() || facts::is_full_admin(all.granted()),
             admin_by,
             unreadable,
         }

@@ -126,6 +126,8 @@ pub(crate) struct Cx<'a> {
     mask: u64,
     out: &'a mut Vec<Finding>,
     pub(crate) docs: crate::policy::Docs<'a>,
+    /// The inventory's escalation graph, for the checks that ask about paths to admin.
+    pub(crate) escalation: &'a crate::escalation::Escalation<'a>,
 }
 
 impl<'a> Cx<'a> {
@@ -268,6 +270,7 @@ impl<'a> Cx<'a> {
 /// every subject it evaluated (PASS or FAIL), or UNKNOWN with the reason.
 pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
     let mut out = Vec::new();
+    let escalation = crate::escalation::Escalation::new(inv);
     for account in &inv.accounts {
         let mut cx = Cx {
             cfg,
@@ -276,6 +279,7 @@ pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
             mask: 0,
             out: &mut out,
             docs: crate::policy::Docs::new(&account.iam),
+            escalation: &escalation,
         };
         crate::walk::evaluate_account(&mut cx);
     }
@@ -299,6 +303,8 @@ mod tests {
             .find(|c| c.id == "root-mfa-disabled")
             .unwrap();
         let mut out = Vec::new();
+        let inv = Inventory::empty("2026-11-01T00:00:00Z");
+        let escalation = crate::escalation::Escalation::new(&inv);
         {
             let mut cx = Cx {
                 cfg: &cfg,
@@ -307,6 +313,7 @@ mod tests {
                 mask: 0,
                 out: &mut out,
                 docs: crate::policy::Docs::new(&account.iam),
+                escalation: &escalation,
             };
             let at = At {
                 resource: "arn:aws:iam::111122223333:root",

@@ -186,6 +186,11 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
                     .permissions_boundary()
                     .and_then(|b| b.permissions_boundary_arn())
                     .map(str::to_string),
+                instance_profiles: r
+                    .instance_profile_list()
+                    .iter()
+                    .map(|ip| ip.arn().to_string())
+                    .collect(),
             });
         }
         for p in page.policies() {

@@ -44,7 +44,8 @@ impl AccessLevel {
         }
     }
 
-    /// Write, permissions management and tagging change state.
+    /// Write, permissions management and tagging change state (as documented; see
+    /// [`ActionDb::changes_state`] for the classification the checks use).
     pub fn is_write(self) -> bool {
         matches!(
             self,
@@ -98,6 +99,9 @@ pub struct Classification {
     pub privilege_escalation: HashSet<String>,
     pub resource_exposure: HashSet<String>,
     pub data_access: HashSet<String>,
+    /// Actions AWS grants in its own read-only managed policies (`*ReadOnly*`, `*ViewOnly*`,
+    /// SecurityAudit) although their documented level is a write one: they read.
+    pub read_only_in_aws_policies: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -131,6 +135,8 @@ struct RawClasses {
     data_access: Vec<String>,
     #[serde(default)]
     access_level_overrides: BTreeMap<String, String>,
+    #[serde(default)]
+    read_only_in_aws_policies: BTreeMap<String, Vec<String>>,
 }
 
 static DB: OnceLock<Result<ActionDb, String>> = OnceLock::new();
@@ -176,6 +182,11 @@ impl ActionDb {
                 privilege_escalation: lower(classes.privilege_escalation),
                 resource_exposure: lower(classes.resource_exposure),
                 data_access: lower(classes.data_access),
+                read_only_in_aws_policies: classes
+                    .read_only_in_aws_policies
+                    .into_keys()
+                    .map(|k| k.to_ascii_lowercase())
+                    .collect(),
             },
             ..ActionDb::default()
         };
@@ -213,6 +224,17 @@ impl ActionDb {
             db.services.insert(prefix, svc);
         }
         Ok(db)
+    }
+
+    /// Whether an action changes state, for "write on every resource" and the like: a write,
+    /// permissions-management or tagging level, unless AWS grants the action in its own
+    /// read-only managed policies.
+    pub fn changes_state(&self, action: &Action) -> bool {
+        action.access_level.is_write()
+            && !self
+                .classes
+                .read_only_in_aws_policies
+                .contains(action.key())
     }
 
     pub fn action_count(&self) -> usize {

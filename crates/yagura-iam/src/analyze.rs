@@ -1,16 +1,19 @@
-//! Least-privilege analysis (IAM-03) over a GetAccountAuthorizationDetails document: principals
-//! that are admin or can make themselves admin, write actions on `Resource: *`, the documented
-//! privilege-escalation paths, and actions that expose credentials.
+//! Least-privilege analysis (IAM-03) over a GetAccountAuthorizationDetails document or an
+//! inventory: principals that are admin or can make themselves admin, their shortest paths to
+//! an admin-equivalent principal on the escalation graph ([`crate::graph`]), principals that can
+//! make others admin, potential paths, write actions on `Resource: *`, and actions that expose
+//! credentials.
 
 use crate::actions::ActionDb;
 use crate::checks;
-use crate::eval::{policy_match, Known, Request};
+use crate::graph::{Extra, Grant, Graph};
 use crate::json::{self, Json, Value};
 use crate::policy::Policy;
 use crate::summary::{summarize, PolicySummary};
 use crate::Error;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use yagura_core::{text, Finding, Status};
 
 static PATHS: &str = include_str!("../data/privesc-paths.json");
@@ -59,14 +62,21 @@ pub struct Principal {
     pub kind: PrincipalKind,
     pub name: String,
     pub arn: String,
-    /// (label, policy): inline policies, attached managed policies, group policies.
-    pub policies: Vec<(String, Policy)>,
+    /// (label, policy): inline policies, attached managed policies, group policies. A managed
+    /// policy is parsed once and shared by every principal it is attached to.
+    pub policies: Vec<(String, Arc<Policy>)>,
     /// Names of the groups a user is in; ARNs of attached customer-managed policies.
     pub groups: Vec<String>,
     pub attached_policy_arns: Vec<String>,
-    pub permission_boundary: Option<Policy>,
+    pub permission_boundary: Option<Arc<Policy>>,
+    /// The ARN of the permissions boundary, when there is one (its document may be unknown).
+    pub permission_boundary_arn: Option<String>,
     /// The trust policy of a role.
     pub trust_policy: Option<Policy>,
+    /// The principal's tags (`aws:PrincipalTag/…`, `aws:ResourceTag/…`).
+    pub tags: BTreeMap<String, String>,
+    /// The ARNs of a role's instance profiles.
+    pub instance_profiles: Vec<String>,
 }
 
 /// The principals of an account, read from GetAccountAuthorizationDetails, and the problems met
@@ -74,7 +84,32 @@ pub struct Principal {
 #[derive(Debug, Clone, Default)]
 pub struct AccountAuthorization {
     pub principals: Vec<Principal>,
+    /// The managed policies read (customer managed and AWS managed in use): ARN → document.
+    pub managed: BTreeMap<String, Arc<Policy>>,
     pub errors: Vec<String>,
+}
+
+impl AccountAuthorization {
+    /// The account id, from the principals' ARNs (empty when there is none).
+    pub fn account_id(&self) -> &str {
+        self.principals
+            .iter()
+            .find_map(|p| p.arn.split(':').nth(4).filter(|a| !a.is_empty()))
+            .unwrap_or_default()
+    }
+}
+
+/// Reads the `Tags` list of a GetAccountAuthorizationDetails entry.
+fn gaad_tags(j: &Json) -> BTreeMap<String, String> {
+    items(j, "Tags")
+        .iter()
+        .filter_map(|t| {
+            Some((
+                get_str(t, "Key")?.to_string(),
+                get_str(t, "Value").unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// Decodes a URL-encoded policy document (`%7B%22Version%22…`); plain text passes through.
@@ -152,7 +187,7 @@ impl AccountAuthorization {
         }
         let mut out = AccountAuthorization::default();
         // Managed policies: ARN → default version document.
-        let mut managed: BTreeMap<String, Policy> = BTreeMap::new();
+        let mut managed: BTreeMap<String, Arc<Policy>> = BTreeMap::new();
         for p in items(&doc, "Policies") {
             let arn = get_str(p, "Arn").unwrap_or_default().to_string();
             let default = get_str(p, "DefaultVersionId").unwrap_or_default();
@@ -166,7 +201,7 @@ impl AccountAuthorization {
             match version.and_then(|v| get(v, "Document")) {
                 Some(d) => match document(&arn, d) {
                     Ok(pol) => {
-                        managed.insert(arn, pol);
+                        managed.insert(arn, Arc::new(pol));
                     }
                     Err(e) => out.errors.push(e.to_string()),
                 },
@@ -179,20 +214,20 @@ impl AccountAuthorization {
         let inline = |j: &Json,
                       list: &str,
                       owner: &str,
-                      into: &mut Vec<(String, Policy)>,
+                      into: &mut Vec<(String, Arc<Policy>)>,
                       errors: &mut Vec<String>| {
             for p in items(j, list) {
                 let name = get_str(p, "PolicyName").unwrap_or("?");
                 let label = format!("{owner} inline {name}");
                 match get(p, "PolicyDocument").map(|d| document(&label, d)) {
-                    Some(Ok(pol)) => into.push((label, pol)),
+                    Some(Ok(pol)) => into.push((label, Arc::new(pol))),
                     Some(Err(e)) => errors.push(e.to_string()),
                     None => errors.push(format!("{source}: `{label}` has no PolicyDocument")),
                 }
             }
         };
         let attached = |j: &Json,
-                        into: &mut Vec<(String, Policy)>,
+                        into: &mut Vec<(String, Arc<Policy>)>,
                         arns: &mut Vec<String>,
                         errors: &mut Vec<String>| {
             for a in items(j, "AttachedManagedPolicies") {
@@ -206,11 +241,12 @@ impl AccountAuthorization {
                 }
             }
         };
-        let boundary = |j: &Json| {
+        let boundary_arn = |j: &Json| {
             get(j, "PermissionsBoundary")
                 .and_then(|b| get_str(b, "PermissionsBoundaryArn"))
-                .and_then(|arn| managed.get(arn).cloned())
+                .map(str::to_string)
         };
+        let boundary = |j: &Json| boundary_arn(j).and_then(|arn| managed.get(&arn).cloned());
         // Groups first: users inherit their policies.
         let mut groups: BTreeMap<String, GroupPolicies> = BTreeMap::new();
         for g in items(&doc, "GroupDetailList") {
@@ -233,7 +269,10 @@ impl AccountAuthorization {
                 groups: Vec::new(),
                 attached_policy_arns: arns.clone(),
                 permission_boundary: None,
+                permission_boundary_arn: None,
                 trust_policy: None,
+                tags: BTreeMap::new(),
+                instance_profiles: Vec::new(),
             });
             groups.insert(name, (pols, arns));
         }
@@ -267,7 +306,10 @@ impl AccountAuthorization {
                 groups: member_of,
                 attached_policy_arns: arns,
                 permission_boundary: boundary(u),
+                permission_boundary_arn: boundary_arn(u),
                 trust_policy: None,
+                tags: gaad_tags(u),
+                instance_profiles: Vec::new(),
             });
         }
         for r in items(&doc, "RoleDetailList") {
@@ -300,117 +342,26 @@ impl AccountAuthorization {
                 groups: Vec::new(),
                 attached_policy_arns: arns,
                 permission_boundary: boundary(r),
+                permission_boundary_arn: boundary_arn(r),
                 trust_policy: trust,
+                tags: gaad_tags(r),
+                instance_profiles: items(r, "InstanceProfileList")
+                    .iter()
+                    .filter_map(|ip| get_str(ip, "Arn").map(str::to_string))
+                    .collect(),
             });
         }
         out.errors.extend(errors);
+        out.managed = managed;
         Ok(out)
     }
 }
 
 /// A group's policies (label, policy) and attached policy ARNs.
-pub type GroupPolicies = (Vec<(String, Policy)>, Vec<String>);
+pub type GroupPolicies = (Vec<(String, Arc<Policy>)>, Vec<String>);
 
 fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_string()
-}
-
-/// Whether the principal's own policies (and boundary) allow `action` on `resource`, with an
-/// empty request context (so conditions that need a key do not match).
-/// Whether some request of the principal for `action` on `resource` may be allowed by its
-/// identity policies within its boundary: conditions are assumed to hold in `Allow` statements
-/// and not to hold in `Deny` statements, the convention of the audit's policy facts
-/// ([`crate::facts`]): a principal that is admin whenever it has MFA is admin.
-fn allowed(p: &Principal, action: &str, resource: &str) -> bool {
-    let req = Request {
-        principal: p.arn.clone(),
-        action: action.to_string(),
-        resource: resource.to_string(),
-        ..Request::default()
-    };
-    let m = |pol: &Policy| policy_match(&req, pol, false, Known::Only(&[]));
-    let (mut allows, mut denies) = (false, false);
-    for (_, pol) in &p.policies {
-        let r = m(pol);
-        allows |= r.allows;
-        denies |= r.denies;
-    }
-    let within_boundary = p.permission_boundary.as_ref().is_none_or(|b| {
-        let r = m(b);
-        r.allows && !r.denies
-    });
-    allows && !denies && within_boundary
-}
-
-/// Why a principal is admin-equivalent, if it is.
-pub fn admin_equivalence(p: &Principal, summary: &PolicySummary) -> Option<String> {
-    // `*` on `*`: an action of no service is allowed only through `*`, `NotAction` or a
-    // wildcard over services (as in the audit's facts)
-    if (summary.full_admin || allowed(p, "zzz:AnyAction", "*"))
-        && allowed(p, "iam:CreateUser", "*")
-        && allowed(p, "ec2:RunInstances", "*")
-    {
-        return Some("allows `*` on `*`".to_string());
-    }
-    let acct = account_of(&p.arn);
-    let mut self_grants: Vec<(&str, String)> = Vec::new();
-    match p.kind {
-        PrincipalKind::User => {
-            self_grants.push(("iam:PutUserPolicy", p.arn.clone()));
-            self_grants.push(("iam:AttachUserPolicy", p.arn.clone()));
-            self_grants.push(("iam:AddUserToGroup", format!("arn:aws:iam::{acct}:group/*")));
-            for g in &p.groups {
-                self_grants.push((
-                    "iam:PutGroupPolicy",
-                    format!("arn:aws:iam::{acct}:group/{g}"),
-                ));
-                self_grants.push((
-                    "iam:AttachGroupPolicy",
-                    format!("arn:aws:iam::{acct}:group/{g}"),
-                ));
-            }
-        }
-        PrincipalKind::Role => {
-            self_grants.push(("iam:PutRolePolicy", p.arn.clone()));
-            self_grants.push(("iam:AttachRolePolicy", p.arn.clone()));
-        }
-        PrincipalKind::Group => {
-            self_grants.push(("iam:PutGroupPolicy", p.arn.clone()));
-            self_grants.push(("iam:AttachGroupPolicy", p.arn.clone()));
-        }
-    }
-    for arn in &p.attached_policy_arns {
-        if !arn.starts_with("arn:aws:iam::aws:") {
-            self_grants.push(("iam:CreatePolicyVersion", arn.clone()));
-        }
-    }
-    for (action, resource) in self_grants {
-        // `AddUserToGroup` is checked against the wildcard group ARN, which matches a statement
-        // whose Resource is `*` or covers every group.
-        if allowed(p, action, &resource) {
-            return Some(format!(
-                "may call `{action}` on `{resource}` and so grant itself anything"
-            ));
-        }
-    }
-    None
-}
-
-/// The documented paths whose required permissions the summary grants.
-pub fn matching_paths<'a>(
-    summary: &PolicySummary,
-    paths: &'a [EscalationPath],
-) -> Vec<&'a EscalationPath> {
-    paths
-        .iter()
-        .filter(|path| {
-            !path.required.is_empty()
-                && path
-                    .required
-                    .iter()
-                    .all(|perm| summary.actions.contains_key(&perm.to_ascii_lowercase()))
-        })
-        .collect()
 }
 
 fn merged_summary(db: &ActionDb, p: &Principal) -> PolicySummary {
@@ -446,33 +397,267 @@ fn sample(list: &BTreeSet<String>) -> String {
     v.join(", ")
 }
 
-/// Runs the IAM-03 checks over every user, group and role. Principals of a kind the analysis
-/// could not read completely (an attached policy missing from the document) still get findings
-/// for what was read; the read errors come back beside the findings.
+/// The analysis of one or several accounts: the findings and the graph they were read from.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub graph: Graph,
+}
+
+/// Runs the IAM-03 checks over one account (see [`analyze_accounts`]).
 pub fn analyze(db: &ActionDb, auth: &AccountAuthorization) -> Result<Vec<Finding>, Error> {
-    let paths = escalation_paths()?;
+    Ok(analyze_accounts(db, std::slice::from_ref(auth), &Extra::default())?.findings)
+}
+
+/// The path finding of a node, as the IAM analysis and the audit (AUD-05) report it: the
+/// evidence `path` is [`Graph::describe`] of the first shortest path.
+pub fn path_evidence(g: &Graph, i: usize) -> Vec<(&'static str, String)> {
+    let paths = g.paths(i);
+    let mut ev = Vec::new();
+    // A self-grant is a path of one step onto itself.
+    if let Some(a) = g.nodes.get(i).and_then(|n| n.admin.as_ref()) {
+        if a.kind == "self-grant" {
+            let actions: Vec<&str> = {
+                let mut v: Vec<&str> = Vec::new();
+                for x in &a.grants {
+                    if !v.contains(&x.action.as_str()) {
+                        v.push(&x.action);
+                    }
+                }
+                v
+            };
+            let me = g.label(i);
+            ev.push((
+                "path",
+                format!("{me} → {} → {me} (made admin)", actions.join(" + ")),
+            ));
+            ev.push(("hops", "1".to_string()));
+            ev.push(("target", g.nodes[i].arn.clone()));
+            if !a.paths.is_empty() {
+                ev.push(("pathfinding", a.paths.join(", ")));
+            }
+            let st: Vec<String> = a.grants.iter().map(grant_text).collect();
+            ev.push(("statements", st.join("; ")));
+        }
+        return ev;
+    }
+    let Some(first) = paths.first() else {
+        return ev;
+    };
+    ev.push(("path", g.describe(first)));
+    let hops = first.len();
+    ev.push(("hops", hops.to_string()));
+    if let Some(target) = first
+        .last()
+        .and_then(|e| g.edges.get(*e))
+        .and_then(|e| g.nodes.get(e.to))
+    {
+        ev.push(("target", target.arn.clone()));
+    }
+    let ids: BTreeSet<&str> = first
+        .iter()
+        .filter_map(|e| g.edges.get(*e))
+        .flat_map(|e| e.paths.iter().map(String::as_str))
+        .collect();
+    if !ids.is_empty() {
+        ev.push((
+            "pathfinding",
+            ids.into_iter().collect::<Vec<_>>().join(", "),
+        ));
+    }
+    let statements: Vec<String> = first
+        .iter()
+        .filter_map(|e| g.edges.get(*e))
+        .flat_map(|e| e.grants.iter())
+        .map(grant_text)
+        .collect();
+    ev.push(("statements", statements.join("; ")));
+    if paths.len() > 1 {
+        let also: Vec<String> = paths.iter().skip(1).map(|p| g.describe(p)).collect();
+        ev.push(("also", also.join(" | ")));
+    }
+    ev
+}
+
+/// `iam:PassRole on arn:… by user ci inline deploy#0 (Sid)`.
+pub fn grant_text(g: &Grant) -> String {
+    let by = if g.policy.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " by {}#{}{}",
+            g.policy,
+            g.statement,
+            g.sid
+                .as_ref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        )
+    };
+    format!("{} on {}{by}", g.action, g.resource)
+}
+
+/// Runs the IAM-03 checks over every user, group and role of the accounts (one escalation
+/// graph across them all). Principals the analysis could not read completely (an attached
+/// policy missing from the document) still get findings for what was read; the read errors
+/// stay in each account's `errors`.
+pub fn analyze_accounts(
+    db: &ActionDb,
+    accounts: &[AccountAuthorization],
+    extra: &Extra,
+) -> Result<Analysis, Error> {
+    let g = Graph::build(accounts, extra)?;
     let mut out = Vec::new();
-    for p in &auth.principals {
+    let mut checks_cache = ChecksCache::default();
+    let mut i = 0usize;
+    for auth in accounts {
+        for p in &auth.principals {
+            principal_findings(db, &g, i, p, &mut checks_cache, &mut out);
+            i += 1;
+        }
+    }
+    Ok(Analysis {
+        findings: out,
+        graph: g,
+    })
+}
+
+/// What one policy contributes to the per-principal action checks, computed once per policy
+/// (a managed policy is shared by thousands of principals).
+#[derive(Debug, Default)]
+struct PolicyChecks {
+    /// Scopable state-changing actions allowed on every resource without a condition.
+    writes: Vec<String>,
+    /// Credential-exposing actions allowed without a condition.
+    creds: Vec<String>,
+}
+
+fn policy_checks(db: &ActionDb, pol: &Policy) -> PolicyChecks {
+    let s = summarize(db, pol);
+    let writes = s
+        .actions
+        .values()
+        .filter(|g| g.all_resources && !g.conditional)
+        .filter(|g| {
+            db.lookup(&g.action)
+                .is_some_and(|a| !a.resource_types.is_empty() && db.changes_state(a))
+        })
+        .map(|g| g.action.clone())
+        .collect();
+    let creds = s
+        .actions
+        .iter()
+        .filter(|(k, g)| db.classes.credentials_exposure.contains(*k) && !g.conditional)
+        .filter(|(k, _)| !matches!(k.as_str(), "sts:assumerole" | "sts:getsessiontoken"))
+        .map(|(_, g)| g.action.clone())
+        .collect();
+    PolicyChecks { writes, creds }
+}
+
+/// The scopable write actions on `*` and the credential-exposing actions of a principal: the
+/// union over its policies; a permissions boundary keeps only what it allows too.
+fn action_checks(
+    db: &ActionDb,
+    p: &Principal,
+    cache: &mut ChecksCache,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    if p.permission_boundary.is_some() {
         let s = merged_summary(db, p);
-        let admin = admin_equivalence(p, &s);
-        let account = account_of(&p.arn);
-        let kind = p.kind.as_str();
-        let name = &p.name;
-        let finding = |meta: &'static yagura_core::CheckMeta, status: Status, message| {
-            Finding::new(
-                meta.id,
-                status,
-                meta.severity,
-                p.arn.clone(),
-                account.clone(),
-                "global",
-                message,
-            )
-            .with_evidence("principal_type", kind)
+        let c = policy_checks_of_summary(db, &s);
+        return (
+            c.writes.into_iter().collect(),
+            c.creds.into_iter().collect(),
+        );
+    }
+    let mut parts: Vec<Arc<PolicyChecks>> = Vec::with_capacity(p.policies.len());
+    for (_, pol) in &p.policies {
+        // Managed policies by address; inline policies (one per principal) by their text,
+        // since the same inline document is often repeated.
+        let c = if Arc::strong_count(pol) > 1 {
+            cache
+                .by_address
+                .entry(Arc::as_ptr(pol) as usize)
+                .or_insert_with(|| Arc::new(policy_checks(db, pol)))
+                .clone()
+        } else {
+            cache
+                .by_text
+                .entry(pol.to_canonical_string())
+                .or_insert_with(|| Arc::new(policy_checks(db, pol)))
+                .clone()
         };
-        // Admin-equivalent.
-        out.push(match admin.clone() {
-            Some(why) => finding(
+        parts.push(c);
+    }
+    let writes = parts
+        .iter()
+        .flat_map(|c| c.writes.iter().cloned())
+        .collect();
+    let creds = parts.iter().flat_map(|c| c.creds.iter().cloned()).collect();
+    (writes, creds)
+}
+
+/// [`PolicyChecks`] computed so far.
+#[derive(Default)]
+struct ChecksCache {
+    by_address: HashMap<usize, Arc<PolicyChecks>>,
+    by_text: HashMap<String, Arc<PolicyChecks>>,
+}
+
+fn policy_checks_of_summary(db: &ActionDb, s: &PolicySummary) -> PolicyChecks {
+    PolicyChecks {
+        writes: s
+            .actions
+            .values()
+            .filter(|g| g.all_resources && !g.conditional)
+            .filter(|g| {
+                db.lookup(&g.action)
+                    .is_some_and(|a| !a.resource_types.is_empty() && db.changes_state(a))
+            })
+            .map(|g| g.action.clone())
+            .collect(),
+        creds: s
+            .actions
+            .iter()
+            .filter(|(k, g)| db.classes.credentials_exposure.contains(*k) && !g.conditional)
+            .filter(|(k, _)| !matches!(k.as_str(), "sts:assumerole" | "sts:getsessiontoken"))
+            .map(|(_, g)| g.action.clone())
+            .collect(),
+    }
+}
+
+fn principal_findings(
+    db: &ActionDb,
+    g: &Graph,
+    i: usize,
+    p: &Principal,
+    cache: &mut ChecksCache,
+    out: &mut Vec<Finding>,
+) {
+    let (writes, creds) = action_checks(db, p, cache);
+    let Some(node) = g.nodes.get(i) else {
+        return;
+    };
+    let admin = node.admin.as_ref();
+    let account = account_of(&p.arn);
+    let kind = p.kind.as_str();
+    let name = &p.name;
+    let finding = |meta: &'static yagura_core::CheckMeta, status: Status, message| {
+        Finding::new(
+            meta.id,
+            status,
+            meta.severity,
+            p.arn.clone(),
+            account.clone(),
+            "global",
+            message,
+        )
+        .with_evidence("principal_type", kind)
+    };
+    // Admin-equivalent.
+    out.push(match admin {
+        Some(a) => {
+            let why = &a.reason;
+            let mut f = finding(
                 &checks::ADMIN_EQUIVALENT,
                 Status::Fail,
                 text!(
@@ -480,105 +665,221 @@ pub fn analyze(db: &ActionDb, auth: &AccountAuthorization) -> Result<Vec<Finding
                     "{kind} `{name}` は管理者相当です: {why}"
                 ),
             )
-            .with_evidence("reason", why),
-            None => finding(
-                &checks::ADMIN_EQUIVALENT,
-                Status::Pass,
-                text!(
-                    "{kind} `{name}` is not admin-equivalent",
-                    "{kind} `{name}` は管理者相当ではありません"
-                ),
-            ),
-        });
-        // Write on all resources (only actions that could be scoped to a resource type).
-        let writes: BTreeSet<String> = s
-            .actions
-            .values()
-            .filter(|g| g.all_resources && !g.conditional && g.access_level.is_write())
-            .filter(|g| {
-                db.lookup(&g.action)
-                    .is_some_and(|a| !a.resource_types.is_empty())
-            })
-            .map(|g| g.action.clone())
-            .collect();
-        out.push(if writes.is_empty() || admin.is_some() {
-            finding(
-                &checks::WRITE_ON_ALL_RESOURCES,
-                Status::Pass,
-                if admin.is_some() {
-                    text!("{kind} `{name}` is reported as admin-equivalent instead", "{kind} `{name}` は管理者相当として報告済みです")
-                } else {
-                    text!("{kind} `{name}` has no unconditional write action on `*`", "{kind} `{name}` に `*` への無条件の書き込み操作はありません")
-                },
-            )
-        } else {
-            let n = writes.len();
-            finding(
-                &checks::WRITE_ON_ALL_RESOURCES,
-                Status::Fail,
-                text!(
-                    "{kind} `{name}` may perform {n} write action(s) on every resource (`Resource: *`)",
-                    "{kind} `{name}` は {n} 個の書き込み操作をすべてのリソース (`Resource: *`) に実行できます"
-                ),
-            )
-            .with_evidence("actions", sample(&writes))
-            .with_evidence("count", n.to_string())
-        });
-        // Escalation paths.
-        let matched = matching_paths(&s, &paths);
-        out.push(if matched.is_empty() {
-            finding(
-                &checks::PRIVILEGE_ESCALATION_PATH,
-                Status::Pass,
-                text!("{kind} `{name}` has none of the documented privilege-escalation paths", "{kind} `{name}` に既知の権限昇格パスはありません"),
-            )
-        } else {
-            let n = matched.len();
-            let mut ids: Vec<String> = matched.iter().take(10).map(|m| format!("{} ({})", m.id, m.name)).collect();
-            if n > 10 {
-                ids.push(format!("and {} more", n - 10));
+            .with_evidence("reason", why.clone());
+            let st: Vec<String> = a.grants.iter().map(grant_text).collect();
+            if !st.is_empty() {
+                f = f.with_evidence("statements", st.join("; "));
             }
-            finding(
+            if !a.paths.is_empty() {
+                f = f.with_evidence("pathfinding", a.paths.join(", "));
+            }
+            f
+        }
+        None => finding(
+            &checks::ADMIN_EQUIVALENT,
+            Status::Pass,
+            text!(
+                "{kind} `{name}` is not admin-equivalent",
+                "{kind} `{name}` は管理者相当ではありません"
+            ),
+        ),
+    });
+    // Write on all resources (only actions that could be scoped to a resource type).
+    out.push(if writes.is_empty() || admin.is_some() {
+        finding(
+            &checks::WRITE_ON_ALL_RESOURCES,
+            Status::Pass,
+            if admin.is_some() {
+                text!("{kind} `{name}` is reported as admin-equivalent instead", "{kind} `{name}` は管理者相当として報告済みです")
+            } else {
+                text!("{kind} `{name}` has no unconditional write action on `*`", "{kind} `{name}` に `*` への無条件の書き込み操作はありません")
+            },
+        )
+    } else {
+        let n = writes.len();
+        finding(
+            &checks::WRITE_ON_ALL_RESOURCES,
+            Status::Fail,
+            text!(
+                "{kind} `{name}` may perform {n} write action(s) on every resource (`Resource: *`)",
+                "{kind} `{name}` は {n} 個の書き込み操作をすべてのリソース (`Resource: *`) に実行できます"
+            ),
+        )
+        .with_evidence("actions", sample(&writes))
+        .with_evidence("count", n.to_string())
+    });
+    // Escalation paths.
+    let hops = g.dist.get(i).copied().flatten();
+    let self_grant = admin.is_some_and(|a| a.kind == "self-grant");
+    out.push(match (admin, hops) {
+        (Some(_), _) if self_grant => {
+            let ev = path_evidence(g, i);
+            let path = ev.iter().find(|(k, _)| *k == "path").map(|(_, v)| v.clone()).unwrap_or_default();
+            let mut f = finding(
                 &checks::PRIVILEGE_ESCALATION_PATH,
                 Status::Fail,
                 text!(
-                    "{kind} `{name}` has the permissions of {n} documented privilege-escalation path(s)",
-                    "{kind} `{name}` は既知の権限昇格パス {n} 件の権限を持っています"
+                    "{kind} `{name}` can make itself admin: {path}",
+                    "{kind} `{name}` は自身を管理者にできます: {path}"
                 ),
-            )
-            .with_evidence("paths", ids.join("; "))
-        });
-        // Credentials exposure.
-        let creds: BTreeSet<String> = s
-            .actions
-            .iter()
-            .filter(|(k, g)| db.classes.credentials_exposure.contains(*k) && !g.conditional)
-            .filter(|(k, _)| !matches!(k.as_str(), "sts:assumerole" | "sts:getsessiontoken"))
-            .map(|(_, g)| g.action.clone())
-            .collect();
-        out.push(if creds.is_empty() {
-            finding(
-                &checks::CREDENTIALS_EXPOSURE,
-                Status::Pass,
-                text!(
-                    "{kind} `{name}` has no action that exposes credentials",
-                    "{kind} `{name}` に認証情報を露出する操作はありません"
-                ),
-            )
-        } else {
-            let n = creds.len();
-            finding(
-                &checks::CREDENTIALS_EXPOSURE,
+            );
+            for (k, v) in ev {
+                f = f.with_evidence(k, v);
+            }
+            f
+        }
+        (Some(_), _) => finding(
+            &checks::PRIVILEGE_ESCALATION_PATH,
+            Status::Pass,
+            text!("{kind} `{name}` is admin-equivalent itself (reported by iam-principal-admin-equivalent)", "{kind} `{name}` は自身が管理者相当です (iam-principal-admin-equivalent で報告)"),
+        ),
+        (None, Some(n)) => {
+            let ev = path_evidence(g, i);
+            let path = ev.iter().find(|(k, _)| *k == "path").map(|(_, v)| v.clone()).unwrap_or_default();
+            let mut f = finding(
+                &checks::PRIVILEGE_ESCALATION_PATH,
                 Status::Fail,
                 text!(
-                    "{kind} `{name}` may call {n} action(s) that return or create credentials",
-                    "{kind} `{name}` は認証情報を返す・作成する操作 {n} 個を実行できます"
+                    "{kind} `{name}` can become admin in {n} step(s): {path}",
+                    "{kind} `{name}` は {n} ステップで管理者になれます: {path}"
                 ),
-            )
-            .with_evidence("actions", sample(&creds))
-        });
-    }
-    Ok(out)
+            );
+            for (k, v) in ev {
+                f = f.with_evidence(k, v);
+            }
+            f
+        }
+        (None, None) => finding(
+            &checks::PRIVILEGE_ESCALATION_PATH,
+            Status::Pass,
+            text!("{kind} `{name}` has no path to an admin-equivalent principal", "{kind} `{name}` から管理者相当のプリンシパルへのパスはありません"),
+        ),
+    });
+    // Making others admin.
+    let empowers = g.empowers.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    out.push(if empowers.is_empty() {
+        finding(
+            &checks::MAKES_OTHERS_ADMIN,
+            Status::Pass,
+            if admin.is_some() || hops.is_some() {
+                text!(
+                    "{kind} `{name}` is reported with its path to admin instead",
+                    "{kind} `{name}` は管理者へのパスとして報告済みです"
+                )
+            } else {
+                text!(
+                    "{kind} `{name}` cannot make another principal admin",
+                    "{kind} `{name}` は他のプリンシパルを管理者にできません"
+                )
+            },
+        )
+    } else {
+        let n = empowers.len();
+        let targets: Vec<String> = empowers
+            .iter()
+            .take(10)
+            .map(|e| format!("{} ({})", g.label(e.target), e.actions.join(" + ")))
+            .collect();
+        let st: Vec<String> = empowers
+            .iter()
+            .take(10)
+            .flat_map(|e| e.grants.iter().map(grant_text))
+            .collect();
+        finding(
+            &checks::MAKES_OTHERS_ADMIN,
+            Status::Fail,
+            text!(
+                "{kind} `{name}` can make {n} other principal(s) admin without becoming them",
+                "{kind} `{name}` は {n} 個の他のプリンシパルを (自身はならずに) 管理者にできます"
+            ),
+        )
+        .with_evidence("targets", targets.join(", "))
+        .with_evidence("count", n.to_string())
+        .with_evidence("statements", st.join("; "))
+    });
+    // Potential paths.
+    let potential = g.potential.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    out.push(if potential.is_empty() {
+        finding(
+            &checks::POTENTIAL_ESCALATION_PATH,
+            Status::Pass,
+            if admin.is_some() || hops.is_some() {
+                text!(
+                    "{kind} `{name}` is reported with its path to admin instead",
+                    "{kind} `{name}` は管理者へのパスとして報告済みです"
+                )
+            } else {
+                text!(
+                    "{kind} `{name}` holds no escalation path that waits for a resource",
+                    "{kind} `{name}` にリソースを待つ権限昇格パスはありません"
+                )
+            },
+        )
+    } else {
+        let n = potential.len();
+        let en: Vec<String> = potential
+            .iter()
+            .map(|p| format!("{} → waits for {}", p.actions.join(" + "), p.waits_for))
+            .collect();
+        let ids: BTreeSet<&str> = potential
+            .iter()
+            .flat_map(|p| p.paths.iter().map(String::as_str))
+            .collect();
+        let first = en.first().cloned().unwrap_or_default();
+        let first_ja = potential
+            .first()
+            .map(|p| {
+                format!(
+                    "{} → {}を待っています",
+                    p.actions.join(" + "),
+                    p.waits_for_ja
+                )
+            })
+            .unwrap_or_default();
+        let mut f = finding(
+            &checks::POTENTIAL_ESCALATION_PATH,
+            Status::Fail,
+            text!(
+                "{kind} `{name}` holds {n} escalation path(s) that wait for a resource: {first}",
+                "{kind} `{name}` はリソースを待つ権限昇格パスを {n} 件持っています: {first_ja}"
+            ),
+        )
+        .with_evidence("waits_for", en.join(" | "));
+        if !ids.is_empty() {
+            f = f.with_evidence(
+                "pathfinding",
+                ids.into_iter().collect::<Vec<_>>().join(", "),
+            );
+        }
+        let st: Vec<String> = potential
+            .iter()
+            .take(5)
+            .flat_map(|p| p.grants.iter().map(grant_text))
+            .collect();
+        f.with_evidence("statements", st.join("; "))
+    });
+    // Credentials exposure.
+    out.push(if creds.is_empty() {
+        finding(
+            &checks::CREDENTIALS_EXPOSURE,
+            Status::Pass,
+            text!(
+                "{kind} `{name}` has no action that exposes credentials",
+                "{kind} `{name}` に認証情報を露出する操作はありません"
+            ),
+        )
+    } else {
+        let n = creds.len();
+        finding(
+            &checks::CREDENTIALS_EXPOSURE,
+            Status::Fail,
+            text!(
+                "{kind} `{name}` may call {n} action(s) that return or create credentials",
+                "{kind} `{name}` は認証情報を返す・作成する操作 {n} 個を実行できます"
+            ),
+        )
+        .with_evidence("actions", sample(&creds))
+    });
 }
 
 /// The whole `yagura iam analyze FILE` step: reads a GetAccountAuthorizationDetails document and

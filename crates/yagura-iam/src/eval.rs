@@ -268,11 +268,6 @@ impl<'a> Prepared<'a> {
         None
     }
 
-    /// Whether a statement applies; for resource policies, with the grant kind.
-    fn statement_applies(&self, s: &Statement, resource_policy: bool) -> Option<Grant> {
-        self.statement_applies_with(s, resource_policy, Known::All)
-    }
-
     fn statement_applies_with(
         &self,
         s: &Statement,
@@ -302,7 +297,7 @@ impl<'a> Prepared<'a> {
             Known::Only(keys) => {
                 let key = c.key.as_str();
                 let in_context = self.ctx.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
-                if in_context || keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                if in_context || keys.iter().any(|k| known_key(k, key)) {
                     condition::eval(c, self)
                 } else {
                     // A key the request does not know may hold any value: an Allow is assumed
@@ -318,13 +313,27 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Whether `key` is the known key `k`, or starts with `k` when `k` ends with `/` (a prefix such
+/// as `aws:ResourceTag/`: every tag key is known, and absent unless in the context).
+fn known_key(k: &str, key: &str) -> bool {
+    if k.ends_with('/') {
+        key.len() > k.len()
+            && key
+                .get(..k.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(k))
+    } else {
+        k.eq_ignore_ascii_case(key)
+    }
+}
+
 /// Which condition keys a request knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known<'a> {
     /// Every key outside the request context is absent: AWS's evaluation.
     All,
     /// Only the keys in the request context and these (any case; absent when not in the
-    /// context) are known. A condition on any other key may hold or not: an `Allow` statement
+    /// context; an entry ending with `/` names every key it starts, as `aws:ResourceTag/`) are
+    /// known. A condition on any other key may hold or not: an `Allow` statement
     /// is assumed to apply and a `Deny` statement not to, so the answer is an upper bound of
     /// what some request of that shape may be allowed (used by the analyses: "may this policy
     /// grant admin", "may a caller without MFA assume this role").
@@ -428,6 +437,7 @@ fn by_level<'p>(
     p: &Prepared,
     levels: &'p [Vec<Policy>],
     which: fn(usize, usize) -> Which,
+    known: Known<'_>,
 ) -> Vec<Vec<PolicyResult<'p>>> {
     levels
         .iter()
@@ -436,7 +446,7 @@ fn by_level<'p>(
             level
                 .iter()
                 .enumerate()
-                .map(|(i, pol)| evaluate_policy(p, pol, which(l, i), false))
+                .map(|(i, pol)| evaluate_policy(p, pol, which(l, i), false, known))
                 .collect()
         })
         .collect()
@@ -447,10 +457,11 @@ fn evaluate_policy<'p>(
     policy: &'p Policy,
     which: Which,
     resource: bool,
+    known: Known<'_>,
 ) -> PolicyResult<'p> {
     let mut out = PolicyResult::default();
     for (i, s) in policy.statements.iter().enumerate() {
-        if let Some(g) = p.statement_applies(s, resource) {
+        if let Some(g) = p.statement_applies_with(s, resource, known) {
             let h = Hit {
                 which,
                 index: i,
@@ -547,15 +558,48 @@ fn service_linked(p: &Prepared) -> bool {
             .is_some_and(|v| v.iter().any(|a| slr(a)))
 }
 
+/// Every policy that applies to a request, borrowed: what [`authorize_with`] decides over. The
+/// analyses keep a principal's policies once and ask many requests of them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policies<'a> {
+    pub identity: &'a [&'a Policy],
+    pub resource: Option<&'a Policy>,
+    pub scps: &'a [Vec<Policy>],
+    pub rcps: &'a [Vec<Policy>],
+    pub management_account: Option<&'a str>,
+    pub boundary: Option<&'a Policy>,
+    pub session: Option<&'a Policy>,
+}
+
 /// Decides a request against a set of policies.
 pub fn authorize(req: &Request, set: &PolicySet) -> Response {
+    let identity: Vec<&Policy> = set.identity_policies.iter().collect();
+    authorize_with(
+        req,
+        &Policies {
+            identity: &identity,
+            resource: set.resource_policy.as_ref(),
+            scps: &set.scps,
+            rcps: &set.rcps,
+            management_account: set.management_account.as_deref(),
+            boundary: set.permission_boundary.as_ref(),
+            session: set.session_policy.as_ref(),
+        },
+        Known::All,
+    )
+}
+
+/// Decides a request against borrowed policies. With [`Known::Only`], conditions on keys the
+/// request does not know are assumed to hold in `Allow` statements and not in `Deny`
+/// statements: `Allow` then means "some request of this shape may be allowed".
+pub fn authorize_with(req: &Request, set: &Policies<'_>, known: Known<'_>) -> Response {
     let p = Prepared::new(req);
     let resource_account = req
         .resource_account
         .as_deref()
         .filter(|a| !a.is_empty())
         .or_else(|| account_of(&req.resource));
-    let management = set.management_account.as_deref().filter(|a| !a.is_empty());
+    let management = set.management_account.filter(|a| !a.is_empty());
     let slr = (!set.scps.is_empty() || !set.rcps.is_empty()) && service_linked(&p);
     // SCPs restrict the principal's account, RCPs the resource's: neither the management
     // account nor service-linked roles (AWS Organizations User Guide, "SCP effects on
@@ -565,30 +609,27 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
         && rcp_applies_to(&p.action)
         && (management.is_none() || resource_account != management);
     let no_levels: &[Vec<Policy>] = &[];
-    let scp_levels = if scps_apply { &set.scps[..] } else { no_levels };
-    let rcp_levels = if rcps_apply { &set.rcps[..] } else { no_levels };
+    let scp_levels = if scps_apply { set.scps } else { no_levels };
+    let rcp_levels = if rcps_apply { set.rcps } else { no_levels };
     let mut denies = Vec::new();
     let identity: Vec<PolicyResult> = set
-        .identity_policies
+        .identity
         .iter()
         .enumerate()
-        .map(|(i, pol)| evaluate_policy(&p, pol, Which::Identity(i), false))
+        .map(|(i, pol)| evaluate_policy(&p, pol, Which::Identity(i), false, known))
         .collect();
     let resource = set
-        .resource_policy
-        .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, Which::Resource, true));
-    let scps = by_level(&p, scp_levels, Which::Scp);
+        .resource
+        .map(|pol| evaluate_policy(&p, pol, Which::Resource, true, known));
+    let scps = by_level(&p, scp_levels, Which::Scp, known);
     // An RCP's `Principal` is always `*`: its statements apply to every principal.
-    let rcps = by_level(&p, rcp_levels, Which::Rcp);
+    let rcps = by_level(&p, rcp_levels, Which::Rcp, known);
     let boundary = set
-        .permission_boundary
-        .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, Which::Boundary, false));
+        .boundary
+        .map(|pol| evaluate_policy(&p, pol, Which::Boundary, false, known));
     let session = set
-        .session_policy
-        .as_ref()
-        .map(|pol| evaluate_policy(&p, pol, Which::Session, false));
+        .session
+        .map(|pol| evaluate_policy(&p, pol, Which::Session, false, known));
 
     let all = identity
         .iter()
@@ -631,7 +672,7 @@ pub fn authorize(req: &Request, set: &PolicySet) -> Response {
     };
     // Role trust policies and KMS key policies must allow the principal themselves, even in
     // the same account (reference_policies_evaluation-logic.md, "Resource-based policies").
-    let must_name_principal = set.resource_policy.is_some()
+    let must_name_principal = set.resource.is_some()
         && (p.action.starts_with("sts:assumerole") || p.action.starts_with("kms:"));
     let allowed = if must_name_principal && best_grant.is_none() {
         false

@@ -85,6 +85,11 @@ pub fn is_admin(granted: u32) -> bool {
     granted & FULL_ADMIN == FULL_ADMIN || granted & SELF_GRANT != 0
 }
 
+/// Whether the granted probes are `*` on `*` (not only a self-grant).
+pub fn is_full_admin(granted: u32) -> bool {
+    granted & FULL_ADMIN == FULL_ADMIN
+}
+
 /// Whether the granted probes include an IAM write on every resource.
 pub fn manages_iam(granted: u32) -> bool {
     granted & IAM_WRITES != 0

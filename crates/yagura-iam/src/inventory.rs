@@ -6,6 +6,7 @@
 use crate::analyze::{AccountAuthorization, Principal, PrincipalKind};
 use crate::policy::Policy;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use yagura_inventory::{Account, AttachedPolicy, InlinePolicy, Inventory};
 
 /// One account's IAM part as the analysis input. Parts the collector could not read, policy
@@ -14,13 +15,13 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
     let mut out = AccountAuthorization::default();
     let source = format!("inventory of account {}", a.account_id);
     let iam = &a.iam;
-    let mut managed: BTreeMap<&str, Policy> = BTreeMap::new();
+    let mut managed: BTreeMap<&str, Arc<Policy>> = BTreeMap::new();
     let managed_readable = match iam.policies.as_ref() {
         Ok(ps) => {
             for p in ps {
                 match Policy::parse(&p.arn, &p.document) {
                     Ok(pol) => {
-                        managed.insert(p.arn.as_str(), pol);
+                        managed.insert(p.arn.as_str(), Arc::new(pol));
                     }
                     Err(e) => out.errors.push(e.to_string()),
                 }
@@ -35,16 +36,26 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         }
     };
     let mut errors = Vec::new();
-    let policies = |owner: &str,
-                    attached: &[AttachedPolicy],
-                    inline: &[InlinePolicy],
-                    errors: &mut Vec<String>| {
+    // The same inline document is parsed once (errors name each principal's copy).
+    let mut parsed: BTreeMap<String, Arc<Policy>> = BTreeMap::new();
+    let mut policies = |owner: &str,
+                        attached: &[AttachedPolicy],
+                        inline: &[InlinePolicy],
+                        errors: &mut Vec<String>| {
         let mut pols = Vec::new();
         let mut arns = Vec::new();
         for p in inline {
             let label = format!("{owner} inline {}", p.name);
+            if let Some(pol) = parsed.get(p.document.as_str()) {
+                pols.push((label, pol.clone()));
+                continue;
+            }
             match Policy::parse(&label, &p.document) {
-                Ok(pol) => pols.push((label, pol)),
+                Ok(pol) => {
+                    let pol = Arc::new(pol);
+                    parsed.insert(p.document.clone(), pol.clone());
+                    pols.push((label, pol))
+                }
                 Err(e) => errors.push(e.to_string()),
             }
         }
@@ -82,7 +93,10 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     groups: Vec::new(),
                     attached_policy_arns: arns.clone(),
                     permission_boundary: None,
+                    permission_boundary_arn: None,
                     trust_policy: None,
+                    tags: BTreeMap::new(),
+                    instance_profiles: Vec::new(),
                 });
                 groups.insert(g.name.as_str(), (pols, arns));
             }
@@ -112,7 +126,10 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     groups: u.groups.clone(),
                     attached_policy_arns: arns,
                     permission_boundary: boundary(&u.permissions_boundary),
+                    permission_boundary_arn: u.permissions_boundary.clone(),
                     trust_policy: None,
+                    tags: u.tags.clone(),
+                    instance_profiles: Vec::new(),
                 });
             }
         }
@@ -146,13 +163,20 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     groups: Vec::new(),
                     attached_policy_arns: arns,
                     permission_boundary: boundary(&r.permissions_boundary),
+                    permission_boundary_arn: r.permissions_boundary.clone(),
                     trust_policy: trust,
+                    tags: r.tags.clone(),
+                    instance_profiles: r.instance_profiles.clone(),
                 });
             }
         }
         Err(e) => errors.push(format!("{source}: roles could not be read ({e})")),
     }
     out.errors.extend(errors);
+    out.managed = managed
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     out
 }
 

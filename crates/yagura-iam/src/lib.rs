@@ -24,7 +24,9 @@ pub mod bastion;
 pub mod checks;
 pub mod condition;
 pub mod eval;
+pub mod exposure;
 pub mod facts;
+pub mod graph;
 pub mod inventory;
 pub mod json;
 pub mod pattern;
@@ -36,7 +38,8 @@ pub mod validate;
 pub use analyze::analyze_authorization_details;
 pub use checks::CHECKS;
 pub use eval::{
-    authorize, policy_match, Decision, Known, Matched, PolicyMatch, PolicySet, Request, Response,
+    authorize, authorize_with, policy_match, Decision, Known, Matched, Policies, PolicyMatch,
+    PolicySet, Request, Response,
 };
 pub use policy::{Effect, Policy, Statement};
 pub use simulate::{simulate_json, Case};

@@ -55,7 +55,7 @@ fn unreadable_parts_are_reported() {
         .any(|e| e.contains("`arn:aws:iam::1:policy/Gone` is not in `Policies`")));
     let (findings, errors) = yagura_iam::analyze_authorization_details("a.json", text).unwrap();
     assert_eq!(errors.len(), 2);
-    assert_eq!(findings.len(), 4);
+    assert_eq!(findings.len(), 6);
     let e = AccountAuthorization::from_json("a.json", "[1]").unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -143,3 +143,131 @@ fn only_mfa_counts_as_mfa() {
         assert_eq!(f.status, Status::Pass, "{cond}: {:?}", f.message);
     }
 }
+
+/// `iam bastion verify`: the generated policies deployed as planned pass; each deviation is
+/// one FAIL naming the principal.
+#[test]
+fn verify_accounts_lists_each_deviation() {
+    use yagura_iam::analyze::AccountAuthorization;
+    let out = plan(&BastionPlan {
+        identity_account: "111111111111".into(),
+        resource_accounts: vec!["222222222222".into()],
+        role_name: "Operator".into(),
+        max_mfa_age_seconds: None,
+    });
+    let identity = serde_json::json!({
+        "UserDetailList": [
+            {"UserName": "alice", "Arn": "arn:aws:iam::111111111111:user/alice", "GroupList": ["bastion-users"],
+             "AttachedManagedPolicies": [], "UserPolicyList": []},
+            {"UserName": "mallory", "Arn": "arn:aws:iam::111111111111:user/mallory", "GroupList": [],
+             "AttachedManagedPolicies": [], "UserPolicyList": [{"PolicyName": "all", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]}
+        ],
+        "GroupDetailList": [{"GroupName": "bastion-users", "Arn": "arn:aws:iam::111111111111:group/bastion-users",
+            "AttachedManagedPolicies": [], "GroupPolicyList": [{"PolicyName": "p", "PolicyDocument": out.identity_group_policy}]}],
+        "RoleDetailList": [], "Policies": []
+    });
+    let trust = &out.trust_policies["222222222222"];
+    let resource = serde_json::json!({
+        "UserDetailList": [], "GroupDetailList": [],
+        "RoleDetailList": [
+            {"RoleName": "Operator", "Arn": "arn:aws:iam::222222222222:role/Operator", "AssumeRolePolicyDocument": trust,
+             "AttachedManagedPolicies": [], "RolePolicyList": [
+                {"PolicyName": "pu", "PolicyDocument": serde_json::from_str::<serde_json::Value>(POWER_USER_ACCESS).unwrap()},
+                {"PolicyName": "deny", "PolicyDocument": out.role_inline_deny_iam}]},
+            {"RoleName": "NoMfa", "Arn": "arn:aws:iam::222222222222:role/NoMfa", "AssumeRolePolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]},
+             "AttachedManagedPolicies": [], "RolePolicyList": [{"PolicyName": "iam", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}}]},
+            {"RoleName": "lambda", "Arn": "arn:aws:iam::222222222222:role/lambda", "AssumeRolePolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+             "AttachedManagedPolicies": [], "RolePolicyList": []}
+        ],
+        "Policies": []
+    });
+    let accounts = [
+        AccountAuthorization::from_json("identity", &identity.to_string()).unwrap(),
+        AccountAuthorization::from_json("resource", &resource.to_string()).unwrap(),
+    ];
+    let findings =
+        yagura_iam::bastion::verify_accounts(db().unwrap(), &accounts, "111111111111").unwrap();
+    let got: Vec<(String, String, Status)> = findings
+        .iter()
+        .map(|f| (f.check_id.to_string(), f.resource.to_string(), f.status))
+        .collect();
+    let want = |c: &str, r: &str, s: Status| (c.to_string(), r.to_string(), s);
+    assert_eq!(
+        got,
+        vec![
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::111111111111:user/alice",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::111111111111:user/mallory",
+                Status::Fail
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::222222222222:role/Operator",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-role-above-poweruser",
+                "arn:aws:iam::222222222222:role/Operator",
+                Status::Pass
+            ),
+            want(
+                "iam-bastion-assume-role-without-mfa",
+                "arn:aws:iam::222222222222:role/NoMfa",
+                Status::Fail
+            ),
+            want(
+                "iam-bastion-role-above-poweruser",
+                "arn:aws:iam::222222222222:role/NoMfa",
+                Status::Fail
+            ),
+        ]
+    );
+}
+
+/// `bastion plan --format cloudformation|terraform` carry the same policies.
+#[test]
+fn plan_as_cloudformation_and_terraform() {
+    let req = BastionPlan {
+        identity_account: "111111111111".into(),
+        resource_accounts: vec!["222222222222".into(), "333333333333".into()],
+        role_name: "Operator".into(),
+        max_mfa_age_seconds: Some(3600),
+    };
+    let out = plan(&req);
+    let cfn = yagura_iam::bastion::cloudformation(&req, &out);
+    let group = &cfn["identity_account"]["111111111111"]["Resources"]["BastionUsers"];
+    assert_eq!(group["Type"], "AWS::IAM::Group");
+    assert_eq!(
+        group["Properties"]["Policies"][0]["PolicyDocument"],
+        out.identity_group_policy
+    );
+    for acct in ["222222222222", "333333333333"] {
+        let role = &cfn["resource_accounts"][acct]["Resources"]["BastionRole"];
+        assert_eq!(role["Type"], "AWS::IAM::Role");
+        assert_eq!(
+            role["Properties"]["AssumeRolePolicyDocument"],
+            out.trust_policies[acct]
+        );
+        assert_eq!(
+            role["Properties"]["ManagedPolicyArns"][0],
+            "arn:aws:iam::aws:policy/PowerUserAccess"
+        );
+    }
+    let tf = yagura_iam::bastion::terraform(&req, &out, "OrganizationAccountAccessRole");
+    assert!(tf.contains("resource \"aws_iam_role\" \"bastion_333333333333\""));
+    assert!(
+        tf.contains("role_arn = \"arn:aws:iam::222222222222:role/OrganizationAccountAccessRole\"")
+    );
+    // Terraform would interpolate `${aws:username}`: it is escaped.
+    assert!(tf.contains("$${aws:username}") && !tf.contains(" ${aws:username}"));
+    assert_eq!(tf.matches("<<-POLICY").count(), 1 + 2 * 2);
+}

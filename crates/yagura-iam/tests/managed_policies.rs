@@ -169,3 +169,124 @@ fn expansion_and_flags_agree_with_iam_dataset() {
         "{level_diff} access-level differences"
     );
 }
+
+/// Acceptance 2 of issue 15: AWS's read-only job-function policies, attached alone, give no
+/// write, escalation or admin finding (their write-levelled actions are the ones AWS itself
+/// put in a read-only policy: `read_only_in_aws_policies`), and IAMFullAccess alone is described
+/// as what it is: it can grant itself anything, a path of one step.
+#[test]
+fn read_only_job_policies_are_clean_and_iam_full_access_escalates() {
+    let Some(policies) = load() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("{TARBALL} is missing");
+        }
+        return;
+    };
+    let db = db().unwrap();
+    let by_name = |n: &str| {
+        policies
+            .iter()
+            .find(|p| p.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    let names = [
+        "ReadOnlyAccess",
+        "SecurityAudit",
+        "ViewOnlyAccess",
+        "IAMFullAccess",
+    ];
+    let acct = "111122223333";
+    let users: Vec<serde_json::Value> = names
+        .iter()
+        .map(|n| {
+            serde_json::json!({"UserName": n.to_lowercase(), "Arn": format!("arn:aws:iam::{acct}:user/{}", n.to_lowercase()),
+                "GroupList": [], "UserPolicyList": [],
+                "AttachedManagedPolicies": [{"PolicyName": n, "PolicyArn": format!("arn:aws:iam::aws:policy/{n}")}]})
+        })
+        .collect();
+    let docs: Vec<serde_json::Value> = names
+        .iter()
+        .map(|n| {
+            let doc: serde_json::Value = serde_json::from_str(&by_name(n).document).unwrap();
+            serde_json::json!({"PolicyName": n, "Arn": format!("arn:aws:iam::aws:policy/{n}"), "DefaultVersionId": "v1",
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": doc}]})
+        })
+        .collect();
+    // An admin role the read-only users could reach if they had any path.
+    let gaad = serde_json::json!({"UserDetailList": users, "GroupDetailList": [], "Policies": docs,
+        "RoleDetailList": [{"RoleName": "Admin", "Arn": format!("arn:aws:iam::{acct}:role/Admin"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{acct}:root")}, "Action": "sts:AssumeRole"}]},
+            "AttachedManagedPolicies": [], "RolePolicyList": [{"PolicyName": "all", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}]});
+    let auth =
+        yagura_iam::analyze::AccountAuthorization::from_json("gaad", &gaad.to_string()).unwrap();
+    assert!(auth.errors.is_empty(), "{:?}", auth.errors);
+    let findings = yagura_iam::analyze::analyze(db, &auth).unwrap();
+    let status = |user: &str, check: &str| {
+        findings
+            .iter()
+            .find(|f| f.check_id == check && f.resource.ends_with(&format!(":user/{user}")))
+            .unwrap_or_else(|| panic!("{check} {user}"))
+    };
+    for n in ["readonlyaccess", "securityaudit", "viewonlyaccess"] {
+        for check in [
+            "iam-principal-admin-equivalent",
+            "iam-write-on-all-resources",
+            "iam-privilege-escalation-path",
+            "iam-can-make-other-principal-admin",
+            "iam-potential-escalation-path",
+        ] {
+            let f = status(n, check);
+            assert_eq!(
+                f.status,
+                yagura_core::Status::Pass,
+                "{n} {check}: {}",
+                f.message.en
+            );
+        }
+    }
+    let admin = status("iamfullaccess", "iam-principal-admin-equivalent");
+    assert_eq!(admin.status, yagura_core::Status::Fail);
+    assert!(
+        admin
+            .message
+            .en
+            .contains("on itself and so grant itself anything"),
+        "{}",
+        admin.message.en
+    );
+    let path = status("iamfullaccess", "iam-privilege-escalation-path");
+    assert_eq!(path.status, yagura_core::Status::Fail);
+    assert!(
+        path.message.en.contains("user/iamfullaccess → iam:"),
+        "{}",
+        path.message.en
+    );
+    assert!(
+        path.message
+            .en
+            .ends_with("→ user/iamfullaccess (made admin)"),
+        "{}",
+        path.message.en
+    );
+
+    // Every AWS read-only managed policy: no write action on every resource.
+    let mut checked = 0;
+    for p in policies.iter().filter(|p| {
+        p.name.contains("ReadOnly") || p.name.contains("ViewOnly") || p.name == "SecurityAudit"
+    }) {
+        let s = summarize(db, &Policy::parse(&p.name, &p.document).unwrap());
+        let writes: Vec<&str> = s
+            .actions
+            .values()
+            .filter(|g| g.all_resources && !g.conditional)
+            .filter_map(|g| db.lookup(&g.action))
+            .filter(|a| db.changes_state(a))
+            .map(|a| a.name.as_str())
+            .collect();
+        assert!(writes.is_empty(), "{}: {writes:?}", p.name);
+        checked += 1;
+    }
+    assert!(checked > 150, "{checked}");
+}

@@ -195,6 +195,10 @@ pub struct Role {
     /// The ARN of the role's permissions boundary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<String>,
+    /// The ARNs of the instance profiles that hold the role (what an EC2 instance runs with).
+    /// Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instance_profiles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

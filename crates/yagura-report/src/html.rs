@@ -35,6 +35,7 @@ h2{font-size:17px;margin:0 0 12px}
 .card.fail{border-left-color:var(--fail)}.card.unknown{border-left-color:var(--unknown)}.card.pass{border-left-color:var(--pass)}
 .charts{display:flex;flex-wrap:wrap;gap:40px;align-items:center}
 .charts figure{margin:0}.charts figcaption{font-weight:600;margin-bottom:6px}
+.graphbox{overflow:auto;max-height:80vh;border:1px solid #ddd;padding:4px}
 .legend{list-style:none;padding:0;margin:8px 0 0;display:flex;gap:14px;flex-wrap:wrap;font-size:13px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
 table{border-collapse:collapse;width:100%}
@@ -419,6 +420,14 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         e(l.failed_by_severity),
         bars(&s, lang, l),
     );
+    // A graph the caller drew up (the IAM escalation paths), in `extra.graph`.
+    if let Some(g) = report
+        .extra
+        .and_then(|x| x.get("graph"))
+        .and_then(crate::graph::section)
+    {
+        h.push_str(&g);
+    }
     if !report.errors.is_empty() {
         let _ = write!(
             h,

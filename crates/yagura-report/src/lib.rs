@@ -25,6 +25,7 @@
 
 mod asff;
 mod csv_out;
+mod graph;
 mod html;
 mod json;
 mod junit;

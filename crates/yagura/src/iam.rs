@@ -5,9 +5,11 @@ use crate::cli::{Global, OutputArgs};
 use crate::common::{emit, now_rfc3339, sanitize};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use yagura_core::Finding;
+use yagura_iam::analyze::AccountAuthorization;
 use yagura_iam::bastion::BastionPlan;
+use yagura_iam::graph::{Extra, Graph};
 use yagura_iam::validate::{Level, PolicyKind};
 
 /// `println!` that returns an error when stdout is closed (`yagura … | head`) instead of panicking.
@@ -37,22 +39,34 @@ pub enum IamCommand {
         #[arg(long, short, default_value = "json")]
         format: String,
     },
-    /// Find over-broad and escalating permissions: in a GetAccountAuthorizationDetails document
-    /// (`aws iam get-account-authorization-details > auth.json`), in a saved inventory, or in
-    /// the account of the current credentials (read live, like `yagura audit`)
+    /// Find over-broad and escalating permissions, and every principal's shortest paths to an
+    /// admin-equivalent principal: in GetAccountAuthorizationDetails documents (`aws iam
+    /// get-account-authorization-details > auth.json`; several files are several accounts of
+    /// one graph), in a saved inventory, or in the account of the current credentials (read
+    /// live, like `yagura audit`)
     Analyze {
-        /// The GetAccountAuthorizationDetails document (JSON; `-` reads stdin). Without it and
+        /// GetAccountAuthorizationDetails documents (JSON; `-` reads stdin). Without one and
         /// without --from-inventory, the account is read live
-        file: Option<PathBuf>,
+        files: Vec<PathBuf>,
         /// Analyse an inventory snapshot saved by `yagura audit --save-inventory` (every account
         /// in it)
-        #[arg(long, conflicts_with_all = ["file", "region"])]
+        #[arg(long, conflicts_with_all = ["files", "region"])]
         from_inventory: Option<PathBuf>,
+        /// Show every edge out of one principal (ARN or `user/NAME`, `role/NAME`,
+        /// `group/NAME`) instead of the report
+        #[arg(long)]
+        explain: Option<String>,
+        /// Also judge internet-reachable resources (public instances with a world-open
+        /// security group, instances behind internet-facing load balancers) whose role can reach
+        /// admin. Needs an inventory or a live read (which then also reads EC2 and ELB in
+        /// --region)
+        #[arg(long, conflicts_with = "files")]
+        exposure: bool,
         /// Live: AWS profile from ~/.aws/config (default: the standard credential chain)
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
         /// Live: the region to call from (default: the profile's, else us-east-1)
-        #[arg(long, conflicts_with = "file")]
+        #[arg(long, conflicts_with = "files")]
         region: Option<String>,
         /// Live: attempts per AWS call (standard retry mode with backoff; raise it for
         /// large Organizations that meet throttling)
@@ -96,6 +110,34 @@ pub enum BastionCommand {
         /// Require MFA younger than this many seconds
         #[arg(long)]
         max_mfa_age: Option<u32>,
+        /// Output: json (the policies), cloudformation (a template per account) or terraform
+        #[arg(long, short, default_value = "json")]
+        format: String,
+        /// Terraform: the role each account's provider assumes
+        #[arg(long, default_value = "OrganizationAccountAccessRole")]
+        provider_role: String,
+    },
+    /// List each deviation from the bastion pattern: users of the identity account that may act
+    /// without MFA or assume roles without it, roles trusted from it that do not require MFA or
+    /// grant more than PowerUserAccess. Reads GetAccountAuthorizationDetails files (one per
+    /// account), a saved inventory, or the account of the current credentials live
+    Verify {
+        /// The account that holds the IAM users
+        #[arg(long)]
+        identity_account: String,
+        /// GetAccountAuthorizationDetails documents, one per account
+        files: Vec<PathBuf>,
+        /// An inventory saved by `yagura audit --save-inventory` (e.g. with --org)
+        #[arg(long, conflicts_with = "files")]
+        from_inventory: Option<PathBuf>,
+        /// Live: AWS profile from ~/.aws/config
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        /// Live: the region to call from
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
     },
 }
 
@@ -111,16 +153,211 @@ fn read_input(p: &Path) -> Result<(String, String)> {
     Ok((name, text))
 }
 
-/// The IAM-03 findings of every account of an inventory, and what could not be read.
-fn analyze_inventory(inv: &yagura_inventory::Inventory) -> Result<(Vec<Finding>, Vec<String>)> {
-    let db = yagura_iam::actions::db()?;
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    for (_, auth) in yagura_iam::inventory::authorizations(inv) {
-        findings.extend(yagura_iam::analyze::analyze(db, &auth)?);
-        errors.extend(auth.errors);
+/// What `iam analyze` analyses: the accounts' IAM, what the graph needs beyond it, and the
+/// inventory when there is one (for the exposure).
+struct Input {
+    accounts: Vec<AccountAuthorization>,
+    extra: Extra,
+    inventory: Option<yagura_inventory::Inventory>,
+}
+
+/// The analysis input of an inventory. The instances it holds become edges (SSM, EC2 Instance
+/// Connect…) only with `--exposure`, so that without it a saved inventory, a live read and the
+/// GetAccountAuthorizationDetails file of the same account give the same result.
+fn from_inventory(inv: yagura_inventory::Inventory, exposure: bool) -> Input {
+    Input {
+        accounts: yagura_iam::inventory::authorizations(&inv)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+        extra: if exposure {
+            yagura_iam::exposure::extra(&inv)
+        } else {
+            Extra::default()
+        },
+        inventory: Some(inv),
     }
-    Ok((findings, errors))
+}
+
+/// The escalation graph as report data: every node with its distance to admin, the edges of the
+/// shortest paths, each principal's paths; and the drawing of the paths for HTML.
+fn graph_json(g: &Graph, exposures: &[yagura_iam::exposure::Exposed]) -> (Value, Value) {
+    let nodes: Vec<Value> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            json!({
+                "id": i, "arn": n.arn, "kind": n.kind.as_str(), "name": n.name, "account": n.account,
+                "admin": n.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason, "grants": a.grants})),
+                "hops_to_admin": g.dist.get(i).copied().flatten(),
+            })
+        })
+        .collect();
+    let mut paths = Vec::new();
+    for i in 0..g.nodes.len() {
+        if g.nodes[i].admin.is_some() {
+            continue;
+        }
+        for p in g.paths(i) {
+            paths.push(json!({
+                "principal": g.nodes[i].arn,
+                "hops": p.len(),
+                "path": g.describe(&p),
+                "edges": p,
+                "target": p.last().and_then(|e| g.edges.get(*e)).and_then(|e| g.nodes.get(e.to)).map(|n| n.arn.clone()),
+            }));
+        }
+    }
+    let weaker: Vec<Value> = (0..g.nodes.len())
+        .filter(|i| !g.empowers[*i].is_empty() || !g.potential[*i].is_empty())
+        .map(|i| {
+            json!({
+                "principal": g.nodes[i].arn,
+                "makes_admin": g.empowers[i].iter().map(|e| json!({
+                    "target": g.nodes.get(e.target).map(|n| n.arn.clone()), "actions": e.actions, "grants": e.grants})).collect::<Vec<_>>(),
+                "potential": g.potential[i],
+            })
+        })
+        .collect();
+    let escalation = json!({
+        "nodes": nodes, "edges": g.edges, "paths": paths, "weaker": weaker, "exposures": exposures,
+    });
+    // The drawing: nodes on a path (principal, intermediates, admins), at most MAX.
+    let mut on_path: Vec<usize> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut order: Vec<usize> = (0..g.nodes.len())
+        .filter(|i| g.dist[*i].is_some_and(|d| d > 0))
+        .collect();
+    order.sort_by_key(|i| g.dist[*i]);
+    for i in order {
+        for p in g.paths(i) {
+            for e in &p {
+                if let Some(edge) = g.edges.get(*e) {
+                    for n in [edge.from, edge.to] {
+                        if seen.insert(n) {
+                            on_path.push(n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let exposed: std::collections::BTreeSet<&str> = exposures
+        .iter()
+        .filter(|x| x.path.is_some())
+        .map(|x| x.role.as_str())
+        .collect();
+    let drawn: Vec<Value> = on_path
+        .iter()
+        .map(|&i| {
+            let n = &g.nodes[i];
+            let made_admin = g.edges.iter().any(|e| e.to == i && e.how == yagura_iam::graph::How::MakeAdmin);
+            json!({
+                "id": n.arn, "label": g.label(i),
+                "layer": if n.admin.is_some() || made_admin { 0 } else { g.dist[i].unwrap_or(0) },
+                "class": if n.admin.is_some() { "admin" } else if exposed.contains(n.arn.as_str()) { "exposed" } else { "" },
+            })
+        })
+        .collect();
+    let drawn_edges: Vec<Value> = g
+        .edges
+        .iter()
+        .filter(|e| seen.contains(&e.from) && seen.contains(&e.to))
+        .map(|e| json!({"from": g.nodes[e.from].arn, "to": g.nodes[e.to].arn, "label": e.label()}))
+        .collect();
+    let drawing = json!({
+        "title": "Privilege-escalation paths (red: admin-equivalent; amber: role of an internet-reachable instance)",
+        "nodes": drawn, "edges": drawn_edges,
+    });
+    (escalation, drawing)
+}
+
+/// `iam analyze --explain`: every edge out of one principal.
+fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8> {
+    let _ = g_args;
+    let Some((g, i, edges)) = Graph::explain(&input.accounts, &input.extra, who)? else {
+        anyhow::bail!(
+            "no principal `{}` in the input (give its ARN, or user/NAME, role/NAME, group/NAME)",
+            sanitize(who)
+        );
+    };
+    let node = &g.nodes[i];
+    if format == "json" {
+        let v = json!({
+            "principal": node.arn,
+            "admin": node.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason, "grants": a.grants})),
+            "hops_to_admin": g.dist[i],
+            "paths": g.paths(i).iter().map(|p| g.describe(p)).collect::<Vec<_>>(),
+            "edges": edges.iter().map(|e| json!({
+                "to": g.nodes.get(e.to).map(|n| n.arn.clone()), "to_is_admin": g.nodes.get(e.to).is_some_and(|n| n.admin.is_some()),
+                "to_hops_to_admin": g.dist.get(e.to).copied().flatten(),
+                "how": e.how, "actions": e.actions, "pathfinding": e.paths, "via": e.via, "grants": e.grants,
+            })).collect::<Vec<_>>(),
+            "makes_admin": g.empowers[i].iter().map(|e| json!({"target": g.nodes.get(e.target).map(|n| n.arn.clone()), "actions": e.actions, "grants": e.grants})).collect::<Vec<_>>(),
+            "potential": g.potential[i],
+        });
+        say!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    let mut lines = vec![format!("{} ({})", g.label(i), node.arn)];
+    match (&node.admin, g.dist[i]) {
+        (Some(a), _) => lines.push(format!("  admin-equivalent: it {}", a.reason)),
+        (None, Some(d)) => {
+            lines.push(format!("  can become admin in {d} step(s):"));
+            for p in g.paths(i) {
+                lines.push(format!("    {}", g.describe(&p)));
+            }
+        }
+        (None, None) => lines.push("  no path to an admin-equivalent principal".to_string()),
+    }
+    lines.push(format!("  edges out ({}):", edges.len()));
+    for e in &edges {
+        let to_admin = match (
+            g.nodes.get(e.to).and_then(|n| n.admin.as_ref()),
+            g.dist.get(e.to).copied().flatten(),
+        ) {
+            (Some(_), _) => " (admin)".to_string(),
+            (None, Some(d)) => format!(" ({d} step(s) from admin)"),
+            _ => String::new(),
+        };
+        let ids = if e.paths.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", e.paths.join(", "))
+        };
+        let via = e
+            .via
+            .as_ref()
+            .map(|v| format!(" via {v}"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "    → {}{to_admin}: {}{via}{ids}",
+            g.label(e.to),
+            e.label()
+        ));
+        for gr in &e.grants {
+            lines.push(format!("        {}", yagura_iam::analyze::grant_text(gr)));
+        }
+    }
+    for m in &g.empowers[i] {
+        lines.push(format!(
+            "  makes admin (without becoming it): {} by {}",
+            g.label(m.target),
+            m.actions.join(" + ")
+        ));
+    }
+    for p in &g.potential[i] {
+        lines.push(format!(
+            "  potential: {} → waits for {}",
+            p.actions.join(" + "),
+            p.waits_for
+        ));
+    }
+    for l in lines {
+        say!("{}", sanitize(&l));
+    }
+    Ok(0)
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind> {
@@ -201,30 +438,85 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             Ok(0)
         }
         IamCommand::Analyze {
-            file,
-            from_inventory,
+            files,
+            from_inventory: inventory_path,
+            explain: who,
+            exposure,
             profile,
             region,
             max_attempts,
             out,
         } => {
             let started = now_rfc3339();
-            let (findings, errors) = match (file, from_inventory) {
-                (Some(file), _) => {
-                    let (name, text) = read_input(&file)?;
-                    yagura_iam::analyze_authorization_details(&name, &text)?
+            let input = match (files.is_empty(), inventory_path) {
+                (false, _) => {
+                    let mut accounts = Vec::new();
+                    for file in &files {
+                        let (name, text) = read_input(file)?;
+                        accounts.push(AccountAuthorization::from_json(&name, &text)?);
+                    }
+                    Input {
+                        accounts,
+                        extra: Extra::default(),
+                        inventory: None,
+                    }
                 }
-                (None, Some(p)) => analyze_inventory(&yagura_inventory::Inventory::load(&p)?)?,
-                (None, None) => {
-                    let inv =
-                        crate::collecting::collect_iam(g, profile, region, max_attempts, &started)?;
-                    analyze_inventory(&inv)?
+                (true, Some(p)) => from_inventory(yagura_inventory::Inventory::load(&p)?, exposure),
+                (true, None) => {
+                    let inv = if exposure {
+                        let args = crate::collecting::CollectArgs {
+                            profile,
+                            regions: region.into_iter().collect(),
+                            org: false,
+                            role_name: None,
+                            identity_account: None,
+                            external_id: None,
+                            account_concurrency: 1,
+                            region_concurrency: 4,
+                            max_attempts,
+                        };
+                        crate::collecting::collect(g, &args, &started)?
+                    } else {
+                        crate::collecting::collect_iam(g, profile, region, max_attempts, &started)?
+                    };
+                    from_inventory(inv, exposure)
                 }
             };
+            if let Some(who) = who {
+                return explain(g, &input, &who, &out.format);
+            }
+            let db = yagura_iam::actions::db()?;
+            let analysis =
+                yagura_iam::analyze::analyze_accounts(db, &input.accounts, &input.extra)?;
+            let mut findings = analysis.findings;
+            let mut errors: Vec<String> = input
+                .accounts
+                .iter()
+                .flat_map(|a| a.errors.iter().cloned())
+                .collect();
+            let mut exposures = Vec::new();
+            if exposure {
+                match &input.inventory {
+                    Some(inv) => {
+                        exposures = yagura_iam::exposure::exposures(inv, &input.accounts, &analysis.graph);
+                        findings.extend(yagura_iam::exposure::findings(&exposures, &analysis.graph));
+                        if inv.accounts.iter().all(|a| a.regions.is_empty()) {
+                            errors.push("--exposure: the inventory holds no region, so no instance could be judged".to_string());
+                        }
+                    }
+                    None => errors.push("--exposure needs an inventory or a live read; GetAccountAuthorizationDetails holds no instance".to_string()),
+                }
+            }
             for e in &errors {
                 eprintln!("warning: {}", sanitize(e));
             }
-            emit(g, &out, "iam", &findings, &errors, None, &started)
+            let (escalation, drawing) = graph_json(&analysis.graph, &exposures);
+            let extra = if out.format == "html" {
+                json!({"escalation": escalation, "graph": drawing})
+            } else {
+                json!({"escalation": escalation})
+            };
+            emit(g, &out, "iam", &findings, &errors, Some(&extra), &started)
         }
         IamCommand::Validate { file, kind, format } => {
             let kind = parse_kind(&kind)?;
@@ -267,6 +559,8 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                     resource_account,
                     role_name,
                     max_mfa_age,
+                    format,
+                    provider_role,
                 },
         } => {
             for acc in std::iter::once(&identity_account).chain(&resource_account) {
@@ -274,27 +568,97 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                     anyhow::bail!("`{}` is not a 12-digit AWS account id", sanitize(acc));
                 }
             }
-            if role_name.is_empty()
-                || !role_name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
-            {
-                anyhow::bail!("`{}` is not a valid IAM role name", sanitize(&role_name));
+            for (what, name) in [("role", &role_name), ("provider role", &provider_role)] {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+                {
+                    anyhow::bail!("`{}` is not a valid IAM {what} name", sanitize(name));
+                }
             }
-            let plan = yagura_iam::bastion::plan(&BastionPlan {
+            let request = BastionPlan {
                 identity_account,
                 resource_accounts: resource_account,
                 role_name,
                 max_mfa_age_seconds: max_mfa_age,
-            });
-            let v = serde_json::json!({
-                "identity_group_policy": plan.identity_group_policy,
-                "trust_policies": plan.trust_policies,
-                "role_managed_policy_arns": plan.role_managed_policy_arns,
-                "role_inline_deny_iam": plan.role_inline_deny_iam,
-            });
-            say!("{}", serde_json::to_string_pretty(&v)?);
+            };
+            let plan = yagura_iam::bastion::plan(&request);
+            match format.as_str() {
+                "json" => {
+                    let v = serde_json::json!({
+                        "identity_group_policy": plan.identity_group_policy,
+                        "trust_policies": plan.trust_policies,
+                        "role_managed_policy_arns": plan.role_managed_policy_arns,
+                        "role_inline_deny_iam": plan.role_inline_deny_iam,
+                    });
+                    say!("{}", serde_json::to_string_pretty(&v)?);
+                }
+                "cloudformation" => say!(
+                    "{}",
+                    serde_json::to_string_pretty(&yagura_iam::bastion::cloudformation(
+                        &request, &plan
+                    ))?
+                ),
+                "terraform" => say!(
+                    "{}",
+                    yagura_iam::bastion::terraform(&request, &plan, &provider_role)
+                ),
+                other => anyhow::bail!(
+                    "unknown format `{}`: use json, cloudformation or terraform",
+                    sanitize(other)
+                ),
+            }
             Ok(0)
+        }
+        IamCommand::Bastion {
+            command:
+                BastionCommand::Verify {
+                    identity_account,
+                    files,
+                    from_inventory: inventory_path,
+                    profile,
+                    region,
+                    out,
+                },
+        } => {
+            if !is_account_id(&identity_account) {
+                anyhow::bail!(
+                    "`{}` is not a 12-digit AWS account id",
+                    sanitize(&identity_account)
+                );
+            }
+            let started = now_rfc3339();
+            let accounts = if !files.is_empty() {
+                let mut v = Vec::new();
+                for file in &files {
+                    let (name, text) = read_input(file)?;
+                    v.push(AccountAuthorization::from_json(&name, &text)?);
+                }
+                v
+            } else {
+                let inv = match inventory_path {
+                    Some(p) => yagura_inventory::Inventory::load(&p)?,
+                    None => crate::collecting::collect_iam(
+                        g,
+                        profile,
+                        region,
+                        yagura_collect::DEFAULT_MAX_ATTEMPTS,
+                        &started,
+                    )?,
+                };
+                from_inventory(inv, false).accounts
+            };
+            let errors: Vec<String> = accounts
+                .iter()
+                .flat_map(|a| a.errors.iter().cloned())
+                .collect();
+            for e in &errors {
+                eprintln!("warning: {}", sanitize(e));
+            }
+            let db = yagura_iam::actions::db()?;
+            let findings = yagura_iam::bastion::verify_accounts(db, &accounts, &identity_account)?;
+            emit(g, &out, "iam-bastion", &findings, &errors, None, &started)
         }
     }
 }

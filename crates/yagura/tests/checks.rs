@@ -278,6 +278,9 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn iam(c: &CheckMeta, path: &Path) -> Vec<Finding> {
+    if c.id == "iam-internet-exposed-escalation-path" {
+        return iam_exposure(path);
+    }
     let text = std::fs::read_to_string(path).unwrap();
     let source = path.display().to_string();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -312,6 +315,22 @@ fn iam(c: &CheckMeta, path: &Path) -> Vec<Finding> {
             findings
         }
     }
+}
+
+/// Exposure joins IAM with EC2: its fixtures are inventories (instances, security groups, roles
+/// with their instance profiles), judged as `iam analyze --exposure` judges them.
+fn iam_exposure(path: &Path) -> Vec<Finding> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let inv = yagura_inventory::from_json(&path.display().to_string(), &text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let accounts: Vec<yagura_iam::analyze::AccountAuthorization> =
+        yagura_iam::inventory::authorizations(&inv)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+    let g = yagura_iam::graph::Graph::build(&accounts, &yagura_iam::exposure::extra(&inv)).unwrap();
+    let exposed = yagura_iam::exposure::exposures(&inv, &accounts, &g);
+    yagura_iam::exposure::findings(&exposed, &g)
 }
 
 fn trail(path: &Path) -> Vec<Finding> {

@@ -35,13 +35,27 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
     let (kind, name) = (p.kind_name(), p.name);
     let f = p.facts(cx)?;
     match (&f.admin_by, &f.unreadable) {
-        (Some(by), _) => {
+        (Some(by), _) if f.full_admin => {
             cx.emit(
                 at,
                 Status::Fail,
                 text!(
                     "{kind} `{name}` has administrator permissions through `{p}`",
                     "{kind} `{name}` は `{p}` により管理者権限を持っています",
+                    kind = kind,
+                    name = name,
+                    p = by
+                ),
+            );
+            cx.evidence("policy", by.clone());
+        }
+        (Some(by), _) => {
+            cx.emit(
+                at,
+                Status::Fail,
+                text!(
+                    "{kind} `{name}` can grant itself any permission through `{p}`: it may change the IAM permissions of principals, itself included",
+                    "{kind} `{name}` は `{p}` により自身に任意の権限を付与できます: 自身を含むプリンシパルの IAM 権限を変更できます",
                     kind = kind,
                     name = name,
                     p = by

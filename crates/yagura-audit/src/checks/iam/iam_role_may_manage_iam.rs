@@ -14,8 +14,8 @@ declare_check! {
         needs: [data::ROLES.name, data::POLICIES.name],
         title: ("Role in a resource account may manage IAM",
             "リソースアカウントのロールが IAM を管理できる"),
-        what: ("In resource accounts of an Organization, finds roles whose permissions go beyond PowerUserAccess by allowing IAM changes.",
-            "Organization のリソースアカウントで、IAM の変更を許可し PowerUserAccess を超える権限を持つロールを検出します。"),
+        what: ("In resource accounts of an Organization, finds roles whose effective permissions go beyond PowerUserAccess: IAM changes on every resource, or, on the escalation graph, a path to an administrator or the power to make another principal one.",
+            "Organization のリソースアカウントで、実効権限が PowerUserAccess を超えるロールを検出します: すべてのリソースへの IAM の変更、または権限昇格グラフ上で管理者へのパスや他のプリンシパルを管理者にする権限です。"),
         why: ("The bastion pattern keeps identities in one account; a role that may manage IAM can create users and keys outside it.",
             "踏み台アカウント方式では ID を一つのアカウントに集約します。IAM を管理できるロールはその外でユーザーやキーを作れてしまいます。"),
         fix: ("Limit roles in resource accounts to PowerUserAccess or less; manage IAM through infrastructure as code from a pipeline role.",
@@ -49,6 +49,24 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
                 name = name
             ),
         );
+        return Ok(());
+    }
+    // A path to admin, or the power to make another principal admin, counts like IAM writes
+    // on `*` (an unbuilt graph leaves the question to the policies' facts alone).
+    let reach = cx.escalation.reach(p.arn).ok();
+    if let Some(r) = reach.filter(|r| !r.path.is_empty() || r.empowers) {
+        cx.emit(
+            at,
+            Status::Fail,
+            text!(
+                "role `{name}` goes beyond PowerUserAccess in a resource account: it can become admin or make another principal admin",
+                "ロール `{name}` はリソースアカウントで PowerUserAccess を超えています: 管理者になる、または他のプリンシパルを管理者にできます",
+                name = name
+            ),
+        );
+        for (k, v) in r.path {
+            cx.evidence(k, v);
+        }
     } else if let Some(e) = &f.unreadable {
         return Err(Missing::new(e.clone()));
     } else {

@@ -5,6 +5,7 @@ pub(crate) mod iam_access_key_not_rotated;
 pub(crate) mod iam_access_key_unused;
 pub(crate) mod iam_admin_permissions_attached;
 pub(crate) mod iam_password_policy_weak;
+pub(crate) mod iam_principal_can_become_admin;
 pub(crate) mod iam_role_cross_account_trust_without_mfa;
 pub(crate) mod iam_role_may_manage_iam;
 pub(crate) mod iam_user_console_without_mfa;

@@ -1,0 +1,71 @@
+//! The inventory's escalation graph (yagura-iam's, the one `yagura iam analyze
+//! --from-inventory` builds, with every account at once so cross-account trusts are edges),
+//! built once per evaluation by the first check that asks.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use yagura_iam::graph::{Extra, Graph};
+use yagura_inventory::Inventory;
+
+/// The graph and its nodes by ARN, or why it could not be built.
+type Built = Result<(Graph, HashMap<String, usize>), String>;
+
+/// The graph of one inventory, built on first use.
+pub(crate) struct Escalation<'a> {
+    inv: &'a Inventory,
+    built: OnceCell<Built>,
+}
+
+/// What the graph says of one principal.
+pub(crate) struct Reach {
+    /// `*` on `*` already (not only the power to grant itself anything).
+    pub full_admin: bool,
+    /// The shortest path to an administrator as evidence (`path`, then each hop); empty when
+    /// there is none.
+    pub path: Vec<(&'static str, String)>,
+    /// It can make another principal an administrator.
+    pub empowers: bool,
+}
+
+impl<'a> Escalation<'a> {
+    pub fn new(inv: &'a Inventory) -> Escalation<'a> {
+        Escalation {
+            inv,
+            built: OnceCell::new(),
+        }
+    }
+
+    /// The principal `arn` on the graph; an error when the graph could not be built or does
+    /// not hold the principal.
+    pub fn reach(&self, arn: &str) -> Result<Reach, String> {
+        let (g, nodes) = self
+            .built
+            .get_or_init(|| build(self.inv))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let i = *nodes
+            .get(arn)
+            .ok_or_else(|| "the principal is not in the escalation graph".to_string())?;
+        Ok(Reach {
+            full_admin: g.nodes[i].admin.as_ref().is_some_and(|a| a.kind == "full"),
+            path: yagura_iam::analyze::path_evidence(g, i),
+            empowers: g.empowers.get(i).is_some_and(|e| !e.is_empty()),
+        })
+    }
+}
+
+fn build(inv: &Inventory) -> Built {
+    let auths: Vec<yagura_iam::analyze::AccountAuthorization> =
+        yagura_iam::inventory::authorizations(inv)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+    let g = Graph::build(&auths, &Extra::default()).map_err(|e| e.to_string())?;
+    let nodes = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.arn.clone(), i))
+        .collect();
+    Ok((g, nodes))
+}
