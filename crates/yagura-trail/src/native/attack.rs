@@ -58,7 +58,7 @@ pub static TAGS: &[(&str, &[&str])] = &[
         &["attack.credential-access", "attack.t1555.006"],
     ),
     (
-        "s3-bucket-policy-public",
+        "s3-bucket-policy-made-public",
         &["attack.exfiltration", "attack.t1537"],
     ),
     ("s3-bucket-deleted", &["attack.impact", "attack.t1485"]),

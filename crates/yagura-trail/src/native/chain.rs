@@ -63,7 +63,7 @@ pub static BY_DETECTION: &[(&str, u8)] = &[
     ("organization-leave-attempted", EVASION),
     ("ec2-image-or-snapshot-shared", IMPACT),
     ("rds-snapshot-shared", IMPACT),
-    ("s3-bucket-policy-public", IMPACT),
+    ("s3-bucket-policy-made-public", IMPACT),
     ("s3-bucket-deleted", IMPACT),
 ];
 
