@@ -4,7 +4,8 @@
 //!   drop. The venv is found at `$YAGURA_VENV`, else `~/.cache/yagura-venv` (what `.ci/run` and
 //!   `scripts/test.sh` create).
 //! - [`yagura_cmd`] is the one way a test runs the yagura binary: a hermetic command that no
-//!   variable of the developer's environment reaches (YAGURA_*, AWS_*, locale).
+//!   variable of the developer's environment reaches (YAGURA_*, AWS_*, locale);
+//!   [`yagura_limited`] is the same under a memory and a time limit, for hostile input.
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
@@ -59,7 +60,25 @@ pub fn yagura_bin() -> PathBuf {
 /// service is off. Language is English unless the test asks (`--lang`); a test adds the data
 /// directory, [`aws_env`] and whatever variable it means to set.
 pub fn yagura_cmd() -> Command {
-    let mut c = Command::new(yagura_bin());
+    hermetic(Command::new(yagura_bin()))
+}
+
+/// [`yagura_cmd`] under an address-space limit (`ulimit -v`, in KiB) and a wall-clock limit
+/// (`timeout -s KILL`, in seconds), for hostile input: an allocation storm or a hang ends the run
+/// (a failed allocation, or exit 137) instead of taking the machine. The arguments the caller
+/// adds go to yagura.
+pub fn yagura_limited(memory_kib: u64, seconds: u64) -> Command {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!(
+            "ulimit -v {memory_kib} && exec timeout -s KILL {seconds} \"$0\" \"$@\""
+        ))
+        .arg(yagura_bin());
+    hermetic(c)
+}
+
+/// `c` with no variable of the developer's environment that yagura or the AWS SDK reads.
+fn hermetic(mut c: Command) -> Command {
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy().into_owned();
         if k.starts_with("YAGURA_")

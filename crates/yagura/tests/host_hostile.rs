@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::Command;
 use yagura_testkit::host::{debian_osv, SECURITY_FIXES};
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 /// Address space a run may use (KiB): far below the gigabytes the defects allocated.
 const MEMORY_KIB: u64 = 1 << 20;
@@ -22,19 +21,12 @@ struct Run {
 
 fn limited(data: &Path, args: &[&str]) -> Run {
     let start = std::time::Instant::now();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v {MEMORY_KIB} && exec timeout -s KILL {TIMEOUT_S} \"$@\""
-        ))
-        .arg("sh")
-        .arg(BIN)
+    let out = yagura_testkit::yagura_limited(MEMORY_KIB, TIMEOUT_S)
         .arg("--data-dir")
         .arg(data)
         .arg("--lang")
         .arg("en")
         .args(args)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
     Run {

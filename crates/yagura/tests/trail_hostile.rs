@@ -8,7 +8,6 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/testdata/cloudtrail"
@@ -26,13 +25,8 @@ struct Run {
 
 fn run(args: &[&str]) -> Run {
     let data = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(
-            "ulimit -v {MEMORY_KIB}; exec timeout -s KILL {SECONDS} \"$0\" \"$@\""
-        ))
-        .arg(BIN)
-        .arg("--data-dir")
+    let mut cmd = yagura_testkit::yagura_limited(MEMORY_KIB, SECONDS);
+    cmd.arg("--data-dir")
         .arg(data.path())
         .arg("--lang")
         .arg("en")
