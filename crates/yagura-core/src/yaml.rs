@@ -1,5 +1,6 @@
-//! One budgeted YAML loader for every YAML file yagura reads from outside (Sigma rules today;
-//! the exceptions, notification and schedule files are meant to move onto it).
+//! One budgeted YAML loader for every YAML file yagura reads from outside: Sigma rules, the
+//! exceptions file and the destinations file (the last two pass it before their typed parse,
+//! which keeps serde's positioned errors).
 //!
 //! A YAML file is hostile input: anchors and aliases can make a few kilobytes expand into
 //! gigabytes ("billion laughs"), and deeply nested flow collections (`[[[[…`) make the
@@ -52,6 +53,9 @@ impl Default for Budget {
 pub struct YamlError {
     pub location: Option<crate::file::Location>,
     pub reason: String,
+    /// A budget was exceeded (size, depth, values or text with aliases expanded), as opposed to
+    /// a file that is not YAML.
+    pub over_budget: bool,
 }
 
 /// One document of a file, with the line where it starts.
@@ -73,11 +77,13 @@ pub fn load_documents(text: &str, budget: &Budget) -> Result<Vec<Document>, Yaml
                 text.len(),
                 budget.max_bytes
             ),
+            over_budget: true,
         });
     }
     check_flow_depth(text, budget.max_depth)?;
     let starts = document_lines(text);
     let state = Counter {
+        exceeded: Cell::new(false),
         nodes: Cell::new(0),
         bytes: Cell::new(0),
         depth: Cell::new(0),
@@ -94,7 +100,13 @@ pub fn load_documents(text: &str, budget: &Budget) -> Result<Vec<Document>, Yaml
                 Some(l) => l.strip_from(&e.to_string()),
                 None => e.to_string(),
             };
-            YamlError { location, reason }
+            // The parser's own bound on alias expansion is a budget too.
+            let over_budget = state.exceeded.get() || reason.contains("repetition limit exceeded");
+            YamlError {
+                location,
+                reason,
+                over_budget,
+            }
         })?;
         if !value.is_null() {
             out.push(Document {
@@ -177,6 +189,7 @@ fn check_flow_depth(text: &str, max: usize) -> Result<(), YamlError> {
                                 column: line.get(..at).map_or(0, |p| p.chars().count()) + 1,
                             }),
                             reason: format!("collections nest deeper than {max} levels"),
+                            over_budget: true,
                         });
                     }
                     prev_sig = Some(c);
@@ -196,6 +209,8 @@ fn check_flow_depth(text: &str, max: usize) -> Result<(), YamlError> {
 
 /// The running totals of one [`load_documents`] call.
 struct Counter {
+    /// Set when a budget error is raised.
+    exceeded: Cell<bool>,
     nodes: Cell<usize>,
     bytes: Cell<usize>,
     depth: Cell<usize>,
@@ -207,12 +222,14 @@ impl Counter {
         let n = self.nodes.get() + 1;
         let b = self.bytes.get().saturating_add(scalar_bytes);
         if n > self.budget.max_nodes {
+            self.exceeded.set(true);
             return Err(E::custom(format_args!(
                 "more than {} values (aliases expanded)",
                 self.budget.max_nodes
             )));
         }
         if b > self.budget.max_scalar_bytes {
+            self.exceeded.set(true);
             return Err(E::custom(format_args!(
                 "more than {} bytes of text (aliases expanded)",
                 self.budget.max_scalar_bytes
@@ -226,6 +243,7 @@ impl Counter {
     fn enter<E: de::Error>(&self) -> Result<(), E> {
         let d = self.depth.get() + 1;
         if d > self.budget.max_depth {
+            self.exceeded.set(true);
             return Err(E::custom(format_args!(
                 "collections nest deeper than {} levels",
                 self.budget.max_depth

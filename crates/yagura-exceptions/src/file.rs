@@ -184,6 +184,18 @@ fn yaml_error(origin: &str, err: &serde_yaml_ng::Error) -> ExceptionsError {
 pub(crate) fn parse(origin: &str, text: &str) -> Result<Exceptions, ExceptionsError> {
     // A byte-order mark, as some Windows editors write, is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Within the budget first (size, depth, aliases expanded): the typed parse below expands
+    // aliases without a bound.
+    if let Err(e) = yagura_core::yaml::load_documents(text, &yagura_core::yaml::Budget::default()) {
+        // A file that is not YAML is reported by the typed parse, with its better message.
+        if e.over_budget {
+            return Err(ExceptionsError::Invalid {
+                origin: origin.to_string(),
+                location: e.location,
+                message: e.reason,
+            });
+        }
+    }
     let raw: RawFile = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(origin, &e))?;
     let mut entries = Vec::with_capacity(raw.not_adopted.len() + raw.accepted.len());
     for (section, kind, list) in [

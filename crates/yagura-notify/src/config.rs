@@ -211,6 +211,20 @@ impl Config {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Within the budget first (size, depth, aliases expanded): the typed parse below
+        // expands aliases without a bound.
+        if let Err(e) =
+            yagura_core::yaml::load_documents(text, &yagura_core::yaml::Budget::default())
+        {
+            // A file that is not YAML is reported by the typed parse, with its better message.
+            if e.over_budget {
+                return Err(ConfigError::Invalid {
+                    origin: origin.to_string(),
+                    location: e.location,
+                    message: e.reason,
+                });
+            }
+        }
         let raw: RawFile = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(origin, &e))?;
         let spans = entry_spans(text);
         let mut settings = Settings::default();
@@ -238,22 +252,32 @@ impl Config {
             }
             settings.attempts = n;
         }
-        if let Some(ms) = s.initial_backoff_ms {
+        // Durations are range-checked: a huge value would overflow the clock arithmetic of
+        // the retries and the timeouts.
+        let ranged = |key: &str, v: Option<u64>, lo: u64, hi: u64, unit: &str| match v {
+            Some(n) if !(lo..=hi).contains(&n) => Err(invalid(
+                find_key(text, None, key),
+                format!("`{key}` must be between {lo} and {hi} {unit}, not {n}"),
+            )),
+            _ => Ok(v),
+        };
+        const HOUR_MS: u64 = 3_600_000;
+        if let Some(ms) = ranged("initial_backoff_ms", s.initial_backoff_ms, 0, HOUR_MS, "ms")? {
             settings.initial_backoff = Duration::from_millis(ms);
         }
-        if let Some(ms) = s.max_backoff_ms {
+        if let Some(ms) = ranged("max_backoff_ms", s.max_backoff_ms, 0, HOUR_MS, "ms")? {
             settings.max_backoff = Duration::from_millis(ms);
         }
-        if let Some(secs) = s.max_retry_after_seconds {
+        if let Some(secs) = ranged(
+            "max_retry_after_seconds",
+            s.max_retry_after_seconds,
+            0,
+            86_400,
+            "seconds",
+        )? {
             settings.max_retry_after = Duration::from_secs(secs);
         }
-        if let Some(secs) = s.timeout_seconds {
-            if secs == 0 {
-                return Err(invalid(
-                    find_key(text, None, "timeout_seconds"),
-                    "`timeout_seconds` must be at least 1".to_string(),
-                ));
-            }
+        if let Some(secs) = ranged("timeout_seconds", s.timeout_seconds, 1, 3_600, "seconds")? {
             settings.timeout = Duration::from_secs(secs);
         }
         let mut destinations: Vec<Destination> = Vec::with_capacity(raw.destinations.len());

@@ -1,0 +1,161 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Hostile configuration files (issue 16): the exceptions and destinations files are YAML a
+//! repository or a colleague hands over. Alias bombs ("billion laughs") and deep flow nesting
+//! are refused within the budget of `yagura_core::yaml` with the file and position named, and a
+//! number that would overflow a duration is refused with its range, never a panic. Every input is
+//! made here and every run is under a memory limit and a timeout.
+
+use std::path::Path;
+
+/// Address space of a run (KiB) and wall time (s): the alias bomb below expands to 10⁹ nodes,
+/// tens of gigabytes, without the budget.
+const MEMORY_KIB: u64 = 1 << 20;
+const SECONDS: u64 = 30;
+
+struct Run {
+    code: i32,
+    stderr: String,
+    secs: f64,
+}
+
+fn run(data: &Path, args: &[&str]) -> Run {
+    let t = std::time::Instant::now();
+    let out = yagura_testkit::yagura_limited(MEMORY_KIB, SECONDS)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        secs: t.elapsed().as_secs_f64(),
+    };
+    assert!(
+        (0..100).contains(&r.code) && !r.stderr.contains("panicked"),
+        "killed, aborted or panicked ({}): {}",
+        r.code,
+        r.stderr
+    );
+    r
+}
+
+/// Nine levels of ten aliases each: 10⁹ strings once expanded, under 1 KB written (the YAML
+/// parser's own repetition limit refuses it).
+fn alias_bomb() -> String {
+    let mut s = String::from("bomb:\n  l0: &l0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for i in 1..=9 {
+        let prev = format!("*l{}", i - 1);
+        let items = [prev.as_str(); 10].join(", ");
+        s.push_str(&format!("  l{i}: &l{i} [{items}]\n"));
+    }
+    s
+}
+
+/// `entry` two thousand times, the first anchoring one megabyte as `&b` where `{}` stands,
+/// the others reusing it as `*b`: 2 GB of strings once built, which the parser's repetition
+/// limit lets through and the budget of `yagura_core::yaml` does not.
+fn large_value_reused(entry: &str) -> String {
+    let big = format!("&b \"{}\"", "x".repeat(1 << 20));
+    let mut s = format!("  - {}\n", entry.replace("{}", &big));
+    for _ in 0..2000 {
+        s.push_str(&format!("  - {}\n", entry.replace("{}", "*b")));
+    }
+    s
+}
+
+fn deep_flow() -> String {
+    format!("bomb: {}{}\n", "[".repeat(100_000), "]".repeat(100_000))
+}
+
+/// The exceptions file of `audit`: refused with its name and the budget it broke; the audit
+/// does not run on a half-read file.
+#[test]
+fn exceptions_files_with_alias_bombs_and_deep_nesting_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body, reason) in [
+        ("bomb.yaml", alias_bomb(), "repetition limit"),
+        (
+            "reuse.yaml",
+            format!(
+                "not_adopted:\n{}",
+                large_value_reused("{check: iam-user-unused, reason: {}}")
+            ),
+            "aliases expanded",
+        ),
+        ("deep.yaml", deep_flow(), "nest deeper"),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, format!("version: 1\n{body}")).unwrap();
+        let r = run(
+            &dir.path().join("data"),
+            &[
+                "audit",
+                "--demo",
+                "--no-store",
+                "--exceptions",
+                f.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(name), "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(reason), "{name}: {}", r.stderr);
+        assert!(r.secs < 10.0, "{name}: {} s", r.secs);
+    }
+}
+
+/// The destinations file of `notify`: the same budget; durations in range or refused.
+#[test]
+fn destinations_files_with_alias_bombs_and_huge_numbers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = "destinations:\n  - name: hook\n    kind: webhook\n    url: http://127.0.0.1:9/x\n    min_severity: low\n";
+    let cases = [
+        (
+            "bomb.yaml",
+            format!("version: 1\n{}{dest}", alias_bomb()),
+            "repetition limit".to_string(),
+        ),
+        (
+            "reuse.yaml",
+            format!(
+                "version: 1\ndestinations:\n{}",
+                large_value_reused(
+                    "{name: {}, kind: webhook, url: \"http://127.0.0.1:9/x\", min_severity: low}"
+                )
+            ),
+            "aliases expanded".to_string(),
+        ),
+        (
+            "deep.yaml",
+            format!("version: 1\n{}{dest}", deep_flow()),
+            "nest deeper".to_string(),
+        ),
+        (
+            "timeout.yaml",
+            format!("version: 1\nsettings:\n  timeout_seconds: 18446744073709551615\n{dest}"),
+            "`timeout_seconds` must be between 1 and 3600 seconds".to_string(),
+        ),
+        (
+            "backoff.yaml",
+            format!("version: 1\nsettings:\n  max_backoff_ms: 18446744073709551615\n{dest}"),
+            "`max_backoff_ms` must be between 0 and 3600000 ms".to_string(),
+        ),
+        (
+            "retry.yaml",
+            format!("version: 1\nsettings:\n  max_retry_after_seconds: 9999999999999\n{dest}"),
+            "`max_retry_after_seconds` must be between 0 and 86400 seconds".to_string(),
+        ),
+    ];
+    for (name, body, reason) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, body).unwrap();
+        let r = run(
+            &dir.path().join("data"),
+            &["notify", "test", "--config", f.to_str().unwrap()],
+        );
+        assert_ne!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(name), "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(&reason), "{name}: {}", r.stderr);
+        assert!(r.secs < 10.0, "{name}: {} s", r.secs);
+    }
+}
