@@ -757,21 +757,27 @@ fn principal_findings(
     });
     // Making others admin.
     let empowers = g.empowers.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    // A principal that is admin or has a path is reported there, not again as PASS here.
+    let pass_unless_reported = |check: &'static yagura_core::CheckMeta,
+                                otherwise: yagura_core::Text| {
+        let reported = text!(
+            "{kind} `{name}` is reported with its path to admin instead",
+            "{kind} `{name}` は管理者へのパスとして報告済みです"
+        );
+        let m = if admin.is_some() || hops.is_some() {
+            reported
+        } else {
+            otherwise
+        };
+        finding(check, Status::Pass, m)
+    };
     out.push(if empowers.is_empty() {
-        finding(
+        pass_unless_reported(
             &checks::MAKES_OTHERS_ADMIN,
-            Status::Pass,
-            if admin.is_some() || hops.is_some() {
-                text!(
-                    "{kind} `{name}` is reported with its path to admin instead",
-                    "{kind} `{name}` は管理者へのパスとして報告済みです"
-                )
-            } else {
-                text!(
-                    "{kind} `{name}` cannot make another principal admin",
-                    "{kind} `{name}` は他のプリンシパルを管理者にできません"
-                )
-            },
+            text!(
+                "{kind} `{name}` cannot make another principal admin",
+                "{kind} `{name}` は他のプリンシパルを管理者にできません"
+            ),
         )
     } else {
         let n = empowers.len();
@@ -800,20 +806,12 @@ fn principal_findings(
     // Potential paths.
     let potential = g.potential.get(i).map(Vec::as_slice).unwrap_or(&[]);
     out.push(if potential.is_empty() {
-        finding(
+        pass_unless_reported(
             &checks::POTENTIAL_ESCALATION_PATH,
-            Status::Pass,
-            if admin.is_some() || hops.is_some() {
-                text!(
-                    "{kind} `{name}` is reported with its path to admin instead",
-                    "{kind} `{name}` は管理者へのパスとして報告済みです"
-                )
-            } else {
-                text!(
-                    "{kind} `{name}` holds no escalation path that waits for a resource",
-                    "{kind} `{name}` にリソースを待つ権限昇格パスはありません"
-                )
-            },
+            text!(
+                "{kind} `{name}` holds no escalation path that waits for a resource",
+                "{kind} `{name}` にリソースを待つ権限昇格パスはありません"
+            ),
         )
     } else {
         let n = potential.len();

@@ -902,6 +902,16 @@ impl Subject<'_> {
         Some(grants)
     }
 
+    /// Whether every one of `asked` may be allowed on some resource; their granting
+    /// statements when they all are.
+    fn ask_all_any(&self, actions: &Actions, asked: &[String]) -> Option<Vec<Grant>> {
+        let mut grants = Vec::new();
+        for x in asked {
+            grants.extend(self.ask_any(actions, x, &[])?);
+        }
+        Some(grants)
+    }
+
     /// Whether the action may be allowed on some resource the caller chooses (a resource it
     /// creates, or any of those a pattern names): asked on each `Resource` pattern of the
     /// `Allow` statements that name the action, taken literally (a pattern matches itself, and
@@ -2332,19 +2342,10 @@ impl<'a> Builder<'a> {
                     else {
                         continue;
                     };
-                    let mut ok = true;
-                    for x in actions {
-                        match sub.ask_any(a, x, &[]) {
-                            Some(g) => grants.extend(g),
-                            None => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    if !ok {
+                    let Some(rest) = sub.ask_all_any(a, actions) else {
                         continue;
-                    }
+                    };
+                    grants.extend(rest);
                     let pattern = grants
                         .first()
                         .map(|g| g.resource.clone())
@@ -2371,20 +2372,9 @@ impl<'a> Builder<'a> {
                     let instance = matches!(tpl, Template::Instance { .. });
                     // Instance paths are real edges when instances were collected; they stay
                     // potential for the instances that may come.
-                    let mut grants = Vec::new();
-                    let mut ok = true;
-                    for x in actions {
-                        match sub.ask_any(a, x, &[]) {
-                            Some(g) => grants.extend(g),
-                            None => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    if !ok {
+                    let Some(grants) = sub.ask_all_any(a, actions) else {
                         continue;
-                    }
+                    };
                     let (en, ja) = match tpl {
                         Template::Existing { kind, .. } => *kind,
                         _ => ("an EC2 instance", "EC2 インスタンス"),
