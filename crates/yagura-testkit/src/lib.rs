@@ -5,7 +5,8 @@
 //!   `scripts/test.sh` create).
 //! - [`yagura_cmd`] is the one way a test runs the yagura binary: a hermetic command that no
 //!   variable of the developer's environment reaches (YAGURA_*, AWS_*, locale);
-//!   [`yagura_limited`] is the same under a memory and a time limit, for hostile input.
+//!   [`yagura_limited`] is the same under a memory and a time limit, for hostile input;
+//!   [`run`] runs either and keeps a [`Run`] (code, stdout, stderr, time).
 //! - [`aws_env`] points a yagura process at an endpoint with fixed credentials, shut off from
 //!   the user's own AWS configuration.
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
@@ -75,6 +76,27 @@ pub fn yagura_limited(memory_kib: u64, seconds: u64) -> Command {
         ))
         .arg(yagura_bin());
     hermetic(c)
+}
+
+/// What a run of the binary gave: the exit code (-1 when a signal ended it), stdout and stderr
+/// as text, and the wall time.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub secs: f64,
+}
+
+/// Runs `cmd` (from [`yagura_cmd`] or [`yagura_limited`]) to its end and keeps what it gave.
+pub fn run(cmd: &mut Command) -> Run {
+    let start = Instant::now();
+    let out = cmd.output().expect("the yagura binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        secs: start.elapsed().as_secs_f64(),
+    }
 }
 
 /// `c` with no variable of the developer's environment that yagura or the AWS SDK reads.

@@ -5,31 +5,20 @@
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
-use std::process::Output;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use yagura_testkit::Run;
 
 fn run(data_dir: &Path, args: &[&str]) -> Run {
-    let out: Output = yagura_testkit::yagura_cmd()
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--lang")
-        .arg("en")
-        .args(args)
-        .env_remove("YAGURA_EXCEPTIONS")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--lang")
+            .arg("en")
+            .args(args),
+    )
 }
 
 fn json(r: &Run) -> Value {

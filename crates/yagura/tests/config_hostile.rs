@@ -12,25 +12,15 @@ use std::path::Path;
 const MEMORY_KIB: u64 = 1 << 20;
 const SECONDS: u64 = 30;
 
-struct Run {
-    code: i32,
-    stderr: String,
-    secs: f64,
-}
+use yagura_testkit::Run;
 
 fn run(data: &Path, args: &[&str]) -> Run {
-    let t = std::time::Instant::now();
-    let out = yagura_testkit::yagura_limited(MEMORY_KIB, SECONDS)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        secs: t.elapsed().as_secs_f64(),
-    };
+    let r = yagura_testkit::run(
+        yagura_testkit::yagura_limited(MEMORY_KIB, SECONDS)
+            .arg("--data-dir")
+            .arg(data)
+            .args(args),
+    );
     assert!(
         (0..100).contains(&r.code) && !r.stderr.contains("panicked"),
         "killed, aborted or panicked ({}): {}",

@@ -14,44 +14,31 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use yagura_testkit::feeds::{Fault, FeedServer};
 use yagura_testkit::host::{debian_osv, MINBASE_FIXES, SECURITY_FIXES};
 use yagura_testkit::sinks::HttpSink;
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 const ZIP: &str = "/osv-vulnerabilities.storage.googleapis.com/Debian/all.zip";
 const TRACKER: &str = "/security-tracker.debian.org/tracker/data/json";
 const AL2023_REPO: &str = "/cdn.amazonlinux.com/al2023/core/guids/0a1b2c/x86_64/";
 const AL2_REPO: &str = "/cdn.amazonlinux.com/2/core/2.0/x86_64/3d4e5f/";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use yagura_testkit::Run;
 
 fn yagura(data: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--lang")
-        .arg("en")
-        .args(args)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("YAGURA_DB_MIRROR")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("http_proxy")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--lang")
+            .arg("en")
+            .args(args)
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("http_proxy"),
+    )
 }
 
 /// OSV records (`Debian:12`) made from every `source, fixed, CVE, suite` row of the shared data.

@@ -12,29 +12,17 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdat
 const MEMORY_KIB: u64 = 1 << 20;
 const TIMEOUT_S: u64 = 60;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    secs: f64,
-}
+use yagura_testkit::Run;
 
 fn limited(data: &Path, args: &[&str]) -> Run {
-    let start = std::time::Instant::now();
-    let out = yagura_testkit::yagura_limited(MEMORY_KIB, TIMEOUT_S)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--lang")
-        .arg("en")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        secs: start.elapsed().as_secs_f64(),
-    }
+    yagura_testkit::run(
+        yagura_testkit::yagura_limited(MEMORY_KIB, TIMEOUT_S)
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--lang")
+            .arg("en")
+            .args(args),
+    )
 }
 
 fn host(data: &Path, root: &Path) -> Run {

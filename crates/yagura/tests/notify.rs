@@ -14,11 +14,7 @@ const PASSWORD: &str = "mail-pass-31337";
 const FAST: &str =
     "settings:\n  initial_backoff_ms: 10\n  max_backoff_ms: 50\n  timeout_seconds: 5\n";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use yagura_testkit::Run;
 
 fn run(dir: &Path, lang: &str, args: &[&str], env: &[(&str, String)]) -> Run {
     let mut cmd = yagura_testkit::yagura_cmd();
@@ -26,18 +22,11 @@ fn run(dir: &Path, lang: &str, args: &[&str], env: &[(&str, String)]) -> Run {
         .arg(dir.join("data"))
         .arg("--lang")
         .arg(lang)
-        .args(args)
-        .env_remove("YAGURA_EXCEPTIONS")
-        .env_remove("YAGURA_NOTIFY");
+        .args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    yagura_testkit::run(&mut cmd)
 }
 
 /// No secret of the configuration on stdout or stderr.

@@ -6,36 +6,24 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_yagura");
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/testdata/cloudtrail"
 );
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use yagura_testkit::Run;
 
 fn run(args: &[&str]) -> Run {
     let data = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data.path())
-        .arg("--lang")
-        .arg("en")
-        .args(args)
-        .env_remove("YAGURA_NOTIFY")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data.path())
+            .arg("--lang")
+            .arg("en")
+            .args(args),
+    )
 }
 
 fn scan_json(sigma: &str, extra: &[&str]) -> (Value, String) {

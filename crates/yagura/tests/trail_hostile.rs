@@ -16,12 +16,7 @@ const DATA: &str = concat!(
 const MEMORY_KIB: u64 = 1 << 20;
 const SECONDS: u64 = 20;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    secs: f64,
-}
+use yagura_testkit::Run;
 
 fn run(args: &[&str]) -> Run {
     let data = tempfile::tempdir().unwrap();
@@ -31,14 +26,7 @@ fn run(args: &[&str]) -> Run {
         .arg("--lang")
         .arg("en")
         .args(args);
-    let t = std::time::Instant::now();
-    let out = cmd.output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        secs: t.elapsed().as_secs_f64(),
-    };
+    let r = yagura_testkit::run(&mut cmd);
     assert!(
         r.code != 137 && r.code != -1 && !r.stderr.contains("panicked"),
         "killed, crashed or panicked ({}): {}",
