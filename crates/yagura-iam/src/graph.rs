@@ -1050,6 +1050,74 @@ fn admits(trust: &Policy) -> Admits {
     out
 }
 
+/// The targets of one layer of the search, indexed by what lets a source reach them: every
+/// edge needs the source and the target in the same account, or the target's trust admitting
+/// the source (by ARN, by account, or anyone). A source is tried only against those, in the
+/// layer's order, instead of against every target of the layer.
+struct TargetIndex<'b> {
+    targets: &'b [usize],
+    by_account: HashMap<&'b str, Vec<usize>>,
+    trusting_account: HashMap<&'b str, Vec<usize>>,
+    trusting_arn: HashMap<&'b str, Vec<usize>>,
+    trusting_anyone: Vec<usize>,
+}
+
+impl<'b> TargetIndex<'b> {
+    fn new(b: &'b Builder<'_>, targets: &'b [usize]) -> TargetIndex<'b> {
+        let mut x = TargetIndex {
+            targets,
+            by_account: HashMap::new(),
+            trusting_account: HashMap::new(),
+            trusting_arn: HashMap::new(),
+            trusting_anyone: Vec::new(),
+        };
+        for (pos, &t) in targets.iter().enumerate() {
+            x.by_account
+                .entry(b.nodes[t].account.as_str())
+                .or_default()
+                .push(pos);
+            if b.nodes[t].kind != PrincipalKind::Role {
+                continue;
+            }
+            let adm = &b.admits[t];
+            if adm.any {
+                x.trusting_anyone.push(pos);
+            }
+            for a in &adm.accounts {
+                x.trusting_account.entry(a.as_str()).or_default().push(pos);
+            }
+            for a in &adm.arns {
+                x.trusting_arn.entry(a.as_str()).or_default().push(pos);
+            }
+        }
+        x
+    }
+
+    /// The targets `s` may have an edge to, in the layer's order (a superset of those it has:
+    /// [`Builder::become_edges`] decides).
+    fn candidates(&self, b: &Builder<'_>, s: usize) -> Vec<usize> {
+        let (sn, caps) = (&b.nodes[s], &b.caps[s]);
+        let mut pos: Vec<usize> = Vec::new();
+        let mut add = |v: Option<&Vec<usize>>| pos.extend(v.into_iter().flatten().copied());
+        let same_account = caps.update_trust
+            || caps.user_creds
+            || caps.join
+            || !caps.pass.is_empty()
+            || caps.instance;
+        if same_account {
+            add(self.by_account.get(sn.account.as_str()));
+        }
+        if caps.assume {
+            add(self.trusting_account.get(sn.account.as_str()));
+            add(Some(&self.trusting_anyone));
+        }
+        add(self.trusting_arn.get(sn.arn.as_str()));
+        pos.sort_unstable();
+        pos.dedup();
+        pos.into_iter().map(|p| self.targets[p]).collect()
+    }
+}
+
 /// What a subject may do at all, decided once: the per-target questions are asked only for
 /// the kinds of edges it has.
 #[derive(Debug, Clone, Default)]
@@ -2169,11 +2237,12 @@ impl<'a> Builder<'a> {
                         &self.nodes[*y].name,
                     ))
             });
+            let index = TargetIndex::new(self, &targets);
             for s in 0..n {
                 if dist[s].is_some() || !capable[s] {
                     continue;
                 }
-                let mut found = self.edges_to(s, &targets, ALTERNATIVES);
+                let mut found = self.edges_to(s, &index.candidates(self, s), ALTERNATIVES);
                 if d == 0 && found.len() < ALTERNATIVES && empowering[s] {
                     for t in self.empower_candidates(s) {
                         if found.len() >= ALTERNATIVES {
