@@ -15,5 +15,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/yagura-target-audit-bench}"
 cd "$root"
-cargo build --release -q -p yagura-audit --example synthetic_eval
+cargo build --release -q --workspace --example synthetic_eval
 exec "$CARGO_TARGET_DIR/release/examples/synthetic_eval" "${@:-1000000}"

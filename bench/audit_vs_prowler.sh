@@ -81,7 +81,7 @@ log "seeded in $seed_s s: $(cat "$out/seed.json" | head -c 200)"
 yagura="${YAGURA_BIN:-$CARGO_TARGET_DIR/release/yagura}"
 if [ -z "${YAGURA_BIN:-}" ]; then
     log "building yagura (release) in $CARGO_TARGET_DIR"
-    (cd "$root" && cargo build --release -q -p yagura)
+    (cd "$root" && cargo build --release -q --workspace --bin yagura)
 fi
 
 export AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing

@@ -30,10 +30,10 @@ command -v hyperfine >/dev/null || {
 
 cd "$here"
 if [ -z "${YAGURA_BIN:-}" ]; then
-  cargo build --quiet --release -p yagura
+  cargo build --quiet --release --workspace --bin yagura
   YAGURA_BIN="$CARGO_TARGET_DIR/release/yagura"
 fi
-cargo build --quiet --release -p yagura-creds --example cache_bench
+cargo build --quiet --release --workspace --example cache_bench
 seed="$CARGO_TARGET_DIR/release/examples/cache_bench"
 
 tmp="$(mktemp -d)"

@@ -17,8 +17,8 @@ root="${1:-$here/../shared/testdata/host/debian/bookworm-default}"
 n="${2:-100000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/target}"
 
-cargo build --quiet --release -p yagura-host --example host_bench
-cargo build --quiet --release -p yagura --bin yagura
+cargo build --quiet --release --workspace --example host_bench
+cargo build --quiet --release --workspace --bin yagura
 yagura="$CARGO_TARGET_DIR/release/yagura"
 out="$("$CARGO_TARGET_DIR/release/examples/host_bench" "$root" "$n")"
 echo "$out"

@@ -34,7 +34,8 @@ venv="$IAM_BENCH_VENV"
 echo "== machine: $(nproc) CPUs, load: $(uptime | sed 's/.*load average: //')"
 
 echo "== yagura-iam: managed policies and decisions"
-cargo run --release -q -p yagura-iam --example iam_bench -- "$tarball" 5000000
+cargo build --release -q --workspace --example iam_bench
+"$CARGO_TARGET_DIR/release/examples/iam_bench" "$tarball" 5000000
 
 "$venv/bin/python" - "$tarball" <<'PY'
 import json, sys, tarfile, time
@@ -74,7 +75,7 @@ gaad="$out/gaad.json"
 small="$out/gaad-tenth.json"
 python3 "$root/bench/iam_synthetic.py" "$tarball" "$gaad" 5000 5000 500
 python3 "$root/bench/iam_synthetic.py" "$tarball" "$small" 500 500 50
-cargo build --release -q -p yagura-iam --example graph_bench
+cargo build --release -q --workspace --example graph_bench
 bin="$CARGO_TARGET_DIR/release/examples/graph_bench"
 y_start=$(date +%s.%N)
 /usr/bin/time -f "yagura (whole process): %e s wall, %U s user, %M KB peak RSS" "$bin" "$gaad"

@@ -16,7 +16,7 @@ TESTDATA=${TESTDATA:-../shared/testdata/cloudtrail}
 RULES="$TESTDATA/sigma/rules"
 SIGMAHQ="$TESTDATA/sigmahq"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p yagura-trail --example trail_bench
+cargo build --release -q --workspace --example trail_bench
 BIN="$CARGO_TARGET_DIR/release/examples/trail_bench"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
