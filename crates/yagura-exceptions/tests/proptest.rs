@@ -52,6 +52,34 @@ fn exercise(text: &str) {
     }
 }
 
+/// Applies `edits` to `text`: insert, delete, replace a character, or cut the rest.
+fn mutate(text: &mut String, edits: Vec<(prop::sample::Index, u8, String)>) {
+    for (at, op, s) in edits {
+        let mut i = at.index(text.len() + 1);
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        match op {
+            0 => text.insert_str(i, &s),
+            1 => {
+                let mut j = (i + s.len() + 1).min(text.len());
+                while !text.is_char_boundary(j) {
+                    j -= 1;
+                }
+                text.replace_range(i..j, "");
+            }
+            2 => {
+                let mut j = (i + 1).min(text.len());
+                while !text.is_char_boundary(j) {
+                    j -= 1;
+                }
+                text.replace_range(i..j, &s);
+            }
+            _ => text.truncate(i),
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -70,16 +98,7 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, "[ \\-:a-z0-9\\n\\[\\]{}\"#*&]{0,3}"), 1..6)
     ) {
         let mut text = GOOD.to_string();
-        for (at, op, s) in edits {
-            let mut i = at.index(text.len() + 1);
-            while !text.is_char_boundary(i) { i -= 1; }
-            match op {
-                0 => text.insert_str(i, &s),
-                1 => { let mut j = (i + s.len() + 1).min(text.len()); while !text.is_char_boundary(j) { j -= 1; } text.replace_range(i..j, ""); }
-                2 => { let mut j = (i + 1).min(text.len()); while !text.is_char_boundary(j) { j -= 1; } text.replace_range(i..j, &s); }
-                _ => text.truncate(i),
-            }
-        }
+        mutate(&mut text, edits);
         exercise(&text);
     }
 
@@ -195,16 +214,7 @@ proptest! {
         while text.len() < copies << 20 {
             text.push_str(body);
         }
-        for (at, op, s) in edits {
-            let mut i = at.index(text.len() + 1);
-            while !text.is_char_boundary(i) { i -= 1; }
-            match op {
-                0 => text.insert_str(i, &s),
-                1 => { let mut j = (i + s.len() + 1).min(text.len()); while !text.is_char_boundary(j) { j -= 1; } text.replace_range(i..j, ""); }
-                2 => { let mut j = (i + 1).min(text.len()); while !text.is_char_boundary(j) { j -= 1; } text.replace_range(i..j, &s); }
-                _ => text.truncate(i),
-            }
-        }
+        mutate(&mut text, edits);
         let t = std::time::Instant::now();
         exercise(&text);
         prop_assert!(t.elapsed().as_secs_f64() < 10.0, "{} bytes took {:?}", text.len(), t.elapsed());
