@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use yagura_store::Store;
-use yagura_testkit::{moto_available, venv, Moto};
+use yagura_testkit::{moto_available, Moto};
 
 const BUCKET: &str = "trail-logs";
 const SOURCE: &str = "s3://trail-logs/AWSLogs/";
@@ -46,46 +46,11 @@ fn records_of(text: &[u8]) -> usize {
 
 /// Uploads objects with boto3 (the same client family as the AWS CLI).
 fn upload(moto: &Moto, objs: &[Obj]) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut manifest = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        let p = dir.path().join(format!("{i}.bin"));
-        std::fs::write(&p, &o.body).unwrap();
-        manifest.push(json!([p, o.key]));
-    }
-    let script = r#"
-import boto3, json, sys
-s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
-                  aws_access_key_id="test", aws_secret_access_key="test")
-try:
-    s3.create_bucket(Bucket=sys.argv[2])
-except s3.exceptions.BucketAlreadyOwnedByYou:
-    pass
-for path, key in json.load(sys.stdin):
-    with open(path, "rb") as f:
-        s3.put_object(Bucket=sys.argv[2], Key=key, Body=f.read())
-"#;
-    let mut child = Command::new(venv().join("bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(moto.endpoint())
-        .arg(BUCKET)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&manifest).unwrap().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "upload: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let pairs: Vec<(String, Vec<u8>)> = objs
+        .iter()
+        .map(|o| (o.key.clone(), o.body.clone()))
+        .collect();
+    yagura_testkit::put_objects(&moto.endpoint(), BUCKET, &pairs);
 }
 
 /// The real files in the CloudTrail key layout: invictus under its own account (us-east-1,
