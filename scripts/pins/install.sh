@@ -6,21 +6,26 @@ pins_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 pins_stamp() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
+# A venv at DIR holding exactly the packages of PINS (their whole closure, installed with
+# --no-deps), rebuilt when pip.txt or PINS changed.
+ensure_venv() {
+  local dir="$1" pins="$2" what="$3" want
+  want=$(pins_stamp "$pins_dir/pip.txt" "$pins")
+  if [ "$(cat "$dir/.pins" 2>/dev/null)" != "$want" ]; then
+    echo "installing $what ($pins) into $dir" >&2
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$pins_dir/pip.txt"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$pins"
+    "$dir/bin/pip" check >&2
+    echo "$want" >"$dir/.pins"
+  fi
+}
+
 # moto[server], boto3, awscli, aiosmtpd and their whole dependency closure, into $YAGURA_VENV.
 ensure_test_venv() {
   export YAGURA_VENV="${YAGURA_VENV:-$HOME/.cache/yagura-venv}"
-  local want
-  want=$(pins_stamp "$pins_dir/pip.txt" "$pins_dir/requirements.txt")
-  if [ "$(cat "$YAGURA_VENV/.pins" 2>/dev/null)" != "$want" ]; then
-    echo "installing the pinned test tools (scripts/pins/requirements.txt) into $YAGURA_VENV" >&2
-    rm -rf "$YAGURA_VENV"
-    python3 -m venv "$YAGURA_VENV"
-    "$YAGURA_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$pins_dir/pip.txt"
-    "$YAGURA_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
-      -r "$pins_dir/requirements.txt"
-    "$YAGURA_VENV/bin/pip" check >&2
-    echo "$want" >"$YAGURA_VENV/.pins"
-  fi
+  ensure_venv "$YAGURA_VENV" "$pins_dir/requirements.txt" "the pinned test tools"
 }
 
 # The IAM differential test's outside engine, @cloud-copilot/iam-simulate, into
@@ -45,16 +50,5 @@ ensure_iam_simulate() {
 # The IAM benchmark's peers (parliament, Cloudsplaining, PMapper) into $IAM_BENCH_VENV.
 ensure_iam_bench_venv() {
   export IAM_BENCH_VENV="${IAM_BENCH_VENV:-$HOME/.cache/iam-bench-venv}"
-  local want
-  want=$(pins_stamp "$pins_dir/pip.txt" "$pins_dir/bench-iam.txt")
-  if [ "$(cat "$IAM_BENCH_VENV/.pins" 2>/dev/null)" != "$want" ]; then
-    echo "installing the pinned IAM benchmark peers (scripts/pins/bench-iam.txt) into $IAM_BENCH_VENV" >&2
-    rm -rf "$IAM_BENCH_VENV"
-    python3 -m venv "$IAM_BENCH_VENV"
-    "$IAM_BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$pins_dir/pip.txt"
-    "$IAM_BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
-      -r "$pins_dir/bench-iam.txt"
-    "$IAM_BENCH_VENV/bin/pip" check >&2
-    echo "$want" >"$IAM_BENCH_VENV/.pins"
-  fi
+  ensure_venv "$IAM_BENCH_VENV" "$pins_dir/bench-iam.txt" "the pinned IAM benchmark peers"
 }
