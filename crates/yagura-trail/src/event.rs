@@ -7,7 +7,7 @@
 use serde::de;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::sync::Arc;
 
@@ -37,7 +37,9 @@ pub(crate) type OwnedKeys = Vec<(usize, Box<str>)>;
 
 /// A CloudTrail record.
 pub struct Event {
-    raw: Box<str>,
+    /// The record's text, in a buffer that goes back to [`SPARE_TEXTS`] when the event is
+    /// dropped.
+    raw: String,
     members: Vec<Member>,
     owned_keys: OwnedKeys,
     /// Parsed members, made on first use.
@@ -67,6 +69,46 @@ impl fmt::Debug for Event {
     }
 }
 
+thread_local! {
+    /// Texts of dropped events, reused by the next events read on the same thread: a record
+    /// is larger than the allocator's per-thread cache holds, and allocating and freeing its
+    /// text cost about 3 % of a scan.
+    static SPARE_TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spare texts kept per thread, and the largest capacity kept.
+const SPARE_TEXT_COUNT: usize = 4;
+const SPARE_TEXT_CAPACITY: usize = 64 << 10;
+
+/// `text` in a buffer from [`SPARE_TEXTS`] (a new one when there is none).
+pub(crate) fn pooled_text(text: &str) -> String {
+    let mut out = SPARE_TEXTS
+        .try_with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    out.clear();
+    out.push_str(text);
+    out
+}
+
+impl Drop for Event {
+    fn drop(&mut self) {
+        let text = std::mem::take(&mut self.raw);
+        if text.capacity() == 0 || text.capacity() > SPARE_TEXT_CAPACITY {
+            return;
+        }
+        // during the thread's exit the pool may be gone: the text is then freed
+        let _ = SPARE_TEXTS.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                if s.len() < SPARE_TEXT_COUNT {
+                    s.push(text);
+                }
+            }
+        });
+    }
+}
+
 /// Why a record is not a usable CloudTrail event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -85,7 +127,10 @@ pub enum EventError {
 
 /// The fields every CloudTrail record has; a record without one of them is reported.
 pub const REQUIRED_FIELDS: [&str; 3] = ["eventTime", "eventSource", "eventName"];
+/// Their slots in [`HOT`].
+const REQUIRED_HOT: [usize; 3] = [2, 1, 0];
 
+#[inline]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
         i += 1;
@@ -93,13 +138,65 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+
+/// The high bit of every zero byte of `w`. Only the lowest set bit is exact (a borrow can set
+/// bits above it), which is the only one read.
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGHS
+}
+
+/// Index of the first `"` or `\` in `b` at or after `j`. On x86-64, memchr's SSE2 searcher
+/// called directly (inlined: most strings of a record end within its first 16 bytes, and the
+/// general `memchr2` costs a dispatch and a call per string); elsewhere eight bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn quote_or_backslash(b: &[u8], j: usize) -> Option<usize> {
+    let hay = b.get(j..)?;
+    match memchr::arch::x86_64::sse2::memchr::Two::new(b'"', b'\\') {
+        Some(two) => two.find(hay).map(|k| j + k),
+        None => quote_or_backslash_swar(b, j),
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn quote_or_backslash(b: &[u8], j: usize) -> Option<usize> {
+    quote_or_backslash_swar(b, j)
+}
+
+/// [`quote_or_backslash`] eight bytes at a time for the first 32 bytes, then `memchr`.
+#[inline(always)]
+fn quote_or_backslash_swar(b: &[u8], mut j: usize) -> Option<usize> {
+    for _ in 0..4 {
+        let Some(w) = b.get(j..).and_then(<[u8]>::first_chunk::<8>) else {
+            let rest = b.get(j..)?;
+            return rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .map(|k| j + k);
+        };
+        let w = u64::from_le_bytes(*w);
+        let m = zero_bytes(w ^ QUOTES) | zero_bytes(w ^ BACKSLASHES);
+        if m != 0 {
+            return Some(j + (m.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    memchr::memchr2(b'"', b'\\', b.get(j..)?).map(|k| j + k)
+}
+
 /// Index just past the string starting at `i` (which is `"`), and whether it has escapes.
+#[inline(always)]
 fn skip_string(b: &[u8], i: usize) -> Option<(usize, bool)> {
     let mut j = i + 1;
     let mut escaped = false;
     loop {
-        let off = memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
-        j += off;
+        j = quote_or_backslash(b, j)?;
         if b.get(j) == Some(&b'\\') {
             escaped = true;
             j += 2;
@@ -110,30 +207,11 @@ fn skip_string(b: &[u8], i: usize) -> Option<(usize, bool)> {
 }
 
 /// Index just past the value starting at `i`.
+#[inline]
 fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     match b.get(i)? {
         b'"' => skip_string(b, i).map(|(e, _)| e),
-        b'{' | b'[' => {
-            let mut depth = 0u32;
-            let mut j = i;
-            loop {
-                match b.get(j)? {
-                    b'"' => j = skip_string(b, j)?.0,
-                    b'{' | b'[' => {
-                        depth += 1;
-                        j += 1;
-                    }
-                    b'}' | b']' => {
-                        depth -= 1;
-                        j += 1;
-                        if depth == 0 {
-                            return Some(j);
-                        }
-                    }
-                    _ => j += 1,
-                }
-            }
-        }
+        b'{' | b'[' => skip_container(b, i),
         _ => {
             let mut j = i;
             while let Some(c) = b.get(j) {
@@ -144,6 +222,29 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
             }
             // running to the end of the input means the value may go on
             (j < b.len()).then_some(j)
+        }
+    }
+}
+
+/// Index just past the object or array starting at `i` (which is `{` or `[`).
+fn skip_container(b: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0u32;
+    let mut j = i;
+    loop {
+        match b.get(j)? {
+            b'"' => j = skip_string(b, j)?.0,
+            b'{' | b'[' => {
+                depth += 1;
+                j += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                j += 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => j += 1,
         }
     }
 }
@@ -168,7 +269,8 @@ pub enum RawLookup<'a> {
 }
 
 enum Found<'a> {
-    Value(&'a str),
+    /// The value's text, and whether it is a string without escapes.
+    Value(&'a str, bool),
     Absent,
 }
 
@@ -194,9 +296,14 @@ fn find_member<'a>(text: &'a str, key: &str) -> Option<Found<'a>> {
             return None;
         }
         i = skip_ws(b, i + 1);
-        let vend = skip_value(b, i)?;
+        let (vend, plain) = if b.get(i) == Some(&b'"') {
+            let (e, esc) = skip_string(b, i)?;
+            (e, !esc)
+        } else {
+            (skip_value(b, i)?, false)
+        };
         if k == key {
-            return Some(Found::Value(text.get(i..vend)?));
+            return Some(Found::Value(text.get(i..vend)?, plain));
         }
         if k == "items" {
             return None;
@@ -229,24 +336,34 @@ pub(crate) const HOT: [&str; 14] = [
 ];
 const NONE: u8 = u8::MAX;
 
+/// The slot of `key` in [`HOT`]: one branch on the length (and a byte where lengths are
+/// shared), then one comparison, instead of comparing with every hot key in turn.
+#[inline(always)]
 fn hot_index(key: &[u8]) -> Option<usize> {
-    Some(match key {
-        b"eventName" => 0,
-        b"eventSource" => 1,
-        b"eventTime" => 2,
-        b"eventID" => 3,
-        b"userIdentity" => 4,
-        b"errorCode" => 5,
-        b"userAgent" => 6,
-        b"sourceIPAddress" => 7,
-        b"eventType" => 8,
-        b"requestParameters" => 9,
-        b"responseElements" => 10,
-        b"additionalEventData" => 11,
-        b"awsRegion" => 12,
-        b"recipientAccountId" => 13,
-        _ => return None,
-    })
+    let is = |lit: &[u8], h: usize| (key == lit).then_some(h);
+    match key.len() {
+        7 => is(b"eventID", 3),
+        9 => match key.get(5) {
+            Some(b'N') => is(b"eventName", 0),
+            Some(b'T') => match key.get(6) {
+                Some(b'i') => is(b"eventTime", 2),
+                _ => is(b"eventType", 8),
+            },
+            Some(b'C') => is(b"errorCode", 5),
+            _ => match key.first() {
+                Some(b'u') => is(b"userAgent", 6),
+                _ => is(b"awsRegion", 12),
+            },
+        },
+        11 => is(b"eventSource", 1),
+        12 => is(b"userIdentity", 4),
+        15 => is(b"sourceIPAddress", 7),
+        16 => is(b"responseElements", 10),
+        17 => is(b"requestParameters", 9),
+        18 => is(b"recipientAccountId", 13),
+        19 => is(b"additionalEventData", 11),
+        _ => None,
+    }
 }
 
 /// Finds the top-level members of a JSON object (structure only: values are checked when they
@@ -380,7 +497,7 @@ fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()], OwnedKeys),
 impl Event {
     /// Parses one record from its JSON text; checks that the required fields are there.
     pub fn parse(text: impl Into<Box<str>>) -> Result<Event, EventError> {
-        let raw: Box<str> = text.into();
+        let raw = String::from(text.into());
         if raw.len() > u32::MAX as usize {
             return Err(EventError::TooLarge(raw.len()));
         }
@@ -390,7 +507,7 @@ impl Event {
 
     /// Builds an event from a scanned record and checks the required fields.
     pub(crate) fn from_parts(
-        raw: Box<str>,
+        raw: String,
         members: Vec<Member>,
         hot: [u8; HOT.len()],
         owned_keys: OwnedKeys,
@@ -406,8 +523,8 @@ impl Event {
             lossy: std::cell::Cell::new(false),
             identity_type: OnceCell::new(),
         };
-        for f in REQUIRED_FIELDS {
-            if ev.str_field(f).is_some() {
+        for (f, h) in REQUIRED_FIELDS.into_iter().zip(REQUIRED_HOT) {
+            if ev.hot_str(h).is_some() {
                 continue;
             }
             match ev.get(f) {
@@ -421,7 +538,7 @@ impl Event {
                 None => return Err(EventError::MissingField(f)),
             }
         }
-        let t = ev.str_field("eventTime").unwrap_or_default();
+        let t = ev.hot_str(REQUIRED_HOT[0]).unwrap_or_default();
         ev.time_ms = parse_time_ms(t).ok_or_else(|| EventError::BadField {
             field: "eventTime",
             value: short(t),
@@ -563,9 +680,14 @@ impl Event {
         let Some((first, rest)) = path.split_first() else {
             return RawLookup::Complex;
         };
-        let Some(mut text) = self.raw_member(first.as_ref()) else {
+        let Some(m) = self.member(first.as_ref()) else {
             return RawLookup::Missing;
         };
+        let Some(mut text) = self.raw.get(m.start as usize..m.end as usize) else {
+            return RawLookup::Missing;
+        };
+        // whether `text` is a string without escapes (known from the scan, no need to look)
+        let mut plain = m.flags & PLAIN_STRING != 0;
         for key in rest {
             let b = text.as_bytes();
             if b.first() != Some(&b'{') {
@@ -576,15 +698,21 @@ impl Event {
                 };
             }
             match find_member(text, key.as_ref()) {
-                Some(Found::Value(v)) => text = v,
+                Some(Found::Value(v, p)) => (text, plain) = (v, p),
                 Some(Found::Absent) => return RawLookup::Missing,
                 None => return RawLookup::Complex,
             }
         }
-        match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(inner) if !inner.contains('\\') => RawLookup::Str(inner),
-            _ if text == "null" => RawLookup::Missing,
-            _ => RawLookup::Complex,
+        if plain {
+            return text
+                .get(1..text.len().saturating_sub(1))
+                .map_or(RawLookup::Complex, RawLookup::Str);
+        }
+        // a string with escapes, a number, an object…: the parsed value decides
+        if text == "null" {
+            RawLookup::Missing
+        } else {
+            RawLookup::Complex
         }
     }
 
@@ -1126,6 +1254,70 @@ mod tests {
         assert_eq!(ev.str_field("userAgent"), Some("a\"b"));
         assert_eq!(ev.lookup_raw(&["userAgent"]), RawLookup::Complex);
         assert_eq!(ev.lookup_raw(&["nothing", "here"]), RawLookup::Missing);
+    }
+
+    proptest::proptest! {
+        /// The string scanners find what a byte-by-byte search finds, at any offset and
+        /// length (past the 16 and 32 bytes where they change method).
+        #[test]
+        fn quotes_and_escapes_are_found_as_byte_by_byte(
+            b in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'"', b'\\', b'{', 0xe3, b'\n']), 0..90),
+            dense in 0usize..4,
+            j in 0usize..95,
+        ) {
+            // mostly plain text, so that long runs without a quote occur
+            let b: Vec<u8> = b.iter().enumerate()
+                .map(|(k, &c)| if k % 4 < dense { c } else { b'x' })
+                .collect();
+            let naive = b
+                .get(j..)
+                .and_then(|r| r.iter().position(|&c| c == b'"' || c == b'\\'))
+                .map(|k| j + k);
+            proptest::prop_assert_eq!(quote_or_backslash(&b, j), naive);
+            proptest::prop_assert_eq!(quote_or_backslash_swar(&b, j), naive);
+            // a string opened at `j`: its end and whether it has escapes, as the byte loop
+            let mut k = j + 1;
+            let mut esc = false;
+            let want = loop {
+                match b.get(k) {
+                    None => break None,
+                    Some(b'\\') => {
+                        esc = true;
+                        k += 2;
+                    }
+                    Some(b'"') => break Some((k + 1, esc)),
+                    Some(_) => k += 1,
+                }
+            };
+            proptest::prop_assert_eq!(skip_string(&b, j), want);
+        }
+    }
+
+    #[test]
+    fn hot_keys_have_their_slots() {
+        for (h, k) in HOT.iter().enumerate() {
+            assert_eq!(hot_index(k.as_bytes()), Some(h), "{k}");
+            // one byte changed, one byte more or less: not hot
+            let mut other = k.as_bytes().to_vec();
+            other[5] ^= 0x20;
+            assert_eq!(hot_index(&other), None, "{k}");
+            assert_eq!(hot_index(&k.as_bytes()[1..]), None, "{k}");
+            assert_eq!(hot_index(format!("{k}x").as_bytes()), None, "{k}");
+        }
+        for (f, h) in REQUIRED_FIELDS.iter().zip(REQUIRED_HOT) {
+            assert_eq!(HOT[h], *f);
+        }
+        for k in [
+            "eventNamf",
+            "eventTimX",
+            "errorCodX",
+            "userAgenX",
+            "awsRegioX",
+            "eventTypX",
+        ] {
+            assert_eq!(hot_index(k.as_bytes()), None, "{k}");
+        }
     }
 
     #[test]

@@ -581,8 +581,13 @@ impl<R: Read> RecordScanner<R> {
                 Ok((members, hot, end, owned)) => {
                     let bytes = avail.get(..end).unwrap_or_default();
                     let text = std::str::from_utf8(bytes).ok()?;
-                    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-                    let raw: Box<str> = text.into();
+                    // most records are one line: finding no newline is cheaper than counting
+                    let newlines = match memchr::memchr(b'\n', bytes) {
+                        None => 0,
+                        Some(k) => memchr::memchr_iter(b'\n', bytes.get(k..).unwrap_or_default())
+                            .count() as u64,
+                    };
+                    let raw = crate::event::pooled_text(text);
                     self.pos += end;
                     self.line += newlines;
                     self.at_line_start = false;
