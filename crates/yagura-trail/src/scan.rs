@@ -307,15 +307,35 @@ impl<'a> Scanner<'a> {
 /// Sorts detections as reports show them: by the time of the first event, then id, then the
 /// first event's place.
 pub fn sort_detections(d: &mut [Detection]) {
-    d.sort_by(|a, b| {
-        a.first_time_ms()
-            .cmp(&b.first_time_ms())
+    // sorted as indexes, each detection's first time found once: comparing moved whole
+    // detections and walked every detection's events at each comparison
+    let times: Vec<i64> = d.iter().map(Detection::first_time_ms).collect();
+    let mut order: Vec<usize> = (0..d.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (Some(a), Some(b)) = (d.get(i), d.get(j)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        times
+            .get(i)
+            .cmp(&times.get(j))
             .then_with(|| a.id.cmp(&b.id))
             .then_with(|| match (a.events.first(), b.events.first()) {
                 (Some(x), Some(y)) => crate::detection::order(x, y),
                 _ => std::cmp::Ordering::Equal,
             })
     });
+    // put each detection in its place, cycle by cycle (`order[k]`: the one that goes to `k`)
+    for start in 0..order.len() {
+        let mut at = start;
+        while let Some(slot) = order.get_mut(at) {
+            let want = std::mem::replace(slot, at);
+            if want == start || want == at {
+                break;
+            }
+            d.swap(at, want);
+            at = want;
+        }
+    }
 }
 
 /// The saved multi-event state of a [`Scanner`] (see [`Scanner::save_state`]).
@@ -647,4 +667,71 @@ fn scan_paths_inner(
         merged.merge(p);
     }
     merged.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn detection(id: u8, events: &[(i64, u8, u8)]) -> Detection {
+        Detection {
+            id: format!("d{id}"),
+            kind: crate::detection::DetectionKind::Native,
+            title: Text::owned(String::new(), String::new()),
+            severity: Severity::Low,
+            spec: vec![],
+            tags: vec![],
+            events: events
+                .iter()
+                .map(|&(t, key, index)| EventRef {
+                    event_id: String::new(),
+                    event_time: String::new(),
+                    event_source: String::new(),
+                    event_name: String::new(),
+                    principal: String::new(),
+                    source_ip: String::new(),
+                    access_key_id: None,
+                    region: String::new(),
+                    account: String::new(),
+                    error_code: None,
+                    key: Some(format!("k{key}")),
+                    index: Some(u64::from(index)),
+                    time_ms: t,
+                })
+                .collect(),
+            message: Text::owned(String::new(), String::new()),
+            recommendation: Text::owned(String::new(), String::new()),
+        }
+    }
+
+    proptest! {
+        /// The detections end in the order (and, for ties, the relative order) of a plain
+        /// stable sort with the same comparison.
+        #[test]
+        fn sorted_as_a_stable_sort_sorts(
+            ds in prop::collection::vec(
+                // every detection has an event (the comparison needs one to be a total order)
+                (0u8..4, prop::collection::vec((0i64..5, 0u8..3, 0u8..3), 1..3)), 0..40),
+        ) {
+            let mut got: Vec<Detection> = ds.iter().map(|(id, ev)| detection(*id, ev)).collect();
+            // tag each one so that ties keep visible places
+            for (n, d) in got.iter_mut().enumerate() {
+                d.message = Text::owned(n.to_string(), String::new());
+            }
+            let mut want = got.clone();
+            want.sort_by(|a, b| {
+                a.first_time_ms()
+                    .cmp(&b.first_time_ms())
+                    .then_with(|| a.id.cmp(&b.id))
+                    .then_with(|| match (a.events.first(), b.events.first()) {
+                        (Some(x), Some(y)) => crate::detection::order(x, y),
+                        _ => std::cmp::Ordering::Equal,
+                    })
+            });
+            sort_detections(&mut got);
+            prop_assert_eq!(got, want);
+        }
+    }
 }
