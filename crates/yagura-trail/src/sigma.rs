@@ -246,7 +246,7 @@ enum Matcher {
     Glob(Regex),
     /// A regular expression, and a literal any match must contain (for `.+LITERAL.+`-shaped
     /// patterns), tested first: most values fail on the literal without running the regex.
-    Re(Regex, Option<String>),
+    Re(Regex, Option<Box<memchr::memmem::Finder<'static>>>),
     Cidr(IpAddr, u8),
     Num(CmpOp, f64),
     /// Matches any value (`*`).
@@ -1044,7 +1044,9 @@ fn compile_field(key: &str, v: &Yaml, opts: &LoadOptions) -> Result<FieldCond, S
                 };
                 let re = Regex::new(&pat)
                     .map_err(|e| format!("field `{key}`: bad regular expression `{val}`: {e}"))?;
-                let literal = required_literal(val).filter(|_| !re_flags.contains('i'));
+                let literal = required_literal(val)
+                    .filter(|_| !re_flags.contains('i'))
+                    .map(|l| Box::new(memchr::memmem::Finder::new(l.as_bytes()).into_owned()));
                 ms.push(Matcher::Re(re, literal));
             }
             Test::Values { matchers: ms, all }
@@ -1610,8 +1612,8 @@ impl Matcher {
             Matcher::Glob(re) => re.is_match(v),
             Matcher::Re(re, literal) => {
                 literal
-                    .as_deref()
-                    .is_none_or(|l| memchr::memmem::find(v.as_bytes(), l.as_bytes()).is_some())
+                    .as_ref()
+                    .is_none_or(|l| l.find(v.as_bytes()).is_some())
                     && re.is_match(v)
             }
             Matcher::Cidr(net, bits) => parse_ip(v).is_some_and(|ip| in_cidr(ip, *net, *bits)),
