@@ -4,11 +4,52 @@
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
 
 /// The graph and its nodes by ARN, or why it could not be built.
-type Built = Result<(Graph, HashMap<String, usize>), String>;
+type Built = Result<(Graph, Nodes), String>;
+
+/// The graph's nodes by ARN without a copy of each ARN: by the ARN's hash, the node's own ARN
+/// deciding; the rare other ARN with a hash already taken is kept whole. A repeated ARN names
+/// its last node.
+#[derive(Default)]
+struct Nodes {
+    hasher: std::collections::hash_map::RandomState,
+    by_hash: HashMap<u64, usize>,
+    collided: HashMap<String, usize>,
+}
+
+impl Nodes {
+    fn new(g: &Graph) -> Nodes {
+        let mut out = Nodes {
+            by_hash: HashMap::with_capacity(g.nodes.len()),
+            ..Nodes::default()
+        };
+        for (i, n) in g.nodes.iter().enumerate() {
+            let h = out.hasher.hash_one(n.arn.as_str());
+            match out.by_hash.get(&h) {
+                Some(&j) if g.nodes[j].arn != n.arn => {
+                    out.collided.insert(n.arn.clone(), i);
+                }
+                _ => {
+                    out.by_hash.insert(h, i);
+                }
+            }
+        }
+        out
+    }
+
+    /// The node of the ARN.
+    fn get(&self, g: &Graph, arn: &str) -> Option<usize> {
+        let h = self.hasher.hash_one(arn);
+        match self.by_hash.get(&h) {
+            Some(&i) if g.nodes[i].arn == arn => Some(i),
+            _ => self.collided.get(arn).copied(),
+        }
+    }
+}
 
 /// The graph of one inventory, built on first use.
 pub(crate) struct Escalation<'a> {
@@ -43,8 +84,8 @@ impl<'a> Escalation<'a> {
             .get_or_init(|| build(self.inv))
             .as_ref()
             .map_err(Clone::clone)?;
-        let i = *nodes
-            .get(arn)
+        let i = nodes
+            .get(g, arn)
             .ok_or_else(|| "the principal is not in the escalation graph".to_string())?;
         Ok(Reach {
             full_admin: g.nodes[i].admin.as_ref().is_some_and(|a| a.kind == "full"),
@@ -60,12 +101,12 @@ fn build(inv: &Inventory) -> Built {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
-    let g = Graph::build(&auths, &Extra::default()).map_err(|e| e.to_string())?;
-    let nodes = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.arn.clone(), i))
-        .collect();
+    // The audit reads paths and empowerments only.
+    let extra = Extra {
+        without_potentials: true,
+        ..Extra::default()
+    };
+    let g = Graph::build(&auths, &extra).map_err(|e| e.to_string())?;
+    let nodes = Nodes::new(&g);
     Ok((g, nodes))
 }
