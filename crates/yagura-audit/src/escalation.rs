@@ -1,6 +1,7 @@
 //! The inventory's escalation graph (yagura-iam's, the one `yagura iam analyze
 //! --from-inventory` builds, with every account at once so cross-account trusts are edges),
-//! built once per evaluation by the first check that asks.
+//! built once per evaluation (by `evaluate` on a second thread; by the first check that asks
+//! otherwise).
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -9,13 +10,13 @@ use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
 
 /// The graph and its nodes by ARN, or why it could not be built.
-type Built = Result<(Graph, Nodes), String>;
+pub(crate) type Built = Result<(Graph, Nodes), String>;
 
 /// The graph's nodes by ARN without a copy of each ARN: by the ARN's hash, the node's own ARN
 /// deciding; the rare other ARN with a hash already taken is kept whole. A repeated ARN names
 /// its last node.
 #[derive(Default)]
-struct Nodes {
+pub(crate) struct Nodes {
     hasher: std::collections::hash_map::RandomState,
     by_hash: HashMap<u64, usize>,
     collided: HashMap<String, usize>,
@@ -76,6 +77,14 @@ impl<'a> Escalation<'a> {
         }
     }
 
+    /// The graph of `inv` already built (or why it could not be).
+    pub fn built(inv: &'a Inventory, built: Built) -> Escalation<'a> {
+        Escalation {
+            inv,
+            built: OnceCell::from(built),
+        }
+    }
+
     /// The principal `arn` on the graph; an error when the graph could not be built or does
     /// not hold the principal.
     pub fn reach(&self, arn: &str) -> Result<Reach, String> {
@@ -95,7 +104,8 @@ impl<'a> Escalation<'a> {
     }
 }
 
-fn build(inv: &Inventory) -> Built {
+/// Builds the graph of the whole inventory.
+pub(crate) fn build(inv: &Inventory) -> Built {
     let auths: Vec<yagura_iam::analyze::AccountAuthorization> =
         yagura_iam::inventory::authorizations(inv)
             .into_iter()
@@ -109,4 +119,56 @@ fn build(inv: &Inventory) -> Built {
     let g = Graph::build(&auths, &extra).map_err(|e| e.to_string())?;
     let nodes = Nodes::new(&g);
     Ok((g, nodes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yagura_iam::analyze::PrincipalKind;
+    use yagura_iam::graph::Node;
+
+    fn node(arn: &str) -> Node {
+        Node {
+            kind: PrincipalKind::Role,
+            name: arn.rsplit('/').next().unwrap_or_default().to_string(),
+            arn: arn.to_string(),
+            account: "111122223333".to_string(),
+            admin: None,
+        }
+    }
+
+    #[test]
+    fn nodes_are_found_by_their_own_arn_and_a_repeated_arn_names_its_last_node() {
+        let g = Graph {
+            nodes: vec![
+                node("arn:aws:iam::111122223333:role/a"),
+                node("arn:aws:iam::111122223333:role/b"),
+                node("arn:aws:iam::111122223333:role/a"),
+            ],
+            ..Graph::default()
+        };
+        let n = Nodes::new(&g);
+        assert_eq!(n.get(&g, "arn:aws:iam::111122223333:role/a"), Some(2));
+        assert_eq!(n.get(&g, "arn:aws:iam::111122223333:role/b"), Some(1));
+        assert_eq!(n.get(&g, "arn:aws:iam::111122223333:role/c"), None);
+    }
+
+    #[test]
+    fn an_arn_whose_hash_is_taken_is_kept_whole() {
+        let g = Graph {
+            nodes: vec![
+                node("arn:aws:iam::111122223333:role/a"),
+                node("arn:aws:iam::111122223333:role/b"),
+            ],
+            ..Graph::default()
+        };
+        // Both ARNs under one hash, as a collision would put them.
+        let mut n = Nodes::default();
+        let h = n.hasher.hash_one(g.nodes[0].arn.as_str());
+        n.by_hash.insert(h, 0);
+        n.collided.insert(g.nodes[1].arn.clone(), 1);
+        assert_eq!(n.get(&g, &g.nodes[0].arn), Some(0));
+        // `b` hashes elsewhere: not found by hash, found whole.
+        assert_eq!(n.get(&g, &g.nodes[1].arn), Some(1));
+    }
 }

@@ -1447,6 +1447,15 @@ impl<'a> Builder<'a> {
     fn index(&mut self) {
         let accounts = self.accounts;
         let extra: &'a Extra = self.extra;
+        let total: usize = accounts.iter().map(|a| a.principals.len()).sum();
+        self.nodes.reserve_exact(total);
+        self.origin.reserve_exact(total);
+        self.subjects.reserve_exact(total);
+        self.trusts_service.reserve_exact(total);
+        self.admits.reserve_exact(total);
+        self.attached_customer.reserve_exact(total);
+        self.groups_of.reserve_exact(total);
+        self.instances_of.reserve_exact(total);
         let reducer = std::rc::Rc::new(Reducer::default());
         let action_index = std::rc::Rc::new(self.actions.index.clone());
         let names_lower = std::rc::Rc::new(
