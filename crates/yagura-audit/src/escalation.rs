@@ -10,7 +10,15 @@ use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
 
 /// The graph and its nodes by ARN, or why it could not be built.
-pub(crate) type Built = Result<(Graph, Nodes), String>;
+pub(crate) type Built = Result<Ready, String>;
+
+/// A built graph, its nodes by ARN, and per account id why some of its permissions are unknown
+/// (policies that could not be read or parsed: a path through them cannot be ruled out).
+pub(crate) struct Ready {
+    graph: Graph,
+    nodes: Nodes,
+    unreadable: HashMap<String, String>,
+}
 
 /// The graph's nodes by ARN without a copy of each ARN: by the ARN's hash, the node's own ARN
 /// deciding; the rare other ARN with a hash already taken is kept whole. A repeated ARN names
@@ -67,6 +75,9 @@ pub(crate) struct Reach {
     pub path: Vec<(&'static str, String)>,
     /// It can make another principal an administrator.
     pub empowers: bool,
+    /// Why the graph does not know every permission of the principal's account, when it does
+    /// not: "no path" cannot be said then.
+    pub unreadable: Option<String>,
 }
 
 impl<'a> Escalation<'a> {
@@ -88,7 +99,11 @@ impl<'a> Escalation<'a> {
     /// The principal `arn` on the graph; an error when the graph could not be built or does
     /// not hold the principal.
     pub fn reach(&self, arn: &str) -> Result<Reach, String> {
-        let (g, nodes) = self
+        let Ready {
+            graph: g,
+            nodes,
+            unreadable,
+        } = self
             .built
             .get_or_init(|| build(self.inv))
             .as_ref()
@@ -100,25 +115,41 @@ impl<'a> Escalation<'a> {
             full_admin: g.nodes[i].admin.as_ref().is_some_and(|a| a.kind == "full"),
             path: yagura_iam::analyze::path_evidence(g, i),
             empowers: g.empowers.get(i).is_some_and(|e| !e.is_empty()),
+            unreadable: unreadable.get(g.nodes[i].account.as_str()).cloned(),
         })
     }
 }
 
 /// Builds the graph of the whole inventory.
 pub(crate) fn build(inv: &Inventory) -> Built {
-    let auths: Vec<yagura_iam::analyze::AccountAuthorization> =
-        yagura_iam::inventory::authorizations(inv)
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
+    let auths: Vec<(String, yagura_iam::analyze::AccountAuthorization)> =
+        yagura_iam::inventory::authorizations(inv);
+    let mut unreadable = HashMap::new();
+    for (account, a) in &auths {
+        if let Some(first) = a.errors.first() {
+            let more = match a.errors.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            unreadable.insert(
+                account.clone(),
+                format!("a path through permissions the graph could not read cannot be ruled out: {first}{more}"),
+            );
+        }
+    }
+    let auths: Vec<_> = auths.into_iter().map(|(_, a)| a).collect();
     // The audit reads paths and empowerments only.
     let extra = Extra {
         without_potentials: true,
         ..Extra::default()
     };
-    let g = Graph::build(&auths, &extra).map_err(|e| e.to_string())?;
-    let nodes = Nodes::new(&g);
-    Ok((g, nodes))
+    let graph = Graph::build(&auths, &extra).map_err(|e| e.to_string())?;
+    let nodes = Nodes::new(&graph);
+    Ok(Ready {
+        graph,
+        nodes,
+        unreadable,
+    })
 }
 
 #[cfg(test)]
