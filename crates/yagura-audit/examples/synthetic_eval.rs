@@ -4,6 +4,8 @@
 //! usage: cargo run --release -p yagura-audit --example synthetic_eval -- [RESOURCES] [--breakdown] [--once]
 //!
 //! `--once`: only the first evaluation in the fresh process (for profiling it).
+//! `--save FILE`: write the inventory as JSON and stop (to compare two binaries' audits of it
+//! with `yagura audit --from-inventory FILE`).
 //!
 //! The estate is an Organization of 10 accounts, 4 regions each: an identity account holding every
 //! IAM user (with a credential-report row per user), a management account and resource accounts,
@@ -773,6 +775,17 @@ fn main() {
         REGIONS.len(),
         start.elapsed().as_secs_f64()
     );
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--save")
+        .and_then(|i| args.get(i + 1))
+    {
+        // For differential runs of two binaries: `yagura audit --from-inventory FILE`.
+        let file = std::fs::File::create(path).expect("create the inventory file");
+        serde_json::to_writer(std::io::BufWriter::new(file), &inv).expect("write the inventory");
+        println!("saved the inventory to {path}");
+        return;
+    }
     // A CLI run evaluates once, in a fresh process: the first figure is what a user waits for
     // (it includes the page faults of fresh heap memory). The best of the next three is the
     // steady-state figure compared to the target.

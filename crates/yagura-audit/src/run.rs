@@ -268,21 +268,46 @@ impl<'a> Cx<'a> {
 
 /// Evaluates every audit check over the inventory: per account, the findings of every check on
 /// every subject it evaluated (PASS or FAIL), or UNKNOWN with the reason.
+///
+/// The escalation graph of the whole inventory (the principal checks ask it about paths to
+/// admin) is built on a second thread while this one evaluates every other check; the principal
+/// checks of every account come last. The order of the findings is the walk's, not a report's
+/// (reports sort them).
 pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
     let mut out = Vec::new();
-    let escalation = crate::escalation::Escalation::new(inv);
-    for account in &inv.accounts {
-        let mut cx = Cx {
-            cfg,
-            account,
-            meta: None,
-            mask: 0,
-            out: &mut out,
-            docs: crate::policy::Docs::new(&account.iam),
-            escalation: &escalation,
-        };
-        crate::walk::evaluate_account(&mut cx);
-    }
+    std::thread::scope(|s| {
+        let graph = s.spawn(|| crate::escalation::build(inv));
+        // Nothing in this pass asks the graph; were it to, it would build its own.
+        let unused = crate::escalation::Escalation::new(inv);
+        for account in &inv.accounts {
+            let mut cx = Cx {
+                cfg,
+                account,
+                meta: None,
+                mask: 0,
+                out: &mut out,
+                docs: crate::policy::Docs::new(&account.iam),
+                escalation: &unused,
+            };
+            crate::walk::evaluate_account_but_principals(&mut cx);
+        }
+        let built = graph
+            .join()
+            .unwrap_or_else(|_| Err("the escalation graph could not be built".to_string()));
+        let escalation = crate::escalation::Escalation::built(inv, built);
+        for account in &inv.accounts {
+            let mut cx = Cx {
+                cfg,
+                account,
+                meta: None,
+                mask: 0,
+                out: &mut out,
+                docs: crate::policy::Docs::new(&account.iam),
+                escalation: &escalation,
+            };
+            crate::walk::principals(&mut cx, crate::checks::ALL);
+        }
+    });
     out
 }
 

@@ -8,7 +8,9 @@ use crate::run::{At, Check, Cx, Entry, Eval, Kind, Outcome};
 use crate::scope::{Principal, Reg, GLOBAL};
 use yagura_inventory::{Account, CollectError, Collected};
 
-pub(crate) fn evaluate_account(cx: &mut Cx<'_>) {
+/// Every check of the account but the principal checks (which read the escalation graph:
+/// [`principals`] runs them once the graph is built).
+pub(crate) fn evaluate_account_but_principals(cx: &mut Cx<'_>) {
     let all = crate::checks::ALL;
     let acct = cx.account_res();
     let at = At {
@@ -21,7 +23,6 @@ pub(crate) fn evaluate_account(cx: &mut Cx<'_>) {
         }
     }
     users(cx, all);
-    principals(cx, all);
     buckets(cx, all);
     let account: &Account = cx.account;
     for region in &account.regions {

@@ -64,7 +64,7 @@ pub struct Principal {
     pub arn: String,
     /// (label, policy): inline policies, attached managed policies, group policies. A managed
     /// policy is parsed once and shared by every principal it is attached to.
-    pub policies: Vec<(String, Arc<Policy>)>,
+    pub policies: Vec<Labelled>,
     /// Names of the groups a user is in; ARNs of attached customer-managed policies.
     pub groups: Vec<String>,
     pub attached_policy_arns: Vec<String>,
@@ -72,7 +72,7 @@ pub struct Principal {
     /// The ARN of the permissions boundary, when there is one (its document may be unknown).
     pub permission_boundary_arn: Option<String>,
     /// The trust policy of a role.
-    pub trust_policy: Option<Policy>,
+    pub trust_policy: Option<Arc<Policy>>,
     /// The principal's tags (`aws:PrincipalTag/…`, `aws:ResourceTag/…`).
     pub tags: BTreeMap<String, String>,
     /// The ARNs of a role's instance profiles.
@@ -214,27 +214,27 @@ impl AccountAuthorization {
         let inline = |j: &Json,
                       list: &str,
                       owner: &str,
-                      into: &mut Vec<(String, Arc<Policy>)>,
+                      into: &mut Vec<Labelled>,
                       errors: &mut Vec<String>| {
             for p in items(j, list) {
                 let name = get_str(p, "PolicyName").unwrap_or("?");
                 let label = format!("{owner} inline {name}");
                 match get(p, "PolicyDocument").map(|d| document(&label, d)) {
-                    Some(Ok(pol)) => into.push((label, Arc::new(pol))),
+                    Some(Ok(pol)) => into.push((label.into(), Arc::new(pol))),
                     Some(Err(e)) => errors.push(e.to_string()),
                     None => errors.push(format!("{source}: `{label}` has no PolicyDocument")),
                 }
             }
         };
         let attached = |j: &Json,
-                        into: &mut Vec<(String, Arc<Policy>)>,
+                        into: &mut Vec<Labelled>,
                         arns: &mut Vec<String>,
                         errors: &mut Vec<String>| {
             for a in items(j, "AttachedManagedPolicies") {
                 let arn = get_str(a, "PolicyArn").unwrap_or_default();
                 arns.push(arn.to_string());
                 match managed.get(arn) {
-                    Some(p) => into.push((format!("managed {arn}"), p.clone())),
+                    Some(p) => into.push((format!("managed {arn}").into(), p.clone())),
                     None => errors.push(format!(
                         "{source}: attached policy `{arn}` is not in `Policies`; its permissions are unknown"
                     )),
@@ -326,7 +326,7 @@ impl AccountAuthorization {
             attached(r, &mut pols, &mut arns, &mut errors);
             let trust = match get(r, "AssumeRolePolicyDocument") {
                 Some(d) => match document(&format!("role {name} trust policy"), d) {
-                    Ok(p) => Some(p),
+                    Ok(p) => Some(Arc::new(p)),
                     Err(e) => {
                         errors.push(e.to_string());
                         None
@@ -357,8 +357,12 @@ impl AccountAuthorization {
     }
 }
 
+/// A policy with the label that names it in answers (`user ci inline p0`, `managed ARN`): one
+/// allocation shared by every principal it applies to.
+pub type Labelled = (Arc<str>, Arc<Policy>);
+
 /// A group's policies (label, policy) and attached policy ARNs.
-pub type GroupPolicies = (Vec<(String, Arc<Policy>)>, Vec<String>);
+pub type GroupPolicies = (Vec<Labelled>, Vec<String>);
 
 fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_string()

@@ -155,6 +155,9 @@ pub struct Extra {
     /// EC2 instances with an instance profile; `None` when instances were not collected (the
     /// instance paths are then potential).
     pub instances: Option<Vec<InstanceInfo>>,
+    /// Leave [`Graph::potential`] empty (a caller that reads only paths and empowerments, as
+    /// the audit does, saves the search for them).
+    pub without_potentials: bool,
 }
 
 /// The escalation graph with every principal's shortest paths.
@@ -587,13 +590,14 @@ impl Reducer {
 
 /// A node as the one asking: its policies borrowed, its request principal and context.
 struct Subject<'a> {
-    principal: String,
+    /// The principal: its request ARN and context are built when a question needs them (most
+    /// principals are asked nothing).
+    who: &'a crate::analyze::Principal,
     account: &'a str,
     identity: Vec<&'a Policy>,
     labels: Vec<&'a str>,
     boundary: Option<&'a Policy>,
     scps: &'a [Vec<Policy>],
-    context: BTreeMap<String, Vec<String>>,
     allows: Bits,
     targeted: Bits,
     /// Answers by [`Signature`]: the same for every target that has it.
@@ -635,6 +639,33 @@ impl<'q> Ask<'q> {
 }
 
 impl Subject<'_> {
+    /// The ARN a request of this principal carries (a role acts as its assumed-role session).
+    fn request_principal(&self) -> String {
+        let p = self.who;
+        match p.kind {
+            PrincipalKind::Role => format!(
+                "arn:{}:sts::{}:assumed-role/{}/yagura",
+                p.arn.split(':').nth(1).unwrap_or("aws"),
+                self.account,
+                p.name
+            ),
+            _ => p.arn.clone(),
+        }
+    }
+
+    /// The principal's own context keys (`aws:PrincipalArn` of a role, `aws:PrincipalTag/…`).
+    fn context(&self) -> BTreeMap<String, Vec<String>> {
+        let p = self.who;
+        let mut context = BTreeMap::new();
+        if p.kind == PrincipalKind::Role {
+            context.insert("aws:PrincipalArn".to_string(), vec![p.arn.clone()]);
+        }
+        for (k, v) in &p.tags {
+            context.insert(format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
+        }
+        context
+    }
+
     /// The `Resource` patterns of the `Allow` statements that name an action (`*` for a
     /// statement without `Resource` or with `NotResource`).
     fn allow_patterns(&self, action: &str) -> BTreeSet<String> {
@@ -777,7 +808,7 @@ impl Subject<'_> {
     }
 
     fn decide(&self, q: &Ask) -> Option<Vec<Grant>> {
-        let mut context = self.context.clone();
+        let mut context = self.context();
         for (k, v) in q.extra {
             context.insert((*k).to_string(), vec![(*v).to_string()]);
         }
@@ -791,7 +822,7 @@ impl Subject<'_> {
             context.insert("aws:ResourceAccount".into(), vec![acct.to_string()]);
         }
         let req = Request {
-            principal: self.principal.clone(),
+            principal: self.request_principal(),
             action: q.action.to_string(),
             resource: q.resource.to_string(),
             resource_account: q.resource_account.map(str::to_string),
@@ -1050,6 +1081,31 @@ fn admits(trust: &Policy) -> Admits {
     out
 }
 
+/// The service principals among `all` that the trust policy of role `arn` lets assume it.
+fn services_trusted(trust: &Policy, all: &[&'static str], arn: &str) -> BTreeSet<&'static str> {
+    let named = trusted_services(trust);
+    let mut services = BTreeSet::new();
+    for sp in all
+        .iter()
+        .filter(|sp| named.as_ref().is_none_or(|n| n.contains(*sp)))
+    {
+        let req = Request {
+            principal: (*sp).to_string(),
+            action: "sts:AssumeRole".to_string(),
+            resource: arn.to_string(),
+            ..Request::default()
+        };
+        let set = Policies {
+            resource: Some(trust),
+            ..Policies::default()
+        };
+        if authorize_with(&req, &set, Known::Only(&[])).decision == Decision::Allow {
+            services.insert(*sp);
+        }
+    }
+    services
+}
+
 /// The targets of one layer of the search, indexed by what lets a source reach them: every
 /// edge needs the source and the target in the same account, or the target's trust admitting
 /// the source (by ARN, by account, or anyone). A source is tried only against those, in the
@@ -1190,8 +1246,9 @@ struct Builder<'a> {
     origin: Vec<(usize, usize)>,
     subjects: Vec<Subject<'a>>,
     /// Per role node: the services its trust admits; its admitted principals.
-    trusts_service: Vec<BTreeSet<&'static str>>,
-    admits: Vec<Admits>,
+    trusts_service: Vec<std::rc::Rc<BTreeSet<&'static str>>>,
+    admits: Vec<std::rc::Rc<Admits>>,
+    /// Nodes by ARN (for the potential paths only).
     by_arn: HashMap<&'a str, usize>,
     /// Per node: the customer managed policies attached to it (directly or through a group).
     attached_customer: Vec<Vec<&'a str>>,
@@ -1201,6 +1258,8 @@ struct Builder<'a> {
     instances_of: Vec<Vec<&'a InstanceInfo>>,
     /// Admin-equivalent managed policies one may attach, per partition prefix.
     admin_policies: Vec<String>,
+    /// Per node, what it can do as a source (computed by [`Builder::run`] once the
+    /// administrators are known).
     caps: Vec<Caps>,
     /// The principal ARNs trust policies name.
     named: BTreeSet<String>,
@@ -1382,13 +1441,21 @@ impl<'a> Builder<'a> {
             .iter()
             .flat_map(|a| a.arns.iter().cloned())
             .collect();
-        b.caps = (0..b.nodes.len()).map(|s| b.capabilities(s)).collect();
         b
     }
 
     fn index(&mut self) {
         let accounts = self.accounts;
         let extra: &'a Extra = self.extra;
+        let total: usize = accounts.iter().map(|a| a.principals.len()).sum();
+        self.nodes.reserve_exact(total);
+        self.origin.reserve_exact(total);
+        self.subjects.reserve_exact(total);
+        self.trusts_service.reserve_exact(total);
+        self.admits.reserve_exact(total);
+        self.attached_customer.reserve_exact(total);
+        self.groups_of.reserve_exact(total);
+        self.instances_of.reserve_exact(total);
         let reducer = std::rc::Rc::new(Reducer::default());
         let action_index = std::rc::Rc::new(self.actions.index.clone());
         let names_lower = std::rc::Rc::new(
@@ -1422,13 +1489,16 @@ impl<'a> Builder<'a> {
         .flat_map(|s| s.iter().copied())
         .collect();
         let mut reads: HashMap<usize, bool> = HashMap::new();
+        type Trusts = (std::rc::Rc<Admits>, std::rc::Rc<BTreeSet<&'static str>>);
+        let mut trusts: HashMap<usize, Trusts> = HashMap::new();
         // Reductions are shared by subjects with the same policies; answers name the granting
         // policies by their labels (`user ci inline p0`), so only subjects whose policies also
         // carry the same labels share them (an inventory may hold one policy object for several
         // principals' identical inline policies).
-        type PolicySet = (String, bool, Vec<usize>, usize);
+        type PolicySet<'k> = (&'k str, bool, Vec<usize>, usize);
         let mut groups: HashMap<PolicySet, Caches> = HashMap::new();
         let mut answers: HashMap<(PolicySet, Vec<&str>), Caches> = HashMap::new();
+        let mut last: Option<(PolicySet, Vec<&str>, Caches)> = None;
         for (ai, acct) in accounts.iter().enumerate() {
             let account_id = acct.account_id();
             let scps: &'a [Vec<Policy>] =
@@ -1444,14 +1514,14 @@ impl<'a> Builder<'a> {
                     admin: None,
                 });
                 self.origin.push((ai, pi));
-                self.by_arn.insert(p.arn.as_str(), idx);
-                let identity: Vec<&Policy> = p.policies.iter().map(|(_, x)| x.as_ref()).collect();
-                let labels: Vec<&str> = p.policies.iter().map(|(l, _)| l.as_str()).collect();
+                if !extra.without_potentials {
+                    self.by_arn.insert(p.arn.as_str(), idx);
+                }
                 let n = self.actions.names.len();
                 let mut allows = Bits::with_len(n);
                 let mut targeted = Bits::with_len(n);
                 let mut denies = false;
-                for pol in &identity {
+                for (_, pol) in &p.policies {
                     let pb = bits(pol, &self.actions);
                     allows.or(&pb.allows);
                     targeted.or(&pb.targeted);
@@ -1469,30 +1539,15 @@ impl<'a> Builder<'a> {
                 // nothing: keep none of its policies (a trust naming it still admits it). Its
                 // denies stay: they bind even where a trust naming it would admit it.
                 let inert = !allows.any() && !denies;
-                let (identity, labels) = if inert {
+                let (identity, labels): (Vec<&Policy>, Vec<&str>) = if inert {
                     (Vec::new(), Vec::new())
                 } else {
-                    (identity, labels)
+                    p.policies.iter().map(|(l, x)| (x.as_ref(), &**l)).unzip()
                 };
-                let mut context = BTreeMap::new();
-                let principal = match p.kind {
-                    PrincipalKind::Role => {
-                        context.insert("aws:PrincipalArn".to_string(), vec![p.arn.clone()]);
-                        format!(
-                            "arn:{}:sts::{account}:assumed-role/{}/yagura",
-                            p.arn.split(':').nth(1).unwrap_or("aws"),
-                            p.name
-                        )
-                    }
-                    _ => p.arn.clone(),
-                };
-                for (k, v) in &p.tags {
-                    context.insert(format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
-                }
                 // One set of caches per set of policies.
                 let boundary = p.permission_boundary.as_deref();
                 let key = (
-                    account.to_string(),
+                    account,
                     // SCPs do not restrict service-linked roles.
                     p.arn.contains(":role/aws-service-role/"),
                     identity
@@ -1511,27 +1566,44 @@ impl<'a> Builder<'a> {
                             .entry(x as *const Policy as usize)
                             .or_insert_with(|| reads_principal(x))
                     });
-                let reduced = groups.entry(key.clone()).or_default().reduced.clone();
-                let caches = if personal {
-                    Caches {
-                        reduced,
-                        ..Caches::default()
-                    }
-                } else {
-                    let shared = answers.entry((key, labels.clone())).or_default();
-                    Caches {
-                        reduced,
-                        ..shared.clone()
+                // Consecutive principals mostly share their policy set (and every principal
+                // with none of its policies kept shares the empty one): the last set's caches
+                // are reused without hashing its key again.
+                let caches = match &last {
+                    Some((k, l, c)) if !personal && *k == key && *l == labels => c.clone(),
+                    _ => {
+                        let reduced = match groups.get(&key) {
+                            Some(c) => c.reduced.clone(),
+                            None => {
+                                let c = Caches::default();
+                                let r = c.reduced.clone();
+                                groups.insert(key.clone(), c);
+                                r
+                            }
+                        };
+                        if personal {
+                            Caches {
+                                reduced,
+                                ..Caches::default()
+                            }
+                        } else {
+                            let shared = answers
+                                .entry((key.clone(), labels.clone()))
+                                .or_default()
+                                .clone();
+                            let caches = Caches { reduced, ..shared };
+                            last = Some((key, labels.clone(), caches.clone()));
+                            caches
+                        }
                     }
                 };
                 self.subjects.push(Subject {
-                    principal,
+                    who: p,
                     account,
                     identity,
                     labels,
                     boundary,
                     scps,
-                    context,
                     allows,
                     targeted,
                     cache: caches.answers,
@@ -1541,32 +1613,30 @@ impl<'a> Builder<'a> {
                     names_lower: names_lower.clone(),
                     reduced_cache: caches.reduced,
                 });
-                // What the role trusts.
-                let mut services = BTreeSet::new();
-                let mut adm = Admits::default();
-                if let Some(t) = &p.trust_policy {
-                    adm = admits(t);
-                    let named = trusted_services(t);
-                    for sp in all_services
+                // What the role trusts: the same for every role with the same trust document
+                // when the answer cannot depend on the role (no `Resource`, no condition).
+                let trust = p.trust_policy.as_ref();
+                let shared = trust.filter(|t| {
+                    t.statements
                         .iter()
-                        .filter(|sp| named.as_ref().is_none_or(|n| n.contains(*sp)))
-                    {
-                        let req = Request {
-                            principal: (*sp).to_string(),
-                            action: "sts:AssumeRole".to_string(),
-                            resource: p.arn.clone(),
-                            ..Request::default()
-                        };
-                        let set = Policies {
-                            resource: Some(t),
-                            ..Policies::default()
-                        };
-                        if authorize_with(&req, &set, Known::Only(&[])).decision == Decision::Allow
-                        {
-                            services.insert(*sp);
+                        .all(|st| st.resource.is_none() && st.conditions.is_empty())
+                });
+                let key = shared.map(|t| Arc::as_ptr(t) as usize);
+                let (adm, services) = match key.and_then(|k| trusts.get(&k)) {
+                    Some(hit) => hit.clone(),
+                    None => {
+                        let v = trust.map_or_else(Default::default, |t| {
+                            (
+                                std::rc::Rc::new(admits(t)),
+                                std::rc::Rc::new(services_trusted(t, &all_services, &p.arn)),
+                            )
+                        });
+                        if let Some(k) = key {
+                            trusts.insert(k, v.clone());
                         }
+                        v
                     }
-                }
+                };
                 self.trusts_service.push(services);
                 self.admits.push(adm);
                 self.attached_customer.push(
@@ -1639,6 +1709,12 @@ impl<'a> Builder<'a> {
         self.admin_policies = admin_policies.into_iter().collect();
     }
 
+    /// Whether no identity statement of node `i` allows an action the graph indexed (so every
+    /// question on one is answered no without asking, unless a resource policy names it).
+    fn asks_nothing(&self, i: usize) -> bool {
+        self.actions.names.len() <= Bits::CAPACITY && !self.subjects[i].allows.any()
+    }
+
     fn principal(&self, i: usize) -> &'a crate::analyze::Principal {
         let (ai, pi) = self.origin[i];
         &self.accounts[ai].principals[pi]
@@ -1647,6 +1723,10 @@ impl<'a> Builder<'a> {
     /// Whether a node is admin-equivalent on its own, and why.
     fn admin_reason(&self, i: usize) -> Option<AdminReason> {
         let s = &self.subjects[i];
+        // Every question below is on an action the graph indexed: none is allowed.
+        if self.asks_nothing(i) {
+            return None;
+        }
         let full: Option<Vec<Grant>> = FULL_PROBES.iter().try_fold(Vec::new(), |mut acc, a| {
             let g = s.ask(&self.actions, &Ask::on(a, "*"))?;
             if acc.is_empty() {
@@ -2065,6 +2145,14 @@ impl<'a> Builder<'a> {
 
     fn capabilities(&self, s: usize) -> Caps {
         let sub = &self.subjects[s];
+        let named = self.named.contains(self.nodes[s].arn.as_str());
+        // Allowed none of the indexed actions: only a trust naming it lets it act.
+        if self.asks_nothing(s) {
+            return Caps {
+                named,
+                ..Caps::default()
+            };
+        }
         let a = &self.actions;
         let m = |x: &str| sub.may_match(a, x);
         let mut pass = Vec::new();
@@ -2096,7 +2184,7 @@ impl<'a> Builder<'a> {
             });
         Caps {
             assume: m("sts:AssumeRole"),
-            named: self.named.contains(self.nodes[s].arn.as_str()),
+            named,
             update_trust: m("iam:UpdateAssumeRolePolicy"),
             user_creds: BECOME_USER.iter().any(|x| m(x)),
             join: self.nodes[s].kind == PrincipalKind::User && m("iam:AddUserToGroup"),
@@ -2206,6 +2294,13 @@ impl<'a> Builder<'a> {
             let r = self.admin_reason(i);
             self.nodes[i].admin = r;
         }
+        // What each node can do as a source: an administrator is no source (its distance is 0).
+        self.caps = (0..n)
+            .map(|s| match self.nodes[s].admin {
+                Some(_) => Caps::default(),
+                None => self.capabilities(s),
+            })
+            .collect();
         let empowering: Vec<bool> = (0..n).map(|s| self.caps[s].empower).collect();
         // A user in an admin group is admin through it.
         let mut dist: Vec<Option<u32>> = self
@@ -2280,7 +2375,9 @@ impl<'a> Builder<'a> {
             if empowering[s] || self.subjects[s].may_match(&self.actions, "iam:AddUserToGroup") {
                 empowers[s] = self.empowerments(s);
             }
-            potential[s] = self.potentials(s, &dist);
+            if !self.extra.without_potentials {
+                potential[s] = self.potentials(s, &dist);
+            }
         }
         let multi_account = self
             .nodes

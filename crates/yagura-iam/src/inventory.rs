@@ -11,17 +11,20 @@ use yagura_inventory::{Account, AttachedPolicy, InlinePolicy, Inventory};
 
 /// One account's IAM part as the analysis input. Parts the collector could not read, policy
 /// documents that do not parse and attached policies without a document become `errors`.
-pub fn account_authorization(a: &Account) -> AccountAuthorization {
+pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
     let mut out = AccountAuthorization::default();
     let source = format!("inventory of account {}", a.account_id);
     let iam = &a.iam;
     let mut managed: BTreeMap<&str, Arc<Policy>> = BTreeMap::new();
+    // `managed ARN`, once per policy.
+    let mut managed_labels: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     let managed_readable = match iam.policies.as_ref() {
         Ok(ps) => {
             for p in ps {
                 match Policy::parse(&p.arn, &p.document) {
                     Ok(pol) => {
                         managed.insert(p.arn.as_str(), Arc::new(pol));
+                        managed_labels.insert(p.arn.as_str(), format!("managed {}", p.arn).into());
                     }
                     Err(e) => out.errors.push(e.to_string()),
                 }
@@ -37,24 +40,24 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
     };
     let mut errors = Vec::new();
     // The same inline document is parsed once (errors name each principal's copy).
-    let mut parsed: BTreeMap<String, Arc<Policy>> = BTreeMap::new();
+    let mut parsed: BTreeMap<&str, Arc<Policy>> = BTreeMap::new();
     let mut policies = |owner: &str,
-                        attached: &[AttachedPolicy],
-                        inline: &[InlinePolicy],
+                        attached: &'a [AttachedPolicy],
+                        inline: &'a [InlinePolicy],
                         errors: &mut Vec<String>| {
         let mut pols = Vec::new();
         let mut arns = Vec::new();
         for p in inline {
             let label = format!("{owner} inline {}", p.name);
             if let Some(pol) = parsed.get(p.document.as_str()) {
-                pols.push((label, pol.clone()));
+                pols.push((label.into(), pol.clone()));
                 continue;
             }
             match Policy::parse(&label, &p.document) {
                 Ok(pol) => {
                     let pol = Arc::new(pol);
-                    parsed.insert(p.document.clone(), pol.clone());
-                    pols.push((label, pol))
+                    parsed.insert(p.document.as_str(), pol.clone());
+                    pols.push((label.into(), pol))
                 }
                 Err(e) => errors.push(e.to_string()),
             }
@@ -62,7 +65,13 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         for p in attached {
             arns.push(p.arn.clone());
             match managed.get(p.arn.as_str()) {
-                Some(pol) => pols.push((format!("managed {}", p.arn), pol.clone())),
+                Some(pol) => {
+                    let label = managed_labels
+                        .get(p.arn.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| format!("managed {}", p.arn).into());
+                    pols.push((label, pol.clone()))
+                }
                 None if managed_readable => errors.push(format!(
                     "{source}: attached policy `{}` is not in the collected policies; its permissions are unknown",
                     p.arn
@@ -135,6 +144,7 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
         }
         Err(e) => errors.push(format!("{source}: users could not be read ({e})")),
     }
+    let mut trusts: BTreeMap<&str, Arc<Policy>> = BTreeMap::new();
     match iam.roles.as_ref() {
         Ok(rs) => {
             for r in rs {
@@ -144,11 +154,18 @@ pub fn account_authorization(a: &Account) -> AccountAuthorization {
                     &r.inline_policies,
                     &mut errors,
                 );
+                // Roles made from one template share their trust document: parsed once.
                 let trust = if r.trust_policy.is_empty() {
                     None
+                } else if let Some(p) = trusts.get(r.trust_policy.as_str()) {
+                    Some(p.clone())
                 } else {
                     match Policy::parse(&format!("role {} trust policy", r.name), &r.trust_policy) {
-                        Ok(p) => Some(p),
+                        Ok(p) => {
+                            let p = Arc::new(p);
+                            trusts.insert(r.trust_policy.as_str(), p.clone());
+                            Some(p)
+                        }
                         Err(e) => {
                             errors.push(e.to_string());
                             None

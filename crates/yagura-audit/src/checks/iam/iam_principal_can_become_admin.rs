@@ -70,6 +70,14 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         }
         // a policy that could not be judged may hold the first hop
         (_, Some(e)) => return Err(Missing::new(e.clone())),
+        // another principal's unreadable policy may hold a later hop
+        (Ok(r), None) if r.unreadable.is_some() => {
+            return Err(Missing::new(CollectError::new(
+                "yagura-iam",
+                "EscalationGraph",
+                r.unreadable.as_deref().unwrap_or_default(),
+            )))
+        }
         (Ok(_), None) => cx.emit(
             at,
             Status::Pass,
