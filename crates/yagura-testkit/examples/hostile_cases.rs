@@ -1,6 +1,8 @@
 //! Writes the crafted inputs of issue 16 into a folder and prints, one case a line, how
-//! `bench/hostile.sh` runs each: `name TAB prepare TAB move-from TAB move-to TAB args`, every
-//! argument list shell-quoted (a root path holds `#`, `%`, `?` and spaces).
+//! `bench/hostile.sh` runs each: `name US prepare US move-from US move-to US args`, US being the
+//! ASCII unit separator (0x1f: no path holds it, and shell `read` does not merge empty fields
+//! around it as it does around tabs), every argument list shell-quoted (a root path holds `#`,
+//! `%`, `?` and spaces).
 //!
 //! usage: hostile_cases DIR [TESTDATA]
 
@@ -34,7 +36,7 @@ fn main() -> std::process::ExitCode {
                     })
                     .unwrap_or_default();
                 println!(
-                    "{}\t{}\t{from}\t{to}\t{}",
+                    "{}\x1f{}\x1f{from}\x1f{to}\x1f{}",
                     c.name,
                     c.prepare.map(|p| quote(&p)).unwrap_or_default(),
                     quote(&c.args)
