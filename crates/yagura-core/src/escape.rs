@@ -1,5 +1,6 @@
 //! Making outside strings inert for each format, in one place: the report writers, the
-//! notification renderers and the binary's messages all escape with these.
+//! notification renderers and the binary's messages (stdout, stderr) and JSON all escape with
+//! these; no other crate has an escaping of its own.
 //!
 //! Every function treats the same characters as dangerous to display: C0 and C1 controls (ESC
 //! starts ANSI sequences), DEL, and [`bidi`] (the Unicode bidirectional controls and line
@@ -156,8 +157,88 @@ pub fn multi_line(s: &str) -> String {
         .collect()
 }
 
+/// JSON for a file or a terminal: pretty-printed, and besides the escapes JSON requires (quote,
+/// backslash, C0 controls) every other control (DEL, C1 such as U+009B CSI and U+0085 NEL) and
+/// every [`bidi`] character is written as a `\uXXXX` escape. The document reads back to the
+/// same strings; no byte of it acts on a terminal.
+pub fn write_json<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> Result<(), serde_json::Error> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        SafeJson(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)
+}
+
+/// [`write_json`] into a string.
+pub fn json_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    write_json(&mut out, value)?;
+    // the serializer writes UTF-8 only
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// serde_json's pretty printer with the escapes of [`write_json`].
+struct SafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeJson<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if terminal_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -199,6 +280,28 @@ mod tests {
         assert_eq!(
             html_escape("a\u{0}b\u{1b}c\u{202e}"),
             "a\u{fffd}b\u{fffd}c\u{fffd}"
+        );
+    }
+
+    #[test]
+    fn json_escapes_what_acts_on_a_terminal_and_reads_back() {
+        let s = "a\nb\u{1b}[2K\u{9b}1m\u{85}\u{7f}\u{202e}x\u{2066}\u{2028}\"\\é";
+        let v = serde_json::json!({"k": [s], s: 1});
+        let out = json_string(&v).unwrap();
+        assert!(
+            !out.chars().any(|c| terminal_unsafe(c) && c != '\n'),
+            "{out}"
+        );
+        assert!(
+            out.contains("\\u009b") && out.contains("\\u202e") && out.contains('é'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
+        // pretty like serde_json's own
+        assert_eq!(
+            json_string(&serde_json::json!({"a": [1, 2]})).unwrap(),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, 2]})).unwrap()
         );
     }
 

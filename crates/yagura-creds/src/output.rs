@@ -438,7 +438,7 @@ pub fn switch_role_profiles(
     for (name, a) in profiles {
         out.push('\n');
         // aliases and names are outside data: keep comment lines single-line
-        let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).collect() };
+        let clean = yagura_core::escape::one_line;
         match (&a.alias, &a.name) {
             (Some(alias), Some(name)) => out.push_str(&format!(
                 "# {} alias `{}`, Organizations name `{}`\n",

@@ -269,7 +269,7 @@ fn switch_role_profiles_from_aliases() {
     assert!(appended.starts_with("[profile mine]\nregion = x\n\n# BEGIN yagura"));
 
     // a hostile name stays inside its comment line
-    assert!(text.contains("# 777777777777 alias `acme-stg`, Organizations name `Staging[profile evil]`\n[profile acme-stg]\n"), "{text}");
+    assert!(text.contains("# 777777777777 alias `acme-stg`, Organizations name `Staging [profile evil]`\n[profile acme-stg]\n"), "{text}");
     assert!(!text.contains("\n[profile evil]"), "{text}");
 
     let bad = [Account {

@@ -97,11 +97,8 @@ impl HttpClient {
                 .await
                 .map(|b| b.to_bytes())
                 .unwrap_or_default();
-            let body: String = String::from_utf8_lossy(&bytes)
-                .chars()
-                .take(200)
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
+            let body: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+            let body = yagura_core::escape::one_line(&body);
             Ok(Answer {
                 status,
                 retry_after,

@@ -33,11 +33,8 @@ struct Reply {
 
 impl Reply {
     fn text(&self) -> String {
-        let t = self.lines.join(" ");
-        t.chars()
-            .take(200)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
+        let t: String = self.lines.join(" ").chars().take(200).collect();
+        yagura_core::escape::one_line(&t)
     }
 }
 

@@ -121,14 +121,11 @@ fn account_of(f: &Finding, opts: &WriteOptions) -> Result<String, ReportError> {
     }
 }
 
-/// A string fit for an ASFF field: control characters (newlines included: Security Hub's
-/// `NonEmptyString` pattern `.*\S.*` does not cross lines) become spaces, then the string is cut
-/// to `max` characters.
+/// A string fit for an ASFF field: one line (Security Hub's `NonEmptyString` pattern `.*\S.*`
+/// does not cross lines; line breaks become spaces, other controls and bidi U+FFFD, with
+/// `yagura_core::escape`), then cut to `max` characters.
 fn cut(s: &str, max: usize) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let cleaned = yagura_core::escape::one_line(s);
     truncate_chars(&cleaned, max).into_owned()
 }
 

@@ -165,7 +165,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         results,
         extra,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ReportError::Encode {
+    yagura_core::escape::write_json(&mut *out, &doc).map_err(|e| ReportError::Encode {
         format: "JSON",
         message: e.to_string(),
     })?;

@@ -400,13 +400,14 @@ impl serde::Serialize for Seq<'_> {
     }
 }
 
-/// Writes `value` as pretty JSON and a final newline.
+/// Writes `value` as pretty JSON (with `yagura_core::escape::write_json`'s escapes: no
+/// character of it acts on a terminal) and a final newline.
 pub(crate) fn write_json<T: serde::Serialize>(
     out: &mut dyn Write,
     value: &T,
     format: &'static str,
 ) -> Result<(), ReportError> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
+    yagura_core::escape::write_json(&mut *out, value).map_err(|e| {
         if e.is_io() {
             ReportError::Io(std::io::Error::other(e.to_string()))
         } else {

@@ -1,4 +1,5 @@
-//! Properties of the sanitizers and the JSON reader over arbitrary strings.
+//! Properties of the sanitizers and the JSON reader over arbitrary strings, and of the JSON
+//! reader over `report merge` inputs past a megabyte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -6,9 +7,10 @@ mod common;
 use proptest::prelude::*;
 use yagura_core::{Finding, Lang, Severity, Status, Text};
 use yagura_report::{
-    csv_cell, html_escape, parse_json_report, terminal_safe, write, xml_escape, Format,
-    WriteOptions,
+    csv_cell, html_escape, parse_json_report, read_json_report, terminal_safe, write, xml_escape,
+    Format, WriteOptions,
 };
+use yagura_testkit::mutate;
 
 fn hostile() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -77,4 +79,66 @@ proptest! {
             }
         }
     }
+}
+
+/// A JSON report of at least `at_least` bytes: the fixture's findings repeated, each on its own
+/// resource, written by the JSON writer (what `report merge` reads).
+fn large_report(at_least: usize) -> String {
+    let base = common::findings();
+    let mut findings = Vec::new();
+    let catalogue = common::catalogue();
+    let mut bytes = 0;
+    let mut i = 0;
+    while bytes < at_least {
+        let mut f = base[i % base.len()].clone();
+        f.resource = format!("{}-{i}", f.resource);
+        bytes += f.resource.len() + 600;
+        findings.push(f);
+        i += 1;
+    }
+    let report = common::report(&findings, &catalogue, &[], Lang::En);
+    let mut out = Vec::new();
+    write(Format::Json, &report, &mut out, &WriteOptions::default()).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// What `report merge` does with one input: read it, and when it reads, nothing is lost.
+fn merge_input(text: &str) {
+    if let Ok(r) = mutate::timed(text.len(), || read_json_report(text)) {
+        let n = r.findings.len();
+        let catalogue = common::catalogue();
+        let report = common::report(&r.findings, &catalogue, &r.errors, Lang::En);
+        let mut out = Vec::new();
+        write(Format::Json, &report, &mut out, &WriteOptions::default()).unwrap();
+        let back = read_json_report(std::str::from_utf8(&out).unwrap()).unwrap();
+        assert_eq!(back.findings.len(), n);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// `report merge` inputs of one to three megabytes, mutated, and a megabyte of random bytes
+    /// and of JSON punctuation (issue 16: past the fuzz targets' 4 KB).
+    #[test]
+    fn merge_inputs_past_a_megabyte_never_panic(
+        mb in 1usize..4,
+        seed in any::<u64>(),
+        edits in mutate::edits("[ {}\\[\\]\":,0-9a-z\\-.\\\\]"),
+    ) {
+        let mut text = large_report(mb << 20);
+        prop_assert!(text.len() >= mb << 20);
+        mutate::edit(&mut text, &edits);
+        merge_input(&text);
+        merge_input(&String::from_utf8_lossy(&mutate::random_bytes(seed, 1 << 20)));
+        merge_input(&mutate::random_text(seed, 1 << 20, "{}[]\":,0123456789e.-tfnul \\abc"));
+    }
+}
+
+#[test]
+fn a_large_report_merges_whole() {
+    let text = large_report(2 << 20);
+    let r = read_json_report(&text).unwrap();
+    assert!(r.findings.len() > 1000);
+    merge_input(&text);
 }

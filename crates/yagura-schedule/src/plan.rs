@@ -286,21 +286,23 @@ impl Plan {
                 Decision::UnknownSchedule | Decision::InvalidTag => "ERROR",
             };
             let r = &e.resource;
+            // ids, tags and reasons quoting them are outside text: one line each
+            let line = yagura_core::escape::one_line;
             let place = if r.account.is_empty() && r.region.is_empty() {
                 String::new()
             } else {
-                format!("{} {} ", r.account, r.region)
+                format!("{} {} ", line(&r.account), line(&r.region))
             };
             let name = match r.tags.get("Name") {
-                Some(n) => format!(" ({n})"),
+                Some(n) => format!(" ({})", line(n)),
                 None => String::new(),
             };
             out.push_str(&format!(
                 "{what:<8} {place}{} {}{name} {}: {}\n",
                 r.kind.short(),
-                r.id,
-                e.schedule,
-                e.reason
+                line(&r.id),
+                line(&e.schedule),
+                line(&e.reason)
             ));
         }
         out

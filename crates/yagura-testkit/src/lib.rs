@@ -12,6 +12,9 @@
 //! - [`sinks`]: a scripted HTTP server and aiosmtpd, for the notification tests.
 //! - [`feeds`]: a file server with ETags, conditional answers and injected faults, standing in
 //!   for the upstream hosts of the vulnerability feeds behind `--mirror`.
+//! - [`hostile`]: the crafted inputs of issue 16, for the hostile-input tests and
+//!   `bench/hostile.sh` (`examples/hostile_cases.rs`).
+//! - [`mutate`]: grown, edited and random inputs for the hostile-input property tests.
 //! - [`host`]: the shared Debian advisories as OSV records; [`put_objects`] fills a moto bucket.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
@@ -19,6 +22,8 @@
 
 pub mod feeds;
 pub mod host;
+pub mod hostile;
+pub mod mutate;
 pub mod sinks;
 
 use std::io::{Read, Write};
@@ -458,4 +463,37 @@ fn throttle(head: &str) -> String {
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
+}
+
+/// A saved inventory (`--from-inventory`) of one account (`111122223333`) and one region
+/// (`ap-northeast-1`, VPC `vpc-1`) holding `users` and `security_groups` (JSON arrays of the
+/// inventory's shapes) and nothing else, for the tests of `watch`, `timeline` and `findings`.
+pub fn small_inventory(
+    at: &str,
+    users: serde_json::Value,
+    security_groups: serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": 1,
+        "collected_at": at,
+        "accounts": [{
+            "account_id": "111122223333",
+            "iam": {"users": {"ok": users}, "roles": {"ok": []}},
+            "s3": {"account_public_access_block": {"ok": null}, "buckets": {"ok": []}},
+            "regions": [{
+                "name": "ap-northeast-1",
+                "ec2": {
+                    "instances": {"ok": []},
+                    "security_groups": {"ok": security_groups},
+                    "groups_in_use": {"ok": []},
+                    "images": {"ok": []},
+                    "scheduled_events": {"ok": []},
+                    "vpcs": {"ok": [{"id": "vpc-1", "cidr_block": "10.0.0.0/16"}]},
+                    "subnets": {"ok": []}
+                },
+                "load_balancers": {"ok": []},
+                "rds": {"ok": []}
+            }]
+        }]
+    })
 }

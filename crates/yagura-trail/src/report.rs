@@ -11,6 +11,8 @@ use crate::detection::{Detection, DetectionKind, EventRef};
 use crate::event::format_time_ms;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+// Outside strings of the text report: control, newline and bidi characters shown escaped.
+use yagura_core::escape::terminal_safe as safe;
 use yagura_core::{Finding, Lang, Severity, Status, Text};
 
 /// Repeated rows closer than this are grouped.
@@ -315,29 +317,6 @@ fn row_of(ds: &[&Detection], count: usize) -> Row {
             .unwrap_or_default(),
         message: top.map(|d| d.message).unwrap_or(Text::new("", "")),
     }
-}
-
-/// Makes an outside string safe for a terminal: control, newline and bidi characters are
-/// shown escaped.
-fn safe(s: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if unsafe_char(c) {
-                    format!("\\u{{{:x}}}", u32::from(c))
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
 }
 
 /// The text report: a header, one line per row (time, last time and count when grouped,

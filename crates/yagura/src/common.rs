@@ -59,10 +59,16 @@ pub fn open_store(g: &Global) -> Result<yagura_store::Store> {
     Ok(yagura_store::Store::open(&path)?)
 }
 
-/// Neutralises control characters (ANSI escapes and the like) and bidirectional controls in
-/// text bound for a terminal: yagura's one escaping of plain text, under the name the commands
-/// use.
-pub use yagura_core::escape::multi_line as sanitize;
+/// Neutralises an outside string (a name, a path, an error quoting one) bound for a terminal,
+/// stdout or stderr: line breaks and tabs become spaces, so no text an attacker wrote can start
+/// a line of ours, and control characters (ANSI escapes and the like) and bidirectional
+/// controls become U+FFFD. yagura's one escaping of plain text (`yagura_core::escape`), under
+/// the name the commands use.
+pub use yagura_core::escape::one_line as sanitize;
+
+/// A text of several lines that yagura composed (each outside string in it already passed
+/// through [`sanitize`]): keeps its line breaks, neutralises any other control.
+pub use yagura_core::escape::multi_line as sanitize_text;
 
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()

@@ -90,7 +90,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
             .collect();
         crate::outln!(
             "{}",
-            serde_json::to_string_pretty(
+            yagura_core::escape::json_string(
                 &serde_json::json!({"scope": scope, "run": cur.id, "findings": rows, "fixed": fixed})
             )?
         );

@@ -280,7 +280,7 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                         "advisories": status.advisories,
                         "sources": sources,
                     });
-                    say!("{}", serde_json::to_string_pretty(&v)?);
+                    say!("{}", yagura_core::escape::json_string(&v)?);
                 }
                 "text" => say!("{}", status_text(&status, now).trim_end_matches('\n')),
                 other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),

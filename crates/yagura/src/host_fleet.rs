@@ -107,7 +107,7 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
     if a.print_document {
         crate::outln!(
             "{}",
-            serde_json::to_string_pretty(&script(&a).ssm_document())?
+            yagura_core::escape::json_string(&script(&a).ssm_document())?
         );
         return Ok(0);
     }

@@ -297,7 +297,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8
             "makes_admin": g.empowers[i].iter().map(|e| json!({"target": g.nodes.get(e.target).map(|n| n.arn.clone()), "actions": e.actions, "grants": e.grants})).collect::<Vec<_>>(),
             "potential": g.potential[i],
         });
-        say!("{}", serde_json::to_string_pretty(&v)?);
+        say!("{}", yagura_core::escape::json_string(&v)?);
         return Ok(0);
     }
     let mut lines = vec![format!("{} ({})", g.label(i), node.arn)];
@@ -389,10 +389,10 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             match format.as_str() {
                 "json" => {
                     let out = if array {
-                        serde_json::to_string_pretty(&responses)?
+                        yagura_core::escape::json_string(&responses)?
                     } else {
                         match responses.first() {
-                            Some(r) => serde_json::to_string_pretty(r)?,
+                            Some(r) => yagura_core::escape::json_string(r)?,
                             None => "[]".to_string(),
                         }
                     };
@@ -524,7 +524,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             let db = yagura_iam::actions::db()?;
             let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
             match format.as_str() {
-                "json" => say!("{}", serde_json::to_string_pretty(&diags)?),
+                "json" => say!("{}", yagura_core::escape::json_string(&diags)?),
                 "text" => {
                     for d in &diags {
                         let level = match d.level {
@@ -592,11 +592,11 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                         "role_managed_policy_arns": plan.role_managed_policy_arns,
                         "role_inline_deny_iam": plan.role_inline_deny_iam,
                     });
-                    say!("{}", serde_json::to_string_pretty(&v)?);
+                    say!("{}", yagura_core::escape::json_string(&v)?);
                 }
                 "cloudformation" => say!(
                     "{}",
-                    serde_json::to_string_pretty(&yagura_iam::bastion::cloudformation(
+                    yagura_core::escape::json_string(&yagura_iam::bastion::cloudformation(
                         &request, &plan
                     ))?
                 ),

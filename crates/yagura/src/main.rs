@@ -41,8 +41,22 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if common::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", common::sanitize(&format!("{e:#}")));
+            for line in error_lines(&e) {
+                eprintln!("error: {}", common::sanitize(&line));
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error, one line each (outside text in it can never start a line of its own): the error
+/// and its causes, or the problems of a schedule file, one per line.
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    match e.downcast_ref::<yagura_schedule::ConfigError>() {
+        Some(yagura_schedule::ConfigError::Invalid { file, problems }) => problems
+            .iter()
+            .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
+            .collect(),
+        _ => vec![format!("{e:#}")],
     }
 }

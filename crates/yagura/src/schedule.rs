@@ -14,7 +14,7 @@ use yagura_collect::ConnectOptions;
 use yagura_schedule::{Action, ActionKind, ActionResult, Applied, Config, Plan};
 
 use crate::cli::Global;
-use crate::common::{open_store, sanitize};
+use crate::common::{open_store, sanitize, sanitize_text};
 
 /// The store's checkpoint namespace of the events already applied.
 const APPLIED: &str = "schedule-applied";
@@ -197,7 +197,7 @@ fn holidays(g: &Global, years: &str, format: &str) -> Result<u8> {
             .iter()
             .map(|h| serde_json::json!({"date": h.date.to_string(), "name_ja": h.name_ja, "name_en": h.name_en}))
             .collect();
-        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
+        crate::outln!("{}", yagura_core::escape::json_string(&v)?);
     } else {
         use std::io::Write as _;
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());
@@ -225,13 +225,13 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
                     "entries": plan.entries,
                     "errors": errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
                 });
-                crate::outln!("{}", serde_json::to_string_pretty(&v)?);
+                crate::outln!("{}", yagura_core::escape::json_string(&v)?);
             } else {
                 print_place_errors(&errors);
                 let text = plan.render_text();
                 {
                     use std::io::Write as _;
-                    write!(std::io::stdout().lock(), "{}", sanitize(&text))?;
+                    write!(std::io::stdout().lock(), "{}", sanitize_text(&text))?;
                 }
                 if plan.entries.is_empty() {
                     crate::outln!(
@@ -392,7 +392,7 @@ fn once(
             "actions": actions,
             "errors": errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         });
-        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
+        crate::outln!("{}", yagura_core::escape::json_string(&v)?);
     } else {
         print_place_errors(&errors);
         for a in actions {

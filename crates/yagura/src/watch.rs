@@ -245,7 +245,7 @@ fn record(
                     "configurationItemDiff": c.configuration_item_diff,
                 })).collect::<Vec<_>>(),
             });
-            serde_json::to_writer_pretty(&mut buf, &doc)?;
+            yagura_core::escape::write_json(&mut buf, &doc)?;
             buf.push(b'\n');
         }
         Format::Text => write_text(&mut buf, &obs, &rated, baseline)?,
@@ -486,7 +486,7 @@ pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
                     "configurationItemDiff": diff,
                 })).collect::<Vec<_>>(),
             });
-            outln!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", yagura_core::escape::json_string(&doc)?);
         }
         Format::Text => {
             let mut last_key = None;

@@ -12,6 +12,7 @@ use std::path::Path;
 const MEMORY_KIB: u64 = 1 << 20;
 const SECONDS: u64 = 30;
 
+use yagura_testkit::hostile::{alias_bomb, deep_flow, large_value_reused};
 use yagura_testkit::Run;
 
 fn run(data: &Path, args: &[&str]) -> Run {
@@ -30,34 +31,6 @@ fn run(data: &Path, args: &[&str]) -> Run {
     r
 }
 
-/// Nine levels of ten aliases each: 10⁹ strings once expanded, under 1 KB written (the YAML
-/// parser's own repetition limit refuses it).
-fn alias_bomb() -> String {
-    let mut s = String::from("bomb:\n  l0: &l0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
-    for i in 1..=9 {
-        let prev = format!("*l{}", i - 1);
-        let items = [prev.as_str(); 10].join(", ");
-        s.push_str(&format!("  l{i}: &l{i} [{items}]\n"));
-    }
-    s
-}
-
-/// `entry` two thousand times, the first anchoring one megabyte as `&b` where `{}` stands,
-/// the others reusing it as `*b`: 2 GB of strings once built, which the parser's repetition
-/// limit lets through and the budget of `yagura_core::yaml` does not.
-fn large_value_reused(entry: &str) -> String {
-    let big = format!("&b \"{}\"", "x".repeat(1 << 20));
-    let mut s = format!("  - {}\n", entry.replace("{}", &big));
-    for _ in 0..2000 {
-        s.push_str(&format!("  - {}\n", entry.replace("{}", "*b")));
-    }
-    s
-}
-
-fn deep_flow() -> String {
-    format!("bomb: {}{}\n", "[".repeat(100_000), "]".repeat(100_000))
-}
-
 /// The exceptions file of `audit`: refused with its name and the budget it broke; the audit
 /// does not run on a half-read file.
 #[test]
@@ -73,7 +46,7 @@ fn exceptions_files_with_alias_bombs_and_deep_nesting_are_refused() {
             ),
             "aliases expanded",
         ),
-        ("deep.yaml", deep_flow(), "nest deeper"),
+        ("deep.yaml", deep_flow(100_000), "nest deeper"),
     ] {
         let f = dir.path().join(name);
         std::fs::write(&f, format!("version: 1\n{body}")).unwrap();
@@ -117,7 +90,7 @@ fn destinations_files_with_alias_bombs_and_huge_numbers_are_refused() {
         ),
         (
             "deep.yaml",
-            format!("version: 1\n{}{dest}", deep_flow()),
+            format!("version: 1\n{}{dest}", deep_flow(100_000)),
             "nest deeper".to_string(),
         ),
         (

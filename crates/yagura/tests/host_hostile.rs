@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 use yagura_testkit::host::{debian_osv, SECURITY_FIXES};
+use yagura_testkit::hostile::bdb_bomb;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 /// Address space a run may use (KiB): far below the gigabytes the defects allocated.
@@ -57,42 +58,6 @@ fn os_release(root: &Path) {
         "ID=amzn\nVERSION_ID=\"2\"\nPRETTY_NAME=\"Amazon Linux 2\"\n",
     )
     .unwrap();
-}
-
-/// A BerkeleyDB hash `Packages` of a few hundred KB whose ~90,000 data items all point at one
-/// overflow page that links to itself, each claiming 360 KB: every item reads "successfully"
-/// through the loop (within the old hop limit), so without a budget the values add up to
-/// tens of gigabytes.
-fn bdb_bomb() -> Vec<u8> {
-    const PS: usize = 4096;
-    let pages = 96;
-    let mut db = vec![0u8; PS * pages];
-    let put32 = |db: &mut [u8], at: usize, v: u32| db[at..at + 4].copy_from_slice(&v.to_le_bytes());
-    let put16 = |db: &mut [u8], at: usize, v: u16| db[at..at + 2].copy_from_slice(&v.to_le_bytes());
-    put32(&mut db, 12, 0x0006_1561); // hash magic
-    put32(&mut db, 20, PS as u32); // page size
-    put32(&mut db, 32, (pages - 1) as u32); // last page
-    let overflow = pages - 2;
-    for n in 1..overflow {
-        let p = n * PS;
-        db[p + 25] = 13; // P_HASH
-        let entries = (PS - 26) / 2 - 8;
-        put16(&mut db, p + 20, entries as u16);
-        for i in 0..entries {
-            // keys end at the page's end, data items are the last 16 bytes: all overlapping
-            let off = if i % 2 == 0 { PS } else { PS - 16 };
-            put16(&mut db, p + 26 + 2 * i, off as u16);
-        }
-        db[p + PS - 16] = 3; // H_OFFPAGE
-        put32(&mut db, p + PS - 16 + 4, overflow as u32); // first overflow page
-        put32(&mut db, p + PS - 16 + 8, 360_000); // total length
-    }
-    // the overflow page: 4,000 bytes of data, and itself as the next page
-    let p = overflow * PS;
-    db[p + 25] = 7;
-    put16(&mut db, p + 22, 4000);
-    put32(&mut db, p + 16, overflow as u32);
-    db
 }
 
 #[test]

@@ -16,6 +16,7 @@ const DATA: &str = concat!(
 const MEMORY_KIB: u64 = 1 << 20;
 const SECONDS: u64 = 20;
 
+use yagura_testkit::hostile::{anchor_bomb, rule_deep_nots, rule_deep_parens, RULE_HEAD};
 use yagura_testkit::Run;
 
 fn run(args: &[&str]) -> Run {
@@ -49,32 +50,16 @@ fn good_rules(dir: &Path) {
     }
 }
 
-const RULE_HEAD: &str = "title: hostile\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel:\n    eventName: StopLogging\n";
-
 #[test]
 fn hostile_rules_are_reported_and_the_rest_loads() {
     let rules = tempfile::tempdir().unwrap();
     good_rules(rules.path());
     let w = |name: &str, text: String| std::fs::write(rules.path().join(name), text).unwrap();
     // conditions nested 200,000 deep: parentheses, then `not`
-    w(
-        "parens.yml",
-        format!(
-            "{RULE_HEAD}  condition: {}sel{}\n",
-            "(".repeat(200_000),
-            ")".repeat(200_000)
-        ),
-    );
-    w(
-        "nots.yml",
-        format!("{RULE_HEAD}  condition: {}sel\n", "not ".repeat(200_000)),
-    );
+    w("parens.yml", rule_deep_parens(200_000));
+    w("nots.yml", rule_deep_nots(200_000));
     // anchors that expand a 100 KB value 9^8 times, and 300,000 nested flow sequences
-    let mut bomb = format!("a0: &a0 \"{}\"\n", "x".repeat(100_000));
-    for i in 1..9 {
-        let refs: Vec<String> = (0..9).map(|_| format!("*a{}", i - 1)).collect();
-        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", refs.join(", ")));
-    }
+    let bomb = anchor_bomb();
     w("bomb.yml", format!("{RULE_HEAD}  condition: sel\n{bomb}"));
     w("bomb2.yml", bomb);
     w(
@@ -126,7 +111,7 @@ fn hostile_rules_are_reported_and_the_rest_loads() {
 }
 
 fn mkfifo(p: &Path) {
-    assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+    yagura_testkit::hostile::mkfifo(p).unwrap();
 }
 
 #[test]
@@ -224,16 +209,7 @@ fn trail_folders_with_special_files_and_bad_entries_are_scanned_whole() {
 #[test]
 fn unreadable_values_do_not_hide_an_event_from_the_detections() {
     let dir = tempfile::tempdir().unwrap();
-    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    for (i, junk) in ["NaN", "1e400", "\"\\ud800\"", deep.as_str()]
-        .iter()
-        .enumerate()
-    {
-        let text = format!(
-            r#"{{"Records":[{{"eventVersion":"1.08","eventTime":"2024-03-01T10:0{i}:00Z","eventID":"00000000-0000-4000-8000-00000000000{i}","eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/ci","accountId":"111122223333","userName":"ci"}},"requestParameters":{{"junk":{junk},"userName":"backup-admin","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}}}}]}}"#
-        );
-        std::fs::write(dir.path().join(format!("e{i}.json")), text).unwrap();
-    }
+    yagura_testkit::hostile::write_unreadable_values(dir.path()).unwrap();
     let r = run(&[
         "trail",
         "scan",

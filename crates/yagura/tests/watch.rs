@@ -70,30 +70,12 @@ fn inventory(at: &str, sg_rules: &[(i32, &str)], extra_tag: Option<&str>) -> Val
     if let Some(t) = extra_tag {
         tags["Owner"] = Value::String(t.to_string());
     }
-    serde_json::json!({
-        "schema_version": 1,
-        "collected_at": at,
-        "accounts": [{
-            "account_id": "111122223333",
-            "iam": {"users": {"ok": [{"name": "alice", "arn": "arn:aws:iam::111122223333:user/alice"}]}, "roles": {"ok": []}},
-            "s3": {"account_public_access_block": {"ok": null}, "buckets": {"ok": []}},
-            "regions": [{
-                "name": "ap-northeast-1",
-                "ec2": {
-                    "instances": {"ok": []},
-                    "security_groups": {"ok": [{"id": "sg-0123", "name": "web", "vpc_id": "vpc-1",
-                                                 "ingress": rules, "tags": tags}]},
-                    "groups_in_use": {"ok": []},
-                    "images": {"ok": []},
-                    "scheduled_events": {"ok": []},
-                    "vpcs": {"ok": [{"id": "vpc-1", "cidr_block": "10.0.0.0/16"}]},
-                    "subnets": {"ok": []}
-                },
-                "load_balancers": {"ok": []},
-                "rds": {"ok": []}
-            }]
-        }]
-    })
+    yagura_testkit::small_inventory(
+        at,
+        serde_json::json!([{"name": "alice", "arn": "arn:aws:iam::111122223333:user/alice"}]),
+        serde_json::json!([{"id": "sg-0123", "name": "web", "vpc_id": "vpc-1",
+                            "ingress": rules, "tags": tags}]),
+    )
 }
 
 #[test]
