@@ -1,11 +1,11 @@
 //! The inventory's escalation graph (yagura-iam's, the one `yagura iam analyze
 //! --from-inventory` builds, with every account at once so cross-account trusts are edges),
-//! built once per evaluation (by `evaluate` on a second thread; by the first check that asks
-//! otherwise).
+//! built once per evaluation (by `evaluate`'s second thread; by the first check that asks
+//! otherwise, another thread asking meanwhile waiting for it).
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
 
@@ -63,7 +63,7 @@ impl Nodes {
 /// The graph of one inventory, built on first use.
 pub(crate) struct Escalation<'a> {
     inv: &'a Inventory,
-    built: OnceCell<Built>,
+    built: OnceLock<Built>,
 }
 
 /// What the graph says of one principal.
@@ -84,16 +84,13 @@ impl<'a> Escalation<'a> {
     pub fn new(inv: &'a Inventory) -> Escalation<'a> {
         Escalation {
             inv,
-            built: OnceCell::new(),
+            built: OnceLock::new(),
         }
     }
 
-    /// The graph of `inv` already built (or why it could not be).
-    pub fn built(inv: &'a Inventory, built: Built) -> Escalation<'a> {
-        Escalation {
-            inv,
-            built: OnceCell::from(built),
-        }
+    /// Builds the graph now if nobody has (a thread asking meanwhile waits for it).
+    pub fn prepare(&self) {
+        self.built.get_or_init(|| build(self.inv));
     }
 
     /// The principal `arn` on the graph; an error when the graph could not be built or does

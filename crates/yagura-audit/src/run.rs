@@ -131,6 +131,24 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// The context of one account's evaluation, writing into `out`.
+    pub(crate) fn new(
+        cfg: &'a AuditConfig,
+        account: &'a Account,
+        out: &'a mut Vec<Finding>,
+        escalation: &'a crate::escalation::Escalation<'a>,
+    ) -> Cx<'a> {
+        Cx {
+            cfg,
+            account,
+            meta: None,
+            mask: 0,
+            out,
+            docs: crate::policy::Docs::new(&account.iam),
+            escalation,
+        }
+    }
+
     /// A piece of the account's data the check declares, or [`Missing`].
     pub fn need<T>(&self, d: &Data<Account, T>) -> Result<&'a T, Missing> {
         self.need_in(d, self.account)
@@ -269,45 +287,45 @@ impl<'a> Cx<'a> {
 /// Evaluates every audit check over the inventory: per account, the findings of every check on
 /// every subject it evaluated (PASS or FAIL), or UNKNOWN with the reason.
 ///
-/// The escalation graph of the whole inventory (the principal checks ask it about paths to
-/// admin) is built on a second thread while this one evaluates every other check; the principal
-/// checks of every account come last. The order of the findings is the walk's, not a report's
-/// (reports sort them).
+/// Two threads: the second builds the escalation graph of the whole inventory (the principal
+/// checks ask it about paths to admin) while the calling thread runs every other check; then
+/// both run the principal checks, an account at a time. The principal checks' findings come
+/// last, in account order. The order of the findings is the walk's, not a report's (reports
+/// sort them).
 pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    let escalation = crate::escalation::Escalation::new(inv);
+    let next = AtomicUsize::new(0);
+    let principals: Vec<OnceLock<Vec<Finding>>> =
+        inv.accounts.iter().map(|_| OnceLock::new()).collect();
+    // The principal checks of the accounts nobody has taken yet.
+    let take_principals = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(account) = inv.accounts.get(i) else {
+            break;
+        };
+        let mut found = Vec::new();
+        let mut cx = Cx::new(cfg, account, &mut found, &escalation);
+        crate::walk::principals(&mut cx, crate::checks::ALL);
+        // Each index is taken once: the slot is empty.
+        let _ = principals[i].set(found);
+    };
     let mut out = Vec::new();
     std::thread::scope(|s| {
-        let graph = s.spawn(|| crate::escalation::build(inv));
-        // Nothing in this pass asks the graph; were it to, it would build its own.
-        let unused = crate::escalation::Escalation::new(inv);
+        s.spawn(|| {
+            escalation.prepare();
+            take_principals();
+        });
         for account in &inv.accounts {
-            let mut cx = Cx {
-                cfg,
-                account,
-                meta: None,
-                mask: 0,
-                out: &mut out,
-                docs: crate::policy::Docs::new(&account.iam),
-                escalation: &unused,
-            };
+            let mut cx = Cx::new(cfg, account, &mut out, &escalation);
             crate::walk::evaluate_account_but_principals(&mut cx);
         }
-        let built = graph
-            .join()
-            .unwrap_or_else(|_| Err("the escalation graph could not be built".to_string()));
-        let escalation = crate::escalation::Escalation::built(inv, built);
-        for account in &inv.accounts {
-            let mut cx = Cx {
-                cfg,
-                account,
-                meta: None,
-                mask: 0,
-                out: &mut out,
-                docs: crate::policy::Docs::new(&account.iam),
-                escalation: &escalation,
-            };
-            crate::walk::principals(&mut cx, crate::checks::ALL);
-        }
+        take_principals();
     });
+    for found in principals {
+        out.append(&mut found.into_inner().unwrap_or_default());
+    }
     out
 }
 
@@ -331,15 +349,7 @@ mod tests {
         let inv = Inventory::empty("2026-11-01T00:00:00Z");
         let escalation = crate::escalation::Escalation::new(&inv);
         {
-            let mut cx = Cx {
-                cfg: &cfg,
-                account: &account,
-                meta: None,
-                mask: 0,
-                out: &mut out,
-                docs: crate::policy::Docs::new(&account.iam),
-                escalation: &escalation,
-            };
+            let mut cx = Cx::new(&cfg, &account, &mut out, &escalation);
             let at = At {
                 resource: "arn:aws:iam::111122223333:root",
                 region: "global",
