@@ -161,9 +161,21 @@ impl Store {
             busy_timeout: options.busy_timeout,
         };
         let latest = i64::try_from(migrations.len()).unwrap_or(i64::MAX);
-        store.configure(latest)?;
-        store.migrate(migrations)?;
-        Ok(store)
+        // SQLite answers some lock conflicts of a first open at once, without its busy handler
+        // (another process switching the new file to WAL, or recovering it): those are retried
+        // until the busy timeout, as a write waits for a lock.
+        let deadline = std::time::Instant::now() + options.busy_timeout;
+        loop {
+            match store
+                .configure(latest)
+                .and_then(|()| store.migrate(migrations))
+            {
+                Err(StoreError::Busy { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                done => return done.map(|()| store),
+            }
+        }
     }
 
     /// The store's file.
