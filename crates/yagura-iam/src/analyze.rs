@@ -12,6 +12,7 @@ use crate::policy::Policy;
 use crate::summary::{summarize, PolicySummary};
 use crate::Error;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use yagura_core::{text, Finding, Status};
@@ -56,40 +57,80 @@ impl PrincipalKind {
     }
 }
 
-/// A principal with every policy that applies to it.
+/// A principal with every policy that applies to it. Its strings are borrowed from the input
+/// they were read from (an inventory) or owned (a GetAccountAuthorizationDetails document).
 #[derive(Debug, Clone)]
-pub struct Principal {
+pub struct Principal<'a> {
     pub kind: PrincipalKind,
-    pub name: String,
-    pub arn: String,
+    pub name: Cow<'a, str>,
+    pub arn: Cow<'a, str>,
     /// (label, policy): inline policies, attached managed policies, group policies. A managed
     /// policy is parsed once and shared by every principal it is attached to.
     pub policies: Vec<Labelled>,
     /// Names of the groups a user is in; ARNs of attached customer-managed policies.
-    pub groups: Vec<String>,
-    pub attached_policy_arns: Vec<String>,
+    pub groups: Cow<'a, [String]>,
+    pub attached_policy_arns: Vec<Cow<'a, str>>,
     pub permission_boundary: Option<Arc<Policy>>,
     /// The ARN of the permissions boundary, when there is one (its document may be unknown).
-    pub permission_boundary_arn: Option<String>,
+    pub permission_boundary_arn: Option<Cow<'a, str>>,
     /// The trust policy of a role.
     pub trust_policy: Option<Arc<Policy>>,
     /// The principal's tags (`aws:PrincipalTag/…`, `aws:ResourceTag/…`).
-    pub tags: BTreeMap<String, String>,
+    pub tags: Cow<'a, BTreeMap<String, String>>,
     /// The ARNs of a role's instance profiles.
-    pub instance_profiles: Vec<String>,
+    pub instance_profiles: Cow<'a, [String]>,
 }
 
 /// The principals of an account, read from GetAccountAuthorizationDetails, and the problems met
 /// while reading (a policy that does not parse is reported, never silently dropped).
 #[derive(Debug, Clone, Default)]
-pub struct AccountAuthorization {
-    pub principals: Vec<Principal>,
+pub struct AccountAuthorization<'a> {
+    pub principals: Vec<Principal<'a>>,
     /// The managed policies read (customer managed and AWS managed in use): ARN → document.
     pub managed: BTreeMap<String, Arc<Policy>>,
     pub errors: Vec<String>,
 }
 
-impl AccountAuthorization {
+impl Principal<'_> {
+    /// The principal with its own copies of every string (to outlive the input it was read
+    /// from).
+    pub fn into_owned(self) -> Principal<'static> {
+        Principal {
+            kind: self.kind,
+            name: Cow::Owned(self.name.into_owned()),
+            arn: Cow::Owned(self.arn.into_owned()),
+            policies: self.policies,
+            groups: Cow::Owned(self.groups.into_owned()),
+            attached_policy_arns: self
+                .attached_policy_arns
+                .into_iter()
+                .map(|a| Cow::Owned(a.into_owned()))
+                .collect(),
+            permission_boundary: self.permission_boundary,
+            permission_boundary_arn: self
+                .permission_boundary_arn
+                .map(|a| Cow::Owned(a.into_owned())),
+            trust_policy: self.trust_policy,
+            tags: Cow::Owned(self.tags.into_owned()),
+            instance_profiles: Cow::Owned(self.instance_profiles.into_owned()),
+        }
+    }
+}
+
+impl AccountAuthorization<'_> {
+    /// The account's principals with their own copies of every string.
+    pub fn into_owned(self) -> AccountAuthorization<'static> {
+        AccountAuthorization {
+            principals: self
+                .principals
+                .into_iter()
+                .map(Principal::into_owned)
+                .collect(),
+            managed: self.managed,
+            errors: self.errors,
+        }
+    }
+
     /// The account id, from the principals' ARNs (empty when there is none).
     pub fn account_id(&self) -> &str {
         self.principals
@@ -164,10 +205,10 @@ fn document(source: &str, j: &Json) -> Result<Policy, Error> {
     }
 }
 
-impl AccountAuthorization {
+impl AccountAuthorization<'static> {
     /// Reads a GetAccountAuthorizationDetails JSON document (`UserDetailList`,
     /// `GroupDetailList`, `RoleDetailList`, `Policies`). `source` names it in errors.
-    pub fn from_json(source: &str, text: &str) -> Result<AccountAuthorization, Error> {
+    pub fn from_json(source: &str, text: &str) -> Result<AccountAuthorization<'static>, Error> {
         let doc = json::parse(text).map_err(|e| Error::Syntax {
             input: source.to_string(),
             line: e.pos.line,
@@ -263,16 +304,16 @@ impl AccountAuthorization {
             attached(g, &mut pols, &mut arns, &mut errors);
             out.principals.push(Principal {
                 kind: PrincipalKind::Group,
-                name: name.clone(),
-                arn: get_str(g, "Arn").unwrap_or_default().to_string(),
+                name: name.clone().into(),
+                arn: get_str(g, "Arn").unwrap_or_default().to_string().into(),
                 policies: pols.clone(),
-                groups: Vec::new(),
-                attached_policy_arns: arns.clone(),
+                groups: Cow::Owned(Vec::new()),
+                attached_policy_arns: owned(&arns),
                 permission_boundary: None,
                 permission_boundary_arn: None,
                 trust_policy: None,
-                tags: BTreeMap::new(),
-                instance_profiles: Vec::new(),
+                tags: Cow::Owned(BTreeMap::new()),
+                instance_profiles: Cow::Owned(Vec::new()),
             });
             groups.insert(name, (pols, arns));
         }
@@ -300,16 +341,16 @@ impl AccountAuthorization {
             }
             out.principals.push(Principal {
                 kind: PrincipalKind::User,
-                name,
-                arn: get_str(u, "Arn").unwrap_or_default().to_string(),
+                name: name.into(),
+                arn: get_str(u, "Arn").unwrap_or_default().to_string().into(),
                 policies: pols,
-                groups: member_of,
-                attached_policy_arns: arns,
+                groups: member_of.into(),
+                attached_policy_arns: owned(&arns),
                 permission_boundary: boundary(u),
-                permission_boundary_arn: boundary_arn(u),
+                permission_boundary_arn: boundary_arn(u).map(Cow::Owned),
                 trust_policy: None,
-                tags: gaad_tags(u),
-                instance_profiles: Vec::new(),
+                tags: Cow::Owned(gaad_tags(u)),
+                instance_profiles: Cow::Owned(Vec::new()),
             });
         }
         for r in items(&doc, "RoleDetailList") {
@@ -336,25 +377,31 @@ impl AccountAuthorization {
             };
             out.principals.push(Principal {
                 kind: PrincipalKind::Role,
-                name,
-                arn: get_str(r, "Arn").unwrap_or_default().to_string(),
+                name: name.into(),
+                arn: get_str(r, "Arn").unwrap_or_default().to_string().into(),
                 policies: pols,
-                groups: Vec::new(),
-                attached_policy_arns: arns,
+                groups: Cow::Owned(Vec::new()),
+                attached_policy_arns: owned(&arns),
                 permission_boundary: boundary(r),
-                permission_boundary_arn: boundary_arn(r),
+                permission_boundary_arn: boundary_arn(r).map(Cow::Owned),
                 trust_policy: trust,
-                tags: gaad_tags(r),
+                tags: Cow::Owned(gaad_tags(r)),
                 instance_profiles: items(r, "InstanceProfileList")
                     .iter()
                     .filter_map(|ip| get_str(ip, "Arn").map(str::to_string))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             });
         }
         out.errors.extend(errors);
         out.managed = managed;
         Ok(out)
     }
+}
+
+/// Owned copies of strings, as a principal's field.
+fn owned(v: &[String]) -> Vec<Cow<'static, str>> {
+    v.iter().map(|s| Cow::Owned(s.clone())).collect()
 }
 
 /// A policy with the label that names it in answers (`user ci inline p0`, `managed ARN`): one

@@ -120,7 +120,7 @@ pub fn exposures(inv: &Inventory, accounts: &[AccountAuthorization], g: &Graph) 
     let mut i = 0usize;
     for auth in accounts {
         for p in &auth.principals {
-            for ip in &p.instance_profiles {
+            for ip in p.instance_profiles.iter() {
                 by_profile.insert(ip.as_str(), i);
             }
             i += 1;

@@ -592,7 +592,7 @@ impl Reducer {
 struct Subject<'a> {
     /// The principal: its request ARN and context are built when a question needs them (most
     /// principals are asked nothing).
-    who: &'a crate::analyze::Principal,
+    who: &'a crate::analyze::Principal<'a>,
     account: &'a str,
     identity: Vec<&'a Policy>,
     labels: Vec<&'a str>,
@@ -649,7 +649,7 @@ impl Subject<'_> {
                 self.account,
                 p.name
             ),
-            _ => p.arn.clone(),
+            _ => p.arn.to_string(),
         }
     }
 
@@ -658,9 +658,9 @@ impl Subject<'_> {
         let p = self.who;
         let mut context = BTreeMap::new();
         if p.kind == PrincipalKind::Role {
-            context.insert("aws:PrincipalArn".to_string(), vec![p.arn.clone()]);
+            context.insert("aws:PrincipalArn".to_string(), vec![p.arn.to_string()]);
         }
-        for (k, v) in &p.tags {
+        for (k, v) in p.tags.iter() {
             context.insert(format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
         }
         context
@@ -1236,7 +1236,7 @@ fn trusted_services(trust: &Policy) -> Option<BTreeSet<&str>> {
 }
 
 struct Builder<'a> {
-    accounts: &'a [AccountAuthorization],
+    accounts: &'a [AccountAuthorization<'a>],
     extra: &'a Extra,
     actions: Actions,
     templates: Vec<Template>,
@@ -1508,14 +1508,14 @@ impl<'a> Builder<'a> {
                 let account = p.arn.split(':').nth(4).unwrap_or_default();
                 self.nodes.push(Node {
                     kind: p.kind,
-                    name: p.name.clone(),
-                    arn: p.arn.clone(),
+                    name: p.name.to_string(),
+                    arn: p.arn.to_string(),
                     account: account.to_string(),
                     admin: None,
                 });
                 self.origin.push((ai, pi));
                 if !extra.without_potentials {
-                    self.by_arn.insert(p.arn.as_str(), idx);
+                    self.by_arn.insert(&p.arn, idx);
                 }
                 let n = self.actions.names.len();
                 let mut allows = Bits::with_len(n);
@@ -1643,7 +1643,7 @@ impl<'a> Builder<'a> {
                     p.attached_policy_arns
                         .iter()
                         .filter(|a| !a.contains(":iam::aws:policy/"))
-                        .map(String::as_str)
+                        .map(|a| &**a)
                         .collect(),
                 );
                 self.groups_of.push(Vec::new());
@@ -1664,7 +1664,7 @@ impl<'a> Builder<'a> {
             if p.kind != PrincipalKind::User {
                 continue;
             }
-            for g in &p.groups {
+            for g in p.groups.iter() {
                 if let Some(&gi) = group_index.get(&(self.nodes[i].account.as_str(), g.as_str())) {
                     links.push((i, gi));
                 }
@@ -1678,7 +1678,7 @@ impl<'a> Builder<'a> {
         if let Some(list) = &extra.instances {
             let mut by_profile: HashMap<&str, usize> = HashMap::new();
             for (i, (ai, pi)) in self.origin.iter().enumerate() {
-                for ip in &accounts[*ai].principals[*pi].instance_profiles {
+                for ip in accounts[*ai].principals[*pi].instance_profiles.iter() {
                     by_profile.insert(ip.as_str(), i);
                 }
             }
@@ -1715,7 +1715,7 @@ impl<'a> Builder<'a> {
         self.actions.names.len() <= Bits::CAPACITY && !self.subjects[i].allows.any()
     }
 
-    fn principal(&self, i: usize) -> &'a crate::analyze::Principal {
+    fn principal(&self, i: usize) -> &'a crate::analyze::Principal<'a> {
         let (ai, pi) = self.origin[i];
         &self.accounts[ai].principals[pi]
     }

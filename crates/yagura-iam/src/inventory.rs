@@ -3,15 +3,16 @@
 //! same principals, policies and labels as the GetAccountAuthorizationDetails file of the same
 //! account, so the findings are the same.
 
-use crate::analyze::{AccountAuthorization, Principal, PrincipalKind};
+use crate::analyze::{AccountAuthorization, Labelled, Principal, PrincipalKind};
 use crate::policy::Policy;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use yagura_inventory::{Account, AttachedPolicy, InlinePolicy, Inventory};
 
 /// One account's IAM part as the analysis input. Parts the collector could not read, policy
 /// documents that do not parse and attached policies without a document become `errors`.
-pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
+pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization<'a> {
     let mut out = AccountAuthorization::default();
     let source = format!("inventory of account {}", a.account_id);
     let iam = &a.iam;
@@ -63,7 +64,7 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
             }
         }
         for p in attached {
-            arns.push(p.arn.clone());
+            arns.push(Cow::Borrowed(p.arn.as_str()));
             match managed.get(p.arn.as_str()) {
                 Some(pol) => {
                     let label = managed_labels
@@ -84,7 +85,7 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
     // As the GetAccountAuthorizationDetails path: a boundary whose document was not collected
     // limits nothing the analysis can see.
     let boundary = |arn: &Option<String>| arn.as_deref().and_then(|a| managed.get(a).cloned());
-    let mut groups: BTreeMap<&str, crate::analyze::GroupPolicies> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, (Vec<Labelled>, Vec<Cow<'a, str>>)> = BTreeMap::new();
     match iam.groups.as_ref() {
         Ok(gs) => {
             for g in gs {
@@ -96,16 +97,16 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
                 );
                 out.principals.push(Principal {
                     kind: PrincipalKind::Group,
-                    name: g.name.clone(),
-                    arn: g.arn.clone(),
+                    name: Cow::Borrowed(g.name.as_str()),
+                    arn: Cow::Borrowed(g.arn.as_str()),
                     policies: pols.clone(),
-                    groups: Vec::new(),
+                    groups: Cow::Borrowed(&[]),
                     attached_policy_arns: arns.clone(),
                     permission_boundary: None,
                     permission_boundary_arn: None,
                     trust_policy: None,
-                    tags: BTreeMap::new(),
-                    instance_profiles: Vec::new(),
+                    tags: Cow::Owned(BTreeMap::new()),
+                    instance_profiles: Cow::Borrowed(&[]),
                 });
                 groups.insert(g.name.as_str(), (pols, arns));
             }
@@ -129,16 +130,16 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
                 }
                 out.principals.push(Principal {
                     kind: PrincipalKind::User,
-                    name: u.name.clone(),
-                    arn: u.arn.clone(),
+                    name: Cow::Borrowed(u.name.as_str()),
+                    arn: Cow::Borrowed(u.arn.as_str()),
                     policies: pols,
-                    groups: u.groups.clone(),
+                    groups: Cow::Borrowed(u.groups.as_slice()),
                     attached_policy_arns: arns,
                     permission_boundary: boundary(&u.permissions_boundary),
-                    permission_boundary_arn: u.permissions_boundary.clone(),
+                    permission_boundary_arn: u.permissions_boundary.as_deref().map(Cow::Borrowed),
                     trust_policy: None,
-                    tags: u.tags.clone(),
-                    instance_profiles: Vec::new(),
+                    tags: Cow::Borrowed(&u.tags),
+                    instance_profiles: Cow::Borrowed(&[]),
                 });
             }
         }
@@ -174,16 +175,16 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
                 };
                 out.principals.push(Principal {
                     kind: PrincipalKind::Role,
-                    name: r.name.clone(),
-                    arn: r.arn.clone(),
+                    name: Cow::Borrowed(r.name.as_str()),
+                    arn: Cow::Borrowed(r.arn.as_str()),
                     policies: pols,
-                    groups: Vec::new(),
+                    groups: Cow::Borrowed(&[]),
                     attached_policy_arns: arns,
                     permission_boundary: boundary(&r.permissions_boundary),
-                    permission_boundary_arn: r.permissions_boundary.clone(),
+                    permission_boundary_arn: r.permissions_boundary.as_deref().map(Cow::Borrowed),
                     trust_policy: trust,
-                    tags: r.tags.clone(),
-                    instance_profiles: r.instance_profiles.clone(),
+                    tags: Cow::Borrowed(&r.tags),
+                    instance_profiles: Cow::Borrowed(r.instance_profiles.as_slice()),
                 });
             }
         }
@@ -198,7 +199,7 @@ pub fn account_authorization<'a>(a: &'a Account) -> AccountAuthorization {
 }
 
 /// Every account of an inventory, in order.
-pub fn authorizations(inv: &Inventory) -> Vec<(String, AccountAuthorization)> {
+pub fn authorizations(inv: &Inventory) -> Vec<(String, AccountAuthorization<'_>)> {
     inv.accounts
         .iter()
         .map(|a| (a.account_id.clone(), account_authorization(a)))

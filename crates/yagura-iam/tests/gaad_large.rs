@@ -11,7 +11,7 @@ use yagura_testkit::mutate::{edit, edits, grown, random_bytes, random_text, time
 const FIXTURE: &str = include_str!("fixtures/account-authorization-details.json");
 const MB: usize = 1 << 20;
 
-fn exercise(text: &str) -> Option<AccountAuthorization> {
+fn exercise(text: &str) -> Option<AccountAuthorization<'static>> {
     let r = timed(text.len(), || {
         AccountAuthorization::from_json("gaad.json", text)
     });

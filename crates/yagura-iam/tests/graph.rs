@@ -102,7 +102,7 @@ impl Account {
         }
         self
     }
-    fn auth(&self) -> AccountAuthorization {
+    fn auth(&self) -> AccountAuthorization<'static> {
         let d = json!({"UserDetailList": self.users, "GroupDetailList": self.groups,
             "RoleDetailList": self.roles, "Policies": self.policies});
         let a = AccountAuthorization::from_json("test", &d.to_string()).unwrap();

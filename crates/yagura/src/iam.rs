@@ -156,7 +156,7 @@ fn read_input(p: &Path) -> Result<(String, String)> {
 /// What `iam analyze` analyses: the accounts' IAM, what the graph needs beyond it, and the
 /// inventory when there is one (for the exposure).
 struct Input {
-    accounts: Vec<AccountAuthorization>,
+    accounts: Vec<AccountAuthorization<'static>>,
     extra: Extra,
     inventory: Option<yagura_inventory::Inventory>,
 }
@@ -168,7 +168,7 @@ fn from_inventory(inv: yagura_inventory::Inventory, exposure: bool) -> Input {
     Input {
         accounts: yagura_iam::inventory::authorizations(&inv)
             .into_iter()
-            .map(|(_, a)| a)
+            .map(|(_, a)| a.into_owned())
             .collect(),
         extra: if exposure {
             yagura_iam::exposure::extra(&inv)
