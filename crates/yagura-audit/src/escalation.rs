@@ -10,11 +10,11 @@ use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
 
 /// The graph and its nodes by ARN, or why it could not be built.
-pub(crate) type Built = Result<Ready, String>;
+type Built = Result<Ready, String>;
 
 /// A built graph, its nodes by ARN, and per account id why some of its permissions are unknown
 /// (policies that could not be read or parsed: a path through them cannot be ruled out).
-pub(crate) struct Ready {
+struct Ready {
     graph: Graph,
     nodes: Nodes,
     unreadable: HashMap<String, String>,
@@ -24,7 +24,7 @@ pub(crate) struct Ready {
 /// deciding; the rare other ARN with a hash already taken is kept whole. A repeated ARN names
 /// its last node.
 #[derive(Default)]
-pub(crate) struct Nodes {
+struct Nodes {
     hasher: std::collections::hash_map::RandomState,
     by_hash: HashMap<u64, usize>,
     collided: HashMap<String, usize>,
@@ -118,7 +118,7 @@ impl<'a> Escalation<'a> {
 }
 
 /// Builds the graph of the whole inventory.
-pub(crate) fn build(inv: &Inventory) -> Built {
+fn build(inv: &Inventory) -> Built {
     let auths: Vec<(String, yagura_iam::analyze::AccountAuthorization)> =
         yagura_iam::inventory::authorizations(inv);
     let mut unreadable = HashMap::new();
