@@ -39,7 +39,7 @@ fn large_files(at_least: usize) -> String {
         "[default]\nregion = ap-northeast-1\n",
         |i| {
             match i % 4 {
-                0 => format!("[profile p{i}]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {SECRET}\nmfa_serial = arn:aws:iam::111122223333:mfa/u\n"),
+                0 => format!("[profile p{i}]\naws_access_key_id = AKIAFAKEKEYID000\naws_secret_access_key = {SECRET}\nmfa_serial = arn:aws:iam::111122223333:mfa/u\n"),
                 1 => format!("[profile p{i}]\nrole_arn = arn:aws:iam::111122223333:role/r{i}\nsource_profile = p{}\nduration_seconds = 3600\n", i - 1),
                 2 => format!("[sso-session s{i}]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n[profile p{i}]\nsso_session = s{i}\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n"),
                 _ => format!("[profile p{i}]\ncredential_process = /bin/echo {i}\ns3 =\n  max_concurrent_requests = 20\n"),

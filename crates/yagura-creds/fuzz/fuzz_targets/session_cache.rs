@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     {
         return;
     }
-    let key = CacheKey::session("AKIAIOSFODNN7EXAMPLE", Some("arn:aws:iam::1:mfa/u"));
+    let key = CacheKey::session("AKIAFAKEKEYID000", Some("arn:aws:iam::1:mfa/u"));
     let now = jiff::Timestamp::UNIX_EPOCH;
     let listed = cache.entries();
     if let Err(e) = &listed {
