@@ -3,11 +3,13 @@
 //! built once per evaluation (by `evaluate`'s second thread; by the first check that asks
 //! otherwise, another thread asking meanwhile waiting for it).
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
 use yagura_iam::graph::{Extra, Graph};
 use yagura_inventory::Inventory;
+
+/// Maps keyed by inventory strings hash with foldhash (randomly seeded), not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The graph and its nodes by ARN, or why it could not be built.
 type Built = Result<Ready, String>;
@@ -25,7 +27,7 @@ struct Ready {
 /// its last node.
 #[derive(Default)]
 struct Nodes {
-    hasher: std::collections::hash_map::RandomState,
+    hasher: foldhash::fast::RandomState,
     by_hash: HashMap<u64, usize>,
     collided: HashMap<String, usize>,
 }
@@ -33,7 +35,7 @@ struct Nodes {
 impl Nodes {
     fn new(g: &Graph) -> Nodes {
         let mut out = Nodes {
-            by_hash: HashMap::with_capacity(g.nodes.len()),
+            by_hash: HashMap::with_capacity_and_hasher(g.nodes.len(), Default::default()),
             ..Nodes::default()
         };
         for (i, n) in g.nodes.iter().enumerate() {
@@ -121,7 +123,7 @@ impl<'a> Escalation<'a> {
 fn build(inv: &Inventory) -> Built {
     let auths: Vec<(String, yagura_iam::analyze::AccountAuthorization)> =
         yagura_iam::inventory::authorizations(inv);
-    let mut unreadable = HashMap::new();
+    let mut unreadable = HashMap::default();
     for (account, a) in &auths {
         if let Some(first) = a.errors.first() {
             let more = match a.errors.len() - 1 {

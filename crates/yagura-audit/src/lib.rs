@@ -15,6 +15,7 @@
 mod checks;
 mod data;
 mod escalation;
+mod evaluate;
 #[cfg(test)]
 mod meta_tests;
 mod net;
@@ -24,7 +25,7 @@ mod scope;
 mod walk;
 
 pub use checks::CHECKS;
-pub use run::evaluate;
+pub use evaluate::evaluate;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

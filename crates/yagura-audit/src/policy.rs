@@ -2,10 +2,12 @@
 //! of an account (managed policies by ARN, inline policies by text); a principal's answer
 //! combines its documents' answers with bit operations.
 
-use std::collections::HashMap;
 use yagura_iam::facts::{self, PolicyFacts, TrustVerdict};
 use yagura_iam::Policy;
 use yagura_inventory::{AttachedPolicy, CollectError, Iam, InlinePolicy};
+
+/// Maps keyed by inventory strings hash with foldhash (randomly seeded), not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A policy document's answers to the audit's questions, or why it could not be read.
 pub(crate) type DocFacts = Result<PolicyFacts, CollectError>;
@@ -47,9 +49,9 @@ impl<'a> Docs<'a> {
         Docs {
             iam,
             managed: None,
-            managed_facts: HashMap::new(),
-            inline_facts: HashMap::new(),
-            trust: HashMap::new(),
+            managed_facts: HashMap::default(),
+            inline_facts: HashMap::default(),
+            trust: HashMap::default(),
         }
     }
 

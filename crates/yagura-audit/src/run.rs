@@ -15,8 +15,8 @@ use crate::scope::{Principal, Reg};
 use crate::AuditConfig;
 use yagura_core::{text, CheckMeta, Finding, Status, Text};
 use yagura_inventory::{
-    Account, Bucket, CollectError, CredentialReportRow, DbInstance, Instance, Inventory,
-    ReportAccessKey, SecurityGroup,
+    Account, Bucket, CollectError, CredentialReportRow, DbInstance, Instance, ReportAccessKey,
+    SecurityGroup,
 };
 
 /// What a check returns: done, or the data it lacked on this subject.
@@ -284,55 +284,11 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Evaluates every audit check over the inventory: per account, the findings of every check on
-/// every subject it evaluated (PASS or FAIL), or UNKNOWN with the reason.
-///
-/// Two threads: the second builds the escalation graph of the whole inventory (the principal
-/// checks ask it about paths to admin) while the calling thread runs every other check; then
-/// both run the principal checks, an account at a time. The principal checks' findings come
-/// last, in account order. The order of the findings is the walk's, not a report's (reports
-/// sort them).
-pub fn evaluate(inv: &Inventory, cfg: &AuditConfig) -> Vec<Finding> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::OnceLock;
-    let escalation = crate::escalation::Escalation::new(inv);
-    let next = AtomicUsize::new(0);
-    let principals: Vec<OnceLock<Vec<Finding>>> =
-        inv.accounts.iter().map(|_| OnceLock::new()).collect();
-    // The principal checks of the accounts nobody has taken yet.
-    let take_principals = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(account) = inv.accounts.get(i) else {
-            break;
-        };
-        let mut found = Vec::new();
-        let mut cx = Cx::new(cfg, account, &mut found, &escalation);
-        crate::walk::principals(&mut cx, crate::checks::ALL);
-        // Each index is taken once: the slot is empty.
-        let _ = principals[i].set(found);
-    };
-    let mut out = Vec::new();
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            escalation.prepare();
-            take_principals();
-        });
-        for account in &inv.accounts {
-            let mut cx = Cx::new(cfg, account, &mut out, &escalation);
-            crate::walk::evaluate_account_but_principals(&mut cx);
-        }
-        take_principals();
-    });
-    for found in principals {
-        out.append(&mut found.into_inner().unwrap_or_default());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use yagura_inventory::Inventory;
 
     #[test]
     fn a_piece_the_declaration_does_not_name_is_refused() {

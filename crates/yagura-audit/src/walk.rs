@@ -31,6 +31,51 @@ pub(crate) fn evaluate_account_but_principals(cx: &mut Cx<'_>) {
     }
 }
 
+fn len<T>(list: &Collected<Vec<T>>) -> usize {
+    list.as_ref().map_or(0, Vec::len)
+}
+
+/// How many findings the walk of `account` writes, about: one per check and subject of each
+/// scope (a check may write more, or none). The runner reserves it, so that an Organization's
+/// millions of findings are written once and never moved while their vector grows. The first
+/// count is [`evaluate_account_but_principals`]'s, the second [`principals`]'s.
+pub(crate) fn expected_findings(account: &Account, all: &[&'static Check]) -> (usize, usize) {
+    let per = |pick: fn(&Eval) -> bool| all.iter().filter(|c| pick(&c.eval)).count();
+    let mut others = per(|e| matches!(e, Eval::Account(_)));
+    if let Ok(report) = account.iam.credential_report.as_ref() {
+        let keys: usize = report.iter().map(|r| r.access_keys.len()).sum();
+        others += report.len() * per(|e| matches!(e, Eval::User(_)))
+            + keys * per(|e| matches!(e, Eval::AccessKey(_)));
+    }
+    if let Ok(buckets) = account.s3.buckets.as_ref() {
+        others += buckets.len() * per(|e| matches!(e, Eval::Bucket(_)));
+    }
+    let (region, group, instance, db) = (
+        per(|e| matches!(e, Eval::Region(..))),
+        per(|e| matches!(e, Eval::SecurityGroup(_))),
+        per(|e| matches!(e, Eval::Instance(_))),
+        per(|e| matches!(e, Eval::Db(_))),
+    );
+    for r in &account.regions {
+        let groups = len(&r.ec2.security_groups);
+        let instances = len(&r.ec2.instances);
+        others += region + groups * group + instances * instance + len(&r.rds) * db;
+    }
+    let of_kind = |kind: Kind| {
+        all.iter()
+            .filter(|c| {
+                matches!(c.eval, Eval::Principal { kinds, applies, .. }
+                    if kinds.contains(&kind) && applies(account))
+            })
+            .count()
+    };
+    let iam = &account.iam;
+    let principals = len(&iam.users) * of_kind(Kind::User)
+        + len(&iam.groups) * of_kind(Kind::Group)
+        + len(&iam.roles) * of_kind(Kind::Role);
+    (others, principals)
+}
+
 /// Runs each of `checks` on `at` through `call`, which evaluates a check of the scope at hand
 /// (and gives `None` for any other).
 fn run_all<'a>(

@@ -29,8 +29,11 @@ use crate::eval::{authorize_with, Decision, Known, Policies, Request};
 use crate::policy::{Effect, Policy, Principal as PolicyPrincipal};
 use crate::Error;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+/// Maps keyed by inventory strings hash with foldhash (randomly seeded), not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A permission used by an edge: the action, the resource it was asked on, and the statement
 /// that grants it.
@@ -1122,9 +1125,9 @@ impl<'b> TargetIndex<'b> {
     fn new(b: &'b Builder<'_>, targets: &'b [usize]) -> TargetIndex<'b> {
         let mut x = TargetIndex {
             targets,
-            by_account: HashMap::new(),
-            trusting_account: HashMap::new(),
-            trusting_arn: HashMap::new(),
+            by_account: HashMap::default(),
+            trusting_account: HashMap::default(),
+            trusting_arn: HashMap::default(),
             trusting_anyone: Vec::new(),
         };
         for (pos, &t) in targets.iter().enumerate() {
@@ -1398,8 +1401,8 @@ impl<'a> Builder<'a> {
     ) -> Builder<'a> {
         let mut actions = Actions {
             names: Vec::new(),
-            index: HashMap::new(),
-            exact: HashMap::new(),
+            index: HashMap::default(),
+            exact: HashMap::default(),
         };
         for a in IAM_ACTIONS.iter().chain(FULL_PROBES.iter()) {
             actions.id(a);
@@ -1426,7 +1429,7 @@ impl<'a> Builder<'a> {
             subjects: Vec::new(),
             trusts_service: Vec::new(),
             admits: Vec::new(),
-            by_arn: HashMap::new(),
+            by_arn: HashMap::default(),
             attached_customer: Vec::new(),
             groups_of: Vec::new(),
             instances_of: Vec::new(),
@@ -1465,7 +1468,7 @@ impl<'a> Builder<'a> {
                 .map(|n| n.to_ascii_lowercase())
                 .collect::<Vec<_>>(),
         );
-        let mut bits_of: HashMap<*const Policy, PolicyBits> = HashMap::new();
+        let mut bits_of: HashMap<*const Policy, PolicyBits> = HashMap::default();
         let mut bits = |p: &Policy, actions: &Actions| -> PolicyBits {
             bits_of
                 .entry(p as *const Policy)
@@ -1488,16 +1491,16 @@ impl<'a> Builder<'a> {
         .filter_map(|s| service_principals(s))
         .flat_map(|s| s.iter().copied())
         .collect();
-        let mut reads: HashMap<usize, bool> = HashMap::new();
+        let mut reads: HashMap<usize, bool> = HashMap::default();
         type Trusts = (std::rc::Rc<Admits>, std::rc::Rc<BTreeSet<&'static str>>);
-        let mut trusts: HashMap<usize, Trusts> = HashMap::new();
+        let mut trusts: HashMap<usize, Trusts> = HashMap::default();
         // Reductions are shared by subjects with the same policies; answers name the granting
         // policies by their labels (`user ci inline p0`), so only subjects whose policies also
         // carry the same labels share them (an inventory may hold one policy object for several
         // principals' identical inline policies).
         type PolicySet<'k> = (&'k str, bool, Vec<usize>, usize);
-        let mut groups: HashMap<PolicySet, Caches> = HashMap::new();
-        let mut answers: HashMap<(PolicySet, Vec<&str>), Caches> = HashMap::new();
+        let mut groups: HashMap<PolicySet, Caches> = HashMap::default();
+        let mut answers: HashMap<(PolicySet, Vec<&str>), Caches> = HashMap::default();
         let mut last: Option<(PolicySet, Vec<&str>, Caches)> = None;
         for (ai, acct) in accounts.iter().enumerate() {
             let account_id = acct.account_id();
@@ -1651,7 +1654,7 @@ impl<'a> Builder<'a> {
             }
         }
         // Groups ↔ members.
-        let mut group_index: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut group_index: HashMap<(&str, &str), usize> = HashMap::default();
         for (j, n) in self.nodes.iter().enumerate() {
             if n.kind == PrincipalKind::Group {
                 group_index.insert((n.account.as_str(), n.name.as_str()), j);
@@ -1676,7 +1679,7 @@ impl<'a> Builder<'a> {
         }
         // Instances → roles through their instance profiles.
         if let Some(list) = &extra.instances {
-            let mut by_profile: HashMap<&str, usize> = HashMap::new();
+            let mut by_profile: HashMap<&str, usize> = HashMap::default();
             for (i, (ai, pi)) in self.origin.iter().enumerate() {
                 for ip in accounts[*ai].principals[*pi].instance_profiles.iter() {
                     by_profile.insert(ip.as_str(), i);

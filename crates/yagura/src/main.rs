@@ -19,6 +19,10 @@ mod watch;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc, not the C library's allocator: see the workspace Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
