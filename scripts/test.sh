@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/pins/install.sh
 ensure_test_venv
 ensure_iam_simulate
+ensure_sarif_multitool
 # Tests find python tools (aws, moto) on PATH through the venv.
 export PATH="$YAGURA_VENV/bin:$PATH"
 # Property tests draw their cases from a fixed seed, so that a run of this script is

@@ -47,6 +47,27 @@ ensure_iam_simulate() {
   fi
 }
 
+# Microsoft's SARIF validator (@microsoft/sarif-multitool, a self-contained .NET program), run
+# by crates/yagura/tests/sarif_validate.rs with GitHub's rules, into $SARIF_MULTITOOL_DIR. npm
+# no longer runs its install script, which only marks the program executable: done here.
+ensure_sarif_multitool() {
+  export SARIF_MULTITOOL_DIR="${SARIF_MULTITOOL_DIR:-$HOME/.cache/sarif-multitool}"
+  command -v npm >/dev/null || return 0
+  local want
+  want=$(pins_stamp "$pins_dir/sarif-multitool/package.json" "$pins_dir/sarif-multitool/package-lock.json")
+  if [ "$(cat "$SARIF_MULTITOOL_DIR/.pins" 2>/dev/null)" != "$want" ]; then
+    echo "installing the pinned @microsoft/sarif-multitool into $SARIF_MULTITOOL_DIR" >&2
+    rm -rf "$SARIF_MULTITOOL_DIR"
+    mkdir -p "$SARIF_MULTITOOL_DIR"
+    cp "$pins_dir/sarif-multitool/package.json" "$pins_dir/sarif-multitool/package-lock.json" \
+      "$SARIF_MULTITOOL_DIR/"
+    (cd "$SARIF_MULTITOOL_DIR" && npm ci --silent --no-audit --no-fund >/dev/null)
+    chmod u+x "$SARIF_MULTITOOL_DIR"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
+      2>/dev/null || true
+    echo "$want" >"$SARIF_MULTITOOL_DIR/.pins"
+  fi
+}
+
 # The IAM benchmark's peers (parliament, Cloudsplaining, PMapper) into $IAM_BENCH_VENV.
 ensure_iam_bench_venv() {
   export IAM_BENCH_VENV="${IAM_BENCH_VENV:-$HOME/.cache/iam-bench-venv}"

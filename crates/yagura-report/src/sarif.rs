@@ -9,8 +9,11 @@
 //!   `level: "none"`). A muted result keeps its kind and carries a `suppressions` entry
 //!   (`accepted`, with the reason as justification). PASS results are not written: SARIF
 //!   viewers list results as problems.
-//! - The resource is a logical location (`kind: "resource"`); account and region are in the
-//!   result properties; `partialFingerprints` carries the finding key so viewers track a result
+//! - Every result has a physical location, as GitHub code scanning requires ([`location`]): a
+//!   host finding about a file names the file (relative to the scanned root, with the line when
+//!   known), any other a stable relative URI of its resource, `aws/ACCOUNT/REGION/SERVICE/ID`;
+//!   the resource itself is also a logical location (`kind: "resource"`); account and region are
+//!   in the result properties; `partialFingerprints` carries the finding key so viewers track a result
 //!   across runs. Collection errors are tool execution notifications.
 
 use crate::labels::{labels, mute_kind_name};
@@ -55,7 +58,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         );
         let mut rule = json!({
             "id": m.id,
-            "name": m.id,
+            "name": rule_name(m.id),
             "shortDescription": {"text": m.title.get(lang)},
             "fullDescription": {"text": m.what.get(lang)},
             "help": {"text": m.fix.get(lang), "markdown": help_md},
@@ -82,7 +85,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         index.insert(f.check_id.to_string(), rules.len());
         rules.push(json!({
             "id": f.check_id,
-            "name": f.check_id,
+            "name": rule_name(&f.check_id),
             "shortDescription": {"text": f.check_id},
             "defaultConfiguration": {"level": level(f.severity)},
             "properties": {"security-severity": security_severity(f.severity),
@@ -164,6 +167,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
             "level": lvl,
             "message": {"text": v.message()},
             "locations": [{
+                "physicalLocation": location(f, report.scope == "host"),
                 "logicalLocations": [{
                     "name": f.resource,
                     "fullyQualifiedName": f.resource,
@@ -189,4 +193,104 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
         }
         result
     }
+}
+
+/// A rule's name for people, distinct from its id as SARIF asks: `root-mfa-disabled` →
+/// `RootMfaDisabled`.
+fn rule_name(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_uppercase().chain(cs))
+                .into_iter()
+                .flatten()
+        })
+        .collect()
+}
+
+/// The physical location of a result. GitHub code scanning shows only results with a relative
+/// `artifactLocation.uri` (no scheme) and a `region.startLine`:
+/// - a host finding about a file (`HOST:/etc/ssh/sshd_config`): the file relative to the
+///   scanned root, `etc/ssh/sshd_config`, at the line of its `at` evidence (`/etc/x:12`), else 1;
+/// - another host finding (`HOST:packages`, or any finding of a host report): `host/HOST/…`;
+/// - an ARN: `aws/ACCOUNT/REGION/SERVICE/RESOURCE` (the finding's account and region where the
+///   ARN has none);
+/// - anything else: `aws/ACCOUNT/REGION/RESOURCE`.
+///
+/// Each segment is percent-encoded but for unreserved characters, so a resource name cannot
+/// add a scheme, a query, `.`/`..` segments or a character a viewer would misread.
+pub(crate) fn location(f: &Finding, host_report: bool) -> Value {
+    let on_host = f
+        .resource
+        .strip_prefix(f.account.as_str())
+        .and_then(|r| r.strip_prefix(':'))
+        .filter(|_| !f.account.is_empty());
+    let (segments, line): (Vec<&str>, u64) = match on_host {
+        Some(path) if path.starts_with('/') => {
+            let line = f
+                .evidence
+                .get("at")
+                .and_then(|at| at.strip_prefix(path)?.strip_prefix(':')?.parse().ok())
+                .filter(|l| *l >= 1)
+                .unwrap_or(1);
+            (path.split('/').collect(), line)
+        }
+        Some(rest) => (vec!["host", f.account.as_str(), rest], 1),
+        None if host_report => (vec!["host", f.account.as_str(), f.resource.as_str()], 1),
+        None => match f
+            .resource
+            .strip_prefix("arn:")
+            .map(|a| a.splitn(5, ':').collect::<Vec<_>>())
+        {
+            Some(parts) if parts.len() == 5 => {
+                let region = or_else(parts[2], f.region.as_str());
+                let account = or_else(parts[3], f.account.as_str());
+                let mut v = vec!["aws", account, region, parts[1]];
+                v.extend(parts[4].split('/'));
+                (v, 1)
+            }
+            _ => {
+                let mut v = vec!["aws", f.account.as_str(), f.region.as_str()];
+                v.extend(f.resource.split('/'));
+                (v, 1)
+            }
+        },
+    };
+    let uri = segments
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| encode_segment(s))
+        .collect::<Vec<_>>()
+        .join("/");
+    json!({
+        "artifactLocation": {"uri": uri},
+        "region": {"startLine": line},
+    })
+}
+
+fn or_else<'a>(s: &'a str, default: &'a str) -> &'a str {
+    if s.is_empty() {
+        default
+    } else {
+        s
+    }
+}
+
+/// Percent-encodes a URI path segment: every byte but the unreserved characters; `.` and `..`
+/// are encoded too, so that no segment walks the path.
+fn encode_segment(s: &str) -> String {
+    if s == "." || s == ".." {
+        return s.replace('.', "%2E");
+    }
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
