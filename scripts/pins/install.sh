@@ -28,23 +28,28 @@ ensure_test_venv() {
   ensure_venv "$YAGURA_VENV" "$pins_dir/requirements.txt" "the pinned test tools"
 }
 
+# The npm packages pinned in $pins_dir/NAME (package.json and package-lock.json, with integrity
+# hashes) into DIR, with `npm ci`; redone when the pin changed. Nothing happens without npm.
+ensure_npm_pin() {
+  local name="$1" dir="$2" want
+  command -v npm >/dev/null || return 0
+  want=$(pins_stamp "$pins_dir/$name/package.json" "$pins_dir/$name/package-lock.json")
+  if [ "$(cat "$dir/.pins" 2>/dev/null)" != "$want" ]; then
+    echo "installing the pinned $name into $dir" >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp "$pins_dir/$name/package.json" "$pins_dir/$name/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+    echo "$want" >"$dir/.pins"
+  fi
+}
+
 # The IAM differential test's outside engine, @cloud-copilot/iam-simulate, into
 # $IAM_SIMULATE_DIR. It is AGPL: installed outside the repository and never committed; only its
-# pin (package.json and package-lock.json, with integrity hashes) is.
+# pin is.
 ensure_iam_simulate() {
   export IAM_SIMULATE_DIR="${IAM_SIMULATE_DIR:-$HOME/.cache/iam-simulate}"
-  command -v npm >/dev/null || return 0
-  local want
-  want=$(pins_stamp "$pins_dir/iam-simulate/package.json" "$pins_dir/iam-simulate/package-lock.json")
-  if [ "$(cat "$IAM_SIMULATE_DIR/.pins" 2>/dev/null)" != "$want" ]; then
-    echo "installing the pinned @cloud-copilot/iam-simulate into $IAM_SIMULATE_DIR" >&2
-    rm -rf "$IAM_SIMULATE_DIR"
-    mkdir -p "$IAM_SIMULATE_DIR"
-    cp "$pins_dir/iam-simulate/package.json" "$pins_dir/iam-simulate/package-lock.json" \
-      "$IAM_SIMULATE_DIR/"
-    (cd "$IAM_SIMULATE_DIR" && npm ci --silent --no-audit --no-fund >/dev/null)
-    echo "$want" >"$IAM_SIMULATE_DIR/.pins"
-  fi
+  ensure_npm_pin iam-simulate "$IAM_SIMULATE_DIR"
 }
 
 # Microsoft's SARIF validator (@microsoft/sarif-multitool, a self-contained .NET program), run
@@ -52,20 +57,9 @@ ensure_iam_simulate() {
 # no longer runs its install script, which only marks the program executable: done here.
 ensure_sarif_multitool() {
   export SARIF_MULTITOOL_DIR="${SARIF_MULTITOOL_DIR:-$HOME/.cache/sarif-multitool}"
-  command -v npm >/dev/null || return 0
-  local want
-  want=$(pins_stamp "$pins_dir/sarif-multitool/package.json" "$pins_dir/sarif-multitool/package-lock.json")
-  if [ "$(cat "$SARIF_MULTITOOL_DIR/.pins" 2>/dev/null)" != "$want" ]; then
-    echo "installing the pinned @microsoft/sarif-multitool into $SARIF_MULTITOOL_DIR" >&2
-    rm -rf "$SARIF_MULTITOOL_DIR"
-    mkdir -p "$SARIF_MULTITOOL_DIR"
-    cp "$pins_dir/sarif-multitool/package.json" "$pins_dir/sarif-multitool/package-lock.json" \
-      "$SARIF_MULTITOOL_DIR/"
-    (cd "$SARIF_MULTITOOL_DIR" && npm ci --silent --no-audit --no-fund >/dev/null)
-    chmod u+x "$SARIF_MULTITOOL_DIR"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
-      2>/dev/null || true
-    echo "$want" >"$SARIF_MULTITOOL_DIR/.pins"
-  fi
+  ensure_npm_pin sarif-multitool "$SARIF_MULTITOOL_DIR"
+  chmod u+x "$SARIF_MULTITOOL_DIR"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
+    2>/dev/null || true
 }
 
 # The IAM benchmark's peers (parliament, Cloudsplaining, PMapper) into $IAM_BENCH_VENV.

@@ -69,6 +69,13 @@ pub fn yagura_cmd() -> Command {
     hermetic(Command::new(yagura_bin()))
 }
 
+/// [`yagura_cmd`] with its store in `data_dir` and English output, the shape most tests run.
+pub fn yagura_at(data_dir: &std::path::Path) -> Command {
+    let mut c = yagura_cmd();
+    c.arg("--data-dir").arg(data_dir).arg("--lang").arg("en");
+    c
+}
+
 /// [`yagura_cmd`] under an address-space limit (`ulimit -v`, in KiB) and a wall-clock limit
 /// (`timeout -s KILL`, in seconds), for hostile input: an allocation storm or a hang ends the run
 /// (a failed allocation, or exit 137) instead of taking the machine. The arguments the caller

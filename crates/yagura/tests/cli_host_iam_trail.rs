@@ -11,14 +11,7 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdat
 use yagura_testkit::Run;
 
 fn run(data_dir: &Path, args: &[&str]) -> Run {
-    yagura_testkit::run(
-        yagura_testkit::yagura_cmd()
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--lang")
-            .arg("en")
-            .args(args),
-    )
+    yagura_testkit::run(yagura_testkit::yagura_at(data_dir).args(args))
 }
 
 fn json(r: &Run) -> Value {

@@ -7,7 +7,6 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use yagura_testkit::Run;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata");
 
@@ -32,22 +31,11 @@ fn multitool() -> Option<PathBuf> {
     None
 }
 
-fn run(data_dir: &Path, args: &[&str]) -> Run {
-    yagura_testkit::run(
-        yagura_testkit::yagura_cmd()
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--lang")
-            .arg("en")
-            .args(args),
-    )
-}
-
 /// Writes `args`' SARIF to `file` and returns it parsed.
 fn sarif(data_dir: &Path, args: &[&str], file: &Path) -> Value {
     let mut all = args.to_vec();
     all.extend(["--format", "sarif", "-o", file.to_str().unwrap()]);
-    let r = run(data_dir, &all);
+    let r = yagura_testkit::run(yagura_testkit::yagura_at(data_dir).args(&all));
     assert!(r.code <= 2, "{args:?}: {}{}", r.stdout, r.stderr);
     serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
 }
@@ -87,19 +75,9 @@ fn validate_with(tool: &Path, file: &Path, dir: &Path, config: Option<&str>) -> 
     if let Some(c) = config {
         cmd.args(["--config", c]);
     }
-    let out = cmd
-        .arg("-o")
-        .arg(&log)
-        .arg(file)
-        .env("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cmd.arg("-o").arg(&log).arg(file);
+    let r = yagura_testkit::run(cmd.env("DOTNET_CLI_TELEMETRY_OPTOUT", "1"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
     v["runs"][0]["results"]
         .as_array()
