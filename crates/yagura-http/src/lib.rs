@@ -4,6 +4,9 @@
 //!
 //! [`Client::get`] downloads a bounded body with conditional requests (`If-None-Match`,
 //! `If-Modified-Since`), reports progress through a callback and refuses a body cut short.
+//! [`Client::post`] sends a body (a notification) and keeps the status, `Retry-After` and the
+//! start of the answer; a client for posts follows no redirect (a webhook that redirects would
+//! hand its payload to another host).
 //! Errors never carry the URL (a webhook URL is a secret): callers say what they fetched.
 
 use std::time::Duration;
@@ -39,6 +42,16 @@ impl Download {
     }
 }
 
+/// What a POST was answered.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    pub status: u16,
+    /// The `Retry-After` header as sent.
+    pub retry_after: Option<String>,
+    /// The start of the body (at most the limit given to [`Client::post`]).
+    pub body: Vec<u8>,
+}
+
 /// An HTTP error, described without the URL.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -70,11 +83,20 @@ impl Client {
     /// A client with yagura's user agent, a 15 s connect timeout, a 60 s read timeout between
     /// two pieces of an answer, and `total` as the bound of a whole request.
     pub fn new(total: Duration) -> Result<Client, HttpError> {
+        Client::build(total, reqwest::redirect::Policy::limited(5))
+    }
+
+    /// Like [`Client::new`], following no redirect: for [`Client::post`].
+    pub fn without_redirects(total: Duration) -> Result<Client, HttpError> {
+        Client::build(total, reqwest::redirect::Policy::none())
+    }
+
+    fn build(total: Duration, redirect: reqwest::redirect::Policy) -> Result<Client, HttpError> {
         let inner = reqwest::Client::builder()
             .user_agent(concat!("yagura/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(15))
             .read_timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(redirect)
             .tls_backend_rustls()
             .build()
             .map_err(|e| HttpError::Setup(cause(&e)))?;
@@ -187,6 +209,60 @@ impl Client {
         match tokio::time::timeout(self.timeout, fut).await {
             Ok(r) => r,
             Err(_) => Err(HttpError::Timeout(self.timeout.as_secs())),
+        }
+    }
+}
+
+impl Client {
+    /// POSTs `body` with `content_type` and `headers`, within `timeout`; keeps at most `limit`
+    /// bytes of the answer. Any status is an answer; `Err` is a transport failure (connection
+    /// refused, TLS, proxy, timeout), described without the URL.
+    pub async fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        limit: usize,
+        timeout: Duration,
+    ) -> Result<Answer, HttpError> {
+        let url = reqwest::Url::parse(url).map_err(|_| HttpError::BadUrl)?;
+        let mut req = self
+            .inner
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let fut = async {
+            let mut resp = req
+                .send()
+                .await
+                .map_err(|e| HttpError::Transport(cause(&e)))?;
+            let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let mut kept = Vec::new();
+            // The start of the answer is enough to say why; a broken body is no error.
+            while kept.len() < limit {
+                match resp.chunk().await {
+                    Ok(Some(c)) => kept.extend_from_slice(&c[..c.len().min(limit - kept.len())]),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            Ok(Answer {
+                status,
+                retry_after,
+                body: kept,
+            })
+        };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(HttpError::Timeout(timeout.as_secs())),
         }
     }
 }

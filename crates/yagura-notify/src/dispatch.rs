@@ -108,7 +108,7 @@ pub struct Dispatcher {
     lang: Lang,
     publisher: Option<Arc<dyn Publisher>>,
     tls: Result<Arc<rustls::ClientConfig>, String>,
-    http: Option<HttpClient>,
+    http: Result<HttpClient, String>,
     counter: AtomicU64,
 }
 
@@ -117,7 +117,7 @@ impl Dispatcher {
     /// within a tokio runtime.
     pub fn new(config: Config, lang: Lang, publisher: Option<Arc<dyn Publisher>>) -> Dispatcher {
         let tls = crate::http::tls_config();
-        let http = tls.as_ref().ok().map(|t| HttpClient::new(t.clone()));
+        let http = HttpClient::new();
         Dispatcher {
             config,
             lang,
@@ -317,13 +317,10 @@ impl Dispatcher {
         body: Vec<u8>,
         timeout: Duration,
     ) -> Result<(), Failure> {
-        let http = match (&self.http, &self.tls) {
-            (Some(h), _) => h,
-            (None, Err(e)) => return Err(Failure::permanent(e.clone())),
-            (None, Ok(_)) => {
-                return Err(Failure::permanent("no HTTP client".to_string()));
-            }
-        };
+        let http = self
+            .http
+            .as_ref()
+            .map_err(|e| Failure::permanent(e.clone()))?;
         let a = http
             .post_json(url, headers, body, timeout)
             .await

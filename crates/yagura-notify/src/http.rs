@@ -1,11 +1,7 @@
-//! A small HTTPS client over the workspace's one HTTP/TLS stack (hyper 1, hyper-util,
-//! hyper-rustls, rustls on aws-lc-rs with the system's roots): POST a JSON body, read the
-//! status, `Retry-After` and the start of the answer. Errors never carry the URL.
+//! Webhook posts (through `yagura-http`) and the TLS configuration of SMTP (rustls on
+//! aws-lc-rs with the system's roots): POST a JSON body, read the status, `Retry-After` and the
+//! start of the answer. Errors never carry the URL.
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
 use std::sync::Arc;
 use std::time::Duration;
 use yagura_core::Secret;
@@ -36,28 +32,22 @@ pub(crate) struct Answer {
     pub body: String,
 }
 
+/// Webhooks go through the workspace's HTTP client (`yagura-http`: the proxies of the
+/// environment, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, honoured), following no redirect.
 pub(crate) struct HttpClient {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: yagura_http::Client,
 }
 
 impl HttpClient {
-    pub(crate) fn new(tls: Arc<rustls::ClientConfig>) -> HttpClient {
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(Duration::from_secs(10)));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config((*tls).clone())
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client = Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build(https);
-        HttpClient { client }
+    pub(crate) fn new() -> Result<HttpClient, String> {
+        // Each post has its own timeout; this bound only backs it up.
+        yagura_http::Client::without_redirects(Duration::from_secs(3600))
+            .map(|client| HttpClient { client })
+            .map_err(|e| e.to_string())
     }
 
-    /// POSTs `body` as JSON. `Err` is a transport failure (connection refused, TLS, timeout),
-    /// described without the URL.
+    /// POSTs `body` as JSON. `Err` is a transport failure (connection refused, TLS, proxy,
+    /// timeout), described without the URL.
     pub(crate) async fn post_json(
         &self,
         url: &Secret,
@@ -65,66 +55,32 @@ impl HttpClient {
         body: Vec<u8>,
         timeout: Duration,
     ) -> Result<Answer, String> {
-        let uri: hyper::Uri = url
-            .expose()
-            .parse()
-            .map_err(|_| "the URL is not valid".to_string())?;
-        let mut req = hyper::Request::post(uri)
-            .header(
-                hyper::header::CONTENT_TYPE,
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.expose()))
+            .collect();
+        let a = self
+            .client
+            .post(
+                url.expose(),
                 "application/json; charset=utf-8",
+                &headers,
+                body,
+                64 * 1024,
+                timeout,
             )
-            .header(
-                hyper::header::USER_AGENT,
-                concat!("yagura/", env!("CARGO_PKG_VERSION")),
-            );
-        for (k, v) in headers {
-            req = req.header(k.as_str(), v.expose());
-        }
-        let req = req.body(Full::new(Bytes::from(body))).map_err(|_| {
-            "cannot build the request (a header name or value is invalid)".to_string()
-        })?;
-        let fut = async {
-            let resp = self.client.request(req).await.map_err(describe)?;
-            let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get(hyper::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-            let bytes = Limited::new(resp.into_body(), 64 * 1024)
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            let body: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-            let body = yagura_core::escape::one_line(&body);
-            Ok(Answer {
-                status,
-                retry_after,
-                body: body.trim().to_string(),
-            })
-        };
-        match tokio::time::timeout(timeout, fut).await {
-            Ok(r) => r,
-            Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
-        }
+            .await
+            .map_err(|e| match e {
+                yagura_http::HttpError::Transport(t) => t,
+                other => other.to_string(),
+            })?;
+        let body: String = String::from_utf8_lossy(&a.body).chars().take(200).collect();
+        Ok(Answer {
+            status: a.status,
+            retry_after: a.retry_after.as_deref().and_then(parse_retry_after),
+            body: yagura_core::escape::one_line(&body).trim().to_string(),
+        })
     }
-}
-
-/// A transport error as a short cause: the innermost error's text (connection refused, a
-/// certificate problem), never the request.
-fn describe(e: hyper_util::client::legacy::Error) -> String {
-    let mut cause: &dyn std::error::Error = &e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let what = if e.is_connect() {
-        "cannot connect"
-    } else {
-        "the request failed"
-    };
-    format!("{what}: {cause}")
 }
 
 /// `Retry-After`: seconds, or an HTTP date.

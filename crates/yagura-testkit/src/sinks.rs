@@ -1,6 +1,7 @@
 //! Real local servers for the notification tests (yagura-notify's and the binary's): an HTTP
-//! server on a loopback port that answers from a script and records every request, and
-//! aiosmtpd (PyPI) as the SMTP sink (`smtp_sink.py` beside this crate's manifest).
+//! server on a loopback port that answers from a script and records every request, aiosmtpd
+//! (PyPI) as the SMTP sink (`smtp_sink.py` beside this crate's manifest), and proxy.py (PyPI) as
+//! a forward proxy.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -230,6 +231,71 @@ impl Drop for SmtpSink {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// proxy.py, a real HTTP forward proxy (PyPI, pinned in scripts/pins), on a free loopback port,
+/// logging each request it forwarded. `None` (a failure in CI) when it is not installed. It
+/// stops when this value is dropped.
+pub struct ForwardProxy {
+    pub port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl ForwardProxy {
+    pub fn start() -> Option<ForwardProxy> {
+        let python = venv().join("bin/python");
+        let installed = Command::new(&python)
+            .args(["-c", "import proxy"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !crate::required_in_ci(installed, "proxy.py") {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("proxy.log");
+        let port = closed_port();
+        let child = Command::new(python)
+            .args(["-m", "proxy", "--hostname", "127.0.0.1", "--port"])
+            .arg(port.to_string())
+            .args(["--num-workers", "1", "--num-acceptors", "1", "--log-file"])
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start proxy.py");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "proxy.py did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(ForwardProxy {
+            port,
+            log,
+            _dir: dir,
+            child,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The proxy's log: one access line per forwarded request (`POST 127.0.0.1:PORT/path`).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for ForwardProxy {
+    fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

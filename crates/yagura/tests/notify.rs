@@ -5,7 +5,7 @@
 
 use yagura_testkit::sinks as common;
 
-use common::{closed_port, HttpSink, Reply, SmtpSink};
+use common::{closed_port, ForwardProxy, HttpSink, Reply, SmtpSink};
 use std::path::Path;
 use std::process::Command;
 
@@ -428,4 +428,57 @@ print(json.dumps([json.loads(m["Body"]) for m in msgs]))
         msgs[0]["MessageAttributes"]["yagura.severity"]["Value"],
         "critical"
     );
+}
+
+/// Behind a corporate proxy the webhooks go through it (`HTTP_PROXY`; `HTTPS_PROXY` for https
+/// URLs, the same client): with the proxy down nothing is delivered (the variable is read, not
+/// bypassed), through a real proxy (proxy.py) the webhook gets its message (issue 19).
+#[test]
+fn webhooks_go_through_the_proxy_of_the_environment() {
+    let Some(proxy) = ForwardProxy::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hook = HttpSink::start(vec![]);
+    let cfg = dir.path().join("notify.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "version: 1\n{FAST}destinations:\n  - name: hook\n    kind: webhook\n    url: {}\n",
+            hook.url(HOOK_PATH)
+        ),
+    )
+    .unwrap();
+    let send = |proxy_url: String| {
+        run(
+            dir.path(),
+            "en",
+            &["notify", "test", "--config", cfg.to_str().unwrap()],
+            &[("HTTP_PROXY", proxy_url), ("NO_PROXY", String::new())],
+        )
+    };
+    let r = send(format!("http://127.0.0.1:{}", closed_port()));
+    assert!(
+        r.stdout.contains("hook (webhook): FAILED"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(hook.requests().is_empty(), "the proxy was bypassed");
+    let r = send(proxy.url());
+    assert!(
+        r.stdout.contains("hook (webhook): delivered 1 message(s)"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(hook.requests().len(), 1);
+    assert_eq!(hook.requests()[0].method, "POST");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let line = format!("POST 127.0.0.1:{}{HOOK_PATH}", hook.port);
+    while !proxy.log().contains(&line) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(proxy.log().contains(&line), "{}", proxy.log());
+    assert_no_secret(&r, &["T0SECRET", "hooksecretpart"]);
 }
