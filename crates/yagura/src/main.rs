@@ -1,4 +1,7 @@
-//! The yagura command line. Only this crate prints.
+//! The yagura command line. Only this crate prints, and only through `out` on stdout.
+
+// Every byte of stdout goes through `out` (a closed pipe is an error, not a panic).
+#![deny(clippy::print_stdout)]
 
 mod audit;
 mod cli;
@@ -9,18 +12,38 @@ mod findings;
 mod host;
 mod host_fleet;
 mod iam;
+mod logging;
 mod merge;
 mod notify;
+mod out;
 mod rule;
 mod schedule;
 mod trail;
 mod watch;
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // Stage one: clap checks and types every flag (formats, severities, languages, durations)
+    // before any work, so a typo fails at once, not after an Organization has been collected.
+    let matches = cli::Cli::command().get_matches();
+    let args = match cli::Cli::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    // Stage two: what the settings imply before a command runs.
+    logging::init(&args.global);
+    if let Some(path) = output_path(&matches) {
+        if let Some(name) = looks_like_format(path) {
+            eprintln!(
+                "warning: `--output {name}` writes the report to a file named `{name}`; the format is chosen with `--format {}`",
+                name.to_ascii_lowercase()
+            );
+        }
+    }
+    tracing::debug!(lang = ?common::lang(&args.global), "settings resolved");
     let result = match args.command {
         cli::Command::Audit(a) => audit::run(&args.global, a),
         cli::Command::Findings(a) => findings::run(&args.global, a),
@@ -36,10 +59,14 @@ fn main() -> ExitCode {
         cli::Command::Watch(a) => watch::watch(&args.global, a),
         cli::Command::Timeline(a) => watch::timeline(&args.global, a),
         cli::Command::Notify(a) => notify::run(&args.global, a),
+        cli::Command::Completions { shell } => completions(shell),
+        cli::Command::Man { command } => man(command.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if common::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // The reader went away before the end of a listing: not a failure. A report's exit code
+        // was decided before writing and comes back as `Ok` (see `common::emit`).
+        Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             for line in error_lines(&e) {
                 eprintln!("error: {}", common::sanitize(&line));
@@ -47,6 +74,64 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--output` of the command the user ran (the innermost subcommand that has one).
+fn output_path(matches: &ArgMatches) -> Option<&Path> {
+    let mut m = matches;
+    let mut found = None;
+    loop {
+        if let Ok(Some(p)) = m.try_get_one::<std::path::PathBuf>("output") {
+            found = Some(p.as_path());
+        }
+        match m.subcommand() {
+            Some((_, sub)) => m = sub,
+            None => return found,
+        }
+    }
+}
+
+/// The file name, when `--output` names a bare format (`-o json`) rather than a file: no
+/// directory, no extension, and a format's name.
+fn looks_like_format(path: &Path) -> Option<&str> {
+    const NAMES: &[&str] = &[
+        "text", "txt", "table", "json", "csv", "sarif", "ocsf", "asff", "junit", "html", "xml",
+        "yaml", "yml", "md", "markdown",
+    ];
+    let name = path.to_str()?;
+    let bare = path.parent().is_none_or(|p| p.as_os_str().is_empty()) && path.extension().is_none();
+    (bare && NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))).then_some(name)
+}
+
+/// `yagura completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
+    let mut cmd = cli::Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "yagura", &mut buf);
+    out::write_stdout(&buf)?;
+    Ok(0)
+}
+
+/// `yagura man [COMMAND]`: the page of yagura (which lists its commands), or `yagura-COMMAND(1)`.
+fn man(command: Option<&str>) -> anyhow::Result<u8> {
+    let cmd = cli::Cli::command();
+    let page = match command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => {
+                let full = format!("yagura-{}", sub.get_name());
+                sub.clone().display_name(full)
+            }
+            None => anyhow::bail!(
+                "no command `{}`: see `yagura --help`",
+                common::sanitize(name)
+            ),
+        },
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf)?;
+    out::write_stdout(&buf)?;
+    Ok(0)
 }
 
 /// An error, one line each (outside text in it can never start a line of its own): the error
@@ -58,5 +143,24 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
             .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
             .collect(),
         _ => vec![format!("{e:#}")],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_format_name_as_output_is_noticed() {
+        assert_eq!(looks_like_format(Path::new("json")), Some("json"));
+        assert_eq!(looks_like_format(Path::new("SARIF")), Some("SARIF"));
+        assert_eq!(looks_like_format(Path::new("report.json")), None);
+        assert_eq!(looks_like_format(Path::new("out/json")), None);
+        assert_eq!(looks_like_format(Path::new("report")), None);
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        cli::Cli::command().debug_assert();
     }
 }

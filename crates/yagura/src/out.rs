@@ -1,0 +1,59 @@
+//! The one way the binary writes to stdout, and the colour decision of every stream.
+//!
+//! Every byte of stdout goes through [`outln!`] or [`write_stdout`]: both return an error
+//! instead of panicking when stdout is closed (`yagura … | head`), and `main` turns a closed
+//! pipe into the exit code the command had already decided on (see [`is_broken_pipe`]). The
+//! crate denies `clippy::print_stdout`, so a `println!` elsewhere does not build.
+
+use crate::cli::{ColorChoice, Global};
+use std::io::Write;
+
+/// `println!` that returns an error instead of panicking when stdout is closed.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// Writes `bytes` to stdout and flushes; an error (a closed pipe) comes back to the caller.
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut lock = std::io::stdout().lock();
+    lock.write_all(bytes)?;
+    lock.flush()
+}
+
+/// True when the error is only a closed pipe on stdout: the reader went away, which is not a
+/// failure of ours.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Whether a stream gets colour and other terminal escapes: `--color always` and `never` say
+/// so; `auto` colours a terminal unless `NO_COLOR` is set to something (https://no-color.org)
+/// or `TERM` is `dumb`.
+pub fn color(g: &Global, is_terminal: bool) -> bool {
+    match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// [`color`] for stdout.
+pub fn color_stdout(g: &Global) -> bool {
+    color(g, std::io::IsTerminal::is_terminal(&std::io::stdout()))
+}
+
+/// [`color`] for stderr.
+pub fn color_stderr(g: &Global) -> bool {
+    color(g, std::io::IsTerminal::is_terminal(&std::io::stderr()))
+}
