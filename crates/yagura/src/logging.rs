@@ -23,7 +23,9 @@ fn default_filter(g: &Global) -> &'static str {
         return "error";
     }
     match g.verbose {
-        0 => "warn",
+        // The SDK's own warnings (a config file named by AWS_CONFIG_FILE that does not exist…)
+        // are for -v: yagura says what matters itself.
+        0 => "error,yagura=warn",
         1 => "warn,yagura=info",
         2 => "info,yagura=debug",
         _ => "debug,yagura=trace",

@@ -43,7 +43,12 @@ fn main() -> ExitCode {
             );
         }
     }
-    tracing::debug!(lang = ?common::lang(&args.global), "settings resolved");
+    tracing::info!(
+        "yagura {} {}",
+        env!("CARGO_PKG_VERSION"),
+        matches.subcommand_name().unwrap_or_default()
+    );
+    tracing::debug!(lang = ?common::lang(&args.global), color = ?args.global.color, "settings resolved");
     let result = match args.command {
         cli::Command::Audit(a) => audit::run(&args.global, a),
         cli::Command::Findings(a) => findings::run(&args.global, a),
