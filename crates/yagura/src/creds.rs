@@ -556,8 +556,7 @@ fn profiles(
         },
     )?;
     if !write {
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), "{text}")?;
+        crate::out::write_stdout(text.as_bytes())?;
         return Ok(0);
     }
     let p = paths(g)?;
@@ -885,10 +884,7 @@ fn server(g: &Global, profile: &str, port: u16, imds: bool, code: &CodeArgs) -> 
     for (k, v) in &vars {
         crate::outln!("{k}={}", v.expose());
     }
-    {
-        use std::io::Write as _;
-        std::io::stdout().lock().flush()?;
-    }
+    crate::out::flush_stdout()?;
     if !g.quiet {
         eprintln!(
             "yagura: serving the credentials of profile `{}` on 127.0.0.1 (export the lines above in the tool's environment); Ctrl-C ends it",

@@ -24,6 +24,11 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     lock.flush()
 }
 
+/// Flushes stdout (before a long wait, so the reader has every line already).
+pub fn flush_stdout() -> std::io::Result<()> {
+    std::io::stdout().lock().flush()
+}
+
 /// True when the error is only a closed pipe on stdout: the reader went away, which is not a
 /// failure of ours.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {

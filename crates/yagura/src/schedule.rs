@@ -199,13 +199,13 @@ fn holidays(g: &Global, years: &str, format: TextOrJson) -> Result<u8> {
             .collect();
         crate::outln!("{}", yagura_core::escape::json_string(&v)?);
     } else {
-        use std::io::Write as _;
-        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        use std::fmt::Write as _;
+        let mut text = String::new();
         for h in &out {
             let name = if ja { h.name_ja } else { h.name_en };
-            writeln!(w, "{} {} {name}", h.date, h.date.strftime("%a"))?;
+            writeln!(text, "{} {} {name}", h.date, h.date.strftime("%a"))?;
         }
-        w.flush()?;
+        crate::out::write_stdout(text.as_bytes())?;
     }
     Ok(0)
 }
@@ -229,10 +229,7 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
             } else {
                 print_place_errors(&errors);
                 let text = plan.render_text();
-                {
-                    use std::io::Write as _;
-                    write!(std::io::stdout().lock(), "{}", sanitize_text(&text))?;
-                }
+                crate::out::write_stdout(sanitize_text(&text).as_bytes())?;
                 if plan.entries.is_empty() {
                     crate::outln!(
                         "no resource carries the tag `{}`",
