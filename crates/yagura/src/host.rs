@@ -320,6 +320,16 @@ fn db_update(
         .build()
         .context("cannot start the async runtime")?;
     let bar = !g.quiet && std::io::stderr().is_terminal();
+    // Erase the line with an escape where escapes are welcome, else overwrite it with spaces
+    // (NO_COLOR, --color never, TERM=dumb).
+    let escapes = crate::out::color_stderr(g);
+    let erase = |line: &str| {
+        if escapes {
+            format!("\r\x1b[2K{line}")
+        } else {
+            format!("\r{line:<79}")
+        }
+    };
     let mut last_draw = std::time::Instant::now();
     let mut progress = |feed: &str, got: u64, total: Option<u64>| {
         if !bar || (last_draw.elapsed().as_millis() < 100 && Some(got) != total) {
@@ -339,11 +349,11 @@ fn db_update(
             }
             _ => format!("{feed:<22} {}", mb(got)),
         };
-        eprint!("\r\x1b[2K{line}");
+        eprint!("{}", erase(&line));
     };
     let results = rt.block_on(update::update(vdb, &http, &chosen, mirror, &mut progress));
     if bar {
-        eprint!("\r\x1b[2K");
+        eprint!("{}\r", erase(""));
     }
     let mut failed = 0;
     let mut new_rows = Vec::new();
