@@ -81,9 +81,9 @@ pub enum IamCommand {
     /// security warning)
     Validate {
         file: PathBuf,
-        /// The kind of policy: identity, resource, trust, scp, rcp, boundary, session
-        #[arg(long, default_value = "identity")]
-        kind: String,
+        /// The kind of policy
+        #[arg(long, value_enum, default_value_t = Kind::Identity)]
+        kind: Kind,
         /// Output format
         #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
@@ -362,20 +362,30 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
     Ok(0)
 }
 
-fn parse_kind(s: &str) -> Result<PolicyKind> {
-    Ok(match s {
-        "identity" => PolicyKind::Identity,
-        "resource" => PolicyKind::Resource,
-        "trust" => PolicyKind::Trust,
-        "scp" => PolicyKind::ServiceControl,
-        "rcp" => PolicyKind::ResourceControl,
-        "boundary" => PolicyKind::Boundary,
-        "session" => PolicyKind::Session,
-        other => anyhow::bail!(
-            "unknown policy kind `{}`: use identity, resource, trust, scp, rcp, boundary or session",
-            sanitize(other)
-        ),
-    })
+/// `iam validate --kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Identity,
+    Resource,
+    Trust,
+    Scp,
+    Rcp,
+    Boundary,
+    Session,
+}
+
+impl From<Kind> for PolicyKind {
+    fn from(k: Kind) -> PolicyKind {
+        match k {
+            Kind::Identity => PolicyKind::Identity,
+            Kind::Resource => PolicyKind::Resource,
+            Kind::Trust => PolicyKind::Trust,
+            Kind::Scp => PolicyKind::ServiceControl,
+            Kind::Rcp => PolicyKind::ResourceControl,
+            Kind::Boundary => PolicyKind::Boundary,
+            Kind::Session => PolicyKind::Session,
+        }
+    }
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -525,7 +535,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             emit(g, &out, "iam", &findings, &errors, Some(&extra), &started)
         }
         IamCommand::Validate { file, kind, format } => {
-            let kind = parse_kind(&kind)?;
+            let kind = PolicyKind::from(kind);
             let (name, text) = read_input(&file)?;
             let db = yagura_iam::actions::db()?;
             let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
