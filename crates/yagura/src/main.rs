@@ -28,7 +28,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Stage one: clap checks and types every flag (formats, severities, languages, durations)
     // before any work, so a typo fails at once, not after an Organization has been collected.
-    let matches = cli::Cli::command().get_matches();
+    let matches = cli::Cli::command()
+        .color(clap_color(std::env::args_os()))
+        .get_matches();
     let args = match cli::Cli::from_arg_matches(&matches) {
         Ok(a) => a,
         Err(e) => e.exit(),
@@ -79,6 +81,36 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--color` for clap's own help and errors, which it prints while parsing, before the value is
+/// known: taken from the raw arguments (the last one wins, as for clap). NO_COLOR clap honours
+/// by itself.
+fn clap_color(args: impl Iterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut next_is_value = false;
+    for arg in args {
+        let Some(arg) = arg.to_str() else {
+            next_is_value = false;
+            continue;
+        };
+        if arg == "--" {
+            break;
+        }
+        let value = if next_is_value {
+            Some(arg)
+        } else {
+            arg.strip_prefix("--color=")
+        };
+        next_is_value = arg == "--color";
+        match value {
+            Some("always") => choice = clap::ColorChoice::Always,
+            Some("never") => choice = clap::ColorChoice::Never,
+            Some("auto") => choice = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    choice
 }
 
 /// `--output` of the command the user ran (the innermost subcommand that has one).
@@ -162,6 +194,30 @@ mod tests {
         assert_eq!(looks_like_format(Path::new("report.json")), None);
         assert_eq!(looks_like_format(Path::new("out/json")), None);
         assert_eq!(looks_like_format(Path::new("report")), None);
+    }
+
+    #[test]
+    fn clap_takes_the_last_color_flag() {
+        let args = |a: &[&str]| {
+            a.iter()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(
+            clap_color(args(&["yagura", "--color", "never", "audit"])),
+            clap::ColorChoice::Never
+        );
+        assert_eq!(
+            clap_color(args(&["yagura", "--color=never", "--color=always"])),
+            clap::ColorChoice::Always
+        );
+        assert_eq!(
+            clap_color(args(&[
+                "yagura", "creds", "exec", "p", "--", "--color", "never"
+            ])),
+            clap::ColorChoice::Auto
+        );
     }
 
     #[test]

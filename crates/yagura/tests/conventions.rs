@@ -198,6 +198,19 @@ fn no_color_and_the_color_flag_are_obeyed_on_a_terminal() {
             out.chars().take(300).collect::<String>()
         );
     }
+    // clap's own help and errors follow NO_COLOR and --color too.
+    for (env, args) in [
+        (&[("NO_COLOR", "1")][..], "audit --help"),
+        (&[][..], "--color never audit --help"),
+        (&[][..], "audit --format xml --color=never"),
+    ] {
+        let out = on_a_pty(env, args);
+        assert!(out.contains("--format"), "{env:?} {args}: {out}");
+        assert!(
+            !out.contains('\x1b'),
+            "{env:?} {args}: escape codes: {out:?}"
+        );
+    }
     // `--color always` wins over NO_COLOR, and colours a pipe too.
     let forced = on_a_pty(&[("NO_COLOR", "1")], "--color always audit --demo");
     assert!(forced.contains('\x1b'));
