@@ -342,17 +342,22 @@ fn completions_load_in_bash_and_man_pages_render() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-#[test]
-fn a_closed_pipe_keeps_the_exit_code() {
-    // The reader goes away before yagura writes a byte: the demo's HIGH findings still exit 1.
+/// Runs `yagura ARGS` with a stdout whose reader has gone away before yagura writes a byte.
+fn with_stdout_closed(args: &[&str]) -> Output {
     let mut child = yagura_cmd()
-        .args(["audit", "--demo", "--show-pass"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_exit_code() {
+    // The demo's HIGH findings still exit 1.
+    let o = with_stdout_closed(&["audit", "--demo", "--show-pass"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("panicked"));
     // As a shell sees it: `audit --demo | head -1` under pipefail.
@@ -374,14 +379,7 @@ fn a_closed_pipe_keeps_the_exit_code() {
         &["man"][..],
         &["schedule", "holidays", "2000..2050"][..],
     ] {
-        let mut child = yagura_cmd()
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let o = child.wait_with_output().unwrap();
+        let o = with_stdout_closed(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
         assert!(o.stderr.is_empty(), "{args:?}: {}", text(&o.stderr));
     }
