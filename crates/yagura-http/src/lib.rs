@@ -5,6 +5,8 @@
 //! [`Client::get`] downloads a bounded body with conditional requests (`If-None-Match`,
 //! `If-Modified-Since`), reports progress through a callback and refuses a body cut short.
 //! Errors never carry the URL (a webhook URL is a secret): callers say what they fetched.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Duration;
 
