@@ -186,6 +186,7 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
     #[test]
     fn a_bare_format_name_as_output_is_noticed() {
@@ -218,6 +219,38 @@ mod tests {
             ])),
             clap::ColorChoice::Auto
         );
+    }
+
+    /// Every `yagura …` line of every help text's examples is a command line clap accepts.
+    #[test]
+    fn the_examples_in_help_parse() {
+        fn walk(cmd: &clap::Command, seen: &mut usize) {
+            let help = cmd
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            for line in help.lines() {
+                for part in line.split("&&") {
+                    // the command, without a redirection or the description column
+                    let part = part.trim();
+                    let part = part.split(" > ").next().unwrap_or_default();
+                    let part = part.split("  ").next().unwrap_or_default();
+                    if !part.starts_with("yagura ") {
+                        continue;
+                    }
+                    let words: Vec<&str> = part.split_whitespace().collect();
+                    *seen += 1;
+                    let parsed = cli::Cli::try_parse_from(&words);
+                    assert!(parsed.is_ok(), "`{part}` does not parse: {parsed:?}");
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, seen);
+            }
+        }
+        let mut seen = 0;
+        walk(&cli::Cli::command(), &mut seen);
+        assert!(seen >= 20, "{seen} examples");
     }
 
     #[test]
