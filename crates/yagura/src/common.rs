@@ -119,13 +119,18 @@ pub fn emit_with_text(
         0
     };
     let own_text = text.filter(|_| format == Format::Text);
-    let mut buf = Vec::new();
-    match own_text {
-        Some(t) => buf.extend_from_slice(t.as_bytes()),
-        None => yagura_report::write(format, &report, &mut buf, &opts)?,
-    }
+    let write = |w: &mut dyn std::io::Write| -> Result<()> {
+        match own_text {
+            Some(t) => w.write_all(t.as_bytes())?,
+            None => yagura_report::write(format, &report, w, &opts)?,
+        }
+        w.flush()?;
+        Ok(())
+    };
     match &out.output {
         Some(path) => {
+            let mut buf = Vec::new();
+            write(&mut buf)?;
             write_atomic(path, &buf)?;
             if !g.quiet {
                 eprintln!(
@@ -135,13 +140,17 @@ pub fn emit_with_text(
                 );
             }
         }
-        None => match crate::out::write_stdout(&buf) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                tracing::debug!("stdout closed before the whole report was read");
+        None => {
+            let mut stdout = crate::out::Stdout::lock();
+            match write(&mut stdout) {
+                Ok(()) => {}
+                // The reader went away: the code decided above stands.
+                Err(_) if stdout.closed() => {
+                    tracing::debug!("stdout closed before the whole report was read");
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(anyhow::Error::new(e).context("cannot write the report")),
-        },
+        }
     }
     if incomplete {
         eprintln!(

@@ -1,9 +1,10 @@
 //! The one way the binary writes to stdout, and the colour decision of every stream.
 //!
-//! Every byte of stdout goes through [`outln!`] or [`write_stdout`]: both return an error
-//! instead of panicking when stdout is closed (`yagura … | head`), and `main` turns a closed
-//! pipe into the exit code the command had already decided on (see [`is_broken_pipe`]). The
-//! crate denies `clippy::print_stdout`, so a `println!` elsewhere does not build.
+//! Every byte of stdout goes through [`outln!`], [`write_stdout`] or [`Stdout`] (for a report
+//! written as it is made): each returns an error instead of panicking when stdout is closed
+//! (`yagura … | head`). `main` ends a listing cut short that way with 0 (see
+//! [`is_broken_pipe`]); a report keeps the exit code it had decided before writing
+//! (`common::emit`). The crate denies `clippy::print_stdout`, so a `println!` does not build.
 
 use crate::cli::{ColorChoice, Global};
 use std::io::Write;
@@ -22,6 +23,49 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut lock = std::io::stdout().lock();
     lock.write_all(bytes)?;
     lock.flush()
+}
+
+/// Stdout for a writer that streams (a report of a million findings is not held twice in
+/// memory): remembers that the reader went away, whatever error type the writer above turned the
+/// closed pipe into.
+pub struct Stdout {
+    lock: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl Stdout {
+    pub fn lock() -> Stdout {
+        Stdout {
+            lock: std::io::stdout().lock(),
+            closed: false,
+        }
+    }
+
+    /// True once a write or a flush met a closed pipe.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    fn watch<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.closed = true;
+            }
+        }
+        r
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.lock.write(buf);
+        self.watch(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.lock.flush();
+        self.watch(r)
+    }
 }
 
 /// Flushes stdout (before a long wait, so the reader has every line already).

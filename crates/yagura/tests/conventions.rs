@@ -356,10 +356,13 @@ fn with_stdout_closed(args: &[&str]) -> Output {
 
 #[test]
 fn a_closed_pipe_keeps_the_exit_code() {
-    // The demo's HIGH findings still exit 1.
-    let o = with_stdout_closed(&["audit", "--demo", "--show-pass"]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    assert!(!text(&o.stderr).contains("panicked"));
+    // The demo's HIGH findings still exit 1, whichever writer met the closed pipe.
+    for format in ["text", "json", "sarif", "csv", "html"] {
+        let o = with_stdout_closed(&["audit", "--demo", "--show-pass", "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", text(&o.stderr));
+        assert!(!text(&o.stderr).contains("panicked"), "{format}");
+        assert!(!text(&o.stderr).contains("error"), "{format}");
+    }
     // As a shell sees it: `audit --demo | head -1` under pipefail.
     let o = Command::new("bash")
         .arg("-c")
