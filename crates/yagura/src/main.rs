@@ -157,7 +157,9 @@ fn man(command: Option<&str>) -> anyhow::Result<u8> {
         Some(name) => match cmd.find_subcommand(name) {
             Some(sub) => {
                 let full = format!("yagura-{}", sub.get_name());
-                sub.clone().display_name(full)
+                sub.clone()
+                    .bin_name(format!("yagura {}", sub.get_name()))
+                    .display_name(full)
             }
             None => anyhow::bail!(
                 "no command `{}`: see `yagura --help`",
