@@ -122,7 +122,7 @@ pub enum CredsCommand {
         profile: String,
         /// keyring (Secret Service, Keychain, Credential Manager) or file (0600 in the data
         /// directory)
-        #[arg(long, default_value = "keyring")]
+        #[arg(long, default_value = "keyring", value_parser = ["keyring", "file"])]
         backend: String,
         /// Take the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
         #[arg(long)]
