@@ -4,6 +4,8 @@
 //! Collection never fails as a whole because one call failed: every piece of the inventory is a
 //! [`Collected`] holding the data or the reason (AccessDenied, throttling after retries, a service
 //! not enabled). Progress goes to a callback; this crate never prints.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod clients;
 mod error;

@@ -5,6 +5,8 @@
 //! ([`CheckMeta`], declared with [`declare_check!`]). Evaluating
 //! a check over collected data yields [`Finding`]s: one per (check, resource), each with a
 //! [`Status`]. Nothing here does I/O.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod base64;
 mod check;

@@ -11,6 +11,8 @@
 //! Architecture invariants: no AWS SDK here — the STS, SSO and IAM calls are traits ([`Sts`],
 //! [`SsoApi`]) implemented by the collector; secrets are [`Secret`]s (`yagura_core::Secret`,
 //! the workspace's one) whose `Debug`/`Display` print `<redacted>`; nothing prints.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cache;
 pub mod credentials;

@@ -27,6 +27,8 @@
 //! as PASS again and its exception shows up as unused. Not-adopted entries are tried first, then
 //! accepted ones, each in file order; the first match wins. An entry applies up to and including
 //! its expiry date.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod file;
 mod glob;

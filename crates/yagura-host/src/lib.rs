@@ -5,6 +5,8 @@
 //! packages and [`Finding`]s of the checks in [`checks::CHECKS`]. Vulnerability data lives in a
 //! [`vulndb::VulnDb`] that the user imports feeds into. Nothing here prints; problems are
 //! returned as findings with status UNKNOWN and in [`HostReport::errors`].
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod checks;
 pub mod config;

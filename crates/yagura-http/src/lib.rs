@@ -8,6 +8,8 @@
 //! start of the answer; a client for posts follows no redirect (a webhook that redirects would
 //! hand its payload to another host).
 //! Errors never carry the URL (a webhook URL is a secret): callers say what they fetched.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Duration;
 

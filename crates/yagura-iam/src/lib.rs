@@ -17,6 +17,8 @@
 //!   [`bastion::verify_role_permissions`].
 //! - Programmatic use: [`Policy::parse`], [`authorize`], [`summary::summarize`],
 //!   [`actions::ActionDb::expand`].
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod actions;
 pub mod analyze;

@@ -4,6 +4,8 @@
 //! `--from-inventory` reads it back, so checks can be re-evaluated offline and tested on fixtures.
 //! Every piece of collected data is a [`Collected`]: either the data or the error that prevented
 //! reading it, so a check can say UNKNOWN with the reason instead of passing on missing data.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod load;
 mod model;

@@ -19,6 +19,8 @@
 //! SNS goes through the [`Publisher`] trait, implemented with the AWS SDK in `yagura-collect`,
 //! so this crate does not know the SDK. HTTP and TLS use the workspace's single stack (hyper 1,
 //! rustls on aws-lc-rs); SMTP is a small client of its own over the same rustls.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod config;
 mod dispatch;

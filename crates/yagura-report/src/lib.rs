@@ -22,6 +22,8 @@
 //! - `html`: one self-contained page under a strict Content-Security-Policy.
 //!
 //! [`exit_code`] and [`has_unknown`] give the CI gate (REP-04).
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod asff;
 mod csv_out;

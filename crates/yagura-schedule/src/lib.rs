@@ -6,6 +6,8 @@
 //! Architecture invariant: no I/O except [`Config::load`]; the AWS calls live behind
 //! [`Executor`], implemented by the collector; what was applied comes in and goes out as
 //! [`Applied`], kept by the binary in the store.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
 pub mod cron;

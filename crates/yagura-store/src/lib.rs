@@ -12,6 +12,8 @@
 //! - Nothing stored is lost: each write is one transaction that commits whole or not at all; a
 //!   file that is not a yagura store is reported by path and never written, deleted or replaced.
 //! - The schema version is `PRAGMA user_version`; migrations run in order on open.
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod misc;
 mod runs;

@@ -62,7 +62,7 @@ pub fn yagura_bin() -> PathBuf {
 
 /// A command running the yagura binary, hermetic: no variable of the developer's environment
 /// that yagura or the AWS SDK reads passes through (every `YAGURA_*` and `AWS_*`, `LANG`,
-/// `LANGUAGE`, `LC_*`), the AWS configuration files point nowhere and the instance metadata
+/// `LANGUAGE`, `LC_*`, `RUST_LOG`, `NO_COLOR`), the AWS configuration files point nowhere and the instance metadata
 /// service is off. Language is English unless the test asks (`--lang`); a test adds the data
 /// directory, [`aws_env`] and whatever variable it means to set.
 pub fn yagura_cmd() -> Command {
@@ -120,6 +120,8 @@ fn hermetic(mut c: Command) -> Command {
             || k.starts_with("LC_")
             || k == "LANG"
             || k == "LANGUAGE"
+            || k == "RUST_LOG"
+            || k == "NO_COLOR"
         {
             c.env_remove(k);
         }

@@ -11,6 +11,8 @@
 //! );
 //! # let _ = (load_errors, report);
 //! ```
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod detection;
 pub mod event;

@@ -16,6 +16,8 @@
 //! let second = yagura_watch::changes(before.items.iter(), &after);
 //! assert!(first.is_empty() && second.is_empty());
 //! ```
+// Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod diff;
 pub mod item;

@@ -14,10 +14,10 @@ pub struct CollectArgs {
     /// AWS profile from ~/.aws/config (default: the standard credential chain)
     #[arg(long, env = "AWS_PROFILE")]
     pub profile: Option<String>,
-    /// Regions to scan, comma-separated (default: every enabled region)
-    #[arg(long, value_delimiter = ',')]
+    /// Regions to scan (repeat or separate with commas; default: every enabled region)
+    #[arg(long, visible_alias = "region", value_delimiter = ',')]
     pub regions: Vec<String>,
-    /// Scan every account of the Organization through AssumeRole (AUD-19)
+    /// Scan every account of the Organization through AssumeRole
     #[arg(long, requires = "role_name")]
     pub org: bool,
     /// Role assumed in each member account with --org

@@ -2,29 +2,10 @@
 
 use crate::cli::{Global, OutputArgs};
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
-use yagura_core::{Catalogue, Finding, Lang, Severity, Status};
+use yagura_core::{Catalogue, Finding, Lang, Status};
 use yagura_report::{Format, Report, WriteOptions};
-
-/// `println!` that returns an error instead of panicking when stdout is closed (`yagura … | head`).
-#[macro_export]
-macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    }};
-}
-
-/// True when the error is only a closed pipe on stdout: the reader went away, which is not a
-/// failure of ours.
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
 
 /// Every check the binary knows. Two checks with one id are an error in yagura's declarations
 /// (the workspace meta-test fails on it first).
@@ -37,11 +18,10 @@ pub fn catalogue() -> Result<Catalogue> {
     ])?)
 }
 
-pub fn lang(g: &Global) -> Result<Lang> {
-    match &g.lang {
-        Some(l) => l.parse::<Lang>().map_err(anyhow::Error::msg),
-        None => Ok(Lang::from_locale(|k| std::env::var(k).ok())),
-    }
+/// `--lang` (checked by clap), else the locale's.
+pub fn lang(g: &Global) -> Lang {
+    g.lang
+        .unwrap_or_else(|| Lang::from_locale(|k| std::env::var(k).ok()))
 }
 
 pub fn data_dir(g: &Global) -> Result<PathBuf> {
@@ -102,8 +82,7 @@ pub fn emit_with_text(
     generated_at: &str,
     text: Option<&str>,
 ) -> Result<u8> {
-    let format: Format = out.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let fail_on: Severity = out.fail_on.parse()?;
+    let format = out.format;
     let catalogue = catalogue()?;
     let report = Report {
         schema_version: yagura_report::SCHEMA_VERSION,
@@ -112,26 +91,46 @@ pub fn emit_with_text(
         scope,
         findings,
         catalogue: &catalogue,
-        lang: lang(g)?,
+        lang: lang(g),
         errors,
         extra,
     };
-    let color = out.output.is_none()
-        && format == Format::Text
-        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = out.output.is_none() && format == Format::Text && crate::out::color_stdout(g);
     let opts = WriteOptions {
         color,
         show_pass: out.show_pass,
         ..WriteOptions::default()
     };
+    // The exit code is decided before anything is written: a reader that stops early
+    // (`yagura audit | head -1`) does not change it.
+    let unknown = findings
+        .iter()
+        .filter(|f| f.mute.is_none() && f.status == Status::Unknown)
+        .count();
+    let failing = yagura_report::exit_code(findings, out.fail_on) != 0;
+    let incomplete = unknown > 0 || !errors.is_empty();
+    // An incomplete result cannot pass or fail a gate honestly: it is an error (2) unless the
+    // user accepts incomplete results, and then the gate decides on what could be read.
+    let code = if incomplete && !out.allow_incomplete {
+        2
+    } else if failing {
+        1
+    } else {
+        0
+    };
     let own_text = text.filter(|_| format == Format::Text);
+    let write = |w: &mut dyn std::io::Write| -> Result<()> {
+        match own_text {
+            Some(t) => w.write_all(t.as_bytes())?,
+            None => yagura_report::write(format, &report, w, &opts)?,
+        }
+        w.flush()?;
+        Ok(())
+    };
     match &out.output {
         Some(path) => {
             let mut buf = Vec::new();
-            match own_text {
-                Some(t) => buf.extend_from_slice(t.as_bytes()),
-                None => yagura_report::write(format, &report, &mut buf, &opts)?,
-            }
+            write(&mut buf)?;
             write_atomic(path, &buf)?;
             if !g.quiet {
                 eprintln!(
@@ -142,37 +141,24 @@ pub fn emit_with_text(
             }
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match own_text {
-                Some(t) => lock.write_all(t.as_bytes())?,
-                None => yagura_report::write(format, &report, &mut lock, &opts)?,
+            let mut stdout = crate::out::Stdout::lock();
+            match write(&mut stdout) {
+                Ok(()) => {}
+                // The reader went away: the code decided above stands.
+                Err(_) if stdout.closed() => {
+                    tracing::debug!("stdout closed before the whole report was read");
+                }
+                Err(e) => return Err(e),
             }
-            lock.flush()?;
         }
     }
-    let unknown = findings
-        .iter()
-        .filter(|f| f.mute.is_none() && f.status == Status::Unknown)
-        .count();
-    let failing = yagura_report::exit_code(findings, fail_on) != 0;
-    if unknown > 0 || !errors.is_empty() {
+    if incomplete {
         eprintln!(
             "warning: the result is incomplete: {unknown} check result(s) are UNKNOWN because their data could not be read{}",
             if errors.is_empty() { String::new() } else { format!("; {} collection error(s)", errors.len()) }
         );
     }
-    // An incomplete result cannot pass or fail a gate honestly: it is an error (2) unless the
-    // user accepts incomplete results, and then the gate decides on what could be read.
-    Ok(
-        if (unknown > 0 || !errors.is_empty()) && !out.allow_incomplete {
-            2
-        } else if failing {
-            1
-        } else {
-            0
-        },
-    )
+    Ok(code)
 }
 
 /// Writes a report file. A regular file is replaced atomically (temp file + rename beside the

@@ -40,17 +40,18 @@ pub struct CodeArgs {
     /// `yagura_mfa_command`, else a prompt on the terminal)
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
-    /// Duration of the MFA session in seconds (900–129600)
-    #[arg(long, default_value_t = 43_200)]
+    /// Duration of the MFA session, 15m to 36h (`12h`; a bare number is seconds)
+    #[arg(long, value_name = "DURATION", default_value = "12h", value_parser = crate::cli::parse_duration_secs)]
     pub session_duration: u32,
-    /// Duration of role sessions in seconds (default: the profile's `duration_seconds`, else 3600)
-    #[arg(long)]
+    /// Duration of role sessions (`1h`; a bare number is seconds; default: the profile's
+    /// `duration_seconds`, else 1h)
+    #[arg(long, value_name = "DURATION", value_parser = crate::cli::parse_duration_secs)]
     pub role_duration: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CredsCommand {
-    /// Start (or reuse) the MFA session of a profile and assume its roles (CRED-01)
+    /// Start (or reuse) the MFA session of a profile and assume its roles
     Login {
         #[arg(long, env = "AWS_PROFILE", default_value = "default")]
         profile: String,
@@ -58,7 +59,7 @@ pub enum CredsCommand {
         code: CodeArgs,
     },
     /// Run a command with the profile's credentials in its environment; without a command,
-    /// open your shell (`$SHELL`) marked with the profile (CRED-02)
+    /// open your shell (`$SHELL`) marked with the profile
     Exec {
         profile: String,
         #[command(flatten)]
@@ -71,13 +72,13 @@ pub enum CredsCommand {
         #[arg(last = true)]
         command: Vec<String>,
     },
-    /// Print the profile's credentials as `credential_process` JSON (for ~/.aws/config) (CRED-02)
+    /// Print the profile's credentials as `credential_process` JSON (for ~/.aws/config)
     Process {
         profile: String,
         #[command(flatten)]
         code: CodeArgs,
     },
-    /// Print a console sign-in URL for the profile's role (CRED-02)
+    /// Print a console sign-in URL for the profile's role
     Console {
         profile: String,
         #[command(flatten)]
@@ -90,7 +91,7 @@ pub enum CredsCommand {
         federation_url: Option<String>,
     },
     /// Profiles for every account of the Organization whose `credential_process` calls
-    /// yagura, so every tool shares one MFA session (CRED-03)
+    /// yagura, so every tool shares one MFA session
     Profiles {
         /// List the accounts of the Organization (required for now)
         #[arg(long, required = true)]
@@ -121,7 +122,7 @@ pub enum CredsCommand {
         profile: String,
         /// keyring (Secret Service, Keychain, Credential Manager) or file (0600 in the data
         /// directory)
-        #[arg(long, default_value = "keyring")]
+        #[arg(long, default_value = "keyring", value_parser = ["keyring", "file"])]
         backend: String,
         /// Take the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
         #[arg(long)]
@@ -555,8 +556,7 @@ fn profiles(
         },
     )?;
     if !write {
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), "{text}")?;
+        crate::out::write_stdout(text.as_bytes())?;
         return Ok(0);
     }
     let p = paths(g)?;
@@ -884,10 +884,7 @@ fn server(g: &Global, profile: &str, port: u16, imds: bool, code: &CodeArgs) -> 
     for (k, v) in &vars {
         crate::outln!("{k}={}", v.expose());
     }
-    {
-        use std::io::Write as _;
-        std::io::stdout().lock().flush()?;
-    }
+    crate::out::flush_stdout()?;
     if !g.quiet {
         eprintln!(
             "yagura: serving the credentials of profile `{}` on 127.0.0.1 (export the lines above in the tool's environment); Ctrl-C ends it",

@@ -1,6 +1,6 @@
 //! `yagura findings`: the latest run, what changed since the previous one, and workflow (REP-02).
 
-use crate::cli::{FindingsArgs, Global};
+use crate::cli::{FindingsArgs, Global, TextOrJson};
 use crate::common::{lang, open_store, sanitize};
 use anyhow::{Context, Result};
 use yagura_store::{WorkflowStatus, WorkflowUpdate};
@@ -58,12 +58,12 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
         Some(prev) => Some(store.diff(prev.id, cur.id)?),
         None => None,
     };
-    let lang = lang(g)?;
+    let lang = lang(g);
     let new: std::collections::BTreeSet<&str> = diff
         .iter()
         .flat_map(|d| d.new.iter().map(|e| e.key.as_str()))
         .collect();
-    if a.format == "json" {
+    if a.format == TextOrJson::Json {
         let rows: Vec<serde_json::Value> = findings
             .iter()
             .filter(|f| f.status != yagura_core::Status::Pass)

@@ -1,7 +1,7 @@
 //! `yagura host`: assess this host or a root filesystem (HOST-01…HOST-08), and `yagura db`:
 //! the offline vulnerability database the host assessment matches packages against (HOST-02).
 
-use crate::cli::{Global, OutputArgs};
+use crate::cli::{Global, OutputArgs, TextOrJson};
 use crate::common::{data_dir, emit, now_rfc3339, sanitize};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -11,14 +11,6 @@ use yagura_host::identity::Imds;
 use yagura_host::vulndb::update::{self, Feed, FeedKind, Outcome, FEEDS};
 use yagura_host::vulndb::{DbStatus, VulnDb};
 use yagura_host::{ElfScope, ScanOptions};
-
-/// `println!` that returns an error when stdout is closed (`yagura … | head`) instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    }};
-}
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -52,7 +44,7 @@ pub struct HostArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HostCommand {
-    /// Scan every EC2 instance with a tag through SSM Run Command and merge the results (HOST-07)
+    /// Scan every EC2 instance with a tag through SSM Run Command and merge the results
     Fleet(crate::host_fleet::FleetArgs),
 }
 
@@ -92,9 +84,9 @@ pub enum DbCommand {
     Export { file: PathBuf },
     /// Show the imported sources, their advisory counts and their age
     Status {
-        /// Output format: text or json
-        #[arg(long, short, default_value = "text")]
-        format: String,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
 }
 
@@ -197,8 +189,8 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
     let dir = data_dir(g)?;
     if let DbCommand::Update { list: true, .. } = &a.command {
         for f in FEEDS {
-            say!("{:<22} {}", f.name, f.covers);
-            say!("{:<22} {}", "", feed_url(f));
+            crate::outln!("{:<22} {}", f.name, f.covers);
+            crate::outln!("{:<22} {}", "", feed_url(f));
         }
         return Ok(0);
     }
@@ -216,7 +208,7 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                 let shown = sanitize(&p.display().to_string());
                 if is_sqlite(p) {
                     match vdb.import_database(p) {
-                        Ok(st) => say!(
+                        Ok(st) => crate::outln!(
                             "imported the database `{shown}`: {} advisories from {} source(s)",
                             st.advisories,
                             st.sources.len()
@@ -232,7 +224,7 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                     continue;
                 }
                 match vdb.import(p) {
-                    Ok(stats) => say!(
+                    Ok(stats) => crate::outln!(
                         "imported {} advisories from {} document(s) of `{shown}` as source `{}` ({})",
                         stats.advisories,
                         stats.documents,
@@ -253,7 +245,7 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
         DbCommand::Export { file } => {
             vdb.export(&file)?;
             let st = vdb.status()?;
-            say!(
+            crate::outln!(
                 "exported {} advisories from {} source(s) to {}",
                 st.advisories,
                 st.sources.len(),
@@ -264,8 +256,8 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
         DbCommand::Status { format } => {
             let status = vdb.status()?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            match format.as_str() {
-                "json" => {
+            match format {
+                TextOrJson::Json => {
                     let sources: Vec<serde_json::Value> = status
                         .sources
                         .iter()
@@ -280,10 +272,11 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                         "advisories": status.advisories,
                         "sources": sources,
                     });
-                    say!("{}", yagura_core::escape::json_string(&v)?);
+                    crate::outln!("{}", yagura_core::escape::json_string(&v)?);
                 }
-                "text" => say!("{}", status_text(&status, now).trim_end_matches('\n')),
-                other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),
+                TextOrJson::Text => {
+                    crate::outln!("{}", status_text(&status, now).trim_end_matches('\n'))
+                }
             }
             Ok(0)
         }
@@ -327,6 +320,16 @@ fn db_update(
         .build()
         .context("cannot start the async runtime")?;
     let bar = !g.quiet && std::io::stderr().is_terminal();
+    // Erase the line with an escape where escapes are welcome, else overwrite it with spaces
+    // (NO_COLOR, --color never, TERM=dumb).
+    let escapes = crate::out::color_stderr(g);
+    let erase = |line: &str| {
+        if escapes {
+            format!("\r\x1b[2K{line}")
+        } else {
+            format!("\r{line:<79}")
+        }
+    };
     let mut last_draw = std::time::Instant::now();
     let mut progress = |feed: &str, got: u64, total: Option<u64>| {
         if !bar || (last_draw.elapsed().as_millis() < 100 && Some(got) != total) {
@@ -346,11 +349,11 @@ fn db_update(
             }
             _ => format!("{feed:<22} {}", mb(got)),
         };
-        eprint!("\r\x1b[2K{line}");
+        eprint!("{}", erase(&line));
     };
     let results = rt.block_on(update::update(vdb, &http, &chosen, mirror, &mut progress));
     if bar {
-        eprint!("\r\x1b[2K");
+        eprint!("{}\r", erase(""));
     }
     let mut failed = 0;
     let mut new_rows = Vec::new();
@@ -361,7 +364,7 @@ fn db_update(
                 advisories,
                 new_rows: n,
             } => {
-                say!(
+                crate::outln!(
                     "{name}: updated, {advisories} advisories ({} new) from {} ({})",
                     n.len(),
                     sanitize(&r.url),
@@ -369,7 +372,7 @@ fn db_update(
                 );
                 new_rows.extend(n.iter().cloned());
             }
-            Outcome::Unchanged { advisories } => say!(
+            Outcome::Unchanged { advisories } => crate::outln!(
                 "{name}: unchanged, {advisories} advisories ({})",
                 if r.bytes == 0 {
                     "not modified upstream"
@@ -379,7 +382,7 @@ fn db_update(
             ),
             Outcome::Failed { reason, kept } => {
                 failed += 1;
-                say!(
+                crate::outln!(
                     "{name}: FAILED: {}; {}",
                     sanitize(reason),
                     if *kept > 0 {

@@ -35,7 +35,7 @@ pub struct FleetArgs {
     #[arg(long, env = "YAGURA_DB_MIRROR")]
     pub mirror: Option<String>,
     /// How long to wait for the hosts
-    #[arg(long, default_value = "30m", value_parser = parse_duration)]
+    #[arg(long, default_value = "30m", value_parser = parse_timeout)]
     pub timeout: Duration,
     /// Do not send anything: collect the outputs of an earlier run (`RUN` as printed by that run,
     /// or `launch` for the user-data scans)
@@ -60,21 +60,13 @@ pub struct FleetArgs {
     pub out: OutputArgs,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 90s, 30m or 2h"))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        _ => return Err(format!("`{s}` is not a duration like 90s, 30m or 2h")),
-    };
-    if secs == 0 || secs > 48 * 3600 {
-        return Err(format!("`{s}`: between 1 s and 48 h"));
+/// `--timeout`: the one duration grammar, at most two days.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = crate::cli::parse_duration(s)?;
+    if d > Duration::from_secs(48 * 3600) {
+        return Err(format!("`{s}`: at most 48h"));
     }
-    Ok(Duration::from_secs(secs))
+    Ok(d)
 }
 
 fn script(a: &FleetArgs) -> ScanScript {

@@ -1,9 +1,10 @@
 //! `yagura iam`: simulate requests against policies, analyse an account's authorization
 //! details, validate policy documents, and plan the bastion (MFA) pattern (IAM-01…IAM-04).
 
-use crate::cli::{Global, OutputArgs};
+use crate::cli::{Global, JsonOrText, OutputArgs, TextOrJson};
 use crate::common::{emit, now_rfc3339, sanitize};
 use anyhow::{Context, Result};
+use clap::ValueEnum;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -11,13 +12,14 @@ use yagura_iam::analyze::AccountAuthorization;
 use yagura_iam::bastion::BastionPlan;
 use yagura_iam::graph::{Extra, Graph};
 use yagura_iam::validate::{Level, PolicyKind};
+use yagura_report::Format;
 
-/// `println!` that returns an error when stdout is closed (`yagura … | head`) instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    }};
+/// `iam bastion plan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Json,
+    Cloudformation,
+    Terraform,
 }
 
 #[derive(Debug, Args)]
@@ -35,9 +37,9 @@ pub enum IamCommand {
     Simulate {
         /// The case file (JSON); `-` reads stdin
         file: PathBuf,
-        /// Output format: json or text
-        #[arg(long, short, default_value = "json")]
-        format: String,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = JsonOrText::Json)]
+        format: JsonOrText,
     },
     /// Find over-broad and escalating permissions, and every principal's shortest paths to an
     /// admin-equivalent principal: in GetAccountAuthorizationDetails documents (`aws iam
@@ -79,12 +81,12 @@ pub enum IamCommand {
     /// security warning)
     Validate {
         file: PathBuf,
-        /// The kind of policy: identity, resource, trust, scp, rcp, boundary, session
-        #[arg(long, default_value = "identity")]
-        kind: String,
-        /// Output format: text or json
-        #[arg(long, short, default_value = "text")]
-        format: String,
+        /// The kind of policy
+        #[arg(long, value_enum, default_value_t = Kind::Identity)]
+        kind: Kind,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// The bastion pattern: users in one identity account assume roles in the others with MFA
     Bastion {
@@ -107,12 +109,12 @@ pub enum BastionCommand {
         /// Name of the role created in every resource account
         #[arg(long, default_value = "PowerUser")]
         role_name: String,
-        /// Require MFA younger than this many seconds
-        #[arg(long)]
+        /// Require MFA younger than this (`1h`; a bare number is seconds)
+        #[arg(long, value_name = "DURATION", value_parser = crate::cli::parse_duration_secs)]
         max_mfa_age: Option<u32>,
         /// Output: json (the policies), cloudformation (a template per account) or terraform
-        #[arg(long, short, default_value = "json")]
-        format: String,
+        #[arg(long, short, value_enum, default_value_t = PlanFormat::Json)]
+        format: PlanFormat,
         /// Terraform: the role each account's provider assumes
         #[arg(long, default_value = "OrganizationAccountAccessRole")]
         provider_role: String,
@@ -274,7 +276,7 @@ fn graph_json(g: &Graph, exposures: &[yagura_iam::exposure::Exposed]) -> (Value,
 }
 
 /// `iam analyze --explain`: every edge out of one principal.
-fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8> {
+fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<u8> {
     let _ = g_args;
     let Some((g, i, edges)) = Graph::explain(&input.accounts, &input.extra, who)? else {
         anyhow::bail!(
@@ -283,7 +285,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8
         );
     };
     let node = &g.nodes[i];
-    if format == "json" {
+    if format == Format::Json {
         let v = json!({
             "principal": node.arn,
             "admin": node.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason, "grants": a.grants})),
@@ -297,7 +299,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8
             "makes_admin": g.empowers[i].iter().map(|e| json!({"target": g.nodes.get(e.target).map(|n| n.arn.clone()), "actions": e.actions, "grants": e.grants})).collect::<Vec<_>>(),
             "potential": g.potential[i],
         });
-        say!("{}", yagura_core::escape::json_string(&v)?);
+        crate::outln!("{}", yagura_core::escape::json_string(&v)?);
         return Ok(0);
     }
     let mut lines = vec![format!("{} ({})", g.label(i), node.arn)];
@@ -355,25 +357,35 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: &str) -> Result<u8
         ));
     }
     for l in lines {
-        say!("{}", sanitize(&l));
+        crate::outln!("{}", sanitize(&l));
     }
     Ok(0)
 }
 
-fn parse_kind(s: &str) -> Result<PolicyKind> {
-    Ok(match s {
-        "identity" => PolicyKind::Identity,
-        "resource" => PolicyKind::Resource,
-        "trust" => PolicyKind::Trust,
-        "scp" => PolicyKind::ServiceControl,
-        "rcp" => PolicyKind::ResourceControl,
-        "boundary" => PolicyKind::Boundary,
-        "session" => PolicyKind::Session,
-        other => anyhow::bail!(
-            "unknown policy kind `{}`: use identity, resource, trust, scp, rcp, boundary or session",
-            sanitize(other)
-        ),
-    })
+/// `iam validate --kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Identity,
+    Resource,
+    Trust,
+    Scp,
+    Rcp,
+    Boundary,
+    Session,
+}
+
+impl From<Kind> for PolicyKind {
+    fn from(k: Kind) -> PolicyKind {
+        match k {
+            Kind::Identity => PolicyKind::Identity,
+            Kind::Resource => PolicyKind::Resource,
+            Kind::Trust => PolicyKind::Trust,
+            Kind::Scp => PolicyKind::ServiceControl,
+            Kind::Rcp => PolicyKind::ResourceControl,
+            Kind::Boundary => PolicyKind::Boundary,
+            Kind::Session => PolicyKind::Session,
+        }
+    }
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -386,8 +398,8 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             let (name, text) = read_input(&file)?;
             let (cases, array) = yagura_iam::simulate::parse_cases(&name, &text)?;
             let responses = yagura_iam::simulate::simulate(&cases);
-            match format.as_str() {
-                "json" => {
+            match format {
+                JsonOrText::Json => {
                     let out = if array {
                         yagura_core::escape::json_string(&responses)?
                     } else {
@@ -396,9 +408,9 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                             None => "[]".to_string(),
                         }
                     };
-                    say!("{out}");
+                    crate::outln!("{out}");
                 }
-                "text" => {
+                JsonOrText::Text => {
                     for (c, r) in cases.iter().zip(&responses) {
                         let by: Vec<String> = r
                             .matched
@@ -416,7 +428,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                                 )
                             })
                             .collect();
-                        say!(
+                        crate::outln!(
                             "{}",
                             sanitize(&format!(
                                 "{:?}: {} {} on {}{}",
@@ -433,7 +445,6 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                         );
                     }
                 }
-                other => anyhow::bail!("unknown format `{}`: use json or text", sanitize(other)),
             }
             Ok(0)
         }
@@ -447,6 +458,11 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             max_attempts,
             out,
         } => {
+            anyhow::ensure!(
+                who.is_none() || matches!(out.format, Format::Text | Format::Json),
+                "--explain prints text or json, not {}",
+                out.format.as_str()
+            );
             let started = now_rfc3339();
             let input = match (files.is_empty(), inventory_path) {
                 (false, _) => {
@@ -483,7 +499,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 }
             };
             if let Some(who) = who {
-                return explain(g, &input, &who, &out.format);
+                return explain(g, &input, &who, out.format);
             }
             let db = yagura_iam::actions::db()?;
             let analysis =
@@ -511,7 +527,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 eprintln!("warning: {}", sanitize(e));
             }
             let (escalation, drawing) = graph_json(&analysis.graph, &exposures);
-            let extra = if out.format == "html" {
+            let extra = if out.format == Format::Html {
                 json!({"escalation": escalation, "graph": drawing})
             } else {
                 json!({"escalation": escalation})
@@ -519,13 +535,13 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             emit(g, &out, "iam", &findings, &errors, Some(&extra), &started)
         }
         IamCommand::Validate { file, kind, format } => {
-            let kind = parse_kind(&kind)?;
+            let kind = PolicyKind::from(kind);
             let (name, text) = read_input(&file)?;
             let db = yagura_iam::actions::db()?;
             let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
-            match format.as_str() {
-                "json" => say!("{}", yagura_core::escape::json_string(&diags)?),
-                "text" => {
+            match format {
+                TextOrJson::Json => crate::outln!("{}", yagura_core::escape::json_string(&diags)?),
+                TextOrJson::Text => {
                     for d in &diags {
                         let level = match d.level {
                             Level::Error => "error",
@@ -533,7 +549,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                             Level::Warning => "warning",
                             Level::Suggestion => "suggestion",
                         };
-                        say!(
+                        crate::outln!(
                             "{}",
                             sanitize(&format!(
                                 "{name}:{}:{}: {level} [{}]: {}",
@@ -545,7 +561,6 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                         eprintln!("{}: no problem found", sanitize(&name));
                     }
                 }
-                other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),
             }
             let blocking = diags
                 .iter()
@@ -584,29 +599,25 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 max_mfa_age_seconds: max_mfa_age,
             };
             let plan = yagura_iam::bastion::plan(&request);
-            match format.as_str() {
-                "json" => {
+            match format {
+                PlanFormat::Json => {
                     let v = serde_json::json!({
                         "identity_group_policy": plan.identity_group_policy,
                         "trust_policies": plan.trust_policies,
                         "role_managed_policy_arns": plan.role_managed_policy_arns,
                         "role_inline_deny_iam": plan.role_inline_deny_iam,
                     });
-                    say!("{}", yagura_core::escape::json_string(&v)?);
+                    crate::outln!("{}", yagura_core::escape::json_string(&v)?);
                 }
-                "cloudformation" => say!(
+                PlanFormat::Cloudformation => crate::outln!(
                     "{}",
                     yagura_core::escape::json_string(&yagura_iam::bastion::cloudformation(
                         &request, &plan
                     ))?
                 ),
-                "terraform" => say!(
+                PlanFormat::Terraform => crate::outln!(
                     "{}",
                     yagura_iam::bastion::terraform(&request, &plan, &provider_role)
-                ),
-                other => anyhow::bail!(
-                    "unknown format `{}`: use json, cloudformation or terraform",
-                    sanitize(other)
                 ),
             }
             Ok(0)

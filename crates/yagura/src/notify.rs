@@ -34,8 +34,8 @@ pub struct TestArgs {
     #[arg(long)]
     pub config: PathBuf,
     /// Severity of the test notification; destinations whose min_severity is higher skip it
-    #[arg(long, default_value = "critical")]
-    pub severity: String,
+    #[arg(long, default_value = "critical", ignore_case = true, value_parser = crate::cli::severity_parser())]
+    pub severity: Severity,
 }
 
 pub fn run(g: &Global, a: NotifyArgs) -> Result<u8> {
@@ -45,7 +45,7 @@ pub fn run(g: &Global, a: NotifyArgs) -> Result<u8> {
 }
 
 fn test(g: &Global, t: TestArgs) -> Result<u8> {
-    let severity: Severity = t.severity.parse()?;
+    let severity = t.severity;
     let notifier = Notifier::load(&t.config)?;
     let report = notifier.dispatch(g, &[Notification::test(severity)])?;
     for d in &report.destinations {
@@ -90,7 +90,7 @@ impl Notifier {
     }
 
     fn dispatch(&self, g: &Global, notes: &[Notification]) -> Result<Report> {
-        let lang = lang(g)?;
+        let lang = lang(g);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

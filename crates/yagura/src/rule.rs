@@ -4,7 +4,7 @@ use anyhow::Result;
 use yagura_core::Lang;
 
 pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
-    let lang = lang(g)?;
+    let lang = lang(g);
     let cat = catalogue()?;
     let Some(c) = cat.get(&a.id) else {
         let near: Vec<&str> = cat
@@ -62,7 +62,7 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
 }
 
 pub fn list(g: &Global) -> Result<u8> {
-    let lang = lang(g)?;
+    let lang = lang(g);
     for c in catalogue()?.iter() {
         crate::outln!(
             "{:<48} {:<8} {:<14} {}",

@@ -13,7 +13,7 @@ use yagura_collect::ops::{Ops, PlaceError, Scope};
 use yagura_collect::ConnectOptions;
 use yagura_schedule::{Action, ActionKind, ActionResult, Applied, Config, Plan};
 
-use crate::cli::Global;
+use crate::cli::{Global, TextOrJson};
 use crate::common::{open_store, sanitize, sanitize_text};
 
 /// The store's checkpoint namespace of the events already applied.
@@ -56,9 +56,9 @@ pub struct Target {
     /// Plan as of this RFC 3339 time instead of now (tests, rehearsals)
     #[arg(long)]
     pub now: Option<String>,
-    /// Output format: text or json
-    #[arg(long, short, default_value = "text")]
-    pub format: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,9 +71,9 @@ pub enum ScheduleCommand {
         /// A year, or FROM..TO (both included)
         #[arg(default_value = "")]
         years: String,
-        /// Output format: text or json
-        #[arg(long, short, default_value = "text")]
-        format: String,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Stop and start what the schedules ask for (nothing changes without --apply)
     Run {
@@ -157,7 +157,7 @@ fn print_place_errors(errors: &[PlaceError]) {
 }
 
 /// `schedule holidays`.
-fn holidays(g: &Global, years: &str, format: &str) -> Result<u8> {
+fn holidays(g: &Global, years: &str, format: TextOrJson) -> Result<u8> {
     let parse = |s: &str| {
         s.trim()
             .parse::<i16>()
@@ -187,39 +187,39 @@ fn holidays(g: &Global, years: &str, format: &str) -> Result<u8> {
     if to < from {
         anyhow::bail!("`{}` runs backwards", sanitize(years));
     }
-    let ja = crate::common::lang(g)? == yagura_core::Lang::Ja;
+    let ja = crate::common::lang(g) == yagura_core::Lang::Ja;
     let mut out = Vec::new();
     for y in from..=to {
         out.extend(yagura_schedule::holidays::japanese_holidays(y));
     }
-    if format == "json" {
+    if format == TextOrJson::Json {
         let v: Vec<_> = out
             .iter()
             .map(|h| serde_json::json!({"date": h.date.to_string(), "name_ja": h.name_ja, "name_en": h.name_en}))
             .collect();
         crate::outln!("{}", yagura_core::escape::json_string(&v)?);
     } else {
-        use std::io::Write as _;
-        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        use std::fmt::Write as _;
+        let mut text = String::new();
         for h in &out {
             let name = if ja { h.name_ja } else { h.name_en };
-            writeln!(w, "{} {} {name}", h.date, h.date.strftime("%a"))?;
+            writeln!(text, "{} {} {name}", h.date, h.date.strftime("%a"))?;
         }
-        w.flush()?;
+        crate::out::write_stdout(text.as_bytes())?;
     }
     Ok(0)
 }
 
 pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
     match a.command {
-        ScheduleCommand::Holidays { years, format } => holidays(g, &years, &format),
+        ScheduleCommand::Holidays { years, format } => holidays(g, &years, format),
         ScheduleCommand::Plan(t) => {
             let config = Config::load(&t.config)?;
             let now = parse_now(t.now.as_deref())?;
             let ops = connect(&t)?;
             let store = open_store(g)?;
             let (plan, errors) = make_plan(&config, &ops, now, &applied(&store)?);
-            if t.format == "json" {
+            if t.format == TextOrJson::Json {
                 let v = serde_json::json!({
                     "now": plan.now,
                     "entries": plan.entries,
@@ -229,10 +229,7 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
             } else {
                 print_place_errors(&errors);
                 let text = plan.render_text();
-                {
-                    use std::io::Write as _;
-                    write!(std::io::stdout().lock(), "{}", sanitize_text(&text))?;
-                }
+                crate::out::write_stdout(sanitize_text(&text).as_bytes())?;
                 if plan.entries.is_empty() {
                     crate::outln!(
                         "no resource carries the tag `{}`",
@@ -288,7 +285,7 @@ fn daemon_loop(
     let mut worst = 0u8;
     loop {
         let now = clock.unwrap_or_else(jiff::Timestamp::now);
-        if t.format != "json" {
+        if t.format != TextOrJson::Json {
             crate::outln!("== {now}");
         }
         let inline = match once(g, t, config, ops, apply, now) {
@@ -296,7 +293,7 @@ fn daemon_loop(
                 worst = worst.max(code);
                 inline
             }
-            Err(e) if crate::common::is_broken_pipe(&e) => return Err(e),
+            Err(e) if crate::out::is_broken_pipe(&e) => return Err(e),
             Err(e) => {
                 eprintln!("error: {}", sanitize(&format!("{e:#}")));
                 worst = worst.max(1);
@@ -386,7 +383,7 @@ fn once(
             .collect();
         store.put_checkpoints(APPLIED, &refs)?;
     }
-    if t.format == "json" {
+    if t.format == TextOrJson::Json {
         let v = serde_json::json!({
             "now": now,
             "actions": actions,

@@ -69,7 +69,7 @@ pub struct RuleArgs {
     /// Run only the Sigma rules, not the built-in detections
     #[arg(long)]
     pub no_native: bool,
-    /// Send the detections to the destinations in this file (WATCH-02; see `yagura notify test`)
+    /// Send the detections to the destinations in this file (see `yagura notify test`)
     #[arg(long, env = "YAGURA_NOTIFY")]
     pub notify: Option<PathBuf>,
 }
@@ -94,7 +94,7 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
     /// Time between polls (`60s`, `5m`, `1h`; a plain number is seconds)
-    #[arg(long, default_value = "60s", value_parser = parse_interval)]
+    #[arg(long, default_value = "60s", value_parser = crate::cli::parse_duration)]
     pub interval: std::time::Duration,
     /// Stop after this many polls (default: run until Ctrl-C)
     #[arg(long)]
@@ -114,26 +114,6 @@ fn parse_time(s: &str) -> std::result::Result<i64, String> {
     };
     yagura_trail::event::parse_time_ms(&full)
         .ok_or_else(|| format!("`{s}` is not a time like 2024-03-01 or 2024-03-01T10:00:00Z"))
-}
-
-fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
-    let t = s.trim();
-    let (num, unit) = t
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((t, ""), |i| t.split_at(i));
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 60s, 5m or 1h"))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        _ => return Err(format!("`{s}` is not a duration like 60s, 5m or 1h")),
-    };
-    if secs == 0 {
-        return Err("the interval must be at least 1s".to_string());
-    }
-    Ok(std::time::Duration::from_secs(secs))
 }
 
 pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
@@ -300,7 +280,7 @@ pub(crate) fn report_detections(
     });
     let text = yagura_trail::report::text(
         &yagura_trail::report::rows(detections),
-        lang(g)?,
+        lang(g),
         events,
         read_errors,
     );

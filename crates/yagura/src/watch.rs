@@ -2,7 +2,7 @@
 //! collector, kept in the store as AWS Config-shaped configuration items, and the history of
 //! one resource.
 
-use crate::cli::Global;
+use crate::cli::{Global, TextOrJson as Format};
 use crate::collecting::CollectArgs;
 use crate::common::{now_rfc3339, open_store, sanitize, write_atomic};
 use crate::outln;
@@ -27,29 +27,29 @@ pub struct WatchArgs {
     #[arg(long, conflicts_with_all = ["org", "profile", "interval"])]
     pub from_inventory: Option<PathBuf>,
     /// Take a snapshot every DURATION (`90s`, `15m`, `1h`, `1d`) until stopped; default: once
-    #[arg(long)]
-    pub interval: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = crate::cli::parse_duration)]
+    pub interval: Option<Duration>,
     /// With --interval: stop after this many snapshots
     #[arg(long, requires = "interval")]
     pub max_runs: Option<u64>,
     /// Keep only the changed items, not the whole inventory snapshot
     #[arg(long)]
     pub no_snapshot: bool,
-    /// Output format: text or json
-    #[arg(long, short, default_value = "text")]
-    pub format: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Write the report to FILE instead of stdout (with --interval: the latest run's)
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Report only changes at or above this severity (info, low, medium, high, critical);
     /// every change is still kept in the store
-    #[arg(long, default_value = "info")]
-    pub min_severity: String,
+    #[arg(long, default_value = "info", ignore_case = true, value_parser = crate::cli::severity_parser())]
+    pub min_severity: Severity,
     /// Exit 0 even when some resource types could not be read
     #[arg(long)]
     pub allow_incomplete: bool,
     /// Send the changes to the destinations in this file, each with its own minimum severity
-    /// (WATCH-02; the first snapshot, the baseline, is not sent)
+    /// (the first snapshot, the baseline, is not sent)
     #[arg(long, env = "YAGURA_NOTIFY")]
     pub notify: Option<PathBuf>,
 }
@@ -58,51 +58,17 @@ pub struct WatchArgs {
 pub struct TimelineArgs {
     /// The resource: its id (i-…, sg-…, subnet-…, vpc-…, a user name) or its ARN
     pub resource: String,
-    /// Output format: text or json
-    #[arg(long, short, default_value = "text")]
-    pub format: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Show at most the latest N items
     #[arg(long)]
     pub limit: Option<usize>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Text,
-    Json,
-}
-
-fn format_of(s: &str) -> Result<Format> {
-    match s {
-        "text" => Ok(Format::Text),
-        "json" => Ok(Format::Json),
-        other => anyhow::bail!("unknown format `{}`: use text or json", sanitize(other)),
-    }
-}
-
-/// `15m` → 15 minutes. Units: s, m, h, d.
-pub fn parse_duration(s: &str) -> Result<Duration> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (n, unit) = t.split_at(split);
-    let n: u64 = n
-        .parse()
-        .with_context(|| format!("`{}` is not a duration such as 90s, 15m, 1h", sanitize(s)))?;
-    let secs = match unit {
-        "s" | "" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        "d" => n.saturating_mul(86_400),
-        _ => anyhow::bail!("`{}` is not a duration such as 90s, 15m, 1h", sanitize(s)),
-    };
-    anyhow::ensure!(secs > 0, "the interval `{}` must be positive", sanitize(s));
-    Ok(Duration::from_secs(secs))
-}
-
 pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
-    let format = format_of(&a.format)?;
-    let _: Severity = a.min_severity.parse()?;
-    let interval = a.interval.as_deref().map(parse_duration).transpose()?;
+    let format = a.format;
+    let interval = a.interval;
     // A broken destinations file stops the run before anything is collected.
     let notifier = a
         .notify
@@ -217,7 +183,7 @@ fn record(
         Some(serde_json::to_string(inventory)?)
     };
     let snapshot = store.record_watch(taken_at, snapshot_json.as_deref(), &records)?;
-    let min: Severity = a.min_severity.parse()?;
+    let min = a.min_severity;
     let rated: Vec<(&Change, yagura_watch::Rating)> = changes
         .iter()
         .map(|c| (c, yagura_watch::rate(c)))
@@ -252,12 +218,7 @@ fn record(
     }
     match &a.output {
         Some(p) => write_atomic(p, &buf)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            lock.write_all(&buf)?;
-            lock.flush()?;
-        }
+        None => crate::out::write_stdout(&buf)?,
     }
     if !g.quiet {
         let c = counts(&changes);
@@ -452,7 +413,7 @@ fn write_props(w: &mut Vec<u8>, c: &Change) -> Result<()> {
 }
 
 pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
-    let format = format_of(&a.format)?;
+    let format = a.format;
     let store = open_store(g)?;
     let mut rows = store.config_history(&a.resource)?;
     anyhow::ensure!(

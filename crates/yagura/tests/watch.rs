@@ -511,9 +511,12 @@ fn durations_and_formats_are_checked() {
         ),
         (
             vec!["watch", "--interval", "0s", "--regions", "us-east-1"],
-            "must be positive",
+            "at least 1s",
         ),
-        (vec!["timeline", "x", "--format", "xml"], "unknown format"),
+        (
+            vec!["timeline", "x", "--format", "xml"],
+            "invalid value 'xml' for '--format",
+        ),
     ] {
         let o = yagura(dir.path(), &[], &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
