@@ -17,8 +17,9 @@
 //!   destination, never its URL or password.
 //!
 //! SNS goes through the [`Publisher`] trait, implemented with the AWS SDK in `yagura-collect`,
-//! so this crate does not know the SDK. HTTP and TLS use the workspace's single stack (hyper 1,
-//! rustls on aws-lc-rs); SMTP is a small client of its own over the same rustls.
+//! so this crate does not know the SDK. Webhooks go through `yagura-http` (the workspace's one HTTP
+//! client, with the proxies of the environment); SMTP is a small client of its own over the
+//! same rustls on aws-lc-rs.
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
