@@ -218,6 +218,26 @@ pub enum TagError {
     Invalid(String),
 }
 
+/// `toml::from_str` on a thread of its own with a large stack. The TOML parser recurses once
+/// per level of nesting up to its limit (about a hundred): within the limit, a crafted file
+/// overflowed a 2 MiB thread's stack in a debug build (a proptest's random megabyte did), and
+/// the caller may be any thread. When no thread can be started, the caller's own is used.
+fn parse_toml<T: serde::de::DeserializeOwned + Send>(text: &str) -> Result<T, toml::de::Error> {
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("toml".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, || toml::from_str(text))
+        {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => toml::from_str(text),
+        }
+    })
+}
+
 impl Config {
     /// The schedule a tag value names, or the one it writes inline (with the file's zone and
     /// skip days as defaults).
@@ -249,7 +269,7 @@ impl Config {
             file: file.to_string(),
             problems,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let raw: RawConfig = parse_toml(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             invalid(vec![Problem {
                 line,

@@ -73,3 +73,27 @@ fn a_large_valid_file_reads_and_deep_nesting_is_refused() {
         assert!(exercise(&deep).is_none());
     }
 }
+
+/// Nesting just within the TOML parser's limit, read from a thread with a small stack: the
+/// parse runs on its own thread (a random megabyte of punctuation overflowed a test thread's
+/// 2 MiB stack in a debug build; regression of seed 150 of the stress loop, see git log).
+#[test]
+fn nesting_within_the_parser_limit_does_not_overflow_a_small_stack() {
+    let mixed = format!("x = {}1{}\n", "[{a = ".repeat(45), "}]".repeat(45));
+    let arrays = format!("x = {}1{}\n", "[".repeat(95), "]".repeat(95));
+    let random = random_text(
+        150u64.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        MB,
+        "[]{}\"'=,.\n x0123456789",
+    );
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            for text in [mixed, arrays, random] {
+                let _ = Config::parse(&text, "s.toml");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
