@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use aws_config::SdkConfig;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::stream::{self, StreamExt};
 use yagura_schedule::{Capacity, Resource, ResourceKind, ResourceState, SAVED_CAPACITY_TAG};
@@ -49,7 +48,7 @@ impl From<yagura_inventory::CollectError> for OpsError {
 fn ops_error<E, R>(operation: &str, err: SdkError<E, R>) -> OpsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let code = err.code().unwrap_or(match &err {
         SdkError::DispatchFailure(_) => "DispatchFailure",
@@ -58,7 +57,7 @@ where
     });
     let message = match err.message() {
         Some(m) => m.to_string(),
-        None => DisplayErrorContext(&err).to_string(),
+        None => crate::error::one_line(&err),
     };
     OpsError {
         operation: operation.to_string(),

@@ -8,7 +8,6 @@ use std::sync::Mutex;
 use aws_config::SdkConfig;
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::BoxFuture;
 use yagura_notify::{PublishError, Publisher, SnsMessage};
@@ -49,7 +48,7 @@ impl SnsPublisher {
 fn publish_error<E, R>(err: SdkError<E, R>) -> PublishError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let transient = matches!(
         err,
@@ -61,7 +60,7 @@ where
     let message = match (err.code(), err.message()) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.to_string(),
-        _ => DisplayErrorContext(&err).to_string(),
+        _ => crate::error::one_line(&err),
     };
     PublishError { message, transient }
 }

@@ -12,7 +12,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use yagura_creds::{AssumeRoleRequest, Credentials, MfaCode, Secret, StsProblem};
 
@@ -35,7 +34,7 @@ impl StsCallError {
 fn call_error<E, R>(err: SdkError<E, R>) -> StsCallError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let code = match err.code() {
         Some(c) => c.to_string(),
@@ -50,7 +49,7 @@ where
     // SDK error messages never contain the signing credentials or the request body.
     let message = match err.message() {
         Some(m) => m.to_string(),
-        None => DisplayErrorContext(&err).to_string(),
+        None => crate::error::one_line(&err),
     };
     StsCallError { code, message }
 }
