@@ -1,34 +1,357 @@
-//! Security group rules: which are open to the world and which ports they cover.
+//! Security group rules: what a group opens to the whole internet, judged on the union of its
+//! rules' address ranges (`0.0.0.0/1` + `128.0.0.0/1` is the world too), per protocol and port.
 
-use yagura_inventory::IngressRule;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use yagura_inventory::{IngressRule, SecurityGroup};
 
-/// The rule admits `0.0.0.0/0` or `::/0`.
-pub(crate) fn is_world(r: &IngressRule) -> bool {
-    r.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0") || r.ipv6_ranges.iter().any(|c| c == "::/0")
+/// The protocol of a rule, from its `IpProtocol` (a name or an IANA number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Proto {
+    /// `-1`: every protocol and port.
+    All,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    /// Another IANA protocol number (GRE is 47, ESP 50 …), without ports.
+    Number(u8),
 }
 
-/// The ports of the rule, both ends included (every port for all protocols).
-pub(crate) fn port_range(r: &IngressRule) -> (i32, i32) {
-    if r.protocol == "-1" {
-        return (0, 65535);
+impl Proto {
+    pub(crate) fn of(r: &IngressRule) -> Option<Proto> {
+        match r.protocol.to_ascii_lowercase().as_str() {
+            "-1" | "all" => Some(Proto::All),
+            "tcp" | "6" => Some(Proto::Tcp),
+            "udp" | "17" => Some(Proto::Udp),
+            "icmp" | "1" => Some(Proto::Icmp),
+            "icmpv6" | "58" => Some(Proto::Icmpv6),
+            n => n.parse().ok().map(Proto::Number),
+        }
+    }
+
+    /// TCP and UDP have ports; the others are judged as one range (ICMP's type and code).
+    fn has_ports(self) -> bool {
+        matches!(self, Proto::Tcp | Proto::Udp)
+    }
+}
+
+/// What a group opens to the world: a protocol and, for TCP and UDP, a port range (both ends
+/// included); for ICMP the type (`None` for every type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Exposure {
+    pub proto: Proto,
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Exposure {
+    /// The exposure as a person says it: `all traffic`, `TCP 22`, `UDP 1000-2000`, `ICMP`,
+    /// `ICMP type 8`, `protocol 47` (English and Japanese).
+    pub(crate) fn describe(&self) -> (String, String) {
+        let ports = if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{}-{}", self.from, self.to)
+        };
+        let icmp_type = |name: &str| {
+            if self.from < 0 {
+                (name.to_string(), name.to_string())
+            } else {
+                (
+                    format!("{name} type {}", self.from),
+                    format!("{name} タイプ {}", self.from),
+                )
+            }
+        };
+        match self.proto {
+            Proto::All => ("all traffic".to_string(), "全トラフィック".to_string()),
+            Proto::Tcp => (format!("TCP {ports}"), format!("TCP {ports}")),
+            Proto::Udp => (format!("UDP {ports}"), format!("UDP {ports}")),
+            Proto::Icmp => icmp_type("ICMP"),
+            Proto::Icmpv6 => icmp_type("ICMPv6"),
+            Proto::Number(n) => (format!("protocol {n}"), format!("プロトコル {n}")),
+        }
+    }
+
+    /// The exposure lets TCP traffic reach `port`.
+    pub(crate) fn tcp_port(&self, port: u16) -> bool {
+        matches!(self.proto, Proto::All | Proto::Tcp)
+            && (self.from..=self.to).contains(&i32::from(port))
+    }
+}
+
+/// The ports of the rule, both ends included (every port for all protocols). For ICMP the
+/// first is the type (-1: any).
+fn port_range(r: &IngressRule, proto: Proto) -> (i32, i32) {
+    if !proto.has_ports() {
+        return match proto {
+            Proto::Icmp | Proto::Icmpv6 => (r.from_port.unwrap_or(-1), r.from_port.unwrap_or(-1)),
+            _ => (-1, -1),
+        };
     }
     match (r.from_port, r.to_port) {
-        (Some(f), Some(t)) if f >= 0 && t >= f => (f, t),
-        (Some(f), None) => (f, f),
+        (Some(f), Some(t)) if f >= 0 && t >= f => (f.min(65535), t.min(65535)),
+        (Some(f), None) if f >= 0 => (f, f),
         _ => (0, 65535),
     }
 }
 
+/// The CIDR blocks of a rule cover the whole IPv4 or the whole IPv6 address space.
+fn world(cidrs4: &[&str], cidrs6: &[&str]) -> bool {
+    let v4: Vec<(u128, u128)> = cidrs4
+        .iter()
+        .filter_map(|c| {
+            span(c, 32, |a| {
+                a.parse::<Ipv4Addr>().ok().map(|a| u32::from(a).into())
+            })
+        })
+        .collect();
+    let v6: Vec<(u128, u128)> = cidrs6
+        .iter()
+        .filter_map(|c| span(c, 128, |a| a.parse::<Ipv6Addr>().ok().map(u128::from)))
+        .collect();
+    covers_all(v4, u128::from(u32::MAX)) || covers_all(v6, u128::MAX)
+}
+
+/// The first and last address of a CIDR block, as numbers; `None` when it does not parse.
+fn span(cidr: &str, bits: u32, parse: impl Fn(&str) -> Option<u128>) -> Option<(u128, u128)> {
+    let (addr, len) = cidr.trim().split_once('/')?;
+    let len: u32 = len.parse().ok()?;
+    if len > bits {
+        return None;
+    }
+    let addr = parse(addr)?;
+    let host_bits = bits - len;
+    let host = if host_bits == 0 {
+        0
+    } else {
+        u128::MAX >> (128 - host_bits)
+    };
+    let first = addr & !host;
+    Some((first, first | host))
+}
+
+/// The merged blocks cover `0..=max`.
+fn covers_all(mut blocks: Vec<(u128, u128)>, max: u128) -> bool {
+    blocks.sort_unstable();
+    let mut next = 0u128; // the first address not yet covered
+    for (first, last) in blocks {
+        if first > next {
+            return false;
+        }
+        if last >= max {
+            return true;
+        }
+        next = next.max(last + 1);
+    }
+    false
+}
+
+/// Everything the group opens to the world, protocol by protocol: when all traffic is open,
+/// only that; TCP and UDP as merged port ranges; ICMP per type; other protocols whole. A rule
+/// of an unknown protocol is left out.
+pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
+    let rules: Vec<(Proto, &IngressRule)> = g
+        .ingress
+        .iter()
+        .filter_map(|r| Proto::of(r).map(|p| (p, r)))
+        .collect();
+    let ranges = |want: Proto, lo: i32, hi: i32| -> bool {
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for (p, r) in &rules {
+            let (f, t) = port_range(r, *p);
+            let applies = match *p {
+                Proto::All => true,
+                p if p != want => false,
+                p if p.has_ports() => f <= lo && hi <= t,
+                // ICMP: an any-type rule (-1) opens every type.
+                _ => f < 0 || f == lo,
+            };
+            if applies {
+                v4.extend(r.ipv4_ranges.iter().map(String::as_str));
+                v6.extend(r.ipv6_ranges.iter().map(String::as_str));
+            }
+        }
+        world(&v4, &v6)
+    };
+    if ranges(Proto::All, 0, 65535) {
+        return vec![Exposure {
+            proto: Proto::All,
+            from: 0,
+            to: 65535,
+        }];
+    }
+    let mut out = Vec::new();
+    for proto in [Proto::Tcp, Proto::Udp] {
+        // The port space cut where a rule of this protocol starts or ends; each piece is
+        // covered by the same rules throughout.
+        let mut cuts = vec![0, 65536];
+        for (p, r) in &rules {
+            if *p == proto {
+                let (f, t) = port_range(r, proto);
+                cuts.extend([f, t + 1]);
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        for w in cuts.windows(2) {
+            let (lo, hi) = match w {
+                [a, b] => (*a, *b - 1),
+                _ => continue,
+            };
+            if !ranges(proto, lo, hi) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(Exposure { proto: p, to, .. }) if *p == proto && *to + 1 == lo => *to = hi,
+                _ => out.push(Exposure {
+                    proto,
+                    from: lo,
+                    to: hi,
+                }),
+            }
+        }
+    }
+    // ICMP by type (an any-type rule first), then other protocols whole.
+    let mut others: Vec<(Proto, i32)> = rules
+        .iter()
+        .filter(|(p, _)| !p.has_ports() && *p != Proto::All)
+        .map(|(p, r)| (*p, port_range(r, *p).0))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for (proto, kind) in others {
+        let any_open = out
+            .iter()
+            .any(|e| e.proto == proto && e.from < 0 && kind >= 0);
+        if !any_open && ranges(proto, kind, kind) {
+            out.push(Exposure {
+                proto,
+                from: kind,
+                to: kind,
+            });
+        }
+    }
+    out
+}
+
+/// The group lets the world reach TCP `port` (or every protocol).
+pub(crate) fn world_tcp(g: &SecurityGroup, port: u16) -> bool {
+    exposures(g).iter().any(|e| e.tcp_port(port))
+}
+
 /// The rule admits TCP or UDP traffic to `port`.
 pub(crate) fn covers(r: &IngressRule, port: u16) -> bool {
-    if r.protocol != "-1"
-        && r.protocol != "tcp"
-        && r.protocol != "6"
-        && r.protocol != "udp"
-        && r.protocol != "17"
-    {
-        return false;
+    match Proto::of(r) {
+        Some(p @ (Proto::Tcp | Proto::Udp)) => {
+            let (f, t) = port_range(r, p);
+            (f..=t).contains(&i32::from(port))
+        }
+        Some(Proto::All) => true,
+        _ => false,
     }
-    let (f, t) = port_range(r);
-    (f..=t).contains(&i32::from(port))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn rule(protocol: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> IngressRule {
+        IngressRule {
+            protocol: protocol.to_string(),
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
+            ipv6_ranges: v6.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn group(rules: Vec<IngressRule>) -> SecurityGroup {
+        SecurityGroup {
+            id: "sg-1".to_string(),
+            ingress: rules,
+            ..SecurityGroup::default()
+        }
+    }
+
+    fn said(g: &SecurityGroup) -> Vec<String> {
+        exposures(g).iter().map(|e| e.describe().0).collect()
+    }
+
+    #[test]
+    fn udp_22_is_not_ssh() {
+        let g = group(vec![rule("udp", Some((22, 22)), &["0.0.0.0/0"], &[])]);
+        assert!(!world_tcp(&g, 22));
+        assert_eq!(said(&g), ["UDP 22"]);
+        let g = group(vec![rule("6", Some((22, 22)), &["0.0.0.0/0"], &[])]);
+        assert!(world_tcp(&g, 22));
+        assert_eq!(said(&g), ["TCP 22"]);
+    }
+
+    #[test]
+    fn icmp_and_all_traffic_are_said_as_they_are() {
+        let g = group(vec![rule("icmp", Some((-1, -1)), &["0.0.0.0/0"], &[])]);
+        assert_eq!(said(&g), ["ICMP"]);
+        assert_eq!(exposures(&g)[0].describe().1, "ICMP");
+        let g = group(vec![rule("1", Some((8, -1)), &["0.0.0.0/0"], &[])]);
+        assert_eq!(said(&g), ["ICMP type 8"]);
+        let g = group(vec![rule("-1", None, &[], &["::/0"])]);
+        assert_eq!(said(&g), ["all traffic"]);
+        assert_eq!(exposures(&g)[0].describe().1, "全トラフィック");
+        assert!(world_tcp(&g, 3389));
+        let g = group(vec![rule("47", None, &["0.0.0.0/0"], &[])]);
+        assert_eq!(said(&g), ["protocol 47"]);
+    }
+
+    #[test]
+    fn the_world_split_in_halves_is_the_world() {
+        let g = group(vec![
+            rule("tcp", Some((22, 22)), &["0.0.0.0/1"], &[]),
+            rule("tcp", Some((0, 1024)), &["128.0.0.0/1"], &[]),
+        ]);
+        assert!(world_tcp(&g, 22));
+        assert!(!world_tcp(&g, 23));
+        assert_eq!(said(&g), ["TCP 22"]);
+        let g = group(vec![rule(
+            "tcp",
+            Some((3389, 3389)),
+            &[],
+            &["::/1", "8000::/1"],
+        )]);
+        assert!(world_tcp(&g, 3389));
+        // Halves of different families, or a gap, are not the world.
+        let g = group(vec![rule(
+            "tcp",
+            Some((22, 22)),
+            &["0.0.0.0/1", "128.0.0.0/2"],
+            &["8000::/1"],
+        )]);
+        assert!(!world_tcp(&g, 22));
+        assert!(said(&g).is_empty());
+        // All traffic from one half and TCP 22 from the other: TCP 22 is open.
+        let g = group(vec![
+            rule("-1", None, &["0.0.0.0/1"], &[]),
+            rule("tcp", Some((22, 22)), &["128.0.0.0/1"], &[]),
+        ]);
+        assert_eq!(said(&g), ["TCP 22"]);
+    }
+
+    #[test]
+    fn adjacent_ranges_merge_and_bad_blocks_cover_nothing() {
+        let g = group(vec![
+            rule("tcp", Some((1000, 1999)), &["0.0.0.0/0"], &[]),
+            rule("tcp", Some((2000, 2999)), &["0.0.0.0/0"], &[]),
+            rule(
+                "udp",
+                Some((53, 53)),
+                &["0.0.0.0/0", "nonsense", "1.2.3.4/33"],
+                &[],
+            ),
+        ]);
+        assert_eq!(said(&g), ["TCP 1000-2999", "UDP 53"]);
+        assert!(!world(&["0.0.0.0/33", "x/0"], &["::/129"]));
+        assert!(world(&["10.0.0.1/0"], &[]));
+    }
 }
