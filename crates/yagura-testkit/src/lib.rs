@@ -285,6 +285,29 @@ impl Moto {
         serde_json::from_slice(&out.stdout).expect("seed output is JSON")
     }
 
+    /// Runs a Python (boto3) script against this moto: the endpoint is `sys.argv[1]`, the
+    /// credentials `testing`; returns what it printed as JSON (`null` when it printed nothing).
+    pub fn python(&self, script: &str) -> serde_json::Value {
+        let out = Command::new(venv().join("bin/python"))
+            .arg("-c")
+            .arg(script)
+            .arg(self.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "the script failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.stdout.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::Value::Null;
+        }
+        serde_json::from_slice(&out.stdout).expect("the script printed JSON")
+    }
+
     /// Makes moto enforce IAM from now on.
     pub fn enforce_iam(&self) {
         http(self.port, "POST", "/moto-api/reset-auth", "0").expect("reset-auth");
