@@ -33,10 +33,8 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
     if i.state != "running" {
         return Ok(());
     }
-    // Without the security groups, reachability is not known: no result.
-    let Some(groups) = reg.groups(cx)? else {
-        return Ok(());
-    };
+    // Without the security groups, the open ports are unknown: UNKNOWN with the reason.
+    let groups = reg.groups(cx)?;
     let world_443 = i
         .security_groups
         .iter()
