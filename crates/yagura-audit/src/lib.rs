@@ -21,10 +21,12 @@ mod net;
 mod policy;
 mod run;
 mod scope;
+mod select;
 mod walk;
 
 pub use checks::CHECKS;
 pub use run::evaluate;
+pub use select::{Scoping, SelectError, Selection};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -535,3 +535,76 @@ fn findings_never_lose_a_fix_and_flag_contradictions() {
             .unwrap();
     assert_eq!(v["contradictions"][0]["key"], key.as_str());
 }
+
+/// Issue 18: `--checks`, `--excluded-checks`, `--services`, `--severity` and `--list-checks`,
+/// validated before anything is collected.
+#[test]
+fn runs_are_scoped_and_the_scope_is_checked_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // Listing needs no AWS: the run stops before collection.
+    let out = yagura(dir.path(), &["audit", "--list-checks", "--services", "s3"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().count() >= 4 && text.lines().all(|l| l.contains(" s3 ")),
+        "{text}"
+    );
+    assert!(text.contains("s3-bucket-policy-public"), "{text}");
+    // An unknown check or service is an error naming it, before any AWS call (there are no
+    // credentials here: a collection would fail otherwise).
+    for (flag, bad) in [
+        ("--checks", "no-such-check"),
+        ("--excluded-checks", "no-such-check"),
+        ("--services", "ec3"),
+    ] {
+        let out = yagura(dir.path(), &["audit", flag, bad, "--regions", "us-east-1"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("`{bad}`")), "{err}");
+    }
+    let out = yagura(dir.path(), &["audit", "--severity", "urgent"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`urgent`"));
+
+    // Only the selected checks are reported.
+    let report = |args: &[&str]| -> Vec<(String, String)> {
+        let file = dir.path().join("scoped.json");
+        let mut all = vec!["audit", "--demo", "--format", "json", "-o"];
+        all.push(file.to_str().unwrap());
+        all.extend(args);
+        yagura(dir.path(), &all);
+        let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["check_id"].as_str().unwrap().to_string(),
+                    r["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let r = report(&["--checks", "root-mfa-disabled,iam-user-unused"]);
+    assert!(!r.is_empty());
+    assert!(r
+        .iter()
+        .all(|(c, _)| c == "root-mfa-disabled" || c == "iam-user-unused"));
+    let r = report(&[
+        "--services",
+        "ec2",
+        "--excluded-checks",
+        "security-group-unused",
+    ]);
+    assert!(r
+        .iter()
+        .any(|(c, _)| c == "security-group-port-open-to-world"));
+    assert!(!r
+        .iter()
+        .any(|(c, _)| c == "security-group-unused" || c.starts_with("s3-")));
+    let r = report(&["--severity", "critical"]);
+    assert!(
+        !r.is_empty() && r.iter().all(|(_, s)| s == "critical"),
+        "{r:?}"
+    );
+}
