@@ -205,6 +205,19 @@ fn corrupt_inventory_and_exceptions_name_the_file_and_position() {
     );
 }
 
+/// The key of the first FAIL of `yagura findings --format json`.
+fn first_fail_key(v: &Value) -> String {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "FAIL")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn runs_are_kept_with_new_fixed_and_workflow() {
     let dir = tempfile::tempdir().unwrap();
@@ -263,15 +276,7 @@ fn runs_are_kept_with_new_fixed_and_workflow() {
             .any(|k| k.starts_with("iam-user-has-access-key|") && k.contains("alice-with-key")),
         "{fixed:?}"
     );
-    let key = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["status"] == "FAIL")
-        .unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = first_fail_key(&v);
     let out = yagura(
         dir.path(),
         &[
@@ -508,15 +513,7 @@ fn findings_never_lose_a_fix_and_flag_contradictions() {
     let out = yagura(dir.path(), &["findings", "--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!v["not_checked"].as_array().unwrap().is_empty(), "{v}");
-    let key = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["status"] == "FAIL")
-        .unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = first_fail_key(&v);
     let set = yagura(
         dir.path(),
         &["findings", "--set", &key, "--status", "resolved"],
