@@ -113,6 +113,11 @@ fn world(cidrs4: &[&str], cidrs6: &[&str]) -> bool {
     covers_all(v4, u128::from(u32::MAX)) || covers_all(v6, u128::MAX)
 }
 
+/// The prefix length of a CIDR block, without reading its address.
+fn prefix_len(cidr: &str) -> Option<u32> {
+    cidr.trim().rsplit_once('/')?.1.parse().ok()
+}
+
 /// The first and last address of a CIDR block, as numbers; `None` when it does not parse.
 fn span(cidr: &str, bits: u32, parse: impl Fn(&str) -> Option<u128>) -> Option<(u128, u128)> {
     let (addr, len) = cidr.trim().split_once('/')?;
@@ -151,15 +156,44 @@ fn covers_all(mut blocks: Vec<(u128, u128)>, max: u128) -> bool {
 /// only that; TCP and UDP as merged port ranges; ICMP per type; other protocols whole. A rule
 /// of an unknown protocol is left out.
 pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
-    let rules: Vec<(Proto, &IngressRule)> = g
-        .ingress
-        .iter()
-        .filter_map(|r| Proto::of(r).map(|p| (p, r)))
-        .collect();
+    // Blocks smaller than the world can only make it up together when their sizes add up to
+    // it; most groups have none such, and then only a rule with a `/0` of its own opens to the
+    // world (no address is parsed).
+    let (mut rest4, mut rest6) = (0u128, 0u128);
+    let mut rules: Vec<(Proto, &IngressRule, bool)> = Vec::with_capacity(g.ingress.len());
+    for r in &g.ingress {
+        let Some(p) = Proto::of(r) else {
+            continue;
+        };
+        let mut alone = false;
+        for c in &r.ipv4_ranges {
+            match prefix_len(c) {
+                Some(0) => alone |= world(&[c.as_str()], &[]),
+                Some(l @ 1..=32) => rest4 += 1u128 << (32 - l),
+                _ => {}
+            }
+        }
+        for c in &r.ipv6_ranges {
+            match prefix_len(c) {
+                Some(0) => alone |= world(&[], &[c.as_str()]),
+                Some(l @ 1..=128) => rest6 = rest6.saturating_add(1u128 << (128 - l)),
+                _ => {}
+            }
+        }
+        rules.push((p, r, alone));
+    }
+    // (A sum of IPv6 blocks that saturates may be the whole space: judged on the union.)
+    let split = rest4 >= 1u128 << 32 || rest6 == u128::MAX;
+    if !split {
+        rules.retain(|r| r.2);
+        if rules.is_empty() {
+            return Vec::new();
+        }
+    }
     let ranges = |want: Proto, lo: i32, hi: i32| -> bool {
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
-        for (p, r) in &rules {
+        for (p, r, alone) in &rules {
             let (f, t) = port_range(r, *p);
             let applies = match *p {
                 Proto::All => true,
@@ -169,11 +203,14 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
                 _ => f < 0 || f == lo,
             };
             if applies {
+                if !split {
+                    return *alone;
+                }
                 v4.extend(r.ipv4_ranges.iter().map(String::as_str));
                 v6.extend(r.ipv6_ranges.iter().map(String::as_str));
             }
         }
-        world(&v4, &v6)
+        split && world(&v4, &v6)
     };
     if ranges(Proto::All, 0, 65535) {
         return vec![Exposure {
@@ -187,7 +224,7 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
         // The port space cut where a rule of this protocol starts or ends; each piece is
         // covered by the same rules throughout.
         let mut cuts = vec![0, 65536];
-        for (p, r) in &rules {
+        for (p, r, _) in &rules {
             if *p == proto {
                 let (f, t) = port_range(r, proto);
                 cuts.extend([f, t + 1]);
@@ -216,8 +253,8 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
     // ICMP by type (an any-type rule first), then other protocols whole.
     let mut others: Vec<(Proto, i32)> = rules
         .iter()
-        .filter(|(p, _)| !p.has_ports() && *p != Proto::All)
-        .map(|(p, r)| (*p, port_range(r, *p).0))
+        .filter(|(p, ..)| !p.has_ports() && *p != Proto::All)
+        .map(|(p, r, _)| (*p, port_range(r, *p).0))
         .collect();
     others.sort_unstable();
     others.dedup();
