@@ -19,13 +19,20 @@ pub(crate) enum Proto {
 
 impl Proto {
     pub(crate) fn of(r: &IngressRule) -> Option<Proto> {
-        match r.protocol.to_ascii_lowercase().as_str() {
-            "-1" | "all" => Some(Proto::All),
-            "tcp" | "6" => Some(Proto::Tcp),
-            "udp" | "17" => Some(Proto::Udp),
-            "icmp" | "1" => Some(Proto::Icmp),
-            "icmpv6" | "58" => Some(Proto::Icmpv6),
-            n => n.parse().ok().map(Proto::Number),
+        let p = r.protocol.as_str();
+        let is = |name: &str, number: &str| p == number || p.eq_ignore_ascii_case(name);
+        if is("all", "-1") {
+            Some(Proto::All)
+        } else if is("tcp", "6") {
+            Some(Proto::Tcp)
+        } else if is("udp", "17") {
+            Some(Proto::Udp)
+        } else if is("icmp", "1") {
+            Some(Proto::Icmp)
+        } else if is("icmpv6", "58") {
+            Some(Proto::Icmpv6)
+        } else {
+            p.parse().ok().map(Proto::Number)
         }
     }
 
@@ -156,44 +163,65 @@ fn covers_all(mut blocks: Vec<(u128, u128)>, max: u128) -> bool {
 /// only that; TCP and UDP as merged port ranges; ICMP per type; other protocols whole. A rule
 /// of an unknown protocol is left out.
 pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
-    // Blocks smaller than the world can only make it up together when their sizes add up to
-    // it; most groups have none such, and then only a rule with a `/0` of its own opens to the
-    // world (no address is parsed).
-    let (mut rest4, mut rest6) = (0u128, 0u128);
-    let mut rules: Vec<(Proto, &IngressRule, bool)> = Vec::with_capacity(g.ingress.len());
+    if split_possible(g) {
+        union_exposures(g)
+    } else {
+        alone_exposures(g)
+    }
+}
+
+/// [`exposures`] of a group whose smaller blocks cannot make up the world: the rules with a
+/// `/0` of their own, merged (no address is compared; no allocation when there are none).
+fn alone_exposures(g: &SecurityGroup) -> Vec<Exposure> {
+    let mut out = Vec::new();
     for r in &g.ingress {
-        let Some(p) = Proto::of(r) else {
+        let Some(proto) = Proto::of(r) else {
             continue;
         };
-        let mut alone = false;
-        for c in &r.ipv4_ranges {
-            match prefix_len(c) {
-                Some(0) => alone |= world(&[c.as_str()], &[]),
-                Some(l @ 1..=32) => rest4 += 1u128 << (32 - l),
-                _ => {}
-            }
+        if !alone(r) {
+            continue;
         }
-        for c in &r.ipv6_ranges {
-            match prefix_len(c) {
-                Some(0) => alone |= world(&[], &[c.as_str()]),
-                Some(l @ 1..=128) => rest6 = rest6.saturating_add(1u128 << (128 - l)),
-                _ => {}
-            }
+        if proto == Proto::All {
+            return vec![Exposure {
+                proto,
+                from: 0,
+                to: 65535,
+            }];
         }
-        rules.push((p, r, alone));
+        let (from, to) = port_range(r, proto);
+        out.push(Exposure { proto, from, to });
     }
-    // (A sum of IPv6 blocks that saturates may be the whole space: judged on the union.)
-    let split = rest4 >= 1u128 << 32 || rest6 == u128::MAX;
-    if !split {
-        rules.retain(|r| r.2);
-        if rules.is_empty() {
-            return Vec::new();
+    // The order of `union_exposures`: TCP, UDP, then the others; an any-type ICMP (-1) first,
+    // covering the types after it.
+    out.sort_unstable_by_key(|e| (e.proto, e.from, e.to));
+    out.dedup_by(|e, kept| {
+        if e.proto != kept.proto {
+            false
+        } else if e.proto.has_ports() {
+            let joins = e.from <= kept.to.saturating_add(1);
+            if joins {
+                kept.to = kept.to.max(e.to);
+            }
+            joins
+        } else {
+            kept.from < 0 || kept.from == e.from
         }
-    }
+    });
+    out
+}
+
+/// [`exposures`] judged on the union of the rules' blocks, for the groups whose smaller blocks
+/// may add up to the world.
+fn union_exposures(g: &SecurityGroup) -> Vec<Exposure> {
+    let rules: Vec<(Proto, &IngressRule)> = g
+        .ingress
+        .iter()
+        .filter_map(|r| Proto::of(r).map(|p| (p, r)))
+        .collect();
     let ranges = |want: Proto, lo: i32, hi: i32| -> bool {
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
-        for (p, r, alone) in &rules {
+        for (p, r) in &rules {
             let (f, t) = port_range(r, *p);
             let applies = match *p {
                 Proto::All => true,
@@ -203,14 +231,11 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
                 _ => f < 0 || f == lo,
             };
             if applies {
-                if !split {
-                    return *alone;
-                }
                 v4.extend(r.ipv4_ranges.iter().map(String::as_str));
                 v6.extend(r.ipv6_ranges.iter().map(String::as_str));
             }
         }
-        split && world(&v4, &v6)
+        world(&v4, &v6)
     };
     if ranges(Proto::All, 0, 65535) {
         return vec![Exposure {
@@ -221,10 +246,14 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
     }
     let mut out = Vec::new();
     for proto in [Proto::Tcp, Proto::Udp] {
+        // Without a rule of its own, only all traffic opens it (answered above).
+        if !rules.iter().any(|r| r.0 == proto) {
+            continue;
+        }
         // The port space cut where a rule of this protocol starts or ends; each piece is
         // covered by the same rules throughout.
         let mut cuts = vec![0, 65536];
-        for (p, r, _) in &rules {
+        for (p, r) in &rules {
             if *p == proto {
                 let (f, t) = port_range(r, proto);
                 cuts.extend([f, t + 1]);
@@ -253,8 +282,8 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
     // ICMP by type (an any-type rule first), then other protocols whole.
     let mut others: Vec<(Proto, i32)> = rules
         .iter()
-        .filter(|(p, ..)| !p.has_ports() && *p != Proto::All)
-        .map(|(p, r, _)| (*p, port_range(r, *p).0))
+        .filter(|(p, _)| !p.has_ports() && *p != Proto::All)
+        .map(|(p, r)| (*p, port_range(r, *p).0))
         .collect();
     others.sort_unstable();
     others.dedup();
@@ -275,7 +304,60 @@ pub(crate) fn exposures(g: &SecurityGroup) -> Vec<Exposure> {
 
 /// The group lets the world reach TCP `port` (or every protocol).
 pub(crate) fn world_tcp(g: &SecurityGroup, port: u16) -> bool {
-    exposures(g).iter().any(|e| e.tcp_port(port))
+    // Only the rules that let TCP reach the port count: one with a `/0` answers; else their
+    // blocks together may, when their sizes add up to the world.
+    let (mut v4, mut v6) = (0u128, 0u128);
+    for r in &g.ingress {
+        if !matches!(Proto::of(r), Some(Proto::All | Proto::Tcp)) || !covers(r, port) {
+            continue;
+        }
+        if alone(r) {
+            return true;
+        }
+        add_sizes(r, &mut v4, &mut v6);
+    }
+    (v4 >= 1u128 << 32 || v6 == u128::MAX) && exposures(g).iter().any(|e| e.tcp_port(port))
+}
+
+/// Adds the sizes of the rule's blocks smaller than the world to the IPv4 and IPv6 sums
+/// (saturating).
+fn add_sizes(r: &IngressRule, v4: &mut u128, v6: &mut u128) {
+    for l in r.ipv4_ranges.iter().filter_map(|c| prefix_len(c)) {
+        if (1..=32).contains(&l) {
+            *v4 = v4.saturating_add(1u128 << (32 - l));
+        }
+    }
+    for l in r.ipv6_ranges.iter().filter_map(|c| prefix_len(c)) {
+        if (1..=128).contains(&l) {
+            *v6 = v6.saturating_add(1u128 << (128 - l));
+        }
+    }
+}
+
+/// The rule names a block that is the whole IPv4 or IPv6 space by itself.
+fn alone(r: &IngressRule) -> bool {
+    let whole = |c: &str, v6: bool| {
+        if c == "0.0.0.0/0" || c == "::/0" {
+            return true;
+        }
+        prefix_len(c) == Some(0)
+            && if v6 {
+                world(&[], &[c])
+            } else {
+                world(&[c], &[])
+            }
+    };
+    r.ipv4_ranges.iter().any(|c| whole(c, false)) || r.ipv6_ranges.iter().any(|c| whole(c, true))
+}
+
+/// Whether the group's blocks smaller than the world add up to the size of the IPv4 or IPv6
+/// space, so that their union may be the world (a sum of IPv6 blocks that saturates may be).
+fn split_possible(g: &SecurityGroup) -> bool {
+    let (mut v4, mut v6) = (0u128, 0u128);
+    for r in &g.ingress {
+        add_sizes(r, &mut v4, &mut v6);
+    }
+    v4 >= 1u128 << 32 || v6 == u128::MAX
 }
 
 /// The rule admits TCP or UDP traffic to `port`.
@@ -373,6 +455,44 @@ mod tests {
             rule("tcp", Some((22, 22)), &["128.0.0.0/1"], &[]),
         ]);
         assert_eq!(said(&g), ["TCP 22"]);
+    }
+
+    /// The shortcut for groups that cannot make up the world from smaller blocks answers as
+    /// the union does, on every group of up to three of these rules.
+    #[test]
+    fn the_shortcut_agrees_with_the_union() {
+        let world = &["0.0.0.0/0"][..];
+        let some = &["10.0.0.0/8"][..];
+        let menu = [
+            rule("tcp", Some((22, 22)), world, &[]),
+            rule("tcp", Some((20, 23)), &[], &["::/0"]),
+            rule("tcp", Some((24, 30)), world, &[]),
+            rule("tcp", Some((443, 443)), some, &[]),
+            rule("6", Some((0, 65535)), some, &["::/0"]),
+            rule("udp", Some((53, 53)), world, &[]),
+            rule("icmp", Some((-1, -1)), world, &[]),
+            rule("icmp", Some((8, -1)), world, &[]),
+            rule("icmpv6", Some((128, -1)), &[], &["::/0"]),
+            rule("47", None, world, &[]),
+            rule("-1", None, some, &[]),
+            rule("-1", None, world, &[]),
+        ];
+        let n = menu.len();
+        for a in 0..n {
+            for b in a..n {
+                for c in b..n {
+                    let g = group(vec![menu[a].clone(), menu[b].clone(), menu[c].clone()]);
+                    assert!(!split_possible(&g));
+                    assert_eq!(alone_exposures(&g), union_exposures(&g), "{a} {b} {c}");
+                    for port in [22, 25, 443, 3389] {
+                        assert_eq!(
+                            world_tcp(&g, port),
+                            union_exposures(&g).iter().any(|e| e.tcp_port(port))
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
