@@ -22,10 +22,12 @@ mod net;
 mod policy;
 mod run;
 mod scope;
+mod select;
 mod walk;
 
 pub use checks::CHECKS;
 pub use evaluate::evaluate;
+pub use select::{Scoping, SelectError, Selection};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -52,17 +52,14 @@ impl<'a> Reg<'a> {
         Ok(Some(set.contains(id)))
     }
 
-    /// The region's security groups by id; `None` when they could not be read.
-    pub fn groups(
-        &self,
-        cx: &Cx<'_>,
-    ) -> Result<Option<&BTreeMap<&'a str, &'a SecurityGroup>>, Missing> {
-        let Ok(list) = cx.read_in(&data::SECURITY_GROUPS, self.region)? else {
-            return Ok(None);
-        };
-        Ok(Some(self.groups.get_or_init(|| {
-            list.iter().map(|g| (g.id.as_str(), g)).collect()
-        })))
+    /// The region's security groups by id; missing (UNKNOWN) when they could not be read: an
+    /// instance whose groups are unknown is not judged, and says so (a silent omission would
+    /// read as "fixed" in the next run's diff).
+    pub fn groups(&self, cx: &Cx<'_>) -> Result<&BTreeMap<&'a str, &'a SecurityGroup>, Missing> {
+        let list = cx.need_in(&data::SECURITY_GROUPS, self.region)?;
+        Ok(self
+            .groups
+            .get_or_init(|| list.iter().map(|g| (g.id.as_str(), g)).collect()))
     }
 
     /// The image `id`; missing when the images could not be read or this one is not visible.

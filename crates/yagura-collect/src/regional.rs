@@ -469,9 +469,15 @@ async fn config(c: &aws_sdk_config::Client) -> Collected<ConfigStatus> {
 }
 
 async fn guardduty(c: &aws_sdk_guardduty::Client) -> Collected<GuardDuty> {
-    let ids = match c.list_detectors().send().await {
-        Ok(o) => o.detector_ids().to_vec(),
-        Err(e) => return Collected::Error(collect_error("guardduty:ListDetectors", e)),
+    let ids = match paged(
+        "guardduty:ListDetectors",
+        c.list_detectors().into_paginator().send(),
+        |o, out| out.extend(o.detector_ids().iter().cloned()),
+    )
+    .await
+    {
+        Collected::Ok(v) => v,
+        Collected::Error(e) => return Collected::Error(e),
     };
     let mut detectors = Vec::new();
     for id in ids {
@@ -537,23 +543,34 @@ async fn security_hub(c: &aws_sdk_securityhub::Client) -> Collected<SecurityHub>
         }
         Err(e) => return Collected::Error(collect_error("securityhub:DescribeHub", e)),
     }
-    match c.get_enabled_standards().send().await {
-        Ok(out) => ok(SecurityHub {
-            enabled: true,
-            standards: out
-                .standards_subscriptions()
-                .iter()
-                .filter_map(|s| s.standards_arn().map(str::to_string))
-                .collect(),
-        }),
-        Err(e) => Collected::Error(collect_error("securityhub:GetEnabledStandards", e)),
-    }
+    paged(
+        "securityhub:GetEnabledStandards",
+        c.get_enabled_standards().into_paginator().send(),
+        |o, out| {
+            out.extend(
+                o.standards_subscriptions()
+                    .iter()
+                    .filter_map(|s| s.standards_arn().map(str::to_string)),
+            )
+        },
+    )
+    .await
+    .map(|standards| SecurityHub {
+        enabled: true,
+        standards,
+    })
 }
 
 async fn access_analyzer(c: &aws_sdk_accessanalyzer::Client) -> Collected<AccessAnalyzer> {
-    let analyzers = match c.list_analyzers().send().await {
-        Ok(o) => o.analyzers().to_vec(),
-        Err(e) => return Collected::Error(collect_error("access-analyzer:ListAnalyzers", e)),
+    let analyzers = match paged(
+        "access-analyzer:ListAnalyzers",
+        c.list_analyzers().into_paginator().send(),
+        |o, out| out.extend(o.analyzers().iter().cloned()),
+    )
+    .await
+    {
+        Collected::Ok(v) => v,
+        Collected::Error(e) => return Collected::Error(e),
     };
     let active: Vec<_> = analyzers
         .iter()
@@ -648,33 +665,45 @@ async fn load_balancers(
     let mut out = Vec::new();
     for lb in lbs {
         let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
-        let listeners = match c.describe_listeners().load_balancer_arn(&arn).send().await {
-            Ok(o) => o
-                .listeners()
-                .iter()
-                .filter_map(|l| l.protocol().map(|p| p.as_str().to_string()))
-                .collect(),
-            Err(e) => {
-                return Collected::Error(collect_error("elasticloadbalancing:DescribeListeners", e))
-            }
+        let listeners = match paged(
+            "elasticloadbalancing:DescribeListeners",
+            c.describe_listeners()
+                .load_balancer_arn(&arn)
+                .into_paginator()
+                .send(),
+            |o, out| {
+                out.extend(
+                    o.listeners()
+                        .iter()
+                        .filter_map(|l| l.protocol().map(|p| p.as_str().to_string())),
+                )
+            },
+        )
+        .await
+        {
+            Collected::Ok(v) => v,
+            Collected::Error(e) => return Collected::Error(e),
         };
         let mut targets = Vec::new();
-        let tgs = match c
+        let mut tgs = Vec::new();
+        let mut pages = c
             .describe_target_groups()
             .load_balancer_arn(&arn)
-            .send()
-            .await
-        {
-            Ok(o) => o.target_groups().to_vec(),
-            // A load balancer without target groups (moto answers so; AWS lists none).
-            Err(e) if is_code(&e, &["TargetGroupNotFound"]) => Vec::new(),
-            Err(e) => {
-                return Collected::Error(collect_error(
-                    "elasticloadbalancing:DescribeTargetGroups",
-                    e,
-                ))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(o) => tgs.extend(o.target_groups().iter().cloned()),
+                // A load balancer without target groups (moto answers so; AWS lists none).
+                Err(e) if is_code(&e, &["TargetGroupNotFound"]) => break,
+                Err(e) => {
+                    return Collected::Error(collect_error(
+                        "elasticloadbalancing:DescribeTargetGroups",
+                        e,
+                    ))
+                }
             }
-        };
+        }
         for tg in tgs {
             let tg_arn = tg.target_group_arn().unwrap_or_default();
             match c
@@ -756,10 +785,49 @@ async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
     .await
 }
 
+/// Pages a call without an SDK paginator may take before its list is judged endless.
+const MAX_PAGES: usize = 10_000;
+
+/// Every page of a call the SDK has no paginator for (EventBridge's ListRules and
+/// ListTargetsByRule): `page` sends one request with the token and returns its items and the
+/// next token. A list longer than [`MAX_PAGES`] pages is an error, never a partial list.
+async fn token_paged<T, Fut>(
+    op: &str,
+    mut page: impl FnMut(Option<String>) -> Fut,
+) -> Result<Vec<T>, CollectError>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CollectError>>,
+{
+    let mut out = Vec::new();
+    let mut token = None;
+    for _ in 0..MAX_PAGES {
+        let (items, next) = page(token.take()).await?;
+        out.extend(items);
+        match next.filter(|t| !t.is_empty()) {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+    Err(CollectError::new(
+        op,
+        "TooManyPages",
+        "the list did not end within 10000 pages",
+    ))
+}
+
 async fn event_rules(c: &aws_sdk_eventbridge::Client) -> Collected<Vec<EventRule>> {
-    let rules = match c.list_rules().send().await {
-        Ok(o) => o.rules().to_vec(),
-        Err(e) => return Collected::Error(collect_error("events:ListRules", e)),
+    let rules = match token_paged("events:ListRules", |token| async move {
+        c.list_rules()
+            .set_next_token(token)
+            .send()
+            .await
+            .map(|o| (o.rules().to_vec(), o.next_token().map(str::to_string)))
+            .map_err(|e| collect_error("events:ListRules", e))
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return Collected::Error(e),
     };
     let mut out = Vec::new();
     for r in rules {
@@ -767,9 +835,20 @@ async fn event_rules(c: &aws_sdk_eventbridge::Client) -> Collected<Vec<EventRule
         let pattern = r.event_pattern().unwrap_or_default().to_string();
         // Only rules about GuardDuty matter here; spare the other rules a call.
         let targets = if pattern.contains("aws.guardduty") {
-            match c.list_targets_by_rule().rule(&name).send().await {
-                Ok(t) => t.targets().len() as u32,
-                Err(e) => return Collected::Error(collect_error("events:ListTargetsByRule", e)),
+            let name = name.as_str();
+            match token_paged("events:ListTargetsByRule", |token| async move {
+                c.list_targets_by_rule()
+                    .rule(name)
+                    .set_next_token(token)
+                    .send()
+                    .await
+                    .map(|o| (o.targets().to_vec(), o.next_token().map(str::to_string)))
+                    .map_err(|e| collect_error("events:ListTargetsByRule", e))
+            })
+            .await
+            {
+                Ok(t) => u32::try_from(t.len()).unwrap_or(u32::MAX),
+                Err(e) => return Collected::Error(e),
             }
         } else {
             0
@@ -788,27 +867,45 @@ pub(crate) async fn budgets(
     c: &aws_sdk_budgets::Client,
     account_id: &str,
 ) -> Collected<Vec<Budget>> {
-    let list = match c.describe_budgets().account_id(account_id).send().await {
-        Ok(o) => o.budgets().to_vec(),
-        Err(e) if is_code(&e, &["NotFoundException"]) => Vec::new(),
-        Err(e) => return Collected::Error(collect_error("budgets:DescribeBudgets", e)),
-    };
+    let mut list = Vec::new();
+    let mut pages = c
+        .describe_budgets()
+        .account_id(account_id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(o) => list.extend(o.budgets().iter().cloned()),
+            // No budget at all.
+            Err(e) if is_code(&e, &["NotFoundException"]) => break,
+            Err(e) => return Collected::Error(collect_error("budgets:DescribeBudgets", e)),
+        }
+    }
     let mut out = Vec::new();
     for b in list {
         let name = b.budget_name().to_string();
-        let n = match c
+        let mut n = 0u32;
+        let mut pages = c
             .describe_notifications_for_budget()
             .account_id(account_id)
             .budget_name(&name)
-            .send()
-            .await
-        {
-            Ok(o) => o.notifications().len() as u32,
-            Err(e) if is_code(&e, &["NotFoundException"]) => 0,
-            Err(e) => {
-                return Collected::Error(collect_error("budgets:DescribeNotificationsForBudget", e))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(o) => {
+                    n = n.saturating_add(u32::try_from(o.notifications().len()).unwrap_or(u32::MAX))
+                }
+                // No notification on this budget.
+                Err(e) if is_code(&e, &["NotFoundException"]) => break,
+                Err(e) => {
+                    return Collected::Error(collect_error(
+                        "budgets:DescribeNotificationsForBudget",
+                        e,
+                    ))
+                }
             }
-        };
+        }
         out.push(Budget {
             name,
             notifications: n,
@@ -818,14 +915,18 @@ pub(crate) async fn budgets(
 }
 
 pub(crate) async fn anomaly_monitors(c: &aws_sdk_costexplorer::Client) -> Collected<Vec<String>> {
-    match c.get_anomaly_monitors().send().await {
-        Ok(o) => ok(o
-            .anomaly_monitors()
-            .iter()
-            .map(|m| m.monitor_name().to_string())
-            .collect()),
-        Err(e) => Collected::Error(collect_error("ce:GetAnomalyMonitors", e)),
-    }
+    paged(
+        "ce:GetAnomalyMonitors",
+        c.get_anomaly_monitors().into_paginator().send(),
+        |o, out| {
+            out.extend(
+                o.anomaly_monitors()
+                    .iter()
+                    .map(|m| m.monitor_name().to_string()),
+            )
+        },
+    )
+    .await
 }
 
 pub(crate) async fn health_events(c: &aws_sdk_health::Client) -> Collected<Vec<HealthEvent>> {
@@ -833,22 +934,24 @@ pub(crate) async fn health_events(c: &aws_sdk_health::Client) -> Collected<Vec<H
         .event_status_codes(aws_sdk_health::types::EventStatusCode::Open)
         .event_status_codes(aws_sdk_health::types::EventStatusCode::Upcoming)
         .build();
-    match c.describe_events().filter(filter).send().await {
-        Ok(o) => ok(o
-            .events()
-            .iter()
-            .map(|e| HealthEvent {
-                arn: e.arn().unwrap_or_default().to_string(),
-                service: e.service().unwrap_or_default().to_string(),
-                event_type: e.event_type_code().unwrap_or_default().to_string(),
-                region: e.region().unwrap_or_default().to_string(),
-                status: e
-                    .status_code()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                start_time: e.start_time().map(fmt_time),
-            })
-            .collect()),
-        Err(e) => Collected::Error(collect_error("health:DescribeEvents", e)),
-    }
+    paged(
+        "health:DescribeEvents",
+        c.describe_events().filter(filter).into_paginator().send(),
+        |o, out| {
+            out.extend(o.events().iter().map(|e| {
+                HealthEvent {
+                    arn: e.arn().unwrap_or_default().to_string(),
+                    service: e.service().unwrap_or_default().to_string(),
+                    event_type: e.event_type_code().unwrap_or_default().to_string(),
+                    region: e.region().unwrap_or_default().to_string(),
+                    status: e
+                        .status_code()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    start_time: e.start_time().map(fmt_time),
+                }
+            }))
+        },
+    )
+    .await
 }

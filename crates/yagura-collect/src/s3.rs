@@ -8,19 +8,23 @@ use yagura_inventory::{AclGrant, Bucket, Collected, PublicAccessBlock, S3};
 pub(crate) async fn collect(clients: &Clients, account_id: &str) -> S3 {
     let account_public_access_block = account_pab(&clients.s3control, account_id).await;
     let client = &clients.s3;
-    let listed = match client.list_buckets().send().await {
-        Ok(out) => out
-            .buckets()
-            .iter()
-            .filter_map(|b| b.name().map(str::to_string))
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return S3 {
-                account_public_access_block,
-                buckets: Collected::Error(collect_error("s3:ListBuckets", e)),
+    let mut listed = Vec::new();
+    let mut pages = client.list_buckets().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(out) => listed.extend(
+                out.buckets()
+                    .iter()
+                    .filter_map(|b| b.name().map(str::to_string)),
+            ),
+            Err(e) => {
+                return S3 {
+                    account_public_access_block,
+                    buckets: Collected::Error(collect_error("s3:ListBuckets", e)),
+                }
             }
         }
-    };
+    }
     let mut buckets: Vec<Bucket> = stream::iter(listed)
         .map(|name| bucket(client, name))
         .buffer_unordered(8)

@@ -944,3 +944,227 @@ fn recorded_unknown_boundary_policy_leaves_the_others_collected() {
     let arns: Vec<&str> = policies.iter().map(|p| p.arn.as_str()).collect();
     assert_eq!(arns, [ADMIN_POLICY]);
 }
+
+// ------------------------------------------------------------------ Pagination (issue 18)
+//
+// RECORDED RESPONSES over several pages: the API reference examples cut into pages with a
+// `NextToken` (the shapes the services answer with more items than one page holds). Each test
+// puts the item that decides the check on the last page, where a collector that reads one page
+// never looks.
+
+/// The token the recorded first pages hand out.
+const PAGE_2: &str = "AAQA-EFRSURBSGpDTDhTSHpFeHl3Y2VtT2lMWlEyS0pmVUlBNzRYVVZRQ0NBdz09";
+
+fn guardduty_on() -> Vec<Rule> {
+    use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
+    use aws_sdk_guardduty::operation::list_detectors::ListDetectorsOutput;
+    use aws_sdk_guardduty::types::DetectorStatus;
+    vec![
+        mock!(aws_sdk_guardduty::Client::list_detectors).then_output(|| {
+            ListDetectorsOutput::builder()
+                .detector_ids("12abc34d567e8fa901bc2d34e56789f0")
+                .build()
+        }),
+        mock!(aws_sdk_guardduty::Client::get_detector).then_output(|| {
+            GetDetectorOutput::builder()
+                .status(DetectorStatus::Enabled)
+                .service_role(format!(
+                    "arn:aws:iam::{ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+                ))
+                .build()
+        }),
+    ]
+}
+
+/// ListRules: 120 rules of other sources on the first page, the GuardDuty rule on the second;
+/// ListTargetsByRule: its SNS target on the second page of targets.
+fn event_rules_over_pages() -> Vec<Rule> {
+    use aws_sdk_eventbridge::operation::list_rules::ListRulesOutput;
+    use aws_sdk_eventbridge::operation::list_targets_by_rule::ListTargetsByRuleOutput;
+    use aws_sdk_eventbridge::types::{Rule as EventRule, RuleState, Target};
+    let rule = |name: String, pattern: &str| {
+        EventRule::builder()
+            .name(&name)
+            .arn(format!("arn:aws:events:{REGION}:{ACCOUNT}:rule/{name}"))
+            .event_pattern(pattern)
+            .state(RuleState::Enabled)
+            .event_bus_name("default")
+            .build()
+    };
+    vec![
+        mock!(aws_sdk_eventbridge::Client::list_rules)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                let mut out = ListRulesOutput::builder().next_token(PAGE_2);
+                for n in 0..120 {
+                    out = out.rules(rule(
+                        format!("ec2-state-{n}"),
+                        r#"{"source":["aws.ec2"],"detail-type":["EC2 Instance State-change Notification"]}"#,
+                    ));
+                }
+                out.build()
+            }),
+        mock!(aws_sdk_eventbridge::Client::list_rules)
+            .match_requests(|r| r.next_token() == Some(PAGE_2))
+            .then_output(move || {
+                ListRulesOutput::builder()
+                    .rules(rule(
+                        "guardduty-high".to_string(),
+                        r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"],"detail":{"severity":[{"numeric":[">=",7]}]}}"#,
+                    ))
+                    .build()
+            }),
+        mock!(aws_sdk_eventbridge::Client::list_targets_by_rule)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| {
+                ListTargetsByRuleOutput::builder()
+                    .set_targets(Some(Vec::new()))
+                    .next_token(PAGE_2)
+                    .build()
+            }),
+        mock!(aws_sdk_eventbridge::Client::list_targets_by_rule)
+            .match_requests(|r| r.next_token() == Some(PAGE_2))
+            .then_output(|| {
+                ListTargetsByRuleOutput::builder()
+                    .targets(
+                        Target::builder()
+                            .id("security-alerts")
+                            .arn(format!("arn:aws:sns:{REGION}:{ACCOUNT}:security-alerts"))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            }),
+    ]
+}
+
+#[test]
+fn recorded_guardduty_rule_behind_120_rules_passes() {
+    let mut rules = guardduty_on();
+    rules.extend(event_rules_over_pages());
+    let account = collect_with(&rules, &CollectOptions::default());
+    let collected = account.regions[0].event_rules.as_ref().unwrap();
+    assert_eq!(collected.len(), 121, "every page of ListRules is read");
+    let gd = collected
+        .iter()
+        .find(|r| r.name == "guardduty-high")
+        .unwrap();
+    assert_eq!(gd.targets, 1, "every page of ListTargetsByRule is read");
+    let f = audit(rules);
+    assert_passes(&f, "guardduty-no-notification");
+}
+
+/// DescribeBudgets: an empty first page; the budget on the second, its notification on the
+/// second page of DescribeNotificationsForBudget.
+fn budgets_over_pages() -> Vec<Rule> {
+    use aws_sdk_budgets::operation::describe_budgets::DescribeBudgetsOutput;
+    use aws_sdk_budgets::operation::describe_notifications_for_budget::DescribeNotificationsForBudgetOutput;
+    use aws_sdk_budgets::types::{
+        Budget, BudgetType, ComparisonOperator, Notification, NotificationType, TimeUnit,
+    };
+    vec![
+        mock!(aws_sdk_budgets::Client::describe_budgets)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| {
+                DescribeBudgetsOutput::builder()
+                    .set_budgets(Some(Vec::new()))
+                    .next_token(PAGE_2)
+                    .build()
+            }),
+        mock!(aws_sdk_budgets::Client::describe_budgets)
+            .match_requests(|r| r.next_token() == Some(PAGE_2))
+            .then_output(|| {
+                DescribeBudgetsOutput::builder()
+                    .budgets(
+                        Budget::builder()
+                            .budget_name("Example Budget")
+                            .budget_type(BudgetType::Cost)
+                            .time_unit(TimeUnit::Monthly)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_budgets::Client::describe_notifications_for_budget)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| {
+                DescribeNotificationsForBudgetOutput::builder()
+                    .set_notifications(Some(Vec::new()))
+                    .next_token(PAGE_2)
+                    .build()
+            }),
+        mock!(aws_sdk_budgets::Client::describe_notifications_for_budget)
+            .match_requests(|r| r.next_token() == Some(PAGE_2))
+            .then_output(|| {
+                DescribeNotificationsForBudgetOutput::builder()
+                    .notifications(
+                        Notification::builder()
+                            .notification_type(NotificationType::Actual)
+                            .comparison_operator(ComparisonOperator::GreaterThan)
+                            .threshold(80.0)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            }),
+    ]
+}
+
+#[test]
+fn recorded_budget_notification_on_a_second_page_passes() {
+    let f = audit(budgets_over_pages());
+    assert_passes(&f, "budget-without-notification");
+}
+
+#[test]
+fn recorded_anomaly_monitor_on_a_second_page_passes() {
+    use aws_sdk_costexplorer::operation::get_anomaly_monitors::GetAnomalyMonitorsOutput;
+    let empty_first = mock!(aws_sdk_costexplorer::Client::get_anomaly_monitors)
+        .match_requests(|r| r.next_page_token().is_none())
+        .then_output(|| {
+            GetAnomalyMonitorsOutput::builder()
+                .set_anomaly_monitors(Some(Vec::new()))
+                .next_page_token(PAGE_2)
+                .build()
+                .unwrap()
+        });
+    // The second page is the one-monitor answer of the single-page tests.
+    let f = audit(vec![empty_first, anomaly_monitors(1)]);
+    assert_passes(&f, "cost-anomaly-monitor-missing");
+}
+
+#[test]
+fn recorded_health_event_on_a_second_page_fails() {
+    use aws_sdk_health::operation::describe_events::DescribeEventsOutput;
+    let empty_first = mock!(aws_sdk_health::Client::describe_events)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            DescribeEventsOutput::builder()
+                .set_events(Some(Vec::new()))
+                .next_token(PAGE_2)
+                .build()
+        });
+    let f = audit(vec![empty_first, health_events(true)]);
+    assert_fails(&f, "health-event-open");
+}
+
+/// A page that fails after a good one leaves the whole list unread: UNKNOWN, never a verdict
+/// on the first page alone.
+#[test]
+fn recorded_second_page_error_is_unknown() {
+    let mut rules = guardduty_on();
+    let mut pages = event_rules_over_pages();
+    pages.remove(1);
+    rules.push(pages.remove(0));
+    rules.push(
+        mock!(aws_sdk_eventbridge::Client::list_rules)
+            .match_requests(|r| r.next_token() == Some(PAGE_2))
+            .then_error(|| {
+                aws_sdk_eventbridge::operation::list_rules::ListRulesError::generic(access_denied(
+                    "ListRules",
+                ))
+            }),
+    );
+    let f = audit(rules);
+    assert_unknown(&f, "guardduty-no-notification", "AccessDenied");
+}

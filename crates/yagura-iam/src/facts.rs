@@ -10,8 +10,9 @@
 //!   has MFA, or from the office network, is admin.
 //! - `Deny` statements count: a policy that allows `*` and denies `iam:*` is not admin.
 
+use crate::condition::{Base, SetOp};
 use crate::eval::{policy_match, Known, Request};
-use crate::policy::{Effect, Policy, Principal};
+use crate::policy::{Condition, Effect, Policy, Principal};
 use std::collections::BTreeSet;
 
 /// The probe requests (action on `*`), one bit each.
@@ -95,13 +96,14 @@ pub fn manages_iam(granted: u32) -> bool {
     granted & IAM_WRITES != 0
 }
 
-/// Whether a resource policy lets anyone in without a restricting condition: an `Allow`
-/// statement without `Condition` whose `Principal` is `*` (of any type), or an `Allow` with
-/// `NotPrincipal`, which allows everyone but the principals it names.
+/// Whether a resource policy is public as Amazon S3's Block Public Access judges it ("The
+/// meaning of public"): some `Allow` statement names anyone — `Principal` `*` (of any type) or
+/// `NotPrincipal`, which allows everyone but the principals it names — and none of its
+/// conditions pins who calls or from where. A condition that does not (`aws:SecureTransport`,
+/// `s3:prefix`, a date …) leaves the statement public; see [`restricts_caller`].
 pub fn allows_anyone(policy: &Policy) -> bool {
     policy.statements.iter().any(|s| {
         s.effect == Effect::Allow
-            && s.conditions.is_empty()
             && s.principal.as_ref().is_some_and(|p| {
                 p.not
                     || match &p.principal {
@@ -109,7 +111,68 @@ pub fn allows_anyone(policy: &Policy) -> bool {
                         Principal::Map(m) => m.iter().any(|(_, v, _)| v.iter().any(|x| x == "*")),
                     }
             })
+            && !s.conditions.iter().any(restricts_caller)
     })
+}
+
+/// Condition keys whose fixed values pin the principal or the source of a request (lowercase):
+/// S3's list of what makes a `*` policy non-public, with the organization and principal keys
+/// that name the caller as narrowly.
+const CALLER_KEYS: [&str; 18] = [
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourceip",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalservicename",
+    "aws:userid",
+    "aws:username",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+];
+
+/// Whether one condition limits a statement to fixed callers or sources: a positive equality,
+/// `Like` or `IpAddress` test (alone or `ForAnyValue:`) on one of [`CALLER_KEYS`] whose every
+/// value is fixed — no wildcard, no policy variable — and, for `aws:SourceIp`, not the whole
+/// internet. Negated operators, `…IfExists` (true when the key is absent), `ForAllValues:`
+/// (true for an empty set) and `Null` restrict nothing.
+pub fn restricts_caller(c: &Condition) -> bool {
+    let Some(op) = c.op else {
+        return false;
+    };
+    if op.negated || op.if_exists || op.set == Some(SetOp::ForAllValues) {
+        return false;
+    }
+    let key = c.key.to_ascii_lowercase();
+    if !CALLER_KEYS.contains(&key.as_str()) || c.values.is_empty() {
+        return false;
+    }
+    let fixed = |v: &str| !v.is_empty() && !v.contains(['*', '?']) && !v.contains("${");
+    match op.base {
+        Base::IpAddress => {
+            key == "aws:sourceip" && c.values.iter().all(|v| not_everywhere(v.as_str()))
+        }
+        Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike => {
+            key != "aws:sourceip" && c.values.iter().all(|v| fixed(v.as_str()))
+        }
+        Base::ArnEquals | Base::ArnLike => c.values.iter().all(|v| fixed(v.as_str())),
+        _ => false,
+    }
+}
+
+/// An address range of `aws:SourceIp` that is not the whole internet (`/0`); a value that
+/// does not parse restricts nothing.
+fn not_everywhere(cidr: &str) -> bool {
+    let (addr, len) = cidr.split_once('/').unwrap_or((cidr, "128"));
+    addr.parse::<std::net::IpAddr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l > 0)
 }
 
 /// Whether the facts deny every probe of [`FULL_ADMIN`]: `*` on `*` is denied (a deny-all
@@ -394,6 +457,49 @@ mod tests {
         assert!(!allows_anyone(&p(
             r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}}"#
         )));
+    }
+
+    /// Issue 18: a condition that does not say who calls or from where leaves `*` public.
+    #[test]
+    fn only_conditions_on_the_caller_make_anyone_non_public() {
+        let with = |cond: &str| {
+            allows_anyone(&p(&format!(
+                r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{cond}}}}}"#
+            )))
+        };
+        // Public: the condition does not restrict who.
+        for cond in [
+            r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+            r#"{"StringLike":{"s3:prefix":"home/"}}"#,
+            r#"{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}"#,
+            r#"{"NumericLessThan":{"s3:TlsVersion":"1.2"}}"#,
+            // Wildcards, variables, negations, absent keys and the whole internet.
+            r#"{"StringLike":{"aws:PrincipalOrgID":"*"}}"#,
+            r#"{"StringEquals":{"aws:SourceAccount":"${aws:PrincipalAccount}"}}"#,
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudtrail:*:*:trail/*"}}"#,
+            r#"{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+            r#"{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+            r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgPaths":["o-1/r-1/ou-1/"]}}"#,
+            r#"{"Null":{"aws:SourceArn":"false"}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","0.0.0.0/0"]}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":"::/0"}}"#,
+            r#"{"StringEquals":{"aws:SourceVpce":["vpce-1a2b3c4d","*"]}}"#,
+        ] {
+            assert!(with(cond), "{cond} must stay public");
+        }
+        // Not public: fixed callers or sources (keys are case-insensitive).
+        for cond in [
+            r#"{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+            r#"{"StringEquals":{"AWS:SOURCEACCOUNT":"111122223333"}}"#,
+            r#"{"ArnEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail/main"}}"#,
+            r#"{"ForAnyValue:StringEquals":{"aws:PrincipalOrgPaths":["o-1/r-1/ou-1/"]}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}"#,
+            r#"{"StringEquals":{"aws:PrincipalServiceName":"cloudfront.amazonaws.com"}}"#,
+            // One restricting condition among others is enough.
+            r#"{"Bool":{"aws:SecureTransport":"true"},"StringEquals":{"aws:PrincipalOrgID":"o-1"}}"#,
+        ] {
+            assert!(!with(cond), "{cond} must not be public");
+        }
         assert_eq!(
             principal_account("arn:aws:iam::111122223333:root"),
             Some("111122223333")

@@ -180,7 +180,7 @@ fn statement(
         }
         if kind.needs_principal()
             && kind != PolicyKind::ResourceControl
-            && s.conditions.is_empty()
+            && !s.conditions.iter().any(crate::facts::restricts_caller)
             && s.principal.as_ref().is_some_and(|p| {
                 !p.not
                     && match &p.principal {
@@ -194,7 +194,7 @@ fn statement(
             push(
                 Level::SecurityWarning,
                 "allow-any-principal",
-                format!("statement{sid} allows any principal (`*`) without a condition"),
+                format!("statement{sid} allows any principal (`*`) without a condition that pins the caller or the source (as S3 judges public policies)"),
                 s.pos,
             );
         }

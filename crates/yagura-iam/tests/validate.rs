@@ -49,6 +49,14 @@ fn negations_and_principals() {
         only_codes(any, PolicyKind::Resource),
         vec!["allow-any-principal"]
     );
+    // A condition on how (TLS) is not one on who; a fixed VPC endpoint is (issue 18).
+    let tls = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}}"#;
+    assert_eq!(
+        only_codes(tls, PolicyKind::Resource),
+        vec!["allow-any-principal"]
+    );
+    let vpce = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}}"#;
+    assert!(only_codes(vpce, PolicyKind::Resource).is_empty());
     assert_eq!(
         only_codes(any, PolicyKind::Identity),
         vec!["unsupported-principal"]

@@ -2,9 +2,9 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
-use yagura_core::{Finding, Status};
+use yagura_core::{Finding, Status, Text};
 
 /// The id of a stored run; later runs have larger ids.
 pub type RunId = i64;
@@ -52,6 +52,9 @@ pub struct DiffEntry {
     pub key: String,
     pub before: Option<Finding>,
     pub now: Option<Finding>,
+    /// Why an entry of `unknown_now` or `not_checked` could not be checked: the UNKNOWN
+    /// finding's message, or the account and region the run did not audit.
+    pub reason: Option<Text>,
 }
 
 /// What changed between two runs, for FAIL findings by [`Finding::key`]. Statuses are the
@@ -61,13 +64,16 @@ pub struct DiffEntry {
 pub struct Diff {
     /// FAIL now, and not FAIL before (PASS, UNKNOWN or absent).
     pub new: Vec<DiffEntry>,
-    /// FAIL before, and PASS now or absent from a complete run.
+    /// FAIL before, and PASS now, or absent now where its check was read: the run audited its
+    /// account and region and its check was not only UNKNOWN there (the resource is gone).
     pub fixed: Vec<DiffEntry>,
     /// FAIL before and now.
     pub still_open: Vec<DiffEntry>,
     /// FAIL before and UNKNOWN now: it could not be checked, so it is not fixed.
     pub unknown_now: Vec<DiffEntry>,
-    /// FAIL before and absent now from a run marked incomplete: not known to be fixed either.
+    /// FAIL before and absent now where it could not be checked: its check has only UNKNOWN
+    /// findings in its account and region (the list it walks could not be read), or the run did
+    /// not audit that account and region at all. Not known to be fixed either; `reason` says why.
     pub not_checked: Vec<DiffEntry>,
 }
 
@@ -84,6 +90,48 @@ pub struct FindingsView {
     /// Workflow attributes of the keys in `findings` and `diff` that have any; a key without
     /// an entry is open and unassigned.
     pub workflow: BTreeMap<String, crate::Workflow>,
+}
+
+/// Where a run looked, to tell a resource that is gone from one that could not be checked.
+#[derive(Default)]
+struct Places {
+    /// (account, region) pairs with any finding.
+    audited: HashSet<(String, String)>,
+    /// (check, account, region) triples with a PASS or FAIL finding: the check read its list.
+    decided: HashSet<(String, String, String)>,
+    /// (check, account, region) → the body of its first UNKNOWN finding there.
+    unknown: HashMap<(String, String, String), i64>,
+}
+
+/// Why a finding absent from a run was not checked.
+enum Unchecked {
+    /// Its check was UNKNOWN in its account and region: this finding body says why.
+    Unknown(i64),
+    /// The run has nothing in its account and region.
+    NotAudited,
+}
+
+impl Places {
+    /// `None` when the finding's check was read where it was, so its absence means the
+    /// resource is gone: the check decided something there, or the run audited the place and
+    /// the check had nothing to say (the last resource of its kind deleted). A check with only
+    /// UNKNOWN findings in the place could not read the list it walks (the runner then says so
+    /// once, on the list).
+    fn why_unchecked(&self, f: &Finding) -> Option<Unchecked> {
+        let at = (
+            f.check_id.to_string(),
+            f.account.to_string(),
+            f.region.to_string(),
+        );
+        if self.decided.contains(&at) {
+            return None;
+        }
+        if let Some(&id) = self.unknown.get(&at) {
+            return Some(Unchecked::Unknown(id));
+        }
+        let (_, account, region) = at;
+        (!self.audited.contains(&(account, region))).then_some(Unchecked::NotAudited)
+    }
 }
 
 /// A key's status in one run: FAIL if any finding with the key fails, else UNKNOWN if any is
@@ -400,21 +448,22 @@ impl Store {
         Ok(out.into_iter().map(|(_, f)| f).collect())
     }
 
-    /// New, fixed, still-open and unknown-now FAIL findings between run `prev` and run `cur`.
+    /// New, fixed, still-open, unknown-now and not-checked FAIL findings between run `prev` and
+    /// run `cur`.
     pub fn diff(&self, prev: RunId, cur: RunId) -> Result<Diff, StoreError> {
-        let cur_run = self.require_run(cur)?;
+        self.require_run(cur)?;
         self.require_run(prev)?;
         let before = self.key_statuses(prev)?;
         let now = self.key_statuses(cur)?;
-        // (list, key id, body before, body now)
-        let mut picks: Vec<(u8, i64, Option<i64>, Option<i64>)> = Vec::new();
+        // (list, body before, body now); list 5: absent now, fixed or not checked (below).
+        let mut picks: Vec<(u8, Option<i64>, Option<i64>)> = Vec::new();
         for (&key, &(status_now, body_now)) in &now {
             if status_now == Status::Fail {
                 match before.get(&key) {
                     Some(&(Status::Fail, body_before)) => {
-                        picks.push((2, key, Some(body_before), Some(body_now)))
+                        picks.push((2, Some(body_before), Some(body_now)))
                     }
-                    other => picks.push((0, key, other.map(|p| p.1), Some(body_now))),
+                    other => picks.push((0, other.map(|p| p.1), Some(body_now))),
                 }
             }
         }
@@ -425,13 +474,17 @@ impl Store {
             match now.get(&key) {
                 Some(&(Status::Fail, _)) => {}
                 Some(&(Status::Unknown, body_now)) => {
-                    picks.push((3, key, Some(body_before), Some(body_now)))
+                    picks.push((3, Some(body_before), Some(body_now)))
                 }
-                Some(&(_, body_now)) => picks.push((1, key, Some(body_before), Some(body_now))),
-                None if cur_run.meta.complete => picks.push((1, key, Some(body_before), None)),
-                None => picks.push((4, key, Some(body_before), None)),
+                Some(&(_, body_now)) => picks.push((1, Some(body_before), Some(body_now))),
+                None => picks.push((5, Some(body_before), None)),
             }
         }
+        let places = if picks.iter().any(|p| p.0 == 5) {
+            Some(self.places(cur)?)
+        } else {
+            None
+        };
         let mut diff = Diff::default();
         let mut body_stmt = self
             .conn
@@ -443,7 +496,7 @@ impl Store {
                 .map_err(|e| self.err(e))?;
             self.decode_finding(id, &json)
         };
-        for (list, _key_id, b, n) in picks {
+        for (list, b, n) in picks {
             let (before, now) = match (b, n) {
                 // Unchanged between the runs (the common case for still-open findings).
                 (Some(b), Some(n)) if b == n => {
@@ -458,7 +511,40 @@ impl Store {
                 .or(before.as_ref())
                 .map(Finding::key)
                 .unwrap_or_default();
-            let entry = DiffEntry { key, before, now };
+            let mut reason = None;
+            let list = match (list, &before, &places) {
+                (3, ..) => {
+                    reason = now.as_ref().map(|f| f.message.clone());
+                    3
+                }
+                (5, Some(f), Some(places)) => match places.why_unchecked(f) {
+                    None => 1,
+                    Some(Unchecked::Unknown(id)) => {
+                        reason = Some(body(id)?.message);
+                        4
+                    }
+                    Some(Unchecked::NotAudited) => {
+                        reason = Some(Text::owned(
+                            format!(
+                                "account {} region {} was not audited in this run",
+                                f.account, f.region
+                            ),
+                            format!(
+                                "このランではアカウント {} のリージョン {} を監査していません",
+                                f.account, f.region
+                            ),
+                        ));
+                        4
+                    }
+                },
+                (l, ..) => l,
+            };
+            let entry = DiffEntry {
+                key,
+                before,
+                now,
+                reason,
+            };
             match list {
                 0 => diff.new.push(entry),
                 1 => diff.fixed.push(entry),
@@ -477,6 +563,41 @@ impl Store {
             list.sort_by(|a, b| a.key.cmp(&b.key));
         }
         Ok(diff)
+    }
+
+    /// Where a run looked: the (account, region) pairs it has findings in, and the first
+    /// UNKNOWN finding of each (check, account, region), read from the findings' keys.
+    fn places(&self, run: RunId) -> Result<Places, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT k.key, f.status, f.body_id FROM findings f
+                 JOIN finding_keys k ON k.id = f.key_id WHERE f.run_id = ?1 ORDER BY f.seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
+        let mut out = Places::default();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let key: String = row.get(0).map_err(|e| self.err(e))?;
+            let status: String = row.get(1).map_err(|e| self.err(e))?;
+            let body: i64 = row.get(2).map_err(|e| self.err(e))?;
+            // check|account|region|resource: the first three never hold `|`.
+            let mut parts = key.splitn(4, '|');
+            let (Some(check), Some(account), Some(region)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            out.audited
+                .insert((account.to_string(), region.to_string()));
+            let at = (check.to_string(), account.to_string(), region.to_string());
+            if status == Status::Unknown.as_str() {
+                out.unknown.entry(at).or_insert(body);
+            } else {
+                out.decided.insert(at);
+            }
+        }
+        Ok(out)
     }
 
     /// Each key of a run with its worst status and the body of a finding with that status.

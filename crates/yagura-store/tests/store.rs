@@ -152,6 +152,7 @@ fn diff_tells_new_fixed_still_open_and_unknown_now() {
     assert_eq!(keys(&d.still_open), vec!["still", "dup"]);
     assert_eq!(keys(&d.unknown_now), vec!["unknown-now"]);
     assert!(d.not_checked.is_empty());
+    assert!(d.fixed.iter().all(|e| e.reason.is_none()));
     // Entries carry the findings on both sides.
     let fixed_pass = &d.fixed[1];
     assert_eq!(fixed_pass.before.as_ref().unwrap().status, Status::Fail);
@@ -165,12 +166,46 @@ fn diff_tells_new_fixed_still_open_and_unknown_now() {
     );
     assert_eq!(d.still_open[0].now.as_ref().unwrap().status, Status::Fail);
 
-    // Absent from an incomplete run is not fixed: it was not checked.
-    let c = s.record_run(&meta("x", t, false), &cur[..3]).unwrap();
+    // Absent where its check read nothing (only UNKNOWN there: its list could not be read) is
+    // not fixed: it was not checked, and the UNKNOWN says why. Absent where its check was read
+    // (check `d` here), it is gone: fixed.
+    let c = s
+        .record_run(
+            &meta("x", t, false),
+            &[
+                f("c", Status::Unknown, "the-list"),
+                f("d", Status::Pass, "other"),
+            ],
+        )
+        .unwrap();
     let d = s.diff(a, c).unwrap();
-    assert_eq!(keys(&d.fixed), vec!["fixed-pass"]);
-    assert_eq!(keys(&d.not_checked), vec!["fixed-absent", "dup"]);
-    assert_eq!(keys(&d.unknown_now), vec!["unknown-now"]);
+    assert_eq!(keys(&d.fixed), vec!["dup"]);
+    assert_eq!(
+        keys(&d.not_checked),
+        vec!["fixed-absent", "fixed-pass", "still", "unknown-now"]
+    );
+    assert_eq!(
+        d.not_checked[0].reason.as_ref().unwrap().en,
+        "the-list is open"
+    );
+    let d = s.diff(a, b).unwrap();
+    assert_eq!(
+        d.unknown_now[0].reason.as_ref().unwrap().en,
+        "unknown-now is open"
+    );
+    // Absent from an account or region the run did not audit is not checked either.
+    let mut elsewhere = f("c", Status::Pass, "still");
+    elsewhere.region = "us-east-1".into();
+    let e = s.record_run(&meta("x", t, true), &[elsewhere]).unwrap();
+    let d = s.diff(a, e).unwrap();
+    assert!(d.fixed.is_empty());
+    assert_eq!(d.not_checked.len(), 5);
+    assert!(d.not_checked[0]
+        .reason
+        .as_ref()
+        .unwrap()
+        .en
+        .contains("region ap-northeast-1 was not audited"));
 
     // Diff against itself: everything failing is still open.
     let d = s.diff(b, b).unwrap();
@@ -1008,4 +1043,31 @@ fn the_timeline_keeps_items_per_change_and_finds_them_by_id_or_arn() {
     assert!(s.record_watch(at(3), Some("{}"), &[bad]).is_err());
     assert_eq!(s.snapshots().unwrap().len(), 2);
     assert!(s.config_history("i-3").unwrap().is_empty());
+}
+
+/// Issue 18: 28 FAIL, then two resources deleted, one new FAIL and an UNKNOWN of another check:
+/// the two are fixed (`1 new, 2 fixed, 26 still open`), not lost in a list nobody prints.
+#[test]
+fn deleted_resources_are_fixed_when_another_check_is_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path());
+    let t = datetime!(2026-05-01 00:00 UTC);
+    let prev: Vec<Finding> = (0..28)
+        .map(|i| f("c", Status::Fail, &format!("sg-{i:02}")))
+        .collect();
+    let mut cur: Vec<Finding> = prev[2..].to_vec();
+    cur.push(f("c", Status::Fail, "sg-new"));
+    cur.push(f("other", Status::Unknown, "the-list"));
+    let a = s.record_run(&meta("x", t, true), &prev).unwrap();
+    let b = s.record_run(&meta("x", t, false), &cur).unwrap();
+    let d = s.diff(a, b).unwrap();
+    assert_eq!(
+        (
+            d.new.len(),
+            d.fixed.len(),
+            d.still_open.len(),
+            d.not_checked.len()
+        ),
+        (1, 2, 26, 0)
+    );
 }

@@ -280,24 +280,47 @@ impl Moto {
 
     /// Seeds the sample estate (`scripts/seed_moto.py`) and returns what it printed.
     pub fn seed(&self, extra: &[&str]) -> serde_json::Value {
-        let out = Command::new(venv().join("bin/python"))
-            .arg(repo_root().join("scripts/seed_moto.py"))
+        let mut cmd = Command::new(venv().join("bin/python"));
+        cmd.arg(repo_root().join("scripts/seed_moto.py"))
             .arg(self.endpoint())
-            .args(extra)
-            .output()
-            .expect("run seed_moto.py");
-        assert!(
-            out.status.success(),
-            "seeding failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("seed output is JSON")
+            .args(extra);
+        printed_json(&mut cmd, "seed_moto.py")
+    }
+
+    /// Runs a Python (boto3) script against this moto: the endpoint is `sys.argv[1]`, the
+    /// credentials `testing`; returns what it printed as JSON (`null` when it printed nothing).
+    pub fn python(&self, script: &str) -> serde_json::Value {
+        let mut cmd = Command::new(venv().join("bin/python"));
+        cmd.arg("-c")
+            .arg(script)
+            .arg(self.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1");
+        printed_json(&mut cmd, "the script")
     }
 
     /// Makes moto enforce IAM from now on.
     pub fn enforce_iam(&self) {
         http(self.port, "POST", "/moto-api/reset-auth", "0").expect("reset-auth");
     }
+}
+
+/// Runs a Python program that must succeed and returns what it printed as JSON (`null` when it
+/// printed nothing).
+fn printed_json(cmd: &mut Command, what: &str) -> serde_json::Value {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{what} printed no JSON: {e}"))
 }
 
 impl Drop for Moto {

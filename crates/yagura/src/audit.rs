@@ -6,7 +6,8 @@ use crate::common::{emit, now_rfc3339, sanitize, write_atomic};
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use yagura_audit::AuditConfig;
+use yagura_audit::{AuditConfig, Scoping, Selection};
+use yagura_core::Severity;
 use yagura_exceptions::Exceptions;
 use yagura_inventory::Inventory;
 
@@ -18,6 +19,21 @@ const DEMO_EXCEPTIONS: &str = include_str!("../demo/exceptions.yaml");
 
 pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     let started = OffsetDateTime::now_utc();
+    // The selection first: an unknown check or service stops the run before any collection.
+    let selection = Scoping {
+        checks: a.checks.clone(),
+        excluded_checks: a.excluded_checks.clone(),
+        services: a.services.clone(),
+        severities: a
+            .severity
+            .iter()
+            .map(|s| s.parse::<Severity>())
+            .collect::<Result<_, _>>()?,
+    }
+    .select()?;
+    if a.list_checks {
+        return list_checks(g, &selection);
+    }
     let mut cfg = match &a.config {
         Some(p) => {
             let text = std::fs::read_to_string(p)
@@ -71,6 +87,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     }
 
     let mut findings = yagura_audit::evaluate(&inventory, &cfg);
+    selection.retain(&mut findings);
     if let Some(ex) = &exceptions {
         let catalogue = crate::common::catalogue()?;
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
@@ -96,7 +113,12 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         .iter()
         .map(|a| a.account_id.clone())
         .collect();
-    let scope = format!("audit:{}", accounts.join(","));
+    // A scoped run is its own history: compared with a full run, the checks it left out
+    // would read as fixed.
+    let scope = match selection.label() {
+        "" => format!("audit:{}", accounts.join(",")),
+        label => format!("audit:{}|{label}", accounts.join(",")),
+    };
     if !a.no_store && !a.demo {
         match crate::common::store_run(g, &scope, &accounts, started, &findings) {
             Ok(Some(line)) if !g.quiet => eprintln!("{line}"),
@@ -116,4 +138,19 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
     emit(g, &a.out, "audit", &findings, &[], None, &generated_at)
+}
+
+/// `--list-checks`: the selected checks, one a line (id, service, severity, title).
+fn list_checks(g: &Global, selection: &Selection) -> Result<u8> {
+    let lang = crate::common::lang(g);
+    for c in selection.checks() {
+        crate::outln!(
+            "{:<48} {:<16} {:<8} {}",
+            c.id,
+            c.service,
+            c.severity.as_str(),
+            c.title.get(lang)
+        );
+    }
+    Ok(0)
 }

@@ -289,6 +289,21 @@ pub struct AuditArgs {
     /// With --notify: also send FAIL findings that are new since the previous stored run
     #[arg(long, requires = "notify")]
     pub notify_findings: bool,
+    /// Report only these checks (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub checks: Vec<String>,
+    /// Leave out these checks (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub excluded_checks: Vec<String>,
+    /// Report only the checks of these services (comma-separated: ec2, s3, iam …)
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE,...")]
+    pub services: Vec<String>,
+    /// Report only the checks of these severities (comma-separated: critical, high, medium, low, info)
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY,...")]
+    pub severity: Vec<String>,
+    /// List the checks the run would report (after the filters above) and exit
+    #[arg(long)]
+    pub list_checks: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -219,10 +219,9 @@ pub fn store_run(
                 d.fixed.len(),
                 d.still_open.len(),
                 p.id,
-                if d.unknown_now.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} not checkable now", d.unknown_now.len())
+                match d.unknown_now.len() + d.not_checked.len() {
+                    0 => String::new(),
+                    n => format!(", {n} not checkable now"),
                 }
             ))
         }

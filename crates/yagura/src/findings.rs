@@ -3,7 +3,8 @@
 use crate::cli::{FindingsArgs, Global, TextOrJson};
 use crate::common::{lang, open_store, sanitize};
 use anyhow::{Context, Result};
-use yagura_store::{WorkflowStatus, WorkflowUpdate};
+use std::collections::{BTreeMap, BTreeSet};
+use yagura_store::{Diff, DiffEntry, Workflow, WorkflowStatus, WorkflowUpdate};
 
 pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
     let mut store = open_store(g)?;
@@ -59,7 +60,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
         None => None,
     };
     let lang = lang(g);
-    let new: std::collections::BTreeSet<&str> = diff
+    let new: BTreeSet<&str> = diff
         .iter()
         .flat_map(|d| d.new.iter().map(|e| e.key.as_str()))
         .collect();
@@ -88,11 +89,30 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
             .iter()
             .flat_map(|d| d.fixed.iter().map(|e| e.key.as_str()))
             .collect();
+        let not_checked: Vec<serde_json::Value> = diff
+            .iter()
+            .flat_map(unchecked)
+            .map(|e| {
+                serde_json::json!({
+                    "key": e.key,
+                    "reason": e.reason.as_ref().map(|r| r.get(lang)),
+                })
+            })
+            .collect();
+        let contradictions: Vec<serde_json::Value> = contradictions(&findings, &workflows)
+            .into_iter()
+            .map(|(key, w)| serde_json::json!({"key": key, "workflow": w.status.as_str(), "status": "FAIL"}))
+            .collect();
         crate::outln!(
             "{}",
-            yagura_core::escape::json_string(
-                &serde_json::json!({"scope": scope, "run": cur.id, "findings": rows, "fixed": fixed})
-            )?
+            yagura_core::escape::json_string(&serde_json::json!({
+                "scope": scope,
+                "run": cur.id,
+                "findings": rows,
+                "fixed": fixed,
+                "not_checked": not_checked,
+                "contradictions": contradictions,
+            }))?
         );
         return Ok(0);
     }
@@ -111,11 +131,25 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
             d.new.len(),
             d.fixed.len(),
             d.still_open.len(),
-            d.unknown_now.len()
+            d.unknown_now.len() + d.not_checked.len()
         );
         for e in &d.fixed {
-            crate::outln!("  fixed  {}", sanitize(&e.key));
+            crate::outln!("  fixed        {}", sanitize(&e.key));
         }
+        for e in unchecked(d) {
+            crate::outln!(
+                "  not checked  {}: {}",
+                sanitize(&e.key),
+                sanitize(e.reason.as_ref().map(|r| r.get(lang)).unwrap_or("-"))
+            );
+        }
+    }
+    for (key, w) in contradictions(&findings, &workflows) {
+        crate::outln!(
+            "  contradiction  {} is marked {} but still fails",
+            sanitize(&key),
+            w.status.as_str()
+        );
     }
     for f in findings.iter().filter(|f| {
         f.status == yagura_core::Status::Fail || f.status == yagura_core::Status::Unknown
@@ -140,4 +174,30 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
         );
     }
     Ok(0)
+}
+
+/// What could not be checked in the latest run: FAIL before and UNKNOWN or absent now.
+fn unchecked(d: &Diff) -> impl Iterator<Item = &DiffEntry> {
+    d.unknown_now.iter().chain(&d.not_checked)
+}
+
+/// The keys whose workflow status says `resolved` while the latest run still fails them.
+fn contradictions<'a>(
+    findings: &[yagura_core::Finding],
+    workflows: &'a BTreeMap<String, Workflow>,
+) -> Vec<(String, &'a Workflow)> {
+    let failing: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.status == yagura_core::Status::Fail)
+        .map(yagura_core::Finding::key)
+        .collect();
+    failing
+        .into_iter()
+        .filter_map(|k| {
+            workflows
+                .get(&k)
+                .filter(|w| w.status == WorkflowStatus::Resolved)
+                .map(|w| (k, w))
+        })
+        .collect()
 }

@@ -205,6 +205,19 @@ fn corrupt_inventory_and_exceptions_name_the_file_and_position() {
     );
 }
 
+/// The key of the first FAIL of `yagura findings --format json`.
+fn first_fail_key(v: &Value) -> String {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "FAIL")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn runs_are_kept_with_new_fixed_and_workflow() {
     let dir = tempfile::tempdir().unwrap();
@@ -263,15 +276,7 @@ fn runs_are_kept_with_new_fixed_and_workflow() {
             .any(|k| k.starts_with("iam-user-has-access-key|") && k.contains("alice-with-key")),
         "{fixed:?}"
     );
-    let key = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["status"] == "FAIL")
-        .unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = first_fail_key(&v);
     let out = yagura(
         dir.path(),
         &[
@@ -419,4 +424,184 @@ fn output_to_special_files_and_symlinks_is_written_in_place() {
         "the symlink was replaced"
     );
     assert!(std::fs::read_to_string(&real).unwrap().starts_with('{'));
+}
+
+/// Audits `inventories` in turn into the store of `dir`, then returns `yagura findings`' text.
+fn findings_after(dir: &Path, inventories: &[Value]) -> String {
+    for (n, inv) in inventories.iter().enumerate() {
+        let file = dir.join(format!("inventory-{n}.json"));
+        std::fs::write(&file, serde_json::to_vec(inv).unwrap()).unwrap();
+        let out = yagura(
+            dir,
+            &[
+                "audit",
+                "--from-inventory",
+                file.to_str().unwrap(),
+                "--as-of",
+                "2026-11-24T00:00:00Z",
+                "-o",
+                dir.join("r.txt").to_str().unwrap(),
+            ],
+        );
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = yagura(dir, &["findings"]);
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The main account's security groups of us-east-1.
+fn groups(inv: &mut Value) -> &mut Value {
+    &mut main_account(inv)["regions"][0]["ec2"]["security_groups"]
+}
+
+/// Issue 18: a deleted resource's FAIL is fixed even when the run has an UNKNOWN elsewhere;
+/// what could not be checked is printed with the reason; `resolved` on a FAIL is flagged.
+#[test]
+fn findings_never_lose_a_fix_and_flag_contradictions() {
+    let before: Value = serde_json::from_str(DEMO).unwrap();
+    // The open security group deleted, and GuardDuty of another region unreadable.
+    let mut deleted = before.clone();
+    groups(&mut deleted)["ok"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|g| g["name"] != "open-admin");
+    main_account(&mut deleted)["regions"][1]["guardduty"] = serde_json::json!({"error": {
+        "operation": "guardduty:ListDetectors", "code": "AccessDenied", "message": "denied"}});
+    let dir = tempfile::tempdir().unwrap();
+    let text = findings_after(dir.path(), &[before.clone(), deleted]);
+    let fixed = |k: &str| format!("  fixed        {k}|123456789012|us-east-1|");
+    for check in [
+        "security-group-admin-port-open-to-world",
+        "security-group-port-open-to-world",
+    ] {
+        assert!(text.contains(&fixed(check)), "{check} not fixed:\n{text}");
+    }
+    assert!(!text.contains("not checked  security-group"), "{text}");
+    // What could not be read is said, with the reason.
+    assert!(
+        text.contains("  not checked  guardduty-no-notification|123456789012|us-west-2|")
+            && text.contains("AccessDenied"),
+        "{text}"
+    );
+
+    // The security groups unreadable instead: the open group's FAILs are not checked, and
+    // the reason is printed.
+    let mut unreadable = before.clone();
+    *groups(&mut unreadable) = serde_json::json!({"error": {
+        "operation": "ec2:DescribeSecurityGroups", "code": "UnauthorizedOperation",
+        "message": "you are not authorized"}});
+    let dir = tempfile::tempdir().unwrap();
+    let text = findings_after(dir.path(), &[before.clone(), unreadable]);
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("  not checked  security-group-admin-port-open-to-world|123456789012")
+        })
+        .unwrap_or_else(|| panic!("no not-checked line:\n{text}"));
+    assert!(line.contains("UnauthorizedOperation"), "{line}");
+    assert!(
+        !text.contains("  fixed        security-group-admin"),
+        "{text}"
+    );
+
+    // A finding marked resolved that still fails is a contradiction.
+    let out = yagura(dir.path(), &["findings", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["not_checked"].as_array().unwrap().is_empty(), "{v}");
+    let key = first_fail_key(&v);
+    let set = yagura(
+        dir.path(),
+        &["findings", "--set", &key, "--status", "resolved"],
+    );
+    assert_eq!(set.status.code(), Some(0));
+    let out = yagura(dir.path(), &["findings"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "  contradiction  {key} is marked resolved but still fails"
+        )),
+        "{text}"
+    );
+    let v: Value =
+        serde_json::from_slice(&yagura(dir.path(), &["findings", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(v["contradictions"][0]["key"], key.as_str());
+}
+
+/// Issue 18: `--checks`, `--excluded-checks`, `--services`, `--severity` and `--list-checks`,
+/// validated before anything is collected.
+#[test]
+fn runs_are_scoped_and_the_scope_is_checked_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // Listing needs no AWS: the run stops before collection.
+    let out = yagura(dir.path(), &["audit", "--list-checks", "--services", "s3"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().count() >= 4 && text.lines().all(|l| l.contains(" s3 ")),
+        "{text}"
+    );
+    assert!(text.contains("s3-bucket-policy-public"), "{text}");
+    // An unknown check or service is an error naming it, before any AWS call (there are no
+    // credentials here: a collection would fail otherwise).
+    for (flag, bad) in [
+        ("--checks", "no-such-check"),
+        ("--excluded-checks", "no-such-check"),
+        ("--services", "ec3"),
+    ] {
+        let out = yagura(dir.path(), &["audit", flag, bad, "--regions", "us-east-1"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("`{bad}`")), "{err}");
+    }
+    let out = yagura(dir.path(), &["audit", "--severity", "urgent"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`urgent`"));
+
+    // Only the selected checks are reported.
+    let report = |args: &[&str]| -> Vec<(String, String)> {
+        let file = dir.path().join("scoped.json");
+        let mut all = vec!["audit", "--demo", "--format", "json", "-o"];
+        all.push(file.to_str().unwrap());
+        all.extend(args);
+        yagura(dir.path(), &all);
+        let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["check_id"].as_str().unwrap().to_string(),
+                    r["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let r = report(&["--checks", "root-mfa-disabled,iam-user-unused"]);
+    assert!(!r.is_empty());
+    assert!(r
+        .iter()
+        .all(|(c, _)| c == "root-mfa-disabled" || c == "iam-user-unused"));
+    let r = report(&[
+        "--services",
+        "ec2",
+        "--excluded-checks",
+        "security-group-unused",
+    ]);
+    assert!(r
+        .iter()
+        .any(|(c, _)| c == "security-group-port-open-to-world"));
+    assert!(!r
+        .iter()
+        .any(|(c, _)| c == "security-group-unused" || c.starts_with("s3-")));
+    let r = report(&["--severity", "critical"]);
+    assert!(
+        !r.is_empty() && r.iter().all(|(_, s)| s == "critical"),
+        "{r:?}"
+    );
 }

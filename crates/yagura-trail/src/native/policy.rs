@@ -35,7 +35,8 @@ pub(crate) fn denies_all(doc: &Value) -> bool {
     parse(doc).is_some_and(|p| facts::denies_all(facts::PolicyFacts::of(&p)))
 }
 
-/// True when a resource policy lets anyone in without a restricting condition.
+/// True when a resource policy is public as S3 Block Public Access judges it
+/// ([`facts::allows_anyone`]).
 pub(crate) fn is_public(doc: &Value) -> bool {
     parse(doc).is_some_and(|p| facts::allows_anyone(&p))
 }

@@ -1,5 +1,5 @@
 use crate::checks::prelude::*;
-use crate::net::{covers, is_world};
+use crate::net::exposures;
 use std::collections::BTreeSet;
 use yagura_inventory::SecurityGroup;
 
@@ -15,8 +15,8 @@ declare_check! {
         needs: [data::SECURITY_GROUPS.name, data::GROUPS_IN_USE.name],
         title: ("Security group opens an administration port to the internet",
             "セキュリティグループが管理用ポートをインターネットに公開している"),
-        what: ("Finds security groups with ingress from 0.0.0.0/0 or ::/0 to SSH, RDP, VNC, database or other remote-administration ports.",
-            "0.0.0.0/0 または ::/0 から SSH・RDP・VNC・データベースなどの管理用ポートへのインバウンドを許可するセキュリティグループを検出します。"),
+        what: ("Finds security groups whose ingress rules together admit the whole internet (0.0.0.0/0 or ::/0, also when split into smaller ranges) to the TCP port of SSH, RDP, VNC, a database or another remote-administration service.",
+            "インバウンドルールを合わせるとインターネット全体(0.0.0.0/0 または ::/0。小さな範囲に分けた場合も含む)から SSH・RDP・VNC・データベースなどの管理用 TCP ポートへの通信を許可するセキュリティグループを検出します。"),
         why: ("Administration ports open to the world are scanned and brute-forced within minutes; one weak password or unpatched service gives an attacker the host.",
             "全世界に開いた管理用ポートは数分でスキャンされ総当たり攻撃を受けます。弱いパスワードや未修正のサービスが一つあればホストを奪われます。"),
         fix: ("Remove the 0.0.0.0/0 and ::/0 rules; reach instances through Systems Manager Session Manager, or allow only your office or VPN address ranges.",
@@ -37,12 +37,15 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outcom
         Some(false) => ("unused", "未使用"),
         None => ("usage unknown", "使用状況不明"),
     };
+    // Administration protocols run over TCP: UDP 22 is not SSH. The world is the union of the
+    // group's ranges, so two halves of it are the world too.
+    let open = exposures(g);
     let admin: BTreeSet<u16> = cx
         .cfg
         .admin_ports
         .iter()
         .copied()
-        .filter(|p| g.ingress.iter().any(|r| is_world(r) && covers(r, *p)))
+        .filter(|p| open.iter().any(|e| e.tcp_port(*p)))
         .collect();
     if admin.is_empty() {
         let msg = Text::owned(
@@ -63,9 +66,12 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outcom
             .collect::<Vec<_>>()
             .join(", ");
         let msg = Text::owned(
-            format!("security group {} ({usage_en}) opens port(s) {ports} to the internet", g.id),
             format!(
-                "セキュリティグループ {}({usage_ja})がポート {ports} をインターネットに公開しています",
+                "security group {} ({usage_en}) opens TCP port(s) {ports} to the internet",
+                g.id
+            ),
+            format!(
+                "セキュリティグループ {}({usage_ja})が TCP ポート {ports} をインターネットに公開しています",
                 g.id
             ),
         );

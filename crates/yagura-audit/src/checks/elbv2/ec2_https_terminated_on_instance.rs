@@ -1,5 +1,5 @@
 use crate::checks::prelude::*;
-use crate::net::{covers, is_world};
+use crate::net::world_tcp;
 use yagura_inventory::Instance;
 
 declare_check! {
@@ -33,15 +33,13 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
     if i.state != "running" {
         return Ok(());
     }
-    // Without the security groups, reachability is not known: no result.
-    let Some(groups) = reg.groups(cx)? else {
-        return Ok(());
-    };
+    // Without the security groups, the open ports are unknown: UNKNOWN with the reason.
+    let groups = reg.groups(cx)?;
     let world_443 = i
         .security_groups
         .iter()
         .filter_map(|g| groups.get(g.as_str()))
-        .any(|g| g.ingress.iter().any(|r| is_world(r) && covers(r, 443)));
+        .any(|g| world_tcp(g, 443));
     if !world_443 {
         cx.emit(
             at,

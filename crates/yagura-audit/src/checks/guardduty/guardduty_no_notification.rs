@@ -28,11 +28,10 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
-    // Only where GuardDuty is on; `guardduty-disabled` speaks for the rest (and for a region
-    // whose GuardDuty could not be read).
-    let Ok(g) = cx.read_in(&data::GUARDDUTY, reg.region)? else {
-        return Ok(());
-    };
+    // Only where GuardDuty is on; `guardduty-disabled` speaks for the rest. A region whose
+    // GuardDuty could not be read is UNKNOWN here too: a silent omission would read as "fixed"
+    // in the next run's diff.
+    let g = cx.need_in(&data::GUARDDUTY, reg.region)?;
     if !g.detectors.iter().any(|(_, on)| *on) {
         return Ok(());
     }

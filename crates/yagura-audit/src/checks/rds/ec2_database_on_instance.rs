@@ -32,10 +32,8 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
-    // Without the security groups, the open ports are not known: no result.
-    let Some(groups) = reg.groups(cx)? else {
-        return Ok(());
-    };
+    // Without the security groups, the open ports are unknown: UNKNOWN with the reason.
+    let groups = reg.groups(cx)?;
     let sgs: Vec<_> = i
         .security_groups
         .iter()

@@ -16,13 +16,13 @@ declare_check! {
         needs: [data::BUCKETS.name, data::ACCOUNT_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_POLICY.name],
         title: ("Bucket policy grants access to everyone",
             "バケットポリシーが全員にアクセスを許可している"),
-        what: ("Finds bucket policies with an Allow statement for the principal `*` without a restricting condition.",
-            "制限する条件なしにプリンシパル `*` へ Allow するバケットポリシーを検出します。"),
+        what: ("Finds bucket policies that are public as S3 Block Public Access judges them: an Allow statement for the principal `*` (or with `NotPrincipal`) without a condition that pins the caller or the source to fixed values (`aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceIp` other than the whole internet …). A condition such as `aws:SecureTransport` restricts how, not who: the policy stays public.",
+            "S3 ブロックパブリックアクセスと同じ基準で公開されたバケットポリシーを検出します。プリンシパル `*`(または `NotPrincipal`)への Allow で、呼び出し元や送信元を固定値に限定する条件(`aws:SourceVpce`・`aws:PrincipalOrgID`・インターネット全体以外の `aws:SourceIp` など)がないものです。`aws:SecureTransport` のような条件は方法を制限するだけで相手を制限しないため、公開のままです。"),
         why: ("Anyone on the internet can read (or write) the objects.",
             "インターネット上の誰もがオブジェクトを読める(または書ける)状態です。"),
         fix: ("Remove the public statement, or restrict it with `aws:SourceVpce`, `aws:PrincipalOrgID` or a CloudFront origin access control.",
             "公開ステートメントを削除するか、`aws:SourceVpce`・`aws:PrincipalOrgID`・CloudFront OAC で制限してください。"),
-        references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html"],
+        references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html"],
     }
 }
 
