@@ -7,7 +7,8 @@
 #       the oldest release on Debian's mirror — Debian 10 lives on archive.debian.org, which this
 #       machine cannot reach: YAGURA_DEBIAN_SUITE=buster YAGURA_DEBIAN_MIRROR=… where it can),
 #       cached in YAGURA_ROOTFS_DIR (default ~/.cache/yagura-rootfs);
-#     * an rpm root filesystem made here: `rpm --root DIR --initdb` (sqlite database) and three
+#     * an rpm root filesystem made here: `rpm --root DIR --dbpath /var/lib/rpm --initdb` (sqlite,
+#       where Amazon Linux 2023 keeps it; Debian's rpm defaults to ~/.rpmdb) and three
 #       packages built with rpmbuild (Amazon Linux 2023's os-release in `system-release`,
 #       `filesystem`, `openssl-libs`), installed with `rpm --root`;
 #   the host scan must read the right OS and package database and exit 0 or 1 (findings).
@@ -125,7 +126,7 @@ run_in_root "$debian" debian dpkg
 echo "== rpm root filesystem (rpm --initdb + packages built here with rpmbuild)"
 rpmroot="$work/rpm-root"
 mkdir -p "$rpmroot" "$work/rpmbuild"
-rpm --root "$rpmroot" --initdb
+rpm --root "$rpmroot" --dbpath /var/lib/rpm --initdb
 spec() { # NAME EPOCH:VERSION-RELEASE, then the %install body on stdin; prints the .rpm's path
   local name="$1" evr="$2" body
   body="$(cat)"
@@ -173,9 +174,9 @@ mkdir -p %{buildroot}/usr/lib64
 echo "made by scripts/check-static.sh" > %{buildroot}/usr/lib64/libssl.so.3
 SH
 )")
-rpm --root "$rpmroot" -i --nodeps "${pkgs[@]}"
-rpm --root "$rpmroot" -qa | sort | sed 's/^/  /'
-run_in_root "$rpmroot" amzn rpm
+rpm --root "$rpmroot" --dbpath /var/lib/rpm -i --nodeps "${pkgs[@]}"
+rpm --root "$rpmroot" --dbpath /var/lib/rpm -qa | sort | sed 's/^/  /'
+run_in_root "$rpmroot" amzn rpm-sqlite
 
 echo "== scripts/install.sh from a local copy of the release's files"
 mkdir -p "$work/release/good" "$work/release/bad"
