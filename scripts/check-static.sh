@@ -45,6 +45,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+chroot="$(command -v chroot)"
 work="$(mktemp -d)"
 mounted=()
 server=""
@@ -81,8 +82,9 @@ run_in_root() {
   install -D -m 0755 "$x86" "$root/usr/local/bin/yagura"
   mkdir -p "$root/proc" "$root/tmp"
   if mount -t proc proc "$root/proc" 2>/dev/null; then mounted+=("$root/proc"); fi
-  env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp chroot "$root" yagura --version
-  env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp chroot "$root" \
+  # a clean environment inside (env -i), chroot found on this machine's PATH before it
+  env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp "$chroot" "$root" yagura --version
+  env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp "$chroot" "$root" \
     yagura --data-dir /tmp/yagura host --root / --allow-incomplete --format json \
     >"$work/host.json" || rc=$?
   [ "$rc" -le 1 ] || fail "yagura host --root / in $root exited $rc"
@@ -97,6 +99,7 @@ assert host["package_db"] == db, host["package_db"]
 assert host["packages"] > 0
 assert report["errors"] == [], report["errors"]
 PY
+  rm -rf "$root/tmp/yagura" "$root/usr/local/bin/yagura"
   if [ "${#mounted[@]}" -gt 0 ] && [ "${mounted[-1]}" = "$root/proc" ]; then
     umount "$root/proc"
     unset 'mounted[-1]'
