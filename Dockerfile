@@ -7,8 +7,9 @@
 # Run: docker run --rm -e AWS_PROFILE -v ~/.aws:/root/.aws:ro -v yagura:/data yagura audit
 #      docker run --rm -v /:/host:ro yagura host --root /host
 
-# Set by BuildKit to the platform being built (amd64, arm64).
-ARG TARGETARCH=amd64
+# Set by BuildKit to the platform being built (amd64, arm64). No default: a default here would
+# override BuildKit's value, and an arm64 image would get the x86_64 binary.
+ARG TARGETARCH
 
 # Only the CA bundle is taken from here (the image's AWS and webhook clients verify TLS).
 FROM debian:bookworm-slim AS certs
