@@ -11,8 +11,9 @@
 # override BuildKit's value, and an arm64 image would get the x86_64 binary.
 ARG TARGETARCH
 
-# Only the CA bundle is taken from here (the image's AWS and webhook clients verify TLS).
-FROM debian:bookworm-slim AS certs
+# Only the CA bundle is taken from here (the image's AWS and webhook clients verify TLS); it is
+# the same on every platform, so this stage runs on the build machine's, never under emulation.
+FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS certs
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
