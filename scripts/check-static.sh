@@ -13,8 +13,8 @@
 #       `filesystem`, `openssl-libs`), installed with `rpm --root`;
 #   the host scan must read the right OS and package database and exit 0 or 1 (findings).
 # - aarch64 (when built): static, and `yagura --version` runs under qemu-user-static.
-# Root is needed (chroot, debootstrap). Installs debootstrap, qemu-user-static, rpm and file
-# from apt when missing.
+# Root is needed (chroot, debootstrap). Installs debootstrap, qemu-user-static, rpm, file and
+# binutils (readelf) from apt when missing.
 # Usage: scripts/check-static.sh [DIST_DIR]   (default: dist)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 command -v rpmbuild >/dev/null || need+=(rpm)
 command -v file >/dev/null || need+=(file)
+command -v readelf >/dev/null || need+=(binutils)
 # debootstrap of a Debian suite on another distribution (Ubuntu's CI runners) needs Debian's keys
 [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
 if [ ${#need[@]} -gt 0 ]; then
@@ -70,7 +71,30 @@ check_static() {
     readelf -d "$bin" | grep '(NEEDED)' >&2
     fail "$bin needs shared libraries"
   fi
-  readelf -S -W "$bin" | grep -q '\.dep-v0' || fail "$bin has no cargo auditable dependency list"
+  # cargo auditable's list: zlib-compressed JSON in the .dep-v0 section, yagura as its root
+  # (read from the ELF section table here: the host's objcopy knows only the host's machine)
+  python3 - "$bin" <<'PY' || fail "$bin: no readable cargo auditable dependency list (.dep-v0)"
+import json, struct, sys, zlib
+elf = open(sys.argv[1], "rb").read()
+assert elf[:6] == b"\x7fELF\x02\x01", "not a little-endian ELF64"
+shoff, = struct.unpack_from("<Q", elf, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+def section(i):
+    name, _, _, _, offset, size = struct.unpack_from("<IIQQQQ", elf, shoff + i * shentsize)
+    return name, offset, size
+names = section(shstrndx)[1]
+for i in range(shnum):
+    name, offset, size = section(i)
+    if elf[names + name:names + name + 8] == b".dep-v0\0":
+        packages = json.loads(zlib.decompress(elf[offset:offset + size]))["packages"]
+        break
+else:
+    sys.exit("no .dep-v0 section")
+roots = [p["name"] for p in packages if p.get("root")]
+assert roots == ["yagura"], roots
+assert any(p["name"] == "aws-lc-sys" for p in packages)
+print(f"  embedded dependency list: {len(packages)} packages")
+PY
   (cd "$dist" && sha256sum --quiet -c "$(basename "$bin").sha256") || fail "$bin: checksum"
   echo "$(basename "$bin"): $(stat -c %s "$bin") bytes"
 }
