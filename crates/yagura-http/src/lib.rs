@@ -127,10 +127,7 @@ impl Client {
             req = req.header(reqwest::header::IF_MODIFIED_SINCE, m.as_str());
         }
         let fut = async {
-            let mut resp = req
-                .send()
-                .await
-                .map_err(|e| HttpError::Transport(cause(&e)))?;
+            let mut resp = send(req).await?;
             let status = resp.status().as_u16();
             let headers: Vec<(String, String)> = resp
                 .headers()
@@ -238,10 +235,7 @@ impl Client {
             req = req.header(*k, *v);
         }
         let fut = async {
-            let mut resp = req
-                .send()
-                .await
-                .map_err(|e| HttpError::Transport(cause(&e)))?;
+            let mut resp = send(req).await?;
             let status = resp.status().as_u16();
             let retry_after = resp
                 .headers()
@@ -267,6 +261,13 @@ impl Client {
             Err(_) => Err(HttpError::Timeout(timeout.as_secs())),
         }
     }
+}
+
+/// Sends `req`; a transport failure is [`HttpError::Transport`] with its cause.
+async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, HttpError> {
+    req.send()
+        .await
+        .map_err(|e| HttpError::Transport(cause(&e)))
 }
 
 /// A transport error as a short cause (the innermost error's text), without the URL.
