@@ -145,6 +145,17 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// RFC 3986 unreserved characters (letters, digits, `-._~`) as they are, every other byte
+/// percent-encoded: a URI path segment or query value.
+pub fn uri_component(s: &str) -> String {
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
+}
+
 /// Plain text of several lines (a message, an error for the terminal): like [`one_line`] but
 /// keeps line breaks and tabs.
 pub fn multi_line(s: &str) -> String {

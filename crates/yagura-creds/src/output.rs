@@ -2,22 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::credentials::Credentials;
 use yagura_core::Secret;
 
-/// RFC 3986 unreserved characters stay as they are; everything else is encoded.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-fn enc(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
-}
+use yagura_core::escape::uri_component as enc;
 
 /// Why an output could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -278,19 +278,11 @@ fn or_else<'a>(s: &'a str, default: &'a str) -> &'a str {
     }
 }
 
-/// Percent-encodes a URI path segment: every byte but the unreserved characters; `.` and `..`
-/// are encoded too, so that no segment walks the path.
+/// A URI path segment: percent-encoded but for unreserved characters; `.` and `..` are
+/// encoded too, so that no segment walks the path.
 fn encode_segment(s: &str) -> String {
     if s == "." || s == ".." {
         return s.replace('.', "%2E");
     }
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    yagura_core::escape::uri_component(s)
 }

@@ -145,16 +145,7 @@ pub fn mirrored(url: &str, mirror: Option<&str>) -> String {
 
 /// The official URL of an OSV ecosystem's archive (the name percent-encoded: `Rocky%20Linux`).
 pub fn osv_url(ecosystem: &str) -> String {
-    let enc: String = ecosystem
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let enc = yagura_core::escape::uri_component(ecosystem);
     format!("https://osv-vulnerabilities.storage.googleapis.com/{enc}/all.zip")
 }
 
