@@ -514,6 +514,10 @@ fn build(n: usize) -> Inventory {
                         launch_time: Some(ts((k % 300) as i64)),
                         tags,
                         id,
+                        metadata: Some(InstanceMetadata {
+                            http_tokens: if k % 3 == 0 { "optional" } else { "required" }.into(),
+                            http_endpoint: "enabled".into(),
+                        }),
                         ..Instance::default()
                     }
                 })
@@ -528,6 +532,8 @@ fn build(n: usize) -> Inventory {
                     multi_az: d % 2 == 0,
                     auto_minor_version_upgrade: d % 3 != 0,
                     tags: Tags::new(),
+                    storage_encrypted: Some(d % 2 == 0),
+                    publicly_accessible: Some(d % 5 == 0),
                 })
                 .collect();
             let lbs = vec![LoadBalancer {
@@ -549,6 +555,10 @@ fn build(n: usize) -> Inventory {
                     groups_in_use: ok(in_use),
                     images: ok(images.clone()),
                     scheduled_events: ok(events),
+                    vpcs: ok(vec![]),
+                    ebs_encryption_by_default: ok(good),
+                    flow_logs: ok(vec![]),
+                    network_acls: ok(vec![]),
                     ..Ec2::default()
                 },
                 config: ok(ConfigStatus {
@@ -587,6 +597,8 @@ fn build(n: usize) -> Inventory {
                         multi_region: good,
                         log_file_validation: good,
                         logging: true,
+                        kms_key_id: None,
+                        s3_bucket: format!("trail-{acct}"),
                     }]
                 } else {
                     vec![]
@@ -634,6 +646,7 @@ fn build(n: usize) -> Inventory {
                 }),
                 credential_report: ok(report),
                 virtual_mfa_devices: ok(vec![]),
+                server_certificates: ok(vec![]),
             },
             s3: S3 {
                 account_public_access_block: ok(None),

@@ -5,9 +5,10 @@
 
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
-    CredentialReportRow, DbInstance, EventRule, GuardDuty, HealthEvent, Image, InspectorStatus,
-    Instance, LoadBalancer, ManagedPolicy, PasswordPolicy, PublicAccessBlock, Region,
-    ScheduledEvent, SecurityGroup, SecurityHub, Trail, VirtualMfaDevice,
+    CredentialReportRow, DbInstance, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
+    InspectorStatus, Instance, LoadBalancer, ManagedPolicy, NetworkAcl, PasswordPolicy,
+    PublicAccessBlock, Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate,
+    Trail, VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -89,4 +90,9 @@ data! {
     29 SECURITY_HUB: Region => SecurityHub = "regions.security_hub", |r| &r.security_hub, of_region;
     30 ACCESS_ANALYZER: Region => AccessAnalyzer = "regions.access_analyzer", |r| &r.access_analyzer, of_region;
     31 CLOUDTRAIL: Region => Vec<Trail> = "regions.cloudtrail", |r| &r.cloudtrail, of_region;
+    32 EBS_ENCRYPTION_BY_DEFAULT: Region => bool = "regions.ec2.ebs_encryption_by_default", |r| &r.ec2.ebs_encryption_by_default, of_region;
+    33 VPCS: Region => Vec<Vpc> = "regions.ec2.vpcs", |r| &r.ec2.vpcs, of_region;
+    34 FLOW_LOGS: Region => Vec<FlowLog> = "regions.ec2.flow_logs", |r| &r.ec2.flow_logs, of_region;
+    35 NETWORK_ACLS: Region => Vec<NetworkAcl> = "regions.ec2.network_acls", |r| &r.ec2.network_acls, of_region;
+    36 SERVER_CERTIFICATES: Account => Vec<ServerCertificate> = "iam.server_certificates", |a| &a.iam.server_certificates, global;
 }

@@ -4,6 +4,8 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use yagura_inventory::{IngressRule, SecurityGroup};
 
+pub(crate) mod acl;
+
 /// The protocol of a rule, from its `IpProtocol` (a name or an IANA number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Proto {

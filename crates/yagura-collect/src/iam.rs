@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use yagura_inventory::{
     AccountSummary, AttachedPolicy, CollectError, Collected, CredentialReportRow, Group, Iam,
-    InlinePolicy, ManagedPolicy, PasswordPolicy, ReportAccessKey, Role, Tags, User,
-    VirtualMfaDevice,
+    InlinePolicy, ManagedPolicy, PasswordPolicy, ReportAccessKey, Role, ServerCertificate, Tags,
+    User, VirtualMfaDevice,
 };
 
 pub(crate) fn fmt_time(t: &aws_smithy_types::DateTime) -> String {
@@ -91,13 +91,22 @@ impl std::fmt::Debug for AwsPolicyCache {
 }
 
 pub(crate) async fn collect(client: &aws_sdk_iam::Client, cache: &AwsPolicyCache) -> Iam {
-    let (details, attached, password_policy, summary, credential_report, virtual_mfa_devices) = futures::join!(
+    let (
+        details,
+        attached,
+        password_policy,
+        summary,
+        credential_report,
+        virtual_mfa_devices,
+        server_certificates,
+    ) = futures::join!(
         authorization_details(client),
         aws_policies_attached(client, cache),
         password_policy(client),
         summary(client),
         credential_report(client),
         virtual_mfa(client),
+        server_certificates(client),
     );
     let (users, groups, roles, policies) = match details {
         Ok((users, groups, roles, mut policies)) => {
@@ -127,6 +136,7 @@ pub(crate) async fn collect(client: &aws_sdk_iam::Client, cache: &AwsPolicyCache
         summary,
         credential_report,
         virtual_mfa_devices,
+        server_certificates,
     }
 }
 
@@ -411,6 +421,28 @@ async fn virtual_mfa(client: &aws_sdk_iam::Client) -> Collected<Vec<VirtualMfaDe
                 user_arn: d.user().map(|u| u.arn().to_string()),
             })),
             Err(e) => return Collected::Error(collect_error("iam:ListVirtualMFADevices", e)),
+        }
+    }
+    ok(out)
+}
+
+async fn server_certificates(client: &aws_sdk_iam::Client) -> Collected<Vec<ServerCertificate>> {
+    let mut out = Vec::new();
+    let mut pages = client.list_server_certificates().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => {
+                out.extend(
+                    p.server_certificate_metadata_list()
+                        .iter()
+                        .map(|c| ServerCertificate {
+                            name: c.server_certificate_name().to_string(),
+                            arn: c.arn().to_string(),
+                            expiration: c.expiration().map(fmt_time),
+                        }),
+                )
+            }
+            Err(e) => return Collected::Error(collect_error("iam:ListServerCertificates", e)),
         }
     }
     ok(out)

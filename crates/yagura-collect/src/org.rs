@@ -181,6 +181,7 @@ fn unreachable_account(id: &str, partition: &str, org: OrgMembership, e: Collect
             summary: err(&e),
             credential_report: err(&e),
             virtual_mfa_devices: err(&e),
+            server_certificates: err(&e),
         },
         s3: yagura_inventory::S3 {
             account_public_access_block: err(&e),

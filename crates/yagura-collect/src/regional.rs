@@ -11,9 +11,9 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
-    DbInstance, DeliveryChannel, Ec2, EventRule, GuardDuty, HealthEvent, Image, IngressRule,
-    InspectorStatus, Instance, LoadBalancer, Region, ScheduledEvent, SecurityGroup, SecurityHub,
-    Subnet, Trail, Vpc,
+    DbInstance, DeliveryChannel, Ec2, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
+    IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
+    NetworkAclEntry, Region, ScheduledEvent, SecurityGroup, SecurityHub, Subnet, Trail, Vpc,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -119,7 +119,7 @@ macro_rules! has_id {
         }
     )*};
 }
-has_id!(Vpc, Subnet, Instance, SecurityGroup);
+has_id!(Vpc, Subnet, Instance, SecurityGroup, FlowLog, NetworkAcl);
 
 /// Sorted by id, for stable inventories.
 fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
@@ -139,13 +139,21 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 }
 
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
-    let (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets) = futures::join!(
-        instances(c),
-        security_groups(c),
-        groups_in_use(c),
-        scheduled_events(c),
-        vpcs(c),
-        subnets(c)
+    let (
+        (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
+        (ebs_encryption_by_default, flow_logs, network_acls),
+    ) = futures::join!(
+        async {
+            futures::join!(
+                instances(c),
+                security_groups(c),
+                groups_in_use(c),
+                scheduled_events(c),
+                vpcs(c),
+                subnets(c)
+            )
+        },
+        async { futures::join!(ebs_encryption_by_default(c), flow_logs(c), network_acls(c)) }
     );
     let images = match &instances {
         Collected::Ok(list) => images(c, list).await,
@@ -159,7 +167,78 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         scheduled_events,
         vpcs,
         subnets,
+        ebs_encryption_by_default,
+        flow_logs,
+        network_acls,
     }
+}
+
+async fn ebs_encryption_by_default(c: &aws_sdk_ec2::Client) -> Collected<bool> {
+    match c.get_ebs_encryption_by_default().send().await {
+        Ok(o) => ok(o.ebs_encryption_by_default().unwrap_or(false)),
+        Err(e) => Collected::Error(collect_error("ec2:GetEbsEncryptionByDefault", e)),
+    }
+}
+
+async fn flow_logs(c: &aws_sdk_ec2::Client) -> Collected<Vec<FlowLog>> {
+    paged(
+        "ec2:DescribeFlowLogs",
+        c.describe_flow_logs().into_paginator().send(),
+        |page, out| {
+            out.extend(page.flow_logs().iter().map(|f| {
+                FlowLog {
+                    id: f.flow_log_id().unwrap_or_default().to_string(),
+                    resource_id: f.resource_id().unwrap_or_default().to_string(),
+                    status: f.flow_log_status().unwrap_or_default().to_string(),
+                    traffic_type: f
+                        .traffic_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                }
+            }));
+        },
+    )
+    .await
+    .map(by_id)
+}
+
+async fn network_acls(c: &aws_sdk_ec2::Client) -> Collected<Vec<NetworkAcl>> {
+    paged(
+        "ec2:DescribeNetworkAcls",
+        c.describe_network_acls().into_paginator().send(),
+        |page, out| {
+            for a in page.network_acls() {
+                let mut entries: Vec<NetworkAclEntry> = a
+                    .entries()
+                    .iter()
+                    .map(|e| NetworkAclEntry {
+                        rule_number: e.rule_number().unwrap_or(i32::MAX),
+                        egress: e.egress().unwrap_or(false),
+                        protocol: e.protocol().unwrap_or("-1").to_string(),
+                        allow: e.rule_action().map(|r| r.as_str()) == Some("allow"),
+                        cidr: e.cidr_block().map(str::to_string),
+                        ipv6_cidr: e.ipv6_cidr_block().map(str::to_string),
+                        from_port: e.port_range().and_then(|p| p.from()),
+                        to_port: e.port_range().and_then(|p| p.to()),
+                    })
+                    .collect();
+                entries.sort_by_key(|e| (e.egress, e.rule_number));
+                out.push(NetworkAcl {
+                    id: a.network_acl_id().unwrap_or_default().to_string(),
+                    vpc_id: a.vpc_id().unwrap_or_default().to_string(),
+                    is_default: a.is_default().unwrap_or(false),
+                    subnets: a
+                        .associations()
+                        .iter()
+                        .filter_map(|s| s.subnet_id().map(str::to_string))
+                        .collect(),
+                    entries,
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
 }
 
 async fn vpcs(c: &aws_sdk_ec2::Client) -> Collected<Vec<Vpc>> {
@@ -263,6 +342,16 @@ async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
                         private_ip: i.private_ip_address().map(str::to_string),
                         public_ip: i.public_ip_address().map(str::to_string),
                         key_name: i.key_name().map(str::to_string),
+                        metadata: i.metadata_options().map(|m| InstanceMetadata {
+                            http_tokens: m
+                                .http_tokens()
+                                .map(|t| t.as_str().to_string())
+                                .unwrap_or_default(),
+                            http_endpoint: m
+                                .http_endpoint()
+                                .map(|t| t.as_str().to_string())
+                                .unwrap_or_default(),
+                        }),
                     });
                 }
             }
@@ -627,6 +716,8 @@ async fn cloudtrail(c: &aws_sdk_cloudtrail::Client) -> Collected<Vec<Trail>> {
             multi_region: t.is_multi_region_trail().unwrap_or(false),
             log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
             logging,
+            kms_key_id: t.kms_key_id().map(str::to_string),
+            s3_bucket: t.s3_bucket_name().unwrap_or_default().to_string(),
         });
     }
     ok(out)
@@ -768,6 +859,8 @@ async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
                     engine: d.engine().unwrap_or_default().to_string(),
                     multi_az: d.multi_az().unwrap_or(false),
                     auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
+                    storage_encrypted: d.storage_encrypted(),
+                    publicly_accessible: d.publicly_accessible(),
                     tags: d
                         .tag_list()
                         .iter()

@@ -152,6 +152,19 @@ pub struct Iam {
     pub credential_report: Collected<Vec<CredentialReportRow>>,
     #[serde(default)]
     pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
+    /// The server certificates stored in IAM (ListServerCertificates). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub server_certificates: Collected<Vec<ServerCertificate>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ServerCertificate {
+    pub name: String,
+    pub arn: String,
+    /// RFC 3339.
+    #[serde(default)]
+    pub expiration: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -401,6 +414,60 @@ pub struct Ec2 {
     /// The subnets of the region (WATCH-01). Absent in older snapshots.
     #[serde(default)]
     pub subnets: Collected<Vec<Subnet>>,
+    /// Whether new EBS volumes of the region are encrypted by default
+    /// (GetEbsEncryptionByDefault). Absent in older snapshots.
+    #[serde(default)]
+    pub ebs_encryption_by_default: Collected<bool>,
+    /// The flow logs of the region (DescribeFlowLogs). Absent in older snapshots.
+    #[serde(default)]
+    pub flow_logs: Collected<Vec<FlowLog>>,
+    /// The network ACLs of the region (DescribeNetworkAcls). Absent in older snapshots.
+    #[serde(default)]
+    pub network_acls: Collected<Vec<NetworkAcl>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or network interface it logs.
+    pub resource_id: String,
+    /// `ACTIVE` when it delivers.
+    #[serde(default)]
+    pub status: String,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    #[serde(default)]
+    pub traffic_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub is_default: bool,
+    /// The subnets it is associated with.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    pub entries: Vec<NetworkAclEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetworkAclEntry {
+    /// Rules are evaluated in increasing number; the first that matches decides.
+    pub rule_number: i32,
+    pub egress: bool,
+    /// `-1` for all, else an IANA protocol number (`6` is TCP).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub allow: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -463,6 +530,16 @@ pub struct Instance {
     pub public_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
+    /// The instance metadata service: `HttpTokens` (`required` is IMDSv2 only, `optional`) and
+    /// `HttpEndpoint` (`enabled`, `disabled`). Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<InstanceMetadata>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InstanceMetadata {
+    pub http_tokens: String,
+    pub http_endpoint: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -590,6 +667,12 @@ pub struct Trail {
     pub multi_region: bool,
     pub log_file_validation: bool,
     pub logging: bool,
+    /// The KMS key that encrypts the log files, when one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The bucket the log files go to.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub s3_bucket: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -628,6 +711,12 @@ pub struct DbInstance {
     pub auto_minor_version_upgrade: bool,
     #[serde(default)]
     pub tags: Tags,
+    /// Storage encrypted at rest; `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_encrypted: Option<bool>,
+    /// Reachable from outside its VPC; `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -75,6 +75,7 @@ fn base(at: &str) -> Inventory {
                 state: "available".into(),
                 ..Subnet::default()
             }]),
+            ..Ec2::default()
         },
         load_balancers: ok(vec![LoadBalancer {
             arn: "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/web/1"
@@ -97,6 +98,7 @@ fn base(at: &str) -> Inventory {
             multi_az: true,
             auto_minor_version_upgrade: true,
             tags: Tags::new(),
+            ..DbInstance::default()
         }]),
         ..Region::default()
     };

@@ -1,9 +1,14 @@
 //! The `ec2` checks.
 
+pub(crate) mod ec2_ebs_default_encryption_off;
 pub(crate) mod ec2_instance_ami_deprecated_or_old;
 pub(crate) mod ec2_instance_ami_untrusted_owner;
+pub(crate) mod ec2_instance_imdsv2_not_required;
 pub(crate) mod ec2_instance_no_iam_role;
 pub(crate) mod ec2_instance_scheduled_event;
+pub(crate) mod network_acl_admin_port_open_to_world;
 pub(crate) mod security_group_admin_port_open_to_world;
+pub(crate) mod security_group_default_not_restricted;
 pub(crate) mod security_group_port_open_to_world;
 pub(crate) mod security_group_unused;
+pub(crate) mod vpc_flow_logs_off;

@@ -2,6 +2,7 @@
 
 pub(crate) mod s3_account_public_access_block_off;
 pub(crate) mod s3_bucket_acl_public;
+pub(crate) mod s3_bucket_allows_plain_http;
 pub(crate) mod s3_bucket_policy_public;
 pub(crate) mod s3_bucket_public_access_block_off;
 
