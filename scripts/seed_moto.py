@@ -45,6 +45,8 @@ def _strip_account_label(request, **_):
 
 
 ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+# A certificate body for UploadServerCertificate (moto stores it unread).
+CERT = "-----BEGIN CERTIFICATE-----\nMIIBexpired\n-----END CERTIFICATE-----"
 READONLY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})
 
 
@@ -115,8 +117,10 @@ def seed_resources(c, account, other_account, hostile, scale, good):
     bad = ec2.run_instances(ImageId=amazon_ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                             SecurityGroupIds=[sg_bad],
                             TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]["InstanceId"]
+    # CIS 5.6: the good instance requires IMDSv2, the bad one answers IMDSv1 (moto's default).
     good = ec2.run_instances(ImageId=amazon_ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                             SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"})["Instances"][0]["InstanceId"]
+                             SecurityGroupIds=[sg_good], IamInstanceProfile={"Name": "app-profile"},
+                             MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})["Instances"][0]["InstanceId"]
     # An AMI of another owner cannot be made on moto (every image it serves is Amazon's):
     # AUD-02's untrusted owner is covered by recorded SDK responses in yagura-collect.
 
@@ -129,15 +133,41 @@ def seed_resources(c, account, other_account, hostile, scale, good):
     s3.create_bucket(Bucket="private-bucket")
     s3.put_public_access_block(Bucket="private-bucket", PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    # CIS 2.1.1: the private bucket denies requests without TLS.
+    s3.put_bucket_policy(Bucket="private-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::private-bucket", "arn:aws:s3:::private-bucket/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+
+    # CIS 3.7: the default VPC has no flow log, a second VPC has one (to S3).
+    s3.create_bucket(Bucket=f"flow-logs-{account}")
+    logged_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_flow_logs(ResourceIds=[logged_vpc], ResourceType="VPC", TrafficType="ALL",
+                         LogDestinationType="s3", LogDestination=f"arn:aws:s3:::flow-logs-{account}")
+    # CIS 5.1: the default network ACL admits everything; a custom one only HTTPS.
+    default_acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                      {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]["NetworkAclId"]
+    web_acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=web_acl, RuleNumber=100, Protocol="6", RuleAction="allow",
+                                 Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+    ec2.create_network_acl_entry(NetworkAclId=web_acl, RuleNumber=110, Protocol="6", RuleAction="allow",
+                                 Egress=False, CidrBlock="203.0.113.0/24", PortRange={"From": 22, "To": 22})
+    # CIS 5.4: the default security group keeps moto's (and AWS's) default rules.
+    default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                       {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    # CIS 1.19: moto reports every server certificate as expired (2012).
+    iam.upload_server_certificate(ServerCertificateName="expired-www", CertificateBody=CERT, PrivateKey="-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----")
 
     # AUD-21: RDS single-AZ vs Multi-AZ
     rds = c("rds")
     rds.create_db_instance(DBInstanceIdentifier="db-single", DBInstanceClass="db.t3.micro", Engine="postgres",
                            MasterUsername="admin", MasterUserPassword="Passw0rd-long!", AllocatedStorage=20,
-                           MultiAZ=False, AutoMinorVersionUpgrade=False)
+                           MultiAZ=False, AutoMinorVersionUpgrade=False, StorageEncrypted=False,
+                           PubliclyAccessible=True)
     rds.create_db_instance(DBInstanceIdentifier="db-multi", DBInstanceClass="db.t3.micro", Engine="postgres",
                            MasterUsername="admin", MasterUserPassword="Passw0rd-long!", AllocatedStorage=20,
-                           MultiAZ=True, AutoMinorVersionUpgrade=True)
+                           MultiAZ=True, AutoMinorVersionUpgrade=True, StorageEncrypted=True,
+                           PubliclyAccessible=False)
 
     for n in range(scale):
         iam.create_user(UserName=f"bulk-user-{n}")
@@ -154,13 +184,29 @@ def seed_resources(c, account, other_account, hostile, scale, good):
         for start in range(0, scale, 100):
             n = min(100, scale - start)
             ec2.run_instances(ImageId=amazon_ami, MinCount=n, MaxCount=n, InstanceType="t3.micro")
-    return {"bad_instance": bad, "good_instance": good, "bad_sg": sg_bad, "good_sg": sg_good}
+    return {"bad_instance": bad, "good_instance": good, "bad_sg": sg_bad, "good_sg": sg_good,
+            "default_vpc": vpc, "logged_vpc": logged_vpc, "default_acl": default_acl, "web_acl": web_acl,
+            "default_sg": default_sg}
 
 
 def seed_account_settings(c, account, good):
-    """Account-wide settings: compliant in the good account, missing or weak in the bad one."""
+    """Account-wide settings: compliant in the good account, missing or weak in the bad one.
+    Returns the ids the tests look for."""
+    settings = {}
     iam, s3control, cfg, gd, ct, s3 = c("iam"), c("s3control"), c("config"), c("guardduty"), c("cloudtrail"), c("s3")
     if good:
+        # CIS 2.2.1 and 5.4: EBS encrypted by default and a default security group without rules
+        # in us-east-1.
+        ec2 = c("ec2")
+        ec2.enable_ebs_encryption_by_default()
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                   {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+        if sg["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=sg["GroupId"], IpPermissions=sg["IpPermissions"])
+        if sg["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=sg["GroupId"], IpPermissions=sg["IpPermissionsEgress"])
+        settings["default_sg"] = sg["GroupId"]
         iam.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24,
                                            RequireSymbols=True, RequireNumbers=True,
                                            RequireUppercaseCharacters=True, RequireLowercaseCharacters=True)
@@ -209,6 +255,7 @@ def seed_account_settings(c, account, good):
         gd.create_detector(Enable=False)
         c("budgets").create_budget(AccountId=account, Budget={
             "BudgetName": "silent", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"})
+    return settings
 
 
 def main():
@@ -238,11 +285,14 @@ def main():
         else:
             riam.create_role(RoleName="deployer", AssumeRolePolicyDocument=trust(good_account, True))
             riam.attach_role_policy(RoleName="deployer", PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
+            # CIS 1.17: a role for AWS Support (not in the identity account, which holds users only).
+            riam.create_role(RoleName="support", AssumeRolePolicyDocument=trust(good_account, True))
+            riam.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
     out = {"bad_account": bad_account, "good_account": good_account, "role_name": ROLE,
            "resource_bad_account": res_bad, "resource_good_account": res_good}
     out["bad"] = seed_resources(base, bad_account, good_account, a.hostile, a.scale, False)
     seed_account_settings(base, bad_account, False)
-    seed_account_settings(good, good_account, True)
+    out["good"] = seed_account_settings(good, good_account, True)
     json.dump(out, sys.stdout)
     print()
 

@@ -241,6 +241,58 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
             (bad, ":us-west-2:"),
             (good, ":us-east-1:"),
         ),
+        // Issue 18: the CIS checks.
+        (
+            "ec2-ebs-default-encryption-off",
+            (bad, ":us-east-1:"),
+            (good, ":us-east-1:"),
+        ),
+        (
+            "ec2-instance-imdsv2-not-required",
+            (bad, b["bad_instance"].as_str().unwrap()),
+            (bad, b["good_instance"].as_str().unwrap()),
+        ),
+        (
+            "vpc-flow-logs-off",
+            (bad, b["default_vpc"].as_str().unwrap()),
+            (bad, b["logged_vpc"].as_str().unwrap()),
+        ),
+        (
+            "network-acl-admin-port-open-to-world",
+            (bad, b["default_acl"].as_str().unwrap()),
+            (bad, b["web_acl"].as_str().unwrap()),
+        ),
+        (
+            "security-group-default-not-restricted",
+            (bad, b["default_sg"].as_str().unwrap()),
+            (good, seed["good"]["default_sg"].as_str().unwrap()),
+        ),
+        (
+            "iam-user-policy-attached-directly",
+            (bad, "user/erin-admin"),
+            (bad, "user/bob-no-key"),
+        ),
+        ("iam-support-role-missing", (bad, bad), (res_good, res_good)),
+        (
+            "iam-server-certificate-expired",
+            (bad, "server-certificate/expired-www"),
+            (good, good),
+        ),
+        (
+            "s3-bucket-allows-plain-http",
+            (bad, "public-policy-bucket"),
+            (bad, "private-bucket"),
+        ),
+        (
+            "rds-storage-not-encrypted",
+            (bad, "db-single"),
+            (bad, "db-multi"),
+        ),
+        (
+            "rds-instance-publicly-accessible",
+            (bad, "db-single"),
+            (bad, "db-multi"),
+        ),
     ];
     let mut problems = Vec::new();
     for (check, (ba, bres), (ga, gres)) in &pairs {

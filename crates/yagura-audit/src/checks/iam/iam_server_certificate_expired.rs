@@ -27,9 +27,17 @@ pub(crate) static CHECK: Check = Check {
     eval: Eval::Account(eval),
 };
 
-fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
+fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     let now = cx.cfg.now;
-    for c in cx.need(&data::SERVER_CERTIFICATES)? {
+    let certs = cx.need(&data::SERVER_CERTIFICATES)?;
+    if certs.is_empty() {
+        let msg = text!(
+            "no server certificate is stored in IAM",
+            "IAM にサーバー証明書は保存されていません"
+        );
+        cx.emit(at, Status::Pass, msg);
+    }
+    for c in certs {
         let at = At {
             resource: &c.arn,
             region: GLOBAL,
