@@ -214,8 +214,17 @@ def seed_account_settings(c, account, good):
         s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
         s3.create_bucket(Bucket=f"trail-{account}")
+        # CIS 3.4, 3.5, 3.8, 3.9: the trail's bucket logs access, its logs are encrypted with a
+        # KMS key, and it records S3 object reads and writes of every bucket.
+        s3.create_bucket(Bucket=f"access-logs-{account}", ACL="log-delivery-write")
+        s3.put_bucket_logging(Bucket=f"trail-{account}", BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": f"access-logs-{account}", "TargetPrefix": "trail/"}})
+        trail_key = c("kms").create_key(Description="trail logs")["KeyMetadata"]["Arn"]
         ct.create_trail(Name="org-trail", S3BucketName=f"trail-{account}", IsMultiRegionTrail=True,
-                        EnableLogFileValidation=True)
+                        EnableLogFileValidation=True, KmsKeyId=trail_key)
+        ct.put_event_selectors(TrailName="org-trail", EventSelectors=[{
+            "ReadWriteType": "All", "IncludeManagementEvents": True,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
         ct.start_logging(Name="org-trail")
         sns = c("sns")
         topic = sns.create_topic(Name="config-changes")["TopicArn"]

@@ -391,6 +391,7 @@ fn build(n: usize) -> Inventory {
                     public_access_block: ok(if b % 3 == 0 { None } else { Some(all) }),
                     policy: ok(policy),
                     acl_grants: ok(grants),
+                    access_logging: ok((b % 2 == 0).then(|| format!("logs-{acct}"))),
                     name,
                 }
             })
@@ -599,6 +600,10 @@ fn build(n: usize) -> Inventory {
                         logging: true,
                         kms_key_id: None,
                         s3_bucket: format!("trail-{acct}"),
+                        s3_data_events: Some(S3DataEvents {
+                            read: good,
+                            write: true,
+                        }),
                     }]
                 } else {
                     vec![]

@@ -95,4 +95,5 @@ data! {
     34 FLOW_LOGS: Region => Vec<FlowLog> = "regions.ec2.flow_logs", |r| &r.ec2.flow_logs, of_region;
     35 NETWORK_ACLS: Region => Vec<NetworkAcl> = "regions.ec2.network_acls", |r| &r.ec2.network_acls, of_region;
     36 SERVER_CERTIFICATES: Account => Vec<ServerCertificate> = "iam.server_certificates", |a| &a.iam.server_certificates, global;
+    37 BUCKET_ACCESS_LOGGING: Bucket => Option<String> = "s3.buckets.access_logging", |b| &b.access_logging, global;
 }

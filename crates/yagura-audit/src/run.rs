@@ -220,6 +220,12 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// An UNKNOWN finding on `at` with `error`, for a check that judges several subjects and
+    /// lacks the data of one of them.
+    pub fn unknown_on(&mut self, at: At<'_>, error: CollectError) {
+        self.unknown(at, &Missing::new(error));
+    }
+
     fn unknown(&mut self, at: At<'_>, m: &Missing) {
         let err = &m.error;
         let msg = text!(

@@ -13,7 +13,8 @@ use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
     DbInstance, DeliveryChannel, Ec2, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
     IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
-    NetworkAclEntry, Region, ScheduledEvent, SecurityGroup, SecurityHub, Subnet, Trail, Vpc,
+    NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
+    Trail, Vpc,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -63,7 +64,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         inspector(&c.inspector2, account_id),
         security_hub(&c.securityhub),
         access_analyzer(&c.accessanalyzer),
-        cloudtrail(&c.cloudtrail),
+        cloudtrail(&c.cloudtrail, region),
         ssm(&c.ssm),
         load_balancers(&c.elbv2),
         rds(&c.rds),
@@ -697,7 +698,63 @@ async fn access_analyzer(c: &aws_sdk_accessanalyzer::Client) -> Collected<Access
     })
 }
 
-async fn cloudtrail(c: &aws_sdk_cloudtrail::Client) -> Collected<Vec<Trail>> {
+/// The S3 object events trail `arn` logs for every bucket, from its basic and advanced event
+/// selectors. A selector limited to some buckets (or narrowed by any other field) counts for
+/// none.
+async fn s3_data_events(
+    c: &aws_sdk_cloudtrail::Client,
+    arn: &str,
+) -> Result<S3DataEvents, CollectError> {
+    let o = c
+        .get_event_selectors()
+        .trail_name(arn)
+        .send()
+        .await
+        .map_err(|e| collect_error("cloudtrail:GetEventSelectors", e))?;
+    let mut ev = S3DataEvents::default();
+    // `arn:aws:s3` or `arn:aws:s3:::`: every bucket of the partition.
+    let every_bucket = |v: &str| {
+        let parts: Vec<&str> = v.split(':').collect();
+        parts.len() >= 3
+            && parts[0] == "arn"
+            && parts[2] == "s3"
+            && parts[3..].iter().all(|p| p.is_empty())
+    };
+    for s in o.event_selectors() {
+        let all = s.data_resources().iter().any(|d| {
+            d.r#type() == Some("AWS::S3::Object") && d.values().iter().any(|v| every_bucket(v))
+        });
+        if !all {
+            continue;
+        }
+        let rw = s.read_write_type().map(|t| t.as_str()).unwrap_or("All");
+        ev.read |= rw != "WriteOnly";
+        ev.write |= rw != "ReadOnly";
+    }
+    for a in o.advanced_event_selectors() {
+        let (mut data, mut s3, mut narrowed) = (false, false, false);
+        let (mut read, mut write) = (true, true);
+        for f in a.field_selectors() {
+            let equals = |want: &str| f.equals().iter().any(|v| v == want);
+            match f.field() {
+                "eventCategory" => data = equals("Data"),
+                "resources.type" => s3 = equals("AWS::S3::Object"),
+                "readOnly" => {
+                    read = equals("true");
+                    write = equals("false");
+                }
+                _ => narrowed = true,
+            }
+        }
+        if data && s3 && !narrowed {
+            ev.read |= read;
+            ev.write |= write;
+        }
+    }
+    Ok(ev)
+}
+
+async fn cloudtrail(c: &aws_sdk_cloudtrail::Client, region: &str) -> Collected<Vec<Trail>> {
     let trails = match c.describe_trails().include_shadow_trails(true).send().await {
         Ok(o) => o.trail_list().to_vec(),
         Err(e) => return Collected::Error(collect_error("cloudtrail:DescribeTrails", e)),
@@ -709,15 +766,25 @@ async fn cloudtrail(c: &aws_sdk_cloudtrail::Client) -> Collected<Vec<Trail>> {
             Ok(s) => s.is_logging().unwrap_or(false),
             Err(e) => return Collected::Error(collect_error("cloudtrail:GetTrailStatus", e)),
         };
+        let home_region = t.home_region().unwrap_or_default().to_string();
+        let s3_data_events = if home_region == region {
+            match s3_data_events(c, &arn).await {
+                Ok(ev) => Some(ev),
+                Err(e) => return Collected::Error(e),
+            }
+        } else {
+            None
+        };
         out.push(Trail {
             name: t.name().unwrap_or_default().to_string(),
             arn,
-            home_region: t.home_region().unwrap_or_default().to_string(),
+            home_region,
             multi_region: t.is_multi_region_trail().unwrap_or(false),
             log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
             logging,
             kms_key_id: t.kms_key_id().map(str::to_string),
             s3_bucket: t.s3_bucket_name().unwrap_or_default().to_string(),
+            s3_data_events,
         });
     }
     ok(out)

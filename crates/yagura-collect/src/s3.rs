@@ -98,11 +98,16 @@ async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
         regional = in_region(default, &region);
         &regional
     };
-    let (p, pol, acl) = futures::join!(
+    let (p, pol, acl, logging) = futures::join!(
         client.get_public_access_block().bucket(&name).send(),
         client.get_bucket_policy().bucket(&name).send(),
         client.get_bucket_acl().bucket(&name).send(),
+        client.get_bucket_logging().bucket(&name).send(),
     );
+    let access_logging = match logging {
+        Ok(out) => ok(out.logging_enabled().map(|l| l.target_bucket().to_string())),
+        Err(e) => Collected::Error(collect_error("s3:GetBucketLogging", e)),
+    };
     let public_access_block = match p {
         Ok(out) => ok(pab(out.public_access_block_configuration())),
         Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => ok(None),
@@ -137,5 +142,6 @@ async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
         public_access_block,
         policy,
         acl_grants,
+        access_logging,
     }
 }

@@ -335,6 +335,10 @@ pub struct Bucket {
     pub policy: Collected<Option<String>>,
     /// Grantee URIs or ids with their permission, from the bucket ACL.
     pub acl_grants: Collected<Vec<AclGrant>>,
+    /// Where server access logs go (GetBucketLogging): the target bucket, `None` when the
+    /// bucket does not log. Absent in older snapshots.
+    #[serde(default)]
+    pub access_logging: Collected<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -673,6 +677,20 @@ pub struct Trail {
     /// The bucket the log files go to.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub s3_bucket: String,
+    /// Which S3 object-level (data) events the trail logs for every bucket, from its basic and
+    /// advanced event selectors (GetEventSelectors, read in the trail's home region only);
+    /// `None` for the copies listed in other regions and in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_data_events: Option<S3DataEvents>,
+}
+
+/// The S3 object events a trail logs for all buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct S3DataEvents {
+    /// `GetObject` and the other read events.
+    pub read: bool,
+    /// `PutObject`, `DeleteObject` and the other write events.
+    pub write: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -133,6 +133,7 @@ fn base(at: &str) -> Inventory {
                     public_access_block: ok(None),
                     policy: ok(None),
                     acl_grants: ok(vec![]),
+                    ..Bucket::default()
                 }]),
             },
             regions: vec![region],

@@ -293,6 +293,26 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
             (bad, "db-single"),
             (bad, "db-multi"),
         ),
+        (
+            "cloudtrail-logs-not-kms-encrypted",
+            (bad, "trail/single-region"),
+            (good, "trail/org-trail"),
+        ),
+        (
+            "cloudtrail-bucket-access-logging-off",
+            (bad, "trail/single-region"),
+            (good, "trail/org-trail"),
+        ),
+        (
+            "cloudtrail-s3-object-reads-not-logged",
+            (bad, bad),
+            (good, good),
+        ),
+        (
+            "cloudtrail-s3-object-writes-not-logged",
+            (bad, bad),
+            (good, good),
+        ),
     ];
     let mut problems = Vec::new();
     for (check, (ba, bres), (ga, gres)) in &pairs {

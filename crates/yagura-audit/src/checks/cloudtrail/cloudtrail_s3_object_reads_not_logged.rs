@@ -1,0 +1,33 @@
+use super::s3_object_logging;
+use crate::checks::prelude::*;
+
+declare_check! {
+    pub static META = "cloudtrail-s3-object-reads-not-logged" {
+        severity: Low,
+        service: "cloudtrail",
+        spec: ["AUD-20"],
+        compliance: {
+            "cis-aws-foundations-3.0": ["3.9"],
+            "cis-aws-foundations-7.0": ["4.9"],
+        },
+        needs: [data::CLOUDTRAIL.name],
+        title: ("S3 object-level read events are not logged",
+            "S3 オブジェクトレベルの読み取りイベントが記録されていない"),
+        what: ("Finds accounts where no logging multi-region trail records the S3 object-level read events (GetObject) of every bucket, by basic or advanced event selectors.",
+            "基本またはアドバンストイベントセレクターで、すべてのバケットの S3 オブジェクトレベルの読み取りイベント(GetObject)を記録しているマルチリージョン証跡がないアカウントを検出します。"),
+        why: ("Management events do not show who reads which object: after a leak or a tampering there is no record of the objects touched or of the caller.",
+            "管理イベントには、誰がどのオブジェクトを読み取りしたかは残りません。漏えいや改ざんの後、触れられたオブジェクトも呼び出し元も追えません。"),
+        fix: ("Add a data event selector for AWS::S3::Object on all buckets (read or all events) to a multi-region trail.",
+            "マルチリージョン証跡に、すべてのバケットの AWS::S3::Object を対象とするデータイベントセレクター(読み取りまたはすべてのイベント)を追加してください。"),
+        references: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"],
+    }
+}
+
+pub(crate) static CHECK: Check = Check {
+    meta: &META,
+    eval: Eval::Account(eval),
+};
+
+fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
+    s3_object_logging(cx, at, |e| e.read, ("read", "読み取り"))
+}
