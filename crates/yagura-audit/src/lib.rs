@@ -63,7 +63,7 @@ impl Default for AuditConfig {
     fn default() -> Self {
         AuditConfig {
             now: OffsetDateTime::UNIX_EPOCH,
-            unused_days: 90,
+            unused_days: 45,
             key_rotation_days: 90,
             root_recent_days: 30,
             ami_max_age_days: 365,
