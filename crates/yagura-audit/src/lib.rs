@@ -13,6 +13,7 @@
 //! [`Inventory`]: yagura_inventory::Inventory
 
 mod checks;
+pub mod compliance;
 mod data;
 mod escalation;
 mod evaluate;
