@@ -304,6 +304,14 @@ pub struct AuditArgs {
     /// List the checks the run would report (after the filters above) and exit
     #[arg(long)]
     pub list_checks: bool,
+    /// Judge the run against a compliance framework (cis-7.0, cis-3.0, fsbp or the full key):
+    /// only its checks run, and the report adds the per-requirement table
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub compliance: Option<String>,
+    /// List the compliance frameworks with their coverage (automated / manual / not covered)
+    /// and exit
+    #[arg(long)]
+    pub list_compliance: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -66,7 +66,17 @@ pub fn emit(
     extra: Option<&serde_json::Value>,
     generated_at: &str,
 ) -> Result<u8> {
-    emit_with_text(g, out, scope, findings, errors, extra, generated_at, None)
+    emit_with_text(
+        g,
+        out,
+        scope,
+        findings,
+        errors,
+        extra,
+        generated_at,
+        None,
+        None,
+    )
 }
 
 /// [`emit`], with the text format replaced by a capability's own text report (`text`, already
@@ -81,6 +91,7 @@ pub fn emit_with_text(
     extra: Option<&serde_json::Value>,
     generated_at: &str,
     text: Option<&str>,
+    compliance: Option<&yagura_core::compliance::ComplianceTable>,
 ) -> Result<u8> {
     let format = out.format;
     let catalogue = catalogue()?;
@@ -94,6 +105,7 @@ pub fn emit_with_text(
         lang: lang(g),
         errors,
         extra,
+        compliance,
     };
     let color = out.output.is_none() && format == Format::Text && crate::out::color_stdout(g);
     let opts = WriteOptions {
