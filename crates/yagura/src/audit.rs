@@ -161,7 +161,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
 /// `--list-compliance`: each framework with its coverage by the catalogue, as text or JSON.
 fn list_compliance(out: &crate::cli::OutputArgs) -> Result<u8> {
     let rows: Vec<_> = FRAMEWORKS.iter().map(|f| (f, f.coverage())).collect();
-    if out.format == yagura_report::Format::Json {
+    if out.first_format() == yagura_report::Format::Json {
         let v: Vec<serde_json::Value> = rows
             .iter()
             .map(|(f, c)| {

@@ -225,3 +225,67 @@ fn the_readme_coverage_table_is_the_catalogues() {
         }
     }
 }
+
+#[test]
+fn several_formats_write_one_file_each_into_the_output_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("reports");
+    let out = yagura(
+        dir.path(),
+        &[
+            "audit",
+            "--demo",
+            "--compliance",
+            "cis-7.0",
+            "--output-dir",
+            out_dir.to_str().unwrap(),
+            "-f",
+            "json,html,sarif,csv,json",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{err}");
+    assert!(out.stdout.is_empty());
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "yagura-audit.csv",
+            "yagura-audit.html",
+            "yagura-audit.json",
+            "yagura-audit.sarif"
+        ]
+    );
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("yagura-audit.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["compliance"]["requirements"].as_array().unwrap().len(),
+        70
+    );
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("yagura-audit.sarif")).unwrap())
+            .unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules
+        .iter()
+        .any(|r| r["properties"]["compliance"]["cis-aws-foundations-7.0"].is_array()));
+    assert!(std::fs::read_to_string(out_dir.join("yagura-audit.csv"))
+        .unwrap()
+        .starts_with("framework,requirement,"));
+    // Several formats to one stream is refused before any work.
+    let out = yagura(dir.path(), &["audit", "--demo", "-f", "json,html"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--output-dir"), "{err}");
+    assert!(out.stdout.is_empty());
+    // One format, repeated, is still one report on stdout.
+    let out = yagura(dir.path(), &["audit", "--demo", "-f", "json,json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["compliance"].is_null() && v["results"].is_array());
+}
