@@ -24,11 +24,13 @@ mod policy;
 mod run;
 mod scope;
 mod select;
+mod tags;
 mod walk;
 
 pub use checks::CHECKS;
 pub use evaluate::evaluate;
 pub use select::{Scoping, SelectError, Selection};
+pub use tags::resource_tags;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -98,7 +98,15 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
             eprintln!("warning: {}", sanitize(&p.to_string()));
         }
-        let stats = ex.apply(&mut findings, cfg.now.date());
+        // The tags index only when an entry asks for tags: a large inventory spares it.
+        let tags = if ex.entries().iter().any(|e| !e.tags.is_empty()) {
+            yagura_audit::resource_tags(&inventory)
+        } else {
+            Default::default()
+        };
+        let stats = ex.apply_tagged(&mut findings, cfg.now.date(), &|f| {
+            tags.get(f.resource.as_str()).copied()
+        });
         for e in &stats.expired {
             eprintln!(
                 "warning: exception expired and no longer applies: {}",

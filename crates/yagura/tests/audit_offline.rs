@@ -605,3 +605,61 @@ fn runs_are_scoped_and_the_scope_is_checked_first() {
         "{r:?}"
     );
 }
+
+#[test]
+fn exceptions_match_check_patterns_and_resource_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ex.yaml");
+    std::fs::write(
+        &file,
+        "version: 1\naccepted:\n  - check: \"ec2-*\"\n    tags: {Owner: \"s*\"}\n    reason: sre hosts, reviewed in SEC-9\n",
+    )
+    .unwrap();
+    let out = yagura(
+        dir.path(),
+        &[
+            "audit",
+            "--demo",
+            "--no-store",
+            "-f",
+            "json",
+            "--exceptions",
+            file.to_str().unwrap(),
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tagged = "arn:aws:ec2:us-east-1:123456789012:instance/i-bfcb778bd8e28b151";
+    let results = v["results"].as_array().unwrap();
+    let muted: Vec<&Value> = results.iter().filter(|r| r["status"] == "MUTED").collect();
+    assert!(
+        !muted.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for r in &muted {
+        assert_eq!(r["resource"], tagged, "{r}");
+        assert!(r["check_id"].as_str().unwrap().starts_with("ec2-"), "{r}");
+    }
+    // A tag value the resource does not have mutes nothing.
+    std::fs::write(
+        &file,
+        "version: 1\naccepted:\n  - check: \"ec2-*\"\n    tags: {Owner: \"nobody\"}\n    reason: r\n",
+    )
+    .unwrap();
+    let out = yagura(
+        dir.path(),
+        &[
+            "audit",
+            "--demo",
+            "--no-store",
+            "-f",
+            "json",
+            "--exceptions",
+            file.to_str().unwrap(),
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| r["status"] != "MUTED"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("matched nothing"));
+}
