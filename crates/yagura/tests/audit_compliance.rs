@@ -289,3 +289,52 @@ fn several_formats_write_one_file_each_into_the_output_dir() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["compliance"].is_null() && v["results"].is_array());
 }
+
+#[test]
+fn hostile_failing_resources_are_inert_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inv: Value = serde_json::from_str(include_str!("../demo/inventory.json")).unwrap();
+    let hostile = "=HYPERLINK(\"x\")<script>alert(1)</script>\u{1b}[31m";
+    for a in inv["accounts"].as_array_mut().unwrap() {
+        if let Some(rows) = a["iam"]["credential_report"]["ok"].as_array_mut() {
+            for r in rows {
+                if r["user"] == "carol-console-no-mfa" {
+                    r["arn"] = Value::String(hostile.to_string());
+                }
+            }
+        }
+    }
+    let file = dir.path().join("inv.json");
+    std::fs::write(&file, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let run = |fmt: &str| {
+        let args = ["audit", "--no-store", "--compliance", "cis-7.0", "-f", fmt];
+        let mut all = args.to_vec();
+        all.extend(["--from-inventory", file.to_str().unwrap()]);
+        stdout(&yagura(dir.path(), &all))
+    };
+    let text = run("text");
+    assert!(
+        text.contains("<script>") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    let html = run("html");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert")
+    );
+    let csv = run("csv");
+    // The resource is one `account/region/resource` cell: no cell starts with the formula.
+    assert!(
+        csv.contains("/global/=HYPERLINK") && !csv.contains(",=HYPERLINK"),
+        "{csv}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let r = json["compliance"]["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "2.10")
+        .unwrap()
+        .clone();
+    assert_eq!(r["status"], "FAIL");
+    assert!(r["failing"][0].as_str().unwrap().ends_with(hostile), "{r}");
+}
