@@ -206,6 +206,29 @@ mod tests {
     }
 
     #[test]
+    fn compliance_keeps_the_frameworks_checks_under_its_key() {
+        let cis = Scoping {
+            compliance: Some("cis-7.0".into()),
+            ..Scoping::default()
+        }
+        .select()
+        .unwrap();
+        let f = cis.framework().unwrap();
+        assert_eq!(f.key, "cis-aws-foundations-7.0");
+        assert!(!cis.checks().is_empty() && cis.checks().iter().all(|c| f.maps(c)));
+        assert!(cis.contains("root-mfa-disabled") && !cis.contains("health-event-open"));
+        // The alias and the key are one scope.
+        assert_eq!(cis.label(), "compliance=cis-aws-foundations-7.0");
+        let err = Scoping {
+            compliance: Some("pci".into()),
+            ..Scoping::default()
+        }
+        .select()
+        .unwrap_err();
+        assert!(matches!(err, SelectError::UnknownFramework(_)));
+    }
+
+    #[test]
     fn unknown_names_and_empty_selections_are_errors() {
         let err = |s: Scoping| s.select().unwrap_err();
         assert_eq!(
