@@ -79,22 +79,22 @@ pub(crate) fn write_text(report: &Report, out: &mut dyn Write) -> Result<(), Rep
     let l = labels(report.lang);
     writeln!(out)?;
     writeln!(out, "{}: {} ({})", l.heading, t.name, t.framework)?;
-    writeln!(out, "{:<10} {:<12} {}", l.requirement, l.status, l.title)?;
+    writeln!(out, "{:<11} {:<12} {}", l.requirement, l.status, l.title)?;
     for r in &t.requirements {
-        writeln!(out, "{:<10} {:<12} {}", r.id, r.status.as_str(), r.title)?;
+        writeln!(out, "{:<11} {:<12} {}", r.id, r.status.as_str(), r.title)?;
         let c = counts(r);
         if !c.is_empty() {
-            writeln!(out, "{:23}{c}: {}", "", r.checks.join(", "))?;
+            writeln!(out, "{:25}{c}: {}", "", r.checks.join(", "))?;
         }
         for res in r.failing.iter().take(TEXT_RESOURCES_MAX) {
-            writeln!(out, "{:23}- {}", "", terminal_safe(res))?;
+            writeln!(out, "{:25}- {}", "", terminal_safe(res))?;
         }
         if r.failing.len() > TEXT_RESOURCES_MAX {
             let n = r.failing.len() - TEXT_RESOURCES_MAX;
-            writeln!(out, "{:23}… {n} {}", "", l.more)?;
+            writeln!(out, "{:25}… {n} {}", "", l.more)?;
         }
         if let Some(m) = r.look_at {
-            writeln!(out, "{:23}{}: {}", "", l.look_at, m.get(report.lang))?;
+            writeln!(out, "{:25}{}: {}", "", l.look_at, m.get(report.lang))?;
         }
     }
     writeln!(out, "{}", summary(t, report.lang))?;
