@@ -13,6 +13,7 @@
 //! [`Inventory`]: yagura_inventory::Inventory
 
 mod checks;
+pub mod compliance;
 mod data;
 mod escalation;
 mod evaluate;
@@ -23,11 +24,13 @@ mod policy;
 mod run;
 mod scope;
 mod select;
+mod tags;
 mod walk;
 
 pub use checks::CHECKS;
 pub use evaluate::evaluate;
 pub use select::{Scoping, SelectError, Selection};
+pub use tags::resource_tags;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -264,11 +264,7 @@ impl<'a> Cx<'a> {
     }
 
     pub fn partition(&self) -> &'a str {
-        if self.account.partition.is_empty() {
-            "aws"
-        } else {
-            &self.account.partition
-        }
+        crate::tags::partition(self.account)
     }
 
     /// `arn:aws:iam::ID:root`.

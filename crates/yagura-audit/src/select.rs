@@ -3,6 +3,7 @@
 //! an error, never a silently empty run.
 
 use crate::checks::CHECKS;
+use crate::compliance::{Framework, UnknownFramework};
 use std::collections::BTreeSet;
 use yagura_core::{CheckMeta, Finding, Severity};
 
@@ -13,6 +14,8 @@ pub struct Scoping {
     pub excluded_checks: Vec<String>,
     pub services: Vec<String>,
     pub severities: Vec<Severity>,
+    /// `--compliance`: a framework key or alias; the run keeps the checks mapped to it.
+    pub compliance: Option<String>,
 }
 
 /// A selection that cannot be made.
@@ -23,6 +26,8 @@ pub enum SelectError {
     UnknownCheck(String),
     #[error("unknown service `{0}` (the audit's services: {1})")]
     UnknownService(String, String),
+    #[error(transparent)]
+    UnknownFramework(#[from] UnknownFramework),
     #[error("the selection leaves no check to run")]
     Empty,
 }
@@ -36,12 +41,19 @@ pub struct Selection {
     all: bool,
     /// The request in one canonical line (`checks=a,b;services=ec2`), empty when it is all.
     label: String,
+    /// `--compliance`'s framework.
+    framework: Option<&'static Framework>,
 }
 
 impl Scoping {
     /// Resolves the request against the catalogue: `--checks` and `--services` and
     /// `--severity` each narrow the set, then `--excluded-checks` removes from it.
     pub fn select(&self) -> Result<Selection, SelectError> {
+        let framework = self
+            .compliance
+            .as_deref()
+            .map(crate::compliance::framework)
+            .transpose()?;
         let known = |id: &str| CHECKS.iter().any(|c| c.id == id);
         for id in self.checks.iter().chain(&self.excluded_checks) {
             if !known(id) {
@@ -62,6 +74,7 @@ impl Scoping {
             .filter(|c| self.services.is_empty() || self.services.iter().any(|s| s == c.service))
             .filter(|c| self.severities.is_empty() || self.severities.contains(&c.severity))
             .filter(|c| !self.excluded_checks.iter().any(|x| x == c.id))
+            .filter(|c| framework.is_none_or(|f| f.maps(c)))
             .collect();
         if checks.is_empty() {
             return Err(SelectError::Empty);
@@ -71,11 +84,16 @@ impl Scoping {
             ids: checks.iter().map(|c| c.id).collect(),
             checks,
             all,
-            label: if all { String::new() } else { self.label() },
+            label: if all {
+                String::new()
+            } else {
+                self.label(framework)
+            },
+            framework,
         })
     }
 
-    fn label(&self) -> String {
+    fn label(&self, framework: Option<&Framework>) -> String {
         let sorted = |v: &[String]| {
             let set: BTreeSet<&str> = v.iter().map(String::as_str).collect();
             set.into_iter().collect::<Vec<_>>().join(",")
@@ -92,6 +110,10 @@ impl Scoping {
             ("excluded", sorted(&self.excluded_checks)),
             ("services", sorted(&self.services)),
             ("severity", severities.join(",")),
+            (
+                "compliance",
+                framework.map(|f| f.key.to_string()).unwrap_or_default(),
+            ),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -116,6 +138,16 @@ impl Selection {
     /// different selections are kept apart by it, so one never reads as the other's fixes.
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// `--compliance`'s framework, when one was asked for.
+    pub fn framework(&self) -> Option<&'static Framework> {
+        self.framework
+    }
+
+    /// Whether a check is part of the selection.
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
     }
 
     /// Keeps the findings of the selected checks.
@@ -171,6 +203,29 @@ mod tests {
         .select()
         .unwrap();
         assert_eq!(one.checks().len(), 1);
+    }
+
+    #[test]
+    fn compliance_keeps_the_frameworks_checks_under_its_key() {
+        let cis = Scoping {
+            compliance: Some("cis-7.0".into()),
+            ..Scoping::default()
+        }
+        .select()
+        .unwrap();
+        let f = cis.framework().unwrap();
+        assert_eq!(f.key, "cis-aws-foundations-7.0");
+        assert!(!cis.checks().is_empty() && cis.checks().iter().all(|c| f.maps(c)));
+        assert!(cis.contains("root-mfa-disabled") && !cis.contains("health-event-open"));
+        // The alias and the key are one scope.
+        assert_eq!(cis.label(), "compliance=cis-aws-foundations-7.0");
+        let err = Scoping {
+            compliance: Some("pci".into()),
+            ..Scoping::default()
+        }
+        .select()
+        .unwrap_err();
+        assert!(matches!(err, SelectError::UnknownFramework(_)));
     }
 
     #[test]

@@ -203,17 +203,12 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
             cx.run(c.meta, data::mask(c.meta.needs), at, |cx| f(cx, reg, at));
         }
     }
-    let partition = cx.partition();
     let account: &Account = cx.account;
-    let account_id = account.account_id.as_str();
 
     let checks = of(all, |e| matches!(e, Eval::SecurityGroup(_)));
     let groups = &reg.region.ec2.security_groups;
     for g in regional_list(cx, &checks, reg, "ec2", groups).unwrap_or_default() {
-        let arn = format!(
-            "arn:{partition}:ec2:{region}:{account_id}:security-group/{}",
-            g.id
-        );
+        let arn = crate::tags::ec2_arn(account, region, "security-group", &g.id);
         let at = At {
             resource: &arn,
             region,
@@ -231,10 +226,7 @@ fn regional<'a>(cx: &mut Cx<'a>, all: &[&'static Check], reg: &Reg<'a>) {
         .iter()
         .filter(|i| i.state != "terminated" && i.state != "shutting-down")
     {
-        let arn = format!(
-            "arn:{partition}:ec2:{region}:{account_id}:instance/{}",
-            i.id
-        );
+        let arn = crate::tags::ec2_arn(account, region, "instance", &i.id);
         let at = At {
             resource: &arn,
             region,

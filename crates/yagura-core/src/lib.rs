@@ -10,6 +10,7 @@
 
 pub mod base64;
 mod check;
+pub mod compliance;
 pub mod escape;
 mod evidence;
 pub mod file;

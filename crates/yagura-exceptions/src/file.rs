@@ -5,6 +5,7 @@ use crate::glob::Glob;
 use crate::{Exception, Exceptions, ExceptionsError, Location};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use time::Date;
 use yagura_core::MuteKind;
@@ -33,6 +34,9 @@ struct RawEntry {
     account: Option<Pattern>,
     #[serde(default)]
     region: Option<Pattern>,
+    /// Tags of the resource, `{key: value pattern}`.
+    #[serde(default)]
+    tags: BTreeMap<String, Pattern>,
     reason: Reason,
     #[serde(default)]
     expires: Option<Expiry>,
@@ -207,7 +211,9 @@ pub(crate) fn parse(origin: &str, text: &str) -> Result<Exceptions, ExceptionsEr
             entries.push(Exception {
                 kind,
                 index: i,
+                check_pattern: Some(Glob::new(&e.check.0)).filter(|g| !g.is_literal()),
                 check: e.check.0,
+                tags: e.tags.into_iter().map(|(k, p)| (k, p.0)).collect(),
                 resource: e.resource.map(|p| p.0),
                 account: e.account.map(|p| p.0),
                 region: e.region.map(|p| p.0),

@@ -15,6 +15,9 @@
 //!     region: "ap-northeast-1"
 //!     reason: "public game server, reviewed by SRE 2026-04-01"
 //!     expires: 2026-12-31
+//!   - check: "s3-*"                # a check pattern: every check it matches
+//!     tags: {env: "dev*"}         # only resources tagged so (users, roles, security groups,
+//!     reason: "development data"  # instances, RDS; see `Exceptions::apply_tagged`)
 //! ```
 //!
 //! [`Exceptions::parse`] reads the file and reports the first error with its file, line and
@@ -37,6 +40,9 @@ pub use file::{format_date, parse_date, VERSION};
 pub use glob::Glob;
 
 use std::collections::{BTreeMap, HashMap};
+
+/// The tags of a resource, as the inventory keeps them.
+pub type Tags = BTreeMap<String, String>;
 use std::fmt;
 use std::path::Path;
 use time::Date;
@@ -78,8 +84,13 @@ pub struct Exception {
     pub kind: MuteKind,
     /// The index within its list (`not_adopted` or `accepted`).
     pub index: usize,
-    /// The check id, exactly.
+    /// The check id, or a pattern of ids with `*` and `?` (`s3-*`).
     pub check: String,
+    /// `check` compiled, when it has a wildcard.
+    pub check_pattern: Option<Glob>,
+    /// Tags the finding's resource must carry, each value a pattern; a finding whose resource
+    /// has no tags known (an account, a bucket) never matches an entry with tags.
+    pub tags: Vec<(String, Glob)>,
     pub resource: Option<Glob>,
     pub account: Option<Glob>,
     pub region: Option<Glob>,
@@ -94,7 +105,23 @@ pub struct Exception {
 impl Exception {
     /// True when the exception's check and patterns match the finding (expiry and status aside).
     pub fn matches(&self, f: &Finding) -> bool {
-        self.check == f.check_id
+        self.matches_tagged(f, None)
+    }
+
+    /// [`Exception::matches`], given the tags of the finding's resource.
+    pub fn matches_tagged(&self, f: &Finding, tags: Option<&Tags>) -> bool {
+        let check = match &self.check_pattern {
+            Some(g) => g.matches(&f.check_id),
+            None => self.check == f.check_id,
+        };
+        let tagged = self.tags.is_empty()
+            || tags.is_some_and(|t| {
+                self.tags
+                    .iter()
+                    .all(|(k, g)| t.get(k).is_some_and(|v| g.matches(v)))
+            });
+        check
+            && tagged
             && self
                 .resource
                 .as_ref()
@@ -136,6 +163,9 @@ impl Exception {
             if let Some(g) = g {
                 s.push_str(&format!(" {name} `{g}`"));
             }
+        }
+        for (k, g) in &self.tags {
+            s.push_str(&format!(" tag `{k}={g}`"));
         }
         s
     }
@@ -293,7 +323,7 @@ impl Exceptions {
         let mut problems = Vec::new();
         let mut seen: BTreeMap<EntryKey<'_>, &Exception> = BTreeMap::new();
         for e in &self.entries {
-            if !known(&e.check) {
+            if e.check_pattern.is_none() && !known(&e.check) {
                 problems.push(Problem {
                     origin: self.origin.clone(),
                     location: e.location,
@@ -342,56 +372,62 @@ impl Exceptions {
     /// wildcard; the wildcard patterns of a check that has many are matched in one pass of a
     /// `RegexSet`. Each finding is tested only against the entries that can match it.
     pub fn apply(&self, findings: &mut [Finding], today: Date) -> ApplyStats {
+        self.apply_tagged(findings, today, &|_| None)
+    }
+
+    /// [`Exceptions::apply`], with the tags of each finding's resource (for entries with
+    /// `tags:`). Entries whose check is a pattern are tried for every check id it matches.
+    pub fn apply_tagged<'t>(
+        &self,
+        findings: &mut [Finding],
+        today: Date,
+        tags: &dyn Fn(&Finding) -> Option<&'t Tags>,
+    ) -> ApplyStats {
         let index = self.index(today);
+        let patterned: Vec<(Glob, &ForCheck<'_>)> = index
+            .iter()
+            .map(|(k, slot)| (Glob::new(k), slot))
+            .filter(|(g, _)| !g.is_literal())
+            .collect();
+        // The slots that can match a check id: its own and those of the patterns matching it.
+        let mut by_check: HashMap<String, Vec<&ForCheck<'_>>> = HashMap::new();
         let mut used = vec![0usize; self.entries.len()];
         let mut stats = ApplyStats::default();
-        let applies = |i: usize, f: &Finding| {
-            self.entries
-                .get(i)
-                .is_some_and(|e| e.mutes_status(f.status) && e.matches(f))
-        };
         for f in findings.iter_mut() {
             if f.mute.is_some() {
                 continue;
             }
-            let Some(slot) = index.get(f.check_id.as_ref()) else {
+            let id = f.check_id.as_ref();
+            if !by_check.contains_key(id) {
+                let mut slots: Vec<&ForCheck<'_>> = index.get(id).into_iter().collect();
+                slots.extend(
+                    patterned
+                        .iter()
+                        .filter(|(g, _)| g.matches(id))
+                        .map(|(_, s)| *s),
+                );
+                by_check.insert(id.to_string(), slots);
+            }
+            let Some(slots) = by_check.get(id).filter(|s| !s.is_empty()) else {
                 continue;
             };
-            let mut winner = slot
-                .literal
-                .get(f.resource.as_str())
-                .and_then(|list| list.iter().copied().find(|&i| applies(i, f)));
-            let mut consider = |i: usize| {
-                if winner.is_none_or(|w| i < w) {
-                    winner = Some(i);
-                }
+            let resource_tags = tags(f);
+            let applies = |i: usize, f: &Finding| {
+                self.entries
+                    .get(i)
+                    .is_some_and(|e| e.mutes_status(f.status) && e.matches_tagged(f, resource_tags))
             };
-            if let Some(i) = slot.universal.iter().copied().find(|&i| applies(i, f)) {
-                consider(i);
-            }
-            match &slot.set {
-                // Every resource pattern of the check in one pass; the set's indices follow
-                // `patterns`, which is in precedence order.
-                Some(set) => {
-                    let first = set
-                        .matches(&f.resource)
-                        .into_iter()
-                        .filter_map(|k| slot.patterns.get(k).copied())
-                        .find(|&i| applies(i, f));
-                    if let Some(i) = first {
-                        consider(i);
-                    }
+            let mut winner = None;
+            for slot in slots {
+                let w = Self::slot_winner(slot, f, &applies);
+                if w.is_some_and(|w| winner.is_none_or(|x| w < x)) {
+                    winner = w;
                 }
-                None => {
-                    if let Some(i) = slot.patterns.iter().copied().find(|&i| applies(i, f)) {
-                        consider(i);
-                    }
-                }
-            }
-            for &i in &slot.expired {
-                if applies(i, f) {
-                    if let Some(n) = used.get_mut(i) {
-                        *n += 1;
+                for &i in &slot.expired {
+                    if applies(i, f) {
+                        if let Some(n) = used.get_mut(i) {
+                            *n += 1;
+                        }
                     }
                 }
             }
@@ -406,7 +442,52 @@ impl Exceptions {
                 }
             }
         }
-        for (e, n) in self.entries.iter().zip(&used) {
+        self.finish(stats, &used, today)
+    }
+
+    /// The first entry of one check's slot that mutes the finding.
+    fn slot_winner(
+        slot: &ForCheck<'_>,
+        f: &Finding,
+        applies: &dyn Fn(usize, &Finding) -> bool,
+    ) -> Option<usize> {
+        let mut winner = slot
+            .literal
+            .get(f.resource.as_str())
+            .and_then(|list| list.iter().copied().find(|&i| applies(i, f)));
+        let mut consider = |i: usize| {
+            if winner.is_none_or(|w| i < w) {
+                winner = Some(i);
+            }
+        };
+        if let Some(i) = slot.universal.iter().copied().find(|&i| applies(i, f)) {
+            consider(i);
+        }
+        match &slot.set {
+            // Every resource pattern of the check in one pass; the set's indices follow
+            // `patterns`, which is in precedence order.
+            Some(set) => {
+                let first = set
+                    .matches(&f.resource)
+                    .into_iter()
+                    .filter_map(|k| slot.patterns.get(k).copied())
+                    .find(|&i| applies(i, f));
+                if let Some(i) = first {
+                    consider(i);
+                }
+            }
+            None => {
+                if let Some(i) = slot.patterns.iter().copied().find(|&i| applies(i, f)) {
+                    consider(i);
+                }
+            }
+        }
+        winner
+    }
+
+    /// The expired and unused entries, after a pass over the findings.
+    fn finish(&self, mut stats: ApplyStats, used: &[usize], today: Date) -> ApplyStats {
+        for (e, n) in self.entries.iter().zip(used) {
             if e.is_expired(today) {
                 stats.expired.push(Expired {
                     exception: e.clone(),

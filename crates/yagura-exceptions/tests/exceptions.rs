@@ -532,3 +532,86 @@ fn thread_cpu_ms() -> u64 {
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     (ticks(11) + ticks(12)) * 10
 }
+
+#[test]
+fn check_patterns_and_tags_match_and_bad_tags_name_their_position() {
+    let text = "version: 1\nnot_adopted:\n  - check: \"s3-*\"\n    reason: buckets are out of scope here\naccepted:\n  - check: security-group-port-open-to-world\n    tags: {env: \"dev*\", team: web}\n    reason: dev servers are public by design (SEC-7)\n";
+    let ex = Exceptions::parse("t.yaml", text).unwrap();
+    let e = ex.entries();
+    assert!(e[0].check_pattern.is_some() && e[1].check_pattern.is_none());
+    assert_eq!(e[1].tags.len(), 2);
+    assert!(
+        e[1].describe().contains("tag `env=dev*`"),
+        "{}",
+        e[1].describe()
+    );
+    // A pattern is never an unknown check; a literal still is.
+    assert!(ex.validate(&|_| false).len() == 1);
+
+    let sg = "arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-1";
+    let mut findings = vec![
+        finding(
+            "s3-bucket-policy-public",
+            Status::Fail,
+            "arn:aws:s3:::b",
+            "1",
+            "global",
+        ),
+        finding(
+            "s3-account-public-access-block-off",
+            Status::Pass,
+            "a",
+            "1",
+            "global",
+        ),
+        finding(
+            "security-group-port-open-to-world",
+            Status::Fail,
+            sg,
+            "1",
+            "ap-northeast-1",
+        ),
+        finding(
+            "security-group-port-open-to-world",
+            Status::Fail,
+            "other",
+            "1",
+            "ap-northeast-1",
+        ),
+        finding(
+            "security-group-unused",
+            Status::Fail,
+            sg,
+            "1",
+            "ap-northeast-1",
+        ),
+    ];
+    let dev: yagura_exceptions::Tags = [("env", "dev-1"), ("team", "web"), ("x", "y")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let stats = ex.apply_tagged(&mut findings, date!(2026 - 06 - 01), &|f| {
+        (f.resource == sg).then_some(&dev)
+    });
+    let muted: Vec<bool> = findings.iter().map(|f| f.mute.is_some()).collect();
+    assert_eq!(muted, [true, true, true, false, false]);
+    assert_eq!(stats.muted(), 3);
+    // Without the tags (plain apply) the tagged entry matches nothing.
+    let mut again = findings.clone();
+    for f in &mut again {
+        f.mute = None;
+    }
+    ex.apply(&mut again, date!(2026 - 06 - 01));
+    assert!(again[2].mute.is_none());
+
+    for (bad, want) in [
+        ("tags: [env]", "t.yaml:4:"),
+        ("tags: {env: [1]}", "t.yaml:4:"),
+        ("tags: {env: \"\"}", "t.yaml:4:"),
+        ("tags: {env: {a: b}}", "t.yaml:4:"),
+    ] {
+        let text = format!("version: 1\naccepted:\n  - check: c\n    {bad}\n    reason: r\n");
+        let err = Exceptions::parse("t.yaml", &text).unwrap_err().to_string();
+        assert!(err.starts_with(want), "{bad}: {err}");
+    }
+}

@@ -165,7 +165,7 @@ proptest! {
     }
 
     /// The indexed apply against the plain rule: the first entry in force, in precedence order,
-    /// whose check, patterns and status kind match.
+    /// whose check (or check pattern), patterns, tags and status kind match.
     #[test]
     fn apply_matches_the_plain_rule(
         entries in prop::collection::vec((
@@ -174,6 +174,8 @@ proptest! {
             prop::option::of(prop_oneof!["r[0-3]", "r\\*", "\\?[0-2]", "\\*", "\\*[2-4]"]),
             prop::option::of(prop_oneof!["1", "2", "\\*"]),
             prop::option::of(0u8..3),
+            0u8..5,
+            prop::option::of(prop_oneof!["prod", "p\\*", "dev", "\\*"]),
         ), 0..24),
         findings in prop::collection::vec((0u8..3, 0u8..3, "r[0-4]", "[12]"), 0..30),
     ) {
@@ -181,9 +183,11 @@ proptest! {
         let mut na = String::from("not_adopted:\n");
         let mut ac = String::from("accepted:\n");
         let checks = ["c0", "c1", "c2"];
-        for (i, (adopted, check, resource, account, expiry)) in entries.iter().enumerate() {
+        let entry_checks = ["c0", "c1", "c2", "c*", "?1"];
+        for (i, (adopted, _, resource, account, expiry, check, tag)) in entries.iter().enumerate() {
             let out = if *adopted { &mut ac } else { &mut na };
-            out.push_str(&format!("  - check: {}\n    reason: \"entry {i}\"\n", checks[*check as usize]));
+            out.push_str(&format!("  - check: \"{}\"\n    reason: \"entry {i}\"\n", entry_checks[*check as usize]));
+            if let Some(t) = tag { out.push_str(&format!("    tags: {{env: \"{t}\"}}\n")); }
             if let Some(r) = resource { out.push_str(&format!("    resource: \"{r}\"\n")); }
             if let Some(a) = account { out.push_str(&format!("    account: \"{a}\"\n")); }
             if let Some(e) = expiry { out.push_str(&format!("    expires: 2026-01-0{}\n", e + 1)); }
@@ -198,11 +202,18 @@ proptest! {
                 checks[*c as usize], statuses[*s as usize], Severity::Low, r.clone(), a.clone(), "global", Text::new("m", "m"),
             )).collect()
         };
+        // r0 prod, r1 dev, r3 preprod, r4 no tags, r2 not a tagged resource.
+        let tag_of = |v: &str| std::collections::BTreeMap::from([("env".to_string(), v.to_string())]);
+        let tags: std::collections::HashMap<&str, yagura_exceptions::Tags> = [
+            ("r0", tag_of("prod")), ("r1", tag_of("dev")), ("r3", tag_of("preprod")),
+            ("r4", Default::default()),
+        ].into_iter().collect();
+        let lookup = |f: &Finding| tags.get(f.resource.as_str());
         let mut got = make();
-        let stats = ex.apply(&mut got, today);
+        let stats = ex.apply_tagged(&mut got, today, &lookup);
         let mut muted = 0;
         for (g, f) in got.iter().zip(make()) {
-            let want = ex.entries().iter().find(|e| !e.is_expired(today) && e.mutes_status(f.status) && e.matches(&f));
+            let want = ex.entries().iter().find(|e| !e.is_expired(today) && e.mutes_status(f.status) && e.matches_tagged(&f, lookup(&f)));
             prop_assert_eq!(g.mute.as_ref().map(|m| m.reason.clone()), want.map(|e| e.reason.clone()));
             muted += usize::from(want.is_some());
         }

@@ -170,7 +170,9 @@ fn finding(report: &Report, f: &Finding, opts: &WriteOptions, default_region: &s
         };
         let part = partition(region);
         let compliance = v.compliance();
-        let finding_type = if compliance.contains_key("cis-aws-foundations-3.0") {
+        let finding_type = if compliance.contains_key("cis-aws-foundations-3.0")
+            || compliance.contains_key("cis-aws-foundations-7.0")
+        {
             "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"
         } else {
             "Software and Configuration Checks/AWS Security Best Practices"

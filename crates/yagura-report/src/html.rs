@@ -440,6 +440,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         }
         h.push_str("</ul></section>\n");
     }
+    h.push_str(&crate::compliance::html_section(report));
     h.push_str(&requirement_table(report, l));
     h.push('\n');
     h.push_str(&findings_table(report, &s, l));

@@ -82,11 +82,14 @@ struct JsonReport<'a> {
     summary: JsonSummary,
     errors: &'a [String],
     results: Vec<JsonResult<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compliance: Option<&'a yagura_core::compliance::ComplianceTable>,
     #[serde(flatten)]
     extra: BTreeMap<&'a str, &'a serde_json::Value>,
 }
 
-const RESERVED: [&str; 9] = [
+const RESERVED: [&str; 10] = [
+    "compliance",
     "schema_version",
     "tool",
     "generated_at",
@@ -163,6 +166,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
         },
         errors: report.errors,
         results,
+        compliance: report.compliance,
         extra,
     };
     yagura_core::escape::write_json(&mut *out, &doc).map_err(|e| ReportError::Encode {

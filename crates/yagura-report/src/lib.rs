@@ -26,6 +26,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod asff;
+mod compliance;
 mod csv_out;
 mod graph;
 mod html;
@@ -70,6 +71,9 @@ pub struct Report<'a> {
     /// Extra members merged into the JSON top level (e.g. `{"detections": [...]}`); members
     /// whose names the report itself uses are ignored.
     pub extra: Option<&'a serde_json::Value>,
+    /// `audit --compliance`: the framework's per-requirement table, presented by the text,
+    /// JSON, HTML and CSV writers.
+    pub compliance: Option<&'a yagura_core::compliance::ComplianceTable>,
 }
 
 impl<'a> Report<'a> {
@@ -92,6 +96,7 @@ impl<'a> Report<'a> {
             lang: Lang::En,
             errors: &[],
             extra: None,
+            compliance: None,
         }
     }
 }
@@ -230,7 +235,10 @@ pub fn write(
     match format {
         Format::Text => text::write(report, out, opts),
         Format::Json => json::write(report, out),
-        Format::Csv => csv_out::write(report, out),
+        Format::Csv => match report.compliance {
+            Some(t) => compliance::write_csv(report, t, out),
+            None => csv_out::write(report, out),
+        },
         Format::Sarif => sarif::write(report, out),
         Format::Ocsf => ocsf::write(report, out),
         Format::Asff => asff::write(report, out, opts),

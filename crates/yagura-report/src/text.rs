@@ -198,7 +198,7 @@ pub(crate) fn write(
             writeln!(out, "  - {}", terminal_safe(e))?;
         }
     }
-    Ok(())
+    crate::compliance::write_text(report, out)
 }
 
 #[cfg(test)]

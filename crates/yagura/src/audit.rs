@@ -2,10 +2,11 @@
 //! the run, report.
 
 use crate::cli::{AuditArgs, Global};
-use crate::common::{emit, now_rfc3339, sanitize, write_atomic};
+use crate::common::{emit_with_text, now_rfc3339, sanitize, write_atomic};
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use yagura_audit::compliance::FRAMEWORKS;
 use yagura_audit::{AuditConfig, Scoping, Selection};
 use yagura_core::Severity;
 use yagura_exceptions::Exceptions;
@@ -29,10 +30,14 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
             .iter()
             .map(|s| s.parse::<Severity>())
             .collect::<Result<_, _>>()?,
+        compliance: a.compliance.clone(),
     }
     .select()?;
     if a.list_checks {
         return list_checks(g, &selection);
+    }
+    if a.list_compliance {
+        return list_compliance(&a.out);
     }
     let mut cfg = match &a.config {
         Some(p) => {
@@ -93,7 +98,15 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
             eprintln!("warning: {}", sanitize(&p.to_string()));
         }
-        let stats = ex.apply(&mut findings, cfg.now.date());
+        // The tags index only when an entry asks for tags: a large inventory spares it.
+        let tags = if ex.entries().iter().any(|e| !e.tags.is_empty()) {
+            yagura_audit::resource_tags(&inventory)
+        } else {
+            Default::default()
+        };
+        let stats = ex.apply_tagged(&mut findings, cfg.now.date(), &|f| {
+            tags.get(f.resource.as_str()).copied()
+        });
         for e in &stats.expired {
             eprintln!(
                 "warning: exception expired and no longer applies: {}",
@@ -137,7 +150,63 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
-    emit(g, &a.out, "audit", &findings, &[], None, &generated_at)
+    let table = selection
+        .framework()
+        .map(|f| f.table(&findings, &|id| selection.contains(id)));
+    emit_with_text(
+        g,
+        &a.out,
+        "audit",
+        &findings,
+        &[],
+        None,
+        &generated_at,
+        None,
+        table.as_ref(),
+    )
+}
+
+/// `--list-compliance`: each framework with its coverage by the catalogue, as text or JSON.
+fn list_compliance(out: &crate::cli::OutputArgs) -> Result<u8> {
+    let rows: Vec<_> = FRAMEWORKS.iter().map(|f| (f, f.coverage())).collect();
+    if out.first_format() == yagura_report::Format::Json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(f, c)| {
+                serde_json::json!({
+                    "framework": f.key, "alias": f.alias, "name": f.name,
+                    "requirements": c.automated + c.manual + c.not_covered,
+                    "automated": c.automated, "manual": c.manual, "not_covered": c.not_covered,
+                })
+            })
+            .collect();
+        let mut buf = Vec::new();
+        yagura_core::escape::write_json(&mut buf, &v)?;
+        buf.push(b'\n');
+        crate::out::write_stdout(&buf)?;
+        return Ok(0);
+    }
+    crate::outln!(
+        "{:<26} {:<8} {:>12} {:>9} {:>6} {:>11}",
+        "FRAMEWORK",
+        "ALIAS",
+        "REQUIREMENTS",
+        "AUTOMATED",
+        "MANUAL",
+        "NOT COVERED"
+    );
+    for (f, c) in &rows {
+        crate::outln!(
+            "{:<26} {:<8} {:>12} {:>9} {:>6} {:>11}",
+            f.key,
+            f.alias,
+            c.automated + c.manual + c.not_covered,
+            c.automated,
+            c.manual,
+            c.not_covered
+        );
+    }
+    Ok(0)
 }
 
 /// `--list-checks`: the selected checks, one a line (id, service, severity, title).

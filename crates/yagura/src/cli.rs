@@ -241,12 +241,16 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
-    /// Output format
-    #[arg(long, short, default_value = "text", ignore_case = true, value_parser = format_parser())]
-    pub format: Format,
+    /// Output format; several, comma-separated, with --output-dir (`-f json,html,sarif`)
+    #[arg(long, short, default_value = "text", ignore_case = true, value_delimiter = ',', value_parser = format_parser())]
+    pub format: Vec<Format>,
     /// Write the report to FILE instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Write one report per format into DIR, named `yagura-COMMAND.EXT` (`yagura-audit.json`,
+    /// `yagura-audit.html`, `yagura-audit.sarif` …), each replaced atomically
+    #[arg(long, conflicts_with = "output", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     /// Exit 1 when an unmuted FAIL at or above this severity exists
     #[arg(long, default_value = "high", ignore_case = true, value_parser = severity_parser())]
     pub fail_on: Severity,
@@ -256,6 +260,24 @@ pub struct OutputArgs {
     /// Exit 0 even when some checks could not read their data (UNKNOWN results)
     #[arg(long)]
     pub allow_incomplete: bool,
+}
+
+impl OutputArgs {
+    /// The formats asked for, each once, in the order given.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut v: Vec<Format> = Vec::new();
+        for f in &self.format {
+            if !v.contains(f) {
+                v.push(*f);
+            }
+        }
+        v
+    }
+
+    /// The first format asked for (commands that print one report).
+    pub fn first_format(&self) -> Format {
+        self.format.first().copied().unwrap_or(Format::Text)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -304,6 +326,14 @@ pub struct AuditArgs {
     /// List the checks the run would report (after the filters above) and exit
     #[arg(long)]
     pub list_checks: bool,
+    /// Judge the run against a compliance framework (cis-7.0, cis-3.0, fsbp or the full key):
+    /// only its checks run, and the report adds the per-requirement table
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub compliance: Option<String>,
+    /// List the compliance frameworks with their coverage (automated / manual / not covered)
+    /// and exit
+    #[arg(long)]
+    pub list_compliance: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -66,7 +66,17 @@ pub fn emit(
     extra: Option<&serde_json::Value>,
     generated_at: &str,
 ) -> Result<u8> {
-    emit_with_text(g, out, scope, findings, errors, extra, generated_at, None)
+    emit_with_text(
+        g,
+        out,
+        scope,
+        findings,
+        errors,
+        extra,
+        generated_at,
+        None,
+        None,
+    )
 }
 
 /// [`emit`], with the text format replaced by a capability's own text report (`text`, already
@@ -81,8 +91,8 @@ pub fn emit_with_text(
     extra: Option<&serde_json::Value>,
     generated_at: &str,
     text: Option<&str>,
+    compliance: Option<&yagura_core::compliance::ComplianceTable>,
 ) -> Result<u8> {
-    let format = out.format;
     let catalogue = catalogue()?;
     let report = Report {
         schema_version: yagura_report::SCHEMA_VERSION,
@@ -94,12 +104,7 @@ pub fn emit_with_text(
         lang: lang(g),
         errors,
         extra,
-    };
-    let color = out.output.is_none() && format == Format::Text && crate::out::color_stdout(g);
-    let opts = WriteOptions {
-        color,
-        show_pass: out.show_pass,
-        ..WriteOptions::default()
+        compliance,
     };
     // The exit code is decided before anything is written: a reader that stops early
     // (`yagura audit | head -1`) does not change it.
@@ -118,37 +123,58 @@ pub fn emit_with_text(
     } else {
         0
     };
-    let own_text = text.filter(|_| format == Format::Text);
-    let write = |w: &mut dyn std::io::Write| -> Result<()> {
-        match own_text {
-            Some(t) => w.write_all(t.as_bytes())?,
-            None => yagura_report::write(format, &report, w, &opts)?,
-        }
-        w.flush()?;
-        Ok(())
-    };
-    match &out.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            write(&mut buf)?;
-            write_atomic(path, &buf)?;
-            if !g.quiet {
-                eprintln!(
-                    "wrote {} report to {}",
-                    format.as_str(),
-                    sanitize(&path.display().to_string())
-                );
+    let formats = out.formats();
+    if let Some(dir) = &out.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
+    for format in formats {
+        let to_terminal = out.output.is_none() && out.output_dir.is_none();
+        let opts = WriteOptions {
+            color: to_terminal && format == Format::Text && crate::out::color_stdout(g),
+            show_pass: out.show_pass,
+            ..WriteOptions::default()
+        };
+        let own_text = text.filter(|_| format == Format::Text);
+        let write = |w: &mut dyn std::io::Write| -> Result<()> {
+            match own_text {
+                Some(t) => w.write_all(t.as_bytes())?,
+                None => yagura_report::write(format, &report, w, &opts)?,
             }
-        }
-        None => {
-            let mut stdout = crate::out::Stdout::lock();
-            match write(&mut stdout) {
-                Ok(()) => {}
-                // The reader went away: the code decided above stands.
-                Err(_) if stdout.closed() => {
-                    tracing::debug!("stdout closed before the whole report was read");
+            w.flush()?;
+            Ok(())
+        };
+        let file = match (&out.output_dir, &out.output) {
+            (Some(dir), _) => Some(dir.join(format!(
+                "yagura-{}.{}",
+                file_stem(scope),
+                format.extension()
+            ))),
+            (None, path) => path.clone(),
+        };
+        match file {
+            Some(path) => {
+                let mut buf = Vec::new();
+                write(&mut buf)?;
+                write_atomic(&path, &buf)?;
+                if !g.quiet {
+                    eprintln!(
+                        "wrote {} report to {}",
+                        format.as_str(),
+                        sanitize(&path.display().to_string())
+                    );
                 }
-                Err(e) => return Err(e),
+            }
+            None => {
+                let mut stdout = crate::out::Stdout::lock();
+                match write(&mut stdout) {
+                    Ok(()) => {}
+                    // The reader went away: the code decided above stands.
+                    Err(_) if stdout.closed() => {
+                        tracing::debug!("stdout closed before the whole report was read");
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
@@ -159,6 +185,27 @@ pub fn emit_with_text(
         );
     }
     Ok(code)
+}
+
+/// The part of `--output-dir`'s file names that names the report: the scope with anything but
+/// ASCII letters, digits, `-` and `_` replaced (a merged report's scope comes from its inputs).
+fn file_stem(scope: &str) -> String {
+    let s: String = scope
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        "report".to_string()
+    } else {
+        s
+    }
 }
 
 /// Writes a report file. A regular file is replaced atomically (temp file + rename beside the

@@ -459,9 +459,9 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             out,
         } => {
             anyhow::ensure!(
-                who.is_none() || matches!(out.format, Format::Text | Format::Json),
+                who.is_none() || matches!(out.first_format(), Format::Text | Format::Json),
                 "--explain prints text or json, not {}",
-                out.format.as_str()
+                out.first_format().as_str()
             );
             let started = now_rfc3339();
             let input = match (files.is_empty(), inventory_path) {
@@ -499,7 +499,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 }
             };
             if let Some(who) = who {
-                return explain(g, &input, &who, out.format);
+                return explain(g, &input, &who, out.first_format());
             }
             let db = yagura_iam::actions::db()?;
             let analysis =
@@ -527,7 +527,7 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                 eprintln!("warning: {}", sanitize(e));
             }
             let (escalation, drawing) = graph_json(&analysis.graph, &exposures);
-            let extra = if out.format == Format::Html {
+            let extra = if out.formats().contains(&Format::Html) {
                 json!({"escalation": escalation, "graph": drawing})
             } else {
                 json!({"escalation": escalation})

@@ -49,6 +49,10 @@ fn main() -> ExitCode {
             );
         }
     }
+    if several_formats_without_dir(&matches) {
+        eprintln!("error: several formats (`--format a,b`) need `--output-dir DIR`: one file each");
+        return ExitCode::from(2);
+    }
     tracing::info!(
         "yagura {} {}",
         env!("CARGO_PKG_VERSION"),
@@ -115,6 +119,31 @@ fn clap_color(args: impl Iterator<Item = std::ffi::OsString>) -> clap::ColorChoi
         }
     }
     choice
+}
+
+/// Whether the command the user ran asks for several formats without `--output-dir`: one
+/// stream cannot hold two reports.
+fn several_formats_without_dir(matches: &ArgMatches) -> bool {
+    let mut m = matches;
+    loop {
+        if let Ok(Some(formats)) = m.try_get_many::<yagura_report::Format>("format") {
+            let mut distinct: Vec<&yagura_report::Format> = Vec::new();
+            for f in formats {
+                if !distinct.contains(&f) {
+                    distinct.push(f);
+                }
+            }
+            let dir = matches!(
+                m.try_get_one::<std::path::PathBuf>("output_dir"),
+                Ok(Some(_))
+            );
+            return distinct.len() > 1 && !dir;
+        }
+        match m.subcommand() {
+            Some((_, sub)) => m = sub,
+            None => return false,
+        }
+    }
 }
 
 /// `--output` of the command the user ran (the innermost subcommand that has one).

@@ -293,5 +293,6 @@ pub(crate) fn report_detections(
         Some(&extra),
         started,
         Some(&text),
+        None,
     )
 }

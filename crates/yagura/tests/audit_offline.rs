@@ -605,3 +605,42 @@ fn runs_are_scoped_and_the_scope_is_checked_first() {
         "{r:?}"
     );
 }
+
+#[test]
+fn exceptions_match_check_patterns_and_resource_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ex.yaml");
+    // The demo's results with one `accepted` entry for every `ec2-*` check and these tags.
+    let run = |tags: &str| -> (Vec<Value>, String) {
+        let text = format!(
+            "version: 1\naccepted:\n  - check: \"ec2-*\"\n    tags: {tags}\n    reason: sre hosts, SEC-9\n"
+        );
+        std::fs::write(&file, text).unwrap();
+        let args = [
+            "audit",
+            "--demo",
+            "--no-store",
+            "-f",
+            "json",
+            "--exceptions",
+        ];
+        let mut all = args.to_vec();
+        all.push(file.to_str().unwrap());
+        let out = yagura(dir.path(), &all);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (v["results"].as_array().unwrap().clone(), stderr)
+    };
+    let tagged = "arn:aws:ec2:us-east-1:123456789012:instance/i-bfcb778bd8e28b151";
+    let (results, stderr) = run("{Owner: \"s*\"}");
+    let muted: Vec<&Value> = results.iter().filter(|r| r["status"] == "MUTED").collect();
+    assert!(!muted.is_empty(), "{stderr}");
+    for r in &muted {
+        assert_eq!(r["resource"], tagged, "{r}");
+        assert!(r["check_id"].as_str().unwrap().starts_with("ec2-"), "{r}");
+    }
+    // A tag value the resource does not have mutes nothing.
+    let (results, stderr) = run("{Owner: nobody}");
+    assert!(results.iter().all(|r| r["status"] != "MUTED"));
+    assert!(stderr.contains("matched nothing"), "{stderr}");
+}

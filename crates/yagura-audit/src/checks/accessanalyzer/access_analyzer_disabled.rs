@@ -7,6 +7,7 @@ declare_check! {
         spec: ["AUD-13"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.20"],
+            "cis-aws-foundations-7.0": ["2.18"],
             "yagura-guideline": ["001"],
         },
         needs: [data::ACCESS_ANALYZER.name],

@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-20"],
         compliance: {
             "cis-aws-foundations-3.0": ["3.2"],
+            "cis-aws-foundations-7.0": ["4.2"],
+            "aws-fsbp": ["CloudTrail.4"],
             "yagura-guideline": [],
         },
         needs: [data::CLOUDTRAIL.name],

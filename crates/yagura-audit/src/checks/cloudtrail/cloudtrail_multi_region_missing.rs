@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-20"],
         compliance: {
             "cis-aws-foundations-3.0": ["3.1"],
+            "cis-aws-foundations-7.0": ["4.1"],
+            "aws-fsbp": ["CloudTrail.1"],
             "yagura-guideline": [],
         },
         needs: [data::CLOUDTRAIL.name],

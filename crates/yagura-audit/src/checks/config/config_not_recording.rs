@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-10"],
         compliance: {
             "cis-aws-foundations-3.0": ["3.3"],
+            "cis-aws-foundations-7.0": ["4.3"],
+            "aws-fsbp": ["Config.1"],
             "yagura-guideline": ["001", "004"],
         },
         needs: [data::CONFIG.name],

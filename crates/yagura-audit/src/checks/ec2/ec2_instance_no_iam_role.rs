@@ -7,7 +7,8 @@ declare_check! {
         service: "ec2",
         spec: ["AUD-03"],
         compliance: {
-            "cis-aws-foundations-3.0": [],
+            "cis-aws-foundations-3.0": ["1.18"],
+            "cis-aws-foundations-7.0": ["2.16"],
             "yagura-guideline": ["000"],
         },
         needs: [data::INSTANCES.name],

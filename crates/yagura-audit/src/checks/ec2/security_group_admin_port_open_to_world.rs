@@ -10,6 +10,8 @@ declare_check! {
         spec: ["AUD-01"],
         compliance: {
             "cis-aws-foundations-3.0": ["5.2", "5.3"],
+            "cis-aws-foundations-7.0": ["6.1.2", "6.3", "6.4"],
+            "aws-fsbp": ["EC2.13", "EC2.14", "EC2.19"],
             "yagura-guideline": ["000"],
         },
         needs: [data::SECURITY_GROUPS.name, data::GROUPS_IN_USE.name],

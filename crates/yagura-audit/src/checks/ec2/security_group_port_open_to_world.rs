@@ -9,6 +9,7 @@ declare_check! {
         spec: ["AUD-01"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "aws-fsbp": ["EC2.18"],
             "yagura-guideline": ["000"],
         },
         needs: [data::SECURITY_GROUPS.name],

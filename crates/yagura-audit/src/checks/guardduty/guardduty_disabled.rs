@@ -7,6 +7,7 @@ declare_check! {
         spec: ["AUD-14"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "aws-fsbp": ["GuardDuty.1"],
             "yagura-guideline": ["001"],
         },
         needs: [data::GUARDDUTY.name],

@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-04"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.14"],
+            "cis-aws-foundations-7.0": ["2.12"],
+            "aws-fsbp": ["IAM.3"],
             "yagura-guideline": ["000"],
         },
         needs: [data::CREDENTIAL_REPORT.name],

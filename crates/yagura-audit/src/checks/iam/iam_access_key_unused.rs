@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-04", "AUD-08"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.12"],
+            "cis-aws-foundations-7.0": ["2.11"],
+            "aws-fsbp": ["IAM.8"],
             "yagura-guideline": ["001"],
         },
         needs: [data::CREDENTIAL_REPORT.name],

@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-05"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.16"],
+            "cis-aws-foundations-7.0": ["2.14"],
+            "aws-fsbp": ["IAM.1"],
             "yagura-guideline": ["000", "003"],
         },
         needs: [data::USERS.name, data::GROUPS.name, data::ROLES.name, data::POLICIES.name],

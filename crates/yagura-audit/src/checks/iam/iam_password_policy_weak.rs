@@ -7,6 +7,7 @@ declare_check! {
         spec: ["AUD-20"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.8", "1.9"],
+            "cis-aws-foundations-7.0": ["2.8", "2.9"],
             "yagura-guideline": ["001"],
         },
         needs: [data::PASSWORD_POLICY.name],

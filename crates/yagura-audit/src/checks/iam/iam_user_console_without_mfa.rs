@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-07"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.10"],
+            "cis-aws-foundations-7.0": ["2.10"],
+            "aws-fsbp": ["IAM.5"],
             "yagura-guideline": ["001", "003"],
         },
         needs: [data::CREDENTIAL_REPORT.name],

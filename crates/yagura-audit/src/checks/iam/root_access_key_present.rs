@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-06"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.4"],
+            "cis-aws-foundations-7.0": ["2.4"],
+            "aws-fsbp": ["IAM.4"],
             "yagura-guideline": ["001"],
         },
         needs: [data::CREDENTIAL_REPORT.name, data::SUMMARY.name],

@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-06"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.5"],
+            "cis-aws-foundations-7.0": ["2.5"],
+            "aws-fsbp": ["IAM.9"],
             "yagura-guideline": ["001"],
         },
         needs: [data::SUMMARY.name],

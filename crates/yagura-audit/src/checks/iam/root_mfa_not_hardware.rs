@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-06"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.6"],
+            "cis-aws-foundations-7.0": ["2.6"],
+            "aws-fsbp": ["IAM.6"],
             "yagura-guideline": ["001"],
         },
         needs: [data::SUMMARY.name, data::VIRTUAL_MFA.name],

@@ -8,6 +8,7 @@ declare_check! {
         spec: ["AUD-06"],
         compliance: {
             "cis-aws-foundations-3.0": ["1.7"],
+            "cis-aws-foundations-7.0": ["2.7"],
             "yagura-guideline": ["001"],
         },
         needs: [data::CREDENTIAL_REPORT.name],

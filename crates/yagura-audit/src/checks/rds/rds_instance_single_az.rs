@@ -8,6 +8,8 @@ declare_check! {
         spec: ["AUD-21"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "cis-aws-foundations-7.0": ["3.2.4"],
+            "aws-fsbp": ["RDS.5"],
             "yagura-guideline": ["000"],
         },
         needs: [data::RDS.name],

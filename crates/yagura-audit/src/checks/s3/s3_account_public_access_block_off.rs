@@ -7,6 +7,8 @@ declare_check! {
         spec: ["AUD-09"],
         compliance: {
             "cis-aws-foundations-3.0": ["2.1.4"],
+            "cis-aws-foundations-7.0": ["3.1.4"],
+            "aws-fsbp": ["S3.1"],
             "yagura-guideline": ["001"],
         },
         needs: [data::ACCOUNT_PUBLIC_ACCESS_BLOCK.name],

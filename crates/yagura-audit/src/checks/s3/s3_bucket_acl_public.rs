@@ -9,6 +9,7 @@ declare_check! {
         spec: ["AUD-09"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "aws-fsbp": ["S3.2", "S3.3"],
             "yagura-guideline": ["001"],
         },
         needs: [data::BUCKETS.name, data::ACCOUNT_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_ACL.name],

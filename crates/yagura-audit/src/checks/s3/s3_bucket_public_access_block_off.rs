@@ -10,6 +10,8 @@ declare_check! {
         spec: ["AUD-09"],
         compliance: {
             "cis-aws-foundations-3.0": ["2.1.4"],
+            "cis-aws-foundations-7.0": ["3.1.4"],
+            "aws-fsbp": ["S3.8"],
             "yagura-guideline": ["001"],
         },
         needs: [data::BUCKETS.name, data::ACCOUNT_PUBLIC_ACCESS_BLOCK.name, data::BUCKET_PUBLIC_ACCESS_BLOCK.name],

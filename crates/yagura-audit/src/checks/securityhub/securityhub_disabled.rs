@@ -6,7 +6,8 @@ declare_check! {
         service: "securityhub",
         spec: ["AUD-12"],
         compliance: {
-            "cis-aws-foundations-3.0": [],
+            "cis-aws-foundations-3.0": ["4.16"],
+            "cis-aws-foundations-7.0": ["5.16"],
             "yagura-guideline": ["001"],
         },
         needs: [data::SECURITY_HUB.name],

@@ -8,6 +8,7 @@ declare_check! {
         spec: ["AUD-17"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "aws-fsbp": ["SSM.1"],
             "yagura-guideline": ["001"],
         },
         needs: [data::INSTANCES.name, data::SSM_MANAGED.name],
