@@ -1,0 +1,472 @@
+//! Japanese everywhere (issue 19, acceptance 3): every subcommand run with `--lang ja` over the
+//! demo data and offline fixtures (moto where a command needs AWS) prints no English word
+//! outside the allowed list of `yagura_testkit::ja`, on stdout or stderr — progress, warnings,
+//! errors and output alike. The subcommands come from the binary's help, so a new one fails
+//! here until it has a case. Help texts, completion scripts and manual pages are clap's English
+//! and are not run here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use yagura_testkit::{
+    aws_env, command_paths, ja::untranslated, moto_available, repo_root, required_in_ci,
+    yagura_cmd, yagura_limited, Moto,
+};
+
+/// How a case runs: offline, or against moto (the sample account, empty).
+#[derive(Clone, Copy, PartialEq)]
+enum Needs {
+    Offline,
+    Moto,
+}
+
+/// Which streams are text for a person (a JSON document on stdout is not).
+#[derive(Clone, Copy, PartialEq)]
+enum Streams {
+    Both,
+    StderrOnly,
+}
+
+struct Case {
+    args: Vec<String>,
+    needs: Needs,
+    streams: Streams,
+    /// Run under `timeout` for this many seconds (a server that serves until interrupted).
+    timeout: Option<u64>,
+}
+
+/// Command paths that are not run: they only group subcommands (their own run prints help), or
+/// they print a script or roff generated from the English clap definitions.
+const NOT_RUN: &[(&str, &str)] = &[
+    ("", "the top level prints help"),
+    ("creds", "groups subcommands"),
+    ("schedule", "groups subcommands"),
+    ("db", "groups subcommands"),
+    ("report", "groups subcommands"),
+    ("iam", "groups subcommands"),
+    ("iam bastion", "groups subcommands"),
+    ("trail", "groups subcommands"),
+    ("notify", "groups subcommands"),
+    ("completions", "a shell script"),
+    (
+        "man",
+        "roff from the clap definitions (English, like --help)",
+    ),
+];
+
+fn cases(dir: &Path) -> BTreeMap<String, Case> {
+    let root = repo_root();
+    let p = |rel: &str| root.join(rel).to_string_lossy().into_owned();
+    let d = |rel: &str| dir.join(rel).to_string_lossy().into_owned();
+    let host_root = p("crates/yagura-host/tests/fixtures/checks/host-package-vulnerable/fail/root");
+    let feed = p("crates/yagura-host/tests/fixtures/checks/host-package-vulnerable/fail/feeds");
+    let trail = p("crates/yagura-trail/tests/fixtures/checks/console-login-without-mfa/fail.json");
+    let auth = p("crates/yagura-iam/tests/fixtures/account-authorization-details.json");
+    let inventory = p("crates/yagura/demo/inventory.json");
+    let schedule = p("examples/schedule.toml");
+    let table: Vec<(&str, Vec<String>, Needs, Streams, Option<u64>)> = vec![
+        (
+            "audit",
+            v(&["audit", "--demo"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "findings",
+            v(&["findings"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "rule",
+            v(&["rule", "root-mfa-disabled"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        ("rules", v(&["rules"]), Needs::Offline, Streams::Both, None),
+        (
+            "creds login",
+            v(&["creds", "login", "--profile", "dev"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds exec",
+            v(&["creds", "exec", "dev", "--", "true"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds process",
+            v(&["creds", "process", "dev"]),
+            Needs::Offline,
+            Streams::StderrOnly,
+            None,
+        ),
+        (
+            "creds console",
+            v(&["creds", "console", "dev"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds profiles",
+            v(&["creds", "profiles", "--org"]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds add",
+            v(&["creds", "add", "stored", "--backend", "file", "--env"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds list",
+            v(&["creds", "list"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds remove",
+            v(&["creds", "remove", "nobody"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds clear",
+            v(&["creds", "clear"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds rotate",
+            v(&["creds", "rotate", "dev"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "creds server",
+            v(&["creds", "server", "dev"]),
+            Needs::Offline,
+            Streams::Both,
+            Some(3),
+        ),
+        (
+            "schedule plan",
+            v(&[
+                "schedule",
+                "plan",
+                "--config",
+                &schedule,
+                "--now",
+                "2026-11-25T13:00:00Z",
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "schedule holidays",
+            v(&["schedule", "holidays", "2026"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "schedule run",
+            v(&[
+                "schedule",
+                "run",
+                "--config",
+                &schedule,
+                "--now",
+                "2026-11-25T13:00:00Z",
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "host",
+            v(&["host", "--root", &host_root]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "host fleet",
+            v(&[
+                "host",
+                "fleet",
+                "--tag",
+                "Scan=yes",
+                "--bucket",
+                "fleet-out",
+                "--binary-url",
+                "s3://fleet-out/yagura",
+                "--timeout",
+                "5s",
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "db import",
+            v(&["db", "import", &feed]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "db update",
+            v(&[
+                "db",
+                "update",
+                "osv-debian",
+                "--mirror",
+                "http://127.0.0.1:9",
+            ]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "db export",
+            v(&["db", "export", &d("vulndb.export")]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "db status",
+            v(&["db", "status"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "report merge",
+            v(&["report", "merge", &d("audit.json"), &d("missing.json")]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "iam simulate",
+            v(&["iam", "simulate", &d("case.json"), "--format", "text"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "iam analyze",
+            v(&["iam", "analyze", "--from-inventory", &inventory]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "iam validate",
+            v(&["iam", "validate", &p("policy/yagura-audit-readonly.json")]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "iam bastion plan",
+            v(&[
+                "iam",
+                "bastion",
+                "plan",
+                "--identity-account",
+                "111111111111",
+                "--resource-account",
+                "222222222222",
+            ]),
+            Needs::Offline,
+            Streams::StderrOnly,
+            None,
+        ),
+        (
+            "iam bastion verify",
+            v(&[
+                "iam",
+                "bastion",
+                "verify",
+                "--identity-account",
+                "123456789012",
+                &auth,
+            ]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "trail scan",
+            v(&["trail", "scan", &trail]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "trail watch",
+            v(&[
+                "trail",
+                "watch",
+                "s3://trail-logs/AWSLogs/",
+                "--max-polls",
+                "1",
+                "--region",
+                "us-east-1",
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "watch",
+            v(&["watch", "--from-inventory", &inventory]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "timeline",
+            v(&["timeline", "arn:aws:s3:::public-acl-bucket"]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+        (
+            "notify test",
+            v(&["notify", "test", "--config", &d("notify.yaml")]),
+            Needs::Offline,
+            Streams::Both,
+            None,
+        ),
+    ];
+    table
+        .into_iter()
+        .map(|(path, args, needs, streams, timeout)| {
+            (
+                path.to_string(),
+                Case {
+                    args,
+                    needs,
+                    streams,
+                    timeout,
+                },
+            )
+        })
+        .collect()
+}
+
+fn v(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+/// The files the cases read: an AWS config with a plain-key profile, an `iam simulate` case, a
+/// destinations file whose webhook nobody answers, a JSON report for `report merge`.
+fn prepare(dir: &Path) {
+    std::fs::write(
+        dir.join("aws-config"),
+        "[profile dev]\nregion = us-east-1\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = not-a-real-secret\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("case.json"),
+        r#"{"request": {"principal": "arn:aws:iam::123456789012:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+            "identity_policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("notify.yaml"),
+        "version: 1\nsettings:\n  attempts: 1\n  timeout_seconds: 2\ndestinations:\n  - name: hook\n    kind: webhook\n    url: http://127.0.0.1:9/hook\n    min_severity: info\n",
+    )
+    .unwrap();
+    let o = yagura_cmd()
+        .arg("--data-dir")
+        .arg(dir.join("report-data"))
+        .args(["audit", "--demo", "--format", "json", "-o"])
+        .arg(dir.join("audit.json"))
+        .output()
+        .unwrap();
+    assert!(dir.join("audit.json").exists(), "{o:?}");
+}
+
+#[test]
+fn every_subcommand_speaks_japanese() {
+    let paths = command_paths();
+    let dir = tempfile::tempdir().unwrap();
+    prepare(dir.path());
+    let cases = cases(dir.path());
+    let moto = if required_in_ci(moto_available(), "moto_server") {
+        Some(Moto::start())
+    } else {
+        None
+    };
+    let mut problems = Vec::new();
+    for path in &paths {
+        let name = path.join(" ");
+        if NOT_RUN.iter().any(|(p, _)| *p == name) {
+            continue;
+        }
+        let Some(case) = cases.get(&name) else {
+            problems.push(format!("`yagura {name}` has no case in tests/japanese.rs"));
+            continue;
+        };
+        let mut c = match case.timeout {
+            Some(s) => yagura_limited(8 << 20, s),
+            None => yagura_cmd(),
+        };
+        match (case.needs, &moto) {
+            (Needs::Moto, Some(m)) => {
+                aws_env(&mut c, &m.endpoint(), ("AKIDEXAMPLE", "not-a-real-secret"));
+            }
+            (Needs::Moto, None) => continue,
+            (Needs::Offline, _) => {
+                c.env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
+                    .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+                    .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+                    .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+            }
+        }
+        c.arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["--lang", "ja"])
+            .args(&case.args);
+        let o = c.output().unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let mut words = untranslated(&stderr);
+        if case.streams == Streams::Both {
+            words.extend(untranslated(&stdout));
+        }
+        if !words.is_empty() {
+            problems.push(format!(
+                "`yagura {name}` prints English words {words:?}:\n{stdout}{stderr}"
+            ));
+        }
+    }
+    for name in cases.keys() {
+        assert!(
+            paths.iter().any(|p| p.join(" ") == *name),
+            "the case `{name}` names no subcommand"
+        );
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
