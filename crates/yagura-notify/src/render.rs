@@ -115,7 +115,7 @@ fn t(text: &Text, lang: Lang) -> &str {
 /// The facts of a notification as (label, value) pairs, empty values left out.
 fn facts(n: &Notification, lang: Lang) -> Vec<(&'static str, String)> {
     let mut v = vec![
-        (label(lang, "Severity", "重大度"), sev(n.severity)),
+        (label(lang, "Severity", "重要度"), sev(n.severity)),
         (
             label(lang, "Kind", "種別"),
             t(&n.kind.label(), lang).to_string(),

@@ -322,7 +322,7 @@ async fn sns_goes_through_the_publisher_with_retries() {
         "{}",
         seen[0].message
     );
-    assert!(seen[0].message.contains("推奨対応") || seen[0].message.contains("重大度"));
+    assert!(seen[0].message.contains("推奨対応") || seen[0].message.contains("重要度"));
     assert!(seen[0]
         .attributes
         .contains(&("yagura.severity".to_string(), "high".to_string())));
@@ -380,7 +380,7 @@ async fn smtp_with_auth_through_a_sink_that_refuses_then_accepts() {
     assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"), "{html}");
     assert!(
         m["text"].as_str().unwrap().contains("推奨対応")
-            || m["text"].as_str().unwrap().contains("重大度")
+            || m["text"].as_str().unwrap().contains("重要度")
     );
     assert!(!m["raw"].as_str().unwrap().contains("s3cret-pass-4242"));
 }

@@ -63,6 +63,44 @@ pub const ALLOWED: &[&str] = &[
     "Trusted",
     "Advisor",
     "ID",
+    "AZ",
+    "Multi",
+    "AMI",
+    "EBS",
+    "Systems",
+    "Roles",
+    "Anywhere",
+    "Cost",
+    "Explorer",
+    "Anomaly",
+    "Detection",
+    "App",
+    "Runner",
+    "Route",
+    "CloudWatch",
+    "Logs",
+    "CloudFront",
+    "Secrets",
+    "Certificate",
+    "WAF",
+    "SCP",
+    "RCP",
+    "Session",
+    "Kernel",
+    "Live",
+    "Patching",
+    // the elements and values of a policy document, as the IAM documentation writes them
+    "Allow",
+    "Deny",
+    "Effect",
+    "Action",
+    "Resource",
+    "Principal",
+    "Condition",
+    "Statement",
+    "Bool",
+    "true",
+    "false",
     // other products, protocols and formats
     "Slack",
     "Microsoft",
@@ -164,7 +202,7 @@ pub const ALLOWED: &[&str] = &[
 /// The English words left in `text` (each once, in order of appearance).
 pub fn untranslated(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
-    for piece in outside_backticks(text) {
+    for piece in &outside_backticks(text) {
         let mut run = String::new();
         for c in piece.chars().chain(std::iter::once(' ')) {
             if c.is_ascii_alphanumeric() || "-_./:@*$=+%#~\\".contains(c) {
@@ -190,16 +228,28 @@ fn is_english_word(run: &str) -> bool {
 }
 
 /// The parts of `text` outside `` `quoted` `` spans (per line: an unpaired backtick quotes
-/// nothing).
-fn outside_backticks(text: &str) -> Vec<&str> {
+/// nothing) and outside 「」, where Japanese text quotes an outside text (AWS's message, a
+/// user's reason) in the language it was written in.
+fn outside_backticks(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
+        let mut kept = String::new();
+        let mut depth = 0usize;
+        for c in line.chars() {
+            match c {
+                '「' => depth += 1,
+                '」' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => kept.push(c),
+                _ => {}
+            }
+        }
+        let line = kept.as_str();
         let parts: Vec<&str> = line.split('`').collect();
         if parts.len() % 2 == 0 {
-            out.push(line);
+            out.push(line.to_string());
             continue;
         }
-        out.extend(parts.iter().step_by(2));
+        out.extend(parts.iter().step_by(2).map(|s| s.to_string()));
     }
     out
 }
@@ -215,7 +265,7 @@ mod tests {
             ["role", "made", "admin"]
         );
         assert!(untranslated(
-            "us-east-1 の Amazon Inspector は無効です: arn:aws:iam::1:root GuardDuty AUD-01 2026-01-01 `any words`"
+            "us-east-1 の Amazon Inspector は無効です: arn:aws:iam::1:root GuardDuty AUD-01 2026-01-01 `any words` 「AWS's own message」"
         )
         .is_empty());
         assert_eq!(untranslated("2026-01-01 Thu 元日"), ["Thu"]);

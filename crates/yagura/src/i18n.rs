@@ -62,3 +62,41 @@ pub fn warning_prefix() -> &'static str {
         "warning"
     }
 }
+
+/// The lines of an error for the user: each cause of the chain joined by `: ` (what `{:#}`
+/// prints), in Japanese the errors whose words are yagura's rendered in Japanese and the
+/// messages of the operating system quoted in 「」 (outside text, in the system's language).
+pub fn error_text(e: &anyhow::Error) -> String {
+    if !ja() {
+        return format!("{e:#}");
+    }
+    e.chain().map(cause_ja).collect::<Vec<_>>().join(": ")
+}
+
+fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
+    use yagura_creds::output::OutputError;
+    use yagura_creds::profile::ProfileError;
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return format!("「{io}」");
+    }
+    if let Some(p) = c.downcast_ref::<ProfileError>() {
+        match p {
+            ProfileError::NotFound(name) => {
+                return format!(
+                    "プロファイル `{name}` は config ファイルにも credentials ファイルにも定義されていません"
+                )
+            }
+            ProfileError::NoCredentials(name) => {
+                return format!(
+                    "プロファイル `{name}` に認証情報がありません(`aws_access_key_id`/`aws_secret_access_key`、`credential_process`、`source_profile` 付きの `role_arn` のいずれもありません)"
+                )
+            }
+            _ => {}
+        }
+    }
+    if let Some(OutputError::NoSessionToken) = c.downcast_ref::<OutputError>() {
+        return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
+    }
+    // the message of an error this chain does not translate yet, as it is
+    c.to_string()
+}

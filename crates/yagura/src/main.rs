@@ -189,7 +189,7 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
             .iter()
             .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
             .collect(),
-        _ => vec![format!("{e:#}")],
+        _ => vec![i18n::error_text(e)],
     }
 }
 

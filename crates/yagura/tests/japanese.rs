@@ -54,6 +54,22 @@ const NOT_RUN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Commands whose output still has English words: the translation left to do (issue 19). The
+/// test fails on any other command with English words, and on a command of this list that has
+/// none any more (take it off the list).
+const NOT_YET: &[&str] = &[
+    "creds profiles",
+    "creds list",
+    "creds rotate",
+    "host fleet",
+    "db status",
+    "iam simulate",
+    "iam analyze",
+    "iam validate",
+    "trail watch",
+    "notify test",
+];
+
 fn cases(dir: &Path) -> BTreeMap<String, Case> {
     let root = repo_root();
     let p = |rel: &str| root.join(rel).to_string_lossy().into_owned();
@@ -161,7 +177,7 @@ fn cases(dir: &Path) -> BTreeMap<String, Case> {
             "creds server",
             v(&["creds", "server", "dev"]),
             Needs::Offline,
-            Streams::Both,
+            Streams::StderrOnly,
             Some(3),
         ),
         (
@@ -419,6 +435,7 @@ fn every_subcommand_speaks_japanese() {
     } else {
         None
     };
+    let glossary = glossary();
     let mut problems = Vec::new();
     for path in &paths {
         let name = path.join(" ");
@@ -453,12 +470,20 @@ fn every_subcommand_speaks_japanese() {
         let stdout = String::from_utf8_lossy(&o.stdout);
         let stderr = String::from_utf8_lossy(&o.stderr);
         let mut words = untranslated(&stderr);
+        words.extend(off_glossary(&stderr, &glossary));
         if case.streams == Streams::Both {
             words.extend(untranslated(&stdout));
+            words.extend(off_glossary(&stdout, &glossary));
         }
-        if !words.is_empty() {
+        let pending = NOT_YET.contains(&name.as_str());
+        if !words.is_empty() && !pending {
             problems.push(format!(
                 "`yagura {name}` prints English words {words:?}:\n{stdout}{stderr}"
+            ));
+        }
+        if words.is_empty() && pending {
+            problems.push(format!(
+                "`yagura {name}` is Japanese now: take it off NOT_YET"
             ));
         }
     }
@@ -469,4 +494,138 @@ fn every_subcommand_speaks_japanese() {
         );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The glossary: (English, Japanese, variants not to use).
+fn glossary() -> Vec<(String, String, Vec<String>)> {
+    let text = std::fs::read_to_string(repo_root().join("docs/glossary-ja.tsv")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert!(
+                cols.len() >= 2,
+                "glossary line without a Japanese term: {l}"
+            );
+            let avoid = cols
+                .get(2)
+                .map(|v| {
+                    v.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (cols[0].to_string(), cols[1].to_string(), avoid)
+        })
+        .collect()
+}
+
+/// The glossary's variants that `text` uses instead of its terms.
+fn off_glossary(text: &str, glossary: &[(String, String, Vec<String>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (en, ja, avoid) in glossary {
+        for v in avoid {
+            // a variant that is a prefix of the term itself (ユーザ / ユーザー) is not one
+            let hits = text.matches(v.as_str()).count();
+            let in_term = if ja.starts_with(v.as_str()) {
+                text.matches(ja.as_str()).count()
+            } else {
+                0
+            };
+            if hits > in_term {
+                out.push(format!("{v} (glossary: {en} = {ja})"));
+            }
+        }
+    }
+    out
+}
+
+/// Templates (`CHECK-ID field`) whose Japanese still has English words outside backticks
+/// (commands, configuration keys and names to quote, words to translate): the work left. The
+/// test fails on any other, and on one of these that is clean now.
+const TEMPLATES_NOT_YET: &[&str] = &[
+    "access-analyzer-disabled fix",
+    "aws-access-key-on-disk fix",
+    "aws-access-key-on-disk what",
+    "config-no-change-notification fix",
+    "ec2-https-terminated-on-instance fix",
+    "ec2-https-terminated-on-instance why",
+    "ec2-instance-ami-deprecated-or-old fix",
+    "ec2-instance-credentials-used-elsewhere why",
+    "ec2-large-instance-launch-burst what",
+    "ec2-ssh-key-pushed what",
+    "host-kernel-reboot-pending what",
+    "host-listening-port fix",
+    "host-listening-port what",
+    "host-package-database-unreadable fix",
+    "host-package-vulnerable fix",
+    "host-security-update-pending fix",
+    "host-security-update-pending what",
+    "iam-user-has-access-key why",
+    "insecure-protocol-client-installed what",
+    "insecure-protocol-server-running what",
+    "password-complexity-not-required fix",
+    "password-complexity-not-required what",
+    "password-max-age-too-long fix",
+    "password-min-length-too-short what",
+    "rds-snapshot-shared fix",
+    "rolesanywhere-trust-anchor-created why",
+    "route53-query-logging-deleted what",
+    "s3-bucket-policy-public fix",
+    "security-group-admin-port-open-to-world fix",
+    "security-group-admin-port-open-to-world what",
+    "security-group-port-open-to-world why",
+    "ssh-protocol-1-allowed what",
+    "ssh-root-login-permitted fix",
+    "ssh-root-login-permitted what",
+];
+
+/// Every message template of the catalogue — each check's title, what, why and fix — and every
+/// fixed word of the reports, in Japanese: no English word outside the allowed list, and the
+/// glossary's terms, not their variants.
+#[test]
+fn every_template_of_the_catalogue_is_japanese() {
+    let glossary = glossary();
+    let mut problems = Vec::new();
+    let lists: [&[&yagura_core::CheckMeta]; 4] = [
+        yagura_audit::CHECKS,
+        yagura_host::CHECKS,
+        yagura_iam::CHECKS,
+        yagura_trail::CHECKS,
+    ];
+    let mut n = 0;
+    for meta in lists.iter().flat_map(|l| l.iter()) {
+        for (field, t) in [
+            ("title", &meta.title),
+            ("what", &meta.what),
+            ("why", &meta.why),
+            ("fix", &meta.fix),
+        ] {
+            n += 1;
+            let ja = t.get(yagura_core::Lang::Ja);
+            let words = untranslated(ja);
+            let off = off_glossary(ja, &glossary);
+            let key = format!("{} {field}", meta.id);
+            let pending = TEMPLATES_NOT_YET.contains(&key.as_str());
+            if (!words.is_empty() || !off.is_empty()) && !pending {
+                problems.push(format!("{key}: {words:?} {off:?}: {ja}"));
+            }
+            if words.is_empty() && off.is_empty() && pending {
+                problems.push(format!(
+                    "{key} is Japanese now: take it off TEMPLATES_NOT_YET"
+                ));
+            }
+        }
+    }
+    for label in yagura_report::all_labels(yagura_core::Lang::Ja) {
+        n += 1;
+        let words = untranslated(label);
+        let off = off_glossary(label, &glossary);
+        if !words.is_empty() || !off.is_empty() {
+            problems.push(format!("report label: {words:?} {off:?}: {label}"));
+        }
+    }
+    assert!(n > 400, "only {n} templates");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
