@@ -245,7 +245,7 @@ fn outside_backticks(text: &str) -> Vec<String> {
         }
         let line = kept.as_str();
         let parts: Vec<&str> = line.split('`').collect();
-        if parts.len() % 2 == 0 {
+        if parts.len().is_multiple_of(2) {
             out.push(line.to_string());
             continue;
         }

@@ -70,6 +70,9 @@ const NOT_YET: &[&str] = &[
     "notify test",
 ];
 
+/// A row of the case table: path, arguments, needs, streams, timeout.
+type Row<'a> = (&'a str, Vec<String>, Needs, Streams, Option<u64>);
+
 fn cases(dir: &Path) -> BTreeMap<String, Case> {
     let root = repo_root();
     let p = |rel: &str| root.join(rel).to_string_lossy().into_owned();
@@ -80,7 +83,7 @@ fn cases(dir: &Path) -> BTreeMap<String, Case> {
     let auth = p("crates/yagura-iam/tests/fixtures/account-authorization-details.json");
     let inventory = p("crates/yagura/demo/inventory.json");
     let schedule = p("examples/schedule.toml");
-    let table: Vec<(&str, Vec<String>, Needs, Streams, Option<u64>)> = vec![
+    let table: Vec<Row> = vec![
         (
             "audit",
             v(&["audit", "--demo"]),
