@@ -385,7 +385,8 @@ print(json.dumps({"topic": topic, "queue": q}))
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("`alarms`(`sns`): メッセージ 1 件を配信しました"),
+        r.stdout
+            .contains("`alarms`(`sns`): メッセージ 1 件を配信しました"),
         "{}",
         r.stdout
     );
