@@ -705,20 +705,15 @@ impl EntryCtx<'_> {
             ));
         }
         let target = match d.kind {
-            RawTargetKind::Slack => {
+            RawTargetKind::Slack | RawTargetKind::Teams => {
                 self.reject(kind_name, &webhook_fields)?;
                 self.reject(kind_name, &sns_fields)?;
                 self.reject(kind_name, &smtp_fields)?;
-                Target::Slack {
-                    url: self.url(&d, kind_name)?,
-                }
-            }
-            RawTargetKind::Teams => {
-                self.reject(kind_name, &webhook_fields)?;
-                self.reject(kind_name, &sns_fields)?;
-                self.reject(kind_name, &smtp_fields)?;
-                Target::Teams {
-                    url: self.url(&d, kind_name)?,
+                let url = self.url(&d, kind_name)?;
+                if d.kind == RawTargetKind::Slack {
+                    Target::Slack { url }
+                } else {
+                    Target::Teams { url }
                 }
             }
             RawTargetKind::Webhook => {
