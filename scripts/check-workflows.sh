@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Validates the GitHub workflow files (.github/workflows/*.yml) and the action (action.yml, when
-# there is one) against the schemas bundled with the pinned check-jsonschema
-# (scripts/pins/workflows.txt; no network at check time). Called from .ci/run.
+# Validates the GitHub workflow files (.github/workflows/*.yml) and the action (action.yml)
+# against the schemas bundled with the pinned check-jsonschema (scripts/pins/workflows.txt; no
+# network at check time), the pre-commit hooks (.pre-commit-hooks.yaml) against the manifest
+# schema kept in scripts/pins, and that the action pins every action it uses by commit SHA.
+# Called from .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/pins/install.sh
@@ -15,4 +17,16 @@ if [ ${#workflows[@]} -gt 0 ]; then
 fi
 for action in action.yml action.yaml; do
   if [ -f "$action" ]; then "$check" --builtin-schema vendor.github-actions "$action"; fi
+done
+if [ -f .pre-commit-hooks.yaml ]; then
+  "$check" --schemafile "$pins_dir/pre-commit-hooks.schema.json" .pre-commit-hooks.yaml
+fi
+# an action used by ours runs with the user's token: only a full commit SHA pins it
+for action in action.yml action.yaml; do
+  if [ -f "$action" ]; then
+    if grep -nE '^\s*uses:' "$action" | grep -vE 'uses: [^@]+@[0-9a-f]{40}(\s|$)'; then
+      echo "$action: every 'uses:' must pin a commit SHA" >&2
+      exit 1
+    fi
+  fi
 done

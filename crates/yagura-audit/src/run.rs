@@ -230,7 +230,7 @@ impl<'a> Cx<'a> {
         let err = &m.error;
         let msg = text!(
             "could not read the data for this check ({err}); the result is unknown",
-            "このチェックに必要なデータを読み取れませんでした({err})。結果は不明です",
+            "このチェックに必要なデータを読み取れませんでした(「{err}」)。結果は不明です",
             err = err
         );
         let region = m.region.as_deref().unwrap_or(at.region);

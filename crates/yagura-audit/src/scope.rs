@@ -137,6 +137,15 @@ impl<'a> Principal<'a> {
         }
     }
 
+    /// [`Self::kind_name`] in Japanese (the IAM console's words).
+    pub fn kind_name_ja(&self) -> &'static str {
+        match self.kind {
+            Kind::User => "ユーザー",
+            Kind::Group => "グループ",
+            Kind::Role => "ロール",
+        }
+    }
+
     /// What the principal's policies grant (`iam.policies` must be declared).
     pub fn facts(&self, cx: &mut Cx<'a>) -> Result<&PrincipalFacts, Missing> {
         cx.declared(&data::POLICIES)?;

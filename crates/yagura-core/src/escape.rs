@@ -145,6 +145,21 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// Text for the Markdown subset that Microsoft Teams renders in an Adaptive Card (`TextBlock`,
+/// `FactSet` values): [`one_line`], then every ASCII punctuation mark Markdown gives a meaning
+/// (emphasis, links, code, headings, lists, HTML) backslash-escaped, so an outside string is
+/// shown as written and never becomes a link or a mention.
+pub fn teams_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        if "\\`*_{}[]()<>#+-.!|~&".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// RFC 3986 unreserved characters (letters, digits, `-._~`) as they are, every other byte
 /// percent-encoded: a URI path segment or query value.
 pub fn uri_component(s: &str) -> String {

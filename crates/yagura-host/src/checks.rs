@@ -185,11 +185,11 @@ declare_check! {
         title: ("Password minimum length is not enforced",
             "パスワード最小長が強制されていない"),
         what: ("Reads minlen of pam_pwquality / pam_cracklib (and pwquality.conf) in the PAM password stack, and PASS_MIN_LEN of login.defs.",
-            "PAM の password スタックの pam_pwquality / pam_cracklib の minlen（と pwquality.conf）、login.defs の PASS_MIN_LEN を読みます。"),
+            "PAM の `password` スタックの pam_pwquality / pam_cracklib の minlen（と pwquality.conf）、login.defs の PASS_MIN_LEN を読みます。"),
         why: ("Short passwords are guessed quickly.",
             "短いパスワードは短時間で推測されます。"),
         fix: ("Set `minlen = 14` in /etc/security/pwquality.conf and use pam_pwquality in the PAM password stack.",
-            "/etc/security/pwquality.conf で `minlen = 14` を設定し、PAM の password スタックで pam_pwquality を使ってください。"),
+            "/etc/security/pwquality.conf で `minlen = 14` を設定し、PAM の `password` スタックで pam_pwquality を使ってください。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_security-best-practices.html"],
     }
 }
@@ -206,7 +206,7 @@ declare_check! {
         title: ("Password complexity is not required",
             "パスワードの複雑さが要求されていない"),
         what: ("Checks that pam_pwquality or pam_cracklib is in the PAM password stack with complexity options (minclass, dcredit, ucredit, lcredit, ocredit).",
-            "PAM の password スタックに pam_pwquality か pam_cracklib があり、複雑さの設定（minclass、dcredit、ucredit、lcredit、ocredit）があるか確認します。"),
+            "PAM の `password` スタックに pam_pwquality か pam_cracklib があり、複雑さの設定（minclass、dcredit、ucredit、lcredit、ocredit）があるか確認します。"),
         why: ("Without a complexity mechanism users can set simple passwords.",
             "複雑さの要件がないと単純なパスワードを設定できてしまいます。"),
         fix: ("Install libpam-pwquality and set `minclass = 4` (or the credit options) in /etc/security/pwquality.conf.",

@@ -599,7 +599,7 @@ fn password_checks(root: &Root, ctx: &Ctx, out: &mut Vec<Finding>) {
             .with_evidence("minlen", n.to_string())
             .with_evidence("at", at.clone())
             .with_recommendation(text!("set `minlen = {min}` in /etc/security/pwquality.conf", "/etc/security/pwquality.conf で `minlen = {min}` を設定してください")),
-        (None, _) => finding(ctx, &checks::PASSWORD_MIN_LENGTH, Status::Fail, &res, text!("no minimum password length is configured (no pam_pwquality or pam_cracklib minlen, no PASS_MIN_LEN)", "パスワード最小長が設定されていません（pam_pwquality / pam_cracklib の minlen も PASS_MIN_LEN もありません）"))
+        (None, _) => finding(ctx, &checks::PASSWORD_MIN_LENGTH, Status::Fail, &res, text!("no minimum password length is configured (no pam_pwquality or pam_cracklib minlen, no PASS_MIN_LEN)", "パスワード最小長が設定されていません（pam_pwquality / pam_cracklib の `minlen` も PASS_MIN_LEN もありません）"))
             .with_recommendation(text!("install libpam-pwquality and set `minlen = {min}` in /etc/security/pwquality.conf", "libpam-pwquality を導入し /etc/security/pwquality.conf で `minlen = {min}` を設定してください")),
     });
     // complexity
@@ -617,7 +617,7 @@ fn password_checks(root: &Root, ctx: &Ctx, out: &mut Vec<Finding>) {
     complexity.sort();
     complexity.dedup();
     out.push(if quality.is_empty() {
-        finding(ctx, &checks::PASSWORD_COMPLEXITY, Status::Fail, &res, text!("no password complexity module (pam_pwquality, pam_cracklib) is in the PAM password stack", "PAM の password スタックにパスワード複雑さのモジュール（pam_pwquality、pam_cracklib）がありません"))
+        finding(ctx, &checks::PASSWORD_COMPLEXITY, Status::Fail, &res, text!("no password complexity module (pam_pwquality, pam_cracklib) is in the PAM password stack", "PAM の `password` スタックにパスワード複雑さのモジュール（pam_pwquality、pam_cracklib）がありません"))
             .with_recommendation(text!("install libpam-pwquality and set `minclass = 4` in /etc/security/pwquality.conf", "libpam-pwquality を導入し /etc/security/pwquality.conf で `minclass = 4` を設定してください"))
     } else if complexity.is_empty() {
         finding(ctx, &checks::PASSWORD_COMPLEXITY, Status::Fail, &res, text!("{m} is used but requires no character classes", "{m} は使われていますが文字種を要求していません", m = quality.first().map(|m| m.module.as_str()).unwrap_or_default()))
@@ -632,9 +632,10 @@ fn password_checks(root: &Root, ctx: &Ctx, out: &mut Vec<Finding>) {
         (_, Some(s)) if s.value.parse::<i64>().is_ok_and(|n| n > 0 && n <= MAX_PASSWORD_DAYS) => finding(ctx, &checks::PASSWORD_MAX_AGE, Status::Pass, &res, text!("passwords expire after {v} days", "パスワードは {v} 日で失効します", v = s.value)),
         (_, s) => {
             let v = s.map(|s| s.value.clone()).unwrap_or_else(|| "unset".into());
+            let v_ja = s.map_or_else(|| "未設定".to_string(), |s| format!("`{}`", s.value));
             let at = s.map(|s| s.at.clone()).unwrap_or_else(|| "/etc/login.defs".into());
             let max = MAX_PASSWORD_DAYS;
-            finding(ctx, &checks::PASSWORD_MAX_AGE, Status::Fail, &res, text!("PASS_MAX_DAYS is {v}: passwords practically never expire", "PASS_MAX_DAYS が {v} で、パスワードが事実上失効しません"))
+            finding(ctx, &checks::PASSWORD_MAX_AGE, Status::Fail, &res, yagura_core::Text::owned(format!("PASS_MAX_DAYS is {v}: passwords practically never expire"), format!("PASS_MAX_DAYS が {v_ja} で、パスワードが事実上失効しません")))
                 .with_evidence("PASS_MAX_DAYS", v.clone())
                 .with_evidence("at", at.clone())
                 .with_recommendation(text!("set `PASS_MAX_DAYS {max}` at {at} and run `chage --maxdays {max} USER` for existing users", "{at} で `PASS_MAX_DAYS {max}` を設定し、既存ユーザーには `chage --maxdays {max} USER` を実行してください"))

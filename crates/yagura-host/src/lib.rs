@@ -317,7 +317,7 @@ pub fn scan(opts: &ScanOptions) -> HostReport {
                 Ok((n, db.match_packages(&os_id, &release, &match_pkgs)?, fresh))
             }) {
                 Ok((false, _, _)) if have_metadata => warnings.push(no_db_note(&format!("the vulnerability database has no advisories for {os_id} {release}"))),
-                Ok((false, _, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: run `yagura db update` (or `yagura db import FEED`)", "脆弱性データベースに {os_id} {release} の情報がありません。`yagura db update`（または `yagura db import FEED`）を実行してください"))),
+                Ok((false, _, _)) => findings.push(fnd(&ctx, &checks::PACKAGE_VULNERABLE, Status::Unknown, host_res("packages"), text!("the vulnerability database has no advisories for {os_id} {release}: run `yagura db update` (or `yagura db import FEED`)", "脆弱性データベースに `{os_id} {release}` の情報がありません。`yagura db update`（または `yagura db import FEED`）を実行してください"))),
                 Ok((_, matches, fresh)) => {
                     let fixed = matches.iter().filter(|m| m.advisory.state == FixState::Fixed).count();
                     let v = vuln_findings(&ctx, &matches);

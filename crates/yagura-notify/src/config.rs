@@ -120,6 +120,8 @@ pub struct Smtp {
 pub enum Target {
     /// A Slack incoming webhook: JSON with `text` and `blocks`.
     Slack { url: Secret },
+    /// A Microsoft Teams Workflows (or incoming) webhook: a message with an Adaptive Card.
+    Teams { url: Secret },
     /// A generic JSON POST.
     Webhook {
         url: Secret,
@@ -136,6 +138,7 @@ impl Target {
     pub fn kind(&self) -> &'static str {
         match self {
             Target::Slack { .. } => "slack",
+            Target::Teams { .. } => "teams",
             Target::Webhook { .. } => "webhook",
             Target::Sns { .. } => "sns",
             Target::Smtp(_) => "smtp",
@@ -145,7 +148,7 @@ impl Target {
     /// Every secret of this destination, for redaction.
     pub fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Target::Slack { url } => vec![url],
+            Target::Slack { url } | Target::Teams { url } => vec![url],
             Target::Webhook {
                 url,
                 headers,
@@ -350,6 +353,7 @@ struct RawSettings {
 #[serde(rename_all = "lowercase")]
 enum RawTargetKind {
     Slack,
+    Teams,
     Webhook,
     Sns,
     Smtp,
@@ -663,6 +667,7 @@ impl EntryCtx<'_> {
     fn build(&self, d: RawDest) -> Result<Destination, ConfigError> {
         let kind_name = match d.kind {
             RawTargetKind::Slack => "slack",
+            RawTargetKind::Teams => "teams",
             RawTargetKind::Webhook => "webhook",
             RawTargetKind::Sns => "sns",
             RawTargetKind::Smtp => "smtp",
@@ -700,12 +705,15 @@ impl EntryCtx<'_> {
             ));
         }
         let target = match d.kind {
-            RawTargetKind::Slack => {
+            RawTargetKind::Slack | RawTargetKind::Teams => {
                 self.reject(kind_name, &webhook_fields)?;
                 self.reject(kind_name, &sns_fields)?;
                 self.reject(kind_name, &smtp_fields)?;
-                Target::Slack {
-                    url: self.url(&d, kind_name)?,
+                let url = self.url(&d, kind_name)?;
+                if d.kind == RawTargetKind::Slack {
+                    Target::Slack { url }
+                } else {
+                    Target::Teams { url }
                 }
             }
             RawTargetKind::Webhook => {

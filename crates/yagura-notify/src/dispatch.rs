@@ -228,6 +228,11 @@ impl Dispatcher {
                     .map_err(|e| Failure::permanent(format!("cannot encode the message: {e}")))?;
                 self.post(url, &[], body, timeout).await
             }
+            Target::Teams { url } => {
+                let body = serde_json::to_vec(&render::teams(m, self.lang))
+                    .map_err(|e| Failure::permanent(format!("cannot encode the message: {e}")))?;
+                self.post(url, &[], body, timeout).await
+            }
             Target::Webhook {
                 url,
                 headers,

@@ -54,7 +54,7 @@ impl<'a> Digest<'a> {
 
 // --------------------------------------------------------------------------------- escaping
 
-pub use yagura_core::escape::{html_escape, multi_line, one_line};
+pub use yagura_core::escape::{html_escape, multi_line, one_line, teams_markdown};
 
 /// Slack mrkdwn: `&`, `<` and `>` are the control characters of links and mentions.
 pub fn mrkdwn(s: &str) -> String {
@@ -115,7 +115,7 @@ fn t(text: &Text, lang: Lang) -> &str {
 /// The facts of a notification as (label, value) pairs, empty values left out.
 fn facts(n: &Notification, lang: Lang) -> Vec<(&'static str, String)> {
     let mut v = vec![
-        (label(lang, "Severity", "重大度"), sev(n.severity)),
+        (label(lang, "Severity", "重要度"), sev(n.severity)),
         (
             label(lang, "Kind", "種別"),
             t(&n.kind.label(), lang).to_string(),
@@ -263,6 +263,112 @@ fn slack_digest(d: &Digest<'_>, lang: Lang) -> Value {
     }
     blocks.truncate(48);
     json!({"text": format!("{}: {}", mrkdwn(&title), counts_line(d)), "blocks": blocks})
+}
+
+// ------------------------------------------------------------------------------------ teams
+
+/// A Microsoft Teams webhook payload (Workflows "post to a channel when a webhook request is
+/// received", or a connector's incoming webhook): a `message` carrying one Adaptive Card 1.4.
+/// Every outside string goes through [`teams_markdown`]; links are `Action.OpenUrl` buttons,
+/// https only.
+pub fn teams(m: Message<'_>, lang: Lang) -> Value {
+    let (body, actions) = match m {
+        Message::One(n) => teams_one(n, lang),
+        Message::Digest(d) => (teams_digest(d, lang), Vec::new()),
+    };
+    let mut card = json!({
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "msteams": {"width": "Full"},
+        "body": body,
+    });
+    if !actions.is_empty() {
+        card["actions"] = Value::Array(actions);
+    }
+    json!({
+        "type": "message",
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "contentUrl": null,
+            "content": card,
+        }],
+    })
+}
+
+fn teams_block(text: &str, weight: Option<&str>) -> Value {
+    let mut b = json!({"type": "TextBlock", "text": truncate(text, 3000), "wrap": true});
+    if let Some(w) = weight {
+        b["weight"] = json!(w);
+        b["size"] = json!("Medium");
+    }
+    b
+}
+
+fn teams_one(n: &Notification, lang: Lang) -> (Vec<Value>, Vec<Value>) {
+    let title = teams_markdown(t(&n.title, lang));
+    let mut body = vec![
+        teams_block(&format!("{}: {title}", sev(n.severity)), Some("Bolder")),
+        teams_block(&teams_markdown(t(&n.summary, lang)), None),
+    ];
+    let facts: Vec<Value> = facts(n, lang)
+        .into_iter()
+        .map(|(k, v)| json!({"title": k, "value": truncate(&teams_markdown(&v), 2000)}))
+        .collect();
+    body.push(json!({"type": "FactSet", "facts": facts}));
+    if !n.events.is_empty() {
+        let lines: Vec<String> = n
+            .events
+            .iter()
+            .take(10)
+            .map(|e| teams_markdown(e))
+            .collect();
+        body.push(teams_block(
+            label(lang, "Events", "イベント"),
+            Some("Bolder"),
+        ));
+        body.push(teams_block(&lines.join("\n\n"), None));
+    }
+    if let Some(r) = &n.recommendation {
+        body.push(teams_block(
+            label(lang, "Recommendation", "推奨対応"),
+            Some("Bolder"),
+        ));
+        body.push(teams_block(&teams_markdown(t(r, lang)), None));
+    }
+    let actions = n
+        .links
+        .iter()
+        .filter(|l| l.url.starts_with("https://"))
+        .take(5)
+        .map(|l| json!({"type": "Action.OpenUrl", "title": one_line(&l.label), "url": one_line(&l.url)}))
+        .collect();
+    (body, actions)
+}
+
+fn teams_digest(d: &Digest<'_>, lang: Lang) -> Vec<Value> {
+    let mut lines: Vec<String> = d
+        .shown
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {} — {}",
+                sev(n.severity),
+                teams_markdown(t(&n.title, lang)),
+                teams_markdown(&n.resource)
+            )
+        })
+        .collect();
+    if let Some(o) = omitted_line(d, lang) {
+        lines.push(teams_markdown(&o));
+    }
+    let mut body = vec![
+        teams_block(&teams_markdown(&digest_title(d, lang)), Some("Bolder")),
+        teams_block(&counts_line(d), None),
+    ];
+    // one block per line keeps each under the card's limits; at most 60 lines
+    body.extend(lines.iter().take(60).map(|l| teams_block(l, None)));
+    body
 }
 
 // ---------------------------------------------------------------------------------- webhook

@@ -242,6 +242,50 @@ async fn ten_thousand_detections_make_one_digest() {
     assert!(body.len() < 40_000, "a digest stays small: {}", body.len());
 }
 
+/// Microsoft Teams: a local server receives the real Adaptive Card message, in Japanese, with
+/// every outside string escaped for the card's Markdown (no link, no emphasis, no control).
+#[tokio::test]
+async fn teams_receives_an_adaptive_card() {
+    let teams = HttpSink::start(vec![]);
+    let yaml = format!(
+        "version: 1\n{FAST}destinations:\n  - name: ops-teams\n    kind: teams\n    url: {}\n    min_severity: info\n",
+        teams.url(HOOK_PATH)
+    );
+    let d = Dispatcher::new(config(&yaml, &[]), Lang::Ja, None);
+    let mut n = note(
+        Severity::High,
+        "[click](https://evil.example) **now** <at>all</at>",
+    );
+    n.resource = "arn:x`code`\u{1b}[31m_y_".to_string();
+    let report = d.dispatch(&[n]).await;
+    let r = &report.destinations[0];
+    assert_eq!(r.outcome(), Outcome::Delivered, "{r:?}");
+    let reqs = teams.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, HOOK_PATH);
+    let body = reqs[0].json();
+    assert_eq!(body["type"], "message");
+    let att = &body["attachments"][0];
+    assert_eq!(
+        att["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    let card = &att["content"];
+    assert_eq!(card["type"], "AdaptiveCard");
+    assert_eq!(card["version"], "1.4");
+    let text = serde_json::to_string(&card["body"]).unwrap();
+    assert!(text.contains("重要度"), "{text}");
+    assert!(!text.contains("重大度"), "{text}");
+    // the outside strings arrive escaped: shown as written, never a link or emphasis
+    assert!(
+        text.contains(r"\\[click\\]\\(https://evil\\.example\\)"),
+        "{text}"
+    );
+    assert!(text.contains(r"\\*\\*now\\*\\*"), "{text}");
+    assert!(text.contains(r"\\`code\\`"), "{text}");
+    assert!(!text.contains("\\u001b"), "{text}");
+}
+
 #[tokio::test]
 async fn hostile_strings_are_escaped_for_slack() {
     let slack = HttpSink::start(vec![]);
@@ -322,7 +366,7 @@ async fn sns_goes_through_the_publisher_with_retries() {
         "{}",
         seen[0].message
     );
-    assert!(seen[0].message.contains("推奨対応") || seen[0].message.contains("重大度"));
+    assert!(seen[0].message.contains("推奨対応") || seen[0].message.contains("重要度"));
     assert!(seen[0]
         .attributes
         .contains(&("yagura.severity".to_string(), "high".to_string())));
@@ -380,7 +424,7 @@ async fn smtp_with_auth_through_a_sink_that_refuses_then_accepts() {
     assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"), "{html}");
     assert!(
         m["text"].as_str().unwrap().contains("推奨対応")
-            || m["text"].as_str().unwrap().contains("重大度")
+            || m["text"].as_str().unwrap().contains("重要度")
     );
     assert!(!m["raw"].as_str().unwrap().contains("s3cret-pass-4242"));
 }
@@ -434,7 +478,7 @@ fn config_errors_name_file_line_and_column_and_never_a_secret() {
     );
 
     let e = parse_err(
-        "version: 1\ndestinations:\n  - name: a\n    kind: teams\n",
+        "version: 1\ndestinations:\n  - name: a\n    kind: discord\n",
         &[],
     );
     assert!(e.starts_with("notify.yaml:4:11: "), "{e}");

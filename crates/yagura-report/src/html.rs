@@ -309,7 +309,7 @@ fn findings_table(report: &Report, s: &Summary, l: &Labels) -> String {
                 e(l.muted_because),
                 e(mute_kind_name(m.kind, lang)),
                 status_name(f.status),
-                e(&m.reason)
+                e(&crate::labels::quoted(&m.reason, lang))
             );
             if let Some(x) = &m.expires {
                 let _ = write!(h, " — {} {}", e(l.expires), e(x));

@@ -160,3 +160,58 @@ pub(crate) fn mute_kind_name(kind: yagura_core::MuteKind, lang: Lang) -> &'stati
         yagura_core::MuteKind::Accepted => l.accepted,
     }
 }
+
+/// An outside text (a user's reason, AWS's message) set apart from ours: as it is in English,
+/// in 「」 in Japanese, where it stays in the language it was written in.
+pub(crate) fn quoted(s: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => s.to_string(),
+        Lang::Ja => format!("「{s}」"),
+    }
+}
+
+/// Every fixed word of the reports in `lang` (for the tests of the translations).
+pub fn all_labels(lang: Lang) -> Vec<&'static str> {
+    let l = match lang {
+        Lang::En => &EN,
+        Lang::Ja => &JA,
+    };
+    vec![
+        l.status,
+        l.severity,
+        l.check,
+        l.resource,
+        l.message,
+        l.account,
+        l.region,
+        l.recommendation,
+        l.report_title,
+        l.generated_at,
+        l.scope,
+        l.tool,
+        l.summary,
+        l.findings,
+        l.requirements,
+        l.framework,
+        l.control,
+        l.errors,
+        l.errors_note,
+        l.muted_because,
+        l.expires,
+        l.evidence,
+        l.failed_by_severity,
+        l.results_by_status,
+        l.no_findings,
+        l.pass_hidden,
+        l.not_adopted,
+        l.accepted,
+        l.total,
+        severity_name(Severity::Critical, lang),
+        severity_name(Severity::High, lang),
+        severity_name(Severity::Medium, lang),
+        severity_name(Severity::Low, lang),
+        severity_name(Severity::Info, lang),
+        mute_kind_name(yagura_core::MuteKind::NotAdopted, lang),
+        mute_kind_name(yagura_core::MuteKind::Accepted, lang),
+    ]
+}

@@ -38,6 +38,7 @@ mod sarif;
 mod text;
 
 pub use json::{parse_json_report, read_json_report, ParsedReport};
+pub use labels::all_labels;
 pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 
 use std::cmp::Reverse;

@@ -127,7 +127,7 @@ pub(crate) fn write(
                 "[{}: {}: {}] {message}",
                 l.muted_because,
                 mute_kind_name(m.kind, lang),
-                terminal_safe(&m.reason)
+                crate::labels::quoted(&terminal_safe(&m.reason), lang)
             );
         }
         rows.push(Row {

@@ -14,6 +14,8 @@
 //!   for the upstream hosts of the vulnerability feeds behind `--mirror`.
 //! - [`hostile`]: the crafted inputs of issue 16, for the hostile-input tests and
 //!   `bench/hostile.sh` (`examples/hostile_cases.rs`).
+//! - [`ja`]: the rule of Japanese output (no English word outside a small allowed list);
+//!   [`command_paths`] lists every subcommand from the binary's help.
 //! - [`mutate`]: grown, edited and random inputs for the hostile-input property tests.
 //! - [`host`]: the shared Debian advisories as OSV records; [`put_objects`] fills a moto bucket.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
@@ -23,6 +25,7 @@
 pub mod feeds;
 pub mod host;
 pub mod hostile;
+pub mod ja;
 pub mod mutate;
 pub mod sinks;
 
@@ -528,4 +531,31 @@ pub fn small_inventory(
             }]
         }]
     })
+}
+
+/// Every command path of the binary (`[]`, `["audit"]`, `["creds", "login"]`…), read from the
+/// `Commands:` sections of its help, so a new subcommand is covered by the tests that walk them.
+pub fn command_paths() -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    let mut i = 0;
+    while i < out.len() {
+        let path = out[i].clone();
+        let o = yagura_cmd().args(&path).arg("--help").output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout).into_owned();
+        if let Some(rest) = help.split("\nCommands:\n").nth(1) {
+            for line in rest.lines().take_while(|l| !l.trim().is_empty()) {
+                // `  name  description`; a wrapped description line starts further in
+                if line.starts_with("  ") && !line.starts_with("   ") {
+                    let name = line.split_whitespace().next().unwrap();
+                    if name != "help" {
+                        let mut p = path.clone();
+                        p.push(name.to_string());
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    out
 }

@@ -325,7 +325,7 @@ pub fn text(rows: &[Row], lang: Lang, events: u64, read_errors: u64) -> String {
     let ja = lang == Lang::Ja;
     let mut out = String::new();
     let head = if ja {
-        "時刻 (UTC)            最終 / 件数               重大度    検出 / 主体 / 送信元 / イベント"
+        "時刻 (UTC)            最終 / 件数               重要度    検出 / 主体 / 送信元 / イベント"
     } else {
         "TIME (UTC)            LAST / COUNT              SEVERITY  DETECTIONS / PRINCIPAL / SOURCE / EVENT"
     };

@@ -179,9 +179,14 @@ pub fn emit_with_text(
         }
     }
     if incomplete {
-        eprintln!(
-            "warning: the result is incomplete: {unknown} check result(s) are UNKNOWN because their data could not be read{}",
-            if errors.is_empty() { String::new() } else { format!("; {} collection error(s)", errors.len()) }
+        let n = errors.len();
+        let errs = match n {
+            0 => String::new(),
+            _ => crate::tr!("; {n} collection error(s)", "。収集エラー {n} 件"),
+        };
+        crate::etr!(
+            "warning: the result is incomplete: {unknown} check result(s) are UNKNOWN because their data could not be read{errs}",
+            "警告: 結果は不完全です: データを読み取れなかったため {unknown} 件のチェック結果が UNKNOWN です{errs}"
         );
     }
     Ok(code)
@@ -260,18 +265,19 @@ pub fn store_run(
     Ok(match prev {
         Some(p) => {
             let d = store.diff(p.id, id)?;
-            Some(format!(
-                "run {id} stored: {} new, {} fixed, {} still open since run {}{}",
-                d.new.len(),
-                d.fixed.len(),
-                d.still_open.len(),
-                p.id,
-                match d.unknown_now.len() + d.not_checked.len() {
-                    0 => String::new(),
-                    n => format!(", {n} not checkable now"),
-                }
+            let (new, fixed, open, prev) = (d.new.len(), d.fixed.len(), d.still_open.len(), p.id);
+            let unchecked = match d.unknown_now.len() + d.not_checked.len() {
+                0 => String::new(),
+                n => crate::tr!(", {n} not checkable now", "、現在確認できないもの {n} 件"),
+            };
+            Some(crate::tr!(
+                "run {id} stored: {new} new, {fixed} fixed, {open} still open since run {prev}{unchecked}",
+                "実行 {id} を保存しました: 実行 {prev} から新規 {new} 件、修正済み {fixed} 件、未解決のまま {open} 件{unchecked}"
             ))
         }
-        None => Some(format!("run {id} stored (first run of this scope)")),
+        None => Some(crate::tr!(
+            "run {id} stored (first run of this scope)",
+            "実行 {id} を保存しました(このスコープの最初の実行)"
+        )),
     })
 }

@@ -165,12 +165,17 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let until = r
                 .credentials
                 .expiration
-                .map_or_else(|| "no expiry".to_string(), |t| t.to_string());
+                .map_or_else(|| crate::tr!("no expiry", "期限なし"), |t| t.to_string());
             if !g.quiet {
-                eprintln!(
-                    "profile `{}`: credentials ready{}, valid until {until}",
-                    sanitize(&profile),
-                    if r.prompted { "" } else { " (cached)" }
+                let cached = if r.prompted {
+                    String::new()
+                } else {
+                    crate::tr!(" (cached)", "(キャッシュ)")
+                };
+                crate::etr!(
+                    "profile `{p}`: credentials ready{cached}, valid until {until}",
+                    "プロファイル `{p}`: 認証情報を用意しました{cached}。有効期限: {until}",
+                    p = sanitize(&profile)
                 );
             }
             Ok(0)
@@ -233,7 +238,11 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let p = paths(g)?;
             let ks = Keystore::new(&p.data_dir);
             let Some(old) = ks.remove(&profile)? else {
-                bail!("profile `{}` has no stored key", sanitize(&profile));
+                bail!(crate::tr!(
+                    "profile `{p}` has no stored key",
+                    "プロファイル `{p}` には保存したキーがありません",
+                    p = sanitize(&profile)
+                ));
             };
             let cache = SessionCache::open(&p.cache_dir)?;
             let mfa = AwsFiles::load(&p.config, &p.credentials)
@@ -248,11 +257,12 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
                 mfa.as_deref(),
             ));
             if !g.quiet {
-                eprintln!(
-                    "profile `{}`: key {} removed from the {}",
-                    sanitize(&profile),
-                    yagura_creds::keystore::mask_key_id(&old.access_key_id),
-                    old.backend.as_str()
+                crate::etr!(
+                    "profile `{p}`: key {k} removed from the {b}",
+                    "プロファイル `{p}`: キー {k} を `{b}` から削除しました",
+                    p = sanitize(&profile),
+                    k = yagura_creds::keystore::mask_key_id(&old.access_key_id),
+                    b = old.backend.as_str()
                 );
             }
             Ok(0)
@@ -261,7 +271,10 @@ pub fn run(g: &Global, a: CredsArgs) -> Result<u8> {
             let p = paths(g)?;
             let n = SessionCache::open(&p.cache_dir)?.clear()?;
             if !g.quiet {
-                eprintln!("{n} cached session(s) removed");
+                crate::etr!(
+                    "{n} cached session(s) removed",
+                    "キャッシュ済みのセッションを {n} 件削除しました"
+                );
             }
             Ok(0)
         }
@@ -469,16 +482,21 @@ fn exec(
         // there for it).
         let ps1 = std::env::var("PS1").unwrap_or_else(|_| "\\$ ".to_string());
         cmd.env("PS1", format!("(yagura:{profile}) {ps1}"));
-        eprintln!(
-            "yagura: a shell with profile `{}` (credentials valid until {until}); `exit` to leave",
-            sanitize(profile)
+        crate::etr!(
+            "yagura: a shell with profile `{p}` (credentials valid until {until}); `exit` to leave",
+            "yagura: プロファイル `{p}` のシェルです(認証情報の有効期限: {until})。`exit` で抜けます",
+            p = sanitize(profile)
         );
     }
     let status = cmd
         .status()
         .with_context(|| format!("cannot run `{}`", sanitize(&prog)))?;
     if shell && !g.quiet {
-        eprintln!("yagura: left the shell of profile `{}`", sanitize(profile));
+        crate::etr!(
+            "yagura: left the shell of profile `{p}`",
+            "yagura: プロファイル `{p}` のシェルを抜けました",
+            p = sanitize(profile)
+        );
     }
     Ok(status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1)))
 }
@@ -578,9 +596,10 @@ fn profiles(
         let _ = std::fs::set_permissions(&p.config, m);
     }
     if !g.quiet {
-        eprintln!(
-            "{n} profile(s) written to `{}` (between the yagura BEGIN/END lines; the rest of the file is kept)",
-            p.config.display()
+        crate::etr!(
+            "{n} profile(s) written to `{f}` (between the yagura BEGIN/END lines; the rest of the file is kept)",
+            "プロファイル {n} 件を `{f}` に書き込みました(yagura の BEGIN/END 行の間。ファイルの他の部分はそのままです)",
+            f = p.config.display()
         );
     }
     Ok(0)
@@ -628,13 +647,14 @@ fn add(g: &Global, profile: &str, backend: &str, from_env: bool) -> Result<u8> {
     )?;
     if !g.quiet {
         let place = match backend {
-            Backend::Keyring => "the OS keyring".to_string(),
+            Backend::Keyring => crate::tr!("the OS keyring", "OS のキーリング"),
             Backend::File => format!("`{}` (0600)", ks.index_path().display()),
         };
-        eprintln!(
-            "profile `{}`: key {} stored in {place}",
-            sanitize(profile),
-            yagura_creds::keystore::mask_key_id(&id)
+        crate::etr!(
+            "profile `{p}`: key {k} stored in {place}",
+            "プロファイル `{p}`: キー {k} を {place} に保存しました",
+            p = sanitize(profile),
+            k = yagura_creds::keystore::mask_key_id(&id)
         );
         if let Ok(files) = AwsFiles::load(&p.config, &p.credentials) {
             if files
@@ -642,10 +662,11 @@ fn add(g: &Global, profile: &str, backend: &str, from_env: bool) -> Result<u8> {
                 .get(profile)
                 .is_some_and(|r| r.get("aws_secret_access_key").is_some())
             {
-                eprintln!(
-                    "note: `{}` still holds a secret key for `{}` in plain text: remove it from that file (yagura uses the stored key)",
-                    p.credentials.display(),
-                    sanitize(profile)
+                crate::etr!(
+                    "note: `{f}` still holds a secret key for `{p}` in plain text: remove it from that file (yagura uses the stored key)",
+                    "注意: `{f}` に `{p}` のシークレットキーが平文で残っています。そのファイルから削除してください(yagura は保存したキーを使います)",
+                    f = p.credentials.display(),
+                    p = sanitize(profile)
                 );
             }
         }
@@ -661,15 +682,20 @@ fn list(g: &Global) -> Result<u8> {
         ks.list()?.into_iter().collect();
     let mut names: std::collections::BTreeSet<String> = files.profiles.keys().cloned().collect();
     names.extend(stored.keys().cloned());
-    crate::outln!("{:<28} {:<48} {}", "PROFILE", "CREDENTIALS", "MFA");
+    crate::outln!(
+        "{:<28} {:<48} MFA",
+        crate::tr!("PROFILE", "プロファイル"),
+        crate::tr!("CREDENTIALS", "認証情報")
+    );
     for name in &names {
         let what = match files.resolve(name) {
             Ok(r) => {
                 let source = match &r.source {
-                    yagura_creds::Source::StaticKeys { access_key_id, .. } => format!(
-                        "plain-text key {} in {}",
-                        yagura_creds::keystore::mask_key_id(access_key_id),
-                        if files
+                    yagura_creds::Source::StaticKeys { access_key_id, .. } => crate::tr!(
+                        "plain-text key {k} in {f}",
+                        "平文のキー {k}(`{f}`)",
+                        k = yagura_creds::keystore::mask_key_id(access_key_id),
+                        f = if files
                             .profiles
                             .get(&r.source_profile)
                             .and_then(|x| x.get("aws_access_key_id"))
@@ -681,12 +707,13 @@ fn list(g: &Global) -> Result<u8> {
                         }
                     ),
                     yagura_creds::Source::Stored { profile } => match stored.get(profile) {
-                        Some(e) => format!(
-                            "key {} in the {}",
-                            yagura_creds::keystore::mask_key_id(&e.access_key_id),
-                            e.backend.as_str()
+                        Some(e) => crate::tr!(
+                            "key {k} in the {b}",
+                            "キー {k}(`{b}`)",
+                            k = yagura_creds::keystore::mask_key_id(&e.access_key_id),
+                            b = e.backend.as_str()
                         ),
-                        None => "stored key (missing)".to_string(),
+                        None => crate::tr!("stored key (missing)", "保存したキー(見つかりません)"),
                     },
                     yagura_creds::Source::Process(_) => "credential_process".to_string(),
                     yagura_creds::Source::Sso(s) => {
@@ -697,10 +724,14 @@ fn list(g: &Global) -> Result<u8> {
                 if r.roles.is_empty() {
                     source
                 } else {
-                    format!("role via `{}` ({source})", r.source_profile)
+                    crate::tr!(
+                        "role via `{s}` ({source})",
+                        "`{s}` 経由のロール({source})",
+                        s = r.source_profile
+                    )
                 }
             }
-            Err(e) => format!("error: {e}"),
+            Err(e) => format!("{}: {e}", crate::i18n::error_prefix()),
         };
         let mfa = files
             .resolve(name)
@@ -722,8 +753,12 @@ fn list(g: &Global) -> Result<u8> {
         .filter(|(_, e)| e.is_some_and(|t| t > now))
         .collect();
     crate::outln!(
-        "{} cached session(s) valid now (`yagura creds clear` removes them)",
-        live.len()
+        "{}",
+        crate::tr!(
+            "{n} cached session(s) valid now (`yagura creds clear` removes them)",
+            "現在有効なキャッシュ済みセッション: {n} 件(`yagura creds clear` で削除できます)",
+            n = live.len()
+        )
     );
     Ok(0)
 }
@@ -792,11 +827,12 @@ fn rotate(g: &Global, profile: &str, code: &CodeArgs) -> Result<u8> {
         resolved.mfa_serial.as_deref(),
     ));
     if !g.quiet {
-        eprintln!(
-            "profile `{}`: key {} replaced by {} (the old key is deleted)",
-            sanitize(profile),
-            yagura_creds::keystore::mask_key_id(&old.access_key_id),
-            yagura_creds::keystore::mask_key_id(&new.access_key_id)
+        crate::etr!(
+            "profile `{p}`: key {old} replaced by {new} (the old key is deleted)",
+            "プロファイル `{p}`: キー {old} を {new} に置き換えました(古いキーは削除済み)",
+            p = sanitize(profile),
+            old = yagura_creds::keystore::mask_key_id(&old.access_key_id),
+            new = yagura_creds::keystore::mask_key_id(&new.access_key_id)
         );
     }
     Ok(0)
@@ -886,9 +922,10 @@ fn server(g: &Global, profile: &str, port: u16, imds: bool, code: &CodeArgs) -> 
     }
     crate::out::flush_stdout()?;
     if !g.quiet {
-        eprintln!(
-            "yagura: serving the credentials of profile `{}` on 127.0.0.1 (export the lines above in the tool's environment); Ctrl-C ends it",
-            sanitize(profile)
+        crate::etr!(
+            "yagura: serving the credentials of profile `{p}` on 127.0.0.1 (export the lines above in the tool's environment); Ctrl-C ends it",
+            "yagura: プロファイル `{p}` の認証情報を 127.0.0.1 で提供しています(上の行をツールの環境に `export` してください)。Ctrl-C で終了します",
+            p = sanitize(profile)
         );
     }
     let term = Arc::new(std::sync::atomic::AtomicBool::new(false));

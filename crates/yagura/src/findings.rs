@@ -46,13 +46,21 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
                     }
                 }
             }
-            latest
-                .map(|(_, s)| s)
-                .context("no run is stored yet: run `yagura audit` first")?
+            latest.map(|(_, s)| s).with_context(|| {
+                crate::tr!(
+                    "no run is stored yet: run `yagura audit` first",
+                    "保存された実行がまだありません。先に `yagura audit` を実行してください"
+                )
+            })?
         }
     };
     let runs = store.latest_runs(&scope, 2)?;
-    let cur = runs.first().context("no run is stored for this scope")?;
+    let cur = runs.first().with_context(|| {
+        crate::tr!(
+            "no run is stored for this scope",
+            "このスコープの実行は保存されていません"
+        )
+    })?;
     let findings = store.run_findings(cur.id)?;
     let workflows = store.workflows()?;
     let diff = match runs.get(1) {

@@ -112,23 +112,25 @@ pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
         opts.runtime = false;
     }
     if !g.quiet {
-        eprintln!(
-            "assessing the root filesystem {}",
-            sanitize(&a.root.display().to_string())
+        crate::etr!(
+            "assessing the root filesystem {r}",
+            "ルートファイルシステム `{r}` を評価しています",
+            r = sanitize(&a.root.display().to_string())
         );
     }
     let report = yagura_host::scan(&opts);
     for w in &report.warnings {
-        eprintln!("warning: {}", sanitize(w));
+        eprintln!("{}: {}", crate::i18n::warning_prefix(), sanitize(w));
     }
     // the packages are kept for `db update --notify` (advisories new later that affect them)
     if let (Some((os_id, release)), Some(_)) = (&report.release, report.package_db) {
         if let Err(e) = VulnDb::open(&dir)
             .and_then(|db| db.remember_host(&report.identity.id, os_id, release, &report.packages))
         {
-            eprintln!(
-                "warning: the host's packages were not kept: {}",
-                sanitize(&e.to_string())
+            crate::etr!(
+                "warning: the host's packages were not kept: {e}",
+                "警告: ホストのパッケージを保存できませんでした: {e}",
+                e = sanitize(&e.to_string())
             );
         }
     }
@@ -150,9 +152,10 @@ pub fn run(g: &Global, a: HostArgs) -> Result<u8> {
         match crate::common::store_run(g, &scope, &who, started, &report.findings) {
             Ok(Some(line)) if !g.quiet => eprintln!("{line}"),
             Ok(_) => {}
-            Err(e) => eprintln!(
-                "warning: the run was not stored: {}",
-                sanitize(&format!("{e:#}"))
+            Err(e) => crate::etr!(
+                "warning: the run was not stored: {e}",
+                "警告: 実行を保存できませんでした: {e}",
+                e = sanitize(&crate::i18n::error_text(&e))
             ),
         }
     }
@@ -209,9 +212,13 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                 if is_sqlite(p) {
                     match vdb.import_database(p) {
                         Ok(st) => crate::outln!(
-                            "imported the database `{shown}`: {} advisories from {} source(s)",
-                            st.advisories,
-                            st.sources.len()
+                            "{}",
+                            crate::tr!(
+                                "imported the database `{shown}`: {a} advisories from {n} source(s)",
+                                "データベース `{shown}` をインポートしました: {n} ソースのアドバイザリ {a} 件",
+                                a = st.advisories,
+                                n = st.sources.len()
+                            )
                         ),
                         Err(e) => {
                             failed += 1;
@@ -225,11 +232,15 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
                 }
                 match vdb.import(p) {
                     Ok(stats) => crate::outln!(
-                        "imported {} advisories from {} document(s) of `{shown}` as source `{}` ({})",
-                        stats.advisories,
-                        stats.documents,
-                        sanitize(&stats.source),
-                        stats.kinds.join(", "),
+                        "{}",
+                        crate::tr!(
+                            "imported {a} advisories from {d} document(s) of `{shown}` as source `{s}` ({k})",
+                            "`{shown}` の {d} 文書からアドバイザリ {a} 件をソース `{s}` としてインポートしました(`{k}`)",
+                            a = stats.advisories,
+                            d = stats.documents,
+                            s = sanitize(&stats.source),
+                            k = stats.kinds.join(", "),
+                        )
                     ),
                     Err(e) => {
                         failed += 1;
@@ -246,10 +257,14 @@ pub fn db(g: &Global, a: DbArgs) -> Result<u8> {
             vdb.export(&file)?;
             let st = vdb.status()?;
             crate::outln!(
-                "exported {} advisories from {} source(s) to {}",
-                st.advisories,
-                st.sources.len(),
-                sanitize(&file.display().to_string())
+                "{}",
+                crate::tr!(
+                    "exported {a} advisories from {n} source(s) to {f}",
+                    "{n} ソースのアドバイザリ {a} 件を `{f}` にエクスポートしました",
+                    a = st.advisories,
+                    n = st.sources.len(),
+                    f = sanitize(&file.display().to_string())
+                )
             );
             Ok(0)
         }
@@ -365,31 +380,46 @@ fn db_update(
                 new_rows: n,
             } => {
                 crate::outln!(
-                    "{name}: updated, {advisories} advisories ({} new) from {} ({})",
-                    n.len(),
-                    sanitize(&r.url),
-                    mb(r.bytes)
+                    "{}",
+                    crate::tr!(
+                        "{name}: updated, {advisories} advisories ({new} new) from {url} ({size})",
+                        "`{name}`: 更新しました。アドバイザリ {advisories} 件(新規 {new} 件)、取得元 {url}({size})",
+                        new = n.len(),
+                        url = sanitize(&r.url),
+                        size = mb(r.bytes)
+                    )
                 );
                 new_rows.extend(n.iter().cloned());
             }
             Outcome::Unchanged { advisories } => crate::outln!(
-                "{name}: unchanged, {advisories} advisories ({})",
-                if r.bytes == 0 {
-                    "not modified upstream"
-                } else {
-                    "same checksum"
-                }
+                "{}",
+                crate::tr!(
+                    "{name}: unchanged, {advisories} advisories ({why})",
+                    "`{name}`: 変更なし。アドバイザリ {advisories} 件({why})",
+                    why = if r.bytes == 0 {
+                        crate::tr!("not modified upstream", "配布元で変更なし")
+                    } else {
+                        crate::tr!("same checksum", "チェックサムが同じ")
+                    }
+                )
             ),
             Outcome::Failed { reason, kept } => {
                 failed += 1;
+                let after = if *kept > 0 {
+                    crate::tr!(
+                        "the {kept} advisories in use are kept",
+                        "使用中のアドバイザリ {kept} 件はそのまま残します"
+                    )
+                } else {
+                    crate::tr!("no data for it yet", "このフィードのデータはまだありません")
+                };
                 crate::outln!(
-                    "{name}: FAILED: {}; {}",
-                    sanitize(reason),
-                    if *kept > 0 {
-                        format!("the {kept} advisories in use are kept")
-                    } else {
-                        "no data for it yet".to_string()
-                    }
+                    "{}",
+                    crate::tr!(
+                        "{name}: FAILED: {why}; {after}",
+                        "`{name}`: 失敗しました:「{why}」。{after}",
+                        why = sanitize(reason)
+                    )
                 );
             }
         }
@@ -438,17 +468,33 @@ fn new_advisory_notes(
 fn status_text(status: &DbStatus, now: i64) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
-    let _ = writeln!(s, "vulnerability database: {}", sanitize(&status.path));
     let _ = writeln!(
         s,
-        "{} advisories from {} source(s)",
-        status.advisories,
-        status.sources.len()
+        "{}",
+        crate::tr!(
+            "vulnerability database: {p}",
+            "脆弱性データベース: `{p}`",
+            p = sanitize(&status.path)
+        )
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        crate::tr!(
+            "{a} advisories from {n} source(s)",
+            "{n} ソースのアドバイザリ {a} 件",
+            a = status.advisories,
+            n = status.sources.len()
+        )
     );
     if status.sources.is_empty() {
         let _ = writeln!(
             s,
-            "no feed imported yet: run `yagura db update` (or `yagura db import FILE` on an offline host)"
+            "{}",
+            crate::tr!(
+                "no feed imported yet: run `yagura db update` (or `yagura db import FILE` on an offline host)",
+                "まだフィードをインポートしていません: `yagura db update` を実行してください(オフラインのホストでは `yagura db import FILE`)"
+            )
         );
     }
     for src in &status.sources {
@@ -467,22 +513,30 @@ fn status_text(status: &DbStatus, now: i64) -> String {
                 t.format(&time::format_description::well_known::Rfc3339)
                     .ok()
             })
-            .map(|t| format!(", checked {t}"))
+            .map(|t| crate::tr!(", checked {t}", "、確認 {t}"))
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "- {} ({}): {} advisories, changed {when}{checked}: {age} day(s) old{}",
-            sanitize(&src.name),
-            sanitize(&src.kinds),
-            src.advisories,
-            if age > yagura_host::vulndb::STALE_DAYS {
-                ", stale: run `yagura db update`"
-            } else {
-                ""
-            }
+            "{}",
+            crate::tr!(
+                "- {name} ({kinds}): {a} advisories, changed {when}{checked}: {age} day(s) old{stale}",
+                "- `{name}`({kinds}): アドバイザリ {a} 件、更新 {when}{checked}: {age} 日前{stale}",
+                name = sanitize(&src.name),
+                kinds = sanitize(&src.kinds),
+                a = src.advisories,
+                stale = if age > yagura_host::vulndb::STALE_DAYS {
+                    crate::tr!(", stale: run `yagura db update`", "、古くなっています: `yagura db update` を実行してください")
+                } else {
+                    String::new()
+                }
+            )
         );
         if let Some(u) = &src.url {
-            let _ = writeln!(s, "    from {}", sanitize(u));
+            let _ = writeln!(
+                s,
+                "    {}",
+                crate::tr!("from {u}", "取得元 {u}", u = sanitize(u))
+            );
         }
         for (rel, n) in &src.releases {
             let _ = writeln!(s, "    {}: {n}", sanitize(rel));

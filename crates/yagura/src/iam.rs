@@ -77,10 +77,12 @@ pub enum IamCommand {
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Check a policy document like Access Analyzer's ValidatePolicy (exit 1 on an error or a
-    /// security warning)
+    /// Check policy documents like Access Analyzer's ValidatePolicy (exit 1 on an error or a
+    /// security warning in any of them)
     Validate {
-        file: PathBuf,
+        /// The policy files (or `-` for stdin)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// The kind of policy
         #[arg(long, value_enum, default_value_t = Kind::Identity)]
         kind: Kind,
@@ -534,37 +536,34 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             };
             emit(g, &out, "iam", &findings, &errors, Some(&extra), &started)
         }
-        IamCommand::Validate { file, kind, format } => {
+        IamCommand::Validate {
+            files,
+            kind,
+            format,
+        } => {
             let kind = PolicyKind::from(kind);
-            let (name, text) = read_input(&file)?;
             let db = yagura_iam::actions::db()?;
-            let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
-            match format {
-                TextOrJson::Json => crate::outln!("{}", yagura_core::escape::json_string(&diags)?),
-                TextOrJson::Text => {
-                    for d in &diags {
-                        let level = match d.level {
-                            Level::Error => "error",
-                            Level::SecurityWarning => "security warning",
-                            Level::Warning => "warning",
-                            Level::Suggestion => "suggestion",
-                        };
-                        crate::outln!(
-                            "{}",
-                            sanitize(&format!(
-                                "{name}:{}:{}: {level} [{}]: {}",
-                                d.line, d.column, d.code, d.message
-                            ))
-                        );
-                    }
-                    if diags.is_empty() && !g.quiet {
-                        eprintln!("{}: no problem found", sanitize(&name));
-                    }
+            let mut blocking = false;
+            let mut all = Vec::new();
+            for file in &files {
+                let (name, text) = read_input(file)?;
+                let diags = yagura_iam::validate::validate_text(db, &name, &text, kind)?;
+                blocking |= diags
+                    .iter()
+                    .any(|d| matches!(d.level, Level::Error | Level::SecurityWarning));
+                if format == TextOrJson::Text {
+                    print_diagnostics(g, &name, &diags)?;
                 }
+                all.push(serde_json::json!({ "file": name, "diagnostics": diags }));
             }
-            let blocking = diags
-                .iter()
-                .any(|d| matches!(d.level, Level::Error | Level::SecurityWarning));
+            if format == TextOrJson::Json {
+                // one file: its diagnostics, as before; several: `[{"file", "diagnostics"}]`
+                let doc = match all.as_slice() {
+                    [one] => one["diagnostics"].clone(),
+                    _ => serde_json::Value::Array(all),
+                };
+                crate::outln!("{}", yagura_core::escape::json_string(&doc)?);
+            }
             Ok(u8::from(blocking))
         }
         IamCommand::Bastion {
@@ -672,4 +671,35 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
             emit(g, &out, "iam-bastion", &findings, &errors, None, &started)
         }
     }
+}
+
+/// `iam validate`'s text: one line per diagnostic, `FILE:LINE:COLUMN: LEVEL [CODE]: MESSAGE`.
+fn print_diagnostics(
+    g: &Global,
+    name: &str,
+    diags: &[yagura_iam::validate::Diagnostic],
+) -> Result<()> {
+    for d in diags {
+        let level = match d.level {
+            Level::Error => crate::tr!("error", "エラー"),
+            Level::SecurityWarning => crate::tr!("security warning", "セキュリティ警告"),
+            Level::Warning => crate::tr!("warning", "警告"),
+            Level::Suggestion => crate::tr!("suggestion", "提案"),
+        };
+        crate::outln!(
+            "{}",
+            sanitize(&format!(
+                "{name}:{}:{}: {level} [{}]: {}",
+                d.line, d.column, d.code, d.message
+            ))
+        );
+    }
+    if diags.is_empty() && !g.quiet {
+        crate::etr!(
+            "{n}: no problem found",
+            "{n}: 問題は見つかりませんでした",
+            n = sanitize(name)
+        );
+    }
+    Ok(())
 }

@@ -11,6 +11,7 @@ mod creds;
 mod findings;
 mod host;
 mod host_fleet;
+mod i18n;
 mod iam;
 mod logging;
 mod merge;
@@ -41,11 +42,14 @@ fn main() -> ExitCode {
     };
     // Stage two: what the settings imply before a command runs.
     logging::init(&args.global);
+    i18n::set(common::lang(&args.global));
     if let Some(path) = output_path(&matches) {
         if let Some(name) = looks_like_format(path) {
-            eprintln!(
-                "warning: `--output {name}` writes the report to a file named `{name}`; the format is chosen with `--format {}`",
-                name.to_ascii_lowercase()
+            etr!(
+                "warning: `--output {name}` writes the report to a file named `{name}`; the format is chosen with `--format {lower}`",
+                "警告: `--output {name}` はレポートを `{name}` という名前のファイルに書き込みます。形式は `--format {lower}` で選びます",
+                name = name,
+                lower = name.to_ascii_lowercase()
             );
         }
     }
@@ -84,7 +88,7 @@ fn main() -> ExitCode {
         Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             for line in error_lines(&e) {
-                eprintln!("error: {}", common::sanitize(&line));
+                eprintln!("{}: {}", i18n::error_prefix(), common::sanitize(&line));
             }
             ExitCode::from(2)
         }
@@ -214,7 +218,7 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
             .iter()
             .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
             .collect(),
-        _ => vec![format!("{e:#}")],
+        _ => vec![i18n::error_text(e)],
     }
 }
 

@@ -51,14 +51,20 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
         // identical findings, so findings themselves are never deduplicated)
         let canonical = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
         if !seen_files.insert(canonical) {
-            eprintln!(
-                "warning: `{}` is given more than once: merged once",
-                sanitize(&shown)
+            crate::etr!(
+                "warning: `{f}` is given more than once: merged once",
+                "警告: `{f}` が複数回指定されています。一度だけ統合します",
+                f = sanitize(&shown)
             );
             continue;
         }
         let parsed = std::fs::read_to_string(p)
-            .map_err(|e| format!("cannot read `{shown}`: {e}"))
+            .map_err(|e| {
+                crate::tr!(
+                    "cannot read `{shown}`: {e}",
+                    "`{shown}` を読み取れません:「{e}」"
+                )
+            })
             .and_then(|text| {
                 yagura_report::read_json_report(&text).map_err(|e| format!("`{shown}`: {e}"))
             });
@@ -71,20 +77,26 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
                 findings.extend(r.findings);
             }
             Err(e) => {
-                eprintln!("error: {}", sanitize(&e));
+                eprintln!("{}: {}", crate::i18n::error_prefix(), sanitize(&e));
                 failed.push(shown);
             }
         }
     }
     if failed.len() == seen_files.len() {
-        anyhow::bail!("no report could be read");
+        anyhow::bail!(crate::tr!(
+            "no report could be read",
+            "読み取れたレポートがありません"
+        ));
     }
     if !g.quiet {
-        eprintln!(
-            "merged {} finding(s) from {} of {} report(s)",
+        let (n, read, all) = (
             findings.len(),
             seen_files.len() - failed.len(),
             seen_files.len(),
+        );
+        crate::etr!(
+            "merged {n} finding(s) from {read} of {all} report(s)",
+            "レポート {all} 件のうち {read} 件から結果 {n} 件を統合しました"
         );
     }
     let scope = a.scope.clone().unwrap_or_else(|| {
@@ -105,10 +117,15 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
         &now_rfc3339(),
     )?;
     if !failed.is_empty() {
-        eprintln!(
-            "error: {} report(s) could not be merged: {}",
-            failed.len(),
-            sanitize(&failed.join(", "))
+        crate::etr!(
+            "error: {n} report(s) could not be merged: {files}",
+            "エラー: レポート {n} 件を統合できませんでした: {files}",
+            n = failed.len(),
+            files = failed
+                .iter()
+                .map(|f| format!("`{}`", sanitize(f)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return Ok(2);
     }

@@ -75,9 +75,18 @@ impl Notifier {
                 for d in &report.destinations {
                     match d.outcome() {
                         Outcome::Failed | Outcome::Partial => {
-                            eprintln!("warning: notification {}", describe(d));
+                            eprintln!(
+                                "{}",
+                                crate::tr!(
+                                    "warning: notification {d}",
+                                    "警告: 通知 {d}",
+                                    d = describe(d)
+                                )
+                            );
                         }
-                        _ if !g.quiet => eprintln!("notification {}", describe(d)),
+                        _ if !g.quiet => {
+                            crate::etr!("notification {d}", "通知 {d}", d = describe(d))
+                        }
                         _ => {}
                     }
                 }
@@ -117,26 +126,39 @@ impl Notifier {
 
 /// One destination's result on one line: its name and kind, never its URL.
 fn describe(d: &DestinationReport) -> String {
-    let head = format!("{} ({})", d.name, d.kind);
+    let head = crate::tr!(
+        "{name} ({kind})",
+        "`{name}`(`{kind}`)",
+        name = d.name,
+        kind = d.kind
+    );
+    let (matched, attempts, delivered, messages) = (d.matched, d.attempts, d.delivered, d.messages);
     let line = match d.outcome() {
+        Outcome::Nothing if crate::i18n::ja() => {
+            format!("{head}: {} 以上のものはありません", d.min_severity.as_str())
+        }
         Outcome::Nothing => format!(
             "{head}: nothing at or above {}",
             d.min_severity.as_str().to_ascii_uppercase()
         ),
-        Outcome::Delivered if d.digest => format!(
-            "{head}: delivered one digest of {} notification(s) ({} attempt(s))",
-            d.matched, d.attempts
+        Outcome::Delivered if d.digest => crate::tr!(
+            "{head}: delivered one digest of {matched} notification(s) ({attempts} attempt(s))",
+            "{head}: 通知 {matched} 件のダイジェストを 1 件配信しました(試行 {attempts} 回)"
         ),
-        Outcome::Delivered => format!(
-            "{head}: delivered {} message(s) ({} attempt(s))",
-            d.delivered, d.attempts
+        Outcome::Delivered => crate::tr!(
+            "{head}: delivered {delivered} message(s) ({attempts} attempt(s))",
+            "{head}: メッセージ {delivered} 件を配信しました(試行 {attempts} 回)"
         ),
-        Outcome::Partial | Outcome::Failed => format!(
-            "{head}: FAILED, {} of {} message(s) delivered: {}",
-            d.delivered,
-            d.messages,
-            d.error.as_deref().unwrap_or("unknown error")
-        ),
+        Outcome::Partial | Outcome::Failed => {
+            let why = d
+                .error
+                .clone()
+                .unwrap_or_else(|| crate::tr!("unknown error", "不明なエラー"));
+            crate::tr!(
+                "{head}: FAILED, {delivered} of {messages} message(s) delivered: {why}",
+                "{head}: 失敗しました。メッセージ {messages} 件のうち {delivered} 件を配信: {why}"
+            )
+        }
     };
     sanitize(&line)
 }

@@ -152,7 +152,11 @@ fn make_plan(
 
 fn print_place_errors(errors: &[PlaceError]) {
     for e in errors {
-        eprintln!("error: {}", sanitize(&e.to_string()));
+        eprintln!(
+            "{}: {}",
+            crate::i18n::error_prefix(),
+            sanitize(&e.to_string())
+        );
     }
 }
 
@@ -185,7 +189,11 @@ fn holidays(g: &Global, years: &str, format: TextOrJson) -> Result<u8> {
         }
     };
     if to < from {
-        anyhow::bail!("`{}` runs backwards", sanitize(years));
+        anyhow::bail!(crate::tr!(
+            "`{y}` runs backwards",
+            "`{y}` は範囲が逆順です",
+            y = sanitize(years)
+        ));
     }
     let ja = crate::common::lang(g) == yagura_core::Lang::Ja;
     let mut out = Vec::new();
@@ -203,7 +211,15 @@ fn holidays(g: &Global, years: &str, format: TextOrJson) -> Result<u8> {
         let mut text = String::new();
         for h in &out {
             let name = if ja { h.name_ja } else { h.name_en };
-            writeln!(text, "{} {} {name}", h.date, h.date.strftime("%a"))?;
+            let day = if ja {
+                // 日月火水木金土, the weekday as a Japanese calendar writes it
+                ["(日)", "(月)", "(火)", "(水)", "(木)", "(金)", "(土)"]
+                    [usize::try_from(h.date.weekday().to_sunday_zero_offset()).unwrap_or(0)]
+                .to_string()
+            } else {
+                h.date.strftime("%a").to_string()
+            };
+            writeln!(text, "{} {day} {name}", h.date)?;
         }
         crate::out::write_stdout(text.as_bytes())?;
     }
@@ -232,8 +248,12 @@ pub fn run(g: &Global, a: ScheduleArgs) -> Result<u8> {
                 crate::out::write_stdout(sanitize_text(&text).as_bytes())?;
                 if plan.entries.is_empty() {
                     crate::outln!(
-                        "no resource carries the tag `{}`",
-                        sanitize(&config.tag_key)
+                        "{}",
+                        crate::tr!(
+                            "no resource carries the tag `{t}`",
+                            "タグ `{t}` の付いたリソースはありません",
+                            t = sanitize(&config.tag_key)
+                        )
                     );
                 }
             }
@@ -295,7 +315,11 @@ fn daemon_loop(
             }
             Err(e) if crate::out::is_broken_pipe(&e) => return Err(e),
             Err(e) => {
-                eprintln!("error: {}", sanitize(&format!("{e:#}")));
+                eprintln!(
+                    "{}: {}",
+                    crate::i18n::error_prefix(),
+                    sanitize(&crate::i18n::error_text(&e))
+                );
                 worst = worst.max(1);
                 Vec::new()
             }
@@ -414,10 +438,16 @@ fn once(
             );
         }
         if actions.is_empty() {
-            crate::outln!("nothing to do");
+            crate::outln!(
+                "{}",
+                crate::tr!("nothing to do", "実行することはありません")
+            );
         }
         if !apply && !g.quiet && actions.iter().any(|a| a.result == ActionResult::DryRun) {
-            eprintln!("dry run: nothing was changed; add --apply to act");
+            crate::etr!(
+                "dry run: nothing was changed; add --apply to act",
+                "ドライラン: 何も変更していません。実行するには --apply を付けてください"
+            );
         }
     }
     let refused = actions
@@ -425,11 +455,17 @@ fn once(
         .filter(|a| a.result == ActionResult::Refused)
         .count();
     if refused > 0 && !g.quiet {
-        eprintln!("{refused} production-guarded resource(s) refused (see REFUSED lines)");
+        crate::etr!(
+            "{refused} production-guarded resource(s) refused (see REFUSED lines)",
+            "本番保護のリソース {refused} 件を拒否しました(REFUSED の行を参照)"
+        );
     }
     let bad = plan.errors().len();
     if bad > 0 && !g.quiet {
-        eprintln!("{bad} resource(s) with a schedule tag in error (see ERROR lines)");
+        crate::etr!(
+            "{bad} resource(s) with a schedule tag in error (see ERROR lines)",
+            "スケジュールタグに誤りのあるリソース {bad} 件(ERROR の行を参照)"
+        );
     }
     let code = u8::from(outcome.failed() || !errors.is_empty());
     Ok((code, plan.inline))

@@ -219,16 +219,21 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
         eprintln!("error: {hidden} more read error(s) not shown");
     }
     if !g.quiet {
-        eprintln!(
-            "scanned {} event(s){}: {} detection(s), {} read error(s)",
+        let (events, detections, errors) = (
             report.stats.events,
-            if report.stats.outside_time > 0 {
-                format!(" ({} outside --since/--until)", report.stats.outside_time)
-            } else {
-                String::new()
-            },
             report.detections.len(),
-            report.stats.errors
+            report.stats.errors,
+        );
+        let outside = match report.stats.outside_time {
+            0 => String::new(),
+            n => crate::tr!(
+                " ({n} outside --since/--until)",
+                "(--since/--until の範囲外 {n} 件)"
+            ),
+        };
+        crate::etr!(
+            "scanned {events} event(s){outside}: {detections} detection(s), {errors} read error(s)",
+            "{events} 件のイベントを走査しました{outside}: 検出 {detections} 件、読み取りエラー {errors} 件"
         );
     }
     let errors: Vec<String> = report

@@ -88,9 +88,10 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
                 // A daemon survives a failed collection (expired credentials, network) and tries
                 // again at the next tick; a single run fails.
                 Err(e) if interval.is_some() => {
-                    eprintln!(
-                        "error: snapshot {run} not taken: {}",
-                        sanitize(&format!("{e:#}"))
+                    crate::etr!(
+                        "error: snapshot {run} not taken: {e}",
+                        "エラー: スナップショット {run} を取得できませんでした: {e}",
+                        e = sanitize(&crate::i18n::error_text(&e))
                     );
                     code = 2;
                     if a.max_runs.is_some_and(|m| run >= m) {
@@ -222,13 +223,18 @@ fn record(
     }
     if !g.quiet {
         let c = counts(&changes);
-        eprintln!(
-            "snapshot of {} resource(s) kept{}: {} discovered, {} changed, {} deleted",
+        let (n, found, changed, deleted) = (
             obs.items.len(),
-            snapshot.map(|s| format!(" as {s}")).unwrap_or_default(),
-            c["discovered"],
-            c["changed"],
-            c["deleted"]
+            &c["discovered"],
+            &c["changed"],
+            &c["deleted"],
+        );
+        let as_id = snapshot
+            .map(|s| crate::tr!(" as {s}", "(スナップショット {s})"))
+            .unwrap_or_default();
+        crate::etr!(
+            "snapshot of {n} resource(s) kept{as_id}: {found} discovered, {changed} changed, {deleted} deleted",
+            "リソース {n} 件のスナップショットを保存しました{as_id}: 検出 {found} 件、変更 {changed} 件、削除 {deleted} 件"
         );
     }
     if let (Some(n), false) = (notifier, baseline) {
@@ -238,9 +244,10 @@ fn record(
         }
     }
     if !obs.complete() {
-        eprintln!(
-            "warning: the snapshot is incomplete: {} resource type(s) or resource(s) could not be read and keep their last known configuration",
-            obs.unrecorded.len()
+        crate::etr!(
+            "warning: the snapshot is incomplete: {n} resource type(s) or resource(s) could not be read and keep their last known configuration",
+            "警告: スナップショットは不完全です: {n} 件のリソースタイプまたはリソースを読み取れなかったため、最後に判明した設定のままです",
+            n = obs.unrecorded.len()
         );
         return Ok(if a.allow_incomplete { 0 } else { 2 });
     }
@@ -339,10 +346,20 @@ fn title(i: &ConfigurationItem) -> String {
         .filter(|n| *n != i.resource_id)
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    sanitize(&format!(
-        "{} {}{} in {} {}",
-        i.resource_type, i.resource_id, name, i.account_id, i.aws_region
+    sanitize(&where_is(
+        &i.resource_type,
+        &format!("{}{name}", i.resource_id),
+        &i.account_id,
+        &i.aws_region,
     ))
+}
+
+/// `TYPE ID in ACCOUNT REGION`, in the language of the run.
+fn where_is(kind: &str, id: &str, account: &str, region: &str) -> String {
+    crate::tr!(
+        "{kind} {id} in {account} {region}",
+        "{kind} {id}(`{account}` `{region}`)"
+    )
 }
 
 fn write_text(
@@ -353,33 +370,48 @@ fn write_text(
 ) -> Result<()> {
     writeln!(
         w,
-        "snapshot {}: {} resource(s)",
-        sanitize(&obs.captured_at),
-        obs.items.len()
+        "{}",
+        crate::tr!(
+            "snapshot {at}: {n} resource(s)",
+            "スナップショット {at}: リソース {n} 件",
+            at = sanitize(&obs.captured_at),
+            n = obs.items.len()
+        )
     )?;
     for u in &obs.unrecorded {
-        writeln!(
-            w,
-            "  not recorded: {}{}: {}",
+        let what = format!(
+            "{}{}",
             sanitize(&u.scope.to_string()),
             u.resource_id
                 .as_deref()
                 .map(|r| format!(" {}", sanitize(r)))
-                .unwrap_or_default(),
-            sanitize(&u.reason)
+                .unwrap_or_default()
+        );
+        writeln!(
+            w,
+            "  {}",
+            crate::tr!(
+                "not recorded: {what}: {why}",
+                "未記録: {what}:「{why}」",
+                why = sanitize(&u.reason)
+            )
         )?;
     }
     if baseline {
         // The first snapshot is the baseline: every resource is new, list the counts only.
         let by_type = yagura_watch::observe::count_by_type(&obs.items);
-        writeln!(w, "baseline recorded:")?;
+        writeln!(
+            w,
+            "{}",
+            crate::tr!("baseline recorded:", "ベースラインを記録しました:")
+        )?;
         for (t, n) in by_type {
             writeln!(w, "  {n:>6}  {}", sanitize(&t))?;
         }
         return Ok(());
     }
     if changes.is_empty() {
-        writeln!(w, "no changes")?;
+        writeln!(w, "{}", crate::tr!("no changes", "変更はありません"))?;
         return Ok(());
     }
     for (c, r) in changes {
@@ -462,12 +494,11 @@ pub fn timeline(g: &Global, a: TimelineArgs) -> Result<u8> {
                     let parsed: Option<ConfigurationItem> =
                         serde_json::from_value(item.clone()).ok();
                     let head = parsed.as_ref().map(title).unwrap_or_else(|| {
-                        sanitize(&format!(
-                            "{} {} in {} {}",
-                            r.record.resource_type,
-                            r.record.resource_id,
-                            r.record.account,
-                            r.record.region
+                        sanitize(&where_is(
+                            &r.record.resource_type,
+                            &r.record.resource_id,
+                            &r.record.account,
+                            &r.record.region,
                         ))
                     });
                     outln!("{head}");

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use yagura_testkit::{aws_env, yagura_bin, yagura_cmd};
+use yagura_testkit::{aws_env, command_paths, yagura_bin, yagura_cmd};
 
 /// A loopback port that counts the connections made to it: where the SDK would send its first
 /// call.
@@ -386,32 +386,6 @@ fn a_closed_pipe_keeps_the_exit_code() {
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
         assert!(o.stderr.is_empty(), "{args:?}: {}", text(&o.stderr));
     }
-}
-
-/// Every command path, from the `Commands:` sections of the help texts.
-fn command_paths() -> Vec<Vec<String>> {
-    let mut out = vec![Vec::new()];
-    let mut i = 0;
-    while i < out.len() {
-        let path = out[i].clone();
-        let o = yagura_cmd().args(&path).arg("--help").output().unwrap();
-        let help = text(&o.stdout);
-        if let Some(rest) = help.split("\nCommands:\n").nth(1) {
-            for line in rest.lines().take_while(|l| !l.trim().is_empty()) {
-                // `  name  description`; a wrapped description line starts further in
-                if line.starts_with("  ") && !line.starts_with("   ") {
-                    let name = line.split_whitespace().next().unwrap();
-                    if name != "help" {
-                        let mut p = path.clone();
-                        p.push(name.to_string());
-                        out.push(p);
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 #[test]

@@ -229,7 +229,7 @@ fn trail_scan_notifies_detections_with_a_digest_above_the_limit() {
     assert!(detections >= 30, "{detections}");
     assert!(
         r.stderr.contains(&format!(
-            "notification sre-slack (slack): delivered one digest of {detections} notification(s)"
+            "通知 `sre-slack`(`slack`): 通知 {detections} 件のダイジェストを 1 件配信しました"
         )),
         "{}",
         r.stderr
@@ -385,7 +385,8 @@ print(json.dumps({"topic": topic, "queue": q}))
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("alarms (sns): delivered 1 message(s)"),
+        r.stdout
+            .contains("`alarms`(`sns`): メッセージ 1 件を配信しました"),
         "{}",
         r.stdout
     );

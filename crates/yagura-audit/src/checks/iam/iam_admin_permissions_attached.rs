@@ -41,12 +41,19 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
-                    "{kind} `{name}` has administrator permissions through `{p}`",
-                    "{kind} `{name}` は `{p}` により管理者権限を持っています",
-                    kind = kind,
-                    name = name,
-                    p = by
+                yagura_core::Text::owned(
+                    format!(
+                        "{kind} `{name}` has administrator permissions through `{p}`",
+                        kind = kind,
+                        name = name,
+                        p = by
+                    ),
+                    format!(
+                        "{kind} `{name}` は `{p}` により管理者権限を持っています",
+                        kind = p.kind_name_ja(),
+                        name = name,
+                        p = by
+                    ),
                 ),
             );
             cx.evidence("policy", by.clone());
@@ -55,13 +62,14 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
-                    "{kind} `{name}` can grant itself any permission through `{p}`: it may change the IAM permissions of principals, itself included",
-                    "{kind} `{name}` は `{p}` により自身に任意の権限を付与できます: 自身を含むプリンシパルの IAM 権限を変更できます",
-                    kind = kind,
+                yagura_core::Text::owned(
+ format!("{kind} `{name}` can grant itself any permission through `{p}`: it may change the IAM permissions of principals, itself included", kind = kind,
                     name = name,
-                    p = by
-                ),
+                    p = by),
+ format!("{kind} `{name}` は `{p}` により自身に任意の権限を付与できます: 自身を含むプリンシパルの IAM 権限を変更できます", kind = p.kind_name_ja(),
+                    name = name,
+                    p = by),
+ ),
             );
             cx.evidence("policy", by.clone());
         }
@@ -69,11 +77,17 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (None, None) => cx.emit(
             at,
             Status::Pass,
-            text!(
-                "{kind} `{name}` has no administrator permissions",
-                "{kind} `{name}` は管理者権限を持っていません",
-                kind = kind,
-                name = name
+            yagura_core::Text::owned(
+                format!(
+                    "{kind} `{name}` has no administrator permissions",
+                    kind = kind,
+                    name = name
+                ),
+                format!(
+                    "{kind} `{name}` は管理者権限を持っていません",
+                    kind = p.kind_name_ja(),
+                    name = name
+                ),
             ),
         ),
     }

@@ -39,12 +39,12 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (Ok(r), _) if r.full_admin => cx.emit(
             at,
             Status::Pass,
-            text!(
-                "{kind} `{name}` is an administrator (reported by iam-admin-permissions-attached)",
-                "{kind} `{name}` は管理者です (iam-admin-permissions-attached で報告)",
-                kind = kind,
-                name = name
-            ),
+            yagura_core::Text::owned(
+ format!("{kind} `{name}` is an administrator (reported by iam-admin-permissions-attached)", kind = kind,
+                name = name),
+ format!("{kind} `{name}` は管理者です (iam-admin-permissions-attached で報告)", kind = p.kind_name_ja(),
+                name = name),
+ ),
         ),
         (Ok(r), _) if !r.path.is_empty() => {
             let path = r
@@ -56,13 +56,14 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
-                    "{kind} `{name}` can become admin: {path}",
-                    "{kind} `{name}` は管理者になれます: {path}",
-                    kind = kind,
+                yagura_core::Text::owned(
+ format!("{kind} `{name}` can become admin: {path}", kind = kind,
                     name = name,
-                    path = path
-                ),
+                    path = path),
+ format!("{kind} `{name}` は管理者になれます: {path}", kind = p.kind_name_ja(),
+                    name = name,
+                    path = path.replace(" (made admin)", "(管理者化)")),
+ ),
             );
             for (k, v) in r.path {
                 cx.evidence(k, v);
@@ -81,12 +82,12 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (Ok(_), None) => cx.emit(
             at,
             Status::Pass,
-            text!(
-                "{kind} `{name}` has no path to an administrator",
-                "{kind} `{name}` から管理者へのパスはありません",
-                kind = kind,
-                name = name
-            ),
+            yagura_core::Text::owned(
+ format!("{kind} `{name}` has no path to an administrator", kind = kind,
+                name = name),
+ format!("{kind} `{name}` から管理者へのパスはありません", kind = p.kind_name_ja(),
+                name = name),
+ ),
         ),
         (Err(why), None) => {
             return Err(Missing::new(CollectError::new(

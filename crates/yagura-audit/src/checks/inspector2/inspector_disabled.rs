@@ -44,11 +44,12 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
-                "Amazon Inspector is {s} in {r}",
-                "{r} の Amazon Inspector は {s} です",
-                s = i.state,
-                r = r
+            yagura_core::Text::owned(
+                format!("Amazon Inspector is {} in {r}", i.state),
+                format!(
+                    "{r} の Amazon Inspector は有効ではありません(状態 `{}`)",
+                    i.state
+                ),
             ),
         );
     }

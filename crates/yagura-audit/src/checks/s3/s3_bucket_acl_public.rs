@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
             Status::Fail,
             text!(
                 "the ACL of bucket `{b}` grants {p} to all users",
-                "バケット `{b}` の ACL が全ユーザーに {p} を許可しています",
+                "バケット `{b}` の ACL が全ユーザーに `{p}` を許可しています",
                 b = b.name,
                 p = public.join(", ")
             ),

@@ -1,0 +1,102 @@
+//! The language of the binary's own words: progress lines, warnings, errors and the tables of
+//! the commands that are not reports. `main` fixes it once from `--lang` (else the locale)
+//! before any command runs; [`tr!`] then picks the English or the Japanese template, each a whole
+//! sentence with its own word order (never an English template spliced into a Japanese one).
+//! The terms follow `docs/glossary-ja.tsv` (AWS's Japanese console and documentation), which
+//! `tests/japanese.rs` enforces.
+
+use std::sync::OnceLock;
+use yagura_core::Lang;
+
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Fixes the language of this process (the first call wins).
+pub fn set(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// The language fixed by [`set`]; English before it.
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+pub fn ja() -> bool {
+    lang() == Lang::Ja
+}
+
+/// `format!` of the English or the Japanese template, sharing the arguments:
+/// `tr!("{n} run(s) stored", "{n} 件の実行を保存しました", n = n)`.
+#[macro_export]
+macro_rules! tr {
+    ($en:literal, $ja:literal $(, $($arg:tt)*)?) => {
+        if $crate::i18n::ja() {
+            format!($ja $(, $($arg)*)?)
+        } else {
+            format!($en $(, $($arg)*)?)
+        }
+    };
+}
+
+/// `eprintln!` of [`tr!`].
+#[macro_export]
+macro_rules! etr {
+    ($en:literal, $ja:literal $(, $($arg:tt)*)?) => {
+        eprintln!("{}", $crate::tr!($en, $ja $(, $($arg)*)?))
+    };
+}
+
+/// `error: ` / `エラー: `, the prefix of an error line.
+pub fn error_prefix() -> &'static str {
+    if ja() {
+        "エラー"
+    } else {
+        "error"
+    }
+}
+
+/// `warning: ` / `警告: `, the prefix of a warning line.
+pub fn warning_prefix() -> &'static str {
+    if ja() {
+        "警告"
+    } else {
+        "warning"
+    }
+}
+
+/// The lines of an error for the user: each cause of the chain joined by `: ` (what `{:#}`
+/// prints), in Japanese the errors whose words are yagura's rendered in Japanese and the
+/// messages of the operating system quoted in 「」 (outside text, in the system's language).
+pub fn error_text(e: &anyhow::Error) -> String {
+    if !ja() {
+        return format!("{e:#}");
+    }
+    e.chain().map(cause_ja).collect::<Vec<_>>().join(": ")
+}
+
+fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
+    use yagura_creds::output::OutputError;
+    use yagura_creds::profile::ProfileError;
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return format!("「{io}」");
+    }
+    if let Some(p) = c.downcast_ref::<ProfileError>() {
+        match p {
+            ProfileError::NotFound(name) => {
+                return format!(
+                    "プロファイル `{name}` は config ファイルにも credentials ファイルにも定義されていません"
+                )
+            }
+            ProfileError::NoCredentials(name) => {
+                return format!(
+                    "プロファイル `{name}` に認証情報がありません(`aws_access_key_id`/`aws_secret_access_key`、`credential_process`、`source_profile` 付きの `role_arn` のいずれもありません)"
+                )
+            }
+            _ => {}
+        }
+    }
+    if let Some(OutputError::NoSessionToken) = c.downcast_ref::<OutputError>() {
+        return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
+    }
+    // the message of an error this chain does not translate yet, as it is
+    c.to_string()
+}
