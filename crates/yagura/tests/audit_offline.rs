@@ -631,7 +631,25 @@ fn exceptions_match_check_patterns_and_resource_tags() {
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         (v["results"].as_array().unwrap().clone(), stderr)
     };
-    let tagged = "arn:aws:ec2:us-east-1:123456789012:instance/i-bfcb778bd8e28b151";
+    // The demo's instance tagged `Owner: sre`, read from the inventory (its id changes whenever
+    // the demo is recorded again).
+    let inventory: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/inventory.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let owned_by_sre = |i: &&Value| i["tags"]["Owner"] == "sre";
+    let ids: Vec<&str> = inventory["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["regions"].as_array().unwrap())
+        .flat_map(|r| r["ec2"]["instances"]["ok"].as_array().into_iter().flatten())
+        .filter(owned_by_sre)
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let tagged = format!("arn:aws:ec2:us-east-1:123456789012:instance/{}", ids[0]);
     let (results, stderr) = run("{Owner: \"s*\"}");
     let muted: Vec<&Value> = results.iter().filter(|r| r["status"] == "MUTED").collect();
     assert!(!muted.is_empty(), "{stderr}");

@@ -14,7 +14,7 @@ declare_check! {
         title: ("S3 object-level write events are not logged",
             "S3 オブジェクトレベルの書き込みイベントが記録されていない"),
         what: ("Finds accounts where no logging multi-region trail records the S3 object-level write events (PutObject and DeleteObject) of every bucket, by basic or advanced event selectors.",
-            "基本またはアドバンストイベントセレクターで、すべてのバケットの S3 オブジェクトレベルの書き込みイベント(PutObject and DeleteObject)を記録しているマルチリージョン証跡がないアカウントを検出します。"),
+            "基本またはアドバンストイベントセレクターで、すべてのバケットの S3 オブジェクトレベルの書き込みイベント(PutObject と DeleteObject)を記録しているマルチリージョン証跡がないアカウントを検出します。"),
         why: ("Management events do not show who writes which object: after a leak or a tampering there is no record of the objects touched or of the caller.",
             "管理イベントには、誰がどのオブジェクトを書き込みしたかは残りません。漏えいや改ざんの後、触れられたオブジェクトも呼び出し元も追えません。"),
         fix: ("Add a data event selector for AWS::S3::Object on all buckets (write or all events) to a multi-region trail.",
