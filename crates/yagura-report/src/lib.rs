@@ -36,7 +36,7 @@ mod ocsf;
 mod sarif;
 mod text;
 
-pub use json::{parse_json_report, read_json_report, ParsedReport};
+pub use json::{parse_json_report, read_json_report, ParsedReport, ShardCover};
 pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 
 use std::cmp::Reverse;

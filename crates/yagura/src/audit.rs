@@ -76,7 +76,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     } else if let Some(p) = &a.from_inventory {
         Inventory::load(p)?
     } else {
-        crate::collecting::collect(g, &a.collect, &now_rfc3339())?
+        crate::collecting::collect(g, &a.collect, a.shard, &now_rfc3339())?
     };
     if let Some(p) = &a.save_inventory {
         let json = serde_json::to_vec_pretty(&inventory)?;
@@ -88,6 +88,11 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
 
     let mut findings = yagura_audit::evaluate(&inventory, &cfg);
     selection.retain(&mut findings);
+    // A shard evaluates the whole inventory (the escalation graph spans accounts) and keeps the
+    // findings of its own accounts: the other accounts were read for their IAM only.
+    if let Some(shard) = a.shard {
+        findings.retain(|f| shard.contains(&f.account));
+    }
     if let Some(ex) = &exceptions {
         let catalogue = crate::common::catalogue()?;
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
@@ -112,6 +117,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         .accounts
         .iter()
         .map(|a| a.account_id.clone())
+        .filter(|id| a.shard.is_none_or(|s| s.contains(id)))
         .collect();
     // A scoped run is its own history: compared with a full run, the checks it left out
     // would read as fixed.
@@ -137,7 +143,25 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
-    emit(g, &a.out, "audit", &findings, &[], None, &generated_at)
+    // A shard's report says what it covers, so that `report merge` can tell a whole
+    // Organization from a missing shard.
+    let extra = a.shard.map(|s| {
+        serde_json::json!({ "shard": yagura_report::ShardCover {
+            index: s.index,
+            count: s.count,
+            hash: yagura_collect::SHARD_HASH.to_string(),
+            accounts: accounts.clone(),
+        }})
+    });
+    emit(
+        g,
+        &a.out,
+        "audit",
+        &findings,
+        &[],
+        extra.as_ref(),
+        &generated_at,
+    )
 }
 
 /// `--list-checks`: the selected checks, one a line (id, service, severity, title).
