@@ -7,6 +7,7 @@
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod bound;
 mod clients;
 mod error;
 pub mod fleet;
@@ -16,6 +17,7 @@ pub mod ops;
 mod org;
 mod regional;
 mod s3;
+mod shard;
 pub mod sns;
 pub mod sts_client;
 pub mod trail_s3;
@@ -26,7 +28,8 @@ pub use aws_config::SdkConfig;
 pub use clients::Clients;
 pub use error::{collect_error, CollectorError};
 pub use iam::AwsPolicyCache;
-pub use org::OrgOptions;
+pub use org::{OrgOptions, DEFAULT_ACCOUNT_API_CONCURRENCY, DEFAULT_API_CONCURRENCY};
+pub use shard::{BadShard, Shard, SHARD_HASH};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -39,9 +42,28 @@ use yagura_inventory::{Account, Collected, Inventory, Region, SCHEMA_VERSION};
 /// A progress event for long scans; the binary renders it on stderr.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    AccountStarted { account: String },
-    RegionDone { account: String, region: String },
-    AccountDone { account: String },
+    /// An Organization scan knows its accounts: `total` to audit, `context` read for IAM only
+    /// (outside the shard).
+    AccountsPlanned {
+        total: usize,
+        context: usize,
+    },
+    AccountStarted {
+        account: String,
+    },
+    RegionDone {
+        account: String,
+        region: String,
+    },
+    AccountDone {
+        account: String,
+    },
+    /// An account of an Organization could not be read (its role could not be assumed…); it is
+    /// in the inventory with the reason on every piece.
+    AccountFailed {
+        account: String,
+        reason: String,
+    },
 }
 
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
@@ -121,7 +143,7 @@ impl std::fmt::Debug for CollectOptions {
     }
 }
 
-fn progress(opts: &CollectOptions, p: Progress) {
+pub(crate) fn progress(opts: &CollectOptions, p: Progress) {
     if let Some(f) = &opts.progress {
         f(p);
     }
@@ -146,21 +168,45 @@ pub async fn collect(
 /// in use and the account-level IAM reads, nothing regional; the other parts are left not
 /// collected. Needs IAM read access only.
 pub async fn collect_iam(cfg: &SdkConfig, collected_at: &str) -> Result<Inventory, CollectorError> {
-    let global = Clients::from_config(cfg, local::is_local_endpoint(cfg));
-    let (account_id, partition) = whoami_with(&global.sts).await?;
-    let cache = AwsPolicyCache::default();
-    let (iam, alias) = futures::join!(iam::collect(&global.iam, &cache), iam::alias(&global.iam));
+    let account = collect_iam_account(cfg, &AwsPolicyCache::default()).await?;
     Ok(Inventory {
         schema_version: SCHEMA_VERSION,
         collected_at: collected_at.to_string(),
-        accounts: vec![Account {
-            account_id,
-            partition,
-            alias,
-            iam,
-            ..Account::default()
-        }],
+        accounts: vec![account],
     })
+}
+
+/// The IAM part (and the alias) of the account of the configuration's credentials, the rest
+/// left not collected.
+pub(crate) async fn collect_iam_account(
+    cfg: &SdkConfig,
+    cache: &AwsPolicyCache,
+) -> Result<Account, CollectorError> {
+    let global = Clients::from_config(cfg, local::is_local_endpoint(cfg));
+    let (account_id, partition) = whoami_with(&global.sts).await?;
+    let (iam, alias) = futures::join!(iam::collect(&global.iam, cache), iam::alias(&global.iam));
+    Ok(Account {
+        account_id,
+        partition,
+        alias,
+        iam,
+        ..Account::default()
+    })
+}
+
+/// `cfg` with the SDK's adaptive retry mode: standard retries, and after a throttling answer a
+/// client-side rate limiter (per service, for the whole process) that slows every later call
+/// of that service down and speeds up again as calls succeed. `audit --org` uses it.
+pub fn adaptive_retries(cfg: &SdkConfig, max_attempts: u32) -> SdkConfig {
+    cfg.clone()
+        .into_builder()
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(max_attempts)
+                .with_initial_backoff(Duration::from_millis(200))
+                .with_max_backoff(Duration::from_secs(20)),
+        )
+        .build()
 }
 
 /// The account id and partition of the caller.

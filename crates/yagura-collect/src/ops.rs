@@ -208,6 +208,7 @@ async fn connect_places(
                 identity_account: None,
                 concurrency: CONCURRENCY,
                 external_id: scope.external_id.clone(),
+                ..crate::OrgOptions::default()
             };
             let chosen = members
                 .into_iter()

@@ -1,13 +1,27 @@
 //! Organizations (AUD-19): every active account through an assumed read-only role.
+//!
+//! Accounts are collected concurrently (`concurrency` at once) under two bounds on the AWS calls
+//! in flight (`bound.rs`): one for the run, one per account. With a [`Shard`], only the accounts
+//! of the shard are collected whole; the others are read for their IAM part only (one
+//! GetAccountAuthorizationDetails and the AWS managed policies in use), because the escalation
+//! graph links principals across accounts (a role trusting another account): every shard
+//! builds the graph the single run builds, and keeps the findings of its own accounts.
 
+use crate::bound::ApiBounds;
 use crate::error::{collect_error, CollectorError};
-use crate::{collect_account, whoami, CollectOptions};
+use crate::shard::Shard;
+use crate::{collect_account, progress, whoami, CollectOptions, Progress};
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use futures::stream::{self, StreamExt};
 use yagura_inventory::{
     Account, AccountKind, CollectError, Collected, Inventory, OrgMembership, SCHEMA_VERSION,
 };
+
+/// AWS calls in flight in a whole Organization scan, by default.
+pub const DEFAULT_API_CONCURRENCY: usize = 64;
+/// AWS calls in flight in any one account of an Organization scan, by default.
+pub const DEFAULT_ACCOUNT_API_CONCURRENCY: usize = 16;
 
 /// How to reach the member accounts.
 #[derive(Debug, Clone)]
@@ -19,6 +33,26 @@ pub struct OrgOptions {
     /// Accounts collected at once.
     pub concurrency: usize,
     pub external_id: Option<String>,
+    /// AWS calls in flight in the whole run.
+    pub api_concurrency: usize,
+    /// AWS calls in flight in any one account.
+    pub account_api_concurrency: usize,
+    /// Only the accounts of this shard are audited (the others are read for IAM only).
+    pub shard: Option<Shard>,
+}
+
+impl Default for OrgOptions {
+    fn default() -> OrgOptions {
+        OrgOptions {
+            role_name: String::new(),
+            identity_account: None,
+            concurrency: 4,
+            external_id: None,
+            api_concurrency: DEFAULT_API_CONCURRENCY,
+            account_api_concurrency: DEFAULT_ACCOUNT_API_CONCURRENCY,
+            shard: None,
+        }
+    }
 }
 
 /// Collects every active account of the Organization the credentials' account manages.
@@ -29,6 +63,8 @@ pub async fn collect_organization(
     org_opts: &OrgOptions,
     collected_at: &str,
 ) -> Result<Inventory, CollectorError> {
+    let bounds = ApiBounds::new(org_opts.api_concurrency, org_opts.account_api_concurrency);
+    let cfg = &bounds.for_account(cfg);
     let orgs = aws_sdk_organizations::Client::new(cfg);
     let org = orgs.describe_organization().send().await.map_err(|e| {
         CollectorError::Organization(collect_error("organizations:DescribeOrganization", e))
@@ -44,6 +80,14 @@ pub async fn collect_organization(
         .await
         .map_err(CollectorError::Organization)?;
     let (caller, partition) = whoami(cfg).await?;
+    let audited = |id: &str| org_opts.shard.is_none_or(|s| s.contains(id));
+    progress(
+        opts,
+        Progress::AccountsPlanned {
+            total: members.iter().filter(|(id, _)| audited(id)).count(),
+            context: members.iter().filter(|(id, _)| !audited(id)).count(),
+        },
+    );
 
     let accounts: Vec<Account> = stream::iter(members)
         .map(|(id, name)| {
@@ -60,27 +104,45 @@ pub async fn collect_organization(
                 name,
                 identity_account: org_opts.identity_account.clone(),
             };
-            let caller = caller.clone();
-            let partition = partition.clone();
+            let (caller, partition, bounds) = (caller.clone(), partition.clone(), &bounds);
+            let whole = audited(&id);
             async move {
                 let assumed = if id == caller {
                     Ok(cfg.clone())
                 } else {
                     assume(cfg, &partition, &id, org_opts, "yagura-audit").await
                 };
-                match assumed {
+                let collected = match assumed {
                     Ok(acfg) => {
-                        match collect_account(&acfg, opts, Some(membership.clone())).await {
-                            Ok(a) => a,
-                            Err(e) => unreachable_account(
-                                &id,
-                                &partition,
-                                membership,
-                                CollectError::new("collect", "Failed", &e.to_string()),
-                            ),
-                        }
+                        let acfg = bounds.for_account(&acfg);
+                        let got = if whole {
+                            collect_account(&acfg, opts, Some(membership.clone())).await
+                        } else {
+                            crate::collect_iam_account(&acfg, &opts.aws_policies)
+                                .await
+                                .map(|a| Account {
+                                    org: Some(membership.clone()),
+                                    ..a
+                                })
+                        };
+                        got.map_err(|e| CollectError::new("collect", "Failed", &e.to_string()))
                     }
-                    Err(e) => unreachable_account(&id, &partition, membership, e),
+                    Err(e) => Err(e),
+                };
+                match collected {
+                    Ok(a) => a,
+                    Err(e) => {
+                        if whole {
+                            progress(
+                                opts,
+                                Progress::AccountFailed {
+                                    account: id.clone(),
+                                    reason: e.to_string(),
+                                },
+                            );
+                        }
+                        unreachable_account(&id, &partition, membership, e)
+                    }
                 }
             }
         })

@@ -194,6 +194,8 @@ struct InReport {
     scope: Option<String>,
     #[serde(default)]
     errors: Vec<String>,
+    #[serde(default)]
+    shard: Option<ShardCover>,
     results: Vec<InResult>,
 }
 
@@ -211,7 +213,19 @@ pub struct ParsedReport {
     pub scope: Option<String>,
     /// The collection errors of the run that wrote the report.
     pub errors: Vec<String>,
+    /// What part of an Organization the report covers, when it is one shard of an audit.
+    pub shard: Option<ShardCover>,
     pub findings: Vec<Finding>,
+}
+
+/// The `shard` member of the report of `audit --org --shard I/N`: which shard of how many, the
+/// hash that assigned the accounts, and the accounts audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardCover {
+    pub index: u32,
+    pub count: u32,
+    pub hash: String,
+    pub accounts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -330,6 +344,7 @@ pub fn read_json_report(text: &str) -> Result<ParsedReport, ReportError> {
         generated_at: doc.generated_at,
         scope: doc.scope,
         errors: doc.errors,
+        shard: doc.shard,
         findings: doc.results.into_iter().map(|r| r.0).collect(),
     })
 }

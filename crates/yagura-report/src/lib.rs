@@ -37,7 +37,7 @@ mod ocsf;
 mod sarif;
 mod text;
 
-pub use json::{parse_json_report, read_json_report, ParsedReport};
+pub use json::{parse_json_report, read_json_report, ParsedReport, ShardCover};
 pub use labels::all_labels;
 pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 

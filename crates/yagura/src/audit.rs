@@ -81,7 +81,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     } else if let Some(p) = &a.from_inventory {
         Inventory::load(p)?
     } else {
-        crate::collecting::collect(g, &a.collect, &now_rfc3339())?
+        crate::collecting::collect(g, &a.collect, a.shard, &now_rfc3339())?
     };
     if let Some(p) = &a.save_inventory {
         let json = serde_json::to_vec_pretty(&inventory)?;
@@ -93,6 +93,11 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
 
     let mut findings = yagura_audit::evaluate(&inventory, &cfg);
     selection.retain(&mut findings);
+    // A shard evaluates the whole inventory (the escalation graph spans accounts) and keeps the
+    // findings of its own accounts: the other accounts were read for their IAM only.
+    if let Some(shard) = a.shard {
+        findings.retain(|f| shard.contains(&f.account));
+    }
     if let Some(ex) = &exceptions {
         let catalogue = crate::common::catalogue()?;
         for p in ex.validate(&|id| catalogue.get(id).is_some()) {
@@ -125,6 +130,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         .accounts
         .iter()
         .map(|a| a.account_id.clone())
+        .filter(|id| a.shard.is_none_or(|s| s.contains(id)))
         .collect();
     // A scoped run is its own history: compared with a full run, the checks it left out
     // would read as fixed.
@@ -153,13 +159,23 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
     let table = selection
         .framework()
         .map(|f| f.table(&findings, &|id| selection.contains(id)));
+    // A shard's report says what it covers, so that `report merge` can tell a whole
+    // Organization from a missing shard.
+    let extra = a.shard.map(|s| {
+        serde_json::json!({ "shard": yagura_report::ShardCover {
+            index: s.index,
+            count: s.count,
+            hash: yagura_collect::SHARD_HASH.to_string(),
+            accounts: accounts.clone(),
+        }})
+    });
     emit_with_text(
         g,
         &a.out,
         "audit",
         &findings,
         &[],
-        None,
+        extra.as_ref(),
         &generated_at,
         None,
         table.as_ref(),

@@ -293,6 +293,10 @@ pub struct AuditArgs {
     /// Evaluate the sample inventory built into yagura (no AWS needed)
     #[arg(long, conflicts_with_all = ["org", "from_inventory"])]
     pub demo: bool,
+    /// Audit only the accounts of shard I of N (1-based): those whose id hashes there
+    /// (FNV-1a 64 of the id, mod N); `report merge` of the N JSON reports makes the whole run
+    #[arg(long, value_name = "I/N", conflicts_with = "demo")]
+    pub shard: Option<yagura_collect::Shard>,
     /// Exceptions file: rules not adopted and findings accepted, with reasons
     #[arg(long, env = "YAGURA_EXCEPTIONS")]
     pub exceptions: Option<PathBuf>,

@@ -490,10 +490,13 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                             identity_account: None,
                             external_id: None,
                             account_concurrency: 1,
+                            api_concurrency: yagura_collect::DEFAULT_API_CONCURRENCY,
+                            account_api_concurrency:
+                                yagura_collect::DEFAULT_ACCOUNT_API_CONCURRENCY,
                             region_concurrency: 4,
                             max_attempts,
                         };
-                        crate::collecting::collect(g, &args, &started)?
+                        crate::collecting::collect(g, &args, None, &started)?
                     } else {
                         crate::collecting::collect_iam(g, profile, region, max_attempts, &started)?
                     };

@@ -6,7 +6,7 @@ use crate::cli::{Global, OutputArgs};
 use crate::common::{emit, now_rfc3339, sanitize};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -45,6 +45,7 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
     let mut scopes = BTreeSet::new();
     let mut failed = Vec::new();
     let mut seen_files = BTreeSet::new();
+    let mut shards = Vec::new();
     for p in &a.files {
         let shown = p.display().to_string();
         // the same report given twice must not count twice (distinct hosts may well have
@@ -74,6 +75,9 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
                     scopes.insert(s);
                 }
                 errors.extend(r.errors.into_iter().map(|e| format!("{shown}: {e}")));
+                if let Some(c) = r.shard {
+                    shards.push((shown.clone(), c));
+                }
                 findings.extend(r.findings);
             }
             Err(e) => {
@@ -106,6 +110,10 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
             "merged".to_string()
         }
     });
+    let shard_problems = check_shards(&shards);
+    for p in &shard_problems {
+        eprintln!("error: {}", sanitize(p));
+    }
     let extra = serde_json::json!({ "merged_from": seen_files.len() - failed.len() });
     let code = emit(
         g,
@@ -129,5 +137,54 @@ fn merge(g: &Global, a: MergeArgs) -> Result<u8> {
         );
         return Ok(2);
     }
+    if !shard_problems.is_empty() {
+        return Ok(2);
+    }
     Ok(code)
+}
+
+/// What is wrong with the shards among the merged reports (`audit --org --shard I/N`): shards
+/// of different splits, a shard given twice, an account in two shards, a shard missing. Reports
+/// that are not shards are merged as they are.
+fn check_shards(shards: &[(String, yagura_report::ShardCover)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some((_, first)) = shards.first() else {
+        return problems;
+    };
+    let count = first.count;
+    let mut seen: BTreeMap<u32, &str> = BTreeMap::new();
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, c) in shards {
+        if c.count != count || c.hash != first.hash {
+            problems.push(format!(
+                "`{file}` is shard {}/{} ({}), another report is of {count} shard(s) ({}): not one split",
+                c.index, c.count, c.hash, first.hash
+            ));
+            continue;
+        }
+        if let Some(other) = seen.insert(c.index, file) {
+            problems.push(format!(
+                "shard {}/{count} is given twice (`{other}` and `{file}`)",
+                c.index
+            ));
+        }
+        for acct in &c.accounts {
+            if let Some(other) = owner.insert(acct, file) {
+                if other != file {
+                    problems.push(format!("account {acct} is in `{other}` and in `{file}`"));
+                }
+            }
+        }
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|i| !seen.contains_key(i))
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "shard(s) {} missing: the merged report covers part of the Organization",
+            missing.join(", ")
+        ));
+    }
+    problems
 }

@@ -83,7 +83,7 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
         let started = std::time::Instant::now();
         let inventory = match &a.from_inventory {
             Some(p) => Inventory::load(p)?,
-            None => match crate::collecting::collect(g, &a.collect, &now_rfc3339()) {
+            None => match crate::collecting::collect(g, &a.collect, None, &now_rfc3339()) {
                 Ok(inv) => inv,
                 // A daemon survives a failed collection (expired credentials, network) and tries
                 // again at the next tick; a single run fails.
