@@ -2,11 +2,11 @@
 //! hunt --athena` (those queries run by Athena, the hits reported like a scan's). The SQL is
 //! `yagura_trail::sql`'s; Athena is `yagura_collect::athena`'s.
 
-use super::{load_rules, report_detections, RuleArgs};
-use crate::cli::{Global, OutputArgs};
-use crate::common::{now_rfc3339, sanitize};
+use super::{load_rules, RuleArgs};
+use crate::cli::Global;
+use crate::common::sanitize;
 use crate::outln;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use yagura_trail::sql::{self, Dialect, Generated};
