@@ -1003,43 +1003,25 @@ mod tests {
 
     #[test]
     fn unsupported_rules_say_why() {
-        let g = one(
-            "  keywords:\n    - evil\n  condition: keywords\n",
-            Dialect::DuckDb,
-        );
-        assert!(g.queries.is_empty());
-        assert!(
-            g.unsupported[0].reason.contains("keyword"),
-            "{:?}",
-            g.unsupported
-        );
-        let g = one(
-            "  sel:\n    userIdentity: x\n  condition: sel\n",
-            Dialect::DuckDb,
-        );
-        assert!(
-            g.unsupported[0].reason.contains("struct"),
-            "{:?}",
-            g.unsupported
-        );
-        let g = one(
-            "  sel:\n    sourceIPAddress|cidr: '::1/128'\n  condition: sel\n",
-            Dialect::DuckDb,
-        );
-        assert!(
-            g.unsupported[0].reason.contains("IPv6"),
-            "{:?}",
-            g.unsupported
-        );
-        let g = one(
-            "  sel:\n    requestParameters.a-b: x\n  condition: sel\n",
-            Dialect::DuckDb,
-        );
-        assert!(
-            g.unsupported[0].reason.contains("plain name"),
-            "{:?}",
-            g.unsupported
-        );
+        for (det, why) in [
+            (
+                "  keywords:\n    - evil\n  condition: keywords\n",
+                "keyword",
+            ),
+            ("  sel:\n    userIdentity: x\n  condition: sel\n", "struct"),
+            (
+                "  sel:\n    sourceIPAddress|cidr: '::1/128'\n  condition: sel\n",
+                "IPv6",
+            ),
+            (
+                "  sel:\n    requestParameters.a-b: x\n  condition: sel\n",
+                "plain name",
+            ),
+        ] {
+            let g = one(det, Dialect::DuckDb);
+            assert!(g.queries.is_empty(), "{det}");
+            assert!(g.unsupported[0].reason.contains(why), "{:?}", g.unsupported);
+        }
         let g = one(
             "  sel:\n    status: success\n  condition: sel\n",
             Dialect::DuckDb,

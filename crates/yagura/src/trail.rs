@@ -39,6 +39,8 @@ pub enum TrailCommand {
     Watch(WatchArgs),
     /// Print the Sigma rules as SQL over AWS's CloudTrail table (Athena, Trino, DuckDB)
     Sql(sql::SqlArgs),
+    /// Hunt with the Sigma rules on Athena over the CloudTrail table; report like a scan
+    Hunt(sql::HuntArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +126,7 @@ pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
         TrailCommand::Scan(s) => scan(g, s),
         TrailCommand::Watch(w) => s3::watch(g, w),
         TrailCommand::Sql(a) => sql::sql(g, a),
+        TrailCommand::Hunt(a) => sql::hunt(g, a),
     }
 }
 

@@ -2,11 +2,11 @@
 //! hunt --athena` (those queries run by Athena, the hits reported like a scan's). The SQL is
 //! `yagura_trail::sql`'s; Athena is `yagura_collect::athena`'s.
 
-use super::{load_rules, RuleArgs};
-use crate::cli::Global;
-use crate::common::sanitize;
+use super::{load_rules, report_detections, RuleArgs};
+use crate::cli::{Global, OutputArgs};
+use crate::common::{now_rfc3339, sanitize};
 use crate::outln;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use yagura_trail::sql::{self, Dialect, Generated};
@@ -32,6 +32,41 @@ pub struct SqlArgs {
     /// Write JSON (`queries` with `rule_id`, `sql`, `notes`; `unsupported` with the reason)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HuntArgs {
+    /// Run the hunt on Amazon Athena
+    #[arg(long, required = true)]
+    pub athena: bool,
+    /// Athena workgroup
+    #[arg(long)]
+    pub workgroup: String,
+    /// The CloudTrail table (`table` or `database.table`)
+    #[arg(long)]
+    pub table: String,
+    /// Athena database (default: the workgroup's)
+    #[arg(long)]
+    pub database: Option<String>,
+    /// `s3://…` for the query results, when the workgroup sets none
+    #[arg(long)]
+    pub output_location: Option<String>,
+    /// Hunt events at or after this time (`2024-03-01`, `2024-03-01T10:00:00Z`)
+    #[arg(long, value_parser = super::parse_time)]
+    pub since: Option<i64>,
+    /// Give up (and stop the query) after this long (`30m`, `1h`)
+    #[arg(long, default_value = "30m", value_parser = crate::cli::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// AWS profile from ~/.aws/config (default: the standard credential chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Athena's region
+    #[arg(long)]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 fn parse_dialect(s: &str) -> std::result::Result<Dialect, String> {
@@ -129,4 +164,66 @@ pub fn sql(_g: &Global, a: SqlArgs) -> Result<u8> {
         outln!("{};", q.sql(&table));
     }
     Ok(0)
+}
+
+pub fn hunt(g: &Global, a: HuntArgs) -> Result<u8> {
+    let started = now_rfc3339();
+    let table = sql::table_name(&a.table)?;
+    let Some(dir) = &a.rules.sigma else {
+        anyhow::bail!("give the Sigma rules to hunt with: --sigma DIR");
+    };
+    let (rules, generated) = generate(dir, Dialect::Athena)?;
+    if generated.queries.is_empty() {
+        anyhow::bail!("none of the Sigma rules can be expressed in SQL");
+    }
+    let query = yagura_collect::athena::AthenaQuery {
+        workgroup: a.workgroup.clone(),
+        database: a.database.clone(),
+        output_location: a.output_location.clone(),
+        sql: sql::hunt_query(&generated.queries, &table, a.since),
+    };
+    let poll = yagura_collect::athena::Poll {
+        timeout: a.timeout,
+        ..yagura_collect::athena::Poll::default()
+    };
+    let connect = yagura_collect::ConnectOptions {
+        profile: a.profile.clone(),
+        region: a.region.clone(),
+        endpoint_url: None,
+        max_attempts: None,
+    };
+    let rows = yagura_collect::athena::run_query(&connect, &query, poll)
+        .map_err(|e| anyhow::anyhow!("{} failed: {}: {}", e.operation, e.code, e.message))?;
+    let detections = sql::detections_from_rows(&rules, &rows.columns, &rows.rows)
+        .context("reading Athena's result")?;
+    if !g.quiet {
+        eprintln!(
+            "Athena query {}: {} row(s), {} detection(s), {} byte(s) scanned",
+            sanitize(&rows.query_id),
+            rows.rows.len(),
+            detections.len(),
+            rows.scanned_bytes.unwrap_or(0)
+        );
+    }
+    let notifier = super::s3::load_notifier(&a.rules)?;
+    report_detections(
+        g,
+        &a.out,
+        &detections,
+        &[],
+        serde_json::json!({
+            "events": rows.rows.len(),
+            "read_errors": 0,
+            "athena": {
+                "query_id": rows.query_id,
+                "workgroup": a.workgroup,
+                "table": table,
+                "scanned_bytes": rows.scanned_bytes,
+                "rules": generated.queries.len(),
+                "unsupported": generated.unsupported,
+            },
+        }),
+        notifier.as_ref(),
+        &started,
+    )
 }
