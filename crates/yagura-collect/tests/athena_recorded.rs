@@ -217,12 +217,17 @@ async fn a_hunt_polls_until_done_and_reads_every_page() {
         .contains("by `arn:aws:iam::123456789012:user/mallory`"));
 }
 
-#[tokio::test]
-async fn a_failed_query_says_why() {
-    let start = mock!(Client::start_query_execution)
+/// StartQueryExecution's answer: the query's id.
+fn started() -> Rule {
+    mock!(Client::start_query_execution)
         .sequence()
         .http_status(200, Some(format!(r#"{{"QueryExecutionId":"{QUERY_ID}"}}"#)))
-        .build();
+        .build()
+}
+
+#[tokio::test]
+async fn a_failed_query_says_why() {
+    let start = started();
     let status = mock!(Client::get_query_execution)
         .sequence()
         .http_status(
@@ -239,10 +244,7 @@ async fn a_failed_query_says_why() {
 
 #[tokio::test]
 async fn a_query_past_its_timeout_is_stopped() {
-    let start = mock!(Client::start_query_execution)
-        .sequence()
-        .http_status(200, Some(format!(r#"{{"QueryExecutionId":"{QUERY_ID}"}}"#)))
-        .build();
+    let start = started();
     let status = mock!(Client::get_query_execution)
         .sequence()
         .http_status(200, Some(state("RUNNING", "")))

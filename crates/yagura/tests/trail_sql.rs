@@ -21,14 +21,7 @@ const DATA: &str = concat!(
 
 fn run(args: &[&str]) -> Run {
     let data = tempfile::tempdir().unwrap();
-    yagura_testkit::run(
-        yagura_testkit::yagura_cmd()
-            .arg("--data-dir")
-            .arg(data.path())
-            .arg("--lang")
-            .arg("en")
-            .args(args),
-    )
+    yagura_testkit::run(yagura_testkit::yagura_at(data.path()).args(args))
 }
 
 fn duckdb_python() -> PathBuf {
