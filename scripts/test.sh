@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 ensure_test_venv
 ensure_iam_simulate
 ensure_sarif_multitool
+ensure_duckdb
 # Tests find python tools (aws, moto) on PATH through the venv.
 export PATH="$YAGURA_VENV/bin:$PATH"
 # Property tests draw their cases from a fixed seed, so that a run of this script is

@@ -62,6 +62,13 @@ ensure_sarif_multitool() {
     2>/dev/null || true
 }
 
+# DuckDB for the Sigma-as-SQL differential test (crates/yagura/tests/trail_sql.rs), into
+# $DUCKDB_VENV.
+ensure_duckdb() {
+  export DUCKDB_VENV="${DUCKDB_VENV:-$HOME/.cache/yagura-duckdb}"
+  ensure_venv "$DUCKDB_VENV" "$pins_dir/duckdb.txt" "the pinned DuckDB"
+}
+
 # The IAM benchmark's peers (parliament, Cloudsplaining, PMapper) into $IAM_BENCH_VENV.
 ensure_iam_bench_venv() {
   export IAM_BENCH_VENV="${IAM_BENCH_VENV:-$HOME/.cache/iam-bench-venv}"

@@ -7,6 +7,7 @@
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod athena;
 mod bound;
 mod clients;
 mod error;

@@ -22,6 +22,7 @@ pub mod report;
 pub mod scan;
 pub mod sigma;
 pub mod source;
+pub mod sql;
 pub mod walk;
 
 pub use detection::{Detection, DetectionKind, EventRef};

@@ -553,7 +553,7 @@ const SIGMA_RECOMMENDATION: Text = Text::new(
     "このイベントの呼び出し元・送信元アドレス・時刻が想定どおりか確認してください。想定外なら呼び出し元の認証情報が漏えいしたものとして扱ってください。ルールの説明と既知の誤検知はルールファイルにあります。",
 );
 
-fn sigma_detection(rule: &crate::sigma::Rule, events: Vec<EventRef>) -> Detection {
+pub(crate) fn sigma_detection(rule: &crate::sigma::Rule, events: Vec<EventRef>) -> Detection {
     let who = events
         .first()
         .map(|e| {

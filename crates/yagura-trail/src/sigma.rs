@@ -136,8 +136,8 @@ pub struct Rule {
     pub tags: Vec<String>,
     pub falsepositives: Vec<String>,
     pub file: String,
-    searches: Vec<Search>,
-    condition: Cond,
+    pub(crate) searches: Vec<Search>,
+    pub(crate) condition: Cond,
     /// Whether the rule's own matches are reported (false when only a correlation uses it and
     /// the correlation does not ask to `generate`).
     pub report: bool,
@@ -208,7 +208,7 @@ pub struct RuleSet {
 }
 
 #[derive(Debug)]
-enum Search {
+pub(crate) enum Search {
     /// One map: every field condition holds.
     Map(Vec<FieldCond>),
     /// A list of maps: any of them.
@@ -218,13 +218,13 @@ enum Search {
 }
 
 #[derive(Debug)]
-struct FieldCond {
-    path: Vec<String>,
-    test: Test,
+pub(crate) struct FieldCond {
+    pub(crate) path: Vec<String>,
+    pub(crate) test: Test,
 }
 
 #[derive(Debug)]
-enum Test {
+pub(crate) enum Test {
     /// The field is absent or null.
     Null,
     Exists(bool),
@@ -238,12 +238,13 @@ enum Test {
 }
 
 #[derive(Debug)]
-enum Matcher {
+pub(crate) enum Matcher {
     Exact(String, bool),
     Prefix(String, bool),
     Suffix(String, bool),
     Contains(String, bool),
-    Glob(Regex),
+    /// A wildcard pattern: its regex, and its pieces (for the SQL generator's `LIKE`).
+    Glob(Regex, Vec<WildTok>),
     /// A regular expression, and a literal any match must contain (for `.+LITERAL.+`-shaped
     /// patterns), tested first: most values fail on the literal without running the regex.
     Re(Regex, Option<Box<memchr::memmem::Finder<'static>>>),
@@ -254,7 +255,7 @@ enum Matcher {
 }
 
 #[derive(Debug, Clone)]
-enum Cond {
+pub(crate) enum Cond {
     Search(usize),
     Not(Box<Cond>),
     And(Vec<Cond>),
@@ -1166,15 +1167,18 @@ fn base64_variants(s: &[u8], offset: bool) -> Vec<String> {
 
 use yagura_core::base64::encode as base64;
 
+/// A piece of a Sigma wildcard value: literal text, `*` or `?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WildTok {
+    Lit(String),
+    Star,
+    Q,
+}
+
 /// Compiles a Sigma string value (wildcards `*`, `?`, escapes `\`) into a matcher.
 fn compile_string(s: &str, cased: bool, _regex: bool) -> Result<Matcher, String> {
     // split into literal pieces and wildcards
-    #[derive(PartialEq)]
-    enum Tok {
-        Lit(String),
-        Star,
-        Q,
-    }
+    use WildTok as Tok;
     let mut toks: Vec<Tok> = Vec::new();
     let mut lit = String::new();
     let mut chars = s.chars().peekable();
@@ -1226,7 +1230,8 @@ fn compile_string(s: &str, cased: bool, _regex: bool) -> Result<Matcher, String>
                 }
             }
             pat.push('$');
-            Matcher::Glob(Regex::new(&pat).map_err(|e| format!("bad wildcard `{s}`: {e}"))?)
+            let re = Regex::new(&pat).map_err(|e| format!("bad wildcard `{s}`: {e}"))?;
+            Matcher::Glob(re, toks)
         }
     })
 }
@@ -1609,7 +1614,7 @@ impl Matcher {
                     v.to_lowercase().contains(p.as_str())
                 }
             }
-            Matcher::Glob(re) => re.is_match(v),
+            Matcher::Glob(re, _) => re.is_match(v),
             Matcher::Re(re, literal) => {
                 literal
                     .as_ref()
@@ -1633,7 +1638,7 @@ impl Matcher {
                 self.test_str(&v.to_string())
                     || (matches!(
                         self,
-                        Matcher::Contains(..) | Matcher::Glob(_) | Matcher::Re(..) | Matcher::Any
+                        Matcher::Contains(..) | Matcher::Glob(..) | Matcher::Re(..) | Matcher::Any
                     ) && any_leaf(v, &mut |s| self.test_str(s)))
             }
             _ => scalar_text(v).is_some_and(|s| self.test_str(&s)),

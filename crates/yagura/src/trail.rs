@@ -14,6 +14,7 @@
 //! midway.
 
 mod s3;
+mod sql;
 
 use crate::cli::{Global, OutputArgs};
 use crate::common::{emit_with_text, lang, now_rfc3339, sanitize};
@@ -36,6 +37,10 @@ pub enum TrailCommand {
     Scan(ScanArgs),
     /// Follow an S3 bucket of CloudTrail logs: scan new objects as they arrive
     Watch(WatchArgs),
+    /// Print the Sigma rules as SQL over AWS's CloudTrail table (Athena, Trino, DuckDB)
+    Sql(sql::SqlArgs),
+    /// Hunt with the Sigma rules on Athena over the CloudTrail table; report like a scan
+    Hunt(sql::HuntArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +125,8 @@ pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
     match a.command {
         TrailCommand::Scan(s) => scan(g, s),
         TrailCommand::Watch(w) => s3::watch(g, w),
+        TrailCommand::Sql(a) => sql::sql(g, a),
+        TrailCommand::Hunt(a) => sql::hunt(g, a),
     }
 }
 
