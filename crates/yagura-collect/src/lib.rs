@@ -19,6 +19,7 @@ mod s3;
 pub mod sns;
 pub mod sts_client;
 pub mod trail_s3;
+pub mod trail_sqs;
 
 /// The loaded SDK configuration ([`load_config`]), named so that callers need not depend on the
 /// SDK crates.
