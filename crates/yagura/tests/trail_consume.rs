@@ -50,9 +50,12 @@ fn files(dir: &str) -> Vec<PathBuf> {
     f
 }
 
+/// An object to upload: key, body, records.
+type Obj = (String, Vec<u8>, u64);
+
 /// (key, body, records): invictus under its account (one day, every third gzip), stratus
 /// over an Organization trail's account, two regions and five days (every other gzip).
-fn objects() -> (Vec<(String, Vec<u8>, u64)>, Vec<(String, Vec<u8>, u64)>) {
+fn objects() -> (Vec<Obj>, Vec<Obj>) {
     let mut inv = Vec::new();
     for (i, f) in files("invictus/CloudTrail").iter().enumerate() {
         let text = std::fs::read(f).unwrap();
@@ -85,7 +88,7 @@ fn objects() -> (Vec<(String, Vec<u8>, u64)>, Vec<(String, Vec<u8>, u64)>) {
     (inv, strat)
 }
 
-fn put(moto: &Moto, bucket: &str, objs: &[(String, Vec<u8>, u64)]) {
+fn put(moto: &Moto, bucket: &str, objs: &[Obj]) {
     let pairs: Vec<(String, Vec<u8>)> = objs
         .iter()
         .map(|(k, b, _)| (k.clone(), b.clone()))
@@ -233,7 +236,7 @@ fn consume_reads_every_notified_event_once_across_a_sigkill() {
     let moto = Moto::start();
     let (queue, dlq) = setup(&moto);
     let (inv, strat) = objects();
-    let good: Vec<(String, Vec<u8>, u64)> = inv.iter().chain(&strat).cloned().collect();
+    let good: Vec<Obj> = inv.iter().chain(&strat).cloned().collect();
     let prefix = format!("s3://{BUCKET}/");
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
