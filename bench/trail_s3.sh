@@ -47,7 +47,8 @@ print(q)
 PY
 )
 echo "objects: $N (gzip Invictus files); cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg); binary: $BIN"
-t() { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -n1; }
+# exit 1 means detections (a finding at or above --fail-on): the run itself went through
+t() { /usr/bin/time -f "%e %U %S %M" "$@" 2>"$WORK/err" >/dev/null || [ $? -le 1 ] || { cat "$WORK/err" >&2; exit 1; }; tail -n1 "$WORK/err"; }
 rate() { awk -v n="$N" '{ printf "wall %s s, user %s s, sys %s s, max RSS %s KiB: %.1f objects/s\n", $1, $2, $3, $4, n / $1 }'; }
 for p in 1 8; do
   echo -n "scan s3:// --parallel $p: "

@@ -22,6 +22,15 @@ const BUCKET: &str = "org-trail";
 /// The same good objects without notifications, for the reference scan.
 const COPY: &str = "org-trail-copy";
 
+/// A JSON report, detections not failing the run.
+const REPORT: [&str; 5] = [
+    "--format",
+    "json",
+    "--allow-incomplete",
+    "--fail-on",
+    "critical",
+];
+
 fn testdata() -> PathBuf {
     yagura_testkit::repo_root().join("../shared/testdata/cloudtrail")
 }
@@ -171,21 +180,10 @@ fn yagura(data: &Path, moto: &Moto, args: &[&str], env: &[(&str, &str)]) -> Comm
 
 fn consume(data: &Path, moto: &Moto, queue: &str, env: &[(&str, &str)]) -> Child {
     let rules = testdata().join("sigma/rules").display().to_string();
-    let args = [
-        "trail",
-        "consume",
-        "--sqs",
-        queue,
-        "--wait",
-        "1",
-        "--sigma",
-        &rules,
-        "--format",
-        "json",
-        "--allow-incomplete",
-        "--fail-on",
-        "critical",
+    let mut args = vec![
+        "trail", "consume", "--sqs", queue, "--wait", "1", "--sigma", &rules,
     ];
+    args.extend(REPORT);
     yagura(data, moto, &args, env)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -312,25 +310,11 @@ fn consume_reads_every_notified_event_once_across_a_sigkill() {
     let scan_data = tempfile::tempdir().unwrap();
     let rules = testdata().join("sigma/rules").display().to_string();
     let source = format!("s3://{COPY}/AWSLogs/");
-    let out = yagura(
-        scan_data.path(),
-        &moto,
-        &[
-            "trail",
-            "scan",
-            &source,
-            "--sigma",
-            &rules,
-            "--format",
-            "json",
-            "--allow-incomplete",
-            "--fail-on",
-            "critical",
-        ],
-        &[],
-    )
-    .output()
-    .unwrap();
+    let mut args = vec!["trail", "scan", &source, "--sigma", &rules];
+    args.extend(REPORT);
+    let out = yagura(scan_data.path(), &moto, &args, &[])
+        .output()
+        .unwrap();
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}",
@@ -357,20 +341,12 @@ fn since_limits_the_listing_to_later_days() {
     let run = |since: Option<&str>| -> (Value, usize) {
         let data = tempfile::tempdir().unwrap();
         let before = proxy.requests.load(std::sync::atomic::Ordering::SeqCst);
-        let mut args = vec![
-            "trail".to_string(),
-            "scan".into(),
-            format!("s3://{COPY}/AWSLogs/"),
-            "--format".into(),
-            "json".into(),
-            "--allow-incomplete".into(),
-            "--fail-on".into(),
-            "critical".into(),
-        ];
+        let source = format!("s3://{COPY}/AWSLogs/");
+        let mut args = vec!["trail", "scan", &source];
+        args.extend(REPORT);
         if let Some(s) = since {
-            args.extend(["--since".to_string(), s.to_string()]);
+            args.extend(["--since", s]);
         }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut c = yagura_testkit::yagura_cmd();
         yagura_testkit::aws_env(&mut c, &proxy.endpoint(), ("test", "test"))
             .arg("--data-dir")
