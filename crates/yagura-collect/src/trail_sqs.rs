@@ -1,5 +1,5 @@
 //! `trail consume --sqs`, the SDK side: [`yagura_trail::consume::Queue`] over SQS
-//! (ReceiveMessage as a long poll, DeleteMessage) and [`yagura_trail::consume::Fetcher`] over
+//! (ReceiveMessage as a long poll, DeleteMessageBatch) and [`yagura_trail::consume::Fetcher`] over
 //! S3 GetObject, one [`S3Source`] per notified bucket (found in its region once), fetching a
 //! batch's objects concurrently. Nothing here lists a bucket.
 
@@ -101,20 +101,53 @@ impl Queue for SqsQueue {
         })
     }
 
-    fn delete(&self, receipt: &str) -> Result<(), SourceError> {
-        self.rt.block_on(async {
-            self.client
-                .delete_message()
-                .queue_url(&self.url)
-                .receipt_handle(receipt)
-                .send()
-                .await
-                .map_err(|e| {
-                    let e = collect_error("DeleteMessage", e);
-                    other(&self.url, &e.code, e.message)
-                })?;
-            Ok(())
-        })
+    fn delete(&self, receipts: &[String]) -> Vec<Result<(), SourceError>> {
+        if receipts.is_empty() {
+            return Vec::new();
+        }
+        let entries: Result<Vec<_>, _> = receipts
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(r)
+                    .build()
+            })
+            .collect();
+        let sent = match entries {
+            Ok(entries) => self.rt.block_on(
+                self.client
+                    .delete_message_batch()
+                    .queue_url(&self.url)
+                    .set_entries(Some(entries))
+                    .send(),
+            ),
+            Err(e) => {
+                let e = other(&self.url, "DeleteMessageBatch", e.to_string());
+                return receipts.iter().map(|_| Err(e.clone())).collect();
+            }
+        };
+        match sent {
+            Ok(out) => {
+                let failed: BTreeMap<&str, String> = out
+                    .failed()
+                    .iter()
+                    .map(|f| (f.id(), f.message().unwrap_or(f.code()).to_string()))
+                    .collect();
+                (0..receipts.len())
+                    .map(|i| match failed.get(i.to_string().as_str()) {
+                        Some(m) => Err(other(&self.url, "DeleteMessageBatch", m.clone())),
+                        None => Ok(()),
+                    })
+                    .collect()
+            }
+            Err(e) => {
+                let e = collect_error("DeleteMessageBatch", e);
+                let e = other(&self.url, &e.code, e.message);
+                receipts.iter().map(|_| Err(e.clone())).collect()
+            }
+        }
     }
 }
 

@@ -37,8 +37,9 @@ pub struct Message {
 pub trait Queue {
     /// The next messages (a long poll; none when the queue stayed empty).
     fn receive(&self) -> Result<Vec<Message>, SourceError>;
-    /// Deletes one received message.
-    fn delete(&self, receipt: &str) -> Result<(), SourceError>;
+    /// Deletes received messages (at most 10, those of one receive) in one request; a
+    /// result per receipt, in order.
+    fn delete(&self, receipts: &[String]) -> Vec<Result<(), SourceError>>;
 }
 
 /// Fetches notified objects.
@@ -207,15 +208,23 @@ impl<'r> Consumer<'r> {
             self.scanner.prune(crate::source::PRUNE_SLACK_MS);
         }
         // only now: the messages whose objects are all committed
-        for (m, keys) in messages.iter().zip(&wanted) {
-            let Some(keys) = keys else { continue };
-            if !keys.iter().all(|k| done.contains(k)) {
-                continue;
-            }
-            match queue.delete(&m.receipt) {
-                Ok(()) => report.deleted += 1,
-                // the message comes back and is recognised as a duplicate
-                Err(e) => self.error(&mut report, format!("message `{}`: {e}", m.id)),
+        let ready: Vec<&Message> = messages
+            .iter()
+            .zip(&wanted)
+            .filter(|(_, keys)| {
+                keys.as_ref()
+                    .is_some_and(|k| k.iter().all(|k| done.contains(k)))
+            })
+            .map(|(m, _)| m)
+            .collect();
+        if !ready.is_empty() {
+            let receipts: Vec<String> = ready.iter().map(|m| m.receipt.clone()).collect();
+            for (m, r) in ready.iter().zip(queue.delete(&receipts)) {
+                match r {
+                    Ok(()) => report.deleted += 1,
+                    // the message comes back and is recognised as a duplicate
+                    Err(e) => self.error(&mut report, format!("message `{}`: {e}", m.id)),
+                }
             }
         }
         sort_detections(&mut report.detections);
@@ -291,10 +300,12 @@ mod tests {
         fn receive(&self) -> Result<Vec<Message>, SourceError> {
             Ok(self.queue.borrow().clone())
         }
-        fn delete(&self, receipt: &str) -> Result<(), SourceError> {
-            self.deleted.borrow_mut().push(receipt.to_string());
-            self.queue.borrow_mut().retain(|m| m.receipt != receipt);
-            Ok(())
+        fn delete(&self, receipts: &[String]) -> Vec<Result<(), SourceError>> {
+            self.deleted.borrow_mut().extend(receipts.iter().cloned());
+            self.queue
+                .borrow_mut()
+                .retain(|m| !receipts.contains(&m.receipt));
+            receipts.iter().map(|_| Ok(())).collect()
         }
     }
 
