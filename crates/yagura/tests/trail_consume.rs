@@ -11,7 +11,6 @@
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,15 +30,7 @@ const REPORT: [&str; 5] = [
     "critical",
 ];
 
-fn testdata() -> PathBuf {
-    yagura_testkit::repo_root().join("../shared/testdata/cloudtrail")
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
+use yagura_testkit::{cloudtrail_testdata as testdata, gzip};
 
 fn records_of(text: &[u8]) -> u64 {
     let v: Value = serde_json::from_slice(text).unwrap();
@@ -166,16 +157,7 @@ print(json.dumps(out))
 }
 
 fn yagura(data: &Path, moto: &Moto, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut c = yagura_testkit::yagura_cmd();
-    yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("test", "test"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("YAGURA_LANG", "en");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c
+    yagura_testkit::yagura_against(&moto.endpoint(), data, args, env)
 }
 
 fn consume(data: &Path, moto: &Moto, queue: &str, env: &[(&str, &str)]) -> Child {
