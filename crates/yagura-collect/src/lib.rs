@@ -22,6 +22,7 @@ mod shard;
 pub mod sns;
 pub mod sts_client;
 pub mod trail_s3;
+pub mod trail_sqs;
 
 /// The loaded SDK configuration ([`load_config`]), named so that callers need not depend on the
 /// SDK crates.

@@ -172,22 +172,33 @@ impl ObjectSource for S3Source {
     }
 
     fn fetch(&self, key: &str) -> Result<Vec<u8>, SourceError> {
-        self.rt.block_on(async {
-            let obj = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| source_error(&self.url(key), "GetObject", e))?;
-            let body = obj.body.collect().await.map_err(|e| SourceError::Other {
-                what: self.url(key),
-                code: "Body".to_string(),
-                message: e.to_string(),
-            })?;
-            Ok(body.into_bytes().to_vec())
-        })
+        self.rt.block_on(self.get(key))
+    }
+
+    /// Every key at once, concurrently on the client's runtime (the caller bounds how many it
+    /// asks for), results in the order asked.
+    fn fetch_many(&self, keys: &[String]) -> Vec<Result<Vec<u8>, SourceError>> {
+        self.rt
+            .block_on(futures::future::join_all(keys.iter().map(|k| self.get(k))))
+    }
+}
+
+impl S3Source {
+    async fn get(&self, key: &str) -> Result<Vec<u8>, SourceError> {
+        let obj = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| source_error(&self.url(key), "GetObject", e))?;
+        let body = obj.body.collect().await.map_err(|e| SourceError::Other {
+            what: self.url(key),
+            code: "Body".to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(body.into_bytes().to_vec())
     }
 }
 

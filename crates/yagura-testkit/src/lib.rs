@@ -18,6 +18,8 @@
 //!   [`command_paths`] lists every subcommand from the binary's help.
 //! - [`mutate`]: grown, edited and random inputs for the hostile-input property tests.
 //! - [`host`]: the shared Debian advisories as OSV records; [`put_objects`] fills a moto bucket.
+//! - [`yagura_against`]: the binary against moto with a store; [`cloudtrail_testdata`] and
+//!   [`gzip`] for the CloudTrail-from-S3 tests.
 //! - [`FaultProxy`] sits between yagura and moto and answers some requests with throttling, a
 //!   5xx or a dropped connection, to show that the SDK retries and nothing unread becomes PASS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -198,6 +200,38 @@ for path, key in json.load(sys.stdin):
         "upload: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// [`yagura_cmd`] pointed at `endpoint` ([`aws_env`], key `test`), its store in `data_dir`,
+/// English output, running `args` with the variables `env` set.
+pub fn yagura_against(
+    endpoint: &str,
+    data_dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Command {
+    let mut c = yagura_cmd();
+    aws_env(&mut c, endpoint, ("test", "test"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("YAGURA_LANG", "en");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+/// The shared CloudTrail test data (`../shared/testdata/cloudtrail`, read-only).
+pub fn cloudtrail_testdata() -> PathBuf {
+    repo_root().join("../shared/testdata/cloudtrail")
+}
+
+/// `bytes` gzip-compressed, as CloudTrail writes its objects.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
 }
 
 pub fn repo_root() -> PathBuf {

@@ -14,9 +14,11 @@
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod consume;
 pub mod detection;
 pub mod event;
 pub mod native;
+pub mod notice;
 pub mod read;
 pub mod report;
 pub mod scan;

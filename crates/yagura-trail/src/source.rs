@@ -59,6 +59,11 @@ pub trait ObjectSource {
     fn list_dir(&self, prefix: &str) -> Result<DirListing, SourceError>;
     /// The bytes of one object.
     fn fetch(&self, key: &str) -> Result<Vec<u8>, SourceError>;
+    /// The bytes of each of `keys`, in that order (an implementation may fetch them
+    /// concurrently; by default one after the other).
+    fn fetch_many(&self, keys: &[String]) -> Vec<Result<Vec<u8>, SourceError>> {
+        keys.iter().map(|k| self.fetch(k)).collect()
+    }
 }
 
 /// What one object produced, committed as one unit.
@@ -67,8 +72,8 @@ pub struct ObjectCommit<'a> {
     pub key: &'a str,
     /// The stream the key belongs to (`""` outside the CloudTrail layout).
     pub stream: &'a str,
-    /// The stream's new checkpoint.
-    pub checkpoint: &'a Checkpoint,
+    /// The stream's new checkpoint (none when objects are read as notified, not listed).
+    pub checkpoint: Option<&'a Checkpoint>,
     /// Records read (events and records that could not be used).
     pub records: u64,
     pub events: u64,
@@ -139,7 +144,13 @@ pub struct Incremental<'r, S> {
     checkpoints: Checkpoints,
     saved_len: (u64, u64),
     max_errors: usize,
+    parallel: usize,
+    /// `YYYY/MM/DD/` of `--since`: streams are listed from that day on.
+    since_day: Option<String>,
 }
+
+/// Objects fetched at a time unless told otherwise.
+pub const DEFAULT_PARALLEL: usize = 8;
 
 /// Deepest directory walk below the prefix (a bucket with other data in it).
 const MAX_WALK_DEPTH: usize = 12;
@@ -147,7 +158,7 @@ const MAX_WALK_DEPTH: usize = 12;
 /// How late an event may arrive after later ones and still join a multi-event detection of a
 /// long-running watch: CloudTrail delivers within about 15 minutes; files of other regions or
 /// accounts are read in key order, not time order.
-const PRUNE_SLACK_MS: i64 = 6 * 3_600_000;
+pub(crate) const PRUNE_SLACK_MS: i64 = 6 * 3_600_000;
 
 impl<'r, S: ObjectSource> Incremental<'r, S> {
     /// Starts from saved checkpoints and state (none for a first run). The scanner should be
@@ -172,9 +183,28 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
                 checkpoints,
                 saved_len,
                 max_errors: 1000,
+                parallel: DEFAULT_PARALLEL,
+                since_day: None,
             },
             restored,
         ))
+    }
+
+    /// Fetches up to `n` objects at a time (at least one); they are still read and committed
+    /// one by one in key order, so the results do not change.
+    pub fn with_parallel(mut self, n: usize) -> Self {
+        self.parallel = n.max(1);
+        self
+    }
+
+    /// Lists each stream from the day of `since_ms` (milliseconds since the epoch) on, not
+    /// from its beginning: CloudTrail delivers an event in an object under its delivery day,
+    /// never an earlier one, so no event at or after `since_ms` is missed. Events before it
+    /// in the objects read are the scanner's to drop ([`crate::Options::since_ms`]).
+    pub fn with_since(mut self, since_ms: i64) -> Self {
+        let day = crate::event::format_time_ms(since_ms);
+        self.since_day = day.get(..10).map(|d| format!("{}/", d.replace('-', "/")));
+        self
     }
 
     /// The checkpoints after the last commit.
@@ -191,27 +221,36 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
         let mut report = PollReport::default();
         let todo = self.pending(progress)?;
         let mut blocked: BTreeSet<String> = BTreeSet::new();
-        for key in todo {
-            if (hooks.stop)() {
-                report.interrupted = true;
-                break;
-            }
-            let stream = Checkpoints::stream_of(&key);
-            if blocked.contains(&stream) {
-                continue;
-            }
-            let bytes = match self.source.fetch(&key) {
-                Ok(b) => b,
-                Err(e) => {
-                    // Later objects of the stream wait for this one: the checkpoint never
-                    // passes an object that was not read.
-                    self.error(&mut report, e.to_string());
-                    blocked.insert(stream);
+        'chunks: for chunk in todo.chunks(self.parallel) {
+            // fetched together (bounded), read and committed one by one in key order
+            let wanted: Vec<String> = chunk
+                .iter()
+                .filter(|k| !blocked.contains(&Checkpoints::stream_of(k)))
+                .cloned()
+                .collect();
+            let fetched = self.source.fetch_many(&wanted);
+            for (key, got) in wanted.iter().zip(fetched) {
+                if (hooks.stop)() {
+                    report.interrupted = true;
+                    break 'chunks;
+                }
+                let stream = Checkpoints::stream_of(key);
+                if blocked.contains(&stream) {
                     continue;
                 }
-            };
-            self.read_object(&key, &stream, bytes, progress, &mut report)?;
-            (hooks.after_object)(&key);
+                let bytes = match got {
+                    Ok(b) => b,
+                    Err(e) => {
+                        // Later objects of the stream wait for this one: the checkpoint never
+                        // passes an object that was not read.
+                        self.error(&mut report, e.to_string());
+                        blocked.insert(stream);
+                        continue;
+                    }
+                };
+                self.read_object(key, &stream, bytes, progress, &mut report)?;
+                (hooks.after_object)(key);
+            }
         }
         if !report.interrupted {
             let multi = self.scanner.evaluate();
@@ -242,47 +281,15 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
         progress: &mut P,
         report: &mut PollReport,
     ) -> Result<(), PollError> {
-        let before = self.scanner.stats().events;
-        let mut records = 0u64;
-        let mut errors = Vec::new();
-        for item in crate::read::read_stream(key.to_string(), std::io::Cursor::new(bytes)) {
-            match &item {
-                Ok(_) => records += 1,
-                Err(e) => {
-                    if !e.is_fatal() {
-                        records += 1;
-                    }
-                    errors.push(e.to_string());
-                }
-            }
-            self.scanner.push_item(&item);
-        }
-        let events = self.scanner.stats().events - before;
-        let detections = self.scanner.take_detections();
+        let items = crate::read::read_stream(key.to_string(), std::io::Cursor::new(bytes));
+        let got = ingest(&mut self.scanner, self.saved_len, items)?;
         let checkpoint = Checkpoint {
             key: key.to_string(),
-            records,
+            records: got.records,
             complete: true,
         };
-        let len = self.scanner.state_len();
-        let state = if len != self.saved_len {
-            Some(self.scanner.save_state()?)
-        } else {
-            None
-        };
-        let mut new = progress
-            .commit_object(&ObjectCommit {
-                key,
-                stream,
-                checkpoint: &checkpoint,
-                records,
-                events,
-                errors: &errors,
-                detections: &detections,
-                state: state.as_deref(),
-            })
-            .map_err(|e| PollError::Progress(e.to_string()))?;
-        self.saved_len = len;
+        let mut new = commit(progress, key, stream, Some(&checkpoint), &got)?;
+        self.saved_len = got.state_len;
         // the checkpoint only moves forward (a late object sorting before it is read without
         // moving it back)
         let ahead = self
@@ -296,8 +303,8 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
                 .insert(stream.to_string(), checkpoint);
         }
         report.objects += 1;
-        report.events += events;
-        for e in errors {
+        report.events += got.events;
+        for e in got.errors {
             self.error(report, e);
         }
         report.detections.append(&mut new);
@@ -315,7 +322,7 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
         let mut loose: Vec<String> = Vec::new();
         if let Some(info) = KeyInfo::parse(&self.prefix) {
             // the prefix is inside one stream
-            let start = self.lookback(&info.stream);
+            let start = self.start_of(&info.stream);
             units.insert(self.prefix.clone(), start);
         } else {
             let mut queue = vec![(self.prefix.clone(), 0usize)];
@@ -324,7 +331,7 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
                 loose.extend(listing.keys.into_iter().filter(|k| is_log_key(k)));
                 for d in listing.dirs {
                     if is_stream_prefix(&d) {
-                        let start = self.lookback(&d);
+                        let start = self.start_of(&d);
                         units.insert(d, start);
                     } else if depth < MAX_WALK_DEPTH && !is_other_log_kind(&d) {
                         queue.push((d, depth + 1));
@@ -352,6 +359,16 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
         Ok(todo)
     }
 
+    /// Where to start listing a stream: the later of its checkpoint's day
+    /// ([`Self::lookback`]) and the `--since` day.
+    fn start_of(&self, stream: &str) -> Option<String> {
+        let since = self.since_day.as_ref().map(|d| format!("{stream}{d}"));
+        match (self.lookback(stream), since) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// Where to start listing a stream: the beginning of its checkpoint's day (so that late
     /// deliveries of that day are seen), or the beginning.
     fn lookback(&self, stream: &str) -> Option<String> {
@@ -366,8 +383,78 @@ impl<'r, S: ObjectSource> Incremental<'r, S> {
     }
 }
 
+/// What reading one object into a scanner gave, before it is committed.
+pub(crate) struct Ingested {
+    pub records: u64,
+    pub events: u64,
+    pub errors: Vec<String>,
+    pub detections: Vec<Detection>,
+    /// The scanner's multi-event state when it changed since `saved_len`.
+    pub state: Option<String>,
+    pub state_len: (u64, u64),
+}
+
+/// Feeds one object's items to `scanner` and takes what they produced.
+pub(crate) fn ingest(
+    scanner: &mut Scanner<'_>,
+    saved_len: (u64, u64),
+    items: impl IntoIterator<Item = Result<crate::Event, crate::ReadError>>,
+) -> Result<Ingested, crate::scan::StateError> {
+    let before = scanner.stats().events;
+    let mut records = 0u64;
+    let mut errors = Vec::new();
+    for item in items {
+        match &item {
+            Ok(_) => records += 1,
+            Err(e) => {
+                if !e.is_fatal() {
+                    records += 1;
+                }
+                errors.push(e.to_string());
+            }
+        }
+        scanner.push_item(&item);
+    }
+    let state_len = scanner.state_len();
+    let state = if state_len != saved_len {
+        Some(scanner.save_state()?)
+    } else {
+        None
+    };
+    Ok(Ingested {
+        records,
+        events: scanner.stats().events - before,
+        errors,
+        detections: scanner.take_detections(),
+        state,
+        state_len,
+    })
+}
+
+/// Commits what one object gave; returns its detections not stored before.
+pub(crate) fn commit<P: Progress>(
+    progress: &mut P,
+    key: &str,
+    stream: &str,
+    checkpoint: Option<&Checkpoint>,
+    got: &Ingested,
+) -> Result<Vec<Detection>, PollError> {
+    progress
+        .commit_object(&ObjectCommit {
+            key,
+            stream,
+            checkpoint,
+            records: got.records,
+            events: got.events,
+            errors: &got.errors,
+            detections: &got.detections,
+            state: got.state.as_deref(),
+        })
+        .map_err(|e| PollError::Progress(e.to_string()))
+}
+
 /// A CloudTrail log object (not a digest or an Insights file, not a "directory" marker).
-fn is_log_key(key: &str) -> bool {
+pub(crate) fn is_log_key(key: &str) -> bool {
     let name = key.rsplit('/').next().unwrap_or_default();
     !name.is_empty()
         && !name.starts_with('.')

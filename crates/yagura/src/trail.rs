@@ -13,6 +13,7 @@
 //! tests only) waits that long after each committed object, so that a test can kill a run
 //! midway.
 
+mod consume;
 mod s3;
 mod sql;
 
@@ -41,6 +42,8 @@ pub enum TrailCommand {
     Sql(sql::SqlArgs),
     /// Hunt with the Sigma rules on Athena over the CloudTrail table; report like a scan
     Hunt(sql::HuntArgs),
+    /// Read CloudTrail objects as their S3 notifications arrive on an SQS queue
+    Consume(consume::ConsumeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,7 +57,8 @@ pub struct ScanArgs {
     /// Files read at once (default: the number of CPUs)
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Judge only events at or after this time (`2024-03-01`, `2024-03-01T10:00:00Z`)
+    /// Judge only events at or after this time (`2024-03-01`, `2024-03-01T10:00:00Z`); from
+    /// `s3://`, list only the days from this one on
     #[arg(long, value_parser = parse_time)]
     pub since: Option<i64>,
     /// Judge only events before this time (`2024-03-02`, `2024-03-01T18:00:00Z`)
@@ -90,6 +94,9 @@ pub struct S3Args {
     /// S3: the bucket's region (default: found from the bucket)
     #[arg(long)]
     pub region: Option<String>,
+    /// S3: objects fetched at once (read and reported in the same order)
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +111,10 @@ pub struct WatchArgs {
     /// Stop after this many polls (default: run until Ctrl-C)
     #[arg(long)]
     pub max_polls: Option<u64>,
+    /// List only the days from this one on and judge only events at or after this time
+    /// (`2024-03-01`, `2024-03-01T10:00:00Z`)
+    #[arg(long, value_parser = parse_time)]
+    pub since: Option<i64>,
     #[command(flatten)]
     pub s3: S3Args,
     #[command(flatten)]
@@ -127,6 +138,7 @@ pub fn run(g: &Global, a: TrailArgs) -> Result<u8> {
         TrailCommand::Watch(w) => s3::watch(g, w),
         TrailCommand::Sql(a) => sql::sql(g, a),
         TrailCommand::Hunt(a) => sql::hunt(g, a),
+        TrailCommand::Consume(c) => consume::consume(g, c),
     }
 }
 
@@ -196,7 +208,8 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
         let [url] = a.paths.as_slice() else {
             anyhow::bail!("give one `s3://bucket/prefix` to scan, without local paths");
         };
-        return s3::scan(g, &url.to_string_lossy(), &a.rules, &a.s3, &a.out);
+        let window = (a.since, a.until);
+        return s3::scan(g, &url.to_string_lossy(), &a.rules, &a.s3, window, &a.out);
     }
     if a.s3.from_start {
         anyhow::bail!("--from-start applies to an `s3://` source only");

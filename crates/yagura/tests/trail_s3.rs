@@ -8,7 +8,6 @@
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -18,15 +17,7 @@ use yagura_testkit::{moto_available, Moto};
 const BUCKET: &str = "trail-logs";
 const SOURCE: &str = "s3://trail-logs/AWSLogs/";
 
-fn testdata() -> PathBuf {
-    yagura_testkit::repo_root().join("../shared/testdata/cloudtrail")
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
+use yagura_testkit::{cloudtrail_testdata as testdata, gzip};
 
 /// One object to upload.
 struct Obj {
@@ -182,16 +173,7 @@ fn takeover_tail() -> Vec<Value> {
 }
 
 fn yagura(data: &Path, args: &[&str], env: &[(&str, &str)], moto: &Moto) -> Command {
-    let mut c = yagura_testkit::yagura_cmd();
-    yagura_testkit::aws_env(&mut c, &moto.endpoint(), ("test", "test"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("YAGURA_LANG", "en");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c
+    yagura_testkit::yagura_against(&moto.endpoint(), data, args, env)
 }
 
 fn scan_args() -> Vec<String> {

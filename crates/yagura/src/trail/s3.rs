@@ -18,10 +18,18 @@ use yagura_trail::{Checkpoint, Checkpoints, Detection, Incremental, PollReport, 
 /// The test-only delay after each committed object (see the parent module).
 const DELAY_ENV: &str = "YAGURA_TEST_OBJECT_DELAY_MS";
 
+/// The test-only delay of [`DELAY_ENV`], when set.
+pub(super) fn test_delay() -> Option<Duration> {
+    std::env::var(DELAY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis)
+}
+
 /// The store as the progress of one source.
-struct StoreProgress<'s> {
-    store: &'s mut Store,
-    source: String,
+pub(super) struct StoreProgress<'s> {
+    pub(super) store: &'s mut Store,
+    pub(super) source: String,
 }
 
 fn rows(detections: &[Detection]) -> Result<Vec<TrailDetectionRow>> {
@@ -55,14 +63,14 @@ impl Progress for StoreProgress<'_> {
 
     fn commit_object(&mut self, c: &ObjectCommit<'_>) -> Result<Vec<Detection>, Self::Error> {
         let rows = rows(c.detections)?;
-        let checkpoint = serde_json::to_string(c.checkpoint)?;
+        let checkpoint = c.checkpoint.map(serde_json::to_string).transpose()?;
         let new = self.store.trail_commit_object(&TrailObjectCommit {
             source: &self.source,
             key: c.key,
             records: c.records,
             events: c.events,
             errors: c.errors.len() as u64,
-            checkpoint: Some((c.stream, &checkpoint)),
+            checkpoint: checkpoint.as_deref().map(|cp| (c.stream, cp)),
             state: c.state,
             detections: &rows,
             at: time::OffsetDateTime::now_utc(),
@@ -81,8 +89,19 @@ impl Progress for StoreProgress<'_> {
     }
 }
 
+/// Says when restoring the saved state dropped correlation matches (the rules changed).
+pub(super) fn warn_dropped(source: &str, restored: Option<yagura_trail::scan::Restored>) {
+    if let Some(r) = restored.filter(|r| r.dropped_matches > 0) {
+        eprintln!(
+            "warning: the Sigma rules changed since the last run of {}: {} partial correlation match(es) were dropped",
+            sanitize(source),
+            r.dropped_matches
+        );
+    }
+}
+
 /// Ctrl-C (and SIGTERM) sets a flag checked between objects; a second Ctrl-C ends at once.
-fn stop_flag() -> Result<Arc<AtomicBool>> {
+pub(super) fn stop_flag() -> Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())
@@ -109,6 +128,7 @@ fn open<'r>(
     rules: Option<&'r yagura_trail::sigma::RuleSet>,
     rule_args: &RuleArgs,
     s3: &S3Args,
+    (since_ms, until_ms): (Option<i64>, Option<i64>),
 ) -> Result<Session<'r>> {
     let (bucket, prefix) = parse_s3_url(url)
         .with_context(|| format!("`{}` is not an s3://bucket/prefix URL", sanitize(url)))?;
@@ -139,22 +159,19 @@ fn open<'r>(
     )?;
     let opts = yagura_trail::Options {
         native: !rule_args.no_native,
+        since_ms,
+        until_ms,
         ..yagura_trail::Options::default()
     };
     let scanner = yagura_trail::Scanner::new(rules, &opts);
-    let (inc, restored) =
+    let (mut inc, restored) =
         Incremental::new(client, &prefix, scanner, checkpoints, state.as_deref())?;
-    if let Some(r) = restored.filter(|r| r.dropped_matches > 0) {
-        eprintln!(
-            "warning: the Sigma rules changed since the last run of {}: {} partial correlation match(es) were dropped",
-            sanitize(&source),
-            r.dropped_matches
-        );
+    inc = inc.with_parallel(usize::from(s3.parallel));
+    if let Some(ms) = since_ms {
+        inc = inc.with_since(ms);
     }
-    let delay = std::env::var(DELAY_ENV)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(Duration::from_millis);
+    warn_dropped(&source, restored);
+    let delay = test_delay();
     Ok(Session {
         source,
         store,
@@ -245,12 +262,13 @@ pub fn scan(
     url: &str,
     rule_args: &RuleArgs,
     s3: &S3Args,
+    window: (Option<i64>, Option<i64>),
     out: &OutputArgs,
 ) -> Result<u8> {
     let started = now_rfc3339();
     let (rules, sigma_info) = load_rules(rule_args)?;
     let notifier = load_notifier(rule_args)?;
-    let mut session = open(g, url, rules.as_ref(), rule_args, s3)?;
+    let mut session = open(g, url, rules.as_ref(), rule_args, s3, window)?;
     session.sigma_info = sigma_info;
     session.notifier = notifier;
     let r = session.poll()?;
@@ -262,7 +280,7 @@ pub fn scan(
 pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
     let (rules, sigma_info) = load_rules(&a.rules)?;
     let notifier = load_notifier(&a.rules)?;
-    let mut session = open(g, &a.url, rules.as_ref(), &a.rules, &a.s3)?;
+    let mut session = open(g, &a.url, rules.as_ref(), &a.rules, &a.s3, (a.since, None))?;
     session.sigma_info = sigma_info;
     session.notifier = notifier;
     let mut polls = 0u64;
