@@ -65,8 +65,11 @@ const NOT_YET: &[&str] = &[
     "db status",
     "iam simulate",
     "iam analyze",
-    "iam validate",
     "trail watch",
+    // the Sigma load summary (also `trail scan --sigma`'s) and AWS's message unquoted
+    "trail sql",
+    "trail hunt",
+    "trail consume",
     "notify test",
 ];
 
@@ -81,6 +84,10 @@ fn cases(dir: &Path) -> BTreeMap<String, Case> {
     let feed = p("crates/yagura-host/tests/fixtures/checks/host-package-vulnerable/fail/feeds");
     let trail = p("crates/yagura-trail/tests/fixtures/checks/console-login-without-mfa/fail.json");
     let auth = p("crates/yagura-iam/tests/fixtures/account-authorization-details.json");
+    let sigma = yagura_testkit::cloudtrail_testdata()
+        .join("sigma/rules")
+        .to_string_lossy()
+        .into_owned();
     let inventory = p("crates/yagura/demo/inventory.json");
     let schedule = p("examples/schedule.toml");
     let table: Vec<Row> = vec![
@@ -342,6 +349,45 @@ fn cases(dir: &Path) -> BTreeMap<String, Case> {
             None,
         ),
         (
+            "trail sql",
+            v(&["trail", "sql", "--sigma", &sigma, "--dialect", "duckdb"]),
+            Needs::Offline,
+            Streams::StderrOnly,
+            None,
+        ),
+        (
+            "trail hunt",
+            v(&[
+                "trail",
+                "hunt",
+                "--athena",
+                "--workgroup",
+                "primary",
+                "--table",
+                "cloudtrail_logs",
+                "--sigma",
+                &sigma,
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
+            "trail consume",
+            v(&[
+                "trail",
+                "consume",
+                "--sqs",
+                "https://sqs.us-east-1.amazonaws.com/123456789012/no-such-queue",
+                "--until-empty",
+                "--wait",
+                "0",
+            ]),
+            Needs::Moto,
+            Streams::Both,
+            None,
+        ),
+        (
             "trail watch",
             v(&[
                 "trail",
@@ -553,7 +599,6 @@ const TEMPLATES_NOT_YET: &[&str] = &[
     "aws-access-key-on-disk what",
     "config-no-change-notification fix",
     "ec2-https-terminated-on-instance fix",
-    "ec2-https-terminated-on-instance why",
     "ec2-instance-ami-deprecated-or-old fix",
     "ec2-instance-credentials-used-elsewhere why",
     "ec2-large-instance-launch-burst what",
