@@ -465,6 +465,12 @@ const MOTO_ACTION_NAMES: &[(&str, &str)] = &[
     // moto 5.2.6 authorizes ListBuckets with its operation name (5.2.5 used ListAllMyBuckets)
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
     ("budgets:DescribeBudgets", "budgets:ViewBudget"),
+    // AWS authorizes ListFindingsV2 as access-analyzer:ListFindings (its API reference says so);
+    // moto by the operation's name
+    (
+        "access-analyzer:ListFindingsV2",
+        "access-analyzer:ListFindings",
+    ),
     (
         "budgets:DescribeNotificationsForBudget",
         "budgets:ViewBudget",
