@@ -15,13 +15,7 @@ use std::process::Output;
 use yagura_audit::compliance::{framework, FRAMEWORKS};
 
 fn yagura(dir: &Path, args: &[&str]) -> Output {
-    yagura_testkit::yagura_cmd()
-        .args([
-            "--data-dir",
-            dir.join("data").to_str().unwrap(),
-            "--lang",
-            "en",
-        ])
+    yagura_testkit::yagura_at(&dir.join("data"))
         .args(args)
         .output()
         .expect("run yagura")

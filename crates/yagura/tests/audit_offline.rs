@@ -17,13 +17,7 @@ const HOSTILE: [&str; 6] = [
 ];
 
 fn yagura(dir: &Path, args: &[&str]) -> Output {
-    yagura_testkit::yagura_cmd()
-        .args([
-            "--data-dir",
-            dir.join("data").to_str().unwrap(),
-            "--lang",
-            "en",
-        ])
+    yagura_testkit::yagura_at(&dir.join("data"))
         .args(args)
         .output()
         .expect("run yagura")
