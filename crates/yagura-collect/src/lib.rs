@@ -8,6 +8,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod clients;
+mod encryption;
 mod error;
 pub mod fleet;
 mod iam;

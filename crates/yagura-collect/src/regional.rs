@@ -57,6 +57,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers,
         rds,
         event_rules,
+        kms_keys,
+        efs_file_systems,
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -69,6 +71,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers(&c.elbv2),
         rds(&c.rds),
         event_rules(&c.eventbridge),
+        crate::encryption::kms_keys(&c.kms),
+        crate::encryption::efs_file_systems(&c.efs),
     );
     Region {
         name: region.to_string(),
@@ -83,12 +87,14 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers,
         rds,
         event_rules,
+        kms_keys,
+        efs_file_systems,
     }
 }
 
 /// Every page of a paginated call, each turned into items by `f`; the first error ends it
 /// (what was read before it is not kept: a partial list would read as a complete one).
-async fn paged<P, E, T>(
+pub(crate) async fn paged<P, E, T>(
     op: &str,
     mut pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
     mut f: impl FnMut(P, &mut Vec<T>),

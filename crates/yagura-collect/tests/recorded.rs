@@ -87,6 +87,8 @@ fn clients(region: &str, rules: &[Rule]) -> Clients {
         elbv2: client!(aws_sdk_elasticloadbalancingv2, region, rules),
         rds: client!(aws_sdk_rds, region, rules),
         eventbridge: client!(aws_sdk_eventbridge, region, rules),
+        kms: client!(aws_sdk_kms, region, rules),
+        efs: client!(aws_sdk_efs, region, rules),
     }
 }
 

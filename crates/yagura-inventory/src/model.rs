@@ -396,6 +396,53 @@ pub struct Region {
     /// EventBridge rules in the region, for notification paths (AUD-14).
     #[serde(default)]
     pub event_rules: Collected<Vec<EventRule>>,
+    /// The KMS keys of the region (ListKeys, DescribeKey, GetKeyRotationStatus). Absent in
+    /// older snapshots.
+    #[serde(default)]
+    pub kms_keys: Collected<Vec<KmsKey>>,
+    /// The EFS file systems of the region (DescribeFileSystems). Absent in older snapshots.
+    #[serde(default)]
+    pub efs_file_systems: Collected<Vec<EfsFileSystem>>,
+}
+
+/// A KMS key, as DescribeKey tells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct KmsKey {
+    pub id: String,
+    pub arn: String,
+    /// `CUSTOMER` or `AWS`.
+    pub manager: String,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, …
+    pub spec: String,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, …
+    pub state: String,
+    /// `AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub origin: String,
+    /// Automatic rotation (GetKeyRotationStatus), read for the enabled customer managed
+    /// symmetric keys with key material from KMS only; `None` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Collected<bool>>,
+}
+
+impl KmsKey {
+    /// Whether CIS asks for its rotation: enabled, customer managed, symmetric, key material
+    /// from KMS (the keys whose automatic rotation can be turned on).
+    pub fn rotation_applies(&self) -> bool {
+        self.manager == "CUSTOMER"
+            && self.spec == "SYMMETRIC_DEFAULT"
+            && self.state == "Enabled"
+            && matches!(self.origin.as_str(), "" | "AWS_KMS")
+    }
+}
+
+/// An EFS file system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EfsFileSystem {
+    pub id: String,
+    pub arn: String,
+    /// Encrypted at rest.
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
