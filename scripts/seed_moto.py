@@ -169,6 +169,18 @@ def seed_resources(c, account, other_account, hostile, scale, good):
                            MultiAZ=True, AutoMinorVersionUpgrade=True, StorageEncrypted=True,
                            PubliclyAccessible=False)
 
+    # CIS 3.6 / 7.0 4.6: a customer managed symmetric key without rotation, one with it, and an
+    # asymmetric key (rotation does not apply to it).
+    kms = c("kms")
+    unrotated_key = kms.create_key(Description="unrotated")["KeyMetadata"]["KeyId"]
+    rotated_key = kms.create_key(Description="rotated")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated_key)
+    kms.create_key(Description="signing", KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    # CIS 2.4.1 / 7.0 3.3.1: an unencrypted EFS file system and an encrypted twin.
+    efs = c("efs")
+    plain_fs = efs.create_file_system(CreationToken="plain", Encrypted=False)["FileSystemId"]
+    encrypted_fs = efs.create_file_system(CreationToken="encrypted", Encrypted=True)["FileSystemId"]
+
     for n in range(scale):
         iam.create_user(UserName=f"bulk-user-{n}")
         if n % 3 == 0:
@@ -186,7 +198,8 @@ def seed_resources(c, account, other_account, hostile, scale, good):
             ec2.run_instances(ImageId=amazon_ami, MinCount=n, MaxCount=n, InstanceType="t3.micro")
     return {"bad_instance": bad, "good_instance": good, "bad_sg": sg_bad, "good_sg": sg_good,
             "default_vpc": vpc, "logged_vpc": logged_vpc, "default_acl": default_acl, "web_acl": web_acl,
-            "default_sg": default_sg}
+            "default_sg": default_sg, "unrotated_key": unrotated_key, "rotated_key": rotated_key,
+            "plain_fs": plain_fs, "encrypted_fs": encrypted_fs}
 
 
 def seed_account_settings(c, account, good):
