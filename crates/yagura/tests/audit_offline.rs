@@ -631,7 +631,21 @@ fn exceptions_match_check_patterns_and_resource_tags() {
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         (v["results"].as_array().unwrap().clone(), stderr)
     };
-    let tagged = "arn:aws:ec2:us-east-1:123456789012:instance/i-bfcb778bd8e28b151";
+    // The demo's instance tagged `Owner: sre` (its id changes when the demo is recorded again).
+    let demo: Value = serde_json::from_str(DEMO).unwrap();
+    let id = demo["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["account_id"] == "123456789012")
+        .flat_map(|a| a["regions"].as_array().unwrap())
+        .filter(|r| r["name"] == "us-east-1")
+        .flat_map(|r| r["ec2"]["instances"]["ok"].as_array().unwrap())
+        .find(|i| i["tags"]["Owner"] == "sre")
+        .expect("the demo has an instance tagged Owner: sre")["id"]
+        .as_str()
+        .unwrap();
+    let tagged = format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}");
     let (results, stderr) = run("{Owner: \"s*\"}");
     let muted: Vec<&Value> = results.iter().filter(|r| r["status"] == "MUTED").collect();
     assert!(!muted.is_empty(), "{stderr}");
