@@ -604,6 +604,7 @@ fn build(n: usize) -> Inventory {
                             read: good,
                             write: true,
                         }),
+                        cloudwatch_logs_log_group_arn: None,
                     }]
                 } else {
                     vec![]
@@ -631,6 +632,9 @@ fn build(n: usize) -> Inventory {
                     arn: format!("arn:aws:elasticfilesystem:{rname}:{acct}:file-system/fs-{slot}"),
                     encrypted: good,
                 }]),
+                metric_filters: ok(vec![]),
+                metric_alarms: ok(vec![]),
+                sns_subscriptions: ok(vec![]),
             });
         }
 

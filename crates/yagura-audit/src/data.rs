@@ -6,9 +6,9 @@
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
     CredentialReportRow, DbInstance, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent,
-    Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, NetworkAcl,
-    PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent, SecurityGroup, SecurityHub,
-    ServerCertificate, Trail, VirtualMfaDevice, Vpc,
+    Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm,
+    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent,
+    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -98,4 +98,7 @@ data! {
     37 BUCKET_ACCESS_LOGGING: Bucket => Option<String> = "s3.buckets.access_logging", |b| &b.access_logging, global;
     38 KMS_KEYS: Region => Vec<KmsKey> = "regions.kms_keys", |r| &r.kms_keys, of_region;
     39 EFS_FILE_SYSTEMS: Region => Vec<EfsFileSystem> = "regions.efs_file_systems", |r| &r.efs_file_systems, of_region;
+    40 METRIC_FILTERS: Region => Vec<MetricFilter> = "regions.metric_filters", |r| &r.metric_filters, of_region;
+    41 METRIC_ALARMS: Region => Vec<MetricAlarm> = "regions.metric_alarms", |r| &r.metric_alarms, of_region;
+    42 SNS_SUBSCRIPTIONS: Region => Vec<SnsSubscription> = "regions.sns_subscriptions", |r| &r.sns_subscriptions, of_region;
 }

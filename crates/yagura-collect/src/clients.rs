@@ -29,6 +29,9 @@ pub struct Clients {
     pub eventbridge: aws_sdk_eventbridge::Client,
     pub kms: aws_sdk_kms::Client,
     pub efs: aws_sdk_efs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub sns: aws_sdk_sns::Client,
 }
 
 impl Clients {
@@ -67,6 +70,9 @@ impl Clients {
             eventbridge: aws_sdk_eventbridge::Client::new(cfg),
             kms: aws_sdk_kms::Client::new(cfg),
             efs: aws_sdk_efs::Client::new(cfg),
+            logs: aws_sdk_cloudwatchlogs::Client::new(cfg),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(cfg),
+            sns: aws_sdk_sns::Client::new(cfg),
         }
     }
 }

@@ -13,6 +13,7 @@ mod error;
 pub mod fleet;
 mod iam;
 mod local;
+mod monitoring;
 pub mod ops;
 mod org;
 mod regional;

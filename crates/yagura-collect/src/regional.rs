@@ -59,6 +59,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         event_rules,
         kms_keys,
         efs_file_systems,
+        (metric_filters, metric_alarms, sns_subscriptions),
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -73,6 +74,13 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         event_rules(&c.eventbridge),
         crate::encryption::kms_keys(&c.kms),
         crate::encryption::efs_file_systems(&c.efs),
+        async {
+            futures::join!(
+                crate::monitoring::metric_filters(&c.logs),
+                crate::monitoring::metric_alarms(&c.cloudwatch),
+                crate::monitoring::sns_subscriptions(&c.sns),
+            )
+        },
     );
     Region {
         name: region.to_string(),
@@ -89,6 +97,9 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         event_rules,
         kms_keys,
         efs_file_systems,
+        metric_filters,
+        metric_alarms,
+        sns_subscriptions,
     }
 }
 
@@ -791,6 +802,7 @@ async fn cloudtrail(c: &aws_sdk_cloudtrail::Client, region: &str) -> Collected<V
             kms_key_id: t.kms_key_id().map(str::to_string),
             s3_bucket: t.s3_bucket_name().unwrap_or_default().to_string(),
             s3_data_events,
+            cloudwatch_logs_log_group_arn: t.cloud_watch_logs_log_group_arn().map(str::to_string),
         });
     }
     ok(out)

@@ -324,6 +324,21 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
             (bad, b["encrypted_fs"].as_str().unwrap()),
         ),
     ];
+    // CIS's monitoring section: the good account's trail delivers to a log group in us-west-2
+    // with a filter (CIS's pattern, spaced otherwise), an alarm and a subscribed topic for each
+    // requirement; the bad account's trail is single-region.
+    let mut pairs = pairs;
+    let monitoring = yagura_audit::CHECKS
+        .iter()
+        .filter(|m| m.id.starts_with("cloudwatch-alarm-"));
+    pairs.extend(monitoring.map(|m| (m.id, (bad, bad), (good, good))));
+    assert_eq!(
+        pairs
+            .iter()
+            .filter(|p| p.0.starts_with("cloudwatch-alarm-"))
+            .count(),
+        15
+    );
     let mut problems = Vec::new();
     for (check, (ba, bres), (ga, gres)) in &pairs {
         let bs = status_of(&r, check, ba, bres);

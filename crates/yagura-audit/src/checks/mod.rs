@@ -7,6 +7,7 @@ mod accessanalyzer;
 mod budgets;
 mod ce;
 mod cloudtrail;
+mod cloudwatch;
 mod config;
 mod ec2;
 mod efs;
