@@ -162,7 +162,7 @@ pub(in crate::checks) fn monitored(cx: &mut Cx<'_>, at: At<'_>, w: &Watched) -> 
                 at,
                 Status::Pass,
                 Text::owned(
-                    format!("{en} raise alarm `{}` (filter `{}` on log group `{group}`, trail `{}`), which notifies `{topic}`", a.name, f.name, t.name),
+                    format!("alarm `{}` watches {en} (filter `{}` on log group `{group}`, trail `{}`) and notifies `{topic}`", a.name, f.name, t.name),
                     format!("{ja}はアラーム `{}` を発報します(証跡 `{}` のロググループ `{group}` のフィルター `{}`)。通知先は `{topic}` です", a.name, t.name, f.name),
                 ),
             );
