@@ -23,18 +23,12 @@ type Chain<'a> = (&'a str, &'a MetricFilter, &'a MetricAlarm, &'a str);
 
 /// The region and name of a log group ARN (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]`).
 fn log_group(arn: &str) -> Option<(&str, &str)> {
-    let mut parts = arn.splitn(7, ':');
-    let (_, _, service, region, _, kind) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    let name = parts.next()?;
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    let [_, _, "logs", region, _, "log-group", name] = parts.as_slice() else {
+        return None;
+    };
     let name = name.strip_suffix(":*").unwrap_or(name);
-    (service == "logs" && kind == "log-group" && !name.is_empty()).then_some((region, name))
+    (!name.is_empty()).then_some((*region, name))
 }
 
 /// The region of an SNS topic ARN.
