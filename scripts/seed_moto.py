@@ -10,6 +10,7 @@ prints a JSON object: {"bad_account": ..., "good_account": ..., "role_name": ...
 """
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -169,6 +170,18 @@ def seed_resources(c, account, other_account, hostile, scale, good):
                            MultiAZ=True, AutoMinorVersionUpgrade=True, StorageEncrypted=True,
                            PubliclyAccessible=False)
 
+    # CIS 3.6 / 7.0 4.6: a customer managed symmetric key without rotation, one with it, and an
+    # asymmetric key (rotation does not apply to it).
+    kms = c("kms")
+    unrotated_key = kms.create_key(Description="unrotated")["KeyMetadata"]["KeyId"]
+    rotated_key = kms.create_key(Description="rotated")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated_key)
+    kms.create_key(Description="signing", KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    # CIS 2.4.1 / 7.0 3.3.1: an unencrypted EFS file system and an encrypted twin.
+    efs = c("efs")
+    plain_fs = efs.create_file_system(CreationToken="plain", Encrypted=False)["FileSystemId"]
+    encrypted_fs = efs.create_file_system(CreationToken="encrypted", Encrypted=True)["FileSystemId"]
+
     for n in range(scale):
         iam.create_user(UserName=f"bulk-user-{n}")
         if n % 3 == 0:
@@ -186,7 +199,8 @@ def seed_resources(c, account, other_account, hostile, scale, good):
             ec2.run_instances(ImageId=amazon_ami, MinCount=n, MaxCount=n, InstanceType="t3.micro")
     return {"bad_instance": bad, "good_instance": good, "bad_sg": sg_bad, "good_sg": sg_good,
             "default_vpc": vpc, "logged_vpc": logged_vpc, "default_acl": default_acl, "web_acl": web_acl,
-            "default_sg": default_sg}
+            "default_sg": default_sg, "unrotated_key": unrotated_key, "rotated_key": rotated_key,
+            "plain_fs": plain_fs, "encrypted_fs": encrypted_fs}
 
 
 def seed_account_settings(c, account, good):
@@ -220,8 +234,13 @@ def seed_account_settings(c, account, good):
         s3.put_bucket_logging(Bucket=f"trail-{account}", BucketLoggingStatus={
             "LoggingEnabled": {"TargetBucket": f"access-logs-{account}", "TargetPrefix": "trail/"}})
         trail_key = c("kms").create_key(Description="trail logs")["KeyMetadata"]["Arn"]
+        # CIS 4.x / 7.0 5.x: the trail delivers to a log group in us-west-2 whose metric filters
+        # (the CIS patterns) feed alarms that notify a subscribed topic.
+        log_group_arn = seed_monitoring(clients_in_region(c, "us-west-2"), account)
         ct.create_trail(Name="org-trail", S3BucketName=f"trail-{account}", IsMultiRegionTrail=True,
-                        EnableLogFileValidation=True, KmsKeyId=trail_key)
+                        EnableLogFileValidation=True, KmsKeyId=trail_key,
+                        CloudWatchLogsLogGroupArn=log_group_arn,
+                        CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/trail-to-logs")
         ct.put_event_selectors(TrailName="org-trail", EventSelectors=[{
             "ReadWriteType": "All", "IncludeManagementEvents": True,
             "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
@@ -265,6 +284,29 @@ def seed_account_settings(c, account, good):
         c("budgets").create_budget(AccountId=account, Budget={
             "BudgetName": "silent", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"})
     return settings
+
+
+def cis_patterns():
+    """The metric filter patterns of CIS's monitoring section, read from their one declaration
+    (crates/yagura-audit/src/checks/cloudwatch/monitor/cis.rs): the first of each entry, written without
+    spaces around operators and parentheses so that the audit's matcher has to normalise them."""
+    src = open(os.path.join(os.path.dirname(__file__), "../crates/yagura-audit/src/checks/cloudwatch/monitor/cis.rs")).read()
+    entries = re.findall(r'patterns: &\[\s*(?:r#"(.*?)"#|"(.*?)")', src, re.S)
+    return [re.sub(r"\s*([(){}=|&!]+)\s*", r"\1", a or b) for a, b in entries]
+
+
+def seed_monitoring(c, account):
+    logs, cw, sns = c("logs"), c("cloudwatch"), c("sns")
+    logs.create_log_group(logGroupName="cloudtrail-events")
+    topic = sns.create_topic(Name="security-alarms")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@example.com")
+    for n, pattern in enumerate(cis_patterns()):
+        logs.put_metric_filter(logGroupName="cloudtrail-events", filterName=f"cis-{n}", filterPattern=pattern,
+                               metricTransformations=[{"metricName": f"cis-{n}", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
+        cw.put_metric_alarm(AlarmName=f"cis-{n}", MetricName=f"cis-{n}", Namespace="CISBenchmark", Statistic="Sum",
+                            Period=300, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            ActionsEnabled=True, AlarmActions=[topic])
+    return logs.describe_log_groups(logGroupNamePrefix="cloudtrail-events")["logGroups"][0]["arn"]
 
 
 def main():

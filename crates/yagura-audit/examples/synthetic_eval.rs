@@ -604,6 +604,7 @@ fn build(n: usize) -> Inventory {
                             read: good,
                             write: true,
                         }),
+                        cloudwatch_logs_log_group_arn: None,
                     }]
                 } else {
                     vec![]
@@ -617,6 +618,23 @@ fn build(n: usize) -> Inventory {
                     enabled: true,
                     targets: 1,
                 }]),
+                kms_keys: ok(vec![KmsKey {
+                    id: format!("key-{slot}"),
+                    arn: format!("arn:aws:kms:{rname}:{acct}:key/key-{slot}"),
+                    manager: "CUSTOMER".into(),
+                    spec: "SYMMETRIC_DEFAULT".into(),
+                    state: "Enabled".into(),
+                    origin: "AWS_KMS".into(),
+                    rotation: Some(ok(good)),
+                }]),
+                efs_file_systems: ok(vec![EfsFileSystem {
+                    id: format!("fs-{slot}"),
+                    arn: format!("arn:aws:elasticfilesystem:{rname}:{acct}:file-system/fs-{slot}"),
+                    encrypted: good,
+                }]),
+                metric_filters: ok(vec![]),
+                metric_alarms: ok(vec![]),
+                sns_subscriptions: ok(vec![]),
             });
         }
 

@@ -5,10 +5,10 @@
 
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
-    CredentialReportRow, DbInstance, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
-    InspectorStatus, Instance, LoadBalancer, ManagedPolicy, NetworkAcl, PasswordPolicy,
-    PublicAccessBlock, Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate,
-    Trail, VirtualMfaDevice, Vpc,
+    CredentialReportRow, DbInstance, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent,
+    Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm,
+    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent,
+    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -96,4 +96,9 @@ data! {
     35 NETWORK_ACLS: Region => Vec<NetworkAcl> = "regions.ec2.network_acls", |r| &r.ec2.network_acls, of_region;
     36 SERVER_CERTIFICATES: Account => Vec<ServerCertificate> = "iam.server_certificates", |a| &a.iam.server_certificates, global;
     37 BUCKET_ACCESS_LOGGING: Bucket => Option<String> = "s3.buckets.access_logging", |b| &b.access_logging, global;
+    38 KMS_KEYS: Region => Vec<KmsKey> = "regions.kms_keys", |r| &r.kms_keys, of_region;
+    39 EFS_FILE_SYSTEMS: Region => Vec<EfsFileSystem> = "regions.efs_file_systems", |r| &r.efs_file_systems, of_region;
+    40 METRIC_FILTERS: Region => Vec<MetricFilter> = "regions.metric_filters", |r| &r.metric_filters, of_region;
+    41 METRIC_ALARMS: Region => Vec<MetricAlarm> = "regions.metric_alarms", |r| &r.metric_alarms, of_region;
+    42 SNS_SUBSCRIPTIONS: Region => Vec<SnsSubscription> = "regions.sns_subscriptions", |r| &r.sns_subscriptions, of_region;
 }

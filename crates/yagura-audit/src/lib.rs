@@ -19,6 +19,7 @@ mod escalation;
 mod evaluate;
 #[cfg(test)]
 mod meta_tests;
+mod metric_filter;
 mod net;
 mod policy;
 mod run;

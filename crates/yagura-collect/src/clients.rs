@@ -27,6 +27,11 @@ pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub rds: aws_sdk_rds::Client,
     pub eventbridge: aws_sdk_eventbridge::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub efs: aws_sdk_efs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub sns: aws_sdk_sns::Client,
 }
 
 impl Clients {
@@ -63,6 +68,11 @@ impl Clients {
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(cfg),
             rds: aws_sdk_rds::Client::new(cfg),
             eventbridge: aws_sdk_eventbridge::Client::new(cfg),
+            kms: aws_sdk_kms::Client::new(cfg),
+            efs: aws_sdk_efs::Client::new(cfg),
+            logs: aws_sdk_cloudwatchlogs::Client::new(cfg),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(cfg),
+            sns: aws_sdk_sns::Client::new(cfg),
         }
     }
 }

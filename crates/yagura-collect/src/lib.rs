@@ -10,10 +10,12 @@
 pub mod athena;
 mod bound;
 mod clients;
+mod encryption;
 mod error;
 pub mod fleet;
 mod iam;
 mod local;
+mod monitoring;
 pub mod ops;
 mod org;
 mod regional;

@@ -57,6 +57,9 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers,
         rds,
         event_rules,
+        kms_keys,
+        efs_file_systems,
+        (metric_filters, metric_alarms, sns_subscriptions),
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -69,6 +72,15 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers(&c.elbv2),
         rds(&c.rds),
         event_rules(&c.eventbridge),
+        crate::encryption::kms_keys(&c.kms),
+        crate::encryption::efs_file_systems(&c.efs),
+        async {
+            futures::join!(
+                crate::monitoring::metric_filters(&c.logs),
+                crate::monitoring::metric_alarms(&c.cloudwatch),
+                crate::monitoring::sns_subscriptions(&c.sns),
+            )
+        },
     );
     Region {
         name: region.to_string(),
@@ -83,12 +95,17 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         load_balancers,
         rds,
         event_rules,
+        kms_keys,
+        efs_file_systems,
+        metric_filters,
+        metric_alarms,
+        sns_subscriptions,
     }
 }
 
 /// Every page of a paginated call, each turned into items by `f`; the first error ends it
 /// (what was read before it is not kept: a partial list would read as a complete one).
-async fn paged<P, E, T>(
+pub(crate) async fn paged<P, E, T>(
     op: &str,
     mut pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
     mut f: impl FnMut(P, &mut Vec<T>),
@@ -785,6 +802,7 @@ async fn cloudtrail(c: &aws_sdk_cloudtrail::Client, region: &str) -> Collected<V
             kms_key_id: t.kms_key_id().map(str::to_string),
             s3_bucket: t.s3_bucket_name().unwrap_or_default().to_string(),
             s3_data_events,
+            cloudwatch_logs_log_group_arn: t.cloud_watch_logs_log_group_arn().map(str::to_string),
         });
     }
     ok(out)

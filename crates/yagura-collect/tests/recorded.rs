@@ -87,6 +87,11 @@ fn clients(region: &str, rules: &[Rule]) -> Clients {
         elbv2: client!(aws_sdk_elasticloadbalancingv2, region, rules),
         rds: client!(aws_sdk_rds, region, rules),
         eventbridge: client!(aws_sdk_eventbridge, region, rules),
+        kms: client!(aws_sdk_kms, region, rules),
+        efs: client!(aws_sdk_efs, region, rules),
+        logs: client!(aws_sdk_cloudwatchlogs, region, rules),
+        cloudwatch: client!(aws_sdk_cloudwatch, region, rules),
+        sns: client!(aws_sdk_sns, region, rules),
     }
 }
 
@@ -1167,4 +1172,90 @@ fn recorded_second_page_error_is_unknown() {
     );
     let f = audit(rules);
     assert_unknown(&f, "guardduty-no-notification", "AccessDenied");
+}
+
+/// ListKeys over two pages: a customer key with rotation off on the first, one whose
+/// DescribeKey the key policy denies on the second (moto enforces no key policy, so a key the
+/// auditor may list but not describe is a recorded answer).
+fn kms_keys_over_pages() -> Vec<Rule> {
+    use aws_sdk_kms::operation::describe_key::DescribeKeyOutput;
+    use aws_sdk_kms::operation::get_key_rotation_status::GetKeyRotationStatusOutput;
+    use aws_sdk_kms::operation::list_keys::ListKeysOutput;
+    use aws_sdk_kms::types::{KeyListEntry, KeyManagerType, KeyMetadata, KeySpec, KeyState};
+    const OPEN: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    const DENIED: &str = "0987dcba-09fe-87dc-65ba-ab0987654321";
+    let entry = |id: &str| {
+        KeyListEntry::builder()
+            .key_id(id)
+            .key_arn(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"))
+            .build()
+    };
+    vec![
+        mock!(aws_sdk_kms::Client::list_keys)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(move || {
+                ListKeysOutput::builder()
+                    .keys(entry(OPEN))
+                    .next_marker(PAGE_2)
+                    .truncated(true)
+                    .build()
+            }),
+        mock!(aws_sdk_kms::Client::list_keys)
+            .match_requests(|r| r.marker() == Some(PAGE_2))
+            .then_output(move || ListKeysOutput::builder().keys(entry(DENIED)).build()),
+        mock!(aws_sdk_kms::Client::describe_key)
+            .match_requests(|r| r.key_id() == Some(OPEN))
+            .then_output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(
+                        KeyMetadata::builder()
+                            .key_id(OPEN)
+                            .arn(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{OPEN}"))
+                            .key_manager(KeyManagerType::Customer)
+                            .key_spec(KeySpec::SymmetricDefault)
+                            .key_state(KeyState::Enabled)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_kms::Client::describe_key)
+            .match_requests(|r| r.key_id() == Some(DENIED))
+            .then_error(|| {
+                aws_sdk_kms::operation::describe_key::DescribeKeyError::generic(access_denied(
+                    "kms:DescribeKey",
+                ))
+            }),
+        mock!(aws_sdk_kms::Client::get_key_rotation_status)
+            .match_requests(|r| r.key_id() == Some(OPEN))
+            .then_output(|| {
+                GetKeyRotationStatusOutput::builder()
+                    .key_rotation_enabled(false)
+                    .build()
+            }),
+    ]
+}
+
+#[test]
+fn recorded_kms_keys_are_read_over_pages_and_a_denied_key_is_unknown() {
+    let rules = kms_keys_over_pages();
+    let account = collect_with(&rules, &CollectOptions::default());
+    let keys = account.regions[0].kms_keys.as_ref().unwrap();
+    assert_eq!(keys.len(), 2, "every page of ListKeys is read");
+    let f = audit(rules);
+    let found = of(&f, "kms-key-rotation-off");
+    assert!(
+        found
+            .iter()
+            .any(|x| x.status == Status::Fail && x.resource.ends_with("1234567890ab")),
+        "{}",
+        describe(&found)
+    );
+    assert!(
+        found
+            .iter()
+            .any(|x| x.status == Status::Unknown && x.resource.ends_with("ab0987654321")),
+        "{}",
+        describe(&found)
+    );
 }

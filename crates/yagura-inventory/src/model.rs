@@ -396,6 +396,98 @@ pub struct Region {
     /// EventBridge rules in the region, for notification paths (AUD-14).
     #[serde(default)]
     pub event_rules: Collected<Vec<EventRule>>,
+    /// The KMS keys of the region (ListKeys, DescribeKey, GetKeyRotationStatus). Absent in
+    /// older snapshots.
+    #[serde(default)]
+    pub kms_keys: Collected<Vec<KmsKey>>,
+    /// The EFS file systems of the region (DescribeFileSystems). Absent in older snapshots.
+    #[serde(default)]
+    pub efs_file_systems: Collected<Vec<EfsFileSystem>>,
+    /// The CloudWatch Logs metric filters of the region (DescribeMetricFilters). Absent in
+    /// older snapshots.
+    #[serde(default)]
+    pub metric_filters: Collected<Vec<MetricFilter>>,
+    /// The CloudWatch metric alarms of the region (DescribeAlarms). Absent in older snapshots.
+    #[serde(default)]
+    pub metric_alarms: Collected<Vec<MetricAlarm>>,
+    /// The SNS subscriptions of the region (ListSubscriptions). Absent in older snapshots.
+    #[serde(default)]
+    pub sns_subscriptions: Collected<Vec<SnsSubscription>>,
+}
+
+/// A CloudWatch Logs metric filter: the log group it reads, its pattern and the metrics it
+/// publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MetricFilter {
+    pub name: String,
+    /// The log group's name.
+    pub log_group: String,
+    pub pattern: String,
+    /// The metrics it publishes, as (namespace, name).
+    #[serde(default)]
+    pub metrics: Vec<(String, String)>,
+}
+
+/// A CloudWatch alarm on one metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MetricAlarm {
+    pub name: String,
+    pub arn: String,
+    pub namespace: String,
+    pub metric: String,
+    pub actions_enabled: bool,
+    /// What the alarm notifies when it fires (SNS topic ARNs among others).
+    #[serde(default)]
+    pub alarm_actions: Vec<String>,
+}
+
+/// An SNS subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SnsSubscription {
+    pub topic_arn: String,
+    pub protocol: String,
+    /// `PendingConfirmation` while the endpoint has not confirmed it.
+    pub arn: String,
+}
+
+/// A KMS key, as DescribeKey tells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct KmsKey {
+    pub id: String,
+    pub arn: String,
+    /// `CUSTOMER` or `AWS`.
+    pub manager: String,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, …
+    pub spec: String,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, …
+    pub state: String,
+    /// `AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub origin: String,
+    /// Automatic rotation (GetKeyRotationStatus), read for the enabled customer managed
+    /// symmetric keys with key material from KMS only; `None` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Collected<bool>>,
+}
+
+impl KmsKey {
+    /// Whether CIS asks for its rotation: enabled, customer managed, symmetric, key material
+    /// from KMS (the keys whose automatic rotation can be turned on).
+    pub fn rotation_applies(&self) -> bool {
+        self.manager == "CUSTOMER"
+            && self.spec == "SYMMETRIC_DEFAULT"
+            && self.state == "Enabled"
+            && matches!(self.origin.as_str(), "" | "AWS_KMS")
+    }
+}
+
+/// An EFS file system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EfsFileSystem {
+    pub id: String,
+    pub arn: String,
+    /// Encrypted at rest.
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -682,6 +774,10 @@ pub struct Trail {
     /// `None` for the copies listed in other regions and in older snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_data_events: Option<S3DataEvents>,
+    /// The CloudWatch Logs group the trail delivers its events to (CloudWatchLogsLogGroupArn),
+    /// when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudwatch_logs_log_group_arn: Option<String>,
 }
 
 /// The S3 object events a trail logs for all buckets.

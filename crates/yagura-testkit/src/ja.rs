@@ -32,6 +32,7 @@ pub const ALLOWED: &[&str] = &[
     "SQS",
     "SSM",
     "RDS",
+    "EFS",
     "Aurora",
     "Auto",
     "Scaling",

@@ -14,7 +14,9 @@ use yagura_inventory::{CollectError, Region, S3DataEvents, Trail};
 /// The account's trails, each once (a multi-region trail is listed in every region: the copy of
 /// its home region first, which alone carries its event selectors), and the first region whose
 /// trails could not be read.
-pub(super) fn trails<'a>(cx: &Cx<'a>) -> Result<(Vec<&'a Trail>, Option<&'a Region>), Missing> {
+pub(in crate::checks) fn trails<'a>(
+    cx: &Cx<'a>,
+) -> Result<(Vec<&'a Trail>, Option<&'a Region>), Missing> {
     let mut seen = BTreeSet::new();
     let mut trails = Vec::new();
     let mut unreadable = None;

@@ -1,0 +1,32 @@
+use crate::checks::prelude::*;
+
+declare_check! {
+    pub static META = "cloudwatch-alarm-console-auth-failures-missing" {
+        severity: Medium,
+        service: "cloudwatch",
+        spec: ["AUD-20"],
+        compliance: {
+            "cis-aws-foundations-3.0": ["4.6"],
+            "cis-aws-foundations-7.0": ["5.6"],
+        },
+        needs: [data::CLOUDTRAIL.name, data::METRIC_FILTERS.name, data::METRIC_ALARMS.name, data::SNS_SUBSCRIPTIONS.name],
+        title: ("No alarm on console authentication failures",
+            "コンソールの認証失敗のアラームがない"),
+        what: ("Checks that a logging multi-region trail delivers to a CloudWatch Logs group with a metric filter for console authentication failures (the CIS pattern or a wider one), an alarm on its metric, and that the alarm notifies an SNS topic with a confirmed subscription.",
+            "ログ記録中のマルチリージョン証跡が CloudWatch Logs のロググループに配信し、そこにコンソールの認証失敗のメトリクスフィルター(CIS のパターンまたはそれより広いもの)とそのメトリクスのアラームがあり、アラームが確認済みのサブスクリプションのある SNS トピックに通知するか確認します。"),
+        why: ("Failed console sign-ins in numbers are a password being guessed.",
+            "コンソールのサインイン失敗が続くのは、パスワードが推測されている兆候です。"),
+        fix: ("Send the trail to CloudWatch Logs, add a metric filter with the CIS pattern for console authentication failures to its log group, an alarm on the filter's metric (threshold 1) and an SNS topic with a subscriber as the alarm's action.",
+            "証跡を CloudWatch Logs に送り、そのロググループにコンソールの認証失敗の CIS パターンのメトリクスフィルターを、フィルターのメトリクスにアラーム(しきい値 1)を追加し、サブスクライバーのいる SNS トピックをアラームのアクションにしてください。"),
+        references: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html"],
+    }
+}
+
+pub(crate) static CHECK: Check = Check {
+    meta: &META,
+    eval: Eval::Account(eval),
+};
+
+fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
+    super::monitored(cx, at, &super::CIS[super::at::CONSOLE_AUTH_FAILURES])
+}

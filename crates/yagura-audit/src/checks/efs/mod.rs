@@ -1,0 +1,3 @@
+//! The `efs` checks.
+
+pub(crate) mod efs_not_encrypted;

@@ -1,0 +1,3 @@
+//! The `kms` checks.
+
+pub(crate) mod kms_key_rotation_off;
