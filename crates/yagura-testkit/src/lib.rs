@@ -33,7 +33,7 @@ pub mod sinks;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -234,8 +234,17 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+/// The repository's root directory.
+///
+/// Found at run time from the `CARGO_MANIFEST_DIR` cargo gives the test process: the one baked in
+/// at compile time names wherever this crate was first built, and cargo does not rebuild a crate
+/// when its workspace moves (a target dir shared by two clones ran the other clone's scripts).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let is_root = |d: &Path| d.join("Cargo.lock").is_file() && d.join("crates").is_dir();
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|dir| dir.ancestors().find(|d| is_root(d)).map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."))
 }
 
 /// Whether moto is installed; tests that need it fail in CI and skip elsewhere without it.

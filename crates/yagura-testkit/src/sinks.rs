@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
@@ -178,7 +178,7 @@ impl SmtpSink {
     pub fn start(refuse: u32, login: Option<(&str, &str)>) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let port = closed_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp_sink.py");
+        let script = crate::repo_root().join("crates/yagura-testkit/smtp_sink.py");
         let (user, pass) = login.unwrap_or(("", ""));
         let mut child = Command::new(venv().join("bin/python"))
             .arg(script)
