@@ -209,6 +209,8 @@ impl Framework {
             RequirementStatus::Fail
         } else if t.unknown > 0 || !checks.iter().any(|c| ran(c)) {
             RequirementStatus::Unknown
+        } else if t.pass == 0 && t.muted == 0 {
+            RequirementStatus::NoResources
         } else {
             RequirementStatus::Pass
         };

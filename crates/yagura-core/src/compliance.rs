@@ -15,6 +15,9 @@ pub enum RequirementStatus {
     Unknown,
     /// Every result of its checks passed (or was muted by an exception).
     Pass,
+    /// Its checks ran and read their data, but found nothing to judge (no resource of the kind
+    /// the requirement is about): neither a pass nor a failure.
+    NoResources,
     /// The framework marks it Manual and no check judges it: someone has to look.
     Manual,
     /// No check maps to it and it is not a manual requirement yagura describes.
@@ -22,10 +25,11 @@ pub enum RequirementStatus {
 }
 
 impl RequirementStatus {
-    pub const ALL: [RequirementStatus; 5] = [
+    pub const ALL: [RequirementStatus; 6] = [
         RequirementStatus::Fail,
         RequirementStatus::Unknown,
         RequirementStatus::Pass,
+        RequirementStatus::NoResources,
         RequirementStatus::Manual,
         RequirementStatus::NotCovered,
     ];
@@ -35,6 +39,7 @@ impl RequirementStatus {
             RequirementStatus::Fail => "FAIL",
             RequirementStatus::Unknown => "UNKNOWN",
             RequirementStatus::Pass => "PASS",
+            RequirementStatus::NoResources => "NO RESOURCES",
             RequirementStatus::Manual => "MANUAL",
             RequirementStatus::NotCovered => "NOT COVERED",
         }
@@ -74,7 +79,7 @@ pub struct ComplianceTable {
 
 impl ComplianceTable {
     /// How many requirements have each status, in [`RequirementStatus::ALL`]'s order.
-    pub fn counts(&self) -> [(RequirementStatus, usize); 5] {
+    pub fn counts(&self) -> [(RequirementStatus, usize); 6] {
         RequirementStatus::ALL.map(|s| {
             (
                 s,

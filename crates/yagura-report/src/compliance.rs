@@ -122,7 +122,9 @@ pub(crate) fn html_section(report: &Report) -> String {
             RequirementStatus::Fail => "st-FAIL",
             RequirementStatus::Unknown => "st-UNKNOWN",
             RequirementStatus::Pass => "st-PASS",
-            RequirementStatus::Manual | RequirementStatus::NotCovered => "st-MUTED",
+            RequirementStatus::NoResources
+            | RequirementStatus::Manual
+            | RequirementStatus::NotCovered => "st-MUTED",
         };
         let _ = write!(
             h,
