@@ -72,6 +72,14 @@ def seed_resources(c, account, other_account, hostile, scale, good):
     dev = iam.create_virtual_mfa_device(VirtualMFADeviceName="dave")["VirtualMFADevice"]
     iam.enable_mfa_device(UserName="dave-console-mfa", SerialNumber=dev["SerialNumber"],
                           AuthenticationCode1="123456", AuthenticationCode2="654321")
+    # CIS 3.0 1.13 and 1.11: a user with two active keys (alice has one); a console user with a
+    # key never used (dave has a console password and no key)
+    iam.create_user(UserName="gina-two-keys")
+    iam.create_access_key(UserName="gina-two-keys")
+    iam.create_access_key(UserName="gina-two-keys")
+    iam.create_user(UserName="harry-console-key")
+    iam.create_login_profile(UserName="harry-console-key", Password="Str0ng!Passw0rd-123")
+    iam.create_access_key(UserName="harry-console-key")
     # AUD-05: admin attached vs read-only
     iam.create_user(UserName="erin-admin")
     iam.attach_user_policy(UserName="erin-admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
@@ -222,7 +230,7 @@ def seed_account_settings(c, account, good):
             ec2.revoke_security_group_egress(GroupId=sg["GroupId"], IpPermissions=sg["IpPermissionsEgress"])
         settings["default_sg"] = sg["GroupId"]
         iam.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24,
-                                           RequireSymbols=True, RequireNumbers=True,
+                                           RequireSymbols=True, RequireNumbers=True, MaxPasswordAge=90,
                                            RequireUppercaseCharacters=True, RequireLowercaseCharacters=True)
         iam.create_account_alias(AccountAlias="yagura-good")
         s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={

@@ -208,6 +208,18 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
             (bad, "db-multi"),
         ),
         ("iam-password-policy-weak", (bad, bad), (good, good)),
+        ("iam-password-policy-below-fsbp", (bad, bad), (good, good)),
+        ("iam-password-policy-below-pci", (bad, bad), (good, good)),
+        (
+            "iam-user-several-active-access-keys",
+            (bad, "user/gina-two-keys"),
+            (bad, "user/alice-with-key"),
+        ),
+        (
+            "iam-user-console-key-never-used",
+            (bad, "user/harry-console-key"),
+            (bad, "user/dave-console-mfa"),
+        ),
         ("account-alias-missing", (bad, bad), (good, good)),
         (
             "s3-account-public-access-block-off",

@@ -29,37 +29,5 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
-    match cx.need(&data::PASSWORD_POLICY)? {
-        None => cx.emit(
-            at,
-            Status::Fail,
-            text!(
-                "the account has no IAM password policy",
-                "アカウントに IAM パスワードポリシーがありません"
-            ),
-        ),
-        Some(p) => {
-            let (l, r) = (p.minimum_length, p.reuse_prevention.unwrap_or(0));
-            if l >= 14 && r >= 24 {
-                cx.emit(
-                    at,
-                    Status::Pass,
-                    text!(
-                    "the password policy requires {l} characters and prevents reuse of {r}",
-                    "パスワードポリシーは {l} 文字以上と過去 {r} 世代の再利用防止を求めています",
-                    l = l,
-                    r = r
-                ),
-                );
-            } else {
-                cx.emit(at, Status::Fail, text!(
-                    "the password policy requires {l} characters (want 14) and prevents reuse of {r} (want 24)",
-                    "パスワードポリシーは {l} 文字以上(推奨 14)、再利用防止 {r} 世代(推奨 24)です",
-                    l = l,
-                    r = r
-                ));
-            }
-        }
-    }
-    Ok(())
+    super::password::judge(cx, at, &super::password::CIS)
 }

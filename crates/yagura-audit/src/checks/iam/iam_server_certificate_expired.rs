@@ -8,6 +8,7 @@ declare_check! {
         compliance: {
             "cis-aws-foundations-3.0": ["1.19"],
             "cis-aws-foundations-7.0": ["2.17"],
+            "aws-fsbp": ["IAM.26"],
         },
         needs: [data::SERVER_CERTIFICATES.name],
         title: ("Expired server certificate stored in IAM",

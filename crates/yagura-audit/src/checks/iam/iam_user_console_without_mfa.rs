@@ -9,7 +9,7 @@ declare_check! {
         compliance: {
             "cis-aws-foundations-3.0": ["1.10"],
             "cis-aws-foundations-7.0": ["2.10"],
-            "aws-fsbp": ["IAM.5"],
+            "aws-fsbp": ["IAM.5", "IAM.19"],
             "yagura-guideline": ["001", "003"],
         },
         needs: [data::CREDENTIAL_REPORT.name],

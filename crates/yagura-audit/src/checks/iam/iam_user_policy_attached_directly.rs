@@ -8,6 +8,7 @@ declare_check! {
         compliance: {
             "cis-aws-foundations-3.0": ["1.15"],
             "cis-aws-foundations-7.0": ["2.13"],
+            "aws-fsbp": ["IAM.2"],
         },
         needs: [data::USERS.name],
         title: ("IAM user has policies of its own",

@@ -9,7 +9,7 @@ declare_check! {
         compliance: {
             "cis-aws-foundations-3.0": ["1.12"],
             "cis-aws-foundations-7.0": ["2.11"],
-            "aws-fsbp": ["IAM.8"],
+            "aws-fsbp": ["IAM.8", "IAM.22"],
             "yagura-guideline": ["001"],
         },
         needs: [data::CREDENTIAL_REPORT.name],
