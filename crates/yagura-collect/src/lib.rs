@@ -20,6 +20,7 @@ pub mod ops;
 mod org;
 mod regional;
 mod s3;
+pub mod securityhub_import;
 mod shard;
 pub mod sns;
 pub mod sts_client;

@@ -156,6 +156,10 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         n.send(g, &notes);
     }
     let generated_at = cfg.now.format(&Rfc3339).unwrap_or_default();
+    let mut shipped = true;
+    if a.send_to_security_hub {
+        shipped = send_to_security_hub(g, &a, &scope, &findings, &generated_at)?;
+    }
     let table = selection
         .framework()
         .map(|f| f.table(&findings, &|id| selection.contains(id)));
@@ -169,7 +173,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
             accounts: accounts.clone(),
         }})
     });
-    emit_with_text(
+    let code = emit_with_text(
         g,
         &a.out,
         "audit",
@@ -179,7 +183,48 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         &generated_at,
         None,
         table.as_ref(),
-    )
+    )?;
+    // Findings that did not reach Security Hub make the run an error, after the report.
+    Ok(if shipped { code } else { code.max(2) })
+}
+
+/// `--send-to-security-hub`: imports the findings and says what happened on stderr; false when
+/// some findings did not reach Security Hub.
+fn send_to_security_hub(
+    g: &Global,
+    a: &AuditArgs,
+    scope: &str,
+    findings: &[yagura_core::Finding],
+    generated_at: &str,
+) -> Result<bool> {
+    let region = a.collect.regions.first().cloned();
+    let asff = crate::common::asff_findings(g, scope, findings, generated_at, region)?;
+    let total = asff.len();
+    let sum = crate::collecting::send_to_security_hub(&a.collect, asff)?;
+    if !g.quiet {
+        crate::etr!(
+            "Security Hub: imported {i} of {total} finding(s) into {t} account/region(s)",
+            "Security Hub: {total} 件中 {i} 件の検出結果を {t} 個のアカウント・リージョンに取り込みました",
+            i = sum.imported,
+            t = sum.targets
+        );
+    }
+    let w = crate::i18n::warning_prefix();
+    for (account, region, reason, n) in &sum.failed {
+        let (region, reason) = (sanitize(region), sanitize(reason));
+        crate::etr!(
+            "{w}: {n} finding(s) of {account} in {region} were not imported: {reason}",
+            "{w}: {account} の {region} の検出結果 {n} 件を取り込めませんでした: {reason}"
+        );
+    }
+    for (id, code, message) in &sum.refused {
+        let (id, code, message) = (sanitize(id), sanitize(code), sanitize(message));
+        crate::etr!(
+            "{w}: Security Hub refused finding {id}: {code} {message}",
+            "{w}: Security Hub が検出結果 {id} を拒否しました: {code} {message}"
+        );
+    }
+    Ok(sum.failed.is_empty() && sum.refused.is_empty())
 }
 
 /// `--list-compliance`: each framework with its coverage by the catalogue, as text or JSON.

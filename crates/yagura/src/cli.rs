@@ -315,6 +315,11 @@ pub struct AuditArgs {
     /// With --notify: also send FAIL findings that are new since the previous stored run
     #[arg(long, requires = "notify")]
     pub notify_findings: bool,
+    /// Import the findings into AWS Security Hub (BatchImportFindings, 100 a call, in each
+    /// finding's account and region; the next run updates them). Needs
+    /// securityhub:BatchImportFindings
+    #[arg(long, conflicts_with_all = ["demo", "from_inventory"])]
+    pub send_to_security_hub: bool,
     /// Report only these checks (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub checks: Vec<String>,

@@ -116,13 +116,7 @@ pub fn collect(
             _ => {}
         })
     };
-    let connect = ConnectOptions {
-        profile: a.profile.clone(),
-        region: a.regions.first().cloned(),
-        endpoint_url: None,
-        max_attempts: Some(a.max_attempts),
-    };
-    with_sdk(connect, |sdk| async move {
+    with_sdk(a.connect(), |sdk| async move {
         let opts = CollectOptions {
             regions: a.regions.clone(),
             region_concurrency: a.region_concurrency,
@@ -130,20 +124,47 @@ pub fn collect(
             ..CollectOptions::default()
         };
         if a.org {
-            let org = OrgOptions {
-                role_name: a.role_name.clone().unwrap_or_default(),
-                identity_account: a.identity_account.clone(),
-                concurrency: a.account_concurrency,
-                external_id: a.external_id.clone(),
-                api_concurrency: a.api_concurrency,
-                account_api_concurrency: a.account_api_concurrency,
-                shard,
-            };
+            let org = a.org_options(shard);
             let sdk = yagura_collect::adaptive_retries(&sdk, a.max_attempts);
             Ok(yagura_collect::collect_organization(&sdk, &opts, &org, collected_at).await?)
         } else {
             Ok(yagura_collect::collect(&sdk, &opts, collected_at).await?)
         }
+    })
+}
+
+impl CollectArgs {
+    fn connect(&self) -> ConnectOptions {
+        ConnectOptions {
+            profile: self.profile.clone(),
+            region: self.regions.first().cloned(),
+            endpoint_url: None,
+            max_attempts: Some(self.max_attempts),
+        }
+    }
+
+    fn org_options(&self, shard: Option<Shard>) -> OrgOptions {
+        OrgOptions {
+            role_name: self.role_name.clone().unwrap_or_default(),
+            identity_account: self.identity_account.clone(),
+            concurrency: self.account_concurrency,
+            external_id: self.external_id.clone(),
+            api_concurrency: self.api_concurrency,
+            account_api_concurrency: self.account_api_concurrency,
+            shard,
+        }
+    }
+}
+
+/// Imports an audit's ASFF findings into Security Hub (`audit --send-to-security-hub`), with
+/// the credentials of the collection (and, with `--org`, the role assumed in each account).
+pub fn send_to_security_hub(
+    a: &CollectArgs,
+    findings: Vec<serde_json::Value>,
+) -> Result<yagura_collect::securityhub_import::ImportSummary> {
+    with_sdk(a.connect(), |sdk| async move {
+        let org = a.org.then(|| a.org_options(None));
+        Ok(yagura_collect::securityhub_import::import(&sdk, org.as_ref(), findings).await?)
     })
 }
 

@@ -79,6 +79,38 @@ pub fn emit(
     )
 }
 
+/// The findings as AWS Security Finding Format objects, written by the report crate's ASFF
+/// writer (the one that `-f asff` uses) for `audit --send-to-security-hub`; a global finding
+/// takes `region`.
+pub fn asff_findings(
+    g: &Global,
+    scope: &str,
+    findings: &[Finding],
+    generated_at: &str,
+    region: Option<String>,
+) -> Result<Vec<serde_json::Value>> {
+    let catalogue = catalogue()?;
+    let report = Report {
+        schema_version: yagura_report::SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        generated_at,
+        scope,
+        findings,
+        catalogue: &catalogue,
+        lang: lang(g),
+        errors: &[],
+        extra: None,
+        compliance: None,
+    };
+    let opts = WriteOptions {
+        aws_region: region,
+        ..WriteOptions::default()
+    };
+    let mut buf = Vec::new();
+    yagura_report::write(Format::Asff, &report, &mut buf, &opts)?;
+    Ok(serde_json::from_slice(&buf)?)
+}
+
 /// [`emit`], with the text format replaced by a capability's own text report (`text`, already
 /// made safe for a terminal) when one is given.
 #[allow(clippy::too_many_arguments)]
