@@ -34,6 +34,15 @@ def bucket(name, condition):
         "Resource": f"arn:aws:s3:::{name}/*", "Condition": condition}]}))
 bucket("tls-only-but-public", {"Bool": {"aws:SecureTransport": "true"}})
 bucket("vpce-only", {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})
+def acl(blocks):
+    a = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    for n, (cidr, allow) in enumerate(blocks):
+        ec2.create_network_acl_entry(NetworkAclId=a, RuleNumber=100 + n, Protocol="6",
+            RuleAction="allow" if allow else "deny", Egress=False, CidrBlock=cidr,
+            PortRange={"From": 22, "To": 22})
+    return a
+out["acl_halves"] = acl([("0.0.0.0/1", True), ("128.0.0.0/1", True)])
+out["acl_holed"] = acl([("198.51.100.0/24", False), ("0.0.0.0/1", True), ("128.0.0.0/1", True)])
 print(json.dumps(out))
 "#;
 
@@ -112,4 +121,9 @@ fn protocols_ranges_and_public_policies_are_judged_as_they_are() {
     let policy = "s3-bucket-policy-public";
     assert_eq!(results(&report, policy, "tls-only-but-public")[0].0, "FAIL");
     assert_eq!(results(&report, policy, "vpce-only")[0].0, "PASS");
+    // Network ACLs: SSH admitted as two halves is admitted to the internet; a deny of a block
+    // before the halves keeps the world out.
+    let nacl = "network-acl-admin-port-open-to-world";
+    assert_eq!(results(&report, nacl, id("acl_halves"))[0].0, "FAIL");
+    assert_eq!(results(&report, nacl, id("acl_holed"))[0].0, "PASS");
 }
