@@ -418,6 +418,73 @@ fn misconfigurations_fail_and_compliant_twins_do_not() {
     }
 }
 
+/// Issue 18, acceptance 1: `--compliance cis-7.0` over the seeded Organization evaluates every
+/// automated requirement (a result, or NO RESOURCES when its checks found nothing to judge); an
+/// UNKNOWN one names why.
+#[test]
+fn every_automated_cis_7_requirement_is_evaluated_over_the_seeded_accounts() {
+    if !moto_available() {
+        return;
+    }
+    let (moto, seed) = seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cis.json");
+    let out = yagura(
+        &moto.endpoint(),
+        ("testing", "testing"),
+        dir.path(),
+        &[
+            "audit",
+            "--regions",
+            "us-east-1,us-west-2",
+            "--org",
+            "--role-name",
+            ROLE,
+            "--identity-account",
+            seed["good_account"].as_str().unwrap(),
+            "--compliance",
+            "cis-7.0",
+            "--allow-incomplete",
+            "-f",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap_or_default())
+        .unwrap_or_else(|_| panic!("no report: {stderr}"));
+    let f = yagura_audit::compliance::framework("cis-7.0").unwrap();
+    let mut automated = 0;
+    for r in v["compliance"]["requirements"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        if f.checks_of(id).is_empty() {
+            continue;
+        }
+        automated += 1;
+        let status = r["status"].as_str().unwrap();
+        let n: u64 = ["pass", "fail", "unknown", "muted"]
+            .iter()
+            .map(|k| r[k].as_u64().unwrap())
+            .sum();
+        assert!(
+            ["PASS", "FAIL", "UNKNOWN", "NO_RESOURCES"].contains(&status)
+                && (n == 0) == (status == "NO_RESOURCES"),
+            "{id}: {status} with {n} results"
+        );
+        if status == "UNKNOWN" {
+            let checks: Vec<&str> = f.checks_of(id).iter().map(|c| c.id).collect();
+            let why = v["results"].as_array().unwrap().iter().any(|x| {
+                checks.contains(&x["check_id"].as_str().unwrap())
+                    && x["status"] == "UNKNOWN"
+                    && !x["message"].as_str().unwrap_or_default().is_empty()
+            });
+            assert!(why, "{id}: UNKNOWN without a reason");
+        }
+    }
+    assert_eq!(automated, f.coverage().automated);
+}
+
 #[test]
 fn faults_are_retried_and_nothing_unread_becomes_pass() {
     if !moto_available() {
