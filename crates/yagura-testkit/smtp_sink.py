@@ -6,12 +6,18 @@ Listens on 127.0.0.1:PORT. The first REFUSE messages are answered `451` (a sink 
 then accepts). With USER and PASSWORD, AUTH (PLAIN or LOGIN) is required and checked. Each
 accepted message is written to OUTDIR/msg-N.json, decoded with Python's email package. Prints
 READY when listening; stops when stdin closes.
+
+Environment: SMTP_SINK_TLS=starttls (STARTTLS offered and required) or tls (SMTPS from the first
+byte), with SMTP_SINK_CERT and SMTP_SINK_KEY (PEM); SMTP_SINK_XOAUTH2=TOKEN offers AUTH XOAUTH2,
+accepted for USER with that bearer token.
 """
 import email
 import email.policy
 import json
 import logging
+import base64
 import os
+import ssl
 import sys
 import warnings
 
@@ -21,6 +27,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 port, outdir, refuse = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 user = sys.argv[4] if len(sys.argv) > 4 else ""
 password = sys.argv[5] if len(sys.argv) > 5 else ""
+tls_mode = os.environ.get("SMTP_SINK_TLS", "")
+xoauth2_token = os.environ.get("SMTP_SINK_XOAUTH2", "")
 
 
 class Handler:
@@ -54,6 +62,17 @@ class Handler:
         os.rename(path + ".tmp", path)
         return "250 OK"
 
+    async def auth_XOAUTH2(self, server, args):
+        # AUTH XOAUTH2 <base64 of "user=U\x01auth=Bearer T\x01\x01"> (RFC 7628's SASL form).
+        if not xoauth2_token or len(args) < 2:
+            return AuthResult(success=False, handled=False)
+        try:
+            fields = base64.b64decode(args[1]).decode().split("\x01")
+        except Exception:
+            return AuthResult(success=False, handled=False)
+        ok = f"user={user}" in fields and f"auth=Bearer {xoauth2_token}" in fields
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
+
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     if not isinstance(auth_data, LoginPassword):
@@ -70,6 +89,13 @@ logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 kw = {}
 if user:
     kw = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+if tls_mode:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(os.environ["SMTP_SINK_CERT"], os.environ["SMTP_SINK_KEY"])
+    if tls_mode == "starttls":
+        kw.update(tls_context=ctx, require_starttls=True)
+    else:
+        kw.update(ssl_context=ctx)
 controller = Controller(Handler(), hostname="127.0.0.1", port=port, **kw)
 controller.start()
 print("READY", flush=True)

@@ -96,6 +96,17 @@ pub enum Security {
     None,
 }
 
+/// How yagura logs in to an SMTP server (`auth:`); without it, PLAIN or LOGIN, whichever the
+/// server offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpAuth {
+    Plain,
+    Login,
+    /// OAuth 2.0 (Gmail, Microsoft 365): the secret (`password_env`) is an access token.
+    Xoauth2,
+}
+
 /// The HMAC-SHA256 signature of a generic webhook's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signing {
@@ -110,7 +121,12 @@ pub struct Smtp {
     pub port: u16,
     pub security: Security,
     pub username: Option<String>,
+    /// The password, or with `auth: xoauth2` the OAuth 2.0 access token.
     pub password: Option<Secret>,
+    pub auth: Option<SmtpAuth>,
+    /// A CA certificate (PEM) trusted besides the system's roots, for a relay with a private
+    /// CA (`ca_file:`, read when the file is loaded).
+    pub ca_pem: Option<Vec<u8>>,
     pub from: String,
     pub to: Vec<String>,
 }
@@ -396,6 +412,8 @@ struct RawDest {
     username: Option<String>,
     password: Option<String>,
     password_env: Option<String>,
+    auth: Option<SmtpAuth>,
+    ca_file: Option<String>,
     from: Option<String>,
     to: Option<Vec<String>>,
 }
@@ -562,6 +580,30 @@ impl EntryCtx<'_> {
     }
 
     /// A secret given inline (`key`) or through an environment variable (`key_env`).
+    /// The PEM certificates of `ca_file:` (a path relative to the working directory).
+    fn ca_file(&self, path: &str) -> Result<Vec<u8>, ConfigError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            self.err(
+                Some("ca_file"),
+                format!(
+                    "cannot read the `ca_file` `{}`: {e}",
+                    yagura_core::escape::one_line(path)
+                ),
+            )
+        })?;
+        if bytes.len() > 1 << 20
+            || !bytes
+                .windows(27)
+                .any(|w| w == b"-----BEGIN CERTIFICATE-----")
+        {
+            return Err(self.err(
+                Some("ca_file"),
+                "`ca_file` is not a PEM certificate file (up to 1 MiB)".to_string(),
+            ));
+        }
+        Ok(bytes)
+    }
+
     fn secret(
         &self,
         key: &str,
@@ -695,6 +737,8 @@ impl EntryCtx<'_> {
             ("username", d.username.is_some()),
             ("password", d.password.is_some()),
             ("password_env", d.password_env.is_some()),
+            ("auth", d.auth.is_some()),
+            ("ca_file", d.ca_file.is_some()),
             ("from", d.from.is_some()),
             ("to", d.to.is_some()),
         ];
@@ -859,6 +903,11 @@ impl EntryCtx<'_> {
                     security,
                     username: d.username.clone(),
                     password,
+                    auth: d.auth,
+                    ca_pem: match &d.ca_file {
+                        None => None,
+                        Some(p) => Some(self.ca_file(p)?),
+                    },
                     from,
                     to,
                 })
@@ -960,5 +1009,45 @@ mod tests {
         assert!(!is_address("sre@example.com\r\nRCPT TO:<x@y>"));
         assert!(!is_address("Name <sre@example.com>"));
         assert!(!is_address("nobody"));
+    }
+
+    #[test]
+    fn smtp_auth_and_ca_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("ca.pem");
+        std::fs::write(
+            &pem,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let yaml = |extra: &str| {
+            format!("version: 1\ndestinations:\n  - name: m\n    kind: smtp\n    host: smtp.example.com\n    username: u@example.com\n    password_env: TOKEN\n    from: a@example.com\n    to: [b@example.com]\n{extra}")
+        };
+        let env = |k: &str| (k == "TOKEN").then(|| "tok".to_string());
+        let c = Config::parse(
+            "n.yaml",
+            &yaml(&format!(
+                "    auth: xoauth2\n    ca_file: {}\n",
+                pem.display()
+            )),
+            &env,
+        )
+        .unwrap();
+        let Target::Smtp(s) = &c.destinations[0].target else {
+            panic!()
+        };
+        assert_eq!(s.auth, Some(SmtpAuth::Xoauth2));
+        assert!(s
+            .ca_pem
+            .as_ref()
+            .is_some_and(|p| p.starts_with(b"-----BEGIN")));
+        let e =
+            Config::parse("n.yaml", &yaml("    ca_file: /nonexistent/ca.pem\n"), &env).unwrap_err();
+        assert!(
+            e.to_string().contains("ca_file") && e.to_string().contains("cannot read"),
+            "{e}"
+        );
+        let e = Config::parse("n.yaml", &yaml("    auth: cram-md5\n"), &env).unwrap_err();
+        assert!(e.to_string().contains("auth"), "{e}");
     }
 }

@@ -107,7 +107,6 @@ pub struct Dispatcher {
     config: Config,
     lang: Lang,
     publisher: Option<Arc<dyn Publisher>>,
-    tls: Result<Arc<rustls::ClientConfig>, String>,
     http: Result<HttpClient, String>,
     counter: AtomicU64,
 }
@@ -116,13 +115,11 @@ impl Dispatcher {
     /// `publisher` is needed only when an `sns` destination is configured. Must be called
     /// within a tokio runtime.
     pub fn new(config: Config, lang: Lang, publisher: Option<Arc<dyn Publisher>>) -> Dispatcher {
-        let tls = crate::http::tls_config();
         let http = HttpClient::new();
         Dispatcher {
             config,
             lang,
             publisher,
-            tls,
             http,
             counter: AtomicU64::new(0),
         }
@@ -276,7 +273,6 @@ impl Dispatcher {
                 }
             }
             Target::Smtp(s) => {
-                let tls = self.tls.clone().map_err(Failure::permanent)?;
                 let n = self.counter.fetch_add(1, Ordering::Relaxed);
                 let now = time::OffsetDateTime::now_utc();
                 let unique = format!("{}.{}.{n}", now.unix_timestamp_nanos(), std::process::id());
@@ -305,12 +301,10 @@ impl Dispatcher {
                     severity,
                 }
                 .to_bytes();
-                smtp::send(s, tls, &email, timeout)
-                    .await
-                    .map_err(|e| match e {
-                        SmtpError::Transient(m) => Failure::transient(m),
-                        SmtpError::Permanent(m) => Failure::permanent(m),
-                    })
+                smtp::send(s, &email, timeout).await.map_err(|e| match e {
+                    SmtpError::Transient(m) => Failure::transient(m),
+                    SmtpError::Permanent(m) => Failure::permanent(m),
+                })
             }
         }
     }

@@ -1,27 +1,8 @@
-//! Webhook posts (through `yagura-http`) and the TLS configuration of SMTP (rustls on
-//! aws-lc-rs with the system's roots): POST a JSON body, read the status, `Retry-After` and the
-//! start of the answer. Errors never carry the URL.
+//! Webhook posts (through `yagura-http`): POST a JSON body, read the status, `Retry-After` and
+//! the start of the answer. Errors never carry the URL.
 
-use std::sync::Arc;
 use std::time::Duration;
 use yagura_core::Secret;
-
-/// The TLS configuration shared by HTTPS and SMTP: the system's root certificates, aws-lc-rs.
-pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
-    let mut roots = rustls::RootCertStore::empty();
-    let loaded = rustls_native_certs::load_native_certs();
-    for cert in loaded.certs {
-        // A certificate the store cannot parse is skipped, as browsers do.
-        let _ = roots.add(cert);
-    }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let cfg = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(Arc::new(cfg))
-}
 
 /// What the server answered.
 #[derive(Debug, Clone)]

@@ -18,8 +18,8 @@
 //!
 //! SNS goes through the [`Publisher`] trait, implemented with the AWS SDK in `yagura-collect`,
 //! so this crate does not know the SDK. Webhooks go through `yagura-http` (the workspace's one HTTP
-//! client, with the proxies of the environment); SMTP is a small client of its own over the
-//! same rustls on aws-lc-rs.
+//! client, with the proxies of the environment); SMTP goes through `lettre` over the same rustls
+//! on aws-lc-rs.
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -176,6 +176,12 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start(refuse: u32, login: Option<(&str, &str)>) -> SmtpSink {
+        SmtpSink::start_with(refuse, login, &[])
+    }
+
+    /// [`SmtpSink::start`] with the sink's environment options (`SMTP_SINK_TLS`,
+    /// `SMTP_SINK_CERT`, `SMTP_SINK_KEY`, `SMTP_SINK_XOAUTH2`: see `smtp_sink.py`).
+    pub fn start_with(refuse: u32, login: Option<(&str, &str)>, env: &[(&str, &str)]) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let port = closed_port();
         let script = crate::repo_root().join("crates/yagura-testkit/smtp_sink.py");
@@ -187,6 +193,7 @@ impl SmtpSink {
             .arg(refuse.to_string())
             .arg(user)
             .arg(pass)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -234,6 +241,72 @@ impl Drop for SmtpSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A test CA and a server certificate it signed for `127.0.0.1` and `localhost`, made with the
+/// `openssl` command line in `dir`: (CA certificate, server certificate, server key), PEM files.
+pub fn test_certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    let p = |n: &str| dir.join(n);
+    let ext = p("server.ext");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output();
+        let out = out.expect("run openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=yagura test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (p("ca.pem"), p("server.pem"), p("server.key"))
 }
 
 /// proxy.py, a real HTTP forward proxy (PyPI, pinned in scripts/pins), on a free loopback port,

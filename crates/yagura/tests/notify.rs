@@ -483,3 +483,114 @@ fn webhooks_go_through_the_proxy_of_the_environment() {
     assert!(proxy.log().contains(&line), "{}", proxy.log());
     assert_no_secret(&r, &["T0SECRET", "hooksecretpart"]);
 }
+
+/// SMTP over TLS on lettre, against aiosmtpd with a certificate of a test CA (made with the
+/// `openssl` command line): STARTTLS with the CA as `ca_file`, SMTPS from the first byte, AUTH
+/// XOAUTH2 with an access token; a destination that asks for STARTTLS from a server that does
+/// not offer it fails and is never downgraded; an unknown CA fails the handshake.
+#[test]
+fn smtp_over_starttls_and_tls_with_plain_and_xoauth2_logins() {
+    if !common::aiosmtpd_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = common::test_certificates(dir.path());
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    const TOKEN: &str = "ya29.oauth-access-token-77";
+    let starttls = SmtpSink::start_with(
+        0,
+        Some(("alerts", PASSWORD)),
+        &[
+            ("SMTP_SINK_TLS", "starttls"),
+            ("SMTP_SINK_CERT", cert),
+            ("SMTP_SINK_KEY", key),
+        ],
+    );
+    let smtps = SmtpSink::start_with(
+        0,
+        Some(("alerts@example.com", "unused")),
+        &[
+            ("SMTP_SINK_TLS", "tls"),
+            ("SMTP_SINK_CERT", cert),
+            ("SMTP_SINK_KEY", key),
+            ("SMTP_SINK_XOAUTH2", TOKEN),
+        ],
+    );
+    let plain = SmtpSink::start(0, None);
+    let other_ca = SmtpSink::start_with(
+        0,
+        None,
+        &[
+            ("SMTP_SINK_TLS", "tls"),
+            ("SMTP_SINK_CERT", cert),
+            ("SMTP_SINK_KEY", key),
+        ],
+    );
+    let dest = |name: &str, port: u16, rest: &str| {
+        format!(
+            "  - name: {name}\n    kind: smtp\n    host: 127.0.0.1\n    port: {port}\n{rest}    from: yagura@example.com\n    to: [sre@example.com]\n"
+        )
+    };
+    let ca = ca.to_str().unwrap();
+    let yaml = format!(
+        "version: 1\n{FAST}  attempts: 1\ndestinations:\n{}{}{}{}",
+        dest(
+            "mail-starttls",
+            starttls.port,
+            &format!("    security: starttls\n    ca_file: {ca}\n    username: alerts\n    password_env: TEST_SMTP_PASSWORD\n")
+        ),
+        dest(
+            "mail-oauth",
+            smtps.port,
+            &format!("    security: tls\n    ca_file: {ca}\n    auth: xoauth2\n    username: alerts@example.com\n    password_env: TEST_SMTP_TOKEN\n")
+        ),
+        dest("mail-no-starttls", plain.port, "    security: starttls\n"),
+        dest("mail-unknown-ca", other_ca.port, "    security: tls\n"),
+    );
+    let cfg = dir.path().join("notify.yaml");
+    std::fs::write(&cfg, yaml).unwrap();
+    let r = run(
+        dir.path(),
+        "en",
+        &[
+            "notify",
+            "test",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--severity",
+            "high",
+        ],
+        &[
+            ("TEST_SMTP_PASSWORD", PASSWORD.to_string()),
+            ("TEST_SMTP_TOKEN", TOKEN.to_string()),
+        ],
+    );
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    for ok in ["mail-starttls", "mail-oauth"] {
+        assert!(
+            lines.contains(&format!("{ok} (smtp): delivered 1 message(s) (1 attempt(s))").as_str()),
+            "{}\n{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    for bad in ["mail-no-starttls", "mail-unknown-ca"] {
+        assert!(
+            r.stdout.contains(&format!("{bad} (smtp): FAILED")),
+            "{}\n{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_no_secret(&r, &[PASSWORD, TOKEN]);
+    for s in [&starttls, &smtps] {
+        let m = &s.messages(1)[0];
+        assert_eq!(m["authenticated"], true, "{m}");
+        assert!(m["subject"]
+            .as_str()
+            .unwrap()
+            .contains("yagura test notification"));
+    }
+    assert!(plain.messages(0).is_empty(), "nothing sent in plain text");
+}
