@@ -1,7 +1,185 @@
-//! The `rds` checks.
+//! The `rds` checks, and what several of them share.
 
 pub(crate) mod ec2_database_on_instance;
+pub(crate) mod rds_aurora_backtracking_off;
+pub(crate) mod rds_aurora_mysql_audit_logs_not_exported;
+pub(crate) mod rds_aurora_postgres_logs_not_exported;
 pub(crate) mod rds_auto_minor_upgrade_off;
+pub(crate) mod rds_cluster_auto_minor_upgrade_off;
+pub(crate) mod rds_cluster_copy_tags_off;
+pub(crate) mod rds_cluster_default_admin_username;
+pub(crate) mod rds_cluster_deletion_protection_off;
+pub(crate) mod rds_cluster_iam_auth_off;
+pub(crate) mod rds_cluster_single_az;
+pub(crate) mod rds_cluster_storage_not_encrypted;
+pub(crate) mod rds_default_port;
+pub(crate) mod rds_enhanced_monitoring_off;
+pub(crate) mod rds_instance_backups_short;
+pub(crate) mod rds_instance_copy_tags_off;
+pub(crate) mod rds_instance_default_admin_username;
+pub(crate) mod rds_instance_deletion_protection_off;
+pub(crate) mod rds_instance_iam_auth_off;
+pub(crate) mod rds_instance_logs_not_exported;
+pub(crate) mod rds_instance_not_in_vpc;
 pub(crate) mod rds_instance_publicly_accessible;
 pub(crate) mod rds_instance_single_az;
+pub(crate) mod rds_no_cluster_event_subscription;
+pub(crate) mod rds_no_instance_event_subscription;
+pub(crate) mod rds_no_parameter_group_event_subscription;
+pub(crate) mod rds_no_security_group_event_subscription;
+pub(crate) mod rds_postgres_logs_not_exported;
+pub(crate) mod rds_snapshot_not_encrypted;
+pub(crate) mod rds_snapshot_public;
 pub(crate) mod rds_storage_not_encrypted;
+
+use crate::checks::prelude::*;
+use yagura_inventory::{DbCluster, DbInstance, DbSettings};
+
+/// FSBP RDS.11's default minimum backup retention, in days.
+pub(super) const BACKUP_DAYS: i32 = 7;
+
+/// The settings of an instance the FSBP controls read; UNKNOWN on an older snapshot.
+pub(super) fn settings(db: &DbInstance) -> Result<&DbSettings, Missing> {
+    db.settings
+        .as_ref()
+        .ok_or_else(|| rds_storage_not_encrypted::not_collected("settings"))
+}
+
+/// Judges each RDS cluster of the region (DocumentDB and Neptune clusters, which the same call
+/// lists, aside); `judge` returns `None` for a cluster its control does not apply to.
+pub(super) fn each_cluster(
+    cx: &mut Cx<'_>,
+    reg: &Reg<'_>,
+    judge: impl Fn(&DbCluster) -> Option<(Status, Text)>,
+) -> Outcome {
+    let clusters = cx.need_in(&data::RDS_CLUSTERS, reg.region)?;
+    let region = reg.name();
+    for c in clusters
+        .iter()
+        .filter(|c| !matches!(c.engine.as_str(), "docdb" | "neptune"))
+    {
+        if let Some((status, msg)) = judge(c) {
+            let at = At {
+                resource: &c.arn,
+                region,
+            };
+            cx.emit(at, status, msg);
+        }
+    }
+    Ok(())
+}
+
+/// Aurora MySQL (`aurora` is its engine name for MySQL 5.6 compatibility).
+pub(super) fn aurora_mysql(engine: &str) -> bool {
+    matches!(engine, "aurora" | "aurora-mysql")
+}
+
+/// Engines with IAM database authentication.
+pub(super) fn iam_auth_engine(engine: &str) -> bool {
+    matches!(engine, "mysql" | "mariadb" | "postgres") || engine.starts_with("aurora")
+}
+
+/// The engine's default port (RDS.23).
+pub(super) fn default_port(engine: &str) -> Option<i32> {
+    Some(match engine {
+        "mysql" | "mariadb" | "aurora" | "aurora-mysql" => 3306,
+        "postgres" | "aurora-postgresql" => 5432,
+        e if e.starts_with("oracle") || e.starts_with("custom-oracle") => 1521,
+        e if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => 1433,
+        e if e.starts_with("db2") => 50000,
+        _ => return None,
+    })
+}
+
+/// The default administrator usernames RDS.24 and RDS.25 reject.
+pub(super) fn default_admin(user: &str) -> bool {
+    matches!(user, "admin" | "postgres")
+}
+
+/// The log types RDS.9 wants an instance of `engine` to publish.
+pub(super) fn instance_logs(engine: &str) -> Option<&'static [&'static str]> {
+    Some(match engine {
+        "postgres" => &["postgresql", "upgrade"],
+        "mysql" | "mariadb" => &["audit", "error", "general", "slowquery"],
+        e if e.starts_with("oracle") => &["alert", "audit", "trace", "listener"],
+        e if e.starts_with("sqlserver") => &["error", "agent"],
+        _ => return None,
+    })
+}
+
+/// The wanted log types an instance does not publish.
+pub(super) fn missing_logs<'w>(wanted: &[&'w str], published: &[String]) -> Vec<&'w str> {
+    wanted
+        .iter()
+        .copied()
+        .filter(|w| !published.iter().any(|p| p == w))
+        .collect()
+}
+
+/// The events an RDS event subscription must cover (RDS.19 to RDS.22).
+pub(super) mod events {
+    pub(crate) struct Wanted {
+        pub source_type: &'static str,
+        pub categories: &'static [&'static str],
+    }
+    pub(crate) const CLUSTER: Wanted = Wanted {
+        source_type: "db-cluster",
+        categories: &["failure", "maintenance"],
+    };
+    pub(crate) const INSTANCE: Wanted = Wanted {
+        source_type: "db-instance",
+        categories: &["maintenance", "configuration change", "failure"],
+    };
+    pub(crate) const PARAMETER_GROUP: Wanted = Wanted {
+        source_type: "db-parameter-group",
+        categories: &["configuration change"],
+    };
+    pub(crate) const SECURITY_GROUP: Wanted = Wanted {
+        source_type: "db-security-group",
+        categories: &["configuration change", "failure"],
+    };
+}
+
+/// PASS when an enabled subscription covers every source of the wanted type (no source ids)
+/// and every wanted category (or all categories), else FAIL naming what is missing.
+pub(super) fn event_subscription(
+    cx: &mut Cx<'_>,
+    reg: &Reg<'_>,
+    at: At<'_>,
+    wanted: &events::Wanted,
+) -> Outcome {
+    let subs = cx.need_in(&data::RDS_EVENT_SUBSCRIPTIONS, reg.region)?;
+    let covering = subs.iter().find(|s| {
+        s.enabled
+            && (s.source_type.is_empty() || s.source_type == wanted.source_type)
+            && s.source_ids.is_empty()
+            && (s.categories.is_empty()
+                || wanted
+                    .categories
+                    .iter()
+                    .all(|w| s.categories.iter().any(|c| c == w)))
+    });
+    let (status, msg) = match covering {
+        Some(s) => (
+            Status::Pass,
+            text!(
+                "RDS event subscription {s} covers {t} events ({c})",
+                "RDS イベントサブスクリプション {s} は `{t}` のイベント(`{c}`)を対象にしています",
+                s = s.name,
+                t = wanted.source_type,
+                c = wanted.categories.join(", ")
+            ),
+        ),
+        None => (
+            Status::Fail,
+            text!(
+                "no enabled RDS event subscription covers every {t} for {c}",
+                "すべての `{t}` の `{c}` を対象とする有効な RDS イベントサブスクリプションがありません",
+                t = wanted.source_type,
+                c = wanted.categories.join(", ")
+            ),
+        ),
+    };
+    cx.emit(at, status, msg);
+    Ok(())
+}
