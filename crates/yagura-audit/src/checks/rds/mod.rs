@@ -39,10 +39,35 @@ use yagura_inventory::{DbCluster, DbInstance, DbSettings};
 pub(super) const BACKUP_DAYS: i32 = 7;
 
 /// The settings of an instance the FSBP controls read; UNKNOWN on an older snapshot.
-pub(super) fn settings(db: &DbInstance) -> Result<&DbSettings, Missing> {
+fn settings(db: &DbInstance) -> Result<&DbSettings, Missing> {
     db.settings
         .as_ref()
         .ok_or_else(|| rds_storage_not_encrypted::not_collected("settings"))
+}
+
+/// Whether a control judges the members of a cluster (most judge the cluster instead).
+pub(super) enum Members {
+    Judge,
+    Skip,
+}
+
+/// Judges an instance on its settings (`judge` returns `None` where the control does not
+/// apply); UNKNOWN on an older snapshot without them.
+pub(super) fn judge_instance(
+    cx: &mut Cx<'_>,
+    db: &DbInstance,
+    at: At<'_>,
+    members: Members,
+    judge: impl FnOnce(&DbSettings) -> Option<(Status, Text)>,
+) -> Outcome {
+    let s = settings(db)?;
+    if matches!(members, Members::Skip) && s.cluster.is_some() {
+        return Ok(());
+    }
+    if let Some((status, msg)) = judge(s) {
+        cx.emit(at, status, msg);
+    }
+    Ok(())
 }
 
 /// Judges each RDS cluster of the region (DocumentDB and Neptune clusters, which the same call

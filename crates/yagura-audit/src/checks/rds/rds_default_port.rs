@@ -28,29 +28,28 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    let (Some(default), Some(port)) = (super::default_port(&db.engine), s.port) else {
-        return Ok(());
-    };
-    let (status, msg) = verdict(
-        port != default,
-        || {
-            text!(
-                "RDS instance {d} listens on port {p}, not its engine's default",
-                "RDS インスタンス {d} はエンジンの既定ではないポート {p} で待ち受けています",
-                d = db.id,
-                p = port
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} listens on its engine's default port {p}",
-                "RDS インスタンス {d} はエンジンの既定ポート {p} で待ち受けています",
-                d = db.id,
-                p = port
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Judge, |s| {
+        let (Some(default), Some(port)) = (super::default_port(&db.engine), s.port) else {
+            return None;
+        };
+        Some(verdict(
+            port != default,
+            || {
+                text!(
+                    "RDS instance {d} listens on port {p}, not its engine's default",
+                    "RDS インスタンス {d} はエンジンの既定ではないポート {p} で待ち受けています",
+                    d = db.id,
+                    p = port
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} listens on its engine's default port {p}",
+                    "RDS インスタンス {d} はエンジンの既定ポート {p} で待ち受けています",
+                    d = db.id,
+                    p = port
+                )
+            },
+        ))
+    })
 }

@@ -28,25 +28,24 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    let (status, msg) = verdict(
-        s.monitoring_interval > 0,
-        || {
-            text!(
-                "RDS instance {d} has enhanced monitoring every {n} seconds",
-                "RDS インスタンス {d} は {n} 秒ごとの拡張モニタリングが有効です",
-                d = db.id,
-                n = s.monitoring_interval
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} has no enhanced monitoring",
-                "RDS インスタンス {d} は拡張モニタリングが無効です",
-                d = db.id
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Judge, |s| {
+        Some(verdict(
+            s.monitoring_interval > 0,
+            || {
+                text!(
+                    "RDS instance {d} has enhanced monitoring every {n} seconds",
+                    "RDS インスタンス {d} は {n} 秒ごとの拡張モニタリングが有効です",
+                    d = db.id,
+                    n = s.monitoring_interval
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} has no enhanced monitoring",
+                    "RDS インスタンス {d} は拡張モニタリングが無効です",
+                    d = db.id
+                )
+            },
+        ))
+    })
 }

@@ -28,35 +28,30 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    // A read replica has no backups of its own (FSBP's `checkReadReplicas` is off by default).
-    if s.replica_of.is_some() {
-        return Ok(());
-    }
-    let (status, msg) = verdict(
-        s.backup_retention >= super::BACKUP_DAYS,
-        || {
-            text!(
-                "RDS instance {d} keeps automated backups {n} days",
-                "RDS インスタンス {d} は自動バックアップを {n} 日保持しています",
-                d = db.id,
-                n = s.backup_retention
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} keeps automated backups {n} days (fewer than {min})",
-                "RDS インスタンス {d} の自動バックアップの保持は {n} 日です({min} 日未満)",
-                d = db.id,
-                n = s.backup_retention,
-                min = super::BACKUP_DAYS
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        // A read replica has no backups of its own (FSBP's `checkReadReplicas` is off by default).
+        if s.replica_of.is_some() {
+            return None;
+        }
+        Some(verdict(
+            s.backup_retention >= super::BACKUP_DAYS,
+            || {
+                text!(
+                    "RDS instance {d} keeps automated backups {n} days",
+                    "RDS インスタンス {d} は自動バックアップを {n} 日保持しています",
+                    d = db.id,
+                    n = s.backup_retention
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} keeps automated backups {n} days (fewer than {min})",
+                    "RDS インスタンス {d} の自動バックアップの保持は {n} 日です({min} 日未満)",
+                    d = db.id,
+                    n = s.backup_retention,
+                    min = super::BACKUP_DAYS
+                )
+            },
+        ))
+    })
 }

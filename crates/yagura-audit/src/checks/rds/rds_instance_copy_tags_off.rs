@@ -28,28 +28,23 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    let (status, msg) = verdict(
-        s.copy_tags_to_snapshot,
-        || {
-            text!(
-                "RDS instance {d} copies its tags to snapshots",
-                "RDS インスタンス {d} はタグをスナップショットにコピーします",
-                d = db.id
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} does not copy its tags to snapshots",
-                "RDS インスタンス {d} はタグをスナップショットにコピーしません",
-                d = db.id
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        Some(verdict(
+            s.copy_tags_to_snapshot,
+            || {
+                text!(
+                    "RDS instance {d} copies its tags to snapshots",
+                    "RDS インスタンス {d} はタグをスナップショットにコピーします",
+                    d = db.id
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} does not copy its tags to snapshots",
+                    "RDS インスタンス {d} はタグをスナップショットにコピーしません",
+                    d = db.id
+                )
+            },
+        ))
+    })
 }

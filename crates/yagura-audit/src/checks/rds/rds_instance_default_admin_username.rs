@@ -28,29 +28,24 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    let (status, msg) = verdict(
-        !super::default_admin(&s.master_username),
-        || {
-            text!(
-                "RDS instance {d} has a custom administrator username",
-                "RDS インスタンス {d} は独自の管理者ユーザー名を使っています",
-                d = db.id
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} keeps the default administrator username {u}",
-                "RDS インスタンス {d} は既定の管理者ユーザー名 {u} のままです",
-                d = db.id,
-                u = s.master_username
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        Some(verdict(
+            !super::default_admin(&s.master_username),
+            || {
+                text!(
+                    "RDS instance {d} has a custom administrator username",
+                    "RDS インスタンス {d} は独自の管理者ユーザー名を使っています",
+                    d = db.id
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} keeps the default administrator username {u}",
+                    "RDS インスタンス {d} は既定の管理者ユーザー名 {u} のままです",
+                    d = db.id,
+                    u = s.master_username
+                )
+            },
+        ))
+    })
 }

@@ -28,28 +28,23 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    let (status, msg) = verdict(
-        s.deletion_protection,
-        || {
-            text!(
-                "RDS instance {d} is protected from deletion",
-                "RDS インスタンス {d} は削除保護が有効です",
-                d = db.id
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} has no deletion protection",
-                "RDS インスタンス {d} は削除保護が無効です",
-                d = db.id
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        Some(verdict(
+            s.deletion_protection,
+            || {
+                text!(
+                    "RDS instance {d} is protected from deletion",
+                    "RDS インスタンス {d} は削除保護が有効です",
+                    d = db.id
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} has no deletion protection",
+                    "RDS インスタンス {d} は削除保護が無効です",
+                    d = db.id
+                )
+            },
+        ))
+    })
 }

@@ -28,31 +28,26 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    if !super::iam_auth_engine(&db.engine) {
-        return Ok(());
-    }
-    let (status, msg) = verdict(
-        s.iam_auth,
-        || {
-            text!(
-                "RDS instance {d} accepts IAM database authentication",
-                "RDS インスタンス {d} は IAM データベース認証が有効です",
-                d = db.id
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} has no IAM database authentication",
-                "RDS インスタンス {d} は IAM データベース認証が無効です",
-                d = db.id
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        if !super::iam_auth_engine(&db.engine) {
+            return None;
+        }
+        Some(verdict(
+            s.iam_auth,
+            || {
+                text!(
+                    "RDS instance {d} accepts IAM database authentication",
+                    "RDS インスタンス {d} は IAM データベース認証が有効です",
+                    d = db.id
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} has no IAM database authentication",
+                    "RDS インスタンス {d} は IAM データベース認証が無効です",
+                    d = db.id
+                )
+            },
+        ))
+    })
 }

@@ -28,25 +28,24 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    let (status, msg) = verdict(
-        s.vpc_id.is_some(),
-        || {
-            text!(
-                "RDS instance {d} is in VPC {v}",
-                "RDS インスタンス {d} は VPC {v} 内にあります",
-                d = db.id,
-                v = s.vpc_id.as_deref().unwrap_or_default()
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} is not in a VPC",
-                "RDS インスタンス {d} は VPC 内にありません",
-                d = db.id
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Judge, |s| {
+        Some(verdict(
+            s.vpc_id.is_some(),
+            || {
+                text!(
+                    "RDS instance {d} is in VPC {v}",
+                    "RDS インスタンス {d} は VPC {v} 内にあります",
+                    d = db.id,
+                    v = s.vpc_id.as_deref().unwrap_or_default()
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} is not in a VPC",
+                    "RDS インスタンス {d} は VPC 内にありません",
+                    d = db.id
+                )
+            },
+        ))
+    })
 }

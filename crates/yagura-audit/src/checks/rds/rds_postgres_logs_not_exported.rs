@@ -28,33 +28,28 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
-    let s = super::settings(db)?;
-    // A cluster member is judged on its cluster.
-    if s.cluster.is_some() {
-        return Ok(());
-    }
-    if db.engine != "postgres" {
-        return Ok(());
-    }
-    let missing = super::missing_logs(&["postgresql"], &s.log_exports);
-    let (status, msg) = verdict(
-        missing.is_empty(),
-        || {
-            text!(
-                "RDS instance {d} publishes its PostgreSQL log to CloudWatch Logs",
-                "RDS インスタンス {d} は PostgreSQL のログを CloudWatch Logs に発行しています",
-                d = db.id
-            )
-        },
-        || {
-            text!(
-                "RDS instance {d} does not publish {m} to CloudWatch Logs",
-                "RDS インスタンス {d} は `{m}` を CloudWatch Logs に発行していません",
-                d = db.id,
-                m = missing.join(", ")
-            )
-        },
-    );
-    cx.emit(at, status, msg);
-    Ok(())
+    super::judge_instance(cx, db, at, super::Members::Skip, |s| {
+        if db.engine != "postgres" {
+            return None;
+        }
+        let missing = super::missing_logs(&["postgresql"], &s.log_exports);
+        Some(verdict(
+            missing.is_empty(),
+            || {
+                text!(
+                    "RDS instance {d} publishes its PostgreSQL log to CloudWatch Logs",
+                    "RDS インスタンス {d} は PostgreSQL のログを CloudWatch Logs に発行しています",
+                    d = db.id
+                )
+            },
+            || {
+                text!(
+                    "RDS instance {d} does not publish {m} to CloudWatch Logs",
+                    "RDS インスタンス {d} は `{m}` を CloudWatch Logs に発行していません",
+                    d = db.id,
+                    m = missing.join(", ")
+                )
+            },
+        ))
+    })
 }
