@@ -35,15 +35,35 @@ def rds_seed():
         DBSubnetGroupName="fsbp-private", DBSubnetGroupDescription="private", SubnetIds=subnets
     )
     common = dict(DBInstanceClass="db.t3.micro", MasterUserPassword=PASSWORD, AllocatedStorage=20)
+    # In-transit encryption is a parameter of the instance's DB parameter group.
+    for name, family, param, value in [
+        ("pg-fsbp-plain", "postgres16", "rds.force_ssl", "0"),
+        ("pg-fsbp-ssl", "postgres16", "rds.force_ssl", "1"),
+        ("my-fsbp-plain", "mysql8.0", "require_secure_transport", "OFF"),
+        ("my-fsbp-tls", "mysql8.0", "require_secure_transport", "ON"),
+    ]:
+        rds.create_db_parameter_group(
+            DBParameterGroupName=name, DBParameterGroupFamily=family, Description=name
+        )
+        rds.modify_db_parameter_group(
+            DBParameterGroupName=name,
+            Parameters=[{"ParameterName": param, "ParameterValue": value, "ApplyMethod": "immediate"}],
+        )
+    for name, group in [("my-fsbp-bad", "my-fsbp-plain"), ("my-fsbp-good", "my-fsbp-tls")]:
+        rds.create_db_instance(
+            DBInstanceIdentifier=name, Engine="mysql", MasterUsername="appadmin",
+            DBParameterGroupName=group, **common
+        )
     # Everything left at its default: default admin name and port, no subnet group (moto
     # reports no VPC), no protection, monitoring, IAM auth, log exports, one day of backups.
     rds.create_db_instance(
         DBInstanceIdentifier="db-fsbp-bad", Engine="postgres", MasterUsername="postgres",
-        BackupRetentionPeriod=1, **common
+        BackupRetentionPeriod=1, DBParameterGroupName="pg-fsbp-plain", **common
     )
     rds.create_db_instance(
         DBInstanceIdentifier="db-fsbp-good", Engine="postgres", MasterUsername="appadmin",
         Port=6543, DBSubnetGroupName="fsbp-private", DeletionProtection=True,
+        DBParameterGroupName="pg-fsbp-ssl",
         EnableIAMDatabaseAuthentication=True, BackupRetentionPeriod=7, CopyTagsToSnapshot=True,
         MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/rds-monitoring",
         EnableCloudwatchLogsExports=["postgresql", "upgrade"], StorageEncrypted=True, **common

@@ -545,6 +545,7 @@ fn build(n: usize) -> Inventory {
                         vpc_id: Some(format!("vpc-{slot}")),
                         port: Some(5432),
                         master_username: "postgres".into(),
+                        parameter_groups: vec!["default.postgres16".into()],
                         ..DbSettings::default()
                     }),
                 })
@@ -676,6 +677,13 @@ fn build(n: usize) -> Inventory {
                     ..DbSnapshot::default()
                 }]),
                 rds_event_subscriptions: ok(vec![]),
+                rds_parameter_groups: ok(vec![DbParameterGroup {
+                    name: "default.postgres16".into(),
+                    parameters: ok(BTreeMap::from([(
+                        "rds.force_ssl".to_string(),
+                        "1".to_string(),
+                    )])),
+                }]),
                 classic_load_balancers: ok(vec![ClassicLoadBalancer {
                     name: format!("legacy-{slot}"),
                     arn: format!(

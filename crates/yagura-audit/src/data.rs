@@ -5,11 +5,11 @@
 
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, ClassicLoadBalancer,
-    Collected, ConfigStatus, CredentialReportRow, DbCluster, DbInstance, DbSnapshot, EfsFileSystem,
-    EventRule, FlowLog, GuardDuty, HealthEvent, Image, InspectorStatus, Instance, KmsKey,
-    LoadBalancer, ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy,
-    PublicAccessBlock, RdsEventSubscription, Region, ScheduledEvent, SecurityGroup, SecurityHub,
-    ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
+    Collected, ConfigStatus, CredentialReportRow, DbCluster, DbInstance, DbParameterGroup,
+    DbSnapshot, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent, Image, InspectorStatus,
+    Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl,
+    PasswordPolicy, PublicAccessBlock, RdsEventSubscription, Region, ScheduledEvent, SecurityGroup,
+    SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -106,4 +106,5 @@ data! {
     44 RDS_SNAPSHOTS: Region => Vec<DbSnapshot> = "regions.rds_snapshots", |r| &r.rds_snapshots, of_region;
     45 RDS_EVENT_SUBSCRIPTIONS: Region => Vec<RdsEventSubscription> = "regions.rds_event_subscriptions", |r| &r.rds_event_subscriptions, of_region;
     46 CLASSIC_LOAD_BALANCERS: Region => Vec<ClassicLoadBalancer> = "regions.classic_load_balancers", |r| &r.classic_load_balancers, of_region;
+    47 RDS_PARAMETER_GROUPS: Region => Vec<DbParameterGroup> = "regions.rds_parameter_groups", |r| &r.rds_parameter_groups, of_region;
 }

@@ -5,7 +5,10 @@
 use crate::error::collect_error;
 use crate::regional::paged;
 use futures::stream::{self, StreamExt};
-use yagura_inventory::{Collected, DbCluster, DbSettings, DbSnapshot, RdsEventSubscription};
+use std::collections::BTreeMap;
+use yagura_inventory::{
+    Collected, DbCluster, DbParameterGroup, DbSettings, DbSnapshot, RdsEventSubscription,
+};
 
 /// Snapshot attribute reads in flight per region.
 const ATTRIBUTE_READS: usize = 8;
@@ -34,18 +37,89 @@ pub(crate) fn settings(d: &aws_sdk_rds::types::DbInstance) -> DbSettings {
             .and_then(|e| e.port())
             .or(d.db_instance_port().filter(|p| *p != 0)),
         master_username: d.master_username().unwrap_or_default().to_string(),
+        parameter_groups: d
+            .db_parameter_groups()
+            .iter()
+            .filter_map(|g| g.db_parameter_group_name().map(str::to_string))
+            .collect(),
     }
 }
 
-/// The region's DB clusters, snapshots and event subscriptions, read concurrently.
-pub(crate) async fn rest(
-    c: &aws_sdk_rds::Client,
-) -> (
+/// What [`rest`] reads.
+pub(crate) type Rest = (
     Collected<Vec<DbCluster>>,
     Collected<Vec<DbSnapshot>>,
     Collected<Vec<RdsEventSubscription>>,
-) {
-    futures::join!(clusters(c), snapshots(c), event_subscriptions(c))
+    Collected<Vec<DbParameterGroup>>,
+);
+
+/// The region's DB clusters, snapshots, event subscriptions and MySQL/PostgreSQL parameter
+/// groups, read concurrently.
+pub(crate) async fn rest(c: &aws_sdk_rds::Client) -> Rest {
+    futures::join!(
+        clusters(c),
+        snapshots(c),
+        event_subscriptions(c),
+        parameter_groups(c)
+    )
+}
+
+/// The parameters RDS.38 and RDS.39 read.
+const IN_TRANSIT: &[&str] = &["rds.force_ssl", "require_secure_transport"];
+
+/// The region's MySQL and PostgreSQL DB parameter groups (every page), each with the
+/// in-transit parameters it gives a value (every page of DescribeDBParameters; a group whose
+/// parameters could not be read keeps the error).
+async fn parameter_groups(c: &aws_sdk_rds::Client) -> Collected<Vec<DbParameterGroup>> {
+    let names = match paged(
+        "rds:DescribeDBParameterGroups",
+        c.describe_db_parameter_groups().into_paginator().send(),
+        |p, out| {
+            out.extend(
+                p.db_parameter_groups()
+                    .iter()
+                    .filter(|g| {
+                        g.db_parameter_group_family()
+                            .is_some_and(|f| f.starts_with("postgres") || f.starts_with("mysql"))
+                    })
+                    .filter_map(|g| g.db_parameter_group_name().map(str::to_string)),
+            );
+        },
+    )
+    .await
+    {
+        Collected::Ok(v) => v,
+        Collected::Error(e) => return Collected::Error(e),
+    };
+    let groups: Vec<DbParameterGroup> = stream::iter(names)
+        .map(|name| async move {
+            let parameters = match paged(
+                "rds:DescribeDBParameters",
+                c.describe_db_parameters()
+                    .db_parameter_group_name(&name)
+                    .into_paginator()
+                    .send(),
+                |p, out| {
+                    out.extend(p.parameters().iter().filter_map(|x| {
+                        let n = x.parameter_name()?;
+                        IN_TRANSIT
+                            .contains(&n)
+                            .then(|| Some((n.to_string(), x.parameter_value()?.to_string())))
+                            .flatten()
+                    }));
+                },
+            )
+            .await
+            {
+                Collected::Ok(v) => Collected::Ok(v.into_iter().collect::<BTreeMap<_, _>>()),
+                Collected::Error(e) => Collected::Error(e),
+            };
+            DbParameterGroup { name, parameters }
+        })
+        .buffered(ATTRIBUTE_READS)
+        .collect()
+        .await;
+    Collected::Ok(groups)
 }
 
 async fn clusters(c: &aws_sdk_rds::Client) -> Collected<Vec<DbCluster>> {

@@ -60,7 +60,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         kms_keys,
         efs_file_systems,
         (metric_filters, metric_alarms, sns_subscriptions),
-        (rds_clusters, rds_snapshots, rds_event_subscriptions),
+        (rds_clusters, rds_snapshots, rds_event_subscriptions, rds_parameter_groups),
         classic_load_balancers,
     ) = futures::join!(
         ec2(&c.ec2),
@@ -108,6 +108,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         rds_snapshots,
         rds_event_subscriptions,
         classic_load_balancers,
+        rds_parameter_groups,
     }
 }
 

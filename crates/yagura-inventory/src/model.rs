@@ -425,6 +425,9 @@ pub struct Region {
     /// The Classic Load Balancers of the region. Absent in older snapshots.
     #[serde(default)]
     pub classic_load_balancers: Collected<Vec<ClassicLoadBalancer>>,
+    /// The MySQL and PostgreSQL DB parameter groups of the region. Absent in older snapshots.
+    #[serde(default)]
+    pub rds_parameter_groups: Collected<Vec<DbParameterGroup>>,
 }
 
 /// A CloudWatch Logs metric filter: the log group it reads, its pattern and the metrics it
@@ -931,6 +934,19 @@ pub struct DbSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     pub master_username: String,
+    /// The names of its DB parameter groups.
+    #[serde(default)]
+    pub parameter_groups: Vec<String>,
+}
+
+/// A MySQL or PostgreSQL DB parameter group with the in-transit encryption parameters it sets
+/// (`rds.force_ssl`, `require_secure_transport`), DescribeDBParameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbParameterGroup {
+    pub name: String,
+    /// Those parameters that have a value, by name.
+    #[serde(default)]
+    pub parameters: Collected<BTreeMap<String, String>>,
 }
 
 /// An RDS DB cluster (Aurora or Multi-AZ DB cluster), DescribeDBClusters.

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use yagura_testkit::{moto_available, Moto};
 
-/// The checks this file runs, each with the resource (a part of its name) that must FAIL and
+/// The checks this file runs (moto serves every call they read: no recorded responses), each with the resource (a part of its name) that must FAIL and
 /// the compliant twin that must PASS.
 const PAIRS: &[(&str, &str, &str)] = &[
     (

@@ -23,17 +23,19 @@ pub(crate) mod rds_instance_logs_not_exported;
 pub(crate) mod rds_instance_not_in_vpc;
 pub(crate) mod rds_instance_publicly_accessible;
 pub(crate) mod rds_instance_single_az;
+pub(crate) mod rds_mysql_not_encrypted_in_transit;
 pub(crate) mod rds_no_cluster_event_subscription;
 pub(crate) mod rds_no_instance_event_subscription;
 pub(crate) mod rds_no_parameter_group_event_subscription;
 pub(crate) mod rds_no_security_group_event_subscription;
 pub(crate) mod rds_postgres_logs_not_exported;
+pub(crate) mod rds_postgres_not_encrypted_in_transit;
 pub(crate) mod rds_snapshot_not_encrypted;
 pub(crate) mod rds_snapshot_public;
 pub(crate) mod rds_storage_not_encrypted;
 
 use crate::checks::prelude::*;
-use yagura_inventory::{DbCluster, DbInstance, DbSettings};
+use yagura_inventory::{CollectError, DbCluster, DbInstance, DbParameterGroup, DbSettings};
 
 /// FSBP RDS.11's default minimum backup retention, in days.
 pub(super) const BACKUP_DAYS: i32 = 7;
@@ -206,5 +208,89 @@ pub(super) fn event_subscription(
         ),
     };
     cx.emit(at, status, msg);
+    Ok(())
+}
+
+/// The value `param` has in the first of `names` that gives it one, with that group's name;
+/// the reason when a group was not read or none gives it a value (the engine default, which
+/// the API does not say here, applies).
+fn parameter<'g>(
+    groups: &'g [DbParameterGroup],
+    names: &[String],
+    param: &str,
+) -> Result<(&'g str, &'g str), CollectError> {
+    let none = |why: String| CollectError::new("rds:DescribeDBParameters", "NoValue", &why);
+    for name in names {
+        let Some(g) = groups.iter().find(|g| &g.name == name) else {
+            return Err(CollectError::new(
+                "rds:DescribeDBParameterGroups",
+                "NotListed",
+                &format!("parameter group `{name}` was not listed"),
+            ));
+        };
+        let params = g.parameters.as_ref().map_err(CollectError::clone)?;
+        if let Some(v) = params.get(param) {
+            return Ok((v.as_str(), g.name.as_str()));
+        }
+    }
+    Err(none(format!(
+        "no parameter group of the instance gives `{param}` a value (the engine default applies)"
+    )))
+}
+
+/// RDS.38 and RDS.39: each `engine` instance of the region (cluster members aside) passes when
+/// its parameter group sets `param` on (`1`, `ON`, `true`).
+pub(super) fn in_transit(cx: &mut Cx<'_>, reg: &Reg<'_>, engine: &str, param: &str) -> Outcome {
+    let dbs = cx.need_in(&data::RDS, reg.region)?;
+    let groups = cx.need_in(&data::RDS_PARAMETER_GROUPS, reg.region)?;
+    let region = reg.name();
+    for db in dbs.iter().filter(|d| d.engine == engine) {
+        let at = At {
+            resource: &db.arn,
+            region,
+        };
+        let Some(s) = &db.settings else {
+            let e = CollectError::new(
+                "rds:DescribeDBInstances",
+                "NotCollected",
+                "the settings of the instance were not collected",
+            );
+            cx.unknown_on(at, e);
+            continue;
+        };
+        if s.cluster.is_some() {
+            continue;
+        }
+        match parameter(groups, &s.parameter_groups, param) {
+            Ok((v, g)) => {
+                let on = matches!(v.to_ascii_lowercase().as_str(), "1" | "on" | "true");
+                let (status, msg) = verdict(
+                    on,
+                    || {
+                        text!(
+                            "RDS instance {d} forces encrypted connections ({p} = {v} in {g})",
+                            "RDS インスタンス {d} は暗号化された接続を強制しています(パラメータグループ {g} の `{p}` = `{v}`)",
+                            d = db.id,
+                            p = param,
+                            v = v,
+                            g = g
+                        )
+                    },
+                    || {
+                        text!(
+                            "RDS instance {d} accepts unencrypted connections ({p} = {v} in {g})",
+                            "RDS インスタンス {d} は暗号化されていない接続を受け付けます(パラメータグループ {g} の `{p}` = `{v}`)",
+                            d = db.id,
+                            p = param,
+                            v = v,
+                            g = g
+                        )
+                    },
+                );
+                cx.emit(at, status, msg);
+            }
+            Err(e) => cx.unknown_on(at, e),
+        }
+    }
     Ok(())
 }
