@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Seeds moto (endpoint in argv[1]) with the FSBP RDS and ELB misconfigurations and a compliant
-twin of each, in us-east-1 (us-west-2 is left empty: the region-level RDS event subscription
-controls fail there). Prints the names it made as JSON. Used by
-crates/yagura/tests/audit_fsbp_rds_elb.rs."""
+twin of each, in us-east-1; us-west-2 holds one database and no event subscription, so the
+region-level RDS event subscription controls fail there. Prints what it seeded as JSON. Used
+by crates/yagura/tests/audit_fsbp_rds_elb.rs."""
 
 import json
 import sys
@@ -108,6 +108,10 @@ def rds_seed():
     )
     rds.modify_db_cluster_snapshot_attribute(
         DBClusterSnapshotIdentifier="csnap-fsbp-public", AttributeName="restore", ValuesToAdd=["all"]
+    )
+    # A database in us-west-2, whose region has no event subscription.
+    client("rds", "us-west-2").create_db_instance(
+        DBInstanceIdentifier="db-fsbp-west", Engine="postgres", MasterUsername="appadmin", **common
     )
     topic = client("sns").create_topic(Name="rds-events")["TopicArn"]
     for name, source, cats in [

@@ -1,7 +1,7 @@
 //! The FSBP RDS and ELB checks against moto_server, seeded by `scripts/seed_fsbp_rds_elb.py`
 //! with each misconfiguration and a compliant twin: one `yagura audit` over us-east-1 (where
-//! everything is seeded) and us-west-2 (left empty, so the region-level event subscription
-//! controls fail there), each (check, resource) pair asserted.
+//! everything is seeded) and us-west-2 (one database, no event subscription, so the
+//! region-level event subscription controls fail there), each (check, resource) pair asserted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;

@@ -167,14 +167,21 @@ pub(super) mod events {
     };
 }
 
-/// PASS when an enabled subscription covers every source of the wanted type (no source ids)
-/// and every wanted category (or all categories), else FAIL naming what is missing.
+/// In a region with RDS instances or clusters: PASS when an enabled subscription covers every
+/// source of the wanted type (no source ids) and every wanted category (or all categories),
+/// else FAIL naming what is missing.
 pub(super) fn event_subscription(
     cx: &mut Cx<'_>,
     reg: &Reg<'_>,
     at: At<'_>,
     wanted: &events::Wanted,
 ) -> Outcome {
+    // A region without RDS databases needs no subscription (and would only add noise).
+    if cx.need_in(&data::RDS, reg.region)?.is_empty()
+        && cx.need_in(&data::RDS_CLUSTERS, reg.region)?.is_empty()
+    {
+        return Ok(());
+    }
     let subs = cx.need_in(&data::RDS_EVENT_SUBSCRIPTIONS, reg.region)?;
     let covering = subs.iter().find(|s| {
         s.enabled
