@@ -37,8 +37,8 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             plain.is_empty(),
             || {
                 text!(
-                    "load balancer {n} redirects HTTP to HTTPS",
-                    "ロードバランサー {n} は HTTP を HTTPS へリダイレクトしています",
+                    "load balancer {n} serves no plain HTTP (every HTTP listener redirects to HTTPS)",
+                    "ロードバランサー {n} は平文の HTTP を提供していません(HTTP リスナーはすべて HTTPS へリダイレクトします)",
                     n = lb.name
                 )
             },
