@@ -535,6 +535,19 @@ fn build(n: usize) -> Inventory {
                     tags: Tags::new(),
                     storage_encrypted: Some(d % 2 == 0),
                     publicly_accessible: Some(d % 5 == 0),
+                    settings: Some(DbSettings {
+                        monitoring_interval: if d % 2 == 0 { 60 } else { 0 },
+                        deletion_protection: d % 3 == 0,
+                        log_exports: vec!["postgresql".into()],
+                        iam_auth: d % 2 == 0,
+                        backup_retention: (d % 10) as i32,
+                        copy_tags_to_snapshot: d % 2 == 0,
+                        vpc_id: Some(format!("vpc-{slot}")),
+                        port: Some(5432),
+                        master_username: "postgres".into(),
+                        parameter_groups: vec!["default.postgres16".into()],
+                        ..DbSettings::default()
+                    }),
                 })
                 .collect();
             let lbs = vec![LoadBalancer {
@@ -545,6 +558,16 @@ fn build(n: usize) -> Inventory {
                 kind: "application".into(),
                 listener_protocols: vec!["HTTPS".into(), "HTTP".into()],
                 targets,
+                zones: Some(vec![format!("{rname}a"), format!("{rname}b")]),
+                listeners: Some(vec![Listener {
+                    protocol: "HTTP".into(),
+                    port: 80,
+                    redirects_to_https: ai % 2 == 0,
+                }]),
+                attributes: Some(ok(BTreeMap::from([(
+                    "deletion_protection.enabled".to_string(),
+                    "true".to_string(),
+                )]))),
                 ..LoadBalancer::default()
             }];
             let good = ai % 2 == 0;
@@ -635,6 +658,48 @@ fn build(n: usize) -> Inventory {
                 metric_filters: ok(vec![]),
                 metric_alarms: ok(vec![]),
                 sns_subscriptions: ok(vec![]),
+                rds_clusters: ok(vec![DbCluster {
+                    id: format!("cl-{slot}"),
+                    arn: format!("arn:aws:rds:{rname}:{acct}:cluster:cl-{slot}"),
+                    engine: "aurora-postgresql".into(),
+                    multi_az: good,
+                    deletion_protection: good,
+                    storage_encrypted: good,
+                    master_username: "postgres".into(),
+                    ..DbCluster::default()
+                }]),
+                rds_snapshots: ok(vec![DbSnapshot {
+                    id: format!("snap-{slot}"),
+                    arn: format!("arn:aws:rds:{rname}:{acct}:snapshot:snap-{slot}"),
+                    kind: "manual".into(),
+                    encrypted: good,
+                    public: ok(!good),
+                    ..DbSnapshot::default()
+                }]),
+                rds_event_subscriptions: ok(vec![]),
+                rds_parameter_groups: ok(vec![DbParameterGroup {
+                    name: "default.postgres16".into(),
+                    parameters: ok(BTreeMap::from([(
+                        "rds.force_ssl".to_string(),
+                        "1".to_string(),
+                    )])),
+                }]),
+                classic_load_balancers: ok(vec![ClassicLoadBalancer {
+                    name: format!("legacy-{slot}"),
+                    arn: format!(
+                        "arn:aws:elasticloadbalancing:{rname}:{acct}:loadbalancer/legacy-{slot}"
+                    ),
+                    zones: vec![format!("{rname}a")],
+                    listeners: vec![ClassicListener {
+                        protocol: "HTTP".into(),
+                        port: 80,
+                        certificate: None,
+                    }],
+                    attributes: ok(ClassicAttributes {
+                        cross_zone: good,
+                        ..ClassicAttributes::default()
+                    }),
+                }]),
             });
         }
 

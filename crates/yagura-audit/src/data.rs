@@ -4,11 +4,12 @@
 //! does not name, so the list cannot drift from what the check reads.
 
 use yagura_inventory::{
-    AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
-    CredentialReportRow, DbInstance, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent,
-    Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm,
-    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent,
-    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
+    AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, ClassicLoadBalancer,
+    Collected, ConfigStatus, CredentialReportRow, DbCluster, DbInstance, DbParameterGroup,
+    DbSnapshot, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent, Image, InspectorStatus,
+    Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl,
+    PasswordPolicy, PublicAccessBlock, RdsEventSubscription, Region, ScheduledEvent, SecurityGroup,
+    SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -101,4 +102,9 @@ data! {
     40 METRIC_FILTERS: Region => Vec<MetricFilter> = "regions.metric_filters", |r| &r.metric_filters, of_region;
     41 METRIC_ALARMS: Region => Vec<MetricAlarm> = "regions.metric_alarms", |r| &r.metric_alarms, of_region;
     42 SNS_SUBSCRIPTIONS: Region => Vec<SnsSubscription> = "regions.sns_subscriptions", |r| &r.sns_subscriptions, of_region;
+    43 RDS_CLUSTERS: Region => Vec<DbCluster> = "regions.rds_clusters", |r| &r.rds_clusters, of_region;
+    44 RDS_SNAPSHOTS: Region => Vec<DbSnapshot> = "regions.rds_snapshots", |r| &r.rds_snapshots, of_region;
+    45 RDS_EVENT_SUBSCRIPTIONS: Region => Vec<RdsEventSubscription> = "regions.rds_event_subscriptions", |r| &r.rds_event_subscriptions, of_region;
+    46 CLASSIC_LOAD_BALANCERS: Region => Vec<ClassicLoadBalancer> = "regions.classic_load_balancers", |r| &r.classic_load_balancers, of_region;
+    47 RDS_PARAMETER_GROUPS: Region => Vec<DbParameterGroup> = "regions.rds_parameter_groups", |r| &r.rds_parameter_groups, of_region;
 }

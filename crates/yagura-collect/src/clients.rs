@@ -25,6 +25,8 @@ pub struct Clients {
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// Classic Load Balancers.
+    pub elb: aws_sdk_elasticloadbalancing::Client,
     pub rds: aws_sdk_rds::Client,
     pub eventbridge: aws_sdk_eventbridge::Client,
     pub kms: aws_sdk_kms::Client,
@@ -66,6 +68,7 @@ impl Clients {
             cloudtrail: aws_sdk_cloudtrail::Client::from_conf(cloudtrail.build()),
             ssm: aws_sdk_ssm::Client::new(cfg),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(cfg),
+            elb: aws_sdk_elasticloadbalancing::Client::new(cfg),
             rds: aws_sdk_rds::Client::new(cfg),
             eventbridge: aws_sdk_eventbridge::Client::new(cfg),
             kms: aws_sdk_kms::Client::new(cfg),

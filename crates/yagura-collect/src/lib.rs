@@ -10,6 +10,7 @@
 pub mod athena;
 mod bound;
 mod clients;
+mod elb;
 mod encryption;
 mod error;
 pub mod fleet;
@@ -18,6 +19,7 @@ mod local;
 mod monitoring;
 pub mod ops;
 mod org;
+mod rds;
 mod regional;
 mod s3;
 pub mod securityhub_import;

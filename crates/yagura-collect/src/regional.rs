@@ -60,6 +60,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         kms_keys,
         efs_file_systems,
         (metric_filters, metric_alarms, sns_subscriptions),
+        (rds_clusters, rds_snapshots, rds_event_subscriptions, rds_parameter_groups),
+        classic_load_balancers,
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -81,6 +83,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
                 crate::monitoring::sns_subscriptions(&c.sns),
             )
         },
+        crate::rds::rest(&c.rds),
+        crate::elb::classic(&c.elb, region, account_id),
     );
     Region {
         name: region.to_string(),
@@ -100,6 +104,11 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         metric_filters,
         metric_alarms,
         sns_subscriptions,
+        rds_clusters,
+        rds_snapshots,
+        rds_event_subscriptions,
+        classic_load_balancers,
+        rds_parameter_groups,
     }
 }
 
@@ -847,13 +856,7 @@ async fn load_balancers(
                 .load_balancer_arn(&arn)
                 .into_paginator()
                 .send(),
-            |o, out| {
-                out.extend(
-                    o.listeners()
-                        .iter()
-                        .filter_map(|l| l.protocol().map(|p| p.as_str().to_string())),
-                )
-            },
+            |o, out| out.extend(o.listeners().iter().cloned()),
         )
         .await
         {
@@ -901,14 +904,26 @@ async fn load_balancers(
                 }
             }
         }
+        let attributes = crate::elb::attributes(c, &arn).await;
         out.push(LoadBalancer {
+            listener_protocols: listeners
+                .iter()
+                .filter_map(|l| l.protocol().map(|p| p.as_str().to_string()))
+                .collect(),
+            listeners: Some(crate::elb::listeners(&listeners)),
+            attributes: Some(attributes),
+            zones: Some(
+                lb.availability_zones()
+                    .iter()
+                    .filter_map(|z| z.zone_name().map(str::to_string))
+                    .collect(),
+            ),
             arn,
             name: lb.load_balancer_name().unwrap_or_default().to_string(),
             kind: lb
                 .r#type()
                 .map(|t| t.as_str().to_string())
                 .unwrap_or_default(),
-            listener_protocols: listeners,
             targets,
             scheme: lb
                 .scheme()
@@ -946,6 +961,7 @@ async fn rds(c: &aws_sdk_rds::Client) -> Collected<Vec<DbInstance>> {
                     auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
                     storage_encrypted: d.storage_encrypted(),
                     publicly_accessible: d.publicly_accessible(),
+                    settings: Some(crate::rds::settings(d)),
                     tags: d
                         .tag_list()
                         .iter()

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Data that was read, or the reason it could not be.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Collected<T> {
     Ok(T),
@@ -413,6 +413,21 @@ pub struct Region {
     /// The SNS subscriptions of the region (ListSubscriptions). Absent in older snapshots.
     #[serde(default)]
     pub sns_subscriptions: Collected<Vec<SnsSubscription>>,
+    /// The RDS DB clusters of the region. Absent in older snapshots.
+    #[serde(default)]
+    pub rds_clusters: Collected<Vec<DbCluster>>,
+    /// The RDS DB and DB cluster snapshots the account owns. Absent in older snapshots.
+    #[serde(default)]
+    pub rds_snapshots: Collected<Vec<DbSnapshot>>,
+    /// The RDS event notification subscriptions. Absent in older snapshots.
+    #[serde(default)]
+    pub rds_event_subscriptions: Collected<Vec<RdsEventSubscription>>,
+    /// The Classic Load Balancers of the region. Absent in older snapshots.
+    #[serde(default)]
+    pub classic_load_balancers: Collected<Vec<ClassicLoadBalancer>>,
+    /// The MySQL and PostgreSQL DB parameter groups of the region. Absent in older snapshots.
+    #[serde(default)]
+    pub rds_parameter_groups: Collected<Vec<DbParameterGroup>>,
 }
 
 /// A CloudWatch Logs metric filter: the log group it reads, its pattern and the metrics it
@@ -814,6 +829,63 @@ pub struct LoadBalancer {
     pub security_groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subnets: Vec<String>,
+    /// The Availability Zones it spans; `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<String>>,
+    /// Its listeners with their ports and default actions; `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+    /// Its attributes (DescribeLoadBalancerAttributes: `deletion_protection.enabled`, …);
+    /// `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Collected<BTreeMap<String, String>>>,
+}
+
+/// A listener of an Application, Network or Gateway Load Balancer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Listener {
+    pub protocol: String,
+    pub port: i32,
+    /// Its default action redirects to HTTPS.
+    #[serde(default)]
+    pub redirects_to_https: bool,
+}
+
+/// A Classic Load Balancer (elasticloadbalancing 2012-06-01 DescribeLoadBalancers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClassicLoadBalancer {
+    pub name: String,
+    /// `arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/NAME`.
+    pub arn: String,
+    #[serde(default)]
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub listeners: Vec<ClassicListener>,
+    /// DescribeLoadBalancerAttributes.
+    #[serde(default)]
+    pub attributes: Collected<ClassicAttributes>,
+}
+
+/// A listener of a Classic Load Balancer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClassicListener {
+    /// `HTTP`, `HTTPS`, `TCP` or `SSL`.
+    pub protocol: String,
+    pub port: i32,
+    /// The server certificate of an HTTPS or SSL listener (an ACM or IAM ARN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+}
+
+/// The attributes of a Classic Load Balancer the FSBP controls read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClassicAttributes {
+    pub access_log: bool,
+    pub connection_draining: bool,
+    pub cross_zone: bool,
+    /// `elb.http.desyncmitigationmode` (`monitor`, `defensive`, `strictest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desync_mitigation_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -831,6 +903,106 @@ pub struct DbInstance {
     /// Reachable from outside its VPC; `None` in older snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publicly_accessible: Option<bool>,
+    /// The settings the FSBP controls read; `None` in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DbSettings>,
+}
+
+/// Settings of an RDS instance (DescribeDBInstances) that the FSBP RDS controls judge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbSettings {
+    /// The Aurora or Multi-AZ DB cluster the instance belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The source of a read replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_of: Option<String>,
+    /// Enhanced monitoring interval in seconds (0: off).
+    pub monitoring_interval: i32,
+    pub deletion_protection: bool,
+    /// Log types published to CloudWatch Logs.
+    #[serde(default)]
+    pub log_exports: Vec<String>,
+    pub iam_auth: bool,
+    /// Days automated backups are kept (0: off).
+    pub backup_retention: i32,
+    pub copy_tags_to_snapshot: bool,
+    /// The VPC of its subnet group (none: EC2-Classic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// The port it listens on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    pub master_username: String,
+    /// The names of its DB parameter groups.
+    #[serde(default)]
+    pub parameter_groups: Vec<String>,
+}
+
+/// A MySQL or PostgreSQL DB parameter group with the in-transit encryption parameters it sets
+/// (`rds.force_ssl`, `require_secure_transport`), DescribeDBParameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbParameterGroup {
+    pub name: String,
+    /// Those parameters that have a value, by name.
+    #[serde(default)]
+    pub parameters: Collected<BTreeMap<String, String>>,
+}
+
+/// An RDS DB cluster (Aurora or Multi-AZ DB cluster), DescribeDBClusters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbCluster {
+    pub id: String,
+    pub arn: String,
+    pub engine: String,
+    pub multi_az: bool,
+    pub deletion_protection: bool,
+    pub iam_auth: bool,
+    /// Backtrack window in seconds (0: off; Aurora MySQL only).
+    pub backtrack_window: i64,
+    pub copy_tags_to_snapshot: bool,
+    pub master_username: String,
+    pub storage_encrypted: bool,
+    /// Reported for Multi-AZ DB clusters only (Aurora upgrades per instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_minor_version_upgrade: Option<bool>,
+    /// Log types published to CloudWatch Logs.
+    #[serde(default)]
+    pub log_exports: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+}
+
+/// An RDS DB snapshot or DB cluster snapshot (DescribeDBSnapshots, DescribeDBClusterSnapshots).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DbSnapshot {
+    pub id: String,
+    pub arn: String,
+    /// A DB cluster snapshot.
+    pub cluster: bool,
+    /// `manual`, `automated`, `shared`, …
+    pub kind: String,
+    pub encrypted: bool,
+    /// Restorable by every AWS account (the `restore` attribute holds `all`); read for
+    /// manual snapshots only (automated ones cannot be shared).
+    #[serde(default)]
+    pub public: Collected<bool>,
+}
+
+/// An RDS event notification subscription (DescribeEventSubscriptions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RdsEventSubscription {
+    pub name: String,
+    pub arn: String,
+    /// `db-instance`, `db-cluster`, `db-parameter-group`, `db-security-group`, … (empty: all).
+    pub source_type: String,
+    /// Event categories (empty: all).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// The sources it is limited to (empty: all of the type).
+    #[serde(default)]
+    pub source_ids: Vec<String>,
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -11,6 +11,7 @@ mod cloudwatch;
 mod config;
 mod ec2;
 mod efs;
+mod elb;
 mod elbv2;
 mod guardduty;
 mod health;
@@ -33,6 +34,20 @@ pub(crate) mod prelude {
     pub(crate) use time::format_description::well_known::Rfc3339;
     pub(crate) use time::OffsetDateTime;
     pub(crate) use yagura_core::{declare_check, text, Status, Text};
+
+    /// PASS with `pass`'s message when `ok`, else FAIL with `fail`'s (only the one returned is
+    /// built).
+    pub(crate) fn verdict(
+        ok: bool,
+        pass: impl FnOnce() -> Text,
+        fail: impl FnOnce() -> Text,
+    ) -> (Status, Text) {
+        if ok {
+            (Status::Pass, pass())
+        } else {
+            (Status::Fail, fail())
+        }
+    }
 
     /// Whole days from `t` (RFC 3339) to `now`; `None` when `t` is not a time.
     pub(crate) fn days_since(now: OffsetDateTime, t: &str) -> Option<i64> {
