@@ -63,7 +63,10 @@ else
     "$tf_mirror" >"$tmp/terraformrc"
   export TF_CLI_CONFIG_FILE="$tmp/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
   unset TF_DATA_DIR TF_PLUGIN_CACHE_DIR
-  terraform fmt -check -recursive -diff -no-color deploy/terraform
+  terraform fmt -check -recursive -diff -no-color deploy/terraform || {
+    echo "deploy/terraform: not in terraform's format (terraform fmt -recursive deploy/terraform)" >&2
+    exit 1
+  }
   # A copy keeps .terraform/ and the lock file out of the checkout; the configuration reads
   # ../cloudformation and ../../policy, so those come along to the same places.
   mkdir -p "$tmp/repo/deploy" "$tmp/repo/policy"
