@@ -19,7 +19,7 @@ locals {
     consume = {
       cpu      = 1024
       memory   = 2048
-      role_arn = aws_iam_role.consume_task.arn
+      role_arn = aws_iam_role.ecs["consume"].arn
       command  = ["--data-dir", "/store", "trail", "consume", "--sqs", aws_sqs_queue.notifications.id]
       environment = [
         { name = "YAGURA_SNS_TOPIC", value = aws_sns_topic.notifications.arn },
@@ -28,7 +28,7 @@ locals {
     audit = {
       cpu      = 2048
       memory   = 4096
-      role_arn = aws_iam_role.audit_task.arn
+      role_arn = aws_iam_role.ecs["audit"].arn
       # --output-dir creates /store/reports on the first run (--output would not); the report
       # is /store/reports/yagura-audit.json.
       command = ["--data-dir", "/store", "audit", "--org", "--role-name", var.audit_role_name,
@@ -38,7 +38,7 @@ locals {
     watch = {
       cpu      = 1024
       memory   = 2048
-      role_arn = aws_iam_role.audit_task.arn
+      role_arn = aws_iam_role.ecs["audit"].arn
       command = ["--data-dir", "/store", "watch", "--org", "--role-name", var.audit_role_name,
       "--regions", var.audit_regions]
       environment = []
@@ -46,7 +46,7 @@ locals {
   }
   awsvpc = {
     subnets          = var.subnet_ids
-    security_groups  = [aws_security_group.task.id]
+    security_groups  = [aws_security_group.yagura["task"].id]
     assign_public_ip = false
   }
 }
@@ -58,7 +58,7 @@ resource "aws_ecs_task_definition" "task" {
   network_mode             = "awsvpc"
   cpu                      = each.value.cpu
   memory                   = each.value.memory
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = aws_iam_role.ecs["execution"].arn
   task_role_arn            = each.value.role_arn
   volume {
     name = "store"

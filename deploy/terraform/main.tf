@@ -160,14 +160,18 @@ resource "aws_sns_topic_subscription" "email" {
 # Terraform removes the default allow-all egress of a new group, so the store's group has no
 # egress at all (the template leaves AWS's default on it; EFS needs none).
 
-resource "aws_security_group" "task" {
-  name_prefix = "yagura-task-"
-  description = "yagura tasks (outbound only)"
+resource "aws_security_group" "yagura" {
+  for_each = {
+    task  = "yagura tasks (outbound only)"
+    store = "yagura store (EFS), reached by the yagura tasks only"
+  }
+  name_prefix = "yagura-${each.key}-"
+  description = each.value
   vpc_id      = var.vpc_id
 }
 
 resource "aws_vpc_security_group_egress_rule" "task_https" {
-  security_group_id = aws_security_group.task.id
+  security_group_id = aws_security_group.yagura["task"].id
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
@@ -176,26 +180,20 @@ resource "aws_vpc_security_group_egress_rule" "task_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "task_nfs" {
-  security_group_id            = aws_security_group.task.id
+  security_group_id            = aws_security_group.yagura["task"].id
   ip_protocol                  = "tcp"
   from_port                    = 2049
   to_port                      = 2049
-  referenced_security_group_id = aws_security_group.store.id
+  referenced_security_group_id = aws_security_group.yagura["store"].id
   description                  = "the store on EFS"
 }
 
-resource "aws_security_group" "store" {
-  name_prefix = "yagura-store-"
-  description = "yagura store (EFS), reached by the yagura tasks only"
-  vpc_id      = var.vpc_id
-}
-
 resource "aws_vpc_security_group_ingress_rule" "store_nfs" {
-  security_group_id            = aws_security_group.store.id
+  security_group_id            = aws_security_group.yagura["store"].id
   ip_protocol                  = "tcp"
   from_port                    = 2049
   to_port                      = 2049
-  referenced_security_group_id = aws_security_group.task.id
+  referenced_security_group_id = aws_security_group.yagura["task"].id
   description                  = "NFS from the yagura tasks"
 }
 
@@ -218,7 +216,7 @@ resource "aws_efs_mount_target" "store" {
   count           = 2
   file_system_id  = aws_efs_file_system.store.id
   subnet_id       = var.subnet_ids[count.index]
-  security_groups = [aws_security_group.store.id]
+  security_groups = [aws_security_group.yagura["store"].id]
 }
 
 resource "aws_efs_access_point" "store" {

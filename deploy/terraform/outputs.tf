@@ -11,5 +11,5 @@ output "topic_arn" {
 }
 
 output "audit_task_role_arn" {
-  value = aws_iam_role.audit_task.arn
+  value = aws_iam_role.ecs["audit"].arn
 }

@@ -27,25 +27,27 @@ locals {
   }
 }
 
-resource "aws_iam_role" "execution" {
-  name_prefix        = "yagura-execution-"
+# The roles ECS tasks take: the execution role (pulls the image, writes the logs) and the task
+# roles of the consumer and of the audit and watch tasks.
+resource "aws_iam_role" "ecs" {
+  for_each = {
+    execution = null
+    consume   = "yagura trail consume - read the queue and the trail objects, notify"
+    audit     = "yagura audit --org and watch --org - assume the member audit role, read this account, notify"
+  }
+  name_prefix        = "yagura-${each.key}-"
+  description        = each.value
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {
-  role       = aws_iam_role.execution.name
+  role       = aws_iam_role.ecs["execution"].name
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-resource "aws_iam_role" "consume_task" {
-  name_prefix        = "yagura-consume-"
-  description        = "yagura trail consume - read the queue and the trail objects, notify"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
 resource "aws_iam_role_policy" "consume" {
   name = "consume"
-  role = aws_iam_role.consume_task.id
+  role = aws_iam_role.ecs["consume"].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -70,15 +72,9 @@ resource "aws_iam_role_policy" "consume" {
   })
 }
 
-resource "aws_iam_role" "audit_task" {
-  name_prefix        = "yagura-audit-task-"
-  description        = "yagura audit --org and watch --org - assume the member audit role, read this account, notify"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
 resource "aws_iam_role_policy" "audit_assume_member" {
   name = "assume-member-audit-role"
-  role = aws_iam_role.audit_task.id
+  role = aws_iam_role.ecs["audit"].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -95,7 +91,7 @@ resource "aws_iam_role_policy" "audit_assume_member" {
 
 resource "aws_iam_role_policy" "audit_readonly" {
   name   = "yagura-audit-readonly"
-  role   = aws_iam_role.audit_task.id
+  role   = aws_iam_role.ecs["audit"].id
   policy = jsonencode(local.audit_readonly_policy)
 }
 
@@ -128,7 +124,7 @@ resource "aws_iam_role_policy" "scheduler" {
       {
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [aws_iam_role.execution.arn, aws_iam_role.audit_task.arn]
+        Resource  = [aws_iam_role.ecs["execution"].arn, aws_iam_role.ecs["audit"].arn]
         Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
       },
     ]
@@ -151,7 +147,7 @@ resource "aws_cloudformation_stack_set" "member_audit_roles" {
   template_url  = var.member_role_template_url == "" ? null : var.member_role_template_url
   template_body = var.member_role_template_url == "" ? file("${path.module}/../cloudformation/member-audit-role.yaml") : null
   parameters = {
-    AuditorRoleArn = aws_iam_role.audit_task.arn
+    AuditorRoleArn = aws_iam_role.ecs["audit"].arn
     RoleName       = var.audit_role_name
   }
   operation_preferences {

@@ -6,7 +6,7 @@
 #   module "yagura_audit_role" {
 #     source           = "../yagura/deploy/terraform/modules/member-audit-role"
 #     providers        = { aws = aws.member_123456789012 }
-#     auditor_role_arn = "arn:aws:iam::MANAGEMENT:role/yagura-audit-task-..." # audit_task_role_arn
+#     auditor_role_arn = "arn:aws:iam::MANAGEMENT:role/yagura-audit-..." # audit_task_role_arn
 #   }
 #
 # The actions are read from policy/yagura-audit-readonly.json (the calls yagura-collect makes),
