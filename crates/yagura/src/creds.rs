@@ -769,11 +769,11 @@ fn rotate(g: &Global, profile: &str, code: &CodeArgs) -> Result<u8> {
     let p = paths(g)?;
     let (files, ks) = load_files(&p)?;
     let Some(old) = ks.get(profile)? else {
-        bail!(
-            "profile `{}` has no stored key to rotate: `yagura creds add {}` first",
-            sanitize(profile),
-            sanitize(profile)
-        );
+        let profile = sanitize(profile);
+        bail!(crate::tr!(
+            "profile `{profile}` has no stored key to rotate: `yagura creds add {profile}` first",
+            "プロファイル `{profile}` にはローテーションする保存済みのキーがありません: 先に `yagura creds add {profile}` を実行してください"
+        ));
     };
     let resolved = files.resolve(profile)?;
     let backend = ks

@@ -520,7 +520,7 @@ fn status_text(status: &DbStatus, now: i64) -> String {
             "{}",
             crate::tr!(
                 "- {name} ({kinds}): {a} advisories, changed {when}{checked}: {age} day(s) old{stale}",
-                "- `{name}`({kinds}): アドバイザリ {a} 件、更新 {when}{checked}: {age} 日前{stale}",
+                "- `{name}`(`{kinds}`): アドバイザリ {a} 件、更新 {when}{checked}: {age} 日前{stale}",
                 name = sanitize(&src.name),
                 kinds = sanitize(&src.kinds),
                 a = src.advisories,

@@ -83,7 +83,7 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
         match p {
             ProfileError::NotFound(name) => {
                 return format!(
-                    "プロファイル `{name}` は config ファイルにも credentials ファイルにも定義されていません"
+                    "プロファイル `{name}` は `config` ファイルにも `credentials` ファイルにも定義されていません"
                 )
             }
             ProfileError::NoCredentials(name) => {

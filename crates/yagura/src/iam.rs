@@ -430,21 +430,28 @@ pub fn run(g: &Global, a: IamArgs) -> Result<u8> {
                                 )
                             })
                             .collect();
-                        crate::outln!(
-                            "{}",
-                            sanitize(&format!(
-                                "{:?}: {} {} on {}{}",
-                                r.decision,
-                                c.request.principal,
-                                c.request.action,
-                                c.request.resource,
-                                if by.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" by {}", by.join(", "))
-                                }
-                            ))
+                        let (decision, principal, action, resource) = (
+                            format!("{:?}", r.decision),
+                            &c.request.principal,
+                            &c.request.action,
+                            &c.request.resource,
                         );
+                        let by = by.join(", ");
+                        let line = match (by.is_empty(), crate::i18n::ja()) {
+                            (true, false) => {
+                                format!("{decision}: {principal} {action} on {resource}")
+                            }
+                            (false, false) => {
+                                format!("{decision}: {principal} {action} on {resource} by {by}")
+                            }
+                            (true, true) => {
+                                format!("{decision}: `{principal}` による `{resource}` への `{action}`")
+                            }
+                            (false, true) => format!(
+                                "{decision}: `{principal}` による `{resource}` への `{action}`(決め手: `{by}`)"
+                            ),
+                        };
+                        crate::outln!("{}", sanitize(&line));
                     }
                 }
             }
