@@ -163,6 +163,14 @@ def elb_seed():
             {"Key": "access_logs.s3.bucket", "Value": "fsbp-elb-logs"},
         ],
     )
+    # ELB.16: the good ALB is protected by an AWS WAF web ACL, the bad one by none.
+    waf = client("wafv2")
+    acl = waf.create_web_acl(
+        Name="fsbp-web-acl", Scope="REGIONAL", DefaultAction={"Allow": {}},
+        VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                          "MetricName": "fsbp-web-acl"},
+    )["Summary"]["ARN"]
+    waf.associate_web_acl(WebACLArn=acl, ResourceArn=good)
     acm_cert = client("acm").request_certificate(DomainName="www.example.com")["CertificateArn"]
     # moto does not parse the body: a placeholder, split so no key-shaped text stands here.
     pem = "-----BEGIN " + "{0}-----\nAAAA\n-----END " + "{0}-----"

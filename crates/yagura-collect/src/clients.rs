@@ -27,6 +27,8 @@ pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// Classic Load Balancers.
     pub elb: aws_sdk_elasticloadbalancing::Client,
+    /// AWS WAF (the web ACLs of Application Load Balancers).
+    pub wafv2: aws_sdk_wafv2::Client,
     pub rds: aws_sdk_rds::Client,
     pub eventbridge: aws_sdk_eventbridge::Client,
     pub kms: aws_sdk_kms::Client,
@@ -69,6 +71,7 @@ impl Clients {
             ssm: aws_sdk_ssm::Client::new(cfg),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(cfg),
             elb: aws_sdk_elasticloadbalancing::Client::new(cfg),
+            wafv2: aws_sdk_wafv2::Client::new(cfg),
             rds: aws_sdk_rds::Client::new(cfg),
             eventbridge: aws_sdk_eventbridge::Client::new(cfg),
             kms: aws_sdk_kms::Client::new(cfg),

@@ -50,6 +50,18 @@ pub(crate) async fn attributes(
     }
 }
 
+/// The AWS WAF web ACL an Application Load Balancer is associated with
+/// (GetWebACLForResource): its name, `None` when it has none.
+pub(crate) async fn web_acl(c: &aws_sdk_wafv2::Client, arn: &str) -> Collected<Option<String>> {
+    match c.get_web_acl_for_resource().resource_arn(arn).send().await {
+        Ok(o) => Collected::Ok(o.web_acl().map(|w| w.name().to_string())),
+        Err(e) if crate::error::is_code(&e, &["WAFNonexistentItemException"]) => {
+            Collected::Ok(None)
+        }
+        Err(e) => Collected::Error(collect_error("wafv2:GetWebACLForResource", e)),
+    }
+}
+
 /// The region's Classic Load Balancers (every page), each with its attributes; a load
 /// balancer whose attributes could not be read keeps the error.
 pub(crate) async fn classic(

@@ -71,7 +71,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         access_analyzer(&c.accessanalyzer),
         cloudtrail(&c.cloudtrail, region),
         ssm(&c.ssm),
-        load_balancers(&c.elbv2),
+        load_balancers(&c.elbv2, &c.wafv2),
         rds(&c.rds),
         event_rules(&c.eventbridge),
         crate::encryption::kms_keys(&c.kms),
@@ -834,6 +834,7 @@ async fn ssm(c: &aws_sdk_ssm::Client) -> Collected<Vec<String>> {
 
 async fn load_balancers(
     c: &aws_sdk_elasticloadbalancingv2::Client,
+    waf: &aws_sdk_wafv2::Client,
 ) -> Collected<Vec<LoadBalancer>> {
     let lbs = match paged(
         "elasticloadbalancing:DescribeLoadBalancers",
@@ -905,7 +906,12 @@ async fn load_balancers(
             }
         }
         let attributes = crate::elb::attributes(c, &arn).await;
+        let web_acl = match lb.r#type().map(|t| t.as_str()) {
+            Some("application") => Some(crate::elb::web_acl(waf, &arn).await),
+            _ => None,
+        };
         out.push(LoadBalancer {
+            web_acl,
             listener_protocols: listeners
                 .iter()
                 .filter_map(|l| l.protocol().map(|p| p.as_str().to_string()))

@@ -86,6 +86,7 @@ fn clients(region: &str, rules: &[Rule]) -> Clients {
         ssm: client!(aws_sdk_ssm, region, rules),
         elbv2: client!(aws_sdk_elasticloadbalancingv2, region, rules),
         elb: client!(aws_sdk_elasticloadbalancing, region, rules),
+        wafv2: client!(aws_sdk_wafv2, region, rules),
         rds: client!(aws_sdk_rds, region, rules),
         eventbridge: client!(aws_sdk_eventbridge, region, rules),
         kms: client!(aws_sdk_kms, region, rules),

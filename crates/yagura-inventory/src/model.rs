@@ -839,6 +839,10 @@ pub struct LoadBalancer {
     /// `None` in older snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Collected<BTreeMap<String, String>>>,
+    /// An Application Load Balancer's AWS WAF web ACL (GetWebACLForResource): its name, `None`
+    /// inside when it has none; `None` for other kinds and in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_acl: Option<Collected<Option<String>>>,
 }
 
 /// A listener of an Application, Network or Gateway Load Balancer.

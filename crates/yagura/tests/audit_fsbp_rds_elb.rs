@@ -136,6 +136,76 @@ const PAIRS: &[(&str, &str, &str)] = &[
         ":us-west-2:",
         ":us-east-1:",
     ),
+    (
+        "elbv2-http-not-redirected-to-https",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-invalid-headers-kept",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-access-logging-off",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-deletion-protection-off",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-desync-mitigation-weak",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-single-az",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elbv2-waf-not-associated",
+        "loadbalancer/app/alb-fsbp-bad/",
+        "loadbalancer/app/alb-fsbp-good/",
+    ),
+    (
+        "elb-certificate-not-from-acm",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-listener-not-encrypted",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-access-logging-off",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-connection-draining-off",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-cross-zone-off",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-single-az",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
+    (
+        "elb-desync-mitigation-weak",
+        "loadbalancer/clb-fsbp-bad",
+        "loadbalancer/clb-fsbp-good",
+    ),
 ];
 
 /// The statuses of `check` on the resources whose name contains `part`.

@@ -8,6 +8,7 @@ pub(crate) mod elbv2_desync_mitigation_weak;
 pub(crate) mod elbv2_http_not_redirected_to_https;
 pub(crate) mod elbv2_invalid_headers_kept;
 pub(crate) mod elbv2_single_az;
+pub(crate) mod elbv2_waf_not_associated;
 
 use crate::checks::prelude::*;
 use yagura_inventory::{CollectError, Collected, Listener, LoadBalancer};
@@ -68,6 +69,15 @@ pub(super) fn listeners(lb: &LoadBalancer) -> Result<&[Listener], CollectError> 
     lb.listeners
         .as_deref()
         .ok_or_else(|| not_collected("listeners"))
+}
+
+/// An Application Load Balancer's web ACL (`None`: none associated).
+pub(super) fn web_acl(lb: &LoadBalancer) -> Result<Option<&str>, CollectError> {
+    match &lb.web_acl {
+        Some(Collected::Ok(a)) => Ok(a.as_deref()),
+        Some(Collected::Error(e)) => Err(e.clone()),
+        None => Err(not_collected("AWS WAF web ACL")),
+    }
 }
 
 pub(super) fn zones(lb: &LoadBalancer) -> Result<&[String], CollectError> {
