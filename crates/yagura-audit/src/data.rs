@@ -8,7 +8,8 @@ use yagura_inventory::{
     CredentialReportRow, DbInstance, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent,
     Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm,
     MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent,
-    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
+    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet, Trail,
+    VirtualMfaDevice, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -101,4 +102,5 @@ data! {
     40 METRIC_FILTERS: Region => Vec<MetricFilter> = "regions.metric_filters", |r| &r.metric_filters, of_region;
     41 METRIC_ALARMS: Region => Vec<MetricAlarm> = "regions.metric_alarms", |r| &r.metric_alarms, of_region;
     42 SNS_SUBSCRIPTIONS: Region => Vec<SnsSubscription> = "regions.sns_subscriptions", |r| &r.sns_subscriptions, of_region;
+    43 SUBNETS: Region => Vec<Subnet> = "regions.ec2.subnets", |r| &r.ec2.subnets, of_region;
 }

@@ -1,9 +1,12 @@
 //! The `cloudtrail` checks.
 
 pub(crate) mod cloudtrail_bucket_access_logging_off;
+pub(crate) mod cloudtrail_bucket_public;
 pub(crate) mod cloudtrail_log_validation_off;
 pub(crate) mod cloudtrail_logs_not_kms_encrypted;
 pub(crate) mod cloudtrail_multi_region_missing;
+pub(crate) mod cloudtrail_no_cloudwatch_logs;
+pub(crate) mod cloudtrail_no_logging_trail;
 pub(crate) mod cloudtrail_s3_object_reads_not_logged;
 pub(crate) mod cloudtrail_s3_object_writes_not_logged;
 

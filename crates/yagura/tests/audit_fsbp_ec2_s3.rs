@@ -1,0 +1,187 @@
+//! The FSBP checks of EC2, S3, CloudTrail, KMS and IAM against moto_server: each
+//! misconfiguration seeded by `scripts/seed_fsbp_ec2_s3.py` must FAIL and its compliant twin
+//! must PASS, on one `yagura audit` run. CloudTrail.3 (no logging trail) is account-wide and
+//! cannot have its twin in the same account: its FAIL is a second run on a second moto that
+//! holds only a stopped trail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::process::Command;
+use yagura_testkit::{moto_available, repo_root, venv, yagura_against, Moto};
+
+/// The checks of this file.
+const CHECKS: &[&str] = &[
+    "ec2-instance-public-ip",
+    "ec2-subnet-assigns-public-ip",
+    "network-acl-unused",
+    "cloudtrail-no-logging-trail",
+    "cloudtrail-no-cloudwatch-logs",
+    "cloudtrail-bucket-public",
+    "kms-key-pending-deletion",
+    "s3-bucket-access-logging-off",
+    "s3-bucket-policy-grants-other-accounts",
+    "iam-policy-allows-service-wildcard",
+    "iam-policy-allows-kms-decrypt-all-keys",
+    "iam-inline-policy-allows-kms-decrypt-all-keys",
+];
+
+/// Seeds `moto` with the script; what it made, by name.
+fn seed(moto: &Moto, extra: &[&str]) -> Value {
+    let out = Command::new(venv().join("bin/python"))
+        .arg(repo_root().join("scripts/seed_fsbp_ec2_s3.py"))
+        .arg(moto.endpoint())
+        .args(extra)
+        .output()
+        .expect("run seed_fsbp_ec2_s3.py");
+    assert!(
+        out.status.success(),
+        "seed_fsbp_ec2_s3.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// One audit of us-east-1 with `checks`, as its JSON report.
+fn audit(moto: &Moto, checks: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let out = yagura_against(
+        &moto.endpoint(),
+        dir.path(),
+        &[
+            "--quiet",
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--no-store",
+            "--checks",
+            checks,
+            "-f",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.code().is_some(),
+        "killed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    report["results"].as_array().unwrap().clone()
+}
+
+/// The statuses of `check` on the resources whose name ends with `resource`.
+fn statuses<'a>(results: &'a [Value], check: &str, resource: &str) -> Vec<&'a str> {
+    results
+        .iter()
+        .filter(|r| r["check_id"] == check)
+        .filter(|r| r["resource"].as_str().unwrap().ends_with(resource))
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn each_misconfiguration_fails_and_its_twin_passes() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let s = seed(&moto, &[]);
+    let name = |k: &str| s[k].as_str().unwrap().to_string();
+    let results = audit(&moto, &CHECKS.join(","));
+    // (check, failing resource, passing twin), resources by the end of their names.
+    let pairs: Vec<(&str, String, String)> = vec![
+        (
+            "ec2-instance-public-ip",
+            format!("instance/{}", name("instance_with_public_ip")),
+            format!("instance/{}", name("instance_without_public_ip")),
+        ),
+        (
+            "ec2-subnet-assigns-public-ip",
+            format!("subnet/{}", name("public_subnet")),
+            format!("subnet/{}", name("private_subnet")),
+        ),
+        (
+            "network-acl-unused",
+            format!("network-acl/{}", name("unused_acl")),
+            format!("network-acl/{}", name("used_acl")),
+        ),
+        (
+            "cloudtrail-no-cloudwatch-logs",
+            format!("trail/{}", name("exposed_trail")),
+            format!("trail/{}", name("watched_trail")),
+        ),
+        (
+            "cloudtrail-bucket-public",
+            format!("trail/{}", name("exposed_trail")),
+            format!("trail/{}", name("watched_trail")),
+        ),
+        (
+            "kms-key-pending-deletion",
+            format!("key/{}", name("key_pending_deletion")),
+            format!("key/{}", name("key_kept")),
+        ),
+        (
+            "s3-bucket-access-logging-off",
+            format!(":::{}", name("bucket_unlogged")),
+            format!(":::{}", name("bucket_logged")),
+        ),
+        (
+            "s3-bucket-policy-grants-other-accounts",
+            format!(":::{}", name("bucket_foreign_admin")),
+            format!(":::{}", name("bucket_foreign_reader")),
+        ),
+        (
+            "iam-policy-allows-service-wildcard",
+            "policy/fsbp-s3-everything".into(),
+            "policy/fsbp-s3-read".into(),
+        ),
+        (
+            "iam-policy-allows-kms-decrypt-all-keys",
+            "policy/fsbp-decrypt-any".into(),
+            "policy/fsbp-decrypt-one".into(),
+        ),
+        (
+            "iam-inline-policy-allows-kms-decrypt-all-keys",
+            format!("user/{}", name("user_decrypt_anything")),
+            format!("user/{}", name("user_decrypt_one_key")),
+        ),
+    ];
+    for (check, bad, good) in &pairs {
+        assert_eq!(statuses(&results, check, bad), ["FAIL"], "{check} on {bad}");
+        assert_eq!(
+            statuses(&results, check, good),
+            ["PASS"],
+            "{check} on {good}"
+        );
+    }
+    // The account has logging trails: CloudTrail.3 passes on the account.
+    assert_eq!(
+        statuses(&results, "cloudtrail-no-logging-trail", ":root"),
+        ["PASS"]
+    );
+    // Nothing was unreadable in moto: no check of this file is UNKNOWN.
+    let unknown: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["status"] == "UNKNOWN")
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:#?}");
+}
+
+#[test]
+fn an_account_whose_only_trail_is_stopped_has_no_logging_trail() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    seed(&moto, &["--no-logging-trail"]);
+    let results = audit(&moto, "cloudtrail-no-logging-trail");
+    assert_eq!(
+        statuses(&results, "cloudtrail-no-logging-trail", ":root"),
+        ["FAIL"]
+    );
+}

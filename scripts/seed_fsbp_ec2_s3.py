@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Seeds a running moto_server with the FSBP cases of the EC2, S3, CloudTrail, KMS and IAM
+checks of crates/yagura/tests/audit_fsbp_ec2_s3.rs: each misconfiguration with its compliant
+twin, in one account (123456789012) and us-east-1.
+
+usage: seed_fsbp_ec2_s3.py ENDPOINT [--no-logging-trail]
+prints a JSON object naming what it made: {"name": "resource id or name", ...}
+
+--no-logging-trail seeds only a trail that is not logging (the account-wide CloudTrail.3 case,
+which cannot have its compliant twin in the same account).
+"""
+import json
+import sys
+
+import boto3
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+FOREIGN = "444455556666"
+
+
+def client(endpoint, svc):
+    return boto3.client(svc, endpoint_url=endpoint, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def ec2_cases(c):
+    ec2 = c("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24")["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=public, MapPublicIpOnLaunch={"Value": True})
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.2.0/24")["Subnet"]["SubnetId"]
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    with_ip = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": public, "AssociatePublicIpAddress": True}])["Instances"][0]["InstanceId"]
+    without_ip = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": private, "AssociatePublicIpAddress": False}])["Instances"][0]["InstanceId"]
+    unused_acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    used_acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["NetworkAcls"]
+    assoc = next(a["NetworkAclAssociationId"] for a in acls[0]["Associations"] if a["SubnetId"] == private)
+    ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=used_acl)
+    return {"public_subnet": public, "private_subnet": private, "instance_with_public_ip": with_ip,
+            "instance_without_public_ip": without_ip, "unused_acl": unused_acl, "used_acl": used_acl}
+
+
+def trail_bucket(s3, name, public):
+    s3.create_bucket(Bucket=name)
+    statements = [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                   "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{name}/AWSLogs/{ACCOUNT}/*"}]
+    if public:
+        statements.append({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                           "Resource": f"arn:aws:s3:::{name}/*"})
+    s3.put_bucket_policy(Bucket=name, Policy=doc(*statements))
+
+
+def cloudtrail_cases(c, logging_only=False):
+    s3, ct = c("s3"), c("cloudtrail")
+    if logging_only:
+        trail_bucket(s3, "fsbp-stopped-trail-logs", public=False)
+        ct.create_trail(Name="fsbp-stopped", S3BucketName="fsbp-stopped-trail-logs")
+        return {"stopped_trail": "fsbp-stopped"}
+    trail_bucket(s3, "fsbp-public-trail-logs", public=True)
+    trail_bucket(s3, "fsbp-private-trail-logs", public=False)
+    logs = c("logs")
+    logs.create_log_group(logGroupName="fsbp-trail")
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:fsbp-trail:*"
+    ct.create_trail(Name="fsbp-exposed", S3BucketName="fsbp-public-trail-logs")
+    ct.create_trail(Name="fsbp-watched", S3BucketName="fsbp-private-trail-logs",
+                    CloudWatchLogsLogGroupArn=group,
+                    CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")
+    ct.start_logging(Name="fsbp-exposed")
+    ct.start_logging(Name="fsbp-watched")
+    return {"exposed_trail": "fsbp-exposed", "watched_trail": "fsbp-watched"}
+
+
+def kms_cases(c):
+    kms = c("kms")
+    doomed = kms.create_key(Description="fsbp doomed")["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
+    kept = kms.create_key(Description="fsbp kept")["KeyMetadata"]["KeyId"]
+    return {"key_pending_deletion": doomed, "key_kept": kept}
+
+
+def s3_cases(c):
+    s3 = c("s3")
+    for b in ["fsbp-logged", "fsbp-unlogged", "fsbp-access-logs", "fsbp-foreign-admin", "fsbp-foreign-reader"]:
+        s3.create_bucket(Bucket=b)
+    s3.put_bucket_acl(Bucket="fsbp-access-logs", GrantWrite="uri=http://acs.amazonaws.com/groups/s3/LogDelivery",
+                      GrantReadACP="uri=http://acs.amazonaws.com/groups/s3/LogDelivery")
+    s3.put_bucket_logging(Bucket="fsbp-logged", BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": "fsbp-access-logs", "TargetPrefix": "fsbp-logged/"}})
+    foreign = {"AWS": f"arn:aws:iam::{FOREIGN}:root"}
+    s3.put_bucket_policy(Bucket="fsbp-foreign-admin", Policy=doc(
+        {"Effect": "Allow", "Principal": foreign, "Action": ["s3:GetObject", "s3:PutBucketPolicy"],
+         "Resource": ["arn:aws:s3:::fsbp-foreign-admin", "arn:aws:s3:::fsbp-foreign-admin/*"]}))
+    s3.put_bucket_policy(Bucket="fsbp-foreign-reader", Policy=doc(
+        {"Effect": "Allow", "Principal": foreign, "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": "arn:aws:s3:::fsbp-foreign-reader/*"}))
+    return {"bucket_logged": "fsbp-logged", "bucket_unlogged": "fsbp-unlogged",
+            "bucket_foreign_admin": "fsbp-foreign-admin", "bucket_foreign_reader": "fsbp-foreign-reader"}
+
+
+def iam_cases(c, key_id):
+    iam = c("iam")
+    one_key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
+    policies = {
+        "fsbp-s3-everything": doc({"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}),
+        "fsbp-s3-read": doc({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}),
+        "fsbp-decrypt-any": doc({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}),
+        "fsbp-decrypt-one": doc({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": one_key}),
+    }
+    for name, text in policies.items():
+        iam.create_policy(PolicyName=name, PolicyDocument=text)
+    iam.create_user(UserName="fsbp-decrypt-anything")
+    iam.put_user_policy(UserName="fsbp-decrypt-anything", PolicyName="kms",
+                        PolicyDocument=doc({"Effect": "Allow", "Action": "kms:ReEncrypt*", "Resource": "*"}))
+    iam.create_user(UserName="fsbp-decrypt-one-key")
+    iam.put_user_policy(UserName="fsbp-decrypt-one-key", PolicyName="kms",
+                        PolicyDocument=doc({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": one_key}))
+    return {name: name for name in policies} | {
+        "user_decrypt_anything": "fsbp-decrypt-anything", "user_decrypt_one_key": "fsbp-decrypt-one-key"}
+
+
+def main():
+    endpoint = sys.argv[1]
+    c = lambda svc: client(endpoint, svc)
+    if "--no-logging-trail" in sys.argv[2:]:
+        print(json.dumps(cloudtrail_cases(c, logging_only=True)))
+        return
+    out = {}
+    out |= ec2_cases(c)
+    out |= cloudtrail_cases(c)
+    out |= kms_cases(c)
+    out |= s3_cases(c)
+    out |= iam_cases(c, out["key_kept"])
+    print(json.dumps(out, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
