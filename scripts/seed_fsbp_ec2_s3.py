@@ -34,7 +34,9 @@ def ec2_cases(c):
     public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24")["Subnet"]["SubnetId"]
     ec2.modify_subnet_attribute(SubnetId=public, MapPublicIpOnLaunch={"Value": True})
     private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.2.0/24")["Subnet"]["SubnetId"]
-    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    images = lambda kind: ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "virtualization-type", "Values": [kind]}])["Images"][0]["ImageId"]
+    ami, pv_ami = images("hvm"), images("paravirtual")
     with_ip = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
         {"DeviceIndex": 0, "SubnetId": public, "AssociatePublicIpAddress": True}])["Instances"][0]["InstanceId"]
     without_ip = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
@@ -44,8 +46,26 @@ def ec2_cases(c):
     acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["NetworkAcls"]
     assoc = next(a["NetworkAclAssociationId"] for a in acls[0]["Associations"] if a["SubnetId"] == private)
     ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=used_acl)
+    # A second network interface on the instance with a public address.
+    eni = ec2.create_network_interface(SubnetId=public)["NetworkInterface"]["NetworkInterfaceId"]
+    ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=with_ip, DeviceIndex=1)
+    # A paravirtual instance, stopped (EC2.4 judges how long).
+    old = ec2.run_instances(ImageId=pv_ami, MinCount=1, MaxCount=1, InstanceType="m1.small",
+                            SubnetId=private)["Instances"][0]["InstanceId"]
+    ec2.stop_instances(InstanceIds=[old])
+    # Two data volumes attached to the instance without a public address, one encrypted.
+    zone = ec2.describe_subnets(SubnetIds=[private])["Subnets"][0]["AvailabilityZone"]
+    volumes = {}
+    for name, encrypted, device in [("plain_volume", False, "/dev/sdf"), ("sealed_volume", True, "/dev/sdg")]:
+        vol = ec2.create_volume(AvailabilityZone=zone, Size=1, Encrypted=encrypted)["VolumeId"]
+        ec2.attach_volume(VolumeId=vol, InstanceId=without_ip, Device=device)
+        volumes[name] = vol
+    idle = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    used = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ec2.associate_address(AllocationId=used, NetworkInterfaceId=eni)
     return {"public_subnet": public, "private_subnet": private, "instance_with_public_ip": with_ip,
-            "instance_without_public_ip": without_ip, "unused_acl": unused_acl, "used_acl": used_acl}
+            "instance_without_public_ip": without_ip, "unused_acl": unused_acl, "used_acl": used_acl,
+            "stopped_paravirtual_instance": old, "idle_eip": idle, "used_eip": used} | volumes
 
 
 def trail_bucket(s3, name, public):

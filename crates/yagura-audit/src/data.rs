@@ -5,11 +5,11 @@
 
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
-    CredentialReportRow, DbInstance, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent,
-    Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm,
-    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region, ScheduledEvent,
-    SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet, Trail,
-    VirtualMfaDevice, Vpc,
+    CredentialReportRow, DbInstance, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty,
+    HealthEvent, Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy,
+    MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region,
+    ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet, Trail,
+    VirtualMfaDevice, Volume, Vpc,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -103,4 +103,6 @@ data! {
     41 METRIC_ALARMS: Region => Vec<MetricAlarm> = "regions.metric_alarms", |r| &r.metric_alarms, of_region;
     42 SNS_SUBSCRIPTIONS: Region => Vec<SnsSubscription> = "regions.sns_subscriptions", |r| &r.sns_subscriptions, of_region;
     43 SUBNETS: Region => Vec<Subnet> = "regions.ec2.subnets", |r| &r.ec2.subnets, of_region;
+    44 VOLUMES: Region => Vec<Volume> = "regions.ec2.volumes", |r| &r.ec2.volumes, of_region;
+    45 ADDRESSES: Region => Vec<ElasticIp> = "regions.ec2.addresses", |r| &r.ec2.addresses, of_region;
 }

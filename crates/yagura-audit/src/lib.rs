@@ -46,6 +46,8 @@ pub struct AuditConfig {
     pub key_rotation_days: i64,
     pub root_recent_days: i64,
     pub ami_max_age_days: i64,
+    /// Days an instance may stay stopped (FSBP EC2.4's default, 30).
+    pub stopped_instance_max_days: i64,
     /// AMI owner account ids trusted besides Amazon and the account itself.
     pub ami_owner_allow_list: Vec<String>,
     /// Ports that must never be open to the world (AUD-01).
@@ -71,6 +73,7 @@ impl Default for AuditConfig {
             key_rotation_days: 90,
             root_recent_days: 30,
             ami_max_age_days: 365,
+            stopped_instance_max_days: 30,
             ami_owner_allow_list: Vec::new(),
             admin_ports: vec![
                 20, 21, 22, 23, 135, 139, 445, 1433, 1521, 2375, 2376, 2379, 3306, 3389, 5432,

@@ -10,6 +10,7 @@
 pub mod athena;
 mod bound;
 mod clients;
+mod ec2_resources;
 mod encryption;
 mod error;
 pub mod fleet;

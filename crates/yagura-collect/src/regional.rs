@@ -11,10 +11,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
-    DbInstance, DeliveryChannel, Ec2, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
+    DbInstance, DeliveryChannel, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
     IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
     NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
-    Trail, Vpc,
+    Trail, Volume, Vpc,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -124,7 +124,7 @@ where
 }
 
 /// Inventory items with an id to sort by.
-trait HasId {
+pub(crate) trait HasId {
     fn id(&self) -> &str;
 }
 
@@ -137,10 +137,19 @@ macro_rules! has_id {
         }
     )*};
 }
-has_id!(Vpc, Subnet, Instance, SecurityGroup, FlowLog, NetworkAcl);
+has_id!(
+    Vpc,
+    Subnet,
+    Instance,
+    SecurityGroup,
+    FlowLog,
+    NetworkAcl,
+    Volume,
+    ElasticIp
+);
 
 /// Sorted by id, for stable inventories.
-fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
+pub(crate) fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
     v.sort_by(|a, b| a.id().cmp(b.id()));
     v
 }
@@ -159,7 +168,7 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
     let (
         (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
-        (ebs_encryption_by_default, flow_logs, network_acls),
+        (ebs_encryption_by_default, flow_logs, network_acls, volumes, addresses),
     ) = futures::join!(
         async {
             futures::join!(
@@ -171,7 +180,15 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 subnets(c)
             )
         },
-        async { futures::join!(ebs_encryption_by_default(c), flow_logs(c), network_acls(c)) }
+        async {
+            futures::join!(
+                ebs_encryption_by_default(c),
+                flow_logs(c),
+                network_acls(c),
+                crate::ec2_resources::volumes(c),
+                crate::ec2_resources::addresses(c)
+            )
+        }
     );
     let images = match &instances {
         Collected::Ok(list) => images(c, list).await,
@@ -188,6 +205,8 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         ebs_encryption_by_default,
         flow_logs,
         network_acls,
+        volumes,
+        addresses,
     }
 }
 
@@ -360,6 +379,15 @@ async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
                         private_ip: i.private_ip_address().map(str::to_string),
                         public_ip: i.public_ip_address().map(str::to_string),
                         key_name: i.key_name().map(str::to_string),
+                        network_interfaces: Some(
+                            u32::try_from(i.network_interfaces().len()).unwrap_or(u32::MAX),
+                        ),
+                        virtualization_type: i
+                            .virtualization_type()
+                            .map(|v| v.as_str().to_string()),
+                        state_transition_reason: Some(
+                            i.state_transition_reason().unwrap_or_default().to_string(),
+                        ),
                         metadata: i.metadata_options().map(|m| InstanceMetadata {
                             http_tokens: m
                                 .http_tokens()

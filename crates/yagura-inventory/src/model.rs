@@ -520,6 +520,38 @@ pub struct Ec2 {
     /// The network ACLs of the region (DescribeNetworkAcls). Absent in older snapshots.
     #[serde(default)]
     pub network_acls: Collected<Vec<NetworkAcl>>,
+    /// The EBS volumes of the region (DescribeVolumes). Absent in older snapshots.
+    #[serde(default)]
+    pub volumes: Collected<Vec<Volume>>,
+    /// The Elastic IP addresses of the region (DescribeAddresses). Absent in older snapshots.
+    #[serde(default)]
+    pub addresses: Collected<Vec<ElasticIp>>,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Volume {
+    pub id: String,
+    pub encrypted: bool,
+    /// The instances it is attached to (more than one with Multi-Attach).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached_to: Vec<String>,
+}
+
+/// An Elastic IP address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ElasticIp {
+    /// The allocation id (`eipalloc-…`), or the address itself for an EC2-Classic one.
+    pub id: String,
+    pub public_ip: String,
+    /// The association, when the address is associated with an instance or a network
+    /// interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -630,6 +662,16 @@ pub struct Instance {
     /// `HttpEndpoint` (`enabled`, `disabled`). Absent in older snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<InstanceMetadata>,
+    /// How many network interfaces are attached. Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<u32>,
+    /// `hvm` or `paravirtual`. Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtualization_type: Option<String>,
+    /// Why the instance last changed state, as EC2 words it (`User initiated (2026-10-01
+    /// 12:00:00 GMT)`; empty when EC2 gives none). Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_transition_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -14,6 +14,11 @@ const CHECKS: &[&str] = &[
     "ec2-instance-public-ip",
     "ec2-subnet-assigns-public-ip",
     "network-acl-unused",
+    "ec2-volume-not-encrypted",
+    "ec2-elastic-ip-unused",
+    "ec2-instance-multiple-enis",
+    "ec2-instance-paravirtual",
+    "ec2-instance-stopped-too-long",
     "cloudtrail-no-logging-trail",
     "cloudtrail-no-cloudwatch-logs",
     "cloudtrail-bucket-public",
@@ -43,6 +48,11 @@ fn seed(moto: &Moto, extra: &[&str]) -> Value {
 
 /// One audit of us-east-1 with `checks`, as its JSON report.
 fn audit(moto: &Moto, checks: &str) -> Vec<Value> {
+    audit_with(moto, checks, &[])
+}
+
+/// [`audit`] with more arguments.
+fn audit_with(moto: &Moto, checks: &str, more: &[&str]) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     let out = yagura_against(
@@ -60,7 +70,11 @@ fn audit(moto: &Moto, checks: &str) -> Vec<Value> {
             "json",
             "-o",
             file.to_str().unwrap(),
-        ],
+        ]
+        .iter()
+        .chain(more)
+        .copied()
+        .collect::<Vec<_>>(),
         &[],
     )
     .output()
@@ -109,6 +123,26 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             "network-acl-unused",
             format!("network-acl/{}", name("unused_acl")),
             format!("network-acl/{}", name("used_acl")),
+        ),
+        (
+            "ec2-volume-not-encrypted",
+            format!("volume/{}", name("plain_volume")),
+            format!("volume/{}", name("sealed_volume")),
+        ),
+        (
+            "ec2-elastic-ip-unused",
+            format!("elastic-ip/{}", name("idle_eip")),
+            format!("elastic-ip/{}", name("used_eip")),
+        ),
+        (
+            "ec2-instance-multiple-enis",
+            format!("instance/{}", name("instance_with_public_ip")),
+            format!("instance/{}", name("instance_without_public_ip")),
+        ),
+        (
+            "ec2-instance-paravirtual",
+            format!("instance/{}", name("stopped_paravirtual_instance")),
+            format!("instance/{}", name("instance_without_public_ip")),
         ),
         (
             "cloudtrail-no-cloudwatch-logs",
@@ -164,6 +198,12 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
         statuses(&results, "cloudtrail-no-logging-trail", ":root"),
         ["PASS"]
     );
+    // EC2.4: the instance stopped today passes; the running ones are not judged.
+    let stopped = format!("instance/{}", name("stopped_paravirtual_instance"));
+    let running = format!("instance/{}", name("instance_without_public_ip"));
+    let check = "ec2-instance-stopped-too-long";
+    assert_eq!(statuses(&results, check, &stopped), ["PASS"]);
+    assert!(statuses(&results, check, &running).is_empty());
     // Nothing was unreadable in moto: no check of this file is UNKNOWN.
     let unknown: Vec<&Value> = results
         .iter()
@@ -182,6 +222,29 @@ fn an_account_whose_only_trail_is_stopped_has_no_logging_trail() {
     let results = audit(&moto, "cloudtrail-no-logging-trail");
     assert_eq!(
         statuses(&results, "cloudtrail-no-logging-trail", ":root"),
+        ["FAIL"]
+    );
+}
+
+#[test]
+fn an_instance_stopped_longer_than_30_days_fails() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let s = seed(&moto, &[]);
+    // moto cannot backdate a stop: the same account judged 31 days later (`--as-of`).
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(31);
+    let as_of = later
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let results = audit_with(&moto, "ec2-instance-stopped-too-long", &["--as-of", &as_of]);
+    let stopped = format!(
+        "instance/{}",
+        s["stopped_paravirtual_instance"].as_str().unwrap()
+    );
+    assert_eq!(
+        statuses(&results, "ec2-instance-stopped-too-long", &stopped),
         ["FAIL"]
     );
 }

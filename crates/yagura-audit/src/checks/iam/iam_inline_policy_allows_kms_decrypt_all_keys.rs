@@ -35,7 +35,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
     let mut found: Vec<String> = Vec::new();
     for ip in p.inline {
         match cx.docs.kms_decrypt(&ip.document, account, partition) {
-            Ok(a) if !a.is_empty() => found.push(format!("{} ({})", ip.name, a.join(", "))),
+            Ok(a) if !a.is_empty() => found.push(format!("`{}` ({})", ip.name, a.join(", "))),
             Ok(_) => {}
             Err(e) => {
                 let mut e = e.clone();

@@ -64,8 +64,8 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 at,
                 Status::Pass,
                 text!(
-                    "KMS key {k} is not scheduled for deletion ({s})",
-                    "KMS キー {k} は削除が予定されていません({s})",
+                    "KMS key {k} is not scheduled for deletion (`{s}`)",
+                    "KMS キー {k} は削除が予定されていません(`{s}`)",
                     k = k.id,
                     s = k.state
                 ),

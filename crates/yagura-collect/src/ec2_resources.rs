@@ -1,0 +1,58 @@
+//! EC2 resources of a region that only the FSBP checks read: EBS volumes with their
+//! attachments and Elastic IP addresses with their associations. Every list is read to its last
+//! page; a page that fails leaves the list unread.
+
+use crate::regional::{by_id, paged};
+use yagura_inventory::{Collected, ElasticIp, Volume};
+
+/// Every EBS volume of the region (DescribeVolumes, every page).
+pub(crate) async fn volumes(c: &aws_sdk_ec2::Client) -> Collected<Vec<Volume>> {
+    paged(
+        "ec2:DescribeVolumes",
+        c.describe_volumes().into_paginator().send(),
+        |page, out| {
+            for v in page.volumes() {
+                out.push(Volume {
+                    id: v.volume_id().unwrap_or_default().to_string(),
+                    encrypted: v.encrypted().unwrap_or(false),
+                    attached_to: v
+                        .attachments()
+                        .iter()
+                        .filter(|a| {
+                            a.state()
+                                .is_some_and(|s| matches!(s.as_str(), "attached" | "attaching"))
+                        })
+                        .filter_map(|a| a.instance_id().map(str::to_string))
+                        .collect(),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
+}
+
+/// Every Elastic IP address of the region (DescribeAddresses, which has no pages).
+pub(crate) async fn addresses(c: &aws_sdk_ec2::Client) -> Collected<Vec<ElasticIp>> {
+    match c.describe_addresses().send().await {
+        Ok(o) => {
+            let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
+            Collected::Ok(by_id(
+                o.addresses()
+                    .iter()
+                    .map(|a| {
+                        let ip = a.public_ip().unwrap_or_default().to_string();
+                        ElasticIp {
+                            id: nonempty(a.allocation_id()).unwrap_or_else(|| ip.clone()),
+                            public_ip: ip,
+                            association_id: nonempty(a.association_id()),
+                            instance_id: nonempty(a.instance_id()),
+                            network_interface_id: nonempty(a.network_interface_id()),
+                        }
+                    })
+                    .collect(),
+            ))
+        }
+        Err(e) => Collected::Error(crate::error::collect_error("ec2:DescribeAddresses", e)),
+    }
+}
