@@ -121,7 +121,41 @@ def s3_cases(c):
     s3.put_bucket_policy(Bucket="fsbp-foreign-reader", Policy=doc(
         {"Effect": "Allow", "Principal": foreign, "Action": ["s3:GetObject", "s3:PutObject"],
          "Resource": "arn:aws:s3:::fsbp-foreign-reader/*"}))
-    return {"bucket_logged": "fsbp-logged", "bucket_unlogged": "fsbp-unlogged",
+    # Data protection: one bucket with every setting, twins without.
+    s3.create_bucket(Bucket="fsbp-protected", ObjectLockEnabledForBucket=True)
+    s3.put_bucket_versioning(Bucket="fsbp-protected", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(Bucket="fsbp-protected", LifecycleConfiguration={"Rules": [
+        {"ID": "old-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}]})
+    queue = boto3.client("sqs", endpoint_url=s3.meta.endpoint_url, region_name=REGION,
+                         aws_access_key_id="testing", aws_secret_access_key="testing")
+    url = queue.create_queue(QueueName="fsbp-bucket-events")["QueueUrl"]
+    arn = queue.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket="fsbp-protected", NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectRemoved:*"]}]})
+    s3.put_bucket_encryption(Bucket="fsbp-protected", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+    s3.put_bucket_ownership_controls(Bucket="fsbp-protected", OwnershipControls={"Rules": [
+        {"ObjectOwnership": "BucketOwnerEnforced"}]})
+    west = boto3.client("s3", endpoint_url=s3.meta.endpoint_url, region_name="us-west-2",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    west.create_bucket(Bucket="fsbp-replica-west", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    west.put_bucket_versioning(Bucket="fsbp-replica-west", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="fsbp-protected", ReplicationConfiguration={
+        "Role": f"arn:aws:iam::{ACCOUNT}:role/replication", "Rules": [
+            {"ID": "west", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+             "DeleteMarkerReplication": {"Status": "Disabled"},
+             "Destination": {"Bucket": "arn:aws:s3:::fsbp-replica-west"}}]})
+    s3.create_bucket(Bucket="fsbp-bare")
+    s3.put_bucket_encryption(Bucket="fsbp-bare", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_ownership_controls(Bucket="fsbp-bare", OwnershipControls={"Rules": [
+        {"ObjectOwnership": "ObjectWriter"}]})
+    s3.create_bucket(Bucket="fsbp-versions-piling")
+    s3.put_bucket_versioning(Bucket="fsbp-versions-piling", VersioningConfiguration={"Status": "Enabled"})
+    return {"bucket_protected": "fsbp-protected", "bucket_bare": "fsbp-bare",
+            "bucket_versions_piling": "fsbp-versions-piling",
+            "bucket_logged": "fsbp-logged", "bucket_unlogged": "fsbp-unlogged",
             "bucket_foreign_admin": "fsbp-foreign-admin", "bucket_foreign_reader": "fsbp-foreign-reader"}
 
 

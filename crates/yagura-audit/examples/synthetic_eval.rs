@@ -392,6 +392,15 @@ fn build(n: usize) -> Inventory {
                     policy: ok(policy),
                     acl_grants: ok(grants),
                     access_logging: ok((b % 2 == 0).then(|| format!("logs-{acct}"))),
+                    versioning: ok((b % 2 == 1).then(|| "Enabled".to_string())),
+                    lifecycle_rules: ok(u32::from(b % 3 == 1)),
+                    notifications: ok(b % 4 == 0),
+                    default_encryption: ok(Some(
+                        if b % 5 == 0 { "aws:kms" } else { "AES256" }.to_string(),
+                    )),
+                    object_ownership: ok(Some("BucketOwnerEnforced".to_string())),
+                    object_lock: ok(false),
+                    replication_destinations: ok(Vec::new()),
                     name,
                 }
             })

@@ -105,4 +105,11 @@ data! {
     43 SUBNETS: Region => Vec<Subnet> = "regions.ec2.subnets", |r| &r.ec2.subnets, of_region;
     44 VOLUMES: Region => Vec<Volume> = "regions.ec2.volumes", |r| &r.ec2.volumes, of_region;
     45 ADDRESSES: Region => Vec<ElasticIp> = "regions.ec2.addresses", |r| &r.ec2.addresses, of_region;
+    46 BUCKET_VERSIONING: Bucket => Option<String> = "s3.buckets.versioning", |b| &b.versioning, global;
+    47 BUCKET_LIFECYCLE_RULES: Bucket => u32 = "s3.buckets.lifecycle_rules", |b| &b.lifecycle_rules, global;
+    48 BUCKET_NOTIFICATIONS: Bucket => bool = "s3.buckets.notifications", |b| &b.notifications, global;
+    49 BUCKET_DEFAULT_ENCRYPTION: Bucket => Option<String> = "s3.buckets.default_encryption", |b| &b.default_encryption, global;
+    50 BUCKET_OBJECT_OWNERSHIP: Bucket => Option<String> = "s3.buckets.object_ownership", |b| &b.object_ownership, global;
+    51 BUCKET_OBJECT_LOCK: Bucket => bool = "s3.buckets.object_lock", |b| &b.object_lock, global;
+    52 BUCKET_REPLICATION: Bucket => Vec<String> = "s3.buckets.replication_destinations", |b| &b.replication_destinations, global;
 }

@@ -21,6 +21,7 @@ pub mod ops;
 mod org;
 mod regional;
 mod s3;
+mod s3_settings;
 mod shard;
 pub mod sns;
 pub mod sts_client;

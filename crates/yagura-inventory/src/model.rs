@@ -339,6 +339,34 @@ pub struct Bucket {
     /// bucket does not log. Absent in older snapshots.
     #[serde(default)]
     pub access_logging: Collected<Option<String>>,
+    /// Versioning (GetBucketVersioning): `Enabled`, `Suspended`, or `None` when never
+    /// enabled. Absent in older snapshots.
+    #[serde(default)]
+    pub versioning: Collected<Option<String>>,
+    /// How many of its lifecycle rules are enabled (GetBucketLifecycleConfiguration; 0 with
+    /// none). Absent in older snapshots.
+    #[serde(default)]
+    pub lifecycle_rules: Collected<u32>,
+    /// Whether it sends event notifications (GetBucketNotificationConfiguration: to a topic, a
+    /// queue, a function or EventBridge). Absent in older snapshots.
+    #[serde(default)]
+    pub notifications: Collected<bool>,
+    /// The default encryption's algorithm (GetBucketEncryption): `AES256`, `aws:kms`,
+    /// `aws:kms:dsse`; `None` when none is configured. Absent in older snapshots.
+    #[serde(default)]
+    pub default_encryption: Collected<Option<String>>,
+    /// Object Ownership (GetBucketOwnershipControls): `BucketOwnerEnforced` (ACLs disabled),
+    /// `BucketOwnerPreferred`, `ObjectWriter`; `None` when not configured. Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub object_ownership: Collected<Option<String>>,
+    /// Whether Object Lock is enabled (GetObjectLockConfiguration). Absent in older snapshots.
+    #[serde(default)]
+    pub object_lock: Collected<bool>,
+    /// The destination bucket ARNs of its enabled replication rules (GetBucketReplication).
+    /// Absent in older snapshots.
+    #[serde(default)]
+    pub replication_destinations: Collected<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

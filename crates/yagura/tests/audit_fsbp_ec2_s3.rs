@@ -25,6 +25,14 @@ const CHECKS: &[&str] = &[
     "kms-key-pending-deletion",
     "s3-bucket-access-logging-off",
     "s3-bucket-policy-grants-other-accounts",
+    "s3-bucket-versioning-off",
+    "s3-bucket-no-lifecycle-rules",
+    "s3-bucket-versioned-without-lifecycle",
+    "s3-bucket-no-event-notifications",
+    "s3-bucket-not-kms-encrypted",
+    "s3-bucket-acls-enabled",
+    "s3-bucket-object-lock-off",
+    "s3-bucket-no-cross-region-replication",
     "iam-policy-allows-service-wildcard",
     "iam-policy-allows-kms-decrypt-all-keys",
     "iam-inline-policy-allows-kms-decrypt-all-keys",
@@ -108,7 +116,7 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
     let name = |k: &str| s[k].as_str().unwrap().to_string();
     let results = audit(&moto, &CHECKS.join(","));
     // (check, failing resource, passing twin), resources by the end of their names.
-    let pairs: Vec<(&str, String, String)> = vec![
+    let mut pairs: Vec<(&str, String, String)> = vec![
         (
             "ec2-instance-public-ip",
             format!("instance/{}", name("instance_with_public_ip")),
@@ -170,6 +178,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             format!(":::{}", name("bucket_foreign_reader")),
         ),
         (
+            "s3-bucket-versioned-without-lifecycle",
+            format!(":::{}", name("bucket_versions_piling")),
+            format!(":::{}", name("bucket_protected")),
+        ),
+        (
             "iam-policy-allows-service-wildcard",
             "policy/fsbp-s3-everything".into(),
             "policy/fsbp-s3-read".into(),
@@ -185,6 +198,22 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             format!("user/{}", name("user_decrypt_one_key")),
         ),
     ];
+    // The bucket with every data protection setting, and its bare twin.
+    let (protected, bare) = (
+        format!(":::{}", name("bucket_protected")),
+        format!(":::{}", name("bucket_bare")),
+    );
+    for check in [
+        "s3-bucket-versioning-off",
+        "s3-bucket-no-lifecycle-rules",
+        "s3-bucket-no-event-notifications",
+        "s3-bucket-not-kms-encrypted",
+        "s3-bucket-acls-enabled",
+        "s3-bucket-object-lock-off",
+        "s3-bucket-no-cross-region-replication",
+    ] {
+        pairs.push((check, bare.clone(), protected.clone()));
+    }
     for (check, bad, good) in &pairs {
         assert_eq!(statuses(&results, check, bad), ["FAIL"], "{check} on {bad}");
         assert_eq!(

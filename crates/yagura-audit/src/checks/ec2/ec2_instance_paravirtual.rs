@@ -11,13 +11,13 @@ declare_check! {
         },
         needs: [data::INSTANCES.name],
         title: ("Instance uses paravirtual virtualization",
-            "インスタンスが準仮想化(PV)を使っている"),
+            "インスタンスが準仮想化(`paravirtual`)を使っている"),
         what: ("Finds instances whose virtualization type is `paravirtual` rather than `hvm`.",
             "仮想化タイプが `hvm` ではなく `paravirtual` のインスタンスを検出します。"),
         why: ("Paravirtual instances run on previous-generation instance types and old kernels that no longer get security updates, without the Nitro system's protections.",
-            "準仮想化のインスタンスは旧世代のインスタンスタイプとセキュリティ更新のない古いカーネルで動き、Nitro システムの保護もありません。"),
+            "準仮想化のインスタンスは旧世代のインスタンスタイプとセキュリティ更新のない古いカーネルで動き、現行世代の仮想化基盤による保護もありません。"),
         fix: ("Migrate the workload to an HVM AMI on a current instance type.",
-            "ワークロードを現行のインスタンスタイプ上の HVM AMI に移行してください。"),
+            "ワークロードを現行のインスタンスタイプ上の `hvm` の AMI に移行してください。"),
         references: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/virtualization_types.html"],
     }
 }
@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
             Status::Fail,
             text!(
                 "instance {i} uses paravirtual virtualization",
-                "インスタンス {i} は準仮想化(PV)を使っています",
+                "インスタンス {i} は準仮想化(`paravirtual`)を使っています",
                 i = i.id
             ),
         );

@@ -3,10 +3,18 @@
 pub(crate) mod s3_account_public_access_block_off;
 pub(crate) mod s3_bucket_access_logging_off;
 pub(crate) mod s3_bucket_acl_public;
+pub(crate) mod s3_bucket_acls_enabled;
 pub(crate) mod s3_bucket_allows_plain_http;
+pub(crate) mod s3_bucket_no_cross_region_replication;
+pub(crate) mod s3_bucket_no_event_notifications;
+pub(crate) mod s3_bucket_no_lifecycle_rules;
+pub(crate) mod s3_bucket_not_kms_encrypted;
+pub(crate) mod s3_bucket_object_lock_off;
 pub(crate) mod s3_bucket_policy_grants_other_accounts;
 pub(crate) mod s3_bucket_policy_public;
 pub(crate) mod s3_bucket_public_access_block_off;
+pub(crate) mod s3_bucket_versioned_without_lifecycle;
+pub(crate) mod s3_bucket_versioning_off;
 
 use crate::checks::prelude::*;
 use crate::policy::policy_error;
