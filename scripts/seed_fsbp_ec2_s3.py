@@ -3,11 +3,13 @@
 checks of crates/yagura/tests/audit_fsbp_ec2_s3.rs: each misconfiguration with its compliant
 twin, in one account (123456789012) and us-east-1.
 
-usage: seed_fsbp_ec2_s3.py ENDPOINT [--no-logging-trail]
+usage: seed_fsbp_ec2_s3.py ENDPOINT [--no-logging-trail | --guardduty]
 prints a JSON object naming what it made: {"name": "resource id or name", ...}
 
 --no-logging-trail seeds only a trail that is not logging (the account-wide CloudTrail.3 case,
-which cannot have its compliant twin in the same account).
+which cannot have its compliant twin in the same account). --guardduty seeds only a detector in
+us-east-1 and one in us-west-2 (GuardDuty.9 and .10: one detector per region, so the twins are
+in two regions).
 """
 import json
 import sys
@@ -180,9 +182,27 @@ def iam_cases(c, key_id):
         "user_decrypt_anything": "fsbp-decrypt-anything", "user_decrypt_one_key": "fsbp-decrypt-one-key"}
 
 
+def guardduty_cases(endpoint):
+    """A detector per region: us-east-1 with S3 Protection only, us-west-2 with RDS Protection
+    only (S3 Protection as the older data source, off)."""
+    out = {}
+    for region, features in [("us-east-1", {"S3_DATA_EVENTS": "ENABLED", "RDS_LOGIN_EVENTS": "DISABLED"}),
+                             ("us-west-2", {"RDS_LOGIN_EVENTS": "ENABLED"})]:
+        gd = boto3.client("guardduty", endpoint_url=endpoint, region_name=region,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        kw = {"Enable": True, "Features": [{"Name": n, "Status": s} for n, s in features.items()]}
+        if region == "us-west-2":
+            kw["DataSources"] = {"S3Logs": {"Enable": False}}
+        out[f"detector_{region}"] = gd.create_detector(**kw)["DetectorId"]
+    return out
+
+
 def main():
     endpoint = sys.argv[1]
     c = lambda svc: client(endpoint, svc)
+    if "--guardduty" in sys.argv[2:]:
+        print(json.dumps(guardduty_cases(endpoint)))
+        return
     if "--no-logging-trail" in sys.argv[2:]:
         print(json.dumps(cloudtrail_cases(c, logging_only=True)))
         return

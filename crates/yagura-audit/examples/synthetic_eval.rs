@@ -586,6 +586,13 @@ fn build(n: usize) -> Inventory {
                 }),
                 guardduty: ok(GuardDuty {
                     detectors: vec![("d".repeat(32), good)],
+                    features: BTreeMap::from([(
+                        "d".repeat(32),
+                        BTreeMap::from([
+                            ("RDS_LOGIN_EVENTS".to_string(), "ENABLED".to_string()),
+                            ("S3_DATA_EVENTS".to_string(), "DISABLED".to_string()),
+                        ]),
+                    )]),
                 }),
                 inspector: ok(InspectorStatus {
                     state: if good { "ENABLED" } else { "DISABLED" }.into(),

@@ -615,16 +615,47 @@ async fn guardduty(c: &aws_sdk_guardduty::Client) -> Collected<GuardDuty> {
         Collected::Error(e) => return Collected::Error(e),
     };
     let mut detectors = Vec::new();
+    let mut features = BTreeMap::new();
     for id in ids {
         match c.get_detector().detector_id(&id).send().await {
             Ok(d) => {
                 let on = d.status().map(|s| s.as_str() == "ENABLED").unwrap_or(false);
+                features.insert(id.clone(), detector_features(&d));
                 detectors.push((id, on));
             }
             Err(e) => return Collected::Error(collect_error("guardduty:GetDetector", e)),
         }
     }
-    ok(GuardDuty { detectors })
+    ok(GuardDuty {
+        detectors,
+        features,
+    })
+}
+
+/// A detector's protection plans by name, with their status.
+fn detector_features(
+    d: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = d
+        .features()
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.name()?.as_str().to_string(),
+                f.status()?.as_str().to_string(),
+            ))
+        })
+        .collect();
+    // Detectors made before `Features` report S3 protection as a data source.
+    if let Some(s3) = d
+        .data_sources()
+        .and_then(|s| s.s3_logs())
+        .and_then(|l| l.status())
+    {
+        out.entry("S3_DATA_EVENTS".to_string())
+            .or_insert_with(|| s3.as_str().to_string());
+    }
+    out
 }
 
 async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collected<InspectorStatus> {

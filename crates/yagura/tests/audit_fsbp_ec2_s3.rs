@@ -61,6 +61,11 @@ fn audit(moto: &Moto, checks: &str) -> Vec<Value> {
 
 /// [`audit`] with more arguments.
 fn audit_with(moto: &Moto, checks: &str, more: &[&str]) -> Vec<Value> {
+    audit_in(moto, "us-east-1", checks, more)
+}
+
+/// [`audit_with`] in `regions`.
+fn audit_in(moto: &Moto, regions: &str, checks: &str, more: &[&str]) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     let out = yagura_against(
@@ -70,7 +75,7 @@ fn audit_with(moto: &Moto, checks: &str, more: &[&str]) -> Vec<Value> {
             "--quiet",
             "audit",
             "--regions",
-            "us-east-1",
+            regions,
             "--no-store",
             "--checks",
             checks,
@@ -276,4 +281,51 @@ fn an_instance_stopped_longer_than_30_days_fails() {
         statuses(&results, "ec2-instance-stopped-too-long", &stopped),
         ["FAIL"]
     );
+}
+
+/// The IAM actions of the bucket reads that moto cannot authorize by AWS's names (see
+/// audit_moto.rs): each is an action of the action database and in the shipped policy.
+#[test]
+fn the_read_only_policy_names_the_bucket_reads_as_aws_does() {
+    let shipped =
+        std::fs::read_to_string(repo_root().join("policy/yagura-audit-readonly.json")).unwrap();
+    let db = yagura_iam::actions::db().unwrap();
+    for action in [
+        "s3:GetLifecycleConfiguration",
+        "s3:GetBucketNotification",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:GetBucketOwnershipControls",
+        "s3:GetBucketVersioning",
+    ] {
+        assert!(db.lookup(action).is_some(), "{action} is not an AWS action");
+        assert!(
+            shipped.contains(&format!("\"{action}\"")),
+            "{action} is not in the policy"
+        );
+    }
+}
+
+#[test]
+fn guardduty_protection_plans_are_judged_per_detector() {
+    if !moto_available() {
+        return;
+    }
+    let moto = Moto::start();
+    let s = seed(&moto, &["--guardduty"]);
+    let results = audit_in(
+        &moto,
+        "us-east-1,us-west-2",
+        "guardduty-rds-protection-off,guardduty-s3-protection-off",
+        &[],
+    );
+    let east = format!("detector/{}", s["detector_us-east-1"].as_str().unwrap());
+    let west = format!("detector/{}", s["detector_us-west-2"].as_str().unwrap());
+    let rds = "guardduty-rds-protection-off";
+    let s3 = "guardduty-s3-protection-off";
+    assert_eq!(statuses(&results, rds, &east), ["FAIL"]);
+    assert_eq!(statuses(&results, rds, &west), ["PASS"]);
+    assert_eq!(statuses(&results, s3, &east), ["PASS"]);
+    assert_eq!(statuses(&results, s3, &west), ["FAIL"]);
 }
