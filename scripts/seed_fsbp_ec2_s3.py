@@ -184,15 +184,13 @@ def iam_cases(c, key_id):
 
 def guardduty_cases(endpoint):
     """A detector per region: us-east-1 with S3 Protection only, us-west-2 with RDS Protection
-    only (S3 Protection as the older data source, off)."""
+    only."""
     out = {}
     for region, features in [("us-east-1", {"S3_DATA_EVENTS": "ENABLED", "RDS_LOGIN_EVENTS": "DISABLED"}),
                              ("us-west-2", {"RDS_LOGIN_EVENTS": "ENABLED"})]:
         gd = boto3.client("guardduty", endpoint_url=endpoint, region_name=region,
                           aws_access_key_id="testing", aws_secret_access_key="testing")
         kw = {"Enable": True, "Features": [{"Name": n, "Status": s} for n, s in features.items()]}
-        if region == "us-west-2":
-            kw["DataSources"] = {"S3Logs": {"Enable": False}}
         out[f"detector_{region}"] = gd.create_detector(**kw)["DetectorId"]
     return out
 

@@ -636,8 +636,8 @@ async fn guardduty(c: &aws_sdk_guardduty::Client) -> Collected<GuardDuty> {
 fn detector_features(
     d: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
 ) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = d
-        .features()
+    // `Features` holds every plan (the older `DataSources` is deprecated in its favour).
+    d.features()
         .iter()
         .filter_map(|f| {
             Some((
@@ -645,17 +645,7 @@ fn detector_features(
                 f.status()?.as_str().to_string(),
             ))
         })
-        .collect();
-    // Detectors made before `Features` report S3 protection as a data source.
-    if let Some(s3) = d
-        .data_sources()
-        .and_then(|s| s.s3_logs())
-        .and_then(|l| l.status())
-    {
-        out.entry("S3_DATA_EVENTS".to_string())
-            .or_insert_with(|| s3.as_str().to_string());
-    }
-    out
+        .collect()
 }
 
 async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collected<InspectorStatus> {

@@ -790,8 +790,7 @@ pub struct DeliveryChannel {
 pub struct GuardDuty {
     /// Detector ids with whether each is enabled.
     pub detectors: Vec<(String, bool)>,
-    /// Each detector's protection plans (GetDetector's `Features`, with the older
-    /// `DataSources.S3Logs` as `S3_DATA_EVENTS` when `Features` lacks it): detector id →
+    /// Each detector's protection plans (GetDetector's `Features`): detector id →
     /// feature name (`RDS_LOGIN_EVENTS`, `S3_DATA_EVENTS` …) → `ENABLED` or `DISABLED`. A
     /// detector missing here was read by an older version.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
