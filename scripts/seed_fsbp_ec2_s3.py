@@ -48,6 +48,10 @@ def ec2_cases(c):
     acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["NetworkAcls"]
     assoc = next(a["NetworkAclAssociationId"] for a in acls[0]["Associations"] if a["SubnetId"] == private)
     ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=used_acl)
+    # An EC2 API endpoint in this VPC; a second VPC without one.
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.ec2", VpcEndpointType="Interface",
+                            SubnetIds=[private])
+    bare_vpc = ec2.create_vpc(CidrBlock="10.41.0.0/16")["Vpc"]["VpcId"]
     # A second network interface on the instance with a public address.
     eni = ec2.create_network_interface(SubnetId=public)["NetworkInterface"]["NetworkInterfaceId"]
     ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=with_ip, DeviceIndex=1)
@@ -67,7 +71,8 @@ def ec2_cases(c):
     ec2.associate_address(AllocationId=used, NetworkInterfaceId=eni)
     return {"public_subnet": public, "private_subnet": private, "instance_with_public_ip": with_ip,
             "instance_without_public_ip": without_ip, "unused_acl": unused_acl, "used_acl": used_acl,
-            "stopped_paravirtual_instance": old, "idle_eip": idle, "used_eip": used} | volumes
+            "stopped_paravirtual_instance": old, "idle_eip": idle, "used_eip": used,
+            "vpc_with_ec2_endpoint": vpc, "vpc_without_ec2_endpoint": bare_vpc} | volumes
 
 
 def trail_bucket(s3, name, public):
@@ -105,7 +110,10 @@ def kms_cases(c):
     doomed = kms.create_key(Description="fsbp doomed")["KeyMetadata"]["KeyId"]
     kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
     kept = kms.create_key(Description="fsbp kept")["KeyMetadata"]["KeyId"]
-    return {"key_pending_deletion": doomed, "key_kept": kept}
+    public = kms.create_key(Description="fsbp public", Policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}))["KeyMetadata"]["KeyId"]
+    return {"key_pending_deletion": doomed, "key_kept": kept, "key_public": public}
 
 
 def s3_cases(c):

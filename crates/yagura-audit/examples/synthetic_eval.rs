@@ -642,6 +642,9 @@ fn build(n: usize) -> Inventory {
                     state: "Enabled".into(),
                     origin: "AWS_KMS".into(),
                     rotation: Some(ok(good)),
+                    policy: Some(ok(format!(
+                        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{acct}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+                    ))),
                 }]),
                 efs_file_systems: ok(vec![EfsFileSystem {
                     id: format!("fs-{slot}"),

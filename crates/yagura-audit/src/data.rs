@@ -9,7 +9,7 @@ use yagura_inventory::{
     HealthEvent, Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy,
     MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region,
     ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet, Trail,
-    VirtualMfaDevice, Volume, Vpc,
+    VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -112,4 +112,5 @@ data! {
     50 BUCKET_OBJECT_OWNERSHIP: Bucket => Option<String> = "s3.buckets.object_ownership", |b| &b.object_ownership, global;
     51 BUCKET_OBJECT_LOCK: Bucket => bool = "s3.buckets.object_lock", |b| &b.object_lock, global;
     52 BUCKET_REPLICATION: Bucket => Vec<String> = "s3.buckets.replication_destinations", |b| &b.replication_destinations, global;
+    53 VPC_ENDPOINTS: Region => Vec<VpcEndpoint> = "regions.ec2.vpc_endpoints", |r| &r.ec2.vpc_endpoints, of_region;
 }

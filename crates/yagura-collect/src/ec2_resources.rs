@@ -1,9 +1,9 @@
 //! EC2 resources of a region that only the FSBP checks read: EBS volumes with their
-//! attachments and Elastic IP addresses with their associations. Every list is read to its last
+//! attachments, Elastic IP addresses with their associations and VPC endpoints. Every list is read to its last
 //! page; a page that fails leaves the list unread.
 
 use crate::regional::{by_id, paged};
-use yagura_inventory::{Collected, ElasticIp, Volume};
+use yagura_inventory::{Collected, ElasticIp, Volume, VpcEndpoint};
 
 /// Every EBS volume of the region (DescribeVolumes, every page).
 pub(crate) async fn volumes(c: &aws_sdk_ec2::Client) -> Collected<Vec<Volume>> {
@@ -55,4 +55,27 @@ pub(crate) async fn addresses(c: &aws_sdk_ec2::Client) -> Collected<Vec<ElasticI
         }
         Err(e) => Collected::Error(crate::error::collect_error("ec2:DescribeAddresses", e)),
     }
+}
+
+/// Every VPC endpoint of the region (DescribeVpcEndpoints, every page).
+pub(crate) async fn vpc_endpoints(c: &aws_sdk_ec2::Client) -> Collected<Vec<VpcEndpoint>> {
+    paged(
+        "ec2:DescribeVpcEndpoints",
+        c.describe_vpc_endpoints().into_paginator().send(),
+        |page, out| {
+            for e in page.vpc_endpoints() {
+                out.push(VpcEndpoint {
+                    id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+                    vpc_id: e.vpc_id().unwrap_or_default().to_string(),
+                    service_name: e.service_name().unwrap_or_default().to_string(),
+                    state: e
+                        .state()
+                        .map(|s| s.as_str().to_ascii_lowercase())
+                        .unwrap_or_default(),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
 }

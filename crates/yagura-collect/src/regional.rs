@@ -14,7 +14,7 @@ use yagura_inventory::{
     DbInstance, DeliveryChannel, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
     IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
     NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
-    Trail, Volume, Vpc,
+    Trail, Volume, Vpc, VpcEndpoint,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -145,7 +145,8 @@ has_id!(
     FlowLog,
     NetworkAcl,
     Volume,
-    ElasticIp
+    ElasticIp,
+    VpcEndpoint
 );
 
 /// Sorted by id, for stable inventories.
@@ -168,7 +169,7 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
     let (
         (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
-        (ebs_encryption_by_default, flow_logs, network_acls, volumes, addresses),
+        (ebs_encryption_by_default, flow_logs, network_acls, volumes, addresses, vpc_endpoints),
     ) = futures::join!(
         async {
             futures::join!(
@@ -186,7 +187,8 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 flow_logs(c),
                 network_acls(c),
                 crate::ec2_resources::volumes(c),
-                crate::ec2_resources::addresses(c)
+                crate::ec2_resources::addresses(c),
+                crate::ec2_resources::vpc_endpoints(c)
             )
         }
     );
@@ -207,6 +209,7 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         network_acls,
         volumes,
         addresses,
+        vpc_endpoints,
     }
 }
 

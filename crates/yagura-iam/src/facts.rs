@@ -117,8 +117,9 @@ pub fn allows_anyone(policy: &Policy) -> bool {
 
 /// Condition keys whose fixed values pin the principal or the source of a request (lowercase):
 /// S3's list of what makes a `*` policy non-public, with the organization and principal keys
-/// that name the caller as narrowly.
-const CALLER_KEYS: [&str; 18] = [
+/// that name the caller as narrowly (and KMS's `kms:CallerAccount`, which key policies use
+/// for the same).
+const CALLER_KEYS: [&str; 19] = [
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -137,6 +138,7 @@ const CALLER_KEYS: [&str; 18] = [
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
+    "kms:calleraccount",
 ];
 
 /// Whether one condition limits a statement to fixed callers or sources: a positive equality,

@@ -496,6 +496,10 @@ pub struct KmsKey {
     /// symmetric keys with key material from KMS only; `None` for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Collected<bool>>,
+    /// The key policy (GetKeyPolicy `default`), read for customer managed keys only; `None`
+    /// for the others and in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Collected<String>>,
 }
 
 impl KmsKey {
@@ -554,6 +558,21 @@ pub struct Ec2 {
     /// The Elastic IP addresses of the region (DescribeAddresses). Absent in older snapshots.
     #[serde(default)]
     pub addresses: Collected<Vec<ElasticIp>>,
+    /// The VPC endpoints of the region (DescribeVpcEndpoints). Absent in older snapshots.
+    #[serde(default)]
+    pub vpc_endpoints: Collected<Vec<VpcEndpoint>>,
+}
+
+/// A VPC endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.us-east-1.ec2`, …
+    pub service_name: String,
+    /// `available`, `pending`, `deleting`, …
+    #[serde(default)]
+    pub state: String,
 }
 
 /// An EBS volume.

@@ -14,6 +14,7 @@ const CHECKS: &[&str] = &[
     "ec2-instance-public-ip",
     "ec2-subnet-assigns-public-ip",
     "network-acl-unused",
+    "vpc-no-ec2-endpoint",
     "ec2-volume-not-encrypted",
     "ec2-elastic-ip-unused",
     "ec2-instance-multiple-enis",
@@ -23,6 +24,7 @@ const CHECKS: &[&str] = &[
     "cloudtrail-no-cloudwatch-logs",
     "cloudtrail-bucket-public",
     "kms-key-pending-deletion",
+    "kms-key-policy-public",
     "s3-bucket-access-logging-off",
     "s3-bucket-policy-grants-other-accounts",
     "s3-bucket-versioning-off",
@@ -138,6 +140,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             format!("network-acl/{}", name("used_acl")),
         ),
         (
+            "vpc-no-ec2-endpoint",
+            format!("vpc/{}", name("vpc_without_ec2_endpoint")),
+            format!("vpc/{}", name("vpc_with_ec2_endpoint")),
+        ),
+        (
             "ec2-volume-not-encrypted",
             format!("volume/{}", name("plain_volume")),
             format!("volume/{}", name("sealed_volume")),
@@ -170,6 +177,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
         (
             "kms-key-pending-deletion",
             format!("key/{}", name("key_pending_deletion")),
+            format!("key/{}", name("key_kept")),
+        ),
+        (
+            "kms-key-policy-public",
+            format!("key/{}", name("key_public")),
             format!("key/{}", name("key_kept")),
         ),
         (

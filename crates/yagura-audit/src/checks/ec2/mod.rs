@@ -20,3 +20,4 @@ pub(crate) mod security_group_default_not_restricted;
 pub(crate) mod security_group_port_open_to_world;
 pub(crate) mod security_group_unused;
 pub(crate) mod vpc_flow_logs_off;
+pub(crate) mod vpc_no_ec2_endpoint;
