@@ -1,7 +1,6 @@
-use super::trails;
+use super::trail_buckets;
 use crate::checks::prelude::*;
 use crate::checks::s3::{acl_public_grants, policy_exposure, PolicyExposure};
-use yagura_inventory::CollectError;
 
 declare_check! {
     pub static META = "cloudtrail-bucket-public" {
@@ -30,24 +29,12 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
-    let trails = trails(cx)?.0;
-    let buckets = cx.need(&data::BUCKETS)?;
-    for t in trails.iter().filter(|t| !t.s3_bucket.is_empty()) {
+    for (t, bucket) in trail_buckets(cx, "s3:GetBucketPolicy")? {
         let at = At {
             resource: &t.arn,
             region: &t.home_region,
         };
         let (n, b) = (&t.name, &t.s3_bucket);
-        let Some(bucket) = buckets.iter().find(|x| &x.name == b) else {
-            // A bucket of another account (an Organization's log archive) is judged there.
-            let e = CollectError::new(
-                "s3:GetBucketPolicy",
-                "OtherAccount",
-                &format!("bucket `{b}` of trail `{n}` is not in this account; audit the account that owns it"),
-            );
-            cx.unknown_on(at, e);
-            continue;
-        };
         let judged = policy_exposure(cx, bucket)
             .and_then(|p| acl_public_grants(cx, bucket).map(|acl| (p, acl)));
         match judged {

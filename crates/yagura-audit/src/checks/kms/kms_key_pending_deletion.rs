@@ -1,5 +1,5 @@
+use super::customer_keys;
 use crate::checks::prelude::*;
-use yagura_inventory::{CollectError, Collected};
 
 declare_check! {
     pub static META = "kms-key-pending-deletion" {
@@ -28,28 +28,13 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
-    let keys = cx.need_in(&data::KMS_KEYS, reg.region)?;
     let region = reg.name();
-    // Keys that could not be described (empty manager) carry the error as their rotation.
-    for k in keys
-        .iter()
-        .filter(|k| k.manager.is_empty() || k.manager == "CUSTOMER")
-    {
+    for k in customer_keys(cx, reg)? {
         let at = At {
             resource: &k.arn,
             region,
         };
-        if k.manager.is_empty() {
-            let e = match &k.rotation {
-                Some(Collected::Error(e)) => e.clone(),
-                _ => CollectError::new(
-                    "kms:DescribeKey",
-                    "NotCollected",
-                    "the key was not described",
-                ),
-            };
-            cx.unknown_on(at, e);
-        } else if k.state == "PendingDeletion" {
+        if k.state == "PendingDeletion" {
             cx.emit(
                 at,
                 Status::Fail,

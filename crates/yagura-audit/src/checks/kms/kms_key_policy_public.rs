@@ -1,3 +1,4 @@
+use super::customer_keys;
 use crate::checks::prelude::*;
 use crate::policy::policy_error;
 use yagura_iam::{facts, Policy};
@@ -30,24 +31,19 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
-    let keys = cx.need_in(&data::KMS_KEYS, reg.region)?;
     let region = reg.name();
-    // Keys that could not be described (empty manager) carry the error as their rotation.
-    for k in keys
-        .iter()
-        .filter(|k| k.manager.is_empty() || k.manager == "CUSTOMER")
-    {
+    for k in customer_keys(cx, reg)? {
         let at = At {
             resource: &k.arn,
             region,
         };
-        let text = match (&k.policy, &k.rotation) {
-            (Some(Collected::Ok(p)), _) => p,
-            (Some(Collected::Error(e)), _) | (None, Some(Collected::Error(e))) => {
+        let text = match &k.policy {
+            Some(Collected::Ok(p)) => p,
+            Some(Collected::Error(e)) => {
                 cx.unknown_on(at, e.clone());
                 continue;
             }
-            (None, _) => {
+            None => {
                 let e = CollectError::new(
                     "kms:GetKeyPolicy",
                     "NotCollected",
