@@ -203,6 +203,37 @@ def guardduty_cases(endpoint):
     return out
 
 
+def lambda_cases(c):
+    """Four functions: public and old and outside a VPC, or the opposite; one in a VPC of one
+    Availability Zone."""
+    import io
+    import zipfile
+    iam, lam, ec2 = c("iam"), c("lambda"), c("ec2")
+    role = iam.create_role(RoleName="fsbp-function", AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}))["Role"]["Arn"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return None\n")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    a = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.2.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    a2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.3.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+
+    def make(name, runtime, subnets):
+        kw = {"VpcConfig": {"SubnetIds": subnets, "SecurityGroupIds": []}} if subnets else {}
+        lam.create_function(FunctionName=name, Runtime=runtime, Role=role, Handler="index.handler",
+                            Code={"ZipFile": buf.getvalue()}, **kw)
+    make("fsbp-open-old", "python3.8", [])
+    lam.add_permission(FunctionName="fsbp-open-old", StatementId="anyone", Action="lambda:InvokeFunction",
+                       Principal="*")
+    make("fsbp-closed-new", "python3.13", [a, b])
+    lam.add_permission(FunctionName="fsbp-closed-new", StatementId="uploads", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::fsbp-logged", SourceAccount=ACCOUNT)
+    make("fsbp-one-zone", "python3.13", [a, a2])
+    return {"function_open_old": "fsbp-open-old", "function_closed_new": "fsbp-closed-new",
+            "function_one_zone": "fsbp-one-zone"}
+
+
 def main():
     endpoint = sys.argv[1]
     c = lambda svc: client(endpoint, svc)
@@ -218,6 +249,7 @@ def main():
     out |= kms_cases(c)
     out |= s3_cases(c)
     out |= iam_cases(c, out["key_kept"])
+    out |= lambda_cases(c)
     print(json.dumps(out, indent=1, sort_keys=True))
 
 

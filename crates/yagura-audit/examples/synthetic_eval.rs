@@ -654,6 +654,7 @@ fn build(n: usize) -> Inventory {
                 metric_filters: ok(vec![]),
                 metric_alarms: ok(vec![]),
                 sns_subscriptions: ok(vec![]),
+                lambda_functions: ok(vec![]),
             });
         }
 

@@ -6,10 +6,10 @@
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, Collected, ConfigStatus,
     CredentialReportRow, DbInstance, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty,
-    HealthEvent, Image, InspectorStatus, Instance, KmsKey, LoadBalancer, ManagedPolicy,
-    MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, Region,
-    ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet, Trail,
-    VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
+    HealthEvent, Image, InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer,
+    ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock,
+    Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet,
+    Trail, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -113,4 +113,5 @@ data! {
     51 BUCKET_OBJECT_LOCK: Bucket => bool = "s3.buckets.object_lock", |b| &b.object_lock, global;
     52 BUCKET_REPLICATION: Bucket => Vec<String> = "s3.buckets.replication_destinations", |b| &b.replication_destinations, global;
     53 VPC_ENDPOINTS: Region => Vec<VpcEndpoint> = "regions.ec2.vpc_endpoints", |r| &r.ec2.vpc_endpoints, of_region;
+    54 LAMBDA_FUNCTIONS: Region => Vec<LambdaFunction> = "regions.lambda_functions", |r| &r.lambda_functions, of_region;
 }

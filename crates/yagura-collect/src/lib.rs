@@ -15,6 +15,7 @@ mod encryption;
 mod error;
 pub mod fleet;
 mod iam;
+mod lambda;
 mod local;
 mod monitoring;
 pub mod ops;

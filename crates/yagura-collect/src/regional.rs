@@ -60,6 +60,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         kms_keys,
         efs_file_systems,
         (metric_filters, metric_alarms, sns_subscriptions),
+        lambda_functions,
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -81,6 +82,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
                 crate::monitoring::sns_subscriptions(&c.sns),
             )
         },
+        crate::lambda::functions(&c.lambda),
     );
     Region {
         name: region.to_string(),
@@ -97,6 +99,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         event_rules,
         kms_keys,
         efs_file_systems,
+        lambda_functions,
         metric_filters,
         metric_alarms,
         sns_subscriptions,

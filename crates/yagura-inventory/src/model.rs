@@ -441,6 +441,36 @@ pub struct Region {
     /// The SNS subscriptions of the region (ListSubscriptions). Absent in older snapshots.
     #[serde(default)]
     pub sns_subscriptions: Collected<Vec<SnsSubscription>>,
+    /// The Lambda functions of the region (ListFunctions, GetPolicy). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub lambda_functions: Collected<Vec<LambdaFunction>>,
+}
+
+/// A Lambda function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    /// `python3.13`, `nodejs22.x` …; `None` for a container image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// The VPC it is attached to, if any, and the subnets of its network interfaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    /// Its resource-based policy (GetPolicy); `None` when it has none.
+    #[serde(default)]
+    pub policy: Collected<Option<String>>,
+}
+
+impl LambdaFunction {
+    /// Whether it is attached to a VPC: a VPC id, or subnets when the answer leaves the id out
+    /// (moto does).
+    pub fn in_vpc(&self) -> bool {
+        self.vpc_id.is_some() || !self.subnets.is_empty()
+    }
 }
 
 /// A CloudWatch Logs metric filter: the log group it reads, its pattern and the metrics it

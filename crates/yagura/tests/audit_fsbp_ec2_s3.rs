@@ -38,6 +38,10 @@ const CHECKS: &[&str] = &[
     "iam-policy-allows-service-wildcard",
     "iam-policy-allows-kms-decrypt-all-keys",
     "iam-inline-policy-allows-kms-decrypt-all-keys",
+    "lambda-function-policy-public",
+    "lambda-runtime-deprecated",
+    "lambda-function-not-in-vpc",
+    "lambda-vpc-function-single-az",
 ];
 
 /// Seeds `moto` with the script; what it made, by name.
@@ -215,6 +219,20 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             format!("user/{}", name("user_decrypt_one_key")),
         ),
     ];
+    // Lambda: the open, old function outside a VPC and its twin in two zones of a VPC.
+    let (open, closed, one_zone) = (
+        format!("function:{}", name("function_open_old")),
+        format!("function:{}", name("function_closed_new")),
+        format!("function:{}", name("function_one_zone")),
+    );
+    for check in [
+        "lambda-function-policy-public",
+        "lambda-runtime-deprecated",
+        "lambda-function-not-in-vpc",
+    ] {
+        pairs.push((check, open.clone(), closed.clone()));
+    }
+    pairs.push(("lambda-vpc-function-single-az", one_zone, closed));
     // The bucket with every data protection setting, and its bare twin.
     let (protected, bare) = (
         format!(":::{}", name("bucket_protected")),
