@@ -234,6 +234,17 @@ def lambda_cases(c):
             "function_one_zone": "fsbp-one-zone"}
 
 
+def ssm_cases(c):
+    ssm = c("ssm")
+    content = json.dumps({"schemaVersion": "2.2", "description": "fsbp", "mainSteps": [
+        {"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": ["true"]}}]})
+    for name in ["fsbp-public-document", "fsbp-shared-document"]:
+        ssm.create_document(Content=content, Name=name, DocumentType="Command", DocumentFormat="JSON")
+    ssm.modify_document_permission(Name="fsbp-public-document", PermissionType="Share", AccountIdsToAdd=["all"])
+    ssm.modify_document_permission(Name="fsbp-shared-document", PermissionType="Share", AccountIdsToAdd=[FOREIGN])
+    return {"public_document": "fsbp-public-document", "shared_document": "fsbp-shared-document"}
+
+
 def main():
     endpoint = sys.argv[1]
     c = lambda svc: client(endpoint, svc)
@@ -250,6 +261,7 @@ def main():
     out |= s3_cases(c)
     out |= iam_cases(c, out["key_kept"])
     out |= lambda_cases(c)
+    out |= ssm_cases(c)
     print(json.dumps(out, indent=1, sort_keys=True))
 
 

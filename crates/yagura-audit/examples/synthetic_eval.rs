@@ -655,6 +655,7 @@ fn build(n: usize) -> Inventory {
                 metric_alarms: ok(vec![]),
                 sns_subscriptions: ok(vec![]),
                 lambda_functions: ok(vec![]),
+                ssm_documents: ok(vec![]),
             });
         }
 

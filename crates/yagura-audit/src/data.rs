@@ -8,8 +8,8 @@ use yagura_inventory::{
     CredentialReportRow, DbInstance, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty,
     HealthEvent, Image, InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer,
     ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock,
-    Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, Subnet,
-    Trail, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
+    Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription,
+    SsmDocument, Subnet, Trail, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -114,4 +114,5 @@ data! {
     52 BUCKET_REPLICATION: Bucket => Vec<String> = "s3.buckets.replication_destinations", |b| &b.replication_destinations, global;
     53 VPC_ENDPOINTS: Region => Vec<VpcEndpoint> = "regions.ec2.vpc_endpoints", |r| &r.ec2.vpc_endpoints, of_region;
     54 LAMBDA_FUNCTIONS: Region => Vec<LambdaFunction> = "regions.lambda_functions", |r| &r.lambda_functions, of_region;
+    55 SSM_DOCUMENTS: Region => Vec<SsmDocument> = "regions.ssm_documents", |r| &r.ssm_documents, of_region;
 }

@@ -25,6 +25,7 @@ mod s3;
 mod s3_settings;
 mod shard;
 pub mod sns;
+mod ssm_documents;
 pub mod sts_client;
 pub mod trail_s3;
 pub mod trail_sqs;

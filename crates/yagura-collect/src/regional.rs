@@ -61,6 +61,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         efs_file_systems,
         (metric_filters, metric_alarms, sns_subscriptions),
         lambda_functions,
+        ssm_documents,
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -83,6 +84,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
             )
         },
         crate::lambda::functions(&c.lambda),
+        crate::ssm_documents::documents(&c.ssm),
     );
     Region {
         name: region.to_string(),
@@ -100,6 +102,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         kms_keys,
         efs_file_systems,
         lambda_functions,
+        ssm_documents,
         metric_filters,
         metric_alarms,
         sns_subscriptions,

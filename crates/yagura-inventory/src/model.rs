@@ -445,6 +445,18 @@ pub struct Region {
     /// snapshots.
     #[serde(default)]
     pub lambda_functions: Collected<Vec<LambdaFunction>>,
+    /// The Systems Manager documents the account owns (ListDocuments, DescribeDocumentPermission).
+    /// Absent in older snapshots.
+    #[serde(default)]
+    pub ssm_documents: Collected<Vec<SsmDocument>>,
+}
+
+/// A Systems Manager document of the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SsmDocument {
+    pub name: String,
+    /// The account ids it is shared with; `all` when it is public.
+    pub shared_with: Collected<Vec<String>>,
 }
 
 /// A Lambda function.

@@ -42,6 +42,7 @@ const CHECKS: &[&str] = &[
     "lambda-runtime-deprecated",
     "lambda-function-not-in-vpc",
     "lambda-vpc-function-single-az",
+    "ssm-document-public",
 ];
 
 /// Seeds `moto` with the script; what it made, by name.
@@ -204,6 +205,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             format!(":::{}", name("bucket_protected")),
         ),
         (
+            "ssm-document-public",
+            format!("document/{}", name("public_document")),
+            format!("document/{}", name("shared_document")),
+        ),
+        (
             "iam-policy-allows-service-wildcard",
             "policy/fsbp-s3-everything".into(),
             "policy/fsbp-s3-read".into(),
@@ -313,8 +319,8 @@ fn an_instance_stopped_longer_than_30_days_fails() {
     );
 }
 
-/// The IAM actions of the bucket reads that moto cannot authorize by AWS's names (see
-/// audit_moto.rs): each is an action of the action database and in the shipped policy.
+/// The IAM actions of the bucket and Lambda reads that moto cannot authorize by AWS's names
+/// (see audit_moto.rs): each is an action of the action database and in the shipped policy.
 #[test]
 fn the_read_only_policy_names_the_bucket_reads_as_aws_does() {
     let shipped =
@@ -328,6 +334,8 @@ fn the_read_only_policy_names_the_bucket_reads_as_aws_does() {
         "s3:GetBucketObjectLockConfiguration",
         "s3:GetBucketOwnershipControls",
         "s3:GetBucketVersioning",
+        "lambda:ListFunctions",
+        "lambda:GetPolicy",
     ] {
         assert!(db.lookup(action).is_some(), "{action} is not an AWS action");
         assert!(

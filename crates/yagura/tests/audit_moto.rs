@@ -662,7 +662,8 @@ fn denied_services_are_unknown_with_the_reason_and_the_read_only_policy_is_enoug
         // to a principal holding AWS's names for them (the shipped policy's
         // s3:GetLifecycleConfiguration, GetBucketNotification, GetEncryptionConfiguration,
         // GetReplicationConfiguration and GetBucketObjectLockConfiguration, which
-        // audit_fsbp_ec2_s3.rs checks against the action database).
+        // audit_fsbp_ec2_s3.rs checks against the action database), and lambda:ListFunctions,
+        // a REST route it authorizes under another name, as it does guardduty:ListDetectors.
         .filter(|m| {
             ![
                 "elasticfilesystem:DescribeFileSystems",
@@ -674,6 +675,7 @@ fn denied_services_are_unknown_with_the_reason_and_the_read_only_policy_is_enoug
                 "s3:GetBucketEncryption",
                 "s3:GetBucketReplication",
                 "s3:GetObjectLockConfiguration",
+                "lambda:ListFunctions",
             ]
             .iter()
             .any(|op| m.contains(op))
