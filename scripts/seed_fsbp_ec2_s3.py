@@ -52,6 +52,11 @@ def ec2_cases(c):
     ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.ec2", VpcEndpointType="Interface",
                             SubnetIds=[private])
     bare_vpc = ec2.create_vpc(CidrBlock="10.41.0.0/16")["Vpc"]["VpcId"]
+    # Transit gateways: one accepting shared attachments automatically, one not.
+    tgw = {}
+    for name, auto in [("open_tgw", "enable"), ("reviewed_tgw", "disable")]:
+        tgw[name] = ec2.create_transit_gateway(Description=name, Options={
+            "AutoAcceptSharedAttachments": auto})["TransitGateway"]["TransitGatewayId"]
     # A second network interface on the instance with a public address.
     eni = ec2.create_network_interface(SubnetId=public)["NetworkInterface"]["NetworkInterfaceId"]
     ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=with_ip, DeviceIndex=1)
@@ -72,7 +77,7 @@ def ec2_cases(c):
     return {"public_subnet": public, "private_subnet": private, "instance_with_public_ip": with_ip,
             "instance_without_public_ip": without_ip, "unused_acl": unused_acl, "used_acl": used_acl,
             "stopped_paravirtual_instance": old, "idle_eip": idle, "used_eip": used,
-            "vpc_with_ec2_endpoint": vpc, "vpc_without_ec2_endpoint": bare_vpc} | volumes
+            "vpc_with_ec2_endpoint": vpc, "vpc_without_ec2_endpoint": bare_vpc} | volumes | tgw
 
 
 def trail_bucket(s3, name, public):

@@ -9,7 +9,7 @@ use yagura_inventory::{
     HealthEvent, Image, InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer,
     ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock,
     Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription,
-    SsmDocument, Subnet, Trail, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
+    SsmDocument, Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -115,4 +115,5 @@ data! {
     53 VPC_ENDPOINTS: Region => Vec<VpcEndpoint> = "regions.ec2.vpc_endpoints", |r| &r.ec2.vpc_endpoints, of_region;
     54 LAMBDA_FUNCTIONS: Region => Vec<LambdaFunction> = "regions.lambda_functions", |r| &r.lambda_functions, of_region;
     55 SSM_DOCUMENTS: Region => Vec<SsmDocument> = "regions.ssm_documents", |r| &r.ssm_documents, of_region;
+    56 TRANSIT_GATEWAYS: Region => Vec<TransitGateway> = "regions.ec2.transit_gateways", |r| &r.ec2.transit_gateways, of_region;
 }

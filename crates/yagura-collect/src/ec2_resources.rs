@@ -1,9 +1,9 @@
 //! EC2 resources of a region that only the FSBP checks read: EBS volumes with their
-//! attachments, Elastic IP addresses with their associations and VPC endpoints. Every list is read to its last
+//! attachments, Elastic IP addresses with their associations, VPC endpoints and transit gateways. Every list is read to its last
 //! page; a page that fails leaves the list unread.
 
 use crate::regional::{by_id, paged};
-use yagura_inventory::{Collected, ElasticIp, Volume, VpcEndpoint};
+use yagura_inventory::{Collected, ElasticIp, TransitGateway, Volume, VpcEndpoint};
 
 /// Every EBS volume of the region (DescribeVolumes, every page).
 pub(crate) async fn volumes(c: &aws_sdk_ec2::Client) -> Collected<Vec<Volume>> {
@@ -72,6 +72,32 @@ pub(crate) async fn vpc_endpoints(c: &aws_sdk_ec2::Client) -> Collected<Vec<VpcE
                         .state()
                         .map(|s| s.as_str().to_ascii_lowercase())
                         .unwrap_or_default(),
+                });
+            }
+        },
+    )
+    .await
+    .map(by_id)
+}
+
+/// Every transit gateway of the region (DescribeTransitGateways, every page).
+pub(crate) async fn transit_gateways(c: &aws_sdk_ec2::Client) -> Collected<Vec<TransitGateway>> {
+    paged(
+        "ec2:DescribeTransitGateways",
+        c.describe_transit_gateways().into_paginator().send(),
+        |page, out| {
+            for t in page.transit_gateways() {
+                out.push(TransitGateway {
+                    id: t.transit_gateway_id().unwrap_or_default().to_string(),
+                    arn: t.transit_gateway_arn().unwrap_or_default().to_string(),
+                    state: t
+                        .state()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    auto_accept_shared_attachments: t
+                        .options()
+                        .and_then(|o| o.auto_accept_shared_attachments())
+                        .is_some_and(|a| a.as_str() == "enable"),
                 });
             }
         },

@@ -14,7 +14,7 @@ use yagura_inventory::{
     DbInstance, DeliveryChannel, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
     IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
     NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
-    Trail, Volume, Vpc, VpcEndpoint,
+    Trail, TransitGateway, Volume, Vpc, VpcEndpoint,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -152,7 +152,8 @@ has_id!(
     NetworkAcl,
     Volume,
     ElasticIp,
-    VpcEndpoint
+    VpcEndpoint,
+    TransitGateway
 );
 
 /// Sorted by id, for stable inventories.
@@ -175,7 +176,15 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
     let (
         (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
-        (ebs_encryption_by_default, flow_logs, network_acls, volumes, addresses, vpc_endpoints),
+        (
+            ebs_encryption_by_default,
+            flow_logs,
+            network_acls,
+            volumes,
+            addresses,
+            vpc_endpoints,
+            transit_gateways,
+        ),
     ) = futures::join!(
         async {
             futures::join!(
@@ -194,7 +203,8 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 network_acls(c),
                 crate::ec2_resources::volumes(c),
                 crate::ec2_resources::addresses(c),
-                crate::ec2_resources::vpc_endpoints(c)
+                crate::ec2_resources::vpc_endpoints(c),
+                crate::ec2_resources::transit_gateways(c)
             )
         }
     );
@@ -216,6 +226,7 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         volumes,
         addresses,
         vpc_endpoints,
+        transit_gateways,
     }
 }
 

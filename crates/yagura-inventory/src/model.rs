@@ -603,6 +603,23 @@ pub struct Ec2 {
     /// The VPC endpoints of the region (DescribeVpcEndpoints). Absent in older snapshots.
     #[serde(default)]
     pub vpc_endpoints: Collected<Vec<VpcEndpoint>>,
+    /// The transit gateways of the region (DescribeTransitGateways). Absent in older snapshots.
+    #[serde(default)]
+    pub transit_gateways: Collected<Vec<TransitGateway>>,
+}
+
+/// A transit gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TransitGateway {
+    pub id: String,
+    #[serde(default)]
+    pub arn: String,
+    /// `available`, `deleted` …
+    #[serde(default)]
+    pub state: String,
+    /// Whether attachment requests from other accounts are accepted automatically
+    /// (`AutoAcceptSharedAttachments`).
+    pub auto_accept_shared_attachments: bool,
 }
 
 /// A VPC endpoint.

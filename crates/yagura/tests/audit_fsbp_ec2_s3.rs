@@ -15,6 +15,7 @@ const CHECKS: &[&str] = &[
     "ec2-subnet-assigns-public-ip",
     "network-acl-unused",
     "vpc-no-ec2-endpoint",
+    "ec2-transit-gateway-auto-accepts",
     "ec2-volume-not-encrypted",
     "ec2-elastic-ip-unused",
     "ec2-instance-multiple-enis",
@@ -148,6 +149,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             "vpc-no-ec2-endpoint",
             format!("vpc/{}", name("vpc_without_ec2_endpoint")),
             format!("vpc/{}", name("vpc_with_ec2_endpoint")),
+        ),
+        (
+            "ec2-transit-gateway-auto-accepts",
+            format!("transit-gateway/{}", name("open_tgw")),
+            format!("transit-gateway/{}", name("reviewed_tgw")),
         ),
         (
             "ec2-volume-not-encrypted",

@@ -12,6 +12,7 @@ pub(crate) mod ec2_instance_public_ip;
 pub(crate) mod ec2_instance_scheduled_event;
 pub(crate) mod ec2_instance_stopped_too_long;
 pub(crate) mod ec2_subnet_assigns_public_ip;
+pub(crate) mod ec2_transit_gateway_auto_accepts;
 pub(crate) mod ec2_volume_not_encrypted;
 pub(crate) mod network_acl_admin_port_open_to_world;
 pub(crate) mod network_acl_unused;
