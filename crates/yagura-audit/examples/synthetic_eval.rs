@@ -392,6 +392,15 @@ fn build(n: usize) -> Inventory {
                     policy: ok(policy),
                     acl_grants: ok(grants),
                     access_logging: ok((b % 2 == 0).then(|| format!("logs-{acct}"))),
+                    versioning: ok((b % 2 == 1).then(|| "Enabled".to_string())),
+                    lifecycle_rules: ok(u32::from(b % 3 == 1)),
+                    notifications: ok(b % 4 == 0),
+                    default_encryption: ok(Some(
+                        if b % 5 == 0 { "aws:kms" } else { "AES256" }.to_string(),
+                    )),
+                    object_ownership: ok(Some("BucketOwnerEnforced".to_string())),
+                    object_lock: ok(false),
+                    replication_destinations: ok(Vec::new()),
                     name,
                 }
             })
@@ -600,6 +609,13 @@ fn build(n: usize) -> Inventory {
                 }),
                 guardduty: ok(GuardDuty {
                     detectors: vec![("d".repeat(32), good)],
+                    features: BTreeMap::from([(
+                        "d".repeat(32),
+                        BTreeMap::from([
+                            ("RDS_LOGIN_EVENTS".to_string(), "ENABLED".to_string()),
+                            ("S3_DATA_EVENTS".to_string(), "DISABLED".to_string()),
+                        ]),
+                    )]),
                 }),
                 inspector: ok(InspectorStatus {
                     state: if good { "ENABLED" } else { "DISABLED" }.into(),
@@ -649,6 +665,9 @@ fn build(n: usize) -> Inventory {
                     state: "Enabled".into(),
                     origin: "AWS_KMS".into(),
                     rotation: Some(ok(good)),
+                    policy: Some(ok(format!(
+                        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{acct}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+                    ))),
                 }]),
                 efs_file_systems: ok(vec![EfsFileSystem {
                     id: format!("fs-{slot}"),
@@ -700,6 +719,8 @@ fn build(n: usize) -> Inventory {
                         ..ClassicAttributes::default()
                     }),
                 }]),
+                lambda_functions: ok(vec![]),
+                ssm_documents: ok(vec![]),
             });
         }
 

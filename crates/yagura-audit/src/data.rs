@@ -6,10 +6,11 @@
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, ClassicLoadBalancer,
     Collected, ConfigStatus, CredentialReportRow, DbCluster, DbInstance, DbParameterGroup,
-    DbSnapshot, EfsFileSystem, EventRule, FlowLog, GuardDuty, HealthEvent, Image, InspectorStatus,
-    Instance, KmsKey, LoadBalancer, ManagedPolicy, MetricAlarm, MetricFilter, NetworkAcl,
-    PasswordPolicy, PublicAccessBlock, RdsEventSubscription, Region, ScheduledEvent, SecurityGroup,
-    SecurityHub, ServerCertificate, SnsSubscription, Trail, VirtualMfaDevice, Vpc,
+    DbSnapshot, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
+    InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer, ManagedPolicy, MetricAlarm,
+    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, RdsEventSubscription, Region,
+    ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, SsmDocument,
+    Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -107,4 +108,18 @@ data! {
     45 RDS_EVENT_SUBSCRIPTIONS: Region => Vec<RdsEventSubscription> = "regions.rds_event_subscriptions", |r| &r.rds_event_subscriptions, of_region;
     46 CLASSIC_LOAD_BALANCERS: Region => Vec<ClassicLoadBalancer> = "regions.classic_load_balancers", |r| &r.classic_load_balancers, of_region;
     47 RDS_PARAMETER_GROUPS: Region => Vec<DbParameterGroup> = "regions.rds_parameter_groups", |r| &r.rds_parameter_groups, of_region;
+    48 SUBNETS: Region => Vec<Subnet> = "regions.ec2.subnets", |r| &r.ec2.subnets, of_region;
+    49 VOLUMES: Region => Vec<Volume> = "regions.ec2.volumes", |r| &r.ec2.volumes, of_region;
+    50 ADDRESSES: Region => Vec<ElasticIp> = "regions.ec2.addresses", |r| &r.ec2.addresses, of_region;
+    51 BUCKET_VERSIONING: Bucket => Option<String> = "s3.buckets.versioning", |b| &b.versioning, global;
+    52 BUCKET_LIFECYCLE_RULES: Bucket => u32 = "s3.buckets.lifecycle_rules", |b| &b.lifecycle_rules, global;
+    53 BUCKET_NOTIFICATIONS: Bucket => bool = "s3.buckets.notifications", |b| &b.notifications, global;
+    54 BUCKET_DEFAULT_ENCRYPTION: Bucket => Option<String> = "s3.buckets.default_encryption", |b| &b.default_encryption, global;
+    55 BUCKET_OBJECT_OWNERSHIP: Bucket => Option<String> = "s3.buckets.object_ownership", |b| &b.object_ownership, global;
+    56 BUCKET_OBJECT_LOCK: Bucket => bool = "s3.buckets.object_lock", |b| &b.object_lock, global;
+    57 BUCKET_REPLICATION: Bucket => Vec<String> = "s3.buckets.replication_destinations", |b| &b.replication_destinations, global;
+    58 VPC_ENDPOINTS: Region => Vec<VpcEndpoint> = "regions.ec2.vpc_endpoints", |r| &r.ec2.vpc_endpoints, of_region;
+    59 LAMBDA_FUNCTIONS: Region => Vec<LambdaFunction> = "regions.lambda_functions", |r| &r.lambda_functions, of_region;
+    60 SSM_DOCUMENTS: Region => Vec<SsmDocument> = "regions.ssm_documents", |r| &r.ssm_documents, of_region;
+    61 TRANSIT_GATEWAYS: Region => Vec<TransitGateway> = "regions.ec2.transit_gateways", |r| &r.ec2.transit_gateways, of_region;
 }

@@ -46,6 +46,11 @@ pub struct AuditConfig {
     pub key_rotation_days: i64,
     pub root_recent_days: i64,
     pub ami_max_age_days: i64,
+    /// Days an instance may stay stopped (FSBP EC2.4's default, 30).
+    pub stopped_instance_max_days: i64,
+    /// Lambda runtimes no longer supported (FSBP Lambda.2's default list); the runtimes of
+    /// `checks::lambda::DEPRECATIONS` count from their deprecation date on.
+    pub obsolete_lambda_runtimes: Vec<String>,
     /// AMI owner account ids trusted besides Amazon and the account itself.
     pub ami_owner_allow_list: Vec<String>,
     /// Ports that must never be open to the world (AUD-01).
@@ -71,6 +76,36 @@ impl Default for AuditConfig {
             key_rotation_days: 90,
             root_recent_days: 30,
             ami_max_age_days: 365,
+            stopped_instance_max_days: 30,
+            obsolete_lambda_runtimes: [
+                "java8",
+                "go1.x",
+                "provided",
+                "python3.6",
+                "python2.7",
+                "python3.7",
+                "python3.8",
+                "nodejs4.3",
+                "nodejs4.3-edge",
+                "nodejs6.10",
+                "nodejs",
+                "nodejs8.10",
+                "nodejs10.x",
+                "nodejs12.x",
+                "nodejs14.x",
+                "nodejs16.x",
+                "dotnet5.0",
+                "dotnet6",
+                "dotnet7",
+                "dotnetcore1.0",
+                "dotnetcore2.0",
+                "dotnetcore2.1",
+                "dotnetcore3.1",
+                "ruby2.5",
+                "ruby2.7",
+            ]
+            .map(str::to_string)
+            .to_vec(),
             ami_owner_allow_list: Vec::new(),
             admin_ports: vec![
                 20, 21, 22, 23, 135, 139, 445, 1433, 1521, 2375, 2376, 2379, 3306, 3389, 5432,

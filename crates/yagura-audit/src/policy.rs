@@ -42,6 +42,7 @@ pub(crate) struct Docs<'a> {
     managed_facts: HashMap<&'a str, DocFacts>,
     inline_facts: HashMap<&'a str, DocFacts>,
     trust: HashMap<&'a str, Result<TrustVerdict, CollectError>>,
+    kms_decrypt: HashMap<&'a str, Result<Vec<&'static str>, CollectError>>,
 }
 
 impl<'a> Docs<'a> {
@@ -52,7 +53,23 @@ impl<'a> Docs<'a> {
             managed_facts: HashMap::default(),
             inline_facts: HashMap::default(),
             trust: HashMap::default(),
+            kms_decrypt: HashMap::default(),
         }
+    }
+
+    /// The KMS decryption actions an identity policy may allow on every key of the account
+    /// ([`facts::kms_decrypt_on_all_keys`]), judged once per distinct document.
+    pub fn kms_decrypt(
+        &mut self,
+        doc: &'a str,
+        own_account: &str,
+        partition: &str,
+    ) -> &Result<Vec<&'static str>, CollectError> {
+        self.kms_decrypt.entry(doc).or_insert_with(|| {
+            Policy::parse("policy", doc)
+                .map(|p| facts::kms_decrypt_on_all_keys(&p, own_account, partition))
+                .map_err(|e| policy_error(&e))
+        })
     }
 
     /// Whether a role with this trust policy may be assumed from another account without MFA.

@@ -36,6 +36,7 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sns: aws_sdk_sns::Client,
+    pub lambda: aws_sdk_lambda::Client,
 }
 
 impl Clients {
@@ -79,6 +80,7 @@ impl Clients {
             logs: aws_sdk_cloudwatchlogs::Client::new(cfg),
             cloudwatch: aws_sdk_cloudwatch::Client::new(cfg),
             sns: aws_sdk_sns::Client::new(cfg),
+            lambda: aws_sdk_lambda::Client::new(cfg),
         }
     }
 }

@@ -10,7 +10,7 @@ const KEY_READS: usize = 8;
 
 /// Every key of the region (ListKeys, every page), each described (DescribeKey) and, when it is
 /// an enabled customer managed symmetric key with key material from KMS, its rotation
-/// (GetKeyRotationStatus). A key whose DescribeKey fails (its key policy may deny the auditor)
+/// (GetKeyRotationStatus), and a customer managed key's policy (GetKeyPolicy). A key whose DescribeKey fails (its key policy may deny the auditor)
 /// is kept with that error as its rotation, so a check on it is UNKNOWN, never silently absent.
 pub(crate) async fn kms_keys(c: &aws_sdk_kms::Client) -> Collected<Vec<KmsKey>> {
     let ids = match paged(
@@ -70,7 +70,22 @@ async fn key(c: &aws_sdk_kms::Client, id: String, arn: String) -> KmsKey {
         origin: s(m.origin().map(|v| v.as_str())),
         id,
         rotation: None,
+        policy: None,
     };
+    if k.manager == "CUSTOMER" {
+        k.policy = Some(
+            match c
+                .get_key_policy()
+                .key_id(&k.id)
+                .policy_name("default")
+                .send()
+                .await
+            {
+                Ok(o) => Collected::Ok(o.policy().unwrap_or_default().to_string()),
+                Err(e) => Collected::Error(collect_error("kms:GetKeyPolicy", e)),
+            },
+        );
+    }
     if k.rotation_applies() {
         k.rotation = Some(
             match c.get_key_rotation_status().key_id(&k.id).send().await {

@@ -211,9 +211,15 @@ async fn authorization_details(client: &aws_sdk_iam::Client) -> Result<Details, 
                 .and_then(|v| v.document())
                 .map(decode_document)
                 .unwrap_or_default();
+            let arn = p.arn().unwrap_or_default();
+            // The name is the ARN's last segment when the answer leaves it out (moto does).
+            let name = p
+                .policy_name()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default());
             policies.push(ManagedPolicy {
-                name: p.policy_name().unwrap_or_default().to_string(),
-                arn: p.arn().unwrap_or_default().to_string(),
+                name: name.to_string(),
+                arn: arn.to_string(),
                 document: doc,
             });
         }

@@ -11,10 +11,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
-    DbInstance, DeliveryChannel, Ec2, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
+    DbInstance, DeliveryChannel, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
     IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
     NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
-    Trail, Vpc,
+    Trail, TransitGateway, Volume, Vpc, VpcEndpoint,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -62,6 +62,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         (metric_filters, metric_alarms, sns_subscriptions),
         (rds_clusters, rds_snapshots, rds_event_subscriptions, rds_parameter_groups),
         classic_load_balancers,
+        lambda_functions,
+        ssm_documents,
     ) = futures::join!(
         ec2(&c.ec2),
         config(&c.config),
@@ -85,6 +87,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         },
         crate::rds::rest(&c.rds),
         crate::elb::classic(&c.elb, region, account_id),
+        crate::lambda::functions(&c.lambda),
+        crate::ssm_documents::documents(&c.ssm),
     );
     Region {
         name: region.to_string(),
@@ -101,6 +105,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         event_rules,
         kms_keys,
         efs_file_systems,
+        lambda_functions,
+        ssm_documents,
         metric_filters,
         metric_alarms,
         sns_subscriptions,
@@ -133,7 +139,7 @@ where
 }
 
 /// Inventory items with an id to sort by.
-trait HasId {
+pub(crate) trait HasId {
     fn id(&self) -> &str;
 }
 
@@ -146,10 +152,21 @@ macro_rules! has_id {
         }
     )*};
 }
-has_id!(Vpc, Subnet, Instance, SecurityGroup, FlowLog, NetworkAcl);
+has_id!(
+    Vpc,
+    Subnet,
+    Instance,
+    SecurityGroup,
+    FlowLog,
+    NetworkAcl,
+    Volume,
+    ElasticIp,
+    VpcEndpoint,
+    TransitGateway
+);
 
 /// Sorted by id, for stable inventories.
-fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
+pub(crate) fn by_id<T: HasId>(mut v: Vec<T>) -> Vec<T> {
     v.sort_by(|a, b| a.id().cmp(b.id()));
     v
 }
@@ -168,7 +185,15 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
     let (
         (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
-        (ebs_encryption_by_default, flow_logs, network_acls),
+        (
+            ebs_encryption_by_default,
+            flow_logs,
+            network_acls,
+            volumes,
+            addresses,
+            vpc_endpoints,
+            transit_gateways,
+        ),
     ) = futures::join!(
         async {
             futures::join!(
@@ -180,7 +205,17 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 subnets(c)
             )
         },
-        async { futures::join!(ebs_encryption_by_default(c), flow_logs(c), network_acls(c)) }
+        async {
+            futures::join!(
+                ebs_encryption_by_default(c),
+                flow_logs(c),
+                network_acls(c),
+                crate::ec2_resources::volumes(c),
+                crate::ec2_resources::addresses(c),
+                crate::ec2_resources::vpc_endpoints(c),
+                crate::ec2_resources::transit_gateways(c)
+            )
+        }
     );
     let images = match &instances {
         Collected::Ok(list) => images(c, list).await,
@@ -197,6 +232,10 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         ebs_encryption_by_default,
         flow_logs,
         network_acls,
+        volumes,
+        addresses,
+        vpc_endpoints,
+        transit_gateways,
     }
 }
 
@@ -369,6 +408,15 @@ async fn instances(c: &aws_sdk_ec2::Client) -> Collected<Vec<Instance>> {
                         private_ip: i.private_ip_address().map(str::to_string),
                         public_ip: i.public_ip_address().map(str::to_string),
                         key_name: i.key_name().map(str::to_string),
+                        network_interfaces: Some(
+                            u32::try_from(i.network_interfaces().len()).unwrap_or(u32::MAX),
+                        ),
+                        virtualization_type: i
+                            .virtualization_type()
+                            .map(|v| v.as_str().to_string()),
+                        state_transition_reason: Some(
+                            i.state_transition_reason().unwrap_or_default().to_string(),
+                        ),
                         metadata: i.metadata_options().map(|m| InstanceMetadata {
                             http_tokens: m
                                 .http_tokens()
@@ -596,16 +644,37 @@ async fn guardduty(c: &aws_sdk_guardduty::Client) -> Collected<GuardDuty> {
         Collected::Error(e) => return Collected::Error(e),
     };
     let mut detectors = Vec::new();
+    let mut features = BTreeMap::new();
     for id in ids {
         match c.get_detector().detector_id(&id).send().await {
             Ok(d) => {
                 let on = d.status().map(|s| s.as_str() == "ENABLED").unwrap_or(false);
+                features.insert(id.clone(), detector_features(&d));
                 detectors.push((id, on));
             }
             Err(e) => return Collected::Error(collect_error("guardduty:GetDetector", e)),
         }
     }
-    ok(GuardDuty { detectors })
+    ok(GuardDuty {
+        detectors,
+        features,
+    })
+}
+
+/// A detector's protection plans by name, with their status.
+fn detector_features(
+    d: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+) -> BTreeMap<String, String> {
+    // `Features` holds every plan (the older `DataSources` is deprecated in its favour).
+    d.features()
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.name()?.as_str().to_string(),
+                f.status()?.as_str().to_string(),
+            ))
+        })
+        .collect()
 }
 
 async fn inspector(c: &aws_sdk_inspector2::Client, account_id: &str) -> Collected<InspectorStatus> {

@@ -1,4 +1,5 @@
-//! S3: account Block Public Access (s3control) and each bucket's access settings.
+//! S3: account Block Public Access (s3control) and each bucket's access settings (the data
+//! protection settings in `s3_settings.rs`).
 
 use crate::error::{collect_error, is_code};
 use crate::{ok, Clients};
@@ -98,11 +99,12 @@ async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
         regional = in_region(default, &region);
         &regional
     };
-    let (p, pol, acl, logging) = futures::join!(
+    let (p, pol, acl, logging, settings) = futures::join!(
         client.get_public_access_block().bucket(&name).send(),
         client.get_bucket_policy().bucket(&name).send(),
         client.get_bucket_acl().bucket(&name).send(),
         client.get_bucket_logging().bucket(&name).send(),
+        crate::s3_settings::read(client, &name),
     );
     let access_logging = match logging {
         Ok(out) => ok(out.logging_enabled().map(|l| l.target_bucket().to_string())),
@@ -143,5 +145,12 @@ async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
         policy,
         acl_grants,
         access_logging,
+        versioning: settings.versioning,
+        lifecycle_rules: settings.lifecycle_rules,
+        notifications: settings.notifications,
+        default_encryption: settings.default_encryption,
+        object_ownership: settings.object_ownership,
+        object_lock: settings.object_lock,
+        replication_destinations: settings.replication_destinations,
     }
 }

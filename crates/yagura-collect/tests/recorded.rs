@@ -94,6 +94,7 @@ fn clients(region: &str, rules: &[Rule]) -> Clients {
         logs: client!(aws_sdk_cloudwatchlogs, region, rules),
         cloudwatch: client!(aws_sdk_cloudwatch, region, rules),
         sns: client!(aws_sdk_sns, region, rules),
+        lambda: client!(aws_sdk_lambda, region, rules),
     }
 }
 

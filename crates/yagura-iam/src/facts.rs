@@ -117,8 +117,9 @@ pub fn allows_anyone(policy: &Policy) -> bool {
 
 /// Condition keys whose fixed values pin the principal or the source of a request (lowercase):
 /// S3's list of what makes a `*` policy non-public, with the organization and principal keys
-/// that name the caller as narrowly.
-const CALLER_KEYS: [&str; 18] = [
+/// that name the caller as narrowly (and KMS's `kms:CallerAccount`, which key policies use
+/// for the same).
+const CALLER_KEYS: [&str; 19] = [
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -137,6 +138,7 @@ const CALLER_KEYS: [&str; 18] = [
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
+    "kms:calleraccount",
 ];
 
 /// Whether one condition limits a statement to fixed callers or sources: a positive equality,
@@ -243,12 +245,11 @@ pub enum TrustVerdict {
 /// The condition keys that say whether and when the caller signed in with MFA.
 pub(crate) const MFA_KEYS: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
-/// Judges a role's trust policy (AUD-19, IAM-04): may a principal of another account (or
-/// anyone, for `*`) assume the role without MFA? The MFA keys are fixed to a request without
-/// MFA (absent: long-term access keys; `false`: a session without MFA); other conditions
-/// (`sts:ExternalId`, `aws:PrincipalOrgID`, …) are assumed satisfiable by the caller, so a
-/// role guarded only by an external id still needs MFA to pass.
-pub fn cross_account_trust(trust: &Policy, own_account: &str, role_arn: &str) -> TrustVerdict {
+/// The principals of a resource policy's `Allow` statements that name another account than
+/// `own_account` or anyone (as written), and one caller to probe the evaluator with for each:
+/// a user of that account (an account or its root), the principal itself (a user or role
+/// ARN), a user of an unrelated account for `*`.
+fn foreign_callers(policy: &Policy, own_account: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let foreign = if own_account == "999999999999" {
         "999999999998"
     } else {
@@ -256,7 +257,7 @@ pub fn cross_account_trust(trust: &Policy, own_account: &str, role_arn: &str) ->
     };
     let mut trusted = BTreeSet::new();
     let mut probes = BTreeSet::new();
-    for s in &trust.statements {
+    for s in &policy.statements {
         if s.effect != Effect::Allow {
             continue;
         }
@@ -294,6 +295,111 @@ pub fn cross_account_trust(trust: &Policy, own_account: &str, role_arn: &str) ->
             }
         }
     }
+    (trusted, probes)
+}
+
+/// S3's actions that FSBP S3.6 forbids to other accounts in a bucket policy: bucket-level ones
+/// on the bucket, `s3:PutObjectAcl` on its objects.
+pub const S3_FOREIGN_DENIED: [&str; 5] = [
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutObjectAcl",
+];
+
+/// The actions of [`S3_FOREIGN_DENIED`] that bucket policy `policy` of bucket `bucket` (in
+/// `own_account`) allows some principal of another account, or anyone, to call; conditions are assumed to hold in `Allow` statements and not in `Deny`
+/// ones, as in [`cross_account_trust`].
+pub fn s3_foreign_grants(
+    policy: &Policy,
+    own_account: &str,
+    partition: &str,
+    bucket: &str,
+) -> Vec<&'static str> {
+    let (_, probes) = foreign_callers(policy, own_account);
+    let mut out = Vec::new();
+    for action in S3_FOREIGN_DENIED {
+        let resource = if action == "s3:PutObjectAcl" {
+            format!("arn:{partition}:s3:::{bucket}/yagura-probe")
+        } else {
+            format!("arn:{partition}:s3:::{bucket}")
+        };
+        for principal in &probes {
+            let req = Request {
+                principal: principal.clone(),
+                action: action.to_string(),
+                resource: resource.clone(),
+                resource_account: Some(own_account.to_string()),
+                ..Request::default()
+            };
+            let m = policy_match(&req, policy, true, Known::Only(&[]));
+            if m.allows && !m.denies {
+                out.push(action);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// KMS's decryption actions that FSBP KMS.1 and KMS.2 forbid on every key.
+pub const KMS_DECRYPT: [&str; 2] = ["kms:Decrypt", "kms:ReEncryptFrom"];
+
+/// The actions of [`KMS_DECRYPT`] that identity policy `policy` may allow on every KMS key of
+/// `own_account`: on a key of a region no statement can name (so only `*` and wildcards over
+/// regions and key ids match), conditions assumed to hold in `Allow` statements and not in
+/// `Deny` ones.
+pub fn kms_decrypt_on_all_keys(
+    policy: &Policy,
+    own_account: &str,
+    partition: &str,
+) -> Vec<&'static str> {
+    let resource = format!("arn:{partition}:kms:yagura-probe-1:{own_account}:key/yagura-probe");
+    KMS_DECRYPT
+        .into_iter()
+        .filter(|action| {
+            let req = Request {
+                action: (*action).to_string(),
+                resource: resource.clone(),
+                ..Request::default()
+            };
+            let m = policy_match(&req, policy, false, Known::Only(&[]));
+            m.allows && !m.denies
+        })
+        .collect()
+}
+
+/// The `service:*` actions (every action of one service) of an identity policy's `Allow`
+/// statements, as written (FSBP IAM.21). `*` alone (every service) is IAM.1's question.
+pub fn service_wildcard_actions(policy: &Policy) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let Some(m) = s.action.as_ref().filter(|m| !m.not) else {
+            continue;
+        };
+        for p in &m.patterns {
+            if p.raw.split_once(':').is_some_and(|(svc, rest)| {
+                rest == "*" && !svc.is_empty() && !svc.contains(['*', '?'])
+            }) {
+                out.insert(p.raw.clone());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Judges a role's trust policy (AUD-19, IAM-04): may a principal of another account (or
+/// anyone, for `*`) assume the role without MFA? The MFA keys are fixed to a request without
+/// MFA (absent: long-term access keys; `false`: a session without MFA); other conditions
+/// (`sts:ExternalId`, `aws:PrincipalOrgID`, …) are assumed satisfiable by the caller, so a
+/// role guarded only by an external id still needs MFA to pass.
+pub fn cross_account_trust(trust: &Policy, own_account: &str, role_arn: &str) -> TrustVerdict {
+    let (trusted, probes) = foreign_callers(trust, own_account);
     if trusted.is_empty() {
         return TrustVerdict::NotCrossAccount;
     }
@@ -333,6 +439,69 @@ mod tests {
 
     fn p(s: &str) -> Policy {
         Policy::parse("t", s).unwrap()
+    }
+
+    #[test]
+    fn s3_foreign_grants_name_the_accounts_that_may_rewrite_the_policy() {
+        let named = p(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},
+            "Action":["s3:PutBucketPolicy","s3:GetObject"],"Resource":"arn:aws:s3:::b"}]}"#,
+        );
+        let got = s3_foreign_grants(&named, "111122223333", "aws", "b");
+        assert_eq!(got, vec!["s3:PutBucketPolicy"]);
+        // The same grant to the bucket's own account, or reads only, are fine.
+        let own = p(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},
+            "Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#,
+        );
+        assert!(s3_foreign_grants(&own, "111122223333", "aws", "b").is_empty());
+        let reads = p(r#"{"Statement":[{"Effect":"Allow","Principal":"*",
+            "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#);
+        assert!(s3_foreign_grants(&reads, "111122223333", "aws", "b").is_empty());
+        // Object ACLs are judged on the objects; a deny for everyone wins.
+        let acl = p(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:Put*","Resource":"arn:aws:s3:::b/*"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:PutObjectAcl","Resource":"*"}]}"#,
+        );
+        assert!(s3_foreign_grants(&acl, "111122223333", "aws", "b").is_empty());
+    }
+
+    #[test]
+    fn kms_decrypt_on_all_keys_is_any_key_of_any_region() {
+        let acct = "111122223333";
+        for (doc, want) in [
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#,
+                vec!["kms:Decrypt"],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"arn:aws:kms:*:111122223333:key/*"}]}"#,
+                vec!["kms:Decrypt", "kms:ReEncryptFrom"],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111122223333:key/k1"}]}"#,
+                vec![],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}"#,
+                vec![],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"kms:*","Resource":"*"}]}"#,
+                vec![],
+            ),
+        ] {
+            assert_eq!(kms_decrypt_on_all_keys(&p(doc), acct, "aws"), want, "{doc}");
+        }
+    }
+
+    #[test]
+    fn service_wildcards_are_allowed_actions_over_one_whole_service() {
+        let doc = p(
+            r#"{"Statement":[{"Effect":"Allow","Action":["s3:*","EC2:*","iam:Get*","*"],"Resource":"*"},
+            {"Effect":"Deny","Action":"kms:*","Resource":"*"},{"Effect":"Allow","NotAction":"sqs:*","Resource":"*"}]}"#,
+        );
+        assert_eq!(service_wildcard_actions(&doc), vec!["EC2:*", "s3:*"]);
     }
 
     fn granted(s: &str) -> u32 {

@@ -339,6 +339,34 @@ pub struct Bucket {
     /// bucket does not log. Absent in older snapshots.
     #[serde(default)]
     pub access_logging: Collected<Option<String>>,
+    /// Versioning (GetBucketVersioning): `Enabled`, `Suspended`, or `None` when never
+    /// enabled. Absent in older snapshots.
+    #[serde(default)]
+    pub versioning: Collected<Option<String>>,
+    /// How many of its lifecycle rules are enabled (GetBucketLifecycleConfiguration; 0 with
+    /// none). Absent in older snapshots.
+    #[serde(default)]
+    pub lifecycle_rules: Collected<u32>,
+    /// Whether it sends event notifications (GetBucketNotificationConfiguration: to a topic, a
+    /// queue, a function or EventBridge). Absent in older snapshots.
+    #[serde(default)]
+    pub notifications: Collected<bool>,
+    /// The default encryption's algorithm (GetBucketEncryption): `AES256`, `aws:kms`,
+    /// `aws:kms:dsse`; `None` when none is configured. Absent in older snapshots.
+    #[serde(default)]
+    pub default_encryption: Collected<Option<String>>,
+    /// Object Ownership (GetBucketOwnershipControls): `BucketOwnerEnforced` (ACLs disabled),
+    /// `BucketOwnerPreferred`, `ObjectWriter`; `None` when not configured. Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub object_ownership: Collected<Option<String>>,
+    /// Whether Object Lock is enabled (GetObjectLockConfiguration). Absent in older snapshots.
+    #[serde(default)]
+    pub object_lock: Collected<bool>,
+    /// The destination bucket ARNs of its enabled replication rules (GetBucketReplication).
+    /// Absent in older snapshots.
+    #[serde(default)]
+    pub replication_destinations: Collected<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -428,6 +456,48 @@ pub struct Region {
     /// The MySQL and PostgreSQL DB parameter groups of the region. Absent in older snapshots.
     #[serde(default)]
     pub rds_parameter_groups: Collected<Vec<DbParameterGroup>>,
+    /// The Lambda functions of the region (ListFunctions, GetPolicy). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub lambda_functions: Collected<Vec<LambdaFunction>>,
+    /// The Systems Manager documents the account owns (ListDocuments, DescribeDocumentPermission).
+    /// Absent in older snapshots.
+    #[serde(default)]
+    pub ssm_documents: Collected<Vec<SsmDocument>>,
+}
+
+/// A Systems Manager document of the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SsmDocument {
+    pub name: String,
+    /// The account ids it is shared with; `all` when it is public.
+    pub shared_with: Collected<Vec<String>>,
+}
+
+/// A Lambda function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    /// `python3.13`, `nodejs22.x` …; `None` for a container image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// The VPC it is attached to, if any, and the subnets of its network interfaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    /// Its resource-based policy (GetPolicy); `None` when it has none.
+    #[serde(default)]
+    pub policy: Collected<Option<String>>,
+}
+
+impl LambdaFunction {
+    /// Whether it is attached to a VPC: a VPC id, or subnets when the answer leaves the id out
+    /// (moto does).
+    pub fn in_vpc(&self) -> bool {
+        self.vpc_id.is_some() || !self.subnets.is_empty()
+    }
 }
 
 /// A CloudWatch Logs metric filter: the log group it reads, its pattern and the metrics it
@@ -483,6 +553,10 @@ pub struct KmsKey {
     /// symmetric keys with key material from KMS only; `None` for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Collected<bool>>,
+    /// The key policy (GetKeyPolicy `default`), read for customer managed keys only; `None`
+    /// for the others and in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Collected<String>>,
 }
 
 impl KmsKey {
@@ -535,6 +609,70 @@ pub struct Ec2 {
     /// The network ACLs of the region (DescribeNetworkAcls). Absent in older snapshots.
     #[serde(default)]
     pub network_acls: Collected<Vec<NetworkAcl>>,
+    /// The EBS volumes of the region (DescribeVolumes). Absent in older snapshots.
+    #[serde(default)]
+    pub volumes: Collected<Vec<Volume>>,
+    /// The Elastic IP addresses of the region (DescribeAddresses). Absent in older snapshots.
+    #[serde(default)]
+    pub addresses: Collected<Vec<ElasticIp>>,
+    /// The VPC endpoints of the region (DescribeVpcEndpoints). Absent in older snapshots.
+    #[serde(default)]
+    pub vpc_endpoints: Collected<Vec<VpcEndpoint>>,
+    /// The transit gateways of the region (DescribeTransitGateways). Absent in older snapshots.
+    #[serde(default)]
+    pub transit_gateways: Collected<Vec<TransitGateway>>,
+}
+
+/// A transit gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TransitGateway {
+    pub id: String,
+    #[serde(default)]
+    pub arn: String,
+    /// `available`, `deleted` …
+    #[serde(default)]
+    pub state: String,
+    /// Whether attachment requests from other accounts are accepted automatically
+    /// (`AutoAcceptSharedAttachments`).
+    pub auto_accept_shared_attachments: bool,
+}
+
+/// A VPC endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.us-east-1.ec2`, …
+    pub service_name: String,
+    /// `available`, `pending`, `deleting`, …
+    #[serde(default)]
+    pub state: String,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Volume {
+    pub id: String,
+    pub encrypted: bool,
+    /// The instances it is attached to (more than one with Multi-Attach).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached_to: Vec<String>,
+}
+
+/// An Elastic IP address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ElasticIp {
+    /// The allocation id (`eipalloc-…`), or the address itself for an EC2-Classic one.
+    pub id: String,
+    pub public_ip: String,
+    /// The association, when the address is associated with an instance or a network
+    /// interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -645,6 +783,16 @@ pub struct Instance {
     /// `HttpEndpoint` (`enabled`, `disabled`). Absent in older snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<InstanceMetadata>,
+    /// How many network interfaces are attached. Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<u32>,
+    /// `hvm` or `paravirtual`. Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtualization_type: Option<String>,
+    /// Why the instance last changed state, as EC2 words it (`User initiated (2026-10-01
+    /// 12:00:00 GMT)`; empty when EC2 gives none). Absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_transition_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -735,6 +883,11 @@ pub struct DeliveryChannel {
 pub struct GuardDuty {
     /// Detector ids with whether each is enabled.
     pub detectors: Vec<(String, bool)>,
+    /// Each detector's protection plans (GetDetector's `Features`): detector id →
+    /// feature name (`RDS_LOGIN_EVENTS`, `S3_DATA_EVENTS` …) → `ENABLED` or `DISABLED`. A
+    /// detector missing here was read by an older version.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub features: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -37,6 +37,8 @@ pub const ALLOWED: &[&str] = &[
     "Auto",
     "Scaling",
     "VPC",
+    "Elastic",
+    "NAT",
     "ELB",
     "Elastic",
     "Load",

@@ -719,13 +719,24 @@ fn denied_services_are_unknown_with_the_reason_and_the_read_only_policy_is_enoug
         // audit does not need. moto fails its own signature check on EFS's REST routes
         // (SignatureDoesNotMatch, HTTP 403, even for boto3) once IAM is enforced, so
         // elasticfilesystem:DescribeFileSystems cannot be tried here. Any other denial is a gap
-        // in the shipped policy.
+        // in the shipped policy. moto 5.2.6 also denies five bucket reads of the FSBP checks
+        // to a principal holding AWS's names for them (the shipped policy's
+        // s3:GetLifecycleConfiguration, GetBucketNotification, GetEncryptionConfiguration,
+        // GetReplicationConfiguration and GetBucketObjectLockConfiguration, which
+        // audit_fsbp_ec2_s3.rs checks against the action database), and lambda:ListFunctions,
+        // a REST route it authorizes under another name, as it does guardduty:ListDetectors.
         .filter(|m| {
             ![
                 "elasticfilesystem:DescribeFileSystems",
                 "guardduty:ListDetectors",
                 "securityhub:DescribeHub",
                 "s3:GetPublicAccessBlock",
+                "s3:GetBucketLifecycleConfiguration",
+                "s3:GetBucketNotificationConfiguration",
+                "s3:GetBucketEncryption",
+                "s3:GetBucketReplication",
+                "s3:GetObjectLockConfiguration",
+                "lambda:ListFunctions",
             ]
             .iter()
             .any(|op| m.contains(op))

@@ -18,6 +18,7 @@ mod health;
 mod iam;
 mod inspector2;
 mod kms;
+mod lambda;
 mod organizations;
 mod rds;
 mod s3;

@@ -1,6 +1,5 @@
-use super::trails;
+use super::trail_buckets;
 use crate::checks::prelude::*;
-use yagura_inventory::CollectError;
 
 declare_check! {
     pub static META = "cloudtrail-bucket-access-logging-off" {
@@ -31,24 +30,12 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
-    let trails = trails(cx)?.0;
-    let buckets = cx.need(&data::BUCKETS)?;
-    for t in trails.iter().filter(|t| !t.s3_bucket.is_empty()) {
+    for (t, bucket) in trail_buckets(cx, "s3:GetBucketLogging")? {
         let at = At {
             resource: &t.arn,
             region: &t.home_region,
         };
         let (n, b) = (&t.name, &t.s3_bucket);
-        let Some(bucket) = buckets.iter().find(|x| &x.name == b) else {
-            // A bucket of another account (an Organization's log archive) is judged there.
-            let e = CollectError::new(
-                "s3:GetBucketLogging",
-                "OtherAccount",
-                &format!("bucket `{b}` of trail `{n}` is not in this account; audit the account that owns it"),
-            );
-            cx.unknown_on(at, e);
-            continue;
-        };
         match cx.need_in(&data::BUCKET_ACCESS_LOGGING, bucket) {
             Err(m) => cx.unknown_on(at, m.error),
             Ok(Some(target)) => {

@@ -1,15 +1,18 @@
 //! The `cloudtrail` checks.
 
 pub(crate) mod cloudtrail_bucket_access_logging_off;
+pub(crate) mod cloudtrail_bucket_public;
 pub(crate) mod cloudtrail_log_validation_off;
 pub(crate) mod cloudtrail_logs_not_kms_encrypted;
 pub(crate) mod cloudtrail_multi_region_missing;
+pub(crate) mod cloudtrail_no_cloudwatch_logs;
+pub(crate) mod cloudtrail_no_logging_trail;
 pub(crate) mod cloudtrail_s3_object_reads_not_logged;
 pub(crate) mod cloudtrail_s3_object_writes_not_logged;
 
 use crate::checks::prelude::*;
 use std::collections::BTreeSet;
-use yagura_inventory::{CollectError, Region, S3DataEvents, Trail};
+use yagura_inventory::{Bucket, CollectError, Region, S3DataEvents, Trail};
 
 /// The account's trails, each once (a multi-region trail is listed in every region: the copy of
 /// its home region first, which alone carries its event selectors), and the first region whose
@@ -97,4 +100,35 @@ pub(super) fn s3_object_logging(
         );
     }
     Ok(())
+}
+
+/// The account's trails that log to a bucket in this account (`s3.buckets`), with the bucket;
+/// a trail whose bucket is in another account (an Organization's log archive, judged there) is
+/// UNKNOWN here, with `operation` as the call that would have read it.
+pub(super) fn trail_buckets<'a>(
+    cx: &mut Cx<'a>,
+    operation: &str,
+) -> Result<Vec<(&'a Trail, &'a Bucket)>, Missing> {
+    let trails = trails(cx)?.0;
+    let buckets = cx.need(&data::BUCKETS)?;
+    let mut out = Vec::new();
+    for t in trails.into_iter().filter(|t| !t.s3_bucket.is_empty()) {
+        let (n, b) = (&t.name, &t.s3_bucket);
+        match buckets.iter().find(|x| &x.name == b) {
+            Some(bucket) => out.push((t, bucket)),
+            None => {
+                let at = At {
+                    resource: &t.arn,
+                    region: &t.home_region,
+                };
+                let e = CollectError::new(
+                    operation,
+                    "OtherAccount",
+                    &format!("bucket `{b}` of trail `{n}` is not in this account; audit the account that owns it"),
+                );
+                cx.unknown_on(at, e);
+            }
+        }
+    }
+    Ok(out)
 }

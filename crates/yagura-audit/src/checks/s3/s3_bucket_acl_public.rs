@@ -1,4 +1,4 @@
-use super::blocks;
+use super::acl_public_grants;
 use crate::checks::prelude::*;
 use yagura_inventory::Bucket;
 
@@ -31,17 +31,8 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
-    let ignore_acls = blocks(cx, b, |p| p.ignore_public_acls)?;
-    let public: Vec<&str> = cx
-        .need_in(&data::BUCKET_ACL, b)?
-        .iter()
-        .filter(|g| {
-            g.grantee.ends_with("/global/AllUsers")
-                || g.grantee.ends_with("/global/AuthenticatedUsers")
-        })
-        .map(|g| g.permission.as_str())
-        .collect();
-    if !public.is_empty() && !ignore_acls {
+    let public = acl_public_grants(cx, b)?;
+    if !public.is_empty() {
         cx.emit(
             at,
             Status::Fail,

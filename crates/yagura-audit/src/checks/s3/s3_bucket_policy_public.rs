@@ -1,7 +1,5 @@
-use super::blocks;
+use super::{policy_exposure, PolicyExposure};
 use crate::checks::prelude::*;
-use crate::policy::policy_error;
-use yagura_iam::{facts, Policy};
 use yagura_inventory::Bucket;
 
 declare_check! {
@@ -34,51 +32,40 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
-    let restrict = blocks(cx, b, |p| p.restrict_public_buckets)?;
-    let Some(doc) = cx.need_in(&data::BUCKET_POLICY, b)? else {
-        cx.emit(
-            at,
+    let (status, msg) = match policy_exposure(cx, b)? {
+        PolicyExposure::NoPolicy => (
             Status::Pass,
             text!(
                 "bucket `{b}` has no bucket policy",
                 "バケット `{b}` にバケットポリシーはありません",
                 b = b.name
             ),
-        );
-        return Ok(());
-    };
-    // An unreadable policy is UNKNOWN, never "not public".
-    let policy = Policy::parse("bucket policy", doc).map_err(|e| Missing::new(policy_error(&e)))?;
-    if !facts::allows_anyone(&policy) {
-        cx.emit(
-            at,
+        ),
+        PolicyExposure::NotPublic => (
             Status::Pass,
             text!(
                 "the policy of bucket `{b}` is not public",
                 "バケット `{b}` のポリシーは公開されていません",
                 b = b.name
             ),
-        );
-    } else if restrict {
-        cx.emit(
-            at,
+        ),
+        PolicyExposure::Restricted => (
             Status::Pass,
             text!(
                 "the public policy of bucket `{b}` is neutralised by RestrictPublicBuckets",
                 "バケット `{b}` の公開ポリシーは RestrictPublicBuckets により無効化されています",
                 b = b.name
             ),
-        );
-    } else {
-        cx.emit(
-            at,
+        ),
+        PolicyExposure::Public => (
             Status::Fail,
             text!(
                 "the policy of bucket `{b}` allows access to everyone",
                 "バケット `{b}` のポリシーは全員にアクセスを許可しています",
                 b = b.name
             ),
-        );
-    }
+        ),
+    };
+    cx.emit(at, status, msg);
     Ok(())
 }
