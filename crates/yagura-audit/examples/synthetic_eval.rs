@@ -393,6 +393,7 @@ fn build(n: usize) -> Inventory {
                     acl_grants: ok(grants),
                     access_logging: ok((b % 2 == 0).then(|| format!("logs-{acct}"))),
                     versioning: ok((b % 2 == 1).then(|| "Enabled".to_string())),
+                    mfa_delete: ok(b % 8 == 1),
                     lifecycle_rules: ok(u32::from(b % 3 == 1)),
                     notifications: ok(b % 4 == 0),
                     default_encryption: ok(Some(

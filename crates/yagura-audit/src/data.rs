@@ -122,4 +122,5 @@ data! {
     59 LAMBDA_FUNCTIONS: Region => Vec<LambdaFunction> = "regions.lambda_functions", |r| &r.lambda_functions, of_region;
     60 SSM_DOCUMENTS: Region => Vec<SsmDocument> = "regions.ssm_documents", |r| &r.ssm_documents, of_region;
     61 TRANSIT_GATEWAYS: Region => Vec<TransitGateway> = "regions.ec2.transit_gateways", |r| &r.ec2.transit_gateways, of_region;
+    62 BUCKET_MFA_DELETE: Bucket => bool = "s3.buckets.mfa_delete", |b| &b.mfa_delete, global;
 }

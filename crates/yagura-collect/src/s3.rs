@@ -146,6 +146,7 @@ async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
         acl_grants,
         access_logging,
         versioning: settings.versioning,
+        mfa_delete: settings.mfa_delete,
         lifecycle_rules: settings.lifecycle_rules,
         notifications: settings.notifications,
         default_encryption: settings.default_encryption,

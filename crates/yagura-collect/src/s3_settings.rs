@@ -1,5 +1,5 @@
-//! A bucket's data protection settings, read concurrently with its access settings: versioning,
-//! lifecycle rules, event notifications, default encryption, Object Ownership, Object Lock and
+//! A bucket's data protection settings, read concurrently with its access settings: versioning
+//! and MFA delete, lifecycle rules, event notifications, default encryption, Object Ownership, Object Lock and
 //! replication. "Not configured" answers (`NoSuchLifecycleConfiguration` …) are data; any
 //! other error is kept as the setting's error.
 
@@ -10,6 +10,7 @@ use yagura_inventory::Collected;
 /// What [`read`] found.
 pub(crate) struct Settings {
     pub versioning: Collected<Option<String>>,
+    pub mfa_delete: Collected<bool>,
     pub lifecycle_rules: Collected<u32>,
     pub notifications: Collected<bool>,
     pub default_encryption: Collected<Option<String>>,
@@ -35,9 +36,15 @@ pub(crate) async fn read(c: &aws_sdk_s3::Client, name: &str) -> Settings {
         c.get_object_lock_configuration().bucket(name).send(),
         c.get_bucket_replication().bucket(name).send(),
     );
-    let versioning = match ver {
-        Ok(o) => ok(o.status().map(|s| s.as_str().to_string())),
-        Err(e) => Collected::Error(collect_error("s3:GetBucketVersioning", e)),
+    let (versioning, mfa_delete) = match ver {
+        Ok(o) => (
+            ok(o.status().map(|s| s.as_str().to_string())),
+            ok(o.mfa_delete().is_some_and(|m| m.as_str() == "Enabled")),
+        ),
+        Err(e) => {
+            let e = collect_error("s3:GetBucketVersioning", e);
+            (Collected::Error(e.clone()), Collected::Error(e))
+        }
     };
     let lifecycle_rules = match life {
         Ok(o) => ok(count(
@@ -97,6 +104,7 @@ pub(crate) async fn read(c: &aws_sdk_s3::Client, name: &str) -> Settings {
     };
     Settings {
         versioning,
+        mfa_delete,
         lifecycle_rules,
         notifications,
         default_encryption,

@@ -1262,3 +1262,41 @@ fn recorded_kms_keys_are_read_over_pages_and_a_denied_key_is_unknown() {
         describe(&found)
     );
 }
+
+// ---- S3 MFA delete (moto 5.2.6 has no MFADelete in GetBucketVersioning: recorded responses)
+
+fn bucket_versioning(mfa_delete: bool) -> Vec<Rule> {
+    use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
+    use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
+    use aws_sdk_s3::types::{BucketVersioningStatus, MfaDeleteStatus};
+    vec![
+        mock!(aws_sdk_s3::Client::list_buckets).then_output(|| {
+            ListBucketsOutput::builder()
+                .buckets(aws_sdk_s3::types::Bucket::builder().name("ledger").build())
+                .build()
+        }),
+        mock!(aws_sdk_s3::Client::get_bucket_versioning).then_output(move || {
+            GetBucketVersioningOutput::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .mfa_delete(if mfa_delete {
+                    MfaDeleteStatus::Enabled
+                } else {
+                    MfaDeleteStatus::Disabled
+                })
+                .build()
+        }),
+    ]
+}
+
+#[test]
+fn recorded_bucket_without_mfa_delete_fails() {
+    let f = audit(bucket_versioning(false));
+    assert_fails(&f, "s3-bucket-mfa-delete-off");
+}
+
+#[test]
+fn recorded_bucket_with_mfa_delete_passes() {
+    let f = audit(bucket_versioning(true));
+    assert_passes(&f, "s3-bucket-mfa-delete-off");
+    assert_passes(&f, "s3-bucket-versioning-off");
+}

@@ -343,6 +343,10 @@ pub struct Bucket {
     /// enabled. Absent in older snapshots.
     #[serde(default)]
     pub versioning: Collected<Option<String>>,
+    /// Whether MFA delete is enabled (GetBucketVersioning's `MFADelete`). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub mfa_delete: Collected<bool>,
     /// How many of its lifecycle rules are enabled (GetBucketLifecycleConfiguration; 0 with
     /// none). Absent in older snapshots.
     #[serde(default)]

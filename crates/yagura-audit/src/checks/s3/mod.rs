@@ -5,6 +5,7 @@ pub(crate) mod s3_bucket_access_logging_off;
 pub(crate) mod s3_bucket_acl_public;
 pub(crate) mod s3_bucket_acls_enabled;
 pub(crate) mod s3_bucket_allows_plain_http;
+pub(crate) mod s3_bucket_mfa_delete_off;
 pub(crate) mod s3_bucket_no_cross_region_replication;
 pub(crate) mod s3_bucket_no_event_notifications;
 pub(crate) mod s3_bucket_no_lifecycle_rules;
