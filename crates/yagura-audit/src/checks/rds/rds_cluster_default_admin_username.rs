@@ -39,8 +39,8 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             },
             || {
                 text!(
-                    "RDS cluster {c} keeps the default administrator username {u}",
-                    "RDS クラスター {c} は既定の管理者ユーザー名 {u} のままです",
+                    "RDS cluster {c} keeps the default administrator username `{u}`",
+                    "RDS クラスター {c} は既定の管理者ユーザー名 `{u}` のままです",
                     c = c.id,
                     u = c.master_username
                 )

@@ -40,8 +40,8 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
             },
             || {
                 text!(
-                    "RDS instance {d} keeps the default administrator username {u}",
-                    "RDS インスタンス {d} は既定の管理者ユーザー名 {u} のままです",
+                    "RDS instance {d} keeps the default administrator username `{u}`",
+                    "RDS インスタンス {d} は既定の管理者ユーザー名 `{u}` のままです",
                     d = db.id,
                     u = s.master_username
                 )
