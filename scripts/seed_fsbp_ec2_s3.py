@@ -71,6 +71,12 @@ def ec2_cases(c):
         vol = ec2.create_volume(AvailabilityZone=zone, Size=1, Encrypted=encrypted)["VolumeId"]
         ec2.attach_volume(VolumeId=vol, InstanceId=without_ip, Device=device)
         volumes[name] = vol
+    # EC2.1: a snapshot of each volume; anyone may restore the first.
+    for name in ("plain_volume", "sealed_volume"):
+        snap = ec2.create_snapshot(VolumeId=volumes[name])["SnapshotId"]
+        volumes[name.replace("volume", "snapshot")] = snap
+    ec2.modify_snapshot_attribute(SnapshotId=volumes["plain_snapshot"], Attribute="createVolumePermission",
+                                  OperationType="add", GroupNames=["all"])
     idle = ec2.allocate_address(Domain="vpc")["AllocationId"]
     used = ec2.allocate_address(Domain="vpc")["AllocationId"]
     ec2.associate_address(AllocationId=used, NetworkInterfaceId=eni)

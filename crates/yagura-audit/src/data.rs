@@ -6,11 +6,11 @@
 use yagura_inventory::{
     AccessAnalyzer, Account, AccountSummary, AclGrant, Bucket, Budget, ClassicLoadBalancer,
     Collected, ConfigStatus, CredentialReportRow, DbCluster, DbInstance, DbParameterGroup,
-    DbSnapshot, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
-    InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer, ManagedPolicy, MetricAlarm,
-    MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, RdsEventSubscription, Region,
-    ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription, SsmDocument,
-    Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
+    DbSnapshot, EbsSnapshot, EfsFileSystem, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent,
+    Image, InspectorStatus, Instance, KmsKey, LambdaFunction, LoadBalancer, ManagedPolicy,
+    MetricAlarm, MetricFilter, NetworkAcl, PasswordPolicy, PublicAccessBlock, RdsEventSubscription,
+    Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription,
+    SsmDocument, Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
 use yagura_inventory::{Group, Role, User};
 
@@ -123,4 +123,5 @@ data! {
     60 SSM_DOCUMENTS: Region => Vec<SsmDocument> = "regions.ssm_documents", |r| &r.ssm_documents, of_region;
     61 TRANSIT_GATEWAYS: Region => Vec<TransitGateway> = "regions.ec2.transit_gateways", |r| &r.ec2.transit_gateways, of_region;
     62 BUCKET_MFA_DELETE: Bucket => bool = "s3.buckets.mfa_delete", |b| &b.mfa_delete, global;
+    63 EBS_SNAPSHOTS: Region => Vec<EbsSnapshot> = "regions.ec2.snapshots", |r| &r.ec2.snapshots, of_region;
 }

@@ -1,9 +1,62 @@
 //! EC2 resources of a region that only the FSBP checks read: EBS volumes with their
-//! attachments, Elastic IP addresses with their associations, VPC endpoints and transit gateways. Every list is read to its last
+//! attachments, Elastic IP addresses with their associations, VPC endpoints, transit gateways and
+//! the account's EBS snapshots with their restore permission. Every list is read to its last
 //! page; a page that fails leaves the list unread.
 
 use crate::regional::{by_id, paged};
-use yagura_inventory::{Collected, ElasticIp, TransitGateway, Volume, VpcEndpoint};
+use futures::stream::{self, StreamExt};
+use yagura_inventory::{Collected, EbsSnapshot, ElasticIp, TransitGateway, Volume, VpcEndpoint};
+
+/// Snapshot attributes read at once.
+const SNAPSHOT_CONCURRENCY: usize = 8;
+
+/// Every EBS snapshot the account owns in the region (DescribeSnapshots with the owner `self`,
+/// every page), each with whether its `createVolumePermission` lets anyone restore it.
+pub(crate) async fn snapshots(c: &aws_sdk_ec2::Client) -> Collected<Vec<EbsSnapshot>> {
+    let ids = match paged(
+        "ec2:DescribeSnapshots",
+        c.describe_snapshots()
+            .owner_ids("self")
+            .into_paginator()
+            .send(),
+        |page, out| {
+            out.extend(
+                page.snapshots()
+                    .iter()
+                    .filter_map(|s| s.snapshot_id().map(str::to_string)),
+            );
+        },
+    )
+    .await
+    {
+        Collected::Ok(ids) => ids,
+        Collected::Error(e) => return Collected::Error(e),
+    };
+    let list: Vec<EbsSnapshot> = stream::iter(ids)
+        .map(|id| async move {
+            let public = match c
+                .describe_snapshot_attribute()
+                .snapshot_id(&id)
+                .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+                .send()
+                .await
+            {
+                Ok(o) => Collected::Ok(o.create_volume_permissions().iter().any(|p| {
+                    p.group()
+                        .is_some_and(|g| *g == aws_sdk_ec2::types::PermissionGroup::All)
+                })),
+                Err(e) => Collected::Error(crate::error::collect_error(
+                    "ec2:DescribeSnapshotAttribute",
+                    e,
+                )),
+            };
+            EbsSnapshot { id, public }
+        })
+        .buffer_unordered(SNAPSHOT_CONCURRENCY)
+        .collect()
+        .await;
+    Collected::Ok(by_id(list))
+}
 
 /// Every EBS volume of the region (DescribeVolumes, every page).
 pub(crate) async fn volumes(c: &aws_sdk_ec2::Client) -> Collected<Vec<Volume>> {

@@ -11,10 +11,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
     AccessAnalyzer, AnalyzerFinding, Budget, CollectError, Collected, ConfigRecorder, ConfigStatus,
-    DbInstance, DeliveryChannel, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty, HealthEvent, Image,
-    IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer, NetworkAcl,
-    NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub, Subnet,
-    Trail, TransitGateway, Volume, Vpc, VpcEndpoint,
+    DbInstance, DeliveryChannel, EbsSnapshot, Ec2, ElasticIp, EventRule, FlowLog, GuardDuty,
+    HealthEvent, Image, IngressRule, InspectorStatus, Instance, InstanceMetadata, LoadBalancer,
+    NetworkAcl, NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub,
+    Subnet, Trail, TransitGateway, Volume, Vpc, VpcEndpoint,
 };
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
@@ -153,6 +153,7 @@ macro_rules! has_id {
     )*};
 }
 has_id!(
+    EbsSnapshot,
     Vpc,
     Subnet,
     Instance,
@@ -193,6 +194,7 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
             addresses,
             vpc_endpoints,
             transit_gateways,
+            snapshots,
         ),
     ) = futures::join!(
         async {
@@ -213,7 +215,8 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 crate::ec2_resources::volumes(c),
                 crate::ec2_resources::addresses(c),
                 crate::ec2_resources::vpc_endpoints(c),
-                crate::ec2_resources::transit_gateways(c)
+                crate::ec2_resources::transit_gateways(c),
+                crate::ec2_resources::snapshots(c)
             )
         }
     );
@@ -236,6 +239,7 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
         addresses,
         vpc_endpoints,
         transit_gateways,
+        snapshots,
     }
 }
 

@@ -625,6 +625,19 @@ pub struct Ec2 {
     /// The transit gateways of the region (DescribeTransitGateways). Absent in older snapshots.
     #[serde(default)]
     pub transit_gateways: Collected<Vec<TransitGateway>>,
+    /// The EBS snapshots the account owns in the region (DescribeSnapshots with the owner
+    /// `self`), each with whether anyone may restore it. Absent in older snapshots.
+    #[serde(default)]
+    pub snapshots: Collected<Vec<EbsSnapshot>>,
+}
+
+/// An EBS snapshot the account owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EbsSnapshot {
+    pub id: String,
+    /// Its `createVolumePermission` names the group `all`: anyone may restore it
+    /// (DescribeSnapshotAttribute); the error when that could not be read.
+    pub public: Collected<bool>,
 }
 
 /// A transit gateway.

@@ -17,6 +17,7 @@ const CHECKS: &[&str] = &[
     "vpc-no-ec2-endpoint",
     "ec2-transit-gateway-auto-accepts",
     "ec2-volume-not-encrypted",
+    "ec2-ebs-snapshot-public",
     "ec2-elastic-ip-unused",
     "ec2-instance-multiple-enis",
     "ec2-instance-paravirtual",
@@ -159,6 +160,11 @@ fn each_misconfiguration_fails_and_its_twin_passes() {
             "ec2-volume-not-encrypted",
             format!("volume/{}", name("plain_volume")),
             format!("volume/{}", name("sealed_volume")),
+        ),
+        (
+            "ec2-ebs-snapshot-public",
+            format!("snapshot/{}", name("plain_snapshot")),
+            format!("snapshot/{}", name("sealed_snapshot")),
         ),
         (
             "ec2-elastic-ip-unused",

@@ -1,6 +1,7 @@
 //! The `ec2` checks.
 
 pub(crate) mod ec2_ebs_default_encryption_off;
+pub(crate) mod ec2_ebs_snapshot_public;
 pub(crate) mod ec2_elastic_ip_unused;
 pub(crate) mod ec2_instance_ami_deprecated_or_old;
 pub(crate) mod ec2_instance_ami_untrusted_owner;

@@ -8,6 +8,7 @@ declare_check! {
         spec: ["AUD-01"],
         compliance: {
             "cis-aws-foundations-3.0": [],
+            "aws-fsbp": ["EC2.22"],
             "yagura-guideline": ["000"],
         },
         needs: [data::SECURITY_GROUPS.name, data::GROUPS_IN_USE.name],
