@@ -11,8 +11,13 @@ use yagura_inventory::{Collected, EbsSnapshot, ElasticIp, TransitGateway, Volume
 const SNAPSHOT_CONCURRENCY: usize = 8;
 
 /// Every EBS snapshot the account owns in the region (DescribeSnapshots with the owner `self`,
-/// every page), each with whether its `createVolumePermission` lets anyone restore it.
-pub(crate) async fn snapshots(c: &aws_sdk_ec2::Client) -> Collected<Vec<EbsSnapshot>> {
+/// every page; an answer's snapshot of another owner is dropped — moto 5.2.6 ignores the owner
+/// and lists the AMI snapshots of every account), each with whether its
+/// `createVolumePermission` lets anyone restore it.
+pub(crate) async fn snapshots(
+    c: &aws_sdk_ec2::Client,
+    account_id: &str,
+) -> Collected<Vec<EbsSnapshot>> {
     let ids = match paged(
         "ec2:DescribeSnapshots",
         c.describe_snapshots()
@@ -23,6 +28,7 @@ pub(crate) async fn snapshots(c: &aws_sdk_ec2::Client) -> Collected<Vec<EbsSnaps
             out.extend(
                 page.snapshots()
                     .iter()
+                    .filter(|s| s.owner_id() == Some(account_id))
                     .filter_map(|s| s.snapshot_id().map(str::to_string)),
             );
         },

@@ -65,7 +65,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         lambda_functions,
         ssm_documents,
     ) = futures::join!(
-        ec2(&c.ec2),
+        ec2(&c.ec2, account_id),
         config(&c.config),
         guardduty(&c.guardduty),
         inspector(&c.inspector2, account_id),
@@ -183,7 +183,7 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
+async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
     let (
         (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
         (
@@ -216,7 +216,7 @@ async fn ec2(c: &aws_sdk_ec2::Client) -> Ec2 {
                 crate::ec2_resources::addresses(c),
                 crate::ec2_resources::vpc_endpoints(c),
                 crate::ec2_resources::transit_gateways(c),
-                crate::ec2_resources::snapshots(c)
+                crate::ec2_resources::snapshots(c, account_id)
             )
         }
     );
