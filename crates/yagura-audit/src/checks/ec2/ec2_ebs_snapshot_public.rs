@@ -16,7 +16,7 @@ declare_check! {
         why: ("Any AWS account can create a volume from a public snapshot and read everything on the disk: databases, keys, customer data.",
             "公開スナップショットからは、どの AWS アカウントでもボリュームを作成してディスクの中身(データベース、鍵、顧客データ)をすべて読めます。"),
         fix: ("Remove the public permission: `aws ec2 modify-snapshot-attribute --snapshot-id SNAP --attribute createVolumePermission --operation-type remove --group-names all`, and turn on block public access for snapshots in the region.",
-            "公開の許可を外し(`aws ec2 modify-snapshot-attribute --snapshot-id SNAP --attribute createVolumePermission --operation-type remove --group-names all`)、リージョンでスナップショットのパブリックアクセスブロックを有効にしてください。"),
+            "公開の許可を外し(`aws ec2 modify-snapshot-attribute --snapshot-id SNAP --attribute createVolumePermission --operation-type remove --group-names all`)、リージョンでスナップショットのブロックパブリックアクセスを有効にしてください。"),
         references: ["https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html"],
     }
 }
