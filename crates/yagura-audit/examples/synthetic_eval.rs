@@ -916,6 +916,10 @@ fn main() {
     // A CLI run evaluates once, in a fresh process: the first figure is what a user waits for
     // (it includes the page faults of fresh heap memory). The best of the next three is the
     // steady-state figure compared to the target.
+    if args.iter().any(|a| a == "--census") {
+        census(&inv);
+        return;
+    }
     let first = run(&inv, "first (fresh)");
     if args.iter().any(|a| a == "--once") {
         println!(
@@ -944,6 +948,26 @@ fn main() {
             run(&sub, area);
         }
         floor(&inv);
+    }
+}
+
+/// `--census`: the findings per check (and status), with how many carry evidence: where the
+/// per-finding cost goes.
+fn census(inv: &Inventory) {
+    let findings = evaluate(inv, &cfg());
+    let mut by: BTreeMap<(String, Status), [usize; 2]> = BTreeMap::new();
+    for f in &findings {
+        let e = by.entry((f.check_id.to_string(), f.status)).or_default();
+        e[0] += 1;
+        if !f.evidence.is_empty() {
+            e[1] += 1;
+        }
+    }
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1[0].cmp(&a.1[0]));
+    println!("{:>9} {:>9}  check status", "findings", "evidence");
+    for ((id, status), [n, ev]) in rows {
+        println!("{n:>9} {ev:>9}  {id} {status}");
     }
 }
 

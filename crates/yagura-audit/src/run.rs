@@ -13,7 +13,7 @@
 use crate::data::{self, Data};
 use crate::scope::{Principal, Reg};
 use crate::AuditConfig;
-use yagura_core::{text, CheckMeta, Finding, Status, Text};
+use yagura_core::{CheckMeta, Finding, Status};
 use yagura_inventory::{
     Account, Bucket, CollectError, CredentialReportRow, DbInstance, Instance, ReportAccessKey,
     SecurityGroup,
@@ -200,7 +200,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A finding of the running check.
-    pub fn emit(&mut self, at: At<'_>, status: Status, msg: Text) {
+    pub fn emit(&mut self, at: At<'_>, status: Status, msg: impl Into<yagura_core::Message>) {
         let Some(meta) = self.meta else { return };
         self.out.push(Finding::new(
             meta.id,
@@ -228,7 +228,7 @@ impl<'a> Cx<'a> {
 
     fn unknown(&mut self, at: At<'_>, m: &Missing) {
         let err = &m.error;
-        let msg = text!(
+        let msg = yagura_core::msg!(
             "could not read the data for this check ({err}); the result is unknown",
             "このチェックに必要なデータを読み取れませんでした(「{err}」)。結果は不明です",
             err = err
@@ -321,10 +321,10 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].status, Status::Unknown);
         assert!(
-            out[0].message.en.contains("UndeclaredData")
-                && out[0].message.en.contains("`iam.credential_report`"),
+            out[0].message.en().contains("UndeclaredData")
+                && out[0].message.en().contains("`iam.credential_report`"),
             "{}",
-            out[0].message.en
+            out[0].message.en()
         );
     }
 }

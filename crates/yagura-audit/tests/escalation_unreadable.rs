@@ -69,11 +69,11 @@ fn a_role_whose_policy_cannot_be_read_leaves_who_may_assume_it_unknown() {
     let f = dev(&inventory(
         r#"{"Version":"2012-10-17","Statement":"everything"}"#,
     ));
-    assert_eq!(f.status, Status::Unknown, "{}", f.message.en);
+    assert_eq!(f.status, Status::Unknown, "{}", f.message.en());
     assert!(
-        f.message.en.contains("role ops inline ops"),
+        f.message.en().contains("role ops inline ops"),
         "{}",
-        f.message.en
+        f.message.en()
     );
 }
 
@@ -82,5 +82,5 @@ fn the_same_role_with_a_readable_harmless_policy_passes() {
     let f = dev(&inventory(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
     ));
-    assert_eq!(f.status, Status::Pass, "{}", f.message.en);
+    assert_eq!(f.status, Status::Pass, "{}", f.message.en());
 }

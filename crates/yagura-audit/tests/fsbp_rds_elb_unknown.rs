@@ -88,7 +88,7 @@ fn result(check: &str, suffix: &str) -> (Status, String) {
     let found: Vec<_> = evaluate(&inventory(), &AuditConfig::default())
         .into_iter()
         .filter(|f| f.check_id == check && f.resource.ends_with(suffix))
-        .map(|f| (f.status, f.message.en.to_string()))
+        .map(|f| (f.status, f.message.en().to_string()))
         .collect();
     assert_eq!(found.len(), 1, "{check} on {suffix}: {found:?}");
     found.into_iter().next().unwrap()

@@ -56,17 +56,17 @@ fn a_missing_document_is_unknown_and_names_its_source() {
     let aws = of("aws-managed");
     assert_eq!(aws.status, Status::Unknown);
     assert!(
-        aws.message.en.contains("iam:ListPolicies"),
+        aws.message.en().contains("iam:ListPolicies"),
         "{}",
-        aws.message.en
+        aws.message.en()
     );
     let own = of("own");
     assert_eq!(own.status, Status::Unknown);
     assert!(
         own.message
-            .en
+            .en()
             .contains("iam:GetAccountAuthorizationDetails"),
         "{}",
-        own.message.en
+        own.message.en()
     );
 }

@@ -77,7 +77,7 @@ fn status(inv: &Inventory) -> Vec<(Status, String)> {
     evaluate(inv, &AuditConfig::default())
         .into_iter()
         .filter(|f| f.check_id == CHECK)
-        .map(|f| (f.status, f.message.en.to_string()))
+        .map(|f| (f.status, f.message.en().to_string()))
         .collect()
 }
 

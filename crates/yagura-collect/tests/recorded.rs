@@ -138,7 +138,7 @@ fn of<'a>(findings: &'a [Finding], check: &str) -> Vec<&'a Finding> {
 fn describe(findings: &[&Finding]) -> String {
     findings
         .iter()
-        .map(|f| format!("{:?} {} {}", f.status, f.resource, f.message.en))
+        .map(|f| format!("{:?} {} {}", f.status, f.resource, f.message.en()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -168,7 +168,7 @@ fn assert_unknown(findings: &[Finding], check: &str, reason: &str) {
     assert!(
         !f.is_empty()
             && f.iter()
-                .all(|f| f.status == Status::Unknown && f.message.en.contains(reason)),
+                .all(|f| f.status == Status::Unknown && f.message.en().contains(reason)),
         "{check} should be UNKNOWN because of {reason}:\n{}",
         describe(&f)
     );

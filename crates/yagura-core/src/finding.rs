@@ -1,4 +1,4 @@
-use crate::{Severity, Text};
+use crate::{Message, Severity, Text};
 pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -66,7 +66,7 @@ pub struct Finding {
     pub account: CompactString,
     /// The region, `global` for account-wide resources.
     pub region: CompactString,
-    pub message: Text,
+    pub message: Message,
     /// A finding-specific recommendation (the package version that fixes it, the line to change);
     /// when absent the check's own `fix` text applies. Boxed, as `mute`: most findings have
     /// neither, and an audit holds millions of findings.
@@ -86,7 +86,7 @@ impl Finding {
         resource: impl Into<String>,
         account: impl Into<CompactString>,
         region: impl Into<CompactString>,
-        message: Text,
+        message: impl Into<Message>,
     ) -> Finding {
         Finding {
             check_id: Cow::Borrowed(check_id),
@@ -95,7 +95,7 @@ impl Finding {
             resource: resource.into(),
             account: account.into(),
             region: region.into(),
-            message,
+            message: message.into(),
             recommendation: None,
             evidence: crate::Evidence::new(),
             mute: None,

@@ -15,6 +15,7 @@ pub mod escape;
 mod evidence;
 pub mod file;
 mod finding;
+pub mod message;
 mod secret;
 mod text;
 pub mod yaml;
@@ -23,6 +24,7 @@ pub use check::{Catalogue, CheckMeta, Compliance, DuplicateCheck, SourceLocation
 pub use evidence::Evidence;
 pub use finding::{Finding, Mute, MuteKind, Status};
 pub use secret::Secret;
+pub use message::{Message, Template};
 pub use text::{Lang, Text};
 
 use serde::{Deserialize, Serialize};

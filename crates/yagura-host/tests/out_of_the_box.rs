@@ -89,7 +89,7 @@ fn zero_import_pending_security_updates_from_apt_lists() {
     {
         let src = f.evidence.get("source").unwrap();
         assert_eq!(src, &format!("/var/lib/apt/lists/{SECURITY_LIST}"));
-        assert!(f.message.en.contains(SECURITY_LIST), "{}", f.message.en);
+        assert!(f.message.en().contains(SECURITY_LIST), "{}", f.message.en());
         assert!(f.recommendation.is_some());
     }
     // no database and metadata read: not UNKNOWN, a warning says where the data came from
@@ -269,9 +269,9 @@ fn kernel_reboot_pending_and_vulnerabilities_of_the_running_kernel() {
     assert_eq!(k.len(), 1);
     assert_eq!(k[0].status, Status::Fail);
     assert!(
-        k[0].message.en.contains("linux-image-6.1.0-18-amd64"),
+        k[0].message.en().contains("linux-image-6.1.0-18-amd64"),
         "{}",
-        k[0].message.en
+        k[0].message.en()
     );
     let vuln: Vec<&str> = r
         .findings

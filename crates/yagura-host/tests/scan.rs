@@ -90,7 +90,7 @@ fn bookworm_default_full_scan() {
     assert!(r
         .findings
         .iter()
-        .all(|f| !f.message.en.is_empty() && !f.message.ja.is_empty()));
+        .all(|f| !f.message.en().is_empty() && !f.message.ja().is_empty()));
     let max_age = one("password-max-age-too-long");
     assert_eq!(max_age.evidence["PASS_MAX_DAYS"], "99999");
     assert!(max_age
@@ -194,7 +194,7 @@ fn apk_root_with_a_broken_entry_scans_and_reports_it() {
     assert_eq!(broken.len(), 1);
     assert!(broken[0]
         .message
-        .en
+        .en()
         .contains("invalidPackageWithoutAVersion"));
     assert_eq!(rep.errors.len(), 1);
 }

@@ -30,7 +30,7 @@ fn findings_over_account_authorization_details() {
                 f.status,
                 f.check_id,
                 f.resource,
-                f.message.en,
+                f.message.en(),
                 ev.join(" ")
             )
         })

@@ -242,7 +242,7 @@ fn read_only_job_policies_are_clean_and_iam_full_access_escalates() {
                 f.status,
                 yagura_core::Status::Pass,
                 "{n} {check}: {}",
-                f.message.en
+                f.message.en()
             );
         }
     }
@@ -251,24 +251,24 @@ fn read_only_job_policies_are_clean_and_iam_full_access_escalates() {
     assert!(
         admin
             .message
-            .en
+            .en()
             .contains("on itself and so grant itself anything"),
         "{}",
-        admin.message.en
+        admin.message.en()
     );
     let path = status("iamfullaccess", "iam-privilege-escalation-path");
     assert_eq!(path.status, yagura_core::Status::Fail);
     assert!(
-        path.message.en.contains("user/iamfullaccess → iam:"),
+        path.message.en().contains("user/iamfullaccess → iam:"),
         "{}",
-        path.message.en
+        path.message.en()
     );
     assert!(
         path.message
-            .en
+            .en()
             .ends_with("→ user/iamfullaccess (made admin)"),
         "{}",
-        path.message.en
+        path.message.en()
     );
 
     // Every AWS read-only managed policy: no write action on every resource.

@@ -119,7 +119,7 @@ impl Notification {
             id: f.check_id.to_string(),
             title,
             severity: f.severity,
-            summary: f.message.clone(),
+            summary: f.message.to_text(),
             resource: f.resource.clone(),
             account: f.account.to_string(),
             region: f.region.to_string(),

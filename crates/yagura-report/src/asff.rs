@@ -196,7 +196,8 @@ fn finding(report: &Report, f: &Finding, opts: &WriteOptions, default_region: &s
             "NEW"
         };
         let title = non_blank(&[v.title(), &f.check_id]);
-        let description = non_blank(&[v.message(), title]);
+        let message = v.message();
+        let description = non_blank(&[&message, title]);
         let resource_id = non_blank(&[&f.resource, &account]);
         let mut recommendation = Map::new();
         recommendation.insert(

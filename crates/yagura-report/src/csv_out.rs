@@ -73,7 +73,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
             &f.account,
             &f.region,
             &f.resource,
-            v.message(),
+            &v.message(),
             v.recommendation(),
             &compliance,
             &evidence,

@@ -301,7 +301,7 @@ fn findings_table(report: &Report, s: &Summary, l: &Labels) -> String {
             acct = e(&f.account),
             region = e(&f.region),
         );
-        h.push_str(&e(v.message()));
+        h.push_str(&e(&v.message()));
         if let Some(m) = &f.mute {
             let _ = write!(
                 h,

@@ -50,7 +50,7 @@ struct BySeverity {
 
 #[derive(Serialize)]
 struct I18n<'a> {
-    message: &'a Text,
+    message: &'a yagura_core::Message,
     recommendation: Option<&'a Text>,
 }
 
@@ -65,7 +65,7 @@ struct JsonResult<'a> {
     account: &'a str,
     region: &'a str,
     compliance: BTreeMap<&'static str, Vec<&'static str>>,
-    message: &'a str,
+    message: Cow<'a, str>,
     recommendation: &'a str,
     evidence: &'a yagura_core::Evidence,
     mute: Option<&'a Mute>,
@@ -289,7 +289,7 @@ impl TryFrom<RawResult> for InResult {
             resource: r.resource,
             account: r.account.into(),
             region: r.region.into(),
-            message,
+            message: message.into(),
             recommendation: recommendation.map(Box::new),
             evidence: r.evidence,
             mute: r.mute.map(Box::new),

@@ -90,7 +90,8 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
             ));
             match (f.shown_status(), &f.mute) {
                 (Status::Fail, _) => {
-                    let mut body = x(v.message()).into_owned();
+                    let message = v.message();
+                    let mut body = x(&message).into_owned();
                     if !v.recommendation().is_empty() {
                         body.push_str(&format!(
                             "\n{}: {}",
@@ -100,7 +101,7 @@ pub(crate) fn write(report: &Report, out: &mut dyn Write) -> Result<(), ReportEr
                     }
                     s.push_str(&format!(
                         "\n      <failure message=\"{}\" type=\"{}\">{body}</failure>\n    ",
-                        x(v.message()),
+                        x(&message),
                         f.severity.as_str(),
                     ));
                 }

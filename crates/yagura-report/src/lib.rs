@@ -41,6 +41,7 @@ pub use json::{parse_json_report, read_json_report, ParsedReport, ShardCover};
 pub use labels::all_labels;
 pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::fmt;
 use std::io::Write;
@@ -287,7 +288,6 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
             &a.account,
             &a.region,
             &a.resource,
-            &a.message.en,
         );
         let kb = (
             status_rank(b.shown_status()),
@@ -296,9 +296,9 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
             &b.account,
             &b.region,
             &b.resource,
-            &b.message.en,
         );
-        ka.cmp(&kb)
+        // The message only breaks ties (rendering a template is not free).
+        ka.cmp(&kb).then_with(|| a.message.en().cmp(&b.message.en()))
     });
     v
 }
@@ -368,7 +368,8 @@ impl<'r> View<'r> {
         }
     }
 
-    pub fn message(&self) -> &'r str {
+    /// The message in the report's language (rendered now when the finding keeps a template).
+    pub fn message(&self) -> Cow<'r, str> {
         let f: &'r Finding = self.f;
         f.message.get(self.lang)
     }

@@ -121,7 +121,7 @@ pub(crate) fn write(
             continue;
         }
         let v = View::new(report, f);
-        let mut message = terminal_safe(v.message()).into_owned();
+        let mut message = terminal_safe(&v.message()).into_owned();
         if let Some(m) = &f.mute {
             message = format!(
                 "[{}: {}: {}] {message}",

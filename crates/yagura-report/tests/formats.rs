@@ -153,7 +153,7 @@ fn json_reader_accepts_minimal_results() {
     let back = parse_json_report(doc).unwrap();
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].status, Status::Fail);
-    assert_eq!(back[0].message.ja, "m");
+    assert_eq!(back[0].message.ja(), "m");
 }
 
 // ------------------------------------------------------------------------------------- text

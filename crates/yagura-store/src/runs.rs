@@ -514,13 +514,13 @@ impl Store {
             let mut reason = None;
             let list = match (list, &before, &places) {
                 (3, ..) => {
-                    reason = now.as_ref().map(|f| f.message.clone());
+                    reason = now.as_ref().map(|f| f.message.to_text());
                     3
                 }
                 (5, Some(f), Some(places)) => match places.why_unchecked(f) {
                     None => 1,
                     Some(Unchecked::Unknown(id)) => {
-                        reason = Some(body(id)?.message);
+                        reason = Some(body(id)?.message.to_text());
                         4
                     }
                     Some(Unchecked::NotAudited) => {

@@ -419,7 +419,7 @@ fn every_check_fails_on_its_failing_fixture_and_not_on_its_passing_one() {
             ));
         }
         for x in f.iter().chain(&p).filter(|x| x.check_id == c.id) {
-            if let Some(m) = message_problem(&x.message) {
+            if let Some(m) = message_problem(&x.message.to_text()) {
                 bad.push(format!("`{}`: message {m}", c.id));
             }
         }

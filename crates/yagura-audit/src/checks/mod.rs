@@ -34,15 +34,15 @@ pub(crate) mod prelude {
     pub(crate) use crate::scope::{Principal, Reg, GLOBAL};
     pub(crate) use time::format_description::well_known::Rfc3339;
     pub(crate) use time::OffsetDateTime;
-    pub(crate) use yagura_core::{declare_check, text, Status, Text};
+    pub(crate) use yagura_core::{declare_check, msg, text, Message, Status, Text};
 
     /// PASS with `pass`'s message when `ok`, else FAIL with `fail`'s (only the one returned is
     /// built).
     pub(crate) fn verdict(
         ok: bool,
-        pass: impl FnOnce() -> Text,
-        fail: impl FnOnce() -> Text,
-    ) -> (Status, Text) {
+        pass: impl FnOnce() -> Message,
+        fail: impl FnOnce() -> Message,
+    ) -> (Status, Message) {
         if ok {
             (Status::Pass, pass())
         } else {

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "no IAM Access Analyzer is active in {r}",
                 "{r} に有効な IAM Access Analyzer がありません",
                 r = r
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "IAM Access Analyzer is active in {r}",
                 "{r} で IAM Access Analyzer が有効です",
                 r = r

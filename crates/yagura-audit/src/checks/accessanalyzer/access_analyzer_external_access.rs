@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "{t} `{res}` is accessible from outside the account{p}",
                 "{t} `{res}` はアカウント外{p}からアクセスできます",
                 t = f.resource_type,

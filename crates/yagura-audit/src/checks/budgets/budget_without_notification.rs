@@ -29,13 +29,13 @@ pub(crate) static CHECK: Check = Check {
 
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     if cx.need(&data::BUDGETS)?.iter().any(|b| b.notifications > 0) {
-        let msg = text!(
+        let msg = msg!(
             "the account has a budget with a notification",
             "通知付きの予算があります"
         );
         cx.emit(at, Status::Pass, msg);
     } else {
-        let msg = text!(
+        let msg = msg!(
             "the account has no budget with a notification",
             "通知付きの予算がありません"
         );

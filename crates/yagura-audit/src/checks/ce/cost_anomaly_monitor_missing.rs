@@ -30,7 +30,7 @@ pub(crate) static CHECK: Check = Check {
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     let monitors = cx.need(&data::ANOMALY_MONITORS)?;
     if monitors.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "the account has no cost anomaly monitor",
             "コスト異常検出モニターがありません"
         );
@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "the account has {n} cost anomaly monitor(s)",
                 "コスト異常検出モニターが {n} 個あります",
                 n = monitors.len()

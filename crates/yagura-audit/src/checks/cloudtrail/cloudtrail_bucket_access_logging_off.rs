@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
                 cx.emit(
                     at,
                     Status::Pass,
-                    text!(
+                    msg!(
                         "bucket `{b}` of trail `{n}` logs access",
                         "証跡 `{n}` のバケット `{b}` はアクセスログを記録しています",
                         b = b,
@@ -54,7 +54,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             Ok(None) => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "bucket `{b}` of trail `{n}` does not log access",
                     "証跡 `{n}` のバケット `{b}` はアクセスログを記録していません",
                     b = b,

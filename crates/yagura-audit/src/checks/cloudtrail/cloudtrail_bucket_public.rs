@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             Ok((PolicyExposure::Public, _)) => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "the policy of bucket `{b}` of trail `{n}` allows access to everyone",
                     "証跡 `{n}` のバケット `{b}` のポリシーは全員にアクセスを許可しています",
                     b = b,
@@ -52,7 +52,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             Ok((_, acl)) if !acl.is_empty() => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "the ACL of bucket `{b}` of trail `{n}` grants {p} to all users",
                     "証跡 `{n}` のバケット `{b}` の ACL が全ユーザーに `{p}` を許可しています",
                     b = b,
@@ -63,7 +63,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             Ok(_) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "bucket `{b}` of trail `{n}` is not public",
                     "証跡 `{n}` のバケット `{b}` は公開されていません",
                     b = b,

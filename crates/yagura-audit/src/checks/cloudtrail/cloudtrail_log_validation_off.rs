@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "trail `{n}` validates its log files",
                     "証跡 `{n}` はログファイルを検証しています",
                     n = t.name
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "trail `{n}` does not validate its log files",
                     "証跡 `{n}` はログファイルを検証していません",
                     n = t.name

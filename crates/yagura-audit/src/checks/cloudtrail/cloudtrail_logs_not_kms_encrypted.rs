@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
                 cx.emit(
                     at,
                     Status::Pass,
-                    text!(
+                    msg!(
                         "trail `{n}` encrypts its logs with a KMS key",
                         "証跡 `{n}` はログを KMS キーで暗号化しています",
                         n = t.name
@@ -51,7 +51,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             None => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "trail `{n}` does not encrypt its logs with a KMS key",
                     "証跡 `{n}` はログを KMS キーで暗号化していません",
                     n = t.name

@@ -33,7 +33,7 @@ pub(crate) static CHECK: Check = Check {
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     let (trails, unreadable) = trails(cx)?;
     if trails.iter().any(|t| t.multi_region && t.logging) {
-        let msg = text!(
+        let msg = msg!(
             "a multi-region trail is logging",
             "マルチリージョン証跡がログを記録しています"
         );
@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         // No logging trail where the trails could be read: the others decide.
         cx.need_in(&data::CLOUDTRAIL, r)?;
     } else if !cx.account.regions.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "no multi-region trail is logging",
             "ログを記録しているマルチリージョン証跡がありません"
         );

@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
                 cx.emit(
                     at,
                     Status::Pass,
-                    text!(
+                    msg!(
                         "trail `{n}` sends its events to CloudWatch Logs",
                         "証跡 `{n}` はイベントを CloudWatch Logs に送信しています",
                         n = t.name
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
             None => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "trail `{n}` does not send its events to CloudWatch Logs",
                     "証跡 `{n}` はイベントを CloudWatch Logs に送信していません",
                     n = t.name

@@ -30,7 +30,7 @@ pub(crate) static CHECK: Check = Check {
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     let (trails, unreadable) = trails(cx)?;
     if let Some(t) = trails.iter().find(|t| t.logging) {
-        let msg = text!(
+        let msg = msg!(
             "trail `{n}` is logging",
             "証跡 `{n}` はログを記録しています",
             n = t.name
@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         // No logging trail where the trails could be read: the others decide.
         cx.need_in(&data::CLOUDTRAIL, r)?;
     } else if !cx.account.regions.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "no trail is logging in any region",
             "どのリージョンにもログを記録している証跡がありません"
         );

@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "AWS Config notifies changes in {r}",
                 "{r} で AWS Config が変更を通知しています",
                 r = r
@@ -51,7 +51,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "AWS Config in {r} has no delivery channel with an SNS topic",
                 "{r} の AWS Config に SNS トピック付きの配信チャネルがありません",
                 r = r

@@ -36,7 +36,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "AWS Config records all resources in {r}",
                 "{r} で AWS Config が全リソースを記録しています",
                 r = r
@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "AWS Config has no recorder in {r}",
                 "{r} に AWS Config のレコーダーがありません",
                 r = r
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "the AWS Config recorder in {r} is stopped or does not record all resources",
                 "{r} の AWS Config レコーダーが停止中か、全リソースを記録していません",
                 r = r

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "new EBS volumes are encrypted by default in {r}",
                 "{r} では新しい EBS ボリュームがデフォルトで暗号化されます",
                 r = r
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "new EBS volumes are not encrypted by default in {r}",
                 "{r} では新しい EBS ボリュームがデフォルトで暗号化されません",
                 r = r

@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Ok(true) => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "snapshot {s} can be restored by any AWS account",
                     "スナップショット {s} はどの AWS アカウントからも復元できます",
                     s = s.id
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Ok(false) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "snapshot {s} is not public",
                     "スナップショット {s} は公開されていません",
                     s = s.id

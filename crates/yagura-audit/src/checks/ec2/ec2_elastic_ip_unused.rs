@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Some(to) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "address {ip} (Elastic IP) is associated with {to}",
                     "Elastic IP {ip} は {to} に関連付けられています",
                     ip = a.public_ip,
@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             None => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "address {ip} (Elastic IP) is not associated with anything",
                     "Elastic IP {ip} はどこにも関連付けられていません",
                     ip = a.public_ip

@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} runs deprecated AMI {a}",
                 "インスタンス {i} は非推奨の AMI {a} で動作しています",
                 i = i,
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} runs AMI {a}, created {d} days ago",
                 "インスタンス {i} は {d} 日前に作成された AMI {a} で動作しています",
                 i = i,
@@ -68,7 +68,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} runs a current AMI {a}",
                 "インスタンス {i} は新しい AMI {a} で動作しています",
                 i = i,
@@ -79,7 +79,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Unknown,
-            text!(
+            msg!(
                 "AMI {a} of instance {i} has no creation date",
                 "インスタンス {i} の AMI {a} に作成日がありません",
                 i = i,

@@ -37,7 +37,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} runs AMI {a} of trusted owner {o}",
                 "インスタンス {i} は信頼できる所有者 {o} の AMI {a} で動作しています",
                 i = i.id,
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} runs AMI {a} of owner {o}, which is not trusted",
                 "インスタンス {i} は信頼されていない所有者 {o} の AMI {a} で動作しています",
                 i = i.id,

@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} has its metadata service disabled",
                 "インスタンス {i} はメタデータサービスを無効にしています",
                 i = i.id
@@ -52,7 +52,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} requires IMDSv2",
                 "インスタンス {i} は IMDSv2 を必須にしています",
                 i = i.id
@@ -62,7 +62,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} answers IMDSv1 requests (HttpTokens `{t}`)",
                 "インスタンス {i} は IMDSv1 のリクエストに応答します(HttpTokens `{t}`)",
                 i = i.id,

@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} has {n} network interfaces",
                 "インスタンス {i} には {n} 個のネットワークインターフェースがあります",
                 i = i.id,
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} has {n} network interface(s)",
                 "インスタンス {i} のネットワークインターフェースは {n} 個です",
                 i = i.id,

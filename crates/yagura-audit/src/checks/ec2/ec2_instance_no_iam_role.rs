@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "instance {i} has an instance profile",
                     "インスタンス {i} にはインスタンスプロファイルがあります",
                     i = i.id
@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} has no IAM role",
                 "インスタンス {i} に IAM ロールがありません",
                 i = i.id

@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} uses paravirtual virtualization",
                 "インスタンス {i} は準仮想化(`paravirtual`)を使っています",
                 i = i.id
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} uses `{v}` virtualization",
                 "インスタンス {i} の仮想化タイプは `{v}` です",
                 i = i.id,

@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "instance {i} has public IPv4 address {ip}",
                     "インスタンス {i} にはパブリック IPv4 アドレス {ip} があります",
                     i = i.id,
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} has no public IPv4 address",
                 "インスタンス {i} にはパブリック IPv4 アドレスがありません",
                 i = i.id

@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} has no scheduled event",
                 "インスタンス {i} にスケジュールされたイベントはありません",
                 i = i.id

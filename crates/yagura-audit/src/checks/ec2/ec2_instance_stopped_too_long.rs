@@ -69,7 +69,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} has been stopped for {d} days (more than {m})",
                 "インスタンス {i} は {d} 日間停止しています({m} 日超)",
                 i = i.id,
@@ -81,7 +81,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} has been stopped for {d} days (at most {m})",
                 "インスタンス {i} の停止期間は {d} 日です({m} 日以内)",
                 i = i.id,

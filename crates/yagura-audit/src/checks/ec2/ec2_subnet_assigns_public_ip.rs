@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "subnet {s} assigns a public IPv4 address to the instances launched in it",
                     "サブネット {s} は起動したインスタンスにパブリック IPv4 アドレスを割り当てます",
                     s = s.id
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "subnet {s} does not assign public IPv4 addresses",
                     "サブネット {s} はパブリック IPv4 アドレスを割り当てません",
                     s = s.id

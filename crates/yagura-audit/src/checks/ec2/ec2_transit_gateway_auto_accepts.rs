@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "transit gateway {t} accepts shared attachments automatically",
                     "トランジットゲートウェイ {t} は共有アタッチメントを自動で承認します",
                     t = t.id
@@ -57,7 +57,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "transit gateway {t} does not accept attachments automatically",
                     "トランジットゲートウェイ {t} はアタッチメントを自動で承認しません",
                     t = t.id

@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "volume {v} (attached to {i}) is encrypted",
                     "ボリューム {v}({i} にアタッチ)は暗号化されています",
                     v = v.id,
@@ -52,7 +52,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "volume {v} (attached to {i}) is not encrypted",
                     "ボリューム {v}({i} にアタッチ)は暗号化されていません",
                     v = v.id,

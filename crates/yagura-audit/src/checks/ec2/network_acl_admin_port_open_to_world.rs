@@ -53,7 +53,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "network ACL {n} of {v} admits all traffic from the internet",
                     "{v} のネットワーク ACL {n} がインターネットからの全トラフィックを許可しています",
                     n = a.id,
@@ -66,7 +66,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "network ACL {n} of {v} admits the internet to TCP port(s) {ports}",
                     "{v} のネットワーク ACL {n} がインターネットから TCP ポート {ports} への通信を許可しています",
                     n = a.id,
@@ -79,7 +79,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "network ACL {n} of {v} admits the internet to no administration port",
                     "{v} のネットワーク ACL {n} はインターネットから管理用ポートへの通信を許可していません",
                     n = a.id,

@@ -43,7 +43,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "network ACL {a} is associated with no subnet",
                     "ネットワーク ACL {a} はどのサブネットにも関連付けられていません",
                     a = a.id
@@ -53,7 +53,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "network ACL {a} is associated with {n} subnet(s)",
                     "ネットワーク ACL {a} は {n} 個のサブネットに関連付けられています",
                     a = a.id,

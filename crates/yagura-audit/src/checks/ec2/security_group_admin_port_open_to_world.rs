@@ -50,15 +50,12 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outcom
         .filter(|p| open.iter().any(|e| e.tcp_port(*p)))
         .collect();
     if admin.is_empty() {
-        let msg = Text::owned(
-            format!(
-                "security group {} ({usage_en}) opens no administration port to the world",
-                g.id
-            ),
-            format!(
-                "セキュリティグループ {}({usage_ja})は管理用ポートを公開していません",
-                g.id
-            ),
+        let msg = msg!(
+            "security group {g} ({usage_en}) opens no administration port to the world",
+            "セキュリティグループ {g}({usage_ja})は管理用ポートを公開していません",
+            g = g.id,
+            usage_en = usage_en,
+            usage_ja = usage_ja
         );
         cx.emit(at, Status::Pass, msg);
     } else {

@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outco
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "default security group {g} has no rule",
                 "デフォルトセキュリティグループ {g} にはルールがありません",
                 g = g.id
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outco
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "default security group {g} has {i} inbound and {o} outbound rule(s)",
                 "デフォルトセキュリティグループ {g} にインバウンド {i} 件、アウトバウンド {o} 件のルールがあります",
                 g = g.id,

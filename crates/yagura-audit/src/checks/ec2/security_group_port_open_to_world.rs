@@ -51,7 +51,7 @@ fn eval(cx: &mut Cx<'_>, _reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outco
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "security group {g} opens only web ports to the world, if any",
                 "セキュリティグループ {g} が公開しているのは Web 用ポートのみです",
                 g = g.id

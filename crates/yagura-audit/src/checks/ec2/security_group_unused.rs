@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outcom
         Some(false) if g.name != "default" => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
             "security group {g} is attached to no network interface",
             "セキュリティグループ {g} はどのネットワークインターフェースにも関連付けられていません",
             g = g.id
@@ -43,7 +43,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, g: &SecurityGroup, at: At<'_>) -> Outcom
         Some(_) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "security group {g} is in use or is a VPC default group",
                 "セキュリティグループ {g} は使用中か VPC のデフォルトグループです",
                 g = g.id

@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "VPC {v} has a flow log",
                     "VPC {v} にはフローログがあります",
                     v = v.id
@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "VPC {v} has no flow log",
                     "VPC {v} にフローログがありません",
                     v = v.id

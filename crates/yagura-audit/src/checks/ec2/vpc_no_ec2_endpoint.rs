@@ -54,7 +54,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "VPC {v} has an endpoint for the EC2 API",
                     "VPC {v} には EC2 API のエンドポイントがあります",
                     v = v.id
@@ -64,7 +64,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "VPC {v} has no endpoint for the EC2 API",
                     "VPC {v} には EC2 API のエンドポイントがありません",
                     v = v.id

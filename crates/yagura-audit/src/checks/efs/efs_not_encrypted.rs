@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "EFS file system {f} is encrypted at rest",
                     "EFS ファイルシステム {f} は保存時に暗号化されています",
                     f = f.id
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "EFS file system {f} is not encrypted at rest",
                     "EFS ファイルシステム {f} は保存時に暗号化されていません",
                     f = f.id

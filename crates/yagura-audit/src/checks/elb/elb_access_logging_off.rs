@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             a.access_log,
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} writes access logs",
                     "Classic Load Balancer {n} はアクセスログを出力しています",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} writes no access logs",
                     "Classic Load Balancer {n} はアクセスログを出力していません",
                     n = lb.name

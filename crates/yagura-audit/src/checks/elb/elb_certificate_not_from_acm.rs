@@ -44,14 +44,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             other.is_empty(),
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} uses ACM certificates",
                     "Classic Load Balancer {n} は ACM の証明書を使っています",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} uses a certificate not from ACM on port(s) {p}",
                     "Classic Load Balancer {n} はポート {p} で ACM 以外の証明書を使っています",
                     n = lb.name,

@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             a.connection_draining,
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} drains connections",
                     "Classic Load Balancer {n} は 接続のドレイン が有効です",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} does not drain connections",
                     "Classic Load Balancer {n} は 接続のドレイン が無効です",
                     n = lb.name

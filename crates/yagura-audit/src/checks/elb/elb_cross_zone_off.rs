@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             a.cross_zone,
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} balances across zones",
                     "Classic Load Balancer {n} はクロスゾーン負荷分散が有効です",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} does not balance across zones",
                     "Classic Load Balancer {n} はクロスゾーン負荷分散が無効です",
                     n = lb.name

@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             crate::checks::elbv2::desync_safe(mode),
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} mitigates desync in {m} mode",
                     "Classic Load Balancer {n} は `{m}` モードで非同期を緩和しています",
                     n = lb.name,
@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} mitigates desync in {m} mode only",
                     "Classic Load Balancer {n} の非同期緩和は `{m}` モードのみです",
                     n = lb.name,

@@ -37,10 +37,10 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             plain.is_empty(),
             || {
-                text!("classic load balancer {n} terminates HTTPS or TLS on every listener", "Classic Load Balancer {n} はすべてのリスナーで HTTPS または TLS を終端しています", n = lb.name)
+                msg!("classic load balancer {n} terminates HTTPS or TLS on every listener", "Classic Load Balancer {n} はすべてのリスナーで HTTPS または TLS を終端しています", n = lb.name)
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {n} has unencrypted listener(s) {p}",
                     "Classic Load Balancer {n} には暗号化されていないリスナー {p} があります",
                     n = lb.name,

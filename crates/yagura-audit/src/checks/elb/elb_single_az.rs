@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(Some(verdict(
             n >= crate::checks::elbv2::MIN_ZONES,
             || {
-                text!(
+                msg!(
                     "classic load balancer {l} spans {n} Availability Zones",
                     "Classic Load Balancer {l} は {n} つのアベイラビリティーゾーンにあります",
                     l = lb.name,
@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "classic load balancer {l} spans {n} Availability Zone(s)",
                     "Classic Load Balancer {l} は {n} つのアベイラビリティーゾーンにしかありません",
                     l = lb.name,

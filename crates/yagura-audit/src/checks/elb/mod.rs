@@ -16,7 +16,7 @@ use yagura_inventory::{ClassicAttributes, ClassicLoadBalancer, CollectError};
 pub(super) fn each_classic(
     cx: &mut Cx<'_>,
     reg: &Reg<'_>,
-    judge: impl Fn(&ClassicLoadBalancer) -> Result<Option<(Status, Text)>, CollectError>,
+    judge: impl Fn(&ClassicLoadBalancer) -> Result<Option<(Status, Message)>, CollectError>,
 ) -> Outcome {
     let lbs = cx.need_in(&data::CLASSIC_LOAD_BALANCERS, reg.region)?;
     let region = reg.name();

@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} is not reachable on 443 from the internet",
                 "インスタンス {i} はインターネットから 443 で到達できません",
                 i = i.id
@@ -54,14 +54,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} is behind a load balancer",
                 "インスタンス {i} はロードバランサーの背後にあります",
                 i = i.id
             ),
         );
     } else {
-        cx.emit(at, Status::Fail, text!(
+        cx.emit(at, Status::Fail, msg!(
             "instance {i} serves HTTPS to the internet itself, not behind a load balancer",
             "インスタンス {i} はロードバランサーを介さずインターネットに直接 HTTPS を提供しています",
             i = i.id

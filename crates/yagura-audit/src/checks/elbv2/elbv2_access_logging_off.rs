@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             value == Some("true"),
             || {
-                text!(
+                msg!(
                     "load balancer {n} writes access logs",
                     "ロードバランサー {n} はアクセスログを出力しています",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "load balancer {n} writes no access logs",
                     "ロードバランサー {n} はアクセスログを出力していません",
                     n = lb.name

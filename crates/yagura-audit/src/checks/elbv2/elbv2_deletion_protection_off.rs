@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             value == Some("true"),
             || {
-                text!(
+                msg!(
                     "load balancer {n} is protected from deletion",
                     "ロードバランサー {n} は削除保護が有効です",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "load balancer {n} has no deletion protection",
                     "ロードバランサー {n} は削除保護が無効です",
                     n = lb.name

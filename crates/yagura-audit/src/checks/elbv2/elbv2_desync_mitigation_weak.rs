@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             super::desync_safe(mode),
             || {
-                text!(
+                msg!(
                     "load balancer {n} mitigates desync in {m} mode",
                     "ロードバランサー {n} は `{m}` モードで非同期を緩和しています",
                     n = lb.name,
@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "load balancer {n} mitigates desync in {m} mode only",
                     "ロードバランサー {n} の非同期緩和は `{m}` モードのみです",
                     n = lb.name,

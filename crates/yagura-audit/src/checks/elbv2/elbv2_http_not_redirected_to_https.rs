@@ -36,14 +36,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             plain.is_empty(),
             || {
-                text!(
+                msg!(
                     "load balancer {n} serves no plain HTTP (every HTTP listener redirects to HTTPS)",
                     "ロードバランサー {n} は平文の HTTP を提供していません(HTTP リスナーはすべて HTTPS へリダイレクトします)",
                     n = lb.name
                 )
             },
             || {
-                text!("load balancer {n} serves HTTP without a redirect to HTTPS on port(s) {p}", "ロードバランサー {n} はポート {p} で HTTPS へリダイレクトせずに HTTP を提供しています", n = lb.name, p = plain.join(", "))
+                msg!("load balancer {n} serves HTTP without a redirect to HTTPS on port(s) {p}", "ロードバランサー {n} はポート {p} で HTTPS へリダイレクトせずに HTTP を提供しています", n = lb.name, p = plain.join(", "))
             },
         ))
     })

@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             value == Some("true"),
             || {
-                text!(
+                msg!(
                     "load balancer {n} drops invalid HTTP headers",
                     "ロードバランサー {n} は不正な HTTP ヘッダーを破棄します",
                     n = lb.name
                 )
             },
             || {
-                text!(
+                msg!(
                     "load balancer {n} forwards invalid HTTP headers",
                     "ロードバランサー {n} は不正な HTTP ヘッダーを転送します",
                     n = lb.name

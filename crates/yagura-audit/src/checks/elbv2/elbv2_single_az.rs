@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(verdict(
             zones.len() >= super::MIN_ZONES,
             || {
-                text!(
+                msg!(
                     "load balancer {n} spans {z} Availability Zones",
                     "ロードバランサー {n} は {z} つのアベイラビリティーゾーンにあります",
                     n = lb.name,
@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "load balancer {n} spans {z} Availability Zone(s)",
                     "ロードバランサー {n} は {z} つのアベイラビリティーゾーンにしかありません",
                     n = lb.name,

@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Ok(match acl {
             Some(name) => (
                 Status::Pass,
-                text!(
+                msg!(
                     "load balancer {n} is protected by the web ACL `{a}`",
                     "ロードバランサー {n} はウェブ ACL `{a}` で保護されています",
                     n = lb.name,
@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             ),
             None => (
                 Status::Fail,
-                text!(
+                msg!(
                     "load balancer {n} has no AWS WAF web ACL",
                     "ロードバランサー {n} には AWS WAF のウェブ ACL がありません",
                     n = lb.name

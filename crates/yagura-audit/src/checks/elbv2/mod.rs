@@ -35,7 +35,7 @@ pub(super) fn each_lb(
     cx: &mut Cx<'_>,
     reg: &Reg<'_>,
     kinds: &[&str],
-    judge: impl Fn(&LoadBalancer) -> Result<(Status, Text), CollectError>,
+    judge: impl Fn(&LoadBalancer) -> Result<(Status, Message), CollectError>,
 ) -> Outcome {
     let lbs = cx.need_in(&data::LOAD_BALANCERS, reg.region)?;
     let region = reg.name();

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "GuardDuty is enabled in {r}",
                 "{r} で GuardDuty が有効です",
                 r = r
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "GuardDuty is not enabled in {r}",
                 "{r} で GuardDuty が有効になっていません",
                 r = r

@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "GuardDuty findings in {r} are routed by severity",
                 "{r} の GuardDuty 検出結果は重要度で絞って通知されています",
                 r = r
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "no EventBridge rule sends GuardDuty findings of {r} filtered by severity",
                 "{r} の GuardDuty 検出結果を重要度で絞って通知する EventBridge ルールがありません",
                 r = r

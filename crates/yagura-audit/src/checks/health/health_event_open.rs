@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "AWS Health event {t} ({s}) is {st}",
                 "AWS Health イベント {t}({s})が {st} です",
                 t = ev.event_type,

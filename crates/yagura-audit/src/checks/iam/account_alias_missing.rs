@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         Some(a) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "the account alias is `{a}`",
                 "アカウントエイリアスは `{a}` です",
                 a = a
@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "the account has no alias",
                 "アカウントにエイリアスがありません"
             ),

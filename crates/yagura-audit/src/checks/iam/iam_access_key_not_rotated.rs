@@ -53,7 +53,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<
         Some(d) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "access key {s} of `{u}` is {d} days old",
                 "`{u}` のアクセスキー {s} は作成から {d} 日です",
                 s = s,
@@ -64,7 +64,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<
         None => cx.emit(
             at,
             Status::Unknown,
-            text!(
+            msg!(
                 "access key {s} of `{u}` has no rotation date",
                 "`{u}` のアクセスキー {s} の作成日が不明です",
                 s = s,

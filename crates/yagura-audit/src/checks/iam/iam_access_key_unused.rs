@@ -37,7 +37,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<
         Some(d) if d > cx.cfg.unused_days => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "access key {s} of `{u}` was not used for {d} days",
                 "`{u}` のアクセスキー {s} は {d} 日間使われていません",
                 s = s,
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<
         Some(d) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "access key {s} of `{u}` was used or created {d} days ago",
                 "`{u}` のアクセスキー {s} は {d} 日前に使用または作成されました",
                 s = s,
@@ -59,7 +59,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, k: &ReportAccessKey, at: At<
         None => cx.emit(
             at,
             Status::Unknown,
-            text!(
+            msg!(
                 "access key {s} of `{u}` has no usable date in the credential report",
                 "`{u}` のアクセスキー {s} の日付が認証情報レポートにありません",
                 s = s,

@@ -77,17 +77,12 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (None, None) => cx.emit(
             at,
             Status::Pass,
-            yagura_core::Text::owned(
-                format!(
-                    "{kind} `{name}` has no administrator permissions",
-                    kind = kind,
-                    name = name
-                ),
-                format!(
-                    "{kind} `{name}` は管理者権限を持っていません",
-                    kind = p.kind_name_ja(),
-                    name = name
-                ),
+            msg!(
+                "{kind} `{name}` has no administrator permissions",
+                "{kind_ja} `{name}` は管理者権限を持っていません",
+                kind = kind,
+                kind_ja = p.kind_name_ja(),
+                name = name
             ),
         ),
     }

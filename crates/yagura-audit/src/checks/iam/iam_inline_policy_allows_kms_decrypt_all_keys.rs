@@ -46,9 +46,12 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
     }
     let (kind, kind_ja, name) = (p.kind_name(), p.kind_name_ja(), p.name);
     if found.is_empty() {
-        let msg = Text::owned(
-            format!("no inline policy of {kind} `{name}` allows decryption with every KMS key"),
-            format!("{kind_ja} `{name}` のインラインポリシーはすべての KMS キーでの復号を許可していません"),
+        let msg = msg!(
+            "no inline policy of {kind} `{name}` allows decryption with every KMS key",
+            "{kind_ja} `{name}` のインラインポリシーはすべての KMS キーでの復号を許可していません",
+            kind = kind,
+            kind_ja = kind_ja,
+            name = name
         );
         cx.emit(at, Status::Pass, msg);
     } else {

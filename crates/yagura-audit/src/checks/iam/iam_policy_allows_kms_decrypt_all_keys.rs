@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "policy `{n}` does not allow decryption with every KMS key",
                     "ポリシー `{n}` はすべての KMS キーでの復号を許可していません",
                     n = p.name
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "policy `{n}` allows {a} on every KMS key",
                     "ポリシー `{n}` はすべての KMS キーに {a} を許可しています",
                     n = p.name,

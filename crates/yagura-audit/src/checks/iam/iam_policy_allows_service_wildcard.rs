@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "policy `{n}` allows no `service:*` action",
                     "ポリシー `{n}` は `service:*` のアクションを許可していません",
                     n = p.name
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "policy `{n}` allows every action of a service: {a}",
                     "ポリシー `{n}` はサービスのすべてのアクションを許可しています: {a}",
                     n = p.name,

@@ -39,12 +39,13 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (Ok(r), _) if r.full_admin => cx.emit(
             at,
             Status::Pass,
-            yagura_core::Text::owned(
- format!("{kind} `{name}` is an administrator (reported by iam-admin-permissions-attached)", kind = kind,
-                name = name),
- format!("{kind} `{name}` は管理者です (iam-admin-permissions-attached で報告)", kind = p.kind_name_ja(),
-                name = name),
- ),
+            msg!(
+                "{kind} `{name}` is an administrator (reported by iam-admin-permissions-attached)",
+                "{kind_ja} `{name}` は管理者です (iam-admin-permissions-attached で報告)",
+                kind = kind,
+                kind_ja = p.kind_name_ja(),
+                name = name
+            ),
         ),
         (Ok(r), _) if !r.path.is_empty() => {
             let path = r
@@ -82,12 +83,13 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         (Ok(_), None) => cx.emit(
             at,
             Status::Pass,
-            yagura_core::Text::owned(
- format!("{kind} `{name}` has no path to an administrator", kind = kind,
-                name = name),
- format!("{kind} `{name}` から管理者へのパスはありません", kind = p.kind_name_ja(),
-                name = name),
- ),
+            msg!(
+                "{kind} `{name}` has no path to an administrator",
+                "{kind_ja} `{name}` から管理者へのパスはありません",
+                kind = kind,
+                kind_ja = p.kind_name_ja(),
+                name = name
+            ),
         ),
         (Err(why), None) => {
             return Err(Missing::new(CollectError::new(

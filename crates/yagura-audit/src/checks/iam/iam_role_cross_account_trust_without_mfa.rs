@@ -45,7 +45,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "role `{n}` requires MFA of the accounts it trusts",
                 "ロール `{n}` は信頼するアカウントに MFA を要求しています",
                 n = r.name
@@ -55,7 +55,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "role `{n}` may be assumed from another account without MFA",
                     "ロール `{n}` は MFA なしで他アカウントから引き受けられます",
                     n = r.name

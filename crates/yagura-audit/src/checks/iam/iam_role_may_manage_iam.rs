@@ -43,7 +43,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "role `{name}` may manage IAM in a resource account",
                 "ロール `{name}` はリソースアカウントで IAM を管理できます",
                 name = name
@@ -58,7 +58,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "role `{name}` goes beyond PowerUserAccess in a resource account: it can become admin or make another principal admin",
                 "ロール `{name}` はリソースアカウントで PowerUserAccess を超えています: 管理者になる、または他のプリンシパルを管理者にできます",
                 name = name
@@ -73,7 +73,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "role `{name}` may not manage IAM",
                 "ロール `{name}` は IAM を管理できません",
                 name = name

@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     let now = cx.cfg.now;
     let certs = cx.need(&data::SERVER_CERTIFICATES)?;
     if certs.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "no server certificate is stored in IAM",
             "IAM にサーバー証明書は保存されていません"
         );
@@ -52,7 +52,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
             Some(t) if t <= now => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "server certificate `{n}` expired on {d}",
                     "サーバー証明書 `{n}` は {d} に期限切れになりました",
                     n = n,
@@ -62,7 +62,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
             Some(_) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "server certificate `{n}` has not expired",
                     "サーバー証明書 `{n}` は期限内です",
                     n = n
@@ -71,7 +71,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
             None => cx.emit(
                 at,
                 Status::Unknown,
-                text!(
+                msg!(
                     "server certificate `{n}` has no readable expiration date",
                     "サーバー証明書 `{n}` の有効期限を読み取れません",
                     n = n

@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "role `{r}` has AWSSupportAccess",
                     "ロール `{r}` に AWSSupportAccess があります",
                     r = r.name
@@ -53,7 +53,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "no role has AWSSupportAccess attached",
                 "AWSSupportAccess がアタッチされたロールがありません"
             ),

@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has a console password and active access key {s} never used",
                 "ユーザー `{u}` はコンソールパスワードを持ち、有効なアクセスキー {s} は一度も使われていません",
                 u = u,
@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` has no never-used access key beside a console password",
                 "ユーザー `{u}` には、コンソールパスワードと並ぶ未使用のアクセスキーはありません",
                 u = u

@@ -38,7 +38,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` signs in with a password and MFA",
                 "ユーザー `{u}` はパスワードと MFA でサインインします",
                 u = row.user
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has a console password but no MFA",
                 "ユーザー `{u}` はコンソールパスワードを持ちますが MFA がありません",
                 u = row.user

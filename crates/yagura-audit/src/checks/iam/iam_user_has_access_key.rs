@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` has no active access key",
                 "ユーザー `{u}` に有効なアクセスキーはありません",
                 u = row.user
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has {n} active access key(s)",
                 "ユーザー `{u}` に有効なアクセスキーが {n} 個あります",
                 u = row.user,

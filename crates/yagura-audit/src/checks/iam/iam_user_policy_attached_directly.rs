@@ -44,7 +44,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` has no policy of its own",
                 "ユーザー `{u}` には直接のポリシーがありません",
                 u = p.name
@@ -55,7 +55,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has policies of its own: `{list}`",
                 "ユーザー `{u}` に直接のポリシーがあります: `{list}`",
                 u = p.name,

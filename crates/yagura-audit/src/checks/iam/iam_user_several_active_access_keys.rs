@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has {n} active access keys",
                 "ユーザー `{u}` には有効なアクセスキーが {n} 個あります",
                 u = u,
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` has {n} active access key(s)",
                 "ユーザー `{u}` の有効なアクセスキーは {n} 個です",
                 u = u,

@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "user `{u}` has credentials that were not used for more than {n} days",
                 "ユーザー `{u}` の認証情報は {n} 日以上使われていません",
                 u = row.user,
@@ -61,7 +61,7 @@ fn eval(cx: &mut Cx<'_>, row: &CredentialReportRow, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "user `{u}` is in use or has no credentials",
                 "ユーザー `{u}` は使用中か、認証情報を持っていません",
                 u = row.user

@@ -40,13 +40,13 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         None => cx.need(&data::SUMMARY)?.account_access_keys_present,
     };
     if present {
-        let msg = text!(
+        let msg = msg!(
             "the root user has access keys",
             "ルートユーザーにアクセスキーがあります"
         );
         cx.emit(at, Status::Fail, msg);
     } else {
-        let msg = text!(
+        let msg = msg!(
             "the root user has no access keys",
             "ルートユーザーにアクセスキーはありません"
         );

@@ -31,13 +31,13 @@ pub(crate) static CHECK: Check = Check {
 
 fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     if cx.need(&data::SUMMARY)?.account_mfa_enabled {
-        let msg = text!(
+        let msg = msg!(
             "the root user has MFA",
             "ルートユーザーに MFA が設定されています"
         );
         cx.emit(at, Status::Pass, msg);
     } else {
-        let msg = text!(
+        let msg = msg!(
             "the root user has no MFA device",
             "ルートユーザーに MFA デバイスがありません"
         );

@@ -39,13 +39,13 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         .iter()
         .any(|d| d.user_arn.as_deref().is_some_and(|u| u.ends_with(":root")));
     if virt {
-        let msg = text!(
+        let msg = msg!(
             "the root user's MFA is a virtual device",
             "ルートユーザーの MFA は仮想デバイスです"
         );
         cx.emit(at, Status::Fail, msg);
     } else {
-        let msg = text!(
+        let msg = msg!(
             "the root user's MFA is a hardware device",
             "ルートユーザーの MFA はハードウェアデバイスです"
         );

@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         Some(d) if d <= recent => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "the root user was used {d} days ago",
                 "ルートユーザーが {d} 日前に使用されました",
                 d = d
@@ -59,7 +59,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         _ => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "the root user was not used in the last {n} days",
                 "ルートユーザーは過去 {n} 日間使用されていません",
                 n = recent

@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "Amazon Inspector is enabled in {r}",
                 "{r} で Amazon Inspector が有効です",
                 r = r

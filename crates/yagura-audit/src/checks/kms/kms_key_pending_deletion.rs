@@ -38,7 +38,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "KMS key {k} is scheduled for deletion",
                     "KMS キー {k} は削除が予定されています",
                     k = k.id
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "KMS key {k} is not scheduled for deletion (`{s}`)",
                     "KMS キー {k} は削除が予定されていません(`{s}`)",
                     k = k.id,

@@ -64,7 +64,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "the policy of KMS key {k} allows access to everyone",
                     "KMS キー {k} のポリシーは全員にアクセスを許可しています",
                     k = k.id
@@ -74,7 +74,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "the policy of KMS key {k} is not public",
                     "KMS キー {k} のポリシーは公開されていません",
                     k = k.id

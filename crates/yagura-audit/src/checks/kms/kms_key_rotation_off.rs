@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Some(Collected::Ok(true)) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "KMS key {k} rotates automatically",
                     "KMS キー {k} は自動ローテーションが有効です",
                     k = k.id
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Some(Collected::Ok(false)) => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "KMS key {k} does not rotate automatically",
                     "KMS キー {k} は自動ローテーションが無効です",
                     k = k.id

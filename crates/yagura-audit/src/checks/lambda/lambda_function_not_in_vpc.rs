@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "function `{f}` is connected to a VPC ({v})",
                     "関数 `{f}` は VPC({v})に接続されています",
                     f = f.name,
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "function `{f}` is not connected to a VPC",
                     "関数 `{f}` は VPC に接続されていません",
                     f = f.name

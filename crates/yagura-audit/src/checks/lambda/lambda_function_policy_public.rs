@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "function `{f}` has no resource-based policy",
                     "Lambda 関数 `{f}` にリソースベースのポリシーはありません",
                     f = f.name
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "the policy of Lambda function `{f}` allows access to everyone",
                     "Lambda 関数 `{f}` のポリシーは全員にアクセスを許可しています",
                     f = f.name
@@ -59,7 +59,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "the policy of Lambda function `{f}` is not public",
                     "Lambda 関数 `{f}` のポリシーは公開されていません",
                     f = f.name

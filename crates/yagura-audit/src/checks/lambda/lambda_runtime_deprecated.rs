@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "function `{f}` uses deprecated runtime `{r}`",
                     "Lambda 関数 `{f}` はサポート終了のランタイム `{r}` を使っています",
                     f = f.name,
@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "function `{f}` uses supported runtime `{r}`",
                     "Lambda 関数 `{f}` はサポートされているランタイム `{r}` を使っています",
                     f = f.name,

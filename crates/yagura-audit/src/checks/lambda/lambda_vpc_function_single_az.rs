@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         cx.emit(
             at,
             status,
-            text!(
+            msg!(
                 "function `{f}` runs in {n} Availability Zone(s) ({z})",
                 "Lambda 関数 `{f}` は {n} 個のアベイラビリティーゾーン({z})で動きます",
                 f = f.name,

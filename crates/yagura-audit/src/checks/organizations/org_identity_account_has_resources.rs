@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         );
     }
     if extra.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "the identity account holds only users and groups",
             "ID アカウントにはユーザーとグループだけがあります"
         );
@@ -57,7 +57,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "the identity account holds {n} other resource(s)",
                 "ID アカウントに他のリソースが {n} 個あります",
                 n = extra.len()

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
     }
     let users = cx.need(&data::USERS)?;
     if users.is_empty() {
-        let msg = text!(
+        let msg = msg!(
             "the resource account holds no IAM users",
             "リソースアカウントに IAM ユーザーはいません"
         );
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "IAM user `{u}` lives in a resource account",
                 "IAM ユーザー `{u}` がリソースアカウントにいます",
                 u = u.name

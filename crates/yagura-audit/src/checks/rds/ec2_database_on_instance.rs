@@ -54,7 +54,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} accepts no database port",
                 "インスタンス {i} はデータベースのポートを受け付けていません",
                 i = i.id
@@ -65,7 +65,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} accepts database port(s) {p}",
                 "インスタンス {i} はデータベースのポート {p} を受け付けています",
                 i = i.id,

@@ -60,7 +60,7 @@ pub(super) fn judge_instance(
     db: &DbInstance,
     at: At<'_>,
     members: Members,
-    judge: impl FnOnce(&DbSettings) -> Option<(Status, Text)>,
+    judge: impl FnOnce(&DbSettings) -> Option<(Status, Message)>,
 ) -> Outcome {
     let s = settings(db)?;
     if matches!(members, Members::Skip) && s.cluster.is_some() {
@@ -77,7 +77,7 @@ pub(super) fn judge_instance(
 pub(super) fn each_cluster(
     cx: &mut Cx<'_>,
     reg: &Reg<'_>,
-    judge: impl Fn(&DbCluster) -> Option<(Status, Text)>,
+    judge: impl Fn(&DbCluster) -> Option<(Status, Message)>,
 ) -> Outcome {
     let clusters = cx.need_in(&data::RDS_CLUSTERS, reg.region)?;
     let region = reg.name();
@@ -274,24 +274,24 @@ pub(super) fn in_transit(cx: &mut Cx<'_>, reg: &Reg<'_>, engine: &str, param: &s
                 let (status, msg) = verdict(
                     on,
                     || {
-                        text!(
+                        Message::from(text!(
                             "RDS instance {d} forces encrypted connections ({p} = {v} in {g})",
                             "RDS インスタンス {d} は暗号化された接続を強制しています(パラメータグループ {g} の `{p}` = `{v}`)",
                             d = db.id,
                             p = param,
                             v = v,
                             g = g
-                        )
+                        ))
                     },
                     || {
-                        text!(
+                        Message::from(text!(
                             "RDS instance {d} accepts unencrypted connections ({p} = {v} in {g})",
                             "RDS インスタンス {d} は暗号化されていない接続を受け付けます(パラメータグループ {g} の `{p}` = `{v}`)",
                             d = db.id,
                             p = param,
                             v = v,
                             g = g
-                        )
+                        ))
                     },
                 );
                 cx.emit(at, status, msg);

@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.backtrack_window > 0,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} backtracks up to {n} seconds",
                     "Aurora クラスター {c} は最大 {n} 秒のバックトラックが有効です",
                     c = c.id,
@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} has no backtracking",
                     "Aurora クラスター {c} はバックトラックが無効です",
                     c = c.id

@@ -34,14 +34,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.log_exports.iter().any(|l| l == "audit"),
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} publishes its audit log to CloudWatch Logs",
                     "Aurora クラスター {c} は監査ログを CloudWatch Logs に発行しています",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} does not publish its audit log to CloudWatch Logs",
                     "Aurora クラスター {c} は監査ログを CloudWatch Logs に発行していません",
                     c = c.id

@@ -34,14 +34,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.log_exports.iter().any(|l| l == "postgresql"),
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} publishes its PostgreSQL log to CloudWatch Logs",
                     "Aurora クラスター {c} は PostgreSQL のログを CloudWatch Logs に発行しています",
                     c = c.id
                 )
             },
             || {
-                text!("RDS cluster {c} does not publish its PostgreSQL log to CloudWatch Logs", "Aurora クラスター {c} は PostgreSQL のログを CloudWatch Logs に発行していません", c = c.id)
+                msg!("RDS cluster {c} does not publish its PostgreSQL log to CloudWatch Logs", "Aurora クラスター {c} は PostgreSQL のログを CloudWatch Logs に発行していません", c = c.id)
             },
         ))
     })

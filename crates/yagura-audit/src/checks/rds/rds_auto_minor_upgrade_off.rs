@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "RDS instance {d} upgrades minor versions automatically",
                 "RDS インスタンス {d} は自動でマイナーバージョンアップグレードします",
                 d = db.id
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "RDS instance {d} does not upgrade minor versions automatically",
                 "RDS インスタンス {d} は自動マイナーバージョンアップグレードが無効です",
                 d = db.id

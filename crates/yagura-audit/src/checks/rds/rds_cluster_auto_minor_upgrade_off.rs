@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             upgrades,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} upgrades minor versions automatically",
                     "RDS クラスター {c} は自動でマイナーバージョンアップグレードします",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} does not upgrade minor versions automatically",
                     "RDS クラスター {c} は自動マイナーバージョンアップグレードが無効です",
                     c = c.id

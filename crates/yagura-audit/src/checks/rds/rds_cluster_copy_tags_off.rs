@@ -31,14 +31,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.copy_tags_to_snapshot,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} copies its tags to snapshots",
                     "RDS クラスター {c} はタグをスナップショットにコピーします",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} does not copy its tags to snapshots",
                     "RDS クラスター {c} はタグをスナップショットにコピーしません",
                     c = c.id

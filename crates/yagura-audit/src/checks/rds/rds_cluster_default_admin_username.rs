@@ -31,14 +31,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             !super::default_admin(&c.master_username),
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} has a custom administrator username",
                     "RDS クラスター {c} は独自の管理者ユーザー名を使っています",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} keeps the default administrator username `{u}`",
                     "RDS クラスター {c} は既定の管理者ユーザー名 `{u}` のままです",
                     c = c.id,

@@ -31,14 +31,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.deletion_protection,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} is protected from deletion",
                     "RDS クラスター {c} は削除保護が有効です",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} has no deletion protection",
                     "RDS クラスター {c} は削除保護が無効です",
                     c = c.id

@@ -34,14 +34,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.iam_auth,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} accepts IAM database authentication",
                     "RDS クラスター {c} は IAM データベース認証が有効です",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} has no IAM database authentication",
                     "RDS クラスター {c} は IAM データベース認証が無効です",
                     c = c.id

@@ -31,14 +31,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.multi_az,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} is Multi-AZ",
                     "RDS クラスター {c} はマルチ AZ です",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} is in a single AZ",
                     "RDS クラスター {c} はシングル AZ です",
                     c = c.id

@@ -31,14 +31,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         Some(verdict(
             c.storage_encrypted,
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} encrypts its storage",
                     "RDS クラスター {c} はストレージを暗号化しています",
                     c = c.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS cluster {c} does not encrypt its storage",
                     "RDS クラスター {c} はストレージを暗号化していません",
                     c = c.id

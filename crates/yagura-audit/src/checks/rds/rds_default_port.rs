@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             port != default,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} listens on port {p}, not its engine's default",
                     "RDS インスタンス {d} はエンジンの既定ではないポート {p} で待ち受けています",
                     d = db.id,
@@ -43,7 +43,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} listens on its engine's default port {p}",
                     "RDS インスタンス {d} はエンジンの既定ポート {p} で待ち受けています",
                     d = db.id,

@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.monitoring_interval > 0,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} has enhanced monitoring every {n} seconds",
                     "RDS インスタンス {d} は {n} 秒ごとの拡張モニタリングが有効です",
                     d = db.id,
@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} has no enhanced monitoring",
                     "RDS インスタンス {d} は拡張モニタリングが無効です",
                     d = db.id

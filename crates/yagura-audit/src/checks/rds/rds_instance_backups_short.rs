@@ -36,7 +36,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.backup_retention >= super::BACKUP_DAYS,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} keeps automated backups {n} days",
                     "RDS インスタンス {d} は自動バックアップを {n} 日保持しています",
                     d = db.id,
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} keeps automated backups {n} days (fewer than {min})",
                     "RDS インスタンス {d} の自動バックアップの保持は {n} 日です({min} 日未満)",
                     d = db.id,

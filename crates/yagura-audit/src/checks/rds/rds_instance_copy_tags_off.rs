@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.copy_tags_to_snapshot,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} copies its tags to snapshots",
                     "RDS インスタンス {d} はタグをスナップショットにコピーします",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} does not copy its tags to snapshots",
                     "RDS インスタンス {d} はタグをスナップショットにコピーしません",
                     d = db.id

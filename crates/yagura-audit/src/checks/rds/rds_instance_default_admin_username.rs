@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             !super::default_admin(&s.master_username),
             || {
-                text!(
+                msg!(
                     "RDS instance {d} has a custom administrator username",
                     "RDS インスタンス {d} は独自の管理者ユーザー名を使っています",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} keeps the default administrator username `{u}`",
                     "RDS インスタンス {d} は既定の管理者ユーザー名 `{u}` のままです",
                     d = db.id,

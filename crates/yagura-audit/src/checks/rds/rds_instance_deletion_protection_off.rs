@@ -32,14 +32,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.deletion_protection,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} is protected from deletion",
                     "RDS インスタンス {d} は削除保護が有効です",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} has no deletion protection",
                     "RDS インスタンス {d} は削除保護が無効です",
                     d = db.id

@@ -35,14 +35,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.iam_auth,
             || {
-                text!(
+                msg!(
                     "RDS instance {d} accepts IAM database authentication",
                     "RDS インスタンス {d} は IAM データベース認証が有効です",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} has no IAM database authentication",
                     "RDS インスタンス {d} は IAM データベース認証が無効です",
                     d = db.id

@@ -34,14 +34,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             missing.is_empty(),
             || {
-                text!(
+                msg!(
                     "RDS instance {d} publishes its logs to CloudWatch Logs",
                     "RDS インスタンス {d} はログを CloudWatch Logs に発行しています",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} does not publish {m} to CloudWatch Logs",
                     "RDS インスタンス {d} は `{m}` を CloudWatch Logs に発行していません",
                     d = db.id,

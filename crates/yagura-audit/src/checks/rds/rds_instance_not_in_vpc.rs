@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             s.vpc_id.is_some(),
             || {
-                text!(
+                msg!(
                     "RDS instance {d} is in VPC {v}",
                     "RDS インスタンス {d} は VPC {v} 内にあります",
                     d = db.id,
@@ -40,7 +40,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} is not in a VPC",
                     "RDS インスタンス {d} は VPC 内にありません",
                     d = db.id

@@ -38,7 +38,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "RDS instance {d} is publicly accessible",
                 "RDS インスタンス {d} はパブリックアクセス可能です",
                 d = db.id
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "RDS instance {d} is not publicly accessible",
                 "RDS インスタンス {d} はパブリックアクセスできません",
                 d = db.id

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "RDS instance {d} is Multi-AZ",
                 "RDS インスタンス {d} はマルチ AZ です",
                 d = db.id
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "RDS instance {d} is single-AZ",
                 "RDS インスタンス {d} はシングル AZ です",
                 d = db.id

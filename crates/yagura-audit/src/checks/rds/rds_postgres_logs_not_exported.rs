@@ -36,14 +36,14 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         Some(verdict(
             missing.is_empty(),
             || {
-                text!(
+                msg!(
                     "RDS instance {d} publishes its PostgreSQL log to CloudWatch Logs",
                     "RDS インスタンス {d} は PostgreSQL のログを CloudWatch Logs に発行しています",
                     d = db.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS instance {d} does not publish {m} to CloudWatch Logs",
                     "RDS インスタンス {d} は `{m}` を CloudWatch Logs に発行していません",
                     d = db.id,

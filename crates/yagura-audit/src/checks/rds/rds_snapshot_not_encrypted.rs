@@ -33,14 +33,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
         let (status, msg) = verdict(
             s.encrypted,
             || {
-                text!(
+                msg!(
                     "RDS snapshot {s} is encrypted",
                     "RDS スナップショット {s} は暗号化されています",
                     s = s.id
                 )
             },
             || {
-                text!(
+                msg!(
                     "RDS snapshot {s} is not encrypted",
                     "RDS スナップショット {s} は暗号化されていません",
                     s = s.id

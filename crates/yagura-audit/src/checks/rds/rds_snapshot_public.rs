@@ -39,7 +39,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Collected::Ok(false) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "RDS snapshot {s} is not shared with every account",
                     "RDS スナップショット {s} はすべてのアカウントには共有されていません",
                     s = s.id
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Collected::Ok(true) => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "RDS snapshot {s} can be restored by any AWS account",
                     "RDS スナップショット {s} はどの AWS アカウントからも復元できます",
                     s = s.id

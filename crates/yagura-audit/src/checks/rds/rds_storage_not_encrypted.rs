@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "RDS instance {d} encrypts its storage",
                 "RDS インスタンス {d} はストレージを暗号化しています",
                 d = db.id
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, db: &DbInstance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "RDS instance {d} does not encrypt its storage",
                 "RDS インスタンス {d} はストレージを暗号化していません",
                 d = db.id

@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         Some(p) if p.all_on() => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "all four account-level Block Public Access settings are on",
                 "アカウントのブロックパブリックアクセス 4 設定はすべて有効です"
             ),
@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, at: At<'_>) -> Outcome {
         _ => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "account-level Block Public Access is not fully on",
                 "アカウントのブロックパブリックアクセスが完全には有効ではありません"
             ),

@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "bucket `{b}` logs access",
                     "バケット `{b}` はアクセスログを記録しています",
                     b = b.name
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         None => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not log access",
                 "バケット `{b}` はアクセスログを記録していません",
                 b = b.name

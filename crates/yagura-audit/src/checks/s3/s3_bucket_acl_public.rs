@@ -36,7 +36,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "the ACL of bucket `{b}` grants {p} to all users",
                 "バケット `{b}` の ACL が全ユーザーに `{p}` を許可しています",
                 b = b.name,
@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "the ACL of bucket `{b}` is not public",
                 "バケット `{b}` の ACL は公開されていません",
                 b = b.name

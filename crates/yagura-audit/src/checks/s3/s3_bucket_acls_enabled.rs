@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has ACLs disabled (`BucketOwnerEnforced`)",
                 "バケット `{b}` の ACL は無効です(`BucketOwnerEnforced`)",
                 b = b.name
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` has ACLs enabled (`{o}`)",
                 "バケット `{b}` の ACL は有効です(`{o}`)",
                 b = b.name,

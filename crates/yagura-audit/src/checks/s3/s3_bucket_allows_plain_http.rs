@@ -75,7 +75,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` denies requests without TLS",
                 "バケット `{b}` は TLS なしのリクエストを拒否しています",
                 b = b.name
@@ -85,7 +85,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not deny requests without TLS",
                 "バケット `{b}` は TLS なしのリクエストを拒否していません",
                 b = b.name

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` requires MFA to delete versions",
                 "バケット `{b}` はバージョンの削除に MFA を必要とします",
                 b = b.name
@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not have MFA delete (versioning `{v}`)",
                 "バケット `{b}` は MFA 削除が有効ではありません(バージョニング `{v}`)",
                 b = b.name,

@@ -38,7 +38,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
                 cx.emit(
                     at,
                     Status::Pass,
-                    text!(
+                    msg!(
                         "bucket `{b}` is replicated to `{d}` in {r}",
                         "バケット `{b}` は {r} の `{d}` にレプリケートされています",
                         b = b.name,
@@ -62,7 +62,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
     cx.emit(
         at,
         Status::Fail,
-        text!(
+        msg!(
             "bucket `{b}` is not replicated to another region",
             "バケット `{b}` は別のリージョンにレプリケートされていません",
             b = b.name

@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` sends event notifications",
                 "バケット `{b}` はイベント通知を送信しています",
                 b = b.name
@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` sends no event notifications",
                 "バケット `{b}` はイベント通知を送信していません",
                 b = b.name

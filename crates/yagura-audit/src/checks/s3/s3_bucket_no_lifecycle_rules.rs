@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has {n} enabled lifecycle rule(s)",
                 "バケット `{b}` には有効なライフサイクルルールが {n} 個あります",
                 b = b.name,
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` has no enabled lifecycle rule",
                 "バケット `{b}` には有効なライフサイクルルールがありません",
                 b = b.name

@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         Some(a @ ("aws:kms" | "aws:kms:dsse")) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` is encrypted with a KMS key by default (`{a}`)",
                 "バケット `{b}` はデフォルトで KMS キーにより暗号化されます(`{a}`)",
                 b = b.name,
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
             cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "bucket `{b}` is not encrypted with a KMS key by default (`{a}`)",
                     "バケット `{b}` のデフォルト暗号化は KMS キーではありません(`{a}`)",
                     b = b.name,

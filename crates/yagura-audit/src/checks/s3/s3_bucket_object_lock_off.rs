@@ -32,7 +32,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has Object Lock enabled",
                 "バケット `{b}` のオブジェクトロックは有効です",
                 b = b.name
@@ -42,7 +42,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not have Object Lock enabled",
                 "バケット `{b}` のオブジェクトロックは有効ではありません",
                 b = b.name

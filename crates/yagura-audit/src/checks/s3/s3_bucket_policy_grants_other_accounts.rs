@@ -34,7 +34,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has no bucket policy",
                 "バケット `{b}` にバケットポリシーはありません",
                 b = b.name
@@ -49,7 +49,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "the policy of bucket `{b}` lets no other account change its access",
                 "バケット `{b}` のポリシーは他のアカウントにアクセス設定の変更を許可していません",
                 b = b.name
@@ -60,7 +60,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
     cx.emit(
         at,
         Status::Fail,
-        text!(
+        msg!(
             "the policy of bucket `{b}` allows other accounts {a}",
             "バケット `{b}` のポリシーは他のアカウントに {a} を許可しています",
             b = b.name,

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
     let (status, msg) = match policy_exposure(cx, b)? {
         PolicyExposure::NoPolicy => (
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has no bucket policy",
                 "バケット `{b}` にバケットポリシーはありません",
                 b = b.name
@@ -43,7 +43,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         ),
         PolicyExposure::NotPublic => (
             Status::Pass,
-            text!(
+            msg!(
                 "the policy of bucket `{b}` is not public",
                 "バケット `{b}` のポリシーは公開されていません",
                 b = b.name
@@ -51,7 +51,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         ),
         PolicyExposure::Restricted => (
             Status::Pass,
-            text!(
+            msg!(
                 "the public policy of bucket `{b}` is neutralised by RestrictPublicBuckets",
                 "バケット `{b}` の公開ポリシーは RestrictPublicBuckets により無効化されています",
                 b = b.name
@@ -59,7 +59,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         ),
         PolicyExposure::Public => (
             Status::Fail,
-            text!(
+            msg!(
                 "the policy of bucket `{b}` allows access to everyone",
                 "バケット `{b}` のポリシーは全員にアクセスを許可しています",
                 b = b.name

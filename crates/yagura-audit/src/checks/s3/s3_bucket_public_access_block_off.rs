@@ -38,7 +38,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         (_, true) => cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` is covered by Block Public Access",
                 "バケット `{b}` はブロックパブリックアクセスで保護されています",
                 b = b.name
@@ -48,7 +48,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         (Ok(_), false) => cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not have all Block Public Access settings on",
                 "バケット `{b}` のブロックパブリックアクセスが完全には有効ではありません",
                 b = b.name

@@ -36,7 +36,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "versioned bucket `{b}` has {n} enabled lifecycle rule(s)",
                 "バージョニングされたバケット `{b}` には有効なライフサイクルルールが {n} 個あります",
                 b = b.name,
@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "versioned bucket `{b}` has no enabled lifecycle rule",
                 "バージョニングされたバケット `{b}` には有効なライフサイクルルールがありません",
                 b = b.name

@@ -33,7 +33,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "bucket `{b}` has versioning enabled",
                 "バケット `{b}` のバージョニングは有効です",
                 b = b.name
@@ -44,7 +44,7 @@ fn eval(cx: &mut Cx<'_>, b: &Bucket, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "bucket `{b}` does not have versioning enabled (`{s}`)",
                 "バケット `{b}` のバージョニングは有効ではありません(`{s}`)",
                 b = b.name,

@@ -35,7 +35,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "Security Hub is enabled in {r} with {n} standard(s)",
                 "{r} で Security Hub が {n} 個の標準とともに有効です",
                 r = r,
@@ -46,7 +46,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "Security Hub is enabled in {r} but no standard is",
                 "{r} で Security Hub は有効ですが標準が有効になっていません",
                 r = r
@@ -56,7 +56,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "Security Hub is not enabled in {r}",
                 "{r} で Security Hub が有効になっていません",
                 r = r

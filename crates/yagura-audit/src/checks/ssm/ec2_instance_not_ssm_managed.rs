@@ -37,7 +37,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Pass,
-            text!(
+            msg!(
                 "instance {i} is managed by Systems Manager",
                 "インスタンス {i} は Systems Manager の管理下にあります",
                 i = i.id
@@ -47,7 +47,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, i: &Instance, at: At<'_>) -> Outcome {
         cx.emit(
             at,
             Status::Fail,
-            text!(
+            msg!(
                 "instance {i} is not managed by Systems Manager",
                 "インスタンス {i} は Systems Manager の管理下にありません",
                 i = i.id

@@ -41,7 +41,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Ok(with) if with.iter().any(|a| a == "all") => cx.emit(
                 at,
                 Status::Fail,
-                text!(
+                msg!(
                     "document `{d}` is shared with everyone",
                     "ドキュメント `{d}` は全員と共有されています",
                     d = d.name
@@ -50,7 +50,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             Ok(with) => cx.emit(
                 at,
                 Status::Pass,
-                text!(
+                msg!(
                     "document `{d}` is not public (shared with {n} account(s))",
                     "ドキュメント `{d}` は公開されていません({n} 個のアカウントと共有)",
                     d = d.name,
