@@ -985,7 +985,7 @@ fn floor(inv: &Inventory) {
             "instance-no-iam-role",
             Status::Fail,
             yagura_core::Severity::Medium,
-            &arn,
+            arn.as_str(),
             "100000000002",
             "us-east-1",
             yagura_core::text!(

@@ -128,6 +128,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) docs: crate::policy::Docs<'a>,
     /// The inventory's escalation graph, for the checks that ask about paths to admin.
     pub(crate) escalation: &'a crate::escalation::Escalation<'a>,
+    /// The resource of the last finding: the checks of one subject share its string.
+    last_resource: Option<std::sync::Arc<str>>,
 }
 
 impl<'a> Cx<'a> {
@@ -146,6 +148,7 @@ impl<'a> Cx<'a> {
             out,
             docs: crate::policy::Docs::new(&account.iam),
             escalation,
+            last_resource: None,
         }
     }
 
@@ -202,11 +205,19 @@ impl<'a> Cx<'a> {
     /// A finding of the running check.
     pub fn emit(&mut self, at: At<'_>, status: Status, msg: impl Into<yagura_core::Message>) {
         let Some(meta) = self.meta else { return };
+        let resource = match &self.last_resource {
+            Some(r) if **r == *at.resource => r.clone(),
+            _ => {
+                let r: std::sync::Arc<str> = at.resource.into();
+                self.last_resource = Some(r.clone());
+                r
+            }
+        };
         self.out.push(Finding::new(
             meta.id,
             status,
             meta.severity,
-            at.resource,
+            resource,
             self.account.account_id.as_str(),
             at.region,
             msg,

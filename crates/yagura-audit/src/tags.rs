@@ -17,11 +17,21 @@ pub(crate) fn partition(account: &Account) -> &str {
 
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`, the resource name of an EC2 subject.
 pub(crate) fn ec2_arn(account: &Account, region: &str, kind: &str, id: &str) -> String {
-    format!(
-        "arn:{}:ec2:{region}:{}:{kind}/{id}",
+    // Pieces joined: this runs once per instance and security group of an estate, and
+    // `format!` cost several times as much.
+    [
+        "arn:",
         partition(account),
-        account.account_id
-    )
+        ":ec2:",
+        region,
+        ":",
+        account.account_id.as_str(),
+        ":",
+        kind,
+        "/",
+        id,
+    ]
+    .concat()
 }
 
 /// Resource name → tags, for every tagged subject of the inventory.

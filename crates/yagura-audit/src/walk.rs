@@ -151,7 +151,7 @@ fn buckets(cx: &mut Cx<'_>, all: &[&'static Check]) {
     };
     let partition = cx.partition();
     for b in list {
-        let arn = format!("arn:{partition}:s3:::{}", b.name);
+        let arn = ["arn:", partition, ":s3:::", &b.name].concat();
         let region = if b.region.is_empty() {
             GLOBAL
         } else {

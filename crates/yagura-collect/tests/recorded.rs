@@ -377,7 +377,9 @@ fn recorded_active_external_access_finding_fails() {
     assert_passes(&f, "access-analyzer-disabled");
     assert_fails(&f, "access-analyzer-external-access");
     assert_eq!(
-        of(&f, "access-analyzer-external-access")[0].resource,
+        of(&f, "access-analyzer-external-access")[0]
+            .resource
+            .as_ref(),
         "arn:aws:s3:::amzn-s3-demo-bucket"
     );
 }

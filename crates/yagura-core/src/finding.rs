@@ -3,6 +3,7 @@ pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// The outcome of one check on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -59,8 +60,10 @@ pub struct Finding {
     /// The evaluated status; a muted finding keeps it and carries [`Finding::mute`].
     pub status: Status,
     pub severity: Severity,
-    /// ARN or id of the resource (or the host, or the account).
-    pub resource: String,
+    /// ARN or id of the resource (or the host, or the account); shared by the findings of one
+    /// subject (an audit emits several per resource).
+    #[serde(with = "shared_str")]
+    pub resource: Arc<str>,
     /// The AWS account id, or the host identity for host findings. Account ids and region
     /// names fit inline (up to 24 bytes): no allocation for either in most findings.
     pub account: CompactString,
@@ -83,7 +86,7 @@ impl Finding {
         check_id: &'static str,
         status: Status,
         severity: Severity,
-        resource: impl Into<String>,
+        resource: impl Into<Arc<str>>,
         account: impl Into<CompactString>,
         region: impl Into<CompactString>,
         message: impl Into<Message>,
@@ -132,5 +135,19 @@ impl Finding {
             "{}|{}|{}|{}",
             self.check_id, self.account, self.region, self.resource
         )
+    }
+}
+
+/// `Arc<str>` as a plain string (serde's `rc` feature would change serde for every crate).
+mod shared_str {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(d).map(Arc::from)
     }
 }

@@ -23,8 +23,8 @@ pub mod yaml;
 pub use check::{Catalogue, CheckMeta, Compliance, DuplicateCheck, SourceLocation};
 pub use evidence::Evidence;
 pub use finding::{Finding, Mute, MuteKind, Status};
-pub use secret::Secret;
 pub use message::{Message, Template};
+pub use secret::Secret;
 pub use text::{Lang, Text};
 
 use serde::{Deserialize, Serialize};

@@ -33,12 +33,12 @@ impl Template {
         self.names.len() <= MAX_ARGS && valid(self.en, self.names) && valid(self.ja, self.names)
     }
 
-    fn render(&self, lang: Lang, args: &[CompactString]) -> String {
+    fn render(&self, lang: Lang, args: &Args) -> String {
         let tpl = match lang {
             Lang::En => self.en,
             Lang::Ja => self.ja,
         };
-        let mut out = String::with_capacity(tpl.len() + args.iter().map(|a| a.len()).sum::<usize>());
+        let mut out = String::with_capacity(tpl.len() + args.buf.len());
         let mut rest = tpl;
         while let Some(i) = rest.find(['{', '}']) {
             out.push_str(&rest[..i]);
@@ -52,7 +52,7 @@ impl Template {
             let end = tail.find('}').unwrap_or(tail.len() - 1);
             let name = &tail[1..end];
             if let Some(k) = self.names.iter().position(|n| *n == name) {
-                out.push_str(args.get(k).map_or("", |a| a.as_str()));
+                out.push_str(args.get(k));
             }
             rest = &tail[end + 1..];
         }
@@ -112,13 +112,13 @@ pub struct Message(Repr);
 #[derive(Clone)]
 enum Repr {
     Text(Text),
-    Template(&'static Template, [CompactString; MAX_ARGS]),
+    Template(&'static Template, Args),
 }
 
 impl Message {
     /// A message rendered from `tpl` when read; use [`msg!`](crate::msg), which checks the
     /// template when the program is compiled.
-    pub fn template(tpl: &'static Template, args: [CompactString; MAX_ARGS]) -> Message {
+    pub fn template(tpl: &'static Template, args: Args) -> Message {
         Message(Repr::Template(tpl, args))
     }
 
@@ -204,26 +204,81 @@ macro_rules! msg {
             TEMPLATE.check(),
             "msg!: only {{name}} placeholders naming an argument, at most 3 (else use text!)"
         );
-        let args = $crate::message::args([$($crate::message::arg(&$val)),*]);
+        #[allow(unused_imports)]
+        use $crate::message::{ViaDisplay as _, ViaStr as _};
+        #[allow(unused_mut)]
+        let mut args = $crate::message::Args::default();
+        $((&$crate::message::ArgOf(&$val)).push_to(&mut args);)*
         $crate::Message::template(TEMPLATE, args)
     }};
 }
 
-/// The arguments of [`msg!`] in the message's fixed array.
+/// The arguments of a template, one after the other in one string (inline, no allocation, up
+/// to 24 bytes in all), with where each ends.
 #[doc(hidden)]
-pub fn args<const N: usize>(given: [CompactString; N]) -> [CompactString; MAX_ARGS] {
-    let mut out: [CompactString; MAX_ARGS] = Default::default();
-    for (slot, a) in out.iter_mut().zip(given) {
-        *slot = a;
-    }
-    out
+#[derive(Clone, Default)]
+pub struct Args {
+    buf: CompactString,
+    ends: [u32; MAX_ARGS],
+    n: u8,
 }
 
-/// An argument of [`msg!`]: inline (no allocation) up to 24 bytes.
+impl Args {
+    fn push_str(&mut self, s: &str) {
+        if self.buf.is_empty() {
+            // The usual message has one argument: made at its size, inline up to 24 bytes.
+            self.buf = CompactString::new(s);
+        } else {
+            self.buf.push_str(s);
+        }
+        self.end();
+    }
+
+    fn end(&mut self) {
+        if let Some(e) = self.ends.get_mut(usize::from(self.n)) {
+            *e = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
+            self.n += 1;
+        }
+    }
+
+    fn get(&self, k: usize) -> &str {
+        if k >= usize::from(self.n) {
+            return "";
+        }
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.buf.get(start..self.ends[k] as usize).unwrap_or("")
+    }
+}
+
+/// An argument of [`msg!`]. Strings are copied as they are; anything else is written with
+/// `Display` ([`ViaStr`] is picked first when both apply: `(&ArgOf(&v)).push_to(..)` finds it
+/// without auto-ref).
 #[doc(hidden)]
-pub fn arg<T: fmt::Display + ?Sized>(v: &T) -> CompactString {
-    use compact_str::ToCompactString;
-    v.to_compact_string()
+pub struct ArgOf<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ViaStr {
+    fn push_to(&self, args: &mut Args);
+}
+
+impl<T: AsRef<str> + ?Sized> ViaStr for ArgOf<'_, T> {
+    fn push_to(&self, args: &mut Args) {
+        args.push_str(self.0.as_ref());
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaDisplay {
+    fn push_to(&self, args: &mut Args);
+}
+
+impl<T: fmt::Display + ?Sized> ViaDisplay for &ArgOf<'_, T> {
+    fn push_to(&self, args: &mut Args) {
+        use std::fmt::Write;
+        // Writing to a string does not fail.
+        let _ = write!(args.buf, "{}", self.0);
+        args.end();
+    }
 }
 
 #[cfg(test)]
@@ -266,7 +321,10 @@ mod tests {
         assert!(t("{{x}} {x}", &["x"]));
         assert!(t("no arguments", &[]));
         assert!(!t("a {x:?}", &["x"]), "format specs are not supported");
-        assert!(!t("a {z}", &["x"]), "a captured variable is not an argument");
+        assert!(
+            !t("a {z}", &["x"]),
+            "a captured variable is not an argument"
+        );
         assert!(!t("a }", &[]));
         assert!(!t("a {x", &["x"]));
         assert!(!t("{a}{b}{c}{d}", &["a", "b", "c", "d"]), "at most three");

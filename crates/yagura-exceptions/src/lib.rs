@@ -453,7 +453,7 @@ impl Exceptions {
     ) -> Option<usize> {
         let mut winner = slot
             .literal
-            .get(f.resource.as_str())
+            .get(&*f.resource)
             .and_then(|list| list.iter().copied().find(|&i| applies(i, f)));
         let mut consider = |i: usize| {
             if winner.is_none_or(|w| i < w) {

@@ -591,7 +591,7 @@ fn check_patterns_and_tags_match_and_bad_tags_name_their_position() {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let stats = ex.apply_tagged(&mut findings, date!(2026 - 06 - 01), &|f| {
-        (f.resource == sg).then_some(&dev)
+        (&*f.resource == sg).then_some(&dev)
     });
     let muted: Vec<bool> = findings.iter().map(|f| f.mute.is_some()).collect();
     assert_eq!(muted, [true, true, true, false, false]);

@@ -208,7 +208,7 @@ proptest! {
             ("r0", tag_of("prod")), ("r1", tag_of("dev")), ("r3", tag_of("preprod")),
             ("r4", Default::default()),
         ].into_iter().collect();
-        let lookup = |f: &Finding| tags.get(f.resource.as_str());
+        let lookup = |f: &Finding| tags.get(&*f.resource);
         let mut got = make();
         let stats = ex.apply_tagged(&mut got, today, &lookup);
         let mut muted = 0;

@@ -277,7 +277,7 @@ fn kernel_reboot_pending_and_vulnerabilities_of_the_running_kernel() {
         .findings
         .iter()
         .filter(|f| f.check_id == "host-package-vulnerable" && f.status == Status::Fail)
-        .map(|f| f.resource.as_str())
+        .map(|f| &*f.resource)
         .collect();
     assert_eq!(vuln, ["package:linux-image-6.1.0-17-amd64:DSA-9999-1"]);
 

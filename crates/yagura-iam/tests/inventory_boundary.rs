@@ -117,7 +117,7 @@ fn outcome(auth: &AccountAuthorization) -> BTreeSet<(String, String, String)> {
         .map(|f| {
             (
                 f.check_id.to_string(),
-                f.resource,
+                f.resource.to_string(),
                 format!("{:?}", f.status),
             )
         })

@@ -120,7 +120,7 @@ impl Notification {
             title,
             severity: f.severity,
             summary: f.message.to_text(),
-            resource: f.resource.clone(),
+            resource: f.resource.to_string(),
             account: f.account.to_string(),
             region: f.region.to_string(),
             time,

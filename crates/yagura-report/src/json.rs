@@ -286,7 +286,7 @@ impl TryFrom<RawResult> for InResult {
             check_id: Cow::Owned(r.check_id),
             status: raw,
             severity: r.severity,
-            resource: r.resource,
+            resource: r.resource.into(),
             account: r.account.into(),
             region: r.region.into(),
             message: message.into(),

@@ -298,7 +298,8 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
             &b.resource,
         );
         // The message only breaks ties (rendering a template is not free).
-        ka.cmp(&kb).then_with(|| a.message.en().cmp(&b.message.en()))
+        ka.cmp(&kb)
+            .then_with(|| a.message.en().cmp(&b.message.en()))
     });
     v
 }

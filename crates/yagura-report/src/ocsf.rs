@@ -131,7 +131,7 @@ fn event(report: &Report, f: &Finding, time: i128) -> Value {
                 "references": v.references(),
             },
             "resources": [{
-                "uid": f.resource,
+                "uid": &*f.resource,
                 "region": f.region,
                 "type": service,
                 "cloud_partition": partition(&f.region),

@@ -169,8 +169,8 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
             "locations": [{
                 "physicalLocation": location(f, report.scope == "host"),
                 "logicalLocations": [{
-                    "name": f.resource,
-                    "fullyQualifiedName": f.resource,
+                    "name": &*f.resource,
+                    "fullyQualifiedName": &*f.resource,
                     "kind": "resource",
                 }],
             }],
@@ -238,7 +238,7 @@ pub(crate) fn location(f: &Finding, host_report: bool) -> Value {
             (path.split('/').collect(), line)
         }
         Some(rest) => (vec!["host", f.account.as_str(), rest], 1),
-        None if host_report => (vec!["host", f.account.as_str(), f.resource.as_str()], 1),
+        None if host_report => (vec!["host", f.account.as_str(), &f.resource], 1),
         None => match f
             .resource
             .strip_prefix("arn:")

@@ -91,7 +91,7 @@ fn large_report(at_least: usize) -> String {
     let mut i = 0;
     while bytes < at_least {
         let mut f = base[i % base.len()].clone();
-        f.resource = format!("{}-{i}", f.resource);
+        f.resource = format!("{}-{i}", f.resource).into();
         bytes += f.resource.len() + 600;
         findings.push(f);
         i += 1;

@@ -110,7 +110,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
             Default::default()
         };
         let stats = ex.apply_tagged(&mut findings, cfg.now.date(), &|f| {
-            tags.get(f.resource.as_str()).copied()
+            tags.get(&*f.resource).copied()
         });
         for e in &stats.expired {
             eprintln!(

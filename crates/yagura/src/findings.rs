@@ -84,7 +84,7 @@ pub fn run(g: &Global, a: FindingsArgs) -> Result<u8> {
                     "check_id": f.check_id,
                     "status": f.shown_status(),
                     "severity": f.severity,
-                    "resource": f.resource,
+                    "resource": &*f.resource,
                     "account": f.account,
                     "region": f.region,
                     "message": f.message.get(lang),

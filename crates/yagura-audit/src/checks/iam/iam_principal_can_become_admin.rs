@@ -58,13 +58,19 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
                 at,
                 Status::Fail,
                 yagura_core::Text::owned(
- format!("{kind} `{name}` can become admin: {path}", kind = kind,
-                    name = name,
-                    path = path),
- format!("{kind} `{name}` は管理者になれます: {path}", kind = p.kind_name_ja(),
-                    name = name,
-                    path = path.replace(" (made admin)", "(管理者化)")),
- ),
+                    format!(
+                        "{kind} `{name}` can become admin: {path}",
+                        kind = kind,
+                        name = name,
+                        path = path
+                    ),
+                    format!(
+                        "{kind} `{name}` は管理者になれます: {path}",
+                        kind = p.kind_name_ja(),
+                        name = name,
+                        path = path.replace(" (made admin)", "(管理者化)")
+                    ),
+                ),
             );
             for (k, v) in r.path {
                 cx.evidence(k, v);
