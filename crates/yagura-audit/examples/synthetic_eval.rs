@@ -15,6 +15,7 @@
 //! 60,000 buckets, 19,000 RDS instances, 1,000 managed policies.
 //!
 //! `--breakdown` also evaluates inventories holding one area at a time, so the time per area shows.
+//! `--census` prints the findings per check and status.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -528,6 +529,17 @@ fn build(n: usize) -> Inventory {
                         metadata: Some(InstanceMetadata {
                             http_tokens: if k % 3 == 0 { "optional" } else { "required" }.into(),
                             http_endpoint: "enabled".into(),
+                        }),
+                        // What DescribeInstances gives for every instance.
+                        network_interfaces: Some(if k % 50 == 0 { 2 } else { 1 }),
+                        virtualization_type: Some("hvm".into()),
+                        state_transition_reason: Some(if k % 10 == 9 {
+                            format!(
+                                "User initiated (2026-{:02}-15 12:00:00 GMT)",
+                                1 + k % 11
+                            )
+                        } else {
+                            String::new()
                         }),
                         ..Instance::default()
                     }

@@ -330,3 +330,16 @@ mod tests {
         assert!(!t("{a}{b}{c}{d}", &["a", "b", "c", "d"]), "at most three");
     }
 }
+
+#[cfg(test)]
+mod size {
+    /// An audit holds millions of findings: a message no larger than a pair of strings.
+    #[test]
+    fn a_message_is_no_larger_than_a_text() {
+        assert!(
+            std::mem::size_of::<super::Message>() <= std::mem::size_of::<crate::Text>() + 8,
+            "{} bytes",
+            std::mem::size_of::<super::Message>()
+        );
+    }
+}
