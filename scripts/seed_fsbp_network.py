@@ -7,11 +7,9 @@ and us-east-1.
 usage: seed_fsbp_network.py ENDPOINT
 prints a JSON object naming what it made: {"name": "resource id or name", ...}
 
-moto 5.2.6 answers ListAccessPoints under a root element the AWS SDK for Rust rejects, reports
-no tunnel status (VgwTelemetry) for a VPN connection and has no Client VPN API: the access
-points and the VPN connection made here must read UNKNOWN; the FAIL/PASS pairs of those checks
-are recorded responses in crates/yagura-collect/tests/recorded.rs (the access points are made
-all the same, for a moto that answers as AWS does).
+moto 5.2.6 reports no tunnel status (VgwTelemetry) for a VPN connection and has no Client VPN
+API: the VPN connection made here must read UNKNOWN; the FAIL/PASS pairs of those two checks
+are recorded responses in crates/yagura-collect/tests/recorded.rs.
 """
 import json
 import re

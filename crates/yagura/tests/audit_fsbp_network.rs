@@ -2,11 +2,12 @@
 //! S3.19, EC2.20, EC2.51) against moto_server, seeded by `scripts/seed_fsbp_network.py`: one
 //! `yagura audit` of us-east-1, each (check, resource) pair asserted.
 //!
-//! moto 5.2.6 serves launch templates (all `$Default`/`$Latest` versions in one call): a FAIL/PASS
-//! pair here. It answers ListAccessPoints with a root element the SDK for Rust rejects, reports
-//! no tunnel status for a VPN connection and has no Client VPN API (HTTP 500, "not
-//! implemented"): here those three checks must be UNKNOWN with the reason, never PASS; their
-//! FAIL/PASS pairs are RECORDED RESPONSES in `crates/yagura-collect/tests/recorded.rs`.
+//! moto 5.2.6 serves launch templates (all `$Default`/`$Latest` versions in one call) and access
+//! points (their answers' root element renamed as AWS names it by `local.rs`), so those two are
+//! FAIL/PASS pairs here. It reports no tunnel status for a VPN connection and has no Client VPN
+//! API (HTTP 500, "not implemented"): here those two checks must be UNKNOWN with the reason,
+//! never PASS; their FAIL/PASS pairs are RECORDED RESPONSES in
+//! `crates/yagura-collect/tests/recorded.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
@@ -95,15 +96,14 @@ fn fsbp_network_misconfigurations_fail_twins_pass_and_what_moto_lacks_is_unknown
         statuses(&report, lt, &template("template_private")),
         ["PASS"]
     );
-    // moto answers ListAccessPoints under the root element `ListAccessPointsResponse` where AWS
-    // (and the SDK for Rust, which checks it) has `ListAccessPointsResult` (boto3 does not
-    // check): the region's access points are unread, so the check is UNKNOWN with the reason.
-    let ap = results(&report, "s3-access-point-public-access-block-off", "");
-    assert!(!ap.is_empty());
-    for (status, message) in ap {
-        assert_eq!(status, "UNKNOWN");
-        assert!(message.contains("s3control:ListAccessPoints"), "{message}");
-    }
+    // Block Public Access partly off, and all on (the default of a new access point).
+    let ap = "s3-access-point-public-access-block-off";
+    let point = |k: &str| format!(":accesspoint/{}", name(k));
+    assert_eq!(statuses(&report, ap, &point("open_access_point")), ["FAIL"]);
+    assert_eq!(
+        statuses(&report, ap, &point("closed_access_point")),
+        ["PASS"]
+    );
     // moto reports no tunnel: the connection is UNKNOWN, saying so.
     let vpn = results(
         &report,
