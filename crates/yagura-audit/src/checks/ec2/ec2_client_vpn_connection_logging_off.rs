@@ -10,9 +10,9 @@ declare_check! {
         },
         needs: [data::CLIENT_VPN_ENDPOINTS.name],
         title: ("Client VPN endpoint does not log client connections",
-            "Client VPN エンドポイントがクライアント接続をログに記録しない"),
+            "クライアント VPN エンドポイントがクライアント接続をログに記録しない"),
         what: ("Finds Client VPN endpoints (not deleted) whose client connection logging (`ConnectionLogOptions.Enabled`) is off.",
-            "クライアント接続ログ(`ConnectionLogOptions.Enabled`)が無効な Client VPN エンドポイント(削除済みでないもの)を検出します。"),
+            "クライアント接続ログ(`ConnectionLogOptions.Enabled`)が無効な クライアント VPN エンドポイント(削除済みでないもの)を検出します。"),
         why: ("Without connection logs nobody can tell who connected to the network from where and when, during an incident or afterwards.",
             "接続ログがないと、インシデントの最中にも後からも、誰がいつどこからネットワークに接続したのかわかりません。"),
         fix: ("Turn connection logging on with a CloudWatch Logs group: `aws ec2 modify-client-vpn-endpoint --client-vpn-endpoint-id ID --connection-log-options Enabled=true,CloudwatchLogGroup=GROUP`.",
@@ -45,7 +45,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 Status::Pass,
                 text!(
                     "connection logging is on for Client VPN endpoint {e}",
-                    "Client VPN エンドポイント {e} はクライアント接続をログに記録します",
+                    "クライアント VPN エンドポイント {e} はクライアント接続をログに記録します",
                     e = e.id
                 ),
             );
@@ -55,7 +55,7 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 Status::Fail,
                 text!(
                     "connection logging is off for Client VPN endpoint {e}",
-                    "Client VPN エンドポイント {e} はクライアント接続をログに記録しません",
+                    "クライアント VPN エンドポイント {e} はクライアント接続をログに記録しません",
                     e = e.id
                 ),
             );
