@@ -52,33 +52,7 @@ fn fsbp_network_misconfigurations_fail_twins_pass_and_what_moto_lacks_is_unknown
     let script = yagura_testkit::repo_root().join("scripts/seed_fsbp_network.py");
     let s = moto.python(&std::fs::read_to_string(script).unwrap());
     let name = |k: &str| s[k].as_str().unwrap().to_string();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("report.json");
-    let out = yagura_testkit::yagura_against(
-        &moto.endpoint(),
-        dir.path(),
-        &[
-            "--quiet",
-            "audit",
-            "--regions",
-            "us-east-1",
-            "--no-store",
-            "--checks",
-            &CHECKS.join(","),
-            "-f",
-            "json",
-            "-o",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .output()
-    .unwrap();
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(&file).unwrap_or_else(|e| {
-            panic!("no report ({e}): {}", String::from_utf8_lossy(&out.stderr))
-        }))
-        .unwrap();
+    let report = yagura_testkit::audit_json(&moto.endpoint(), "us-east-1", &CHECKS.join(","));
     let lt = "ec2-launch-template-assigns-public-ip";
     let template = |k: &str| format!(":launch-template/{}", name(k));
     // Public in its default version (private only in its latest), and attaching an existing
