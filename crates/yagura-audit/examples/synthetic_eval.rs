@@ -12,7 +12,10 @@
 //! each with roles (trust policies, managed and inline policies), groups, managed policies,
 //! security groups with rules, instances, buckets and RDS instances. The mix per 1,000,000 resources:
 //! 200,000 users, 200,000 roles, 20,000 groups, 250,000 security groups, 250,000 instances,
-//! 60,000 buckets, 19,000 RDS instances, 1,000 managed policies.
+//! 60,000 buckets, 19,000 RDS instances, 1,000 managed policies. Besides the mix, whatever the
+//! size, each region holds a few resources of the region-level checks (a KMS key, a file system,
+//! a cluster, three launch templates, three S3 access points, a VPN connection, a Client VPN
+//! endpoint …).
 //!
 //! `--breakdown` also evaluates inventories holding one area at a time, so the time per area shows.
 
