@@ -27,23 +27,18 @@ pub(crate) static CHECK: Check = Check {
     eval: Eval::Region("ec2", eval),
 };
 
-/// Whether the version gives an instance a public address: the interfaces that do, as text.
-fn public_interfaces(v: &LaunchTemplateVersion) -> Vec<String> {
-    v.interfaces
-        .iter()
-        .filter_map(|i| {
-            let device = i
-                .device_index
-                .map_or_else(|| "?".to_string(), |d| d.to_string());
-            if i.associate_public_ip_address {
-                Some(format!("device {device}"))
-            } else {
-                let id = i.network_interface_id.as_deref()?;
-                let ip = i.existing_public_ip.as_deref()?;
-                Some(format!("device {device} ({id}, {ip})"))
-            }
-        })
-        .collect()
+/// Whether the version gives an instance a public address: `None` when it does not, else the
+/// existing interfaces with a public address it attaches (empty when it asks for a new address).
+fn public_interfaces(v: &LaunchTemplateVersion) -> Option<Vec<String>> {
+    let mut public = false;
+    let mut existing = Vec::new();
+    for i in &v.interfaces {
+        public |= i.associate_public_ip_address;
+        if let (Some(id), Some(ip)) = (&i.network_interface_id, &i.existing_public_ip) {
+            existing.push(format!("{id} {ip}"));
+        }
+    }
+    (public || !existing.is_empty()).then_some(existing)
 }
 
 fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
@@ -66,11 +61,17 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 continue;
             }
         };
+        // The versions that do, by number (with the existing interfaces they attach): the same
+        // text in both languages.
         let public: Vec<String> = versions
             .iter()
             .filter_map(|v| {
-                let which = public_interfaces(v);
-                (!which.is_empty()).then(|| format!("version {}: {}", v.number, which.join(", ")))
+                let existing = public_interfaces(v)?;
+                Some(if existing.is_empty() {
+                    v.number.to_string()
+                } else {
+                    format!("{} ({})", v.number, existing.join(", "))
+                })
             })
             .collect();
         if public.is_empty() {
@@ -88,10 +89,10 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
                 at,
                 Status::Fail,
                 text!(
-                    "launch template {t} gives instances a public IP address ({w})",
-                    "起動テンプレート {t} はインスタンスにパブリック IP アドレスを割り当てます({w})",
+                    "launch template {t} gives instances a public IP address in version {w}",
+                    "起動テンプレート {t} はバージョン {w} でインスタンスにパブリック IP アドレスを割り当てます",
                     t = t.id,
-                    w = public.join("; ")
+                    w = public.join(", ")
                 ),
             );
         }

@@ -43,10 +43,14 @@ fn eval(cx: &mut Cx<'_>, reg: &Reg<'_>, _at: At<'_>) -> Outcome {
             .tunnels
             .iter()
             .filter(|t| t.status != "UP")
-            .map(|t| match (t.status.as_str(), t.status_message.as_str()) {
-                ("", "") => format!("{} has no status", t.outside_ip),
-                (s, "") => format!("{} is {s}", t.outside_ip),
-                (s, m) => format!("{} is {s}: {m}", t.outside_ip),
+            // The tunnel's address with its status and message as AWS gives them: the same text
+            // in both languages.
+            .map(|t| {
+                let quoted = |s: &str| format!("`{}`", s.replace('`', "'"));
+                match t.status_message.as_str() {
+                    "" => format!("{} {}", t.outside_ip, quoted(&t.status)),
+                    m => format!("{} {} {}", t.outside_ip, quoted(&t.status), quoted(m)),
+                }
             })
             .collect();
         if !down.is_empty() {
