@@ -12,7 +12,10 @@
 //! each with roles (trust policies, managed and inline policies), groups, managed policies,
 //! security groups with rules, instances, buckets and RDS instances. The mix per 1,000,000 resources:
 //! 200,000 users, 200,000 roles, 20,000 groups, 250,000 security groups, 250,000 instances,
-//! 60,000 buckets, 19,000 RDS instances, 1,000 managed policies.
+//! 60,000 buckets, 19,000 RDS instances, 1,000 managed policies. Besides the mix, whatever the
+//! size, each region holds a few resources of the region-level checks (a KMS key, a file system,
+//! a cluster, three launch templates, three S3 access points, a VPN connection, a Client VPN
+//! endpoint …).
 //!
 //! `--breakdown` also evaluates inventories holding one area at a time, so the time per area shows.
 //! `--census` prints the findings per check and status.
@@ -144,6 +147,60 @@ fn attached(p: &ManagedPolicy) -> AttachedPolicy {
         name: p.name.clone(),
         arn: p.arn.clone(),
     }
+}
+
+/// A region's launch templates: three, the last one's default version assigning a public
+/// address in the regions that are not `good`.
+fn launch_templates(good: bool) -> Vec<LaunchTemplate> {
+    (0..3)
+        .map(|i| LaunchTemplate {
+            id: format!("lt-{i:017x}"),
+            name: format!("tier-{i}"),
+            versions: ok(vec![LaunchTemplateVersion {
+                number: 1,
+                is_default: true,
+                is_latest: true,
+                interfaces: vec![TemplateInterface {
+                    device_index: Some(0),
+                    associate_public_ip_address: !good && i == 2,
+                    ..TemplateInterface::default()
+                }],
+            }]),
+        })
+        .collect()
+}
+
+/// A region's Site-to-Site VPN connection, one tunnel down where the region is not `good`.
+fn vpn_connections(slot: usize, good: bool) -> Vec<VpnConnection> {
+    let tunnel = |n: usize, up: bool| VpnTunnel {
+        outside_ip: format!("198.51.100.{n}"),
+        status: if up { "UP" } else { "DOWN" }.into(),
+        status_message: String::new(),
+    };
+    vec![VpnConnection {
+        id: format!("vpn-{slot}"),
+        state: "available".into(),
+        tunnels: vec![tunnel(1, true), tunnel(2, good)],
+    }]
+}
+
+/// A region's S3 access points: three, one without Block Public Access where the region is not
+/// `good`.
+fn access_points(rname: &str, acct: &str, good: bool) -> Vec<AccessPoint> {
+    (0..3)
+        .map(|i| AccessPoint {
+            name: format!("ap-{i}"),
+            arn: format!("arn:aws:s3:{rname}:{acct}:accesspoint/ap-{i}"),
+            bucket: format!("data-{acct}"),
+            network_origin: "Internet".into(),
+            public_access_block: ok((good || i != 0).then_some(PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: true,
+                restrict_public_buckets: true,
+            })),
+        })
+        .collect()
 }
 
 fn ok<T>(v: T) -> Collected<T> {
@@ -605,6 +662,13 @@ fn build(n: usize) -> Inventory {
                     ebs_encryption_by_default: ok(good),
                     flow_logs: ok(vec![]),
                     network_acls: ok(vec![]),
+                    launch_templates: ok(launch_templates(good)),
+                    vpn_connections: ok(vpn_connections(slot, good)),
+                    client_vpn_endpoints: ok(vec![ClientVpnEndpoint {
+                        id: format!("cvpn-endpoint-{slot}"),
+                        status: "available".into(),
+                        connection_logging: good,
+                    }]),
                     ..Ec2::default()
                 },
                 config: ok(ConfigStatus {
@@ -734,6 +798,7 @@ fn build(n: usize) -> Inventory {
                 }]),
                 lambda_functions: ok(vec![]),
                 ssm_documents: ok(vec![]),
+                s3_access_points: ok(access_points(rname, &acct, good)),
             });
         }
 

@@ -12,6 +12,7 @@ use yagura_inventory::{
     Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription,
     SsmDocument, Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
+use yagura_inventory::{AccessPoint, ClientVpnEndpoint, LaunchTemplate, VpnConnection};
 use yagura_inventory::{Group, Role, User};
 
 /// A piece of collected data held by an `S` (an account, a region or a bucket): its name in
@@ -24,11 +25,14 @@ pub(crate) struct Data<S: 'static, T: 'static> {
     /// The region the piece belongs to, for an UNKNOWN result, when it is regional.
     pub region: fn(&S) -> Option<&str>,
     /// The piece's bit in a check's [`mask`] (its position in [`NAMES`]).
-    pub bit: u64,
+    pub bit: Mask,
 }
 
+/// A set of pieces, one bit each (128: the catalogue outgrew 64 pieces).
+pub(crate) type Mask = u128;
+
 /// The pieces `needs` names, as a bit set: what the runner lets a check read.
-pub(crate) fn mask(needs: &[&str]) -> u64 {
+pub(crate) fn mask(needs: &[&str]) -> Mask {
     NAMES
         .iter()
         .enumerate()
@@ -124,4 +128,11 @@ data! {
     61 TRANSIT_GATEWAYS: Region => Vec<TransitGateway> = "regions.ec2.transit_gateways", |r| &r.ec2.transit_gateways, of_region;
     62 BUCKET_MFA_DELETE: Bucket => bool = "s3.buckets.mfa_delete", |b| &b.mfa_delete, global;
     63 EBS_SNAPSHOTS: Region => Vec<EbsSnapshot> = "regions.ec2.snapshots", |r| &r.ec2.snapshots, of_region;
+    64 LAUNCH_TEMPLATES: Region => Vec<LaunchTemplate> = "regions.ec2.launch_templates", |r| &r.ec2.launch_templates, of_region;
+    65 S3_ACCESS_POINTS: Region => Vec<AccessPoint> = "regions.s3_access_points", |r| &r.s3_access_points, of_region;
+    66 VPN_CONNECTIONS: Region => Vec<VpnConnection> = "regions.ec2.vpn_connections", |r| &r.ec2.vpn_connections, of_region;
+    67 CLIENT_VPN_ENDPOINTS: Region => Vec<ClientVpnEndpoint> = "regions.ec2.client_vpn_endpoints", |r| &r.ec2.client_vpn_endpoints, of_region;
 }
+
+// Every piece has its bit in a `Mask`.
+const _: () = assert!(NAMES.len() <= Mask::BITS as usize);

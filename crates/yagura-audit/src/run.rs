@@ -55,7 +55,7 @@ pub(crate) struct Check {
 /// A check with the bit set of the data it declares, as the runner holds it.
 pub(crate) struct Entry {
     pub check: &'static Check,
-    pub mask: u64,
+    pub mask: crate::data::Mask,
 }
 
 impl Entry {
@@ -123,7 +123,7 @@ pub(crate) struct Cx<'a> {
     pub account: &'a Account,
     /// The running check, and the data its declaration names ([`data::mask`]).
     meta: Option<&'static CheckMeta>,
-    mask: u64,
+    mask: crate::data::Mask,
     out: &'a mut Vec<Finding>,
     pub(crate) docs: crate::policy::Docs<'a>,
     /// The inventory's escalation graph, for the checks that ask about paths to admin.
@@ -252,7 +252,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn run(
         &mut self,
         check: &'static CheckMeta,
-        mask: u64,
+        mask: crate::data::Mask,
         at: At<'_>,
         f: impl FnOnce(&mut Self) -> Outcome,
     ) {

@@ -1,7 +1,7 @@
 //! The service clients of one region. The normal path builds them from an [`SdkConfig`]; tests
 //! inject clients whose answers are recorded responses.
 
-use crate::local::{QualifyCloudTrailTarget, StripAccountHostPrefix};
+use crate::local::{QualifyCloudTrailTarget, S3ControlResultRoot, StripAccountHostPrefix};
 use aws_config::SdkConfig;
 
 /// One client per service, all for the same region (global services use their own endpoint
@@ -41,14 +41,16 @@ pub struct Clients {
 
 impl Clients {
     /// Clients for the configuration's region. `local` adapts S3 to a loopback endpoint (moto,
-    /// LocalStack): path-style addressing, no `{AccountId}.` host prefix for s3control, and
+    /// LocalStack): path-style addressing, no `{AccountId}.` host prefix for s3control and its answers' root elements as AWS names them, and
     /// CloudTrail's `X-Amz-Target` in botocore's form (see `local.rs`).
     pub fn from_config(cfg: &SdkConfig, local: bool) -> Clients {
         let s3 = aws_sdk_s3::config::Builder::from(cfg).force_path_style(local);
         let mut s3control = aws_sdk_s3control::config::Builder::from(cfg);
         let mut cloudtrail = aws_sdk_cloudtrail::config::Builder::from(cfg);
         if local {
-            s3control = s3control.interceptor(StripAccountHostPrefix);
+            s3control = s3control
+                .interceptor(StripAccountHostPrefix)
+                .interceptor(S3ControlResultRoot);
             cloudtrail = cloudtrail.interceptor(QualifyCloudTrailTarget);
         }
         // The Health API is global, served from us-east-1.

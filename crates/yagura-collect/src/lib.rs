@@ -10,6 +10,7 @@
 pub mod athena;
 mod bound;
 mod clients;
+mod ec2_network;
 mod ec2_resources;
 mod elb;
 mod encryption;
@@ -24,6 +25,7 @@ mod org;
 mod rds;
 mod regional;
 mod s3;
+mod s3_access_points;
 mod s3_settings;
 pub mod securityhub_import;
 mod shard;

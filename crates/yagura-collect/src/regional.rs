@@ -16,6 +16,7 @@ use yagura_inventory::{
     NetworkAcl, NetworkAclEntry, Region, S3DataEvents, ScheduledEvent, SecurityGroup, SecurityHub,
     Subnet, Trail, TransitGateway, Volume, Vpc, VpcEndpoint,
 };
+use yagura_inventory::{ClientVpnEndpoint, LaunchTemplate, VpnConnection};
 
 pub(crate) fn in_region(cfg: &aws_config::SdkConfig, region: &str) -> aws_config::SdkConfig {
     cfg.clone()
@@ -64,6 +65,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         classic_load_balancers,
         lambda_functions,
         ssm_documents,
+        s3_access_points,
     ) = futures::join!(
         ec2(&c.ec2, account_id),
         config(&c.config),
@@ -89,6 +91,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         crate::elb::classic(&c.elb, region, account_id),
         crate::lambda::functions(&c.lambda),
         crate::ssm_documents::documents(&c.ssm),
+        crate::s3_access_points::access_points(&c.s3control, region, account_id),
     );
     Region {
         name: region.to_string(),
@@ -107,6 +110,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         efs_file_systems,
         lambda_functions,
         ssm_documents,
+        s3_access_points,
         metric_filters,
         metric_alarms,
         sns_subscriptions,
@@ -163,7 +167,10 @@ has_id!(
     Volume,
     ElasticIp,
     VpcEndpoint,
-    TransitGateway
+    TransitGateway,
+    LaunchTemplate,
+    VpnConnection,
+    ClientVpnEndpoint
 );
 
 /// Sorted by id, for stable inventories.
@@ -196,6 +203,7 @@ async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
             transit_gateways,
             snapshots,
         ),
+        (launch_templates, vpn_connections, client_vpn_endpoints),
     ) = futures::join!(
         async {
             futures::join!(
@@ -217,6 +225,13 @@ async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
                 crate::ec2_resources::vpc_endpoints(c),
                 crate::ec2_resources::transit_gateways(c),
                 crate::ec2_resources::snapshots(c, account_id)
+            )
+        },
+        async {
+            futures::join!(
+                crate::ec2_network::launch_templates(c),
+                crate::ec2_network::vpn_connections(c),
+                crate::ec2_network::client_vpn_endpoints(c)
             )
         }
     );
@@ -240,6 +255,9 @@ async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
         vpc_endpoints,
         transit_gateways,
         snapshots,
+        launch_templates,
+        vpn_connections,
+        client_vpn_endpoints,
     }
 }
 

@@ -57,6 +57,18 @@ fn pab(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> Option<
     })
 }
 
+/// s3control's Block Public Access settings (the account's, an access point's).
+pub(crate) fn control_pab(
+    c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration,
+) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: c.block_public_acls().unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+        block_public_policy: c.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    }
+}
+
 async fn account_pab(
     client: &aws_sdk_s3control::Client,
     account_id: &str,
@@ -67,14 +79,7 @@ async fn account_pab(
         .send()
         .await
     {
-        Ok(out) => ok(out
-            .public_access_block_configuration()
-            .map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
+        Ok(out) => ok(out.public_access_block_configuration().map(control_pab)),
         Err(e) if is_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => ok(None),
         Err(e) => Collected::Error(collect_error("s3control:GetPublicAccessBlock", e)),
     }

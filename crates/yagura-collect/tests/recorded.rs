@@ -1302,3 +1302,192 @@ fn recorded_bucket_with_mfa_delete_passes() {
     assert_passes(&f, "s3-bucket-mfa-delete-off");
     assert_passes(&f, "s3-bucket-versioning-off");
 }
+
+// ---- FSBP EC2.20, EC2.51, S3.19 (moto 5.2.6 reports no VPN tunnel status, has no Client VPN
+// API, and answers ListAccessPoints under a root element the SDK rejects: recorded responses,
+// after the examples of the EC2 and S3 Control API references)
+
+/// DescribeVpnConnections: one connection whose first tunnel is up, the second as `second`.
+fn vpn_connection(second: aws_sdk_ec2::types::TelemetryStatus) -> Rule {
+    use aws_sdk_ec2::operation::describe_vpn_connections::DescribeVpnConnectionsOutput;
+    use aws_sdk_ec2::types::{TelemetryStatus, VgwTelemetry, VpnConnection, VpnState};
+    mock!(aws_sdk_ec2::Client::describe_vpn_connections).then_output(move || {
+        let tunnel = |ip: &str, status: TelemetryStatus, message: &str| {
+            VgwTelemetry::builder()
+                .outside_ip_address(ip)
+                .status(status)
+                .status_message(message)
+                .last_status_change(days_ago(1))
+                .accepted_route_count(0)
+                .build()
+        };
+        let message = match second {
+            TelemetryStatus::Up => "",
+            _ => "IPSEC IS DOWN",
+        };
+        DescribeVpnConnectionsOutput::builder()
+            .vpn_connections(
+                VpnConnection::builder()
+                    .vpn_connection_id("vpn-44a8938f")
+                    .customer_gateway_id("cgw-b4dc3961")
+                    .vpn_gateway_id("vgw-8db04f81")
+                    .state(VpnState::Available)
+                    .vgw_telemetry(tunnel("72.21.209.192", TelemetryStatus::Up, ""))
+                    .vgw_telemetry(tunnel("72.21.209.224", second.clone(), message))
+                    .build(),
+            )
+            .build()
+    })
+}
+
+#[test]
+fn recorded_vpn_connection_with_a_tunnel_down_fails() {
+    let f = audit(vec![vpn_connection(
+        aws_sdk_ec2::types::TelemetryStatus::Down,
+    )]);
+    assert_fails(&f, "ec2-vpn-tunnel-down");
+}
+
+#[test]
+fn recorded_vpn_connection_with_both_tunnels_up_passes() {
+    let f = audit(vec![vpn_connection(
+        aws_sdk_ec2::types::TelemetryStatus::Up,
+    )]);
+    assert_passes(&f, "ec2-vpn-tunnel-down");
+}
+
+/// DescribeClientVpnEndpoints in two pages: the first endpoint logs connections, the second as
+/// `second_logs` (a FAIL on it shows the second page was read).
+fn client_vpn_endpoints(second_logs: bool) -> Vec<Rule> {
+    use aws_sdk_ec2::operation::describe_client_vpn_endpoints::DescribeClientVpnEndpointsOutput;
+    use aws_sdk_ec2::types::{
+        ClientVpnEndpoint, ClientVpnEndpointStatus, ClientVpnEndpointStatusCode,
+        ConnectionLogResponseOptions,
+    };
+    let endpoint = |id: &str, logs: bool| {
+        let mut log = ConnectionLogResponseOptions::builder().enabled(logs);
+        if logs {
+            log = log.cloudwatch_log_group("ClientVpnConnectionLogs");
+        }
+        ClientVpnEndpoint::builder()
+            .client_vpn_endpoint_id(id)
+            .status(
+                ClientVpnEndpointStatus::builder()
+                    .code(ClientVpnEndpointStatusCode::Available)
+                    .build(),
+            )
+            .client_cidr_block("172.31.0.0/16")
+            .connection_log_options(log.build())
+            .build()
+    };
+    vec![
+        mock!(aws_sdk_ec2::Client::describe_client_vpn_endpoints)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                DescribeClientVpnEndpointsOutput::builder()
+                    .client_vpn_endpoints(endpoint("cvpn-endpoint-123456789123abcde", true))
+                    .next_token("page-2")
+                    .build()
+            }),
+        mock!(aws_sdk_ec2::Client::describe_client_vpn_endpoints)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(move || {
+                DescribeClientVpnEndpointsOutput::builder()
+                    .client_vpn_endpoints(endpoint("cvpn-endpoint-0123456789abcdef0", second_logs))
+                    .build()
+            }),
+    ]
+}
+
+#[test]
+fn recorded_client_vpn_endpoint_without_connection_logging_fails_on_the_second_page() {
+    let f = audit(client_vpn_endpoints(false));
+    assert_fails(&f, "ec2-client-vpn-connection-logging-off");
+    let failing: Vec<&Finding> = of(&f, "ec2-client-vpn-connection-logging-off")
+        .into_iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    assert_eq!(failing.len(), 1);
+    assert!(failing[0]
+        .resource
+        .ends_with("client-vpn-endpoint/cvpn-endpoint-0123456789abcdef0"));
+}
+
+#[test]
+fn recorded_client_vpn_endpoints_logging_connections_pass() {
+    let f = audit(client_vpn_endpoints(true));
+    assert_passes(&f, "ec2-client-vpn-connection-logging-off");
+    assert_eq!(of(&f, "ec2-client-vpn-connection-logging-off").len(), 2);
+}
+
+/// ListAccessPoints (one access point) and its GetAccessPoint, with all four Block Public Access
+/// settings on or only BlockPublicAcls; `get_denied`: GetAccessPoint refused.
+fn access_point(all_on: bool, get_denied: bool) -> Vec<Rule> {
+    use aws_sdk_s3control::operation::get_access_point::GetAccessPointOutput;
+    use aws_sdk_s3control::operation::list_access_points::ListAccessPointsOutput;
+    use aws_sdk_s3control::types::{AccessPoint, NetworkOrigin, PublicAccessBlockConfiguration};
+    let arn = format!("arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/example-ap");
+    let listed = arn.clone();
+    let get = if get_denied {
+        mock!(aws_sdk_s3control::Client::get_access_point).then_error(|| {
+            aws_sdk_s3control::operation::get_access_point::GetAccessPointError::generic(
+                access_denied("s3:GetAccessPoint"),
+            )
+        })
+    } else {
+        mock!(aws_sdk_s3control::Client::get_access_point).then_output(move || {
+            GetAccessPointOutput::builder()
+                .name("example-ap")
+                .bucket("amzn-s3-demo-bucket")
+                .network_origin(NetworkOrigin::Internet)
+                .access_point_arn(arn.clone())
+                .public_access_block_configuration(
+                    PublicAccessBlockConfiguration::builder()
+                        .block_public_acls(true)
+                        .ignore_public_acls(all_on)
+                        .block_public_policy(all_on)
+                        .restrict_public_buckets(all_on)
+                        .build(),
+                )
+                .build()
+        })
+    };
+    vec![
+        mock!(aws_sdk_s3control::Client::list_access_points).then_output(move || {
+            ListAccessPointsOutput::builder()
+                .access_point_list(
+                    AccessPoint::builder()
+                        .name("example-ap")
+                        .network_origin(NetworkOrigin::Internet)
+                        .bucket("amzn-s3-demo-bucket")
+                        .access_point_arn(listed.clone())
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        }),
+        get,
+    ]
+}
+
+#[test]
+fn recorded_access_point_without_all_block_public_access_settings_fails() {
+    let f = audit(access_point(false, false));
+    assert_fails(&f, "s3-access-point-public-access-block-off");
+}
+
+#[test]
+fn recorded_access_point_with_all_block_public_access_settings_passes() {
+    let f = audit(access_point(true, false));
+    assert_passes(&f, "s3-access-point-public-access-block-off");
+}
+
+#[test]
+fn recorded_access_point_whose_settings_are_refused_is_unknown() {
+    let f = audit(access_point(true, true));
+    assert_unknown(
+        &f,
+        "s3-access-point-public-access-block-off",
+        "AccessDenied",
+    );
+}

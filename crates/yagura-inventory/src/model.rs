@@ -468,6 +468,26 @@ pub struct Region {
     /// Absent in older snapshots.
     #[serde(default)]
     pub ssm_documents: Collected<Vec<SsmDocument>>,
+    /// The S3 access points of the region (s3control ListAccessPoints, GetAccessPoint). Absent
+    /// in older snapshots.
+    #[serde(default)]
+    pub s3_access_points: Collected<Vec<AccessPoint>>,
+}
+
+/// An S3 access point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccessPoint {
+    pub name: String,
+    #[serde(default)]
+    pub arn: String,
+    #[serde(default)]
+    pub bucket: String,
+    /// `Internet` or `VPC`.
+    #[serde(default)]
+    pub network_origin: String,
+    /// Its own Block Public Access settings (GetAccessPoint; `None`: none set), or the error
+    /// that prevented reading them.
+    pub public_access_block: Collected<Option<PublicAccessBlock>>,
 }
 
 /// A Systems Manager document of the account.
@@ -629,6 +649,97 @@ pub struct Ec2 {
     /// `self`), each with whether anyone may restore it. Absent in older snapshots.
     #[serde(default)]
     pub snapshots: Collected<Vec<EbsSnapshot>>,
+    /// The launch templates of the region with their `$Default` and `$Latest` versions
+    /// (DescribeLaunchTemplates, DescribeLaunchTemplateVersions). Absent in older snapshots.
+    #[serde(default)]
+    pub launch_templates: Collected<Vec<LaunchTemplate>>,
+    /// The Site-to-Site VPN connections of the region with their tunnels' status
+    /// (DescribeVpnConnections). Absent in older snapshots.
+    #[serde(default)]
+    pub vpn_connections: Collected<Vec<VpnConnection>>,
+    /// The Client VPN endpoints of the region (DescribeClientVpnEndpoints). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub client_vpn_endpoints: Collected<Vec<ClientVpnEndpoint>>,
+}
+
+/// An EC2 launch template with the versions a launch uses when none is named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LaunchTemplate {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Its `$Default` and `$Latest` versions (one entry when they are the same version), or why
+    /// they could not be read.
+    #[serde(default)]
+    pub versions: Collected<Vec<LaunchTemplateVersion>>,
+}
+
+/// One version of a launch template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LaunchTemplateVersion {
+    pub number: i64,
+    /// It is the template's `$Default` version.
+    #[serde(default)]
+    pub is_default: bool,
+    /// It is the template's `$Latest` version.
+    #[serde(default)]
+    pub is_latest: bool,
+    /// The network interfaces it gives an instance.
+    #[serde(default)]
+    pub interfaces: Vec<TemplateInterface>,
+}
+
+/// A network interface of a launch template version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TemplateInterface {
+    #[serde(default)]
+    pub device_index: Option<i32>,
+    /// `AssociatePublicIpAddress`: the interface gets a public IPv4 address at launch.
+    #[serde(default)]
+    pub associate_public_ip_address: bool,
+    /// An existing interface the template attaches (`NetworkInterfaceId`).
+    #[serde(default)]
+    pub network_interface_id: Option<String>,
+    /// The public IPv4 address of that existing interface (DescribeNetworkInterfaces), if any.
+    #[serde(default)]
+    pub existing_public_ip: Option<String>,
+}
+
+/// A Site-to-Site VPN connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VpnConnection {
+    pub id: String,
+    /// `pending`, `available`, `deleting`, `deleted`.
+    #[serde(default)]
+    pub state: String,
+    /// Its tunnels as the service reports them (`VgwTelemetry`); empty when it reports none.
+    #[serde(default)]
+    pub tunnels: Vec<VpnTunnel>,
+}
+
+/// One tunnel of a Site-to-Site VPN connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VpnTunnel {
+    /// The tunnel's outside IP address on the AWS side.
+    #[serde(default)]
+    pub outside_ip: String,
+    /// `UP` or `DOWN`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub status_message: String,
+}
+
+/// A Client VPN endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClientVpnEndpoint {
+    pub id: String,
+    /// `pending-associate`, `available`, `deleting`, `deleted`.
+    #[serde(default)]
+    pub status: String,
+    /// Client connection logging is on (`ConnectionLogOptions.Enabled`).
+    pub connection_logging: bool,
 }
 
 /// An EBS snapshot the account owns.

@@ -37,6 +37,7 @@ pub const ALLOWED: &[&str] = &[
     "Auto",
     "Scaling",
     "VPC",
+    "VPN",
     "Elastic",
     "NAT",
     "ELB",

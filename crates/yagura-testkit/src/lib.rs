@@ -222,6 +222,32 @@ pub fn yagura_against(
     c
 }
 
+/// One `yagura audit` against `endpoint` of `regions` with `checks` (comma-separated), nothing
+/// stored, as its JSON report; panics with yagura's stderr when it wrote none.
+pub fn audit_json(endpoint: &str, regions: &str, checks: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("report.json");
+    let args = [
+        "--quiet",
+        "audit",
+        "--regions",
+        regions,
+        "--no-store",
+        "--checks",
+        checks,
+        "-f",
+        "json",
+        "-o",
+        file.to_str().unwrap_or_default(),
+    ];
+    let out = yagura_against(endpoint, dir.path(), &args, &[])
+        .output()
+        .expect("run yagura");
+    let report = std::fs::read(&file)
+        .unwrap_or_else(|e| panic!("no report ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    serde_json::from_slice(&report).expect("a JSON report")
+}
+
 /// The shared CloudTrail test data (`../shared/testdata/cloudtrail`, read-only).
 pub fn cloudtrail_testdata() -> PathBuf {
     repo_root().join("../shared/testdata/cloudtrail")

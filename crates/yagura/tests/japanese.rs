@@ -620,7 +620,6 @@ const TEMPLATES_NOT_YET: &[&str] = &[
     "rolesanywhere-trust-anchor-created why",
     "route53-query-logging-deleted what",
     "s3-bucket-policy-public fix",
-    "security-group-admin-port-open-to-world fix",
     "security-group-admin-port-open-to-world what",
     "security-group-port-open-to-world why",
     "ssh-protocol-1-allowed what",

@@ -1,5 +1,6 @@
 //! The `ec2` checks.
 
+pub(crate) mod ec2_client_vpn_connection_logging_off;
 pub(crate) mod ec2_ebs_default_encryption_off;
 pub(crate) mod ec2_ebs_snapshot_public;
 pub(crate) mod ec2_elastic_ip_unused;
@@ -12,9 +13,11 @@ pub(crate) mod ec2_instance_paravirtual;
 pub(crate) mod ec2_instance_public_ip;
 pub(crate) mod ec2_instance_scheduled_event;
 pub(crate) mod ec2_instance_stopped_too_long;
+pub(crate) mod ec2_launch_template_assigns_public_ip;
 pub(crate) mod ec2_subnet_assigns_public_ip;
 pub(crate) mod ec2_transit_gateway_auto_accepts;
 pub(crate) mod ec2_volume_not_encrypted;
+pub(crate) mod ec2_vpn_tunnel_down;
 pub(crate) mod network_acl_admin_port_open_to_world;
 pub(crate) mod network_acl_unused;
 pub(crate) mod security_group_admin_port_open_to_world;

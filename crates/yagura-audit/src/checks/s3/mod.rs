@@ -1,5 +1,6 @@
 //! The `s3` checks.
 
+pub(crate) mod s3_access_point_public_access_block_off;
 pub(crate) mod s3_account_public_access_block_off;
 pub(crate) mod s3_bucket_access_logging_off;
 pub(crate) mod s3_bucket_acl_public;
