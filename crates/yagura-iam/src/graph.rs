@@ -1376,7 +1376,9 @@ impl Graph {
         };
         let paths = escalation_paths()?;
         let (templates, iam_paths, _) = templates(&paths);
-        let b = Builder::new(accounts, extra, templates, iam_paths);
+        let mut b = Builder::new(accounts, extra, templates, iam_paths);
+        // the edges out of `i` are asked of its capabilities (`run` computes them for the graph)
+        b.caps = (0..b.nodes.len()).map(|s| b.capabilities(s)).collect();
         let all: Vec<usize> = (0..b.nodes.len()).collect();
         let mut edges = b.edges_to(i, &all, usize::MAX);
         for t in 0..b.nodes.len() {
