@@ -31,6 +31,12 @@ use crate::Error;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use yagura_core::{text, Lang, Text};
+
+/// A [`Text`] as data: its English.
+fn english<S: serde::Serializer>(t: &Text, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.en)
+}
 
 /// Maps keyed by inventory strings hash with foldhash (randomly seeded), not SipHash.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -97,8 +103,10 @@ impl Edge {
 pub struct AdminReason {
     /// `full` (`*` on `*`) or `self-grant` (can give itself any permission).
     pub kind: &'static str,
-    /// English: `allows * on *`, `may call iam:PutUserPolicy on itself`.
-    pub reason: String,
+    /// `allows * on *`, `may call iam:PutUserPolicy on itself`, in English and Japanese (data
+    /// in JSON carries the English).
+    #[serde(serialize_with = "english")]
+    pub reason: Text,
     pub grants: Vec<Grant>,
     /// The pathfinding.cloud paths of a self-grant (`iam-007`).
     pub paths: Vec<String>,
@@ -1335,6 +1343,19 @@ impl Graph {
 
     /// `user/ci → iam:PassRole + lambda:CreateFunction → role/LambdaAdmin (admin)`.
     pub fn describe(&self, path: &[usize]) -> String {
+        self.describe_in(path, Lang::En)
+    }
+
+    /// [`Self::describe`] in English and Japanese.
+    pub fn describe_text(&self, path: &[usize]) -> Text {
+        Text::owned(
+            self.describe_in(path, Lang::En),
+            self.describe_in(path, Lang::Ja),
+        )
+    }
+
+    fn describe_in(&self, path: &[usize], lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
         let mut s = String::new();
         for (k, &e) in path.iter().enumerate() {
             let Some(edge) = self.edges.get(e) else {
@@ -1347,17 +1368,22 @@ impl Graph {
             s.push_str(&edge.label());
             if let Some(v) = &edge.via {
                 if edge.how == How::Instance {
-                    s.push_str(&format!(" on {v}"));
+                    s.push_str(&if ja {
+                        format!("({v} 上)")
+                    } else {
+                        format!(" on {v}")
+                    });
                 }
             }
             s.push_str(" → ");
             s.push_str(&self.label(edge.to));
             if k + 1 == path.len() {
-                if edge.how == How::MakeAdmin {
-                    s.push_str(" (made admin)");
-                } else {
-                    s.push_str(" (admin)");
-                }
+                s.push_str(match (edge.how == How::MakeAdmin, ja) {
+                    (true, false) => " (made admin)",
+                    (false, false) => " (admin)",
+                    (true, true) => "(管理者化)",
+                    (false, true) => "(管理者)",
+                });
             }
         }
         s
@@ -1745,7 +1771,7 @@ impl<'a> Builder<'a> {
             }
             return Some(AdminReason {
                 kind: "full",
-                reason: "allows `*` on `*`".into(),
+                reason: Text::new("allows `*` on `*`", "`*` を `*` に許可しています"),
                 grants: g,
                 paths: Vec::new(),
             });
@@ -1758,17 +1784,22 @@ impl<'a> Builder<'a> {
         }));
         for t in targets {
             if let Some((actions, grants)) = self.empower(i, t) {
-                let on = if t == i {
-                    "itself".to_string()
+                let calls = actions.join("` + `");
+                let reason = if t == i {
+                    text!(
+                        "may call `{calls}` on itself and so grant itself anything",
+                        "自身に `{calls}` を実行でき、自身に任意の権限を付与できます"
+                    )
                 } else {
-                    format!("its group `{}`", self.nodes[t].name)
+                    let group = &self.nodes[t].name;
+                    text!(
+                        "may call `{calls}` on its group `{group}` and so grant itself anything",
+                        "所属するグループ `{group}` に `{calls}` を実行でき、自身に任意の権限を付与できます"
+                    )
                 };
                 return Some(AdminReason {
                     kind: "self-grant",
-                    reason: format!(
-                        "may call `{}` on {on} and so grant itself anything",
-                        actions.join("` + `")
-                    ),
+                    reason,
                     paths: self.iam_ids(&actions),
                     grants,
                 });
@@ -2550,10 +2581,13 @@ impl<'a> Builder<'a> {
                         Template::Existing { kind, .. } => *kind,
                         _ => ("an EC2 instance", "EC2 インスタンス"),
                     };
-                    let seen = if instance && self.extra.instances.is_some() {
-                        " (none of the collected instances runs with one)"
+                    let (seen, seen_ja) = if instance && self.extra.instances.is_some() {
+                        (
+                            " (none of the collected instances runs with one)",
+                            " (収集したインスタンスには該当するものがありません)",
+                        )
                     } else {
-                        ""
+                        ("", "")
                     };
                     let _ = dist;
                     push(
@@ -2562,7 +2596,7 @@ impl<'a> Builder<'a> {
                             actions: actions.clone(),
                             paths: vec![id.clone()],
                             waits_for: format!("{en} whose role can reach admin{seen}"),
-                            waits_for_ja: format!("管理者に到達できるロールを持つ{ja}"),
+                            waits_for_ja: format!("管理者に到達できるロールを持つ {ja}{seen_ja}"),
                             grants,
                         },
                     );

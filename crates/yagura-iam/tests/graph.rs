@@ -128,7 +128,7 @@ fn path(g: &Graph, label: &str) -> Option<String> {
 
 fn admin(g: &Graph, label: &str) -> Option<String> {
     let i = g.find(label).unwrap();
-    g.nodes[i].admin.as_ref().map(|a| a.reason.clone())
+    g.nodes[i].admin.as_ref().map(|a| a.reason.en.to_string())
 }
 
 #[test]

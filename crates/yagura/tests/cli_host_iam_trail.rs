@@ -298,6 +298,45 @@ fn iam_simulate_analyze_validate_bastion() {
     assert!(r.stderr.contains("`1111` is not a 12-digit AWS account id"));
 }
 
+/// `iam analyze --explain` over the demo inventory: the edges out of a self-granting role, in
+/// English and in Japanese (its explain builder once asked capabilities it had not computed).
+#[test]
+fn iam_analyze_explains_a_principal() {
+    let data = tempfile::tempdir().unwrap();
+    let inv = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/inventory.json");
+    let args = [
+        "iam",
+        "analyze",
+        "--from-inventory",
+        inv,
+        "--explain",
+        "role/ci-admin",
+    ];
+    let r = run(data.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("admin-equivalent: it may call `iam:PutRolePolicy` on itself"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("edges out ("), "{}", r.stdout);
+    let r = yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--lang", "ja"])
+            .args(args),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("管理者相当です: 自身に `iam:PutRolePolicy` を実行でき"),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn trail_scan_with_sigma_rules() {
     let data = tempfile::tempdir().unwrap();

@@ -60,7 +60,6 @@ const NOT_RUN: &[(&str, &str)] = &[
 const NOT_YET: &[&str] = &[
     "creds list",
     "host fleet",
-    "iam analyze",
     "trail watch",
     // the Sigma load summary (also `trail scan --sigma`'s) and AWS's message unquoted
     "trail sql",
