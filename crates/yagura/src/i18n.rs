@@ -97,6 +97,9 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
     if let Some(OutputError::NoSessionToken) = c.downcast_ref::<OutputError>() {
         return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
     }
+    if let Some(e) = c.downcast_ref::<yagura_inventory::CollectError>() {
+        return yagura_collect::error_text(e).ja.into_owned();
+    }
     // the message of an error this chain does not translate yet, as it is
     c.to_string()
 }
