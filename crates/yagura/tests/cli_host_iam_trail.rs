@@ -312,29 +312,23 @@ fn iam_analyze_explains_a_principal() {
         "--explain",
         "role/ci-admin",
     ];
-    let r = run(data.path(), &args);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout
-            .contains("admin-equivalent: it may call `iam:PutRolePolicy` on itself"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("edges out ("), "{}", r.stdout);
-    let r = yagura_testkit::run(
+    let ja = yagura_testkit::run(
         yagura_testkit::yagura_cmd()
             .arg("--data-dir")
             .arg(data.path())
             .args(["--lang", "ja"])
             .args(args),
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout
-            .contains("管理者相当です: 自身に `iam:PutRolePolicy` を実行でき"),
-        "{}",
-        r.stdout
-    );
+    for (r, wanted) in [
+        (
+            run(data.path(), &args),
+            "admin-equivalent: it may call `iam:PutRolePolicy` on itself",
+        ),
+        (ja, "管理者相当です: 自身に `iam:PutRolePolicy` を実行でき"),
+    ] {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains(wanted), "{}", r.stdout);
+    }
 }
 
 #[test]
