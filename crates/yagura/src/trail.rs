@@ -246,14 +246,21 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let paths: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
     let report = yagura_trail::scan_paths(&paths, rules.as_ref(), &opts, threads);
     for e in &report.errors {
-        eprintln!("error: {}", sanitize(&yagura_trail::report::mask_keys(e)));
+        eprintln!(
+            "{}: {}",
+            crate::i18n::error_prefix(),
+            sanitize(&yagura_trail::report::mask_keys(e))
+        );
     }
     let hidden = report
         .stats
         .errors
         .saturating_sub(report.errors.len() as u64);
     if hidden > 0 {
-        eprintln!("error: {hidden} more read error(s) not shown");
+        crate::etr!(
+            "error: {hidden} more read error(s) not shown",
+            "エラー: 表示していない読み取りエラーがほかに {hidden} 件あります"
+        );
     }
     if !g.quiet {
         let (events, detections, errors) = (
