@@ -331,6 +331,41 @@ fn iam_analyze_explains_a_principal() {
     }
 }
 
+/// `iam analyze --exposure` in Japanese: the entry and the path of an exposed instance are
+/// Japanese too (not the English path spliced into the Japanese template).
+#[test]
+fn iam_exposure_in_japanese() {
+    let data = tempfile::tempdir().unwrap();
+    let inv = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../yagura-iam/tests/fixtures/checks/iam-internet-exposed-escalation-path/fail.json"
+    );
+    let r = yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data.path())
+            .args([
+                "--lang",
+                "ja",
+                "iam",
+                "analyze",
+                "--exposure",
+                "--from-inventory",
+                inv,
+            ]),
+    );
+    assert!(
+        r.stdout.contains("(0.0.0.0/0 から tcp/22 (sg-0web)) で、管理者に到達できるロール `web` で動いています: インターネット → 0.0.0.0/0 から tcp/22 (sg-0web) → インスタンス i-0web → role/web"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("role/lambda-admin(管理者)"),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn trail_scan_with_sigma_rules() {
     let data = tempfile::tempdir().unwrap();
