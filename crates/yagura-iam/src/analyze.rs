@@ -903,7 +903,7 @@ fn principal_findings(
         let n = potential.len();
         let en: Vec<String> = potential
             .iter()
-            .map(|p| format!("{} → waits for {}", p.actions.join(" + "), p.waits_for))
+            .map(|p| format!("{} → waits for {}", p.actions.join(" + "), p.waits_for.en))
             .collect();
         let ids: BTreeSet<&str> = potential
             .iter()
@@ -916,7 +916,7 @@ fn principal_findings(
                 format!(
                     "{} → {}を待っています",
                     p.actions.join(" + "),
-                    p.waits_for_ja
+                    p.waits_for.ja
                 )
             })
             .unwrap_or_default();

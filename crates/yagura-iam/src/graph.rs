@@ -138,14 +138,27 @@ pub struct Empowerment {
 }
 
 /// A path that opens as soon as a resource exists that does not exist (or was not seen) now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Potential {
     pub actions: Vec<String>,
     pub paths: Vec<String>,
     /// What it waits for, in English and Japanese.
-    pub waits_for: String,
-    pub waits_for_ja: String,
+    pub waits_for: Text,
     pub grants: Vec<Grant>,
+}
+
+/// As data: `waits_for` in English and `waits_for_ja` in Japanese.
+impl Serialize for Potential {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Potential", 5)?;
+        st.serialize_field("actions", &self.actions)?;
+        st.serialize_field("paths", &self.paths)?;
+        st.serialize_field("waits_for", self.waits_for.en.as_ref())?;
+        st.serialize_field("waits_for_ja", self.waits_for.ja.as_ref())?;
+        st.serialize_field("grants", &self.grants)?;
+        st.end()
+    }
 }
 
 /// An EC2 instance as the graph sees it (for the instance edges and the exposure analysis).
@@ -2564,8 +2577,10 @@ impl<'a> Builder<'a> {
                         Potential {
                             actions: acts,
                             paths: vec![id.clone()],
-                            waits_for: format!("an admin-equivalent role that trusts `{service}` (passable: `{pattern}`)"),
-                            waits_for_ja: format!("`{service}` を信頼する管理者相当のロール (渡せる範囲: `{pattern}`)"),
+                            waits_for: text!(
+                                "an admin-equivalent role that trusts `{service}` (passable: `{pattern}`)",
+                                "`{service}` を信頼する管理者相当のロール (渡せる範囲: `{pattern}`)"
+                            ),
                             grants,
                         },
                     );
@@ -2595,8 +2610,10 @@ impl<'a> Builder<'a> {
                         Potential {
                             actions: actions.clone(),
                             paths: vec![id.clone()],
-                            waits_for: format!("{en} whose role can reach admin{seen}"),
-                            waits_for_ja: format!("管理者に到達できるロールを持つ {ja}{seen_ja}"),
+                            waits_for: text!(
+                                "{en} whose role can reach admin{seen}",
+                                "管理者に到達できるロールを持つ {ja}{seen_ja}"
+                            ),
                             grants,
                         },
                     );
@@ -2609,11 +2626,10 @@ impl<'a> Builder<'a> {
                 Potential {
                     actions: vec!["iam:SetDefaultPolicyVersion".into()],
                     paths: Vec::new(),
-                    waits_for: "a non-default version of a policy attached to it that grants more"
-                        .into(),
-                    waits_for_ja:
-                        "自身にアタッチされたポリシーの、より多くを許可する既定以外のバージョン"
-                            .into(),
+                    waits_for: Text::new(
+                        "a non-default version of a policy attached to it that grants more",
+                        "自身にアタッチされたポリシーの、より多くを許可する既定以外のバージョン",
+                    ),
                     grants: g,
                 },
             );

@@ -368,7 +368,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
     }
     for p in &g.potential[i] {
         let actions = p.actions.join(" + ");
-        let (waits, waits_ja) = (&p.waits_for, &p.waits_for_ja);
+        let (waits, waits_ja) = (&p.waits_for.en, &p.waits_for.ja);
         lines.push(crate::tr!(
             "  potential: {actions} → waits for {waits}",
             "  潜在的なパス: {actions} → {waits_ja}を待っています"
