@@ -591,10 +591,7 @@ fn build(n: usize) -> Inventory {
                         network_interfaces: Some(if k % 50 == 0 { 2 } else { 1 }),
                         virtualization_type: Some("hvm".into()),
                         state_transition_reason: Some(if k % 10 == 9 {
-                            format!(
-                                "User initiated (2026-{:02}-15 12:00:00 GMT)",
-                                1 + k % 11
-                            )
+                            format!("User initiated (2026-{:02}-15 12:00:00 GMT)", 1 + k % 11)
                         } else {
                             String::new()
                         }),

@@ -75,6 +75,8 @@ pub(crate) struct Reach {
     /// The shortest path to an administrator as evidence (`path`, then each hop); empty when
     /// there is none.
     pub path: Vec<(&'static str, String)>,
+    /// That path as its message shows it, in English and Japanese.
+    pub path_text: Option<yagura_core::Text>,
     /// It can make another principal an administrator.
     pub empowers: bool,
     /// Why the graph does not know every permission of the principal's account, when it does
@@ -113,6 +115,7 @@ impl<'a> Escalation<'a> {
         Ok(Reach {
             full_admin: g.nodes[i].admin.as_ref().is_some_and(|a| a.kind == "full"),
             path: yagura_iam::analyze::path_evidence(g, i),
+            path_text: yagura_iam::analyze::path_text(g, i),
             empowers: g.empowers.get(i).is_some_and(|e| !e.is_empty()),
             unreadable: unreadable.get(g.nodes[i].account.as_str()).cloned(),
         })

@@ -64,6 +64,11 @@ pub enum HttpError {
     BadUrl,
     #[error("{0}")]
     Transport(String),
+    /// The connection could not be made (refused, no route, TLS, proxy): the innermost cause.
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("the server did not answer in time")]
+    NoAnswer,
     #[error("the server answered HTTP {0}")]
     Status(u16),
     #[error("the answer is larger than {0} bytes")]
@@ -72,6 +77,26 @@ pub enum HttpError {
     Truncated { got: u64, expected: u64 },
     #[error("no answer within {0} s")]
     Timeout(u64),
+}
+
+impl HttpError {
+    /// The error in a Japanese sentence (the operating system's or the TLS library's words
+    /// quoted in 「」 as they were written).
+    pub fn ja(&self) -> String {
+        match self {
+            HttpError::Setup(why) => format!("HTTP クライアントを準備できません:「{why}」"),
+            HttpError::BadUrl => "URL が有効ではありません".to_string(),
+            HttpError::Transport(why) => format!("通信に失敗しました:「{why}」"),
+            HttpError::Connect(why) => format!("接続できません:「{why}」"),
+            HttpError::NoAnswer => "サーバーが時間内に応答しませんでした".to_string(),
+            HttpError::Status(s) => format!("サーバーが HTTP {s} で応答しました"),
+            HttpError::TooLarge(n) => format!("応答が {n} バイトを超えています"),
+            HttpError::Truncated { got, expected } => {
+                format!("応答が途中で切れました({expected} バイトのうち {got} バイト)")
+            }
+            HttpError::Timeout(s) => format!("{s} 秒以内に応答がありません"),
+        }
+    }
 }
 
 /// The HTTP client (cheap to clone: connections are pooled and shared).
@@ -101,7 +126,7 @@ impl Client {
             .redirect(redirect)
             .tls_backend_rustls()
             .build()
-            .map_err(|e| HttpError::Setup(cause(&e)))?;
+            .map_err(|e| HttpError::Setup(innermost(&e)))?;
         Ok(Client {
             inner,
             timeout: total,
@@ -178,7 +203,7 @@ impl Client {
                                 got: body.len() as u64,
                                 expected: n,
                             },
-                            None => HttpError::Transport(cause(&e)),
+                            None => transport(&e),
                         }
                     }
                 })?;
@@ -263,25 +288,27 @@ impl Client {
     }
 }
 
-/// Sends `req`; a transport failure is [`HttpError::Transport`] with its cause.
+/// Sends `req`; a transport failure is [`transport`]'s error.
 async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, HttpError> {
-    req.send()
-        .await
-        .map_err(|e| HttpError::Transport(cause(&e)))
+    req.send().await.map_err(|e| transport(&e))
 }
 
-/// A transport error as a short cause (the innermost error's text), without the URL.
-fn cause(e: &reqwest::Error) -> String {
+/// A transport error by its kind, with the innermost error's text, without the URL.
+fn transport(e: &reqwest::Error) -> HttpError {
+    if e.is_connect() {
+        HttpError::Connect(innermost(e))
+    } else if e.is_timeout() {
+        HttpError::NoAnswer
+    } else {
+        HttpError::Transport(innermost(e))
+    }
+}
+
+/// The innermost error's text (the URL is only in the outer ones).
+fn innermost(e: &reqwest::Error) -> String {
     let mut inner: &dyn std::error::Error = e;
     while let Some(next) = inner.source() {
         inner = next;
     }
-    let text = inner.to_string();
-    if e.is_connect() {
-        format!("cannot connect: {text}")
-    } else if e.is_timeout() {
-        "the server did not answer in time".to_string()
-    } else {
-        text
-    }
+    inner.to_string()
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use yagura_core::{text, Finding, Status};
+use yagura_core::{text, Finding, Status, Text};
 
 static PATHS: &str = include_str!("../data/privesc-paths.json");
 
@@ -53,6 +53,15 @@ impl PrincipalKind {
             PrincipalKind::User => "user",
             PrincipalKind::Role => "role",
             PrincipalKind::Group => "group",
+        }
+    }
+
+    /// [`Self::as_str`] in Japanese (the IAM console's words).
+    pub fn ja(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "ユーザー",
+            PrincipalKind::Role => "ロール",
+            PrincipalKind::Group => "グループ",
         }
     }
 }
@@ -460,6 +469,35 @@ pub fn analyze(db: &ActionDb, auth: &AccountAuthorization) -> Result<Vec<Finding
     Ok(analyze_accounts(db, std::slice::from_ref(auth), &Extra::default())?.findings)
 }
 
+/// The first shortest path of a node to an administrator, as the messages of the IAM analysis
+/// and the audit (AUD-05) show it ([`Graph::describe_text`]; a self-grant is a path of one step
+/// onto itself); `None` when there is none.
+pub fn path_text(g: &Graph, i: usize) -> Option<Text> {
+    if let Some(a) = g.nodes.get(i).and_then(|n| n.admin.as_ref()) {
+        if a.kind != "self-grant" {
+            return None;
+        }
+        let me = g.label(i);
+        let actions = self_grant_actions(a).join(" + ");
+        return Some(text!(
+            "{me} → {actions} → {me} (made admin)",
+            "{me} → {actions} → {me}(管理者化)"
+        ));
+    }
+    g.paths(i).first().map(|p| g.describe_text(p))
+}
+
+/// The actions of a self-grant, each once.
+fn self_grant_actions(a: &crate::graph::AdminReason) -> Vec<&str> {
+    let mut v: Vec<&str> = Vec::new();
+    for x in &a.grants {
+        if !v.contains(&x.action.as_str()) {
+            v.push(&x.action);
+        }
+    }
+    v
+}
+
 /// The path finding of a node, as the IAM analysis and the audit (AUD-05) report it: the
 /// evidence `path` is [`Graph::describe`] of the first shortest path.
 pub fn path_evidence(g: &Graph, i: usize) -> Vec<(&'static str, String)> {
@@ -468,19 +506,13 @@ pub fn path_evidence(g: &Graph, i: usize) -> Vec<(&'static str, String)> {
     // A self-grant is a path of one step onto itself.
     if let Some(a) = g.nodes.get(i).and_then(|n| n.admin.as_ref()) {
         if a.kind == "self-grant" {
-            let actions: Vec<&str> = {
-                let mut v: Vec<&str> = Vec::new();
-                for x in &a.grants {
-                    if !v.contains(&x.action.as_str()) {
-                        v.push(&x.action);
-                    }
-                }
-                v
-            };
             let me = g.label(i);
             ev.push((
                 "path",
-                format!("{me} → {} → {me} (made admin)", actions.join(" + ")),
+                format!(
+                    "{me} → {} → {me} (made admin)",
+                    self_grant_actions(a).join(" + ")
+                ),
             ));
             ev.push(("hops", "1".to_string()));
             ev.push(("target", g.nodes[i].arn.clone()));
@@ -691,6 +723,7 @@ fn principal_findings(
     let admin = node.admin.as_ref();
     let account = account_of(&p.arn);
     let kind = p.kind.as_str();
+    let kind_ja = p.kind.ja();
     let name = &p.name;
     let finding = |meta: &'static yagura_core::CheckMeta, status: Status, message| {
         Finding::new(
@@ -707,16 +740,16 @@ fn principal_findings(
     // Admin-equivalent.
     out.push(match admin {
         Some(a) => {
-            let why = &a.reason;
+            let (why, why_ja) = (&a.reason.en, &a.reason.ja);
             let mut f = finding(
                 &checks::ADMIN_EQUIVALENT,
                 Status::Fail,
                 text!(
                     "{kind} `{name}` is admin-equivalent: it {why}",
-                    "{kind} `{name}` は管理者相当です: {why}"
+                    "{kind_ja} `{name}` は管理者相当です: {why_ja}"
                 ),
             )
-            .with_evidence("reason", why.clone());
+            .with_evidence("reason", why.to_string());
             let st: Vec<String> = a.grants.iter().map(grant_text).collect();
             if !st.is_empty() {
                 f = f.with_evidence("statements", st.join("; "));
@@ -731,7 +764,7 @@ fn principal_findings(
             Status::Pass,
             text!(
                 "{kind} `{name}` is not admin-equivalent",
-                "{kind} `{name}` は管理者相当ではありません"
+                "{kind_ja} `{name}` は管理者相当ではありません"
             ),
         ),
     });
@@ -741,9 +774,9 @@ fn principal_findings(
             &checks::WRITE_ON_ALL_RESOURCES,
             Status::Pass,
             if admin.is_some() {
-                text!("{kind} `{name}` is reported as admin-equivalent instead", "{kind} `{name}` は管理者相当として報告済みです")
+                text!("{kind} `{name}` is reported as admin-equivalent instead", "{kind_ja} `{name}` は管理者相当として報告済みです")
             } else {
-                text!("{kind} `{name}` has no unconditional write action on `*`", "{kind} `{name}` に `*` への無条件の書き込み操作はありません")
+                text!("{kind} `{name}` has no unconditional write action on `*`", "{kind_ja} `{name}` に `*` への無条件の書き込み操作はありません")
             },
         )
     } else {
@@ -753,7 +786,7 @@ fn principal_findings(
             Status::Fail,
             text!(
                 "{kind} `{name}` may perform {n} write action(s) on every resource (`Resource: *`)",
-                "{kind} `{name}` は {n} 個の書き込み操作をすべてのリソース (`Resource: *`) に実行できます"
+                "{kind_ja} `{name}` は {n} 個の書き込み操作をすべてのリソース (`Resource: *`) に実行できます"
             ),
         )
         .with_evidence("actions", sample(&writes))
@@ -765,13 +798,14 @@ fn principal_findings(
     out.push(match (admin, hops) {
         (Some(_), _) if self_grant => {
             let ev = path_evidence(g, i);
-            let path = ev.iter().find(|(k, _)| *k == "path").map(|(_, v)| v.clone()).unwrap_or_default();
+            let pt = path_text(g, i).unwrap_or_else(|| Text::new("", ""));
+            let (path, path_ja) = (&pt.en, &pt.ja);
             let mut f = finding(
                 &checks::PRIVILEGE_ESCALATION_PATH,
                 Status::Fail,
                 text!(
                     "{kind} `{name}` can make itself admin: {path}",
-                    "{kind} `{name}` は自身を管理者にできます: {path}"
+                    "{kind_ja} `{name}` は自身を管理者にできます: {path_ja}"
                 ),
             );
             for (k, v) in ev {
@@ -782,17 +816,18 @@ fn principal_findings(
         (Some(_), _) => finding(
             &checks::PRIVILEGE_ESCALATION_PATH,
             Status::Pass,
-            text!("{kind} `{name}` is admin-equivalent itself (reported by iam-principal-admin-equivalent)", "{kind} `{name}` は自身が管理者相当です (iam-principal-admin-equivalent で報告)"),
+            text!("{kind} `{name}` is admin-equivalent itself (reported by iam-principal-admin-equivalent)", "{kind_ja} `{name}` は自身が管理者相当です (iam-principal-admin-equivalent で報告)"),
         ),
         (None, Some(n)) => {
             let ev = path_evidence(g, i);
-            let path = ev.iter().find(|(k, _)| *k == "path").map(|(_, v)| v.clone()).unwrap_or_default();
+            let pt = path_text(g, i).unwrap_or_else(|| Text::new("", ""));
+            let (path, path_ja) = (&pt.en, &pt.ja);
             let mut f = finding(
                 &checks::PRIVILEGE_ESCALATION_PATH,
                 Status::Fail,
                 text!(
                     "{kind} `{name}` can become admin in {n} step(s): {path}",
-                    "{kind} `{name}` は {n} ステップで管理者になれます: {path}"
+                    "{kind_ja} `{name}` は {n} ステップで管理者になれます: {path_ja}"
                 ),
             );
             for (k, v) in ev {
@@ -803,7 +838,7 @@ fn principal_findings(
         (None, None) => finding(
             &checks::PRIVILEGE_ESCALATION_PATH,
             Status::Pass,
-            text!("{kind} `{name}` has no path to an admin-equivalent principal", "{kind} `{name}` から管理者相当のプリンシパルへのパスはありません"),
+            text!("{kind} `{name}` has no path to an admin-equivalent principal", "{kind_ja} `{name}` から管理者相当のプリンシパルへのパスはありません"),
         ),
     });
     // Making others admin.
@@ -813,7 +848,7 @@ fn principal_findings(
                                 otherwise: yagura_core::Text| {
         let reported = text!(
             "{kind} `{name}` is reported with its path to admin instead",
-            "{kind} `{name}` は管理者へのパスとして報告済みです"
+            "{kind_ja} `{name}` は管理者へのパスとして報告済みです"
         );
         let m = if admin.is_some() || hops.is_some() {
             reported
@@ -827,7 +862,7 @@ fn principal_findings(
             &checks::MAKES_OTHERS_ADMIN,
             text!(
                 "{kind} `{name}` cannot make another principal admin",
-                "{kind} `{name}` は他のプリンシパルを管理者にできません"
+                "{kind_ja} `{name}` は他のプリンシパルを管理者にできません"
             ),
         )
     } else {
@@ -847,7 +882,7 @@ fn principal_findings(
             Status::Fail,
             text!(
                 "{kind} `{name}` can make {n} other principal(s) admin without becoming them",
-                "{kind} `{name}` は {n} 個の他のプリンシパルを (自身はならずに) 管理者にできます"
+                "{kind_ja} `{name}` は {n} 個の他のプリンシパルを (自身はならずに) 管理者にできます"
             ),
         )
         .with_evidence("targets", targets.join(", "))
@@ -861,14 +896,14 @@ fn principal_findings(
             &checks::POTENTIAL_ESCALATION_PATH,
             text!(
                 "{kind} `{name}` holds no escalation path that waits for a resource",
-                "{kind} `{name}` にリソースを待つ権限昇格パスはありません"
+                "{kind_ja} `{name}` にリソースを待つ権限昇格パスはありません"
             ),
         )
     } else {
         let n = potential.len();
         let en: Vec<String> = potential
             .iter()
-            .map(|p| format!("{} → waits for {}", p.actions.join(" + "), p.waits_for))
+            .map(|p| format!("{} → waits for {}", p.actions.join(" + "), p.waits_for.en))
             .collect();
         let ids: BTreeSet<&str> = potential
             .iter()
@@ -881,7 +916,7 @@ fn principal_findings(
                 format!(
                     "{} → {}を待っています",
                     p.actions.join(" + "),
-                    p.waits_for_ja
+                    p.waits_for.ja
                 )
             })
             .unwrap_or_default();
@@ -890,7 +925,7 @@ fn principal_findings(
             Status::Fail,
             text!(
                 "{kind} `{name}` holds {n} escalation path(s) that wait for a resource: {first}",
-                "{kind} `{name}` はリソースを待つ権限昇格パスを {n} 件持っています: {first_ja}"
+                "{kind_ja} `{name}` はリソースを待つ権限昇格パスを {n} 件持っています: {first_ja}"
             ),
         )
         .with_evidence("waits_for", en.join(" | "));
@@ -914,7 +949,7 @@ fn principal_findings(
             Status::Pass,
             text!(
                 "{kind} `{name}` has no action that exposes credentials",
-                "{kind} `{name}` に認証情報を露出する操作はありません"
+                "{kind_ja} `{name}` に認証情報を露出する操作はありません"
             ),
         )
     } else {
@@ -924,7 +959,7 @@ fn principal_findings(
             Status::Fail,
             text!(
                 "{kind} `{name}` may call {n} action(s) that return or create credentials",
-                "{kind} `{name}` は認証情報を返す・作成する操作 {n} 個を実行できます"
+                "{kind_ja} `{name}` は認証情報を返す・作成する操作 {n} 個を実行できます"
             ),
         )
         .with_evidence("actions", sample(&creds))

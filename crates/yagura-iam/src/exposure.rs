@@ -11,7 +11,7 @@ use crate::checks;
 use crate::graph::{Extra, Graph, InstanceInfo};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use yagura_core::{text, Finding, Status};
+use yagura_core::{text, Finding, Status, Text};
 use yagura_inventory::{Collected, IngressRule, Inventory, SecurityGroup};
 
 /// One internet-reachable (or not) instance with a role, as judged.
@@ -21,13 +21,18 @@ pub struct Exposed {
     pub region: String,
     pub instance: String,
     /// How the internet reaches it (`tcp/22 from 0.0.0.0/0 (sg-1)`, `load balancer web
-    /// (internet-facing)`); empty when it is not reachable.
-    pub entries: Vec<String>,
+    /// (internet-facing)`); empty when it is not reachable. In both languages; data in JSON
+    /// carries the English.
+    #[serde(serialize_with = "english_list")]
+    pub entries: Vec<Text>,
     pub role: String,
     /// `internet → tcp/22 → instance i-… → role/web → … → role/Admin (admin)` when the role can
     /// reach admin and the instance is reachable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "english_option"
+    )]
+    pub path: Option<Text>,
 }
 
 /// The graph's view of an inventory's EC2 instances: every instance with an instance profile.
@@ -95,7 +100,26 @@ fn ports(r: &IngressRule) -> String {
     }
 }
 
-fn open_to_world(groups: &[String], by_id: &HashMap<&str, &SecurityGroup>) -> Vec<String> {
+fn english_list<S: serde::Serializer>(v: &[Text], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|t| t.en.as_ref()))
+}
+
+fn english_option<S: serde::Serializer>(v: &Option<Text>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(t) => s.serialize_str(&t.en),
+        None => s.serialize_none(),
+    }
+}
+
+/// The texts of `list` in one language, joined by `, `.
+fn joined(list: &[Text], lang: yagura_core::Lang) -> String {
+    list.iter()
+        .map(|t| t.get(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn open_to_world(groups: &[String], by_id: &HashMap<&str, &SecurityGroup>) -> Vec<Text> {
     let mut out = Vec::new();
     for g in groups {
         if let Some(sg) = by_id.get(g.as_str()) {
@@ -105,7 +129,11 @@ fn open_to_world(groups: &[String], by_id: &HashMap<&str, &SecurityGroup>) -> Ve
                 } else {
                     "::/0"
                 };
-                out.push(format!("{} from {from} ({})", ports(r), sg.id));
+                let (ports, sg) = (ports(r), &sg.id);
+                out.push(text!(
+                    "{ports} from {from} ({sg})",
+                    "{from} から {ports} ({sg})"
+                ));
             }
         }
     }
@@ -139,7 +167,7 @@ pub fn exposures(inv: &Inventory, accounts: &[AccountAuthorization], g: &Graph) 
             let by_id: HashMap<&str, &SecurityGroup> =
                 sgs.iter().map(|s| (s.id.as_str(), s)).collect();
             // Internet-facing load balancers in front of instances.
-            let mut behind: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            let mut behind: BTreeMap<&str, Vec<Text>> = BTreeMap::new();
             if let Collected::Ok(lbs) = &r.load_balancers {
                 for lb in lbs.iter().filter(|lb| lb.scheme == "internet-facing") {
                     let open = lb.security_groups.is_empty()
@@ -151,9 +179,10 @@ pub fn exposures(inv: &Inventory, accounts: &[AccountAuthorization], g: &Graph) 
                         lb.listener_protocols.iter().map(String::as_str).collect();
                     let listeners = listeners.into_iter().collect::<Vec<_>>().join("/");
                     for t in &lb.targets {
-                        behind.entry(t.as_str()).or_default().push(format!(
-                            "load balancer {} (internet-facing, {listeners})",
-                            lb.name
+                        let name = &lb.name;
+                        behind.entry(t.as_str()).or_default().push(text!(
+                            "load balancer {name} (internet-facing, {listeners})",
+                            "ロードバランサー `{name}` (インターネット向け、{listeners})"
                         ));
                     }
                 }
@@ -176,23 +205,25 @@ pub fn exposures(inv: &Inventory, accounts: &[AccountAuthorization], g: &Graph) 
                     entries.extend(lb.iter().cloned());
                 }
                 let role_label = g.label(role);
-                let path = if entries.is_empty() {
-                    None
-                } else if g.nodes.get(role).is_some_and(|n| n.admin.is_some()) {
-                    Some(format!(
-                        "internet → {} → instance {} → {role_label} (admin)",
-                        entries.first().cloned().unwrap_or_default(),
-                        inst.id
-                    ))
-                } else {
-                    g.paths(role).first().map(|p| {
-                        format!(
-                            "internet → {} → instance {} → {}",
-                            entries.first().cloned().unwrap_or_default(),
-                            inst.id,
-                            g.describe(p)
+                let id = &inst.id;
+                let path = match entries.first() {
+                    None => None,
+                    Some(entry) if g.nodes.get(role).is_some_and(|n| n.admin.is_some()) => {
+                        let (en, ja) = (&entry.en, &entry.ja);
+                        Some(text!(
+                            "internet → {en} → instance {id} → {role_label} (admin)",
+                            "インターネット → {ja} → インスタンス {id} → {role_label}(管理者)"
+                        ))
+                    }
+                    Some(entry) => g.paths(role).first().map(|p| {
+                        let (en, ja) = (&entry.en, &entry.ja);
+                        let hops = g.describe_text(p);
+                        let (hops, hops_ja) = (&hops.en, &hops.ja);
+                        text!(
+                            "internet → {en} → instance {id} → {hops}",
+                            "インターネット → {ja} → インスタンス {id} → {hops_ja}"
                         )
-                    })
+                    }),
                 };
                 out.push(Exposed {
                     account: a.account_id.clone(),
@@ -237,16 +268,19 @@ pub fn findings(list: &[Exposed], g: &Graph) -> Vec<Finding> {
             };
             match &e.path {
                 Some(path) => {
-                    let entry = e.entries.join(", ");
+                    let entry = joined(&e.entries, yagura_core::Lang::En);
+                    let entry_ja = joined(&e.entries, yagura_core::Lang::Ja);
+                    let path_ja = &path.ja;
+                    let path = &path.en;
                     let mut x = f(
                         Status::Fail,
                         text!(
                             "instance `{id}` is reachable from the internet ({entry}) and runs as role `{role}`, which can reach admin: {path}",
-                            "インスタンス `{id}` はインターネットから到達可能 ({entry}) で、管理者に到達できるロール `{role}` で動いています: {path}"
+                            "インスタンス `{id}` はインターネットから到達可能 ({entry_ja}) で、管理者に到達できるロール `{role}` で動いています: {path_ja}"
                         ),
                     )
                     .with_evidence("entry", entry.clone())
-                    .with_evidence("path", path.clone());
+                    .with_evidence("path", path.to_string());
                     if let Some(&r) = role_node.get(e.role.as_str()) {
                         let st: Vec<String> = g
                             .paths(r)
@@ -276,7 +310,7 @@ pub fn findings(list: &[Exposed], g: &Graph) -> Vec<Finding> {
                         "インスタンス `{id}` はインターネットから到達可能ですが、ロール `{role}` は管理者に到達できません"
                     ),
                 )
-                .with_evidence("entry", e.entries.join(", ")),
+                .with_evidence("entry", joined(&e.entries, yagura_core::Lang::En)),
             }
         })
         .collect()

@@ -31,6 +31,12 @@ use crate::Error;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use yagura_core::{text, Lang, Text};
+
+/// A [`Text`] as data: its English.
+fn english<S: serde::Serializer>(t: &Text, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.en)
+}
 
 /// Maps keyed by inventory strings hash with foldhash (randomly seeded), not SipHash.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -97,8 +103,10 @@ impl Edge {
 pub struct AdminReason {
     /// `full` (`*` on `*`) or `self-grant` (can give itself any permission).
     pub kind: &'static str,
-    /// English: `allows * on *`, `may call iam:PutUserPolicy on itself`.
-    pub reason: String,
+    /// `allows * on *`, `may call iam:PutUserPolicy on itself`, in English and Japanese (data
+    /// in JSON carries the English).
+    #[serde(serialize_with = "english")]
+    pub reason: Text,
     pub grants: Vec<Grant>,
     /// The pathfinding.cloud paths of a self-grant (`iam-007`).
     pub paths: Vec<String>,
@@ -130,14 +138,27 @@ pub struct Empowerment {
 }
 
 /// A path that opens as soon as a resource exists that does not exist (or was not seen) now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Potential {
     pub actions: Vec<String>,
     pub paths: Vec<String>,
     /// What it waits for, in English and Japanese.
-    pub waits_for: String,
-    pub waits_for_ja: String,
+    pub waits_for: Text,
     pub grants: Vec<Grant>,
+}
+
+/// As data: `waits_for` in English and `waits_for_ja` in Japanese.
+impl Serialize for Potential {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Potential", 5)?;
+        st.serialize_field("actions", &self.actions)?;
+        st.serialize_field("paths", &self.paths)?;
+        st.serialize_field("waits_for", self.waits_for.en.as_ref())?;
+        st.serialize_field("waits_for_ja", self.waits_for.ja.as_ref())?;
+        st.serialize_field("grants", &self.grants)?;
+        st.end()
+    }
 }
 
 /// An EC2 instance as the graph sees it (for the instance edges and the exposure analysis).
@@ -1335,6 +1356,19 @@ impl Graph {
 
     /// `user/ci → iam:PassRole + lambda:CreateFunction → role/LambdaAdmin (admin)`.
     pub fn describe(&self, path: &[usize]) -> String {
+        self.describe_in(path, Lang::En)
+    }
+
+    /// [`Self::describe`] in English and Japanese.
+    pub fn describe_text(&self, path: &[usize]) -> Text {
+        Text::owned(
+            self.describe_in(path, Lang::En),
+            self.describe_in(path, Lang::Ja),
+        )
+    }
+
+    fn describe_in(&self, path: &[usize], lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
         let mut s = String::new();
         for (k, &e) in path.iter().enumerate() {
             let Some(edge) = self.edges.get(e) else {
@@ -1347,17 +1381,22 @@ impl Graph {
             s.push_str(&edge.label());
             if let Some(v) = &edge.via {
                 if edge.how == How::Instance {
-                    s.push_str(&format!(" on {v}"));
+                    s.push_str(&if ja {
+                        format!("({v} 上)")
+                    } else {
+                        format!(" on {v}")
+                    });
                 }
             }
             s.push_str(" → ");
             s.push_str(&self.label(edge.to));
             if k + 1 == path.len() {
-                if edge.how == How::MakeAdmin {
-                    s.push_str(" (made admin)");
-                } else {
-                    s.push_str(" (admin)");
-                }
+                s.push_str(match (edge.how == How::MakeAdmin, ja) {
+                    (true, false) => " (made admin)",
+                    (false, false) => " (admin)",
+                    (true, true) => "(管理者化)",
+                    (false, true) => "(管理者)",
+                });
             }
         }
         s
@@ -1376,7 +1415,9 @@ impl Graph {
         };
         let paths = escalation_paths()?;
         let (templates, iam_paths, _) = templates(&paths);
-        let b = Builder::new(accounts, extra, templates, iam_paths);
+        let mut b = Builder::new(accounts, extra, templates, iam_paths);
+        // the edges out of `i` are asked of its capabilities (`run` computes them for the graph)
+        b.caps = (0..b.nodes.len()).map(|s| b.capabilities(s)).collect();
         let all: Vec<usize> = (0..b.nodes.len()).collect();
         let mut edges = b.edges_to(i, &all, usize::MAX);
         for t in 0..b.nodes.len() {
@@ -1743,7 +1784,7 @@ impl<'a> Builder<'a> {
             }
             return Some(AdminReason {
                 kind: "full",
-                reason: "allows `*` on `*`".into(),
+                reason: Text::new("allows `*` on `*`", "`*` を `*` に許可しています"),
                 grants: g,
                 paths: Vec::new(),
             });
@@ -1756,17 +1797,22 @@ impl<'a> Builder<'a> {
         }));
         for t in targets {
             if let Some((actions, grants)) = self.empower(i, t) {
-                let on = if t == i {
-                    "itself".to_string()
+                let calls = actions.join("` + `");
+                let reason = if t == i {
+                    text!(
+                        "may call `{calls}` on itself and so grant itself anything",
+                        "自身に `{calls}` を実行でき、自身に任意の権限を付与できます"
+                    )
                 } else {
-                    format!("its group `{}`", self.nodes[t].name)
+                    let group = &self.nodes[t].name;
+                    text!(
+                        "may call `{calls}` on its group `{group}` and so grant itself anything",
+                        "所属するグループ `{group}` に `{calls}` を実行でき、自身に任意の権限を付与できます"
+                    )
                 };
                 return Some(AdminReason {
                     kind: "self-grant",
-                    reason: format!(
-                        "may call `{}` on {on} and so grant itself anything",
-                        actions.join("` + `")
-                    ),
+                    reason,
                     paths: self.iam_ids(&actions),
                     grants,
                 });
@@ -2531,8 +2577,10 @@ impl<'a> Builder<'a> {
                         Potential {
                             actions: acts,
                             paths: vec![id.clone()],
-                            waits_for: format!("an admin-equivalent role that trusts `{service}` (passable: `{pattern}`)"),
-                            waits_for_ja: format!("`{service}` を信頼する管理者相当のロール (渡せる範囲: `{pattern}`)"),
+                            waits_for: text!(
+                                "an admin-equivalent role that trusts `{service}` (passable: `{pattern}`)",
+                                "`{service}` を信頼する管理者相当のロール (渡せる範囲: `{pattern}`)"
+                            ),
                             grants,
                         },
                     );
@@ -2548,10 +2596,13 @@ impl<'a> Builder<'a> {
                         Template::Existing { kind, .. } => *kind,
                         _ => ("an EC2 instance", "EC2 インスタンス"),
                     };
-                    let seen = if instance && self.extra.instances.is_some() {
-                        " (none of the collected instances runs with one)"
+                    let (seen, seen_ja) = if instance && self.extra.instances.is_some() {
+                        (
+                            " (none of the collected instances runs with one)",
+                            " (収集したインスタンスには該当するものがありません)",
+                        )
                     } else {
-                        ""
+                        ("", "")
                     };
                     let _ = dist;
                     push(
@@ -2559,8 +2610,10 @@ impl<'a> Builder<'a> {
                         Potential {
                             actions: actions.clone(),
                             paths: vec![id.clone()],
-                            waits_for: format!("{en} whose role can reach admin{seen}"),
-                            waits_for_ja: format!("管理者に到達できるロールを持つ{ja}"),
+                            waits_for: text!(
+                                "{en} whose role can reach admin{seen}",
+                                "管理者に到達できるロールを持つ {ja}{seen_ja}"
+                            ),
                             grants,
                         },
                     );
@@ -2573,11 +2626,10 @@ impl<'a> Builder<'a> {
                 Potential {
                     actions: vec!["iam:SetDefaultPolicyVersion".into()],
                     paths: Vec::new(),
-                    waits_for: "a non-default version of a policy attached to it that grants more"
-                        .into(),
-                    waits_for_ja:
-                        "自身にアタッチされたポリシーの、より多くを許可する既定以外のバージョン"
-                            .into(),
+                    waits_for: Text::new(
+                        "a non-default version of a policy attached to it that grants more",
+                        "自身にアタッチされたポリシーの、より多くを許可する既定以外のバージョン",
+                    ),
                     grants: g,
                 },
             );

@@ -128,7 +128,7 @@ fn path(g: &Graph, label: &str) -> Option<String> {
 
 fn admin(g: &Graph, label: &str) -> Option<String> {
     let i = g.find(label).unwrap();
-    g.nodes[i].admin.as_ref().map(|a| a.reason.clone())
+    g.nodes[i].admin.as_ref().map(|a| a.reason.en.to_string())
 }
 
 #[test]
@@ -519,7 +519,7 @@ fn make_admin_and_become_and_the_weaker_kinds() {
     let w = g.find("user/waiter").unwrap();
     let waits: Vec<&str> = g.potential[w]
         .iter()
-        .map(|p| p.waits_for.as_str())
+        .map(|p| p.waits_for.en.as_ref())
         .collect();
     assert!(
         waits.iter().any(|x| x.starts_with("a Lambda function")),

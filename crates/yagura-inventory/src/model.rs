@@ -70,6 +70,8 @@ impl fmt::Display for CollectError {
     }
 }
 
+impl std::error::Error for CollectError {}
+
 pub type Tags = BTreeMap<String, String>;
 
 /// The whole snapshot.

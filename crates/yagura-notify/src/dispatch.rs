@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use yagura_core::{Lang, Severity};
+use yagura_core::{text, Lang, Severity, Text};
 
 /// What happened at one destination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,20 +80,20 @@ impl Report {
 
 /// One failed attempt.
 struct Failure {
-    message: String,
+    message: Text,
     transient: bool,
     retry_after: Option<Duration>,
 }
 
 impl Failure {
-    fn transient(message: String) -> Failure {
+    fn transient(message: Text) -> Failure {
         Failure {
             message,
             transient: true,
             retry_after: None,
         }
     }
-    fn permanent(message: String) -> Failure {
+    fn permanent(message: Text) -> Failure {
         Failure {
             message,
             transient: false,
@@ -107,7 +107,7 @@ pub struct Dispatcher {
     config: Config,
     lang: Lang,
     publisher: Option<Arc<dyn Publisher>>,
-    http: Result<HttpClient, String>,
+    http: Result<HttpClient, Text>,
     counter: AtomicU64,
 }
 
@@ -191,7 +191,7 @@ impl Dispatcher {
     }
 
     /// Sends one message with retries; returns the attempts made and the final result, its
-    /// error text free of this destination's secrets.
+    /// error text (in the dispatcher's language) free of this destination's secrets.
     async fn deliver(&self, d: &Destination, m: Message<'_>) -> (u32, Result<(), String>) {
         let s = &self.config.settings;
         let mut attempt = 0;
@@ -201,7 +201,11 @@ impl Dispatcher {
                 Ok(()) => return (attempt, Ok(())),
                 Err(f) => {
                     if !f.transient || attempt >= s.attempts {
-                        let mut msg = format!("{} (after {attempt} attempt(s))", f.message);
+                        let why = f.message.get(self.lang);
+                        let mut msg = match self.lang {
+                            Lang::En => format!("{why} (after {attempt} attempt(s))"),
+                            Lang::Ja => format!("{why}(試行 {attempt} 回)"),
+                        };
                         for secret in d.target.secrets() {
                             msg = secret.redact(&msg);
                         }
@@ -221,13 +225,13 @@ impl Dispatcher {
         let timeout = self.config.settings.timeout;
         match &d.target {
             Target::Slack { url } => {
-                let body = serde_json::to_vec(&render::slack(m, self.lang))
-                    .map_err(|e| Failure::permanent(format!("cannot encode the message: {e}")))?;
+                let body =
+                    serde_json::to_vec(&render::slack(m, self.lang)).map_err(encode_failure)?;
                 self.post(url, &[], body, timeout).await
             }
             Target::Teams { url } => {
-                let body = serde_json::to_vec(&render::teams(m, self.lang))
-                    .map_err(|e| Failure::permanent(format!("cannot encode the message: {e}")))?;
+                let body =
+                    serde_json::to_vec(&render::teams(m, self.lang)).map_err(encode_failure)?;
                 self.post(url, &[], body, timeout).await
             }
             Target::Webhook {
@@ -235,8 +239,8 @@ impl Dispatcher {
                 headers,
                 signing,
             } => {
-                let body = serde_json::to_vec(&render::webhook(m, self.lang))
-                    .map_err(|e| Failure::permanent(format!("cannot encode the message: {e}")))?;
+                let body =
+                    serde_json::to_vec(&render::webhook(m, self.lang)).map_err(encode_failure)?;
                 let mut hs: Vec<(String, &crate::Secret)> =
                     headers.iter().map(|(k, v)| (k.clone(), v)).collect();
                 let signature;
@@ -248,9 +252,10 @@ impl Dispatcher {
             }
             Target::Sns { topic_arn, region } => {
                 let Some(p) = &self.publisher else {
-                    return Err(Failure::permanent(
-                        "SNS is not available here (no AWS connection)".to_string(),
-                    ));
+                    return Err(Failure::permanent(Text::new(
+                        "SNS is not available here (no AWS connection)",
+                        "ここでは SNS を使えません(AWS に接続していません)",
+                    )));
                 };
                 let msg = SnsMessage {
                     topic_arn: topic_arn.clone(),
@@ -262,14 +267,21 @@ impl Dispatcher {
                 match tokio::time::timeout(timeout * 3, p.publish(&msg)).await {
                     Ok(Ok(_id)) => Ok(()),
                     Ok(Err(e)) => Err(Failure {
-                        message: format!("SNS publish failed: {}", e.message),
+                        message: text!(
+                            "SNS publish failed: {}",
+                            "SNS への発行に失敗しました:「{}」",
+                            e.message
+                        ),
                         transient: e.transient,
                         retry_after: None,
                     }),
-                    Err(_) => Err(Failure::transient(format!(
-                        "SNS gave no answer within {} s",
-                        (timeout * 3).as_secs()
-                    ))),
+                    Err(_) => {
+                        let s = (timeout * 3).as_secs();
+                        Err(Failure::transient(text!(
+                            "SNS gave no answer within {s} s",
+                            "SNS から {s} 秒以内に応答がありません"
+                        )))
+                    }
                 }
             }
             Target::Smtp(s) => {
@@ -327,12 +339,18 @@ impl Dispatcher {
         if (200..300).contains(&a.status) {
             return Ok(());
         }
-        let detail = if a.body.is_empty() {
-            String::new()
+        let (status, body) = (a.status, &a.body);
+        let message = if body.is_empty() {
+            text!(
+                "the server answered HTTP {status}",
+                "サーバーが HTTP {status} で応答しました"
+            )
         } else {
-            format!(": {}", a.body)
+            text!(
+                "the server answered HTTP {status}: {body}",
+                "サーバーが HTTP {status} で応答しました:「{body}」"
+            )
         };
-        let message = format!("the server answered HTTP {}{detail}", a.status);
         let transient = a.status == 429 || a.status == 408 || a.status >= 500;
         Err(Failure {
             message,
@@ -340,6 +358,14 @@ impl Dispatcher {
             retry_after: a.retry_after,
         })
     }
+}
+
+/// A message that could not be encoded as JSON.
+fn encode_failure(e: serde_json::Error) -> Failure {
+    Failure::permanent(text!(
+        "cannot encode the message: {e}",
+        "メッセージを符号化できません:「{e}」"
+    ))
 }
 
 /// `sha256=<hex>` of the HMAC-SHA256 of `body` under `key`.

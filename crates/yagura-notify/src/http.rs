@@ -2,7 +2,12 @@
 //! the start of the answer. Errors never carry the URL.
 
 use std::time::Duration;
-use yagura_core::Secret;
+use yagura_core::{Secret, Text};
+
+/// An HTTP error in English and Japanese.
+fn error_text(e: &yagura_http::HttpError) -> Text {
+    Text::owned(e.to_string(), e.ja())
+}
 
 /// What the server answered.
 #[derive(Debug, Clone)]
@@ -20,11 +25,11 @@ pub(crate) struct HttpClient {
 }
 
 impl HttpClient {
-    pub(crate) fn new() -> Result<HttpClient, String> {
+    pub(crate) fn new() -> Result<HttpClient, Text> {
         // Each post has its own timeout; this bound only backs it up.
         yagura_http::Client::without_redirects(Duration::from_secs(3600))
             .map(|client| HttpClient { client })
-            .map_err(|e| e.to_string())
+            .map_err(|e| error_text(&e))
     }
 
     /// POSTs `body` as JSON. `Err` is a transport failure (connection refused, TLS, proxy,
@@ -35,7 +40,7 @@ impl HttpClient {
         headers: &[(String, &Secret)],
         body: Vec<u8>,
         timeout: Duration,
-    ) -> Result<Answer, String> {
+    ) -> Result<Answer, Text> {
         let headers: Vec<(&str, &str)> = headers
             .iter()
             .map(|(k, v)| (k.as_str(), v.expose()))
@@ -51,10 +56,7 @@ impl HttpClient {
                 timeout,
             )
             .await
-            .map_err(|e| match e {
-                yagura_http::HttpError::Transport(t) => t,
-                other => other.to_string(),
-            })?;
+            .map_err(|e| error_text(&e))?;
         let body: String = String::from_utf8_lossy(&a.body).chars().take(200).collect();
         Ok(Answer {
             status: a.status,

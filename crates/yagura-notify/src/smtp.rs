@@ -11,13 +11,14 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::time::Duration;
+use yagura_core::{text, Text};
 
 /// A failed delivery. Transient: a 4xx answer, a lost connection or a timeout, worth retrying.
 /// Permanent: a 5xx answer (bad credentials, unknown recipient), a TLS or address problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmtpError {
-    Transient(String),
-    Permanent(String),
+    Transient(Text),
+    Permanent(Text),
 }
 
 /// The name yagura gives itself in EHLO.
@@ -31,10 +32,13 @@ pub(crate) async fn send(s: &Smtp, message: &[u8], timeout: Duration) -> Result<
     match tokio::time::timeout(timeout, transport.send_raw(&envelope, &body)).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(classify(&e)),
-        Err(_) => Err(SmtpError::Transient(format!(
-            "no answer within {} s",
-            timeout.as_secs()
-        ))),
+        Err(_) => {
+            let s = timeout.as_secs();
+            Err(SmtpError::Transient(text!(
+                "no answer within {s} s",
+                "{s} 秒以内に応答がありません"
+            )))
+        }
     }
 }
 
@@ -67,25 +71,40 @@ fn tls_parameters(s: &Smtp) -> Result<TlsParameters, SmtpError> {
     let mut b = TlsParameters::builder(s.host.clone());
     if let Some(pem) = &s.ca_pem {
         let cert = Certificate::from_pem(pem).map_err(|e| {
-            SmtpError::Permanent(format!("the `ca_file` certificate is not usable: {e}"))
+            SmtpError::Permanent(text!(
+                "the `ca_file` certificate is not usable: {e}",
+                "`ca_file` の証明書を使えません:「{e}」"
+            ))
         })?;
         b = b.add_root_certificate(cert);
     }
-    b.build_rustls()
-        .map_err(|e| SmtpError::Permanent(format!("cannot set up TLS: {e}")))
+    b.build_rustls().map_err(|e| {
+        SmtpError::Permanent(text!(
+            "cannot set up TLS: {e}",
+            "TLS を準備できません:「{e}」"
+        ))
+    })
 }
 
 fn envelope(s: &Smtp) -> Result<Envelope, SmtpError> {
     let addr = |a: &str| {
-        a.parse::<Address>()
-            .map_err(|e| SmtpError::Permanent(format!("`{a}` is not an e-mail address: {e}")))
+        a.parse::<Address>().map_err(|e| {
+            SmtpError::Permanent(text!(
+                "`{a}` is not an e-mail address: {e}",
+                "`{a}` はメールアドレスではありません:「{e}」"
+            ))
+        })
     };
     let to =
         s.to.iter()
             .map(|a| addr(a))
             .collect::<Result<Vec<_>, _>>()?;
-    Envelope::new(Some(addr(&s.from)?), to)
-        .map_err(|e| SmtpError::Permanent(format!("no envelope: {e}")))
+    Envelope::new(Some(addr(&s.from)?), to).map_err(|e| {
+        SmtpError::Permanent(text!(
+            "no envelope: {e}",
+            "エンベロープを作れません:「{e}」"
+        ))
+    })
 }
 
 /// A failure as a person reads it, one line, never with the secret (lettre's errors carry the
@@ -93,11 +112,13 @@ fn envelope(s: &Smtp) -> Result<Envelope, SmtpError> {
 fn classify(e: &lettre::transport::smtp::Error) -> SmtpError {
     let text: String = e.to_string().chars().take(300).collect();
     let text = yagura_core::escape::one_line(&text);
+    // lettre's words and the server's answer, quoted as they were written
+    let said = Text::owned(text.clone(), format!("SMTP:「{text}」"));
     if e.is_permanent() || e.is_tls() || e.is_client() {
-        SmtpError::Permanent(text)
+        SmtpError::Permanent(said)
     } else {
         // 4xx answers, timeouts and lost connections.
-        SmtpError::Transient(text)
+        SmtpError::Transient(said)
     }
 }
 

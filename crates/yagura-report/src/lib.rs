@@ -39,6 +39,7 @@ mod text;
 
 pub use json::{parse_json_report, read_json_report, ParsedReport, ShardCover};
 pub use labels::all_labels;
+pub use text::pad;
 pub use yagura_core::escape::{csv_cell, html_escape, terminal_safe, xml_escape};
 
 use std::borrow::Cow;

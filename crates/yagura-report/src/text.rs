@@ -63,7 +63,8 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
-fn pad(s: &str, cols: usize) -> String {
+/// `s` padded with spaces to `cols` terminal columns (a Japanese character takes two).
+pub fn pad(s: &str, cols: usize) -> String {
     let w = width(s);
     let mut out = s.to_string();
     for _ in w..cols {

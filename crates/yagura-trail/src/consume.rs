@@ -271,7 +271,7 @@ impl<'r> Consumer<'r> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConsumeError {
-    #[error("cannot receive messages: {0}")]
+    #[error("cannot receive messages")]
     Receive(#[source] SourceError),
     #[error("cannot record progress: {0}")]
     Progress(String),

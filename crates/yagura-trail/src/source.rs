@@ -117,7 +117,7 @@ pub struct PollReport {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PollError {
-    #[error("cannot list `{prefix}`: {source}")]
+    #[error("cannot list `{prefix}`")]
     List {
         prefix: String,
         #[source]

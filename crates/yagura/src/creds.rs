@@ -683,9 +683,9 @@ fn list(g: &Global) -> Result<u8> {
     let mut names: std::collections::BTreeSet<String> = files.profiles.keys().cloned().collect();
     names.extend(stored.keys().cloned());
     crate::outln!(
-        "{:<28} {:<48} MFA",
-        crate::tr!("PROFILE", "プロファイル"),
-        crate::tr!("CREDENTIALS", "認証情報")
+        "{} {} MFA",
+        yagura_report::pad(&crate::tr!("PROFILE", "プロファイル"), 28),
+        yagura_report::pad(&crate::tr!("CREDENTIALS", "認証情報"), 48)
     );
     for name in &names {
         let what = match files.resolve(name) {
@@ -717,9 +717,15 @@ fn list(g: &Global) -> Result<u8> {
                     },
                     yagura_creds::Source::Process(_) => "credential_process".to_string(),
                     yagura_creds::Source::Sso(s) => {
-                        format!("sso {} {}", s.account_id, s.role_name)
+                        let (account, role) = (&s.account_id, &s.role_name);
+                        crate::tr!(
+                            "sso {account} {role}",
+                            "SSO(アカウント {account}、ロール `{role}`)"
+                        )
                     }
-                    yagura_creds::Source::CredentialSource(s) => format!("credential_source {s}"),
+                    yagura_creds::Source::CredentialSource(s) => {
+                        crate::tr!("credential_source {s}", "`credential_source` `{s}`")
+                    }
                 };
                 if r.roles.is_empty() {
                     source
@@ -731,17 +737,23 @@ fn list(g: &Global) -> Result<u8> {
                     )
                 }
             }
-            Err(e) => format!("{}: {e}", crate::i18n::error_prefix()),
+            Err(e) => format!(
+                "{}: {}",
+                crate::i18n::error_prefix(),
+                crate::i18n::error_text(&anyhow::Error::new(e))
+            ),
         };
         let mfa = files
             .resolve(name)
             .ok()
             .and_then(|r| r.mfa_serial)
             .unwrap_or_else(|| "-".to_string());
+        // a profile's name is the user's: quoted in Japanese text, like every name
+        let shown = crate::tr!("{name}", "`{name}`", name = sanitize(name));
         crate::outln!(
-            "{:<28} {:<48} {}",
-            sanitize(name),
-            sanitize(&what),
+            "{} {} {}",
+            yagura_report::pad(&shown, 28),
+            yagura_report::pad(&sanitize(&what), 48),
             sanitize(&mfa)
         );
     }

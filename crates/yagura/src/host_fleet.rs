@@ -86,10 +86,11 @@ fn check_prefix(p: &str) -> Result<String> {
             .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
         || p.split('/').any(|c| c == "..")
     {
-        anyhow::bail!(
-            "`--prefix {}`: letters, digits and - _ . / only",
-            sanitize(&p)
-        );
+        let p = sanitize(&p);
+        anyhow::bail!(crate::tr!(
+            "`--prefix {p}`: letters, digits and - _ . / only",
+            "`--prefix {p}`: 英字、数字と - _ . / のみ使えます"
+        ));
     }
     Ok(p)
 }
@@ -103,9 +104,16 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
         );
         return Ok(0);
     }
-    let bucket = a.bucket.clone().context("--bucket is required")?;
+    let bucket = a.bucket.clone().context(crate::tr!(
+        "--bucket is required",
+        "`--bucket` を指定してください"
+    ))?;
     if yagura_collect::trail_s3::parse_s3_url(&format!("s3://{bucket}")).is_none() {
-        anyhow::bail!("`--bucket {}` is not a bucket name", sanitize(&bucket));
+        let shown = sanitize(&bucket);
+        anyhow::bail!(crate::tr!(
+            "`--bucket {shown}` is not a bucket name",
+            "`--bucket {shown}` はバケット名ではありません"
+        ));
     }
     if a.print_user_data {
         crate::outln!("{}", script(&a).user_data(&bucket, &prefix));
@@ -120,7 +128,10 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .context(crate::tr!(
+            "cannot start the async runtime",
+            "非同期ランタイムを開始できません"
+        ))?;
     let quiet = g.quiet;
     let (run_prefix, invocations, outputs) = rt.block_on(async {
         let sdk = yagura_collect::load_config(&connect).await;
@@ -133,7 +144,10 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                     .tag
                     .as_deref()
                     .and_then(|t| t.split_once('='))
-                    .context("--tag must be KEY=VALUE")?;
+                    .context(crate::tr!(
+                        "--tag must be KEY=VALUE",
+                        "`--tag` は `KEY=VALUE` の形で指定してください"
+                    ))?;
                 let run = time::OffsetDateTime::now_utc().unix_timestamp().to_string();
                 let key_prefix = format!("{prefix}/{run}");
                 let req = FleetRequest {
@@ -146,14 +160,17 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                     comment: format!("yagura host fleet run {run}"),
                     document: "AWS-RunShellScript".to_string(),
                 };
-                let id = fleet.send(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let id = fleet.send(&req).await.map_err(anyhow::Error::new)?;
                 if !quiet {
-                    eprintln!(
-                        "sent the scan to tag:{}={} as command {} (run {run}); waiting up to {} s",
+                    let (key, value, id, secs) = (
                         sanitize(key),
                         sanitize(value),
                         sanitize(&id),
-                        a.timeout.as_secs()
+                        a.timeout.as_secs(),
+                    );
+                    crate::etr!(
+                        "sent the scan to tag:{key}={value} as command {id} (run {run}); waiting up to {secs} s",
+                        "タグ `{key}={value}` のインスタンスにスキャンをコマンド {id} として送信しました(実行 {run})。最大 {secs} 秒待ちます"
                     );
                 }
                 let mut shown = 0usize;
@@ -167,18 +184,22 @@ pub fn run(g: &Global, a: FleetArgs) -> Result<u8> {
                             .count();
                         if !quiet && done != shown {
                             shown = done;
-                            eprintln!("{done} of {} host(s) done", inv.len());
+                            let all = inv.len();
+                            crate::etr!(
+                                "{done} of {all} host(s) done",
+                                "ホスト {all} 台のうち {done} 台が完了しました"
+                            );
                         }
                     })
                     .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    .map_err(anyhow::Error::new)?;
                 format!("{key_prefix}/{id}/")
             }
         };
         let outputs = fleet
             .outputs(&bucket, &run_prefix)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::new)?;
         Ok::<_, anyhow::Error>((run_prefix, invocations, outputs))
     })?;
     merge_and_store(g, &a, &bucket, &run_prefix, &invocations, outputs)
@@ -198,24 +219,38 @@ fn merge_and_store(
     let mut hosts = std::collections::BTreeSet::new();
     for inv in invocations {
         if inv.status != "Success" {
-            errors.push(format!(
-                "{}: the scan ended {} ({})",
-                inv.instance_id, inv.status, inv.details
+            let (id, status, details) = (&inv.instance_id, &inv.status, &inv.details);
+            errors.push(crate::tr!(
+                "{id}: the scan ended {status} ({details})",
+                "{id}: スキャンは `{status}` で終わりました:「{details}」"
             ));
         }
     }
     for o in outputs {
         let shown = format!("s3://{bucket}/{}", o.key);
-        let parsed = o.body.map_err(|e| e.to_string()).and_then(|b| {
-            let text = String::from_utf8_lossy(&b).into_owned();
-            yagura_report::read_json_report(&text).map_err(|e| format!("{shown}: {e}"))
-        });
+        let parsed = o
+            .body
+            .map_err(|e| {
+                yagura_collect::error_text(&e)
+                    .get(crate::i18n::lang())
+                    .to_string()
+            })
+            .and_then(|b| {
+                let text = String::from_utf8_lossy(&b).into_owned();
+                yagura_report::read_json_report(&text).map_err(|e| {
+                    crate::tr!(
+                        "{shown}: {e}",
+                        "`{shown}` を結果として読み取れません:「{e}」"
+                    )
+                })
+            });
         match parsed {
             Ok(r) => {
                 if !hosts.insert(o.instance_id.clone()) {
-                    errors.push(format!(
-                        "{}: more than one output; the first is used",
-                        o.instance_id
+                    let id = &o.instance_id;
+                    errors.push(crate::tr!(
+                        "{id}: more than one output; the first is used",
+                        "{id}: 出力が複数あります。最初のものを使います"
                     ));
                     continue;
                 }
@@ -233,11 +268,16 @@ fn merge_and_store(
                             eprintln!("{}: {line}", sanitize(&o.instance_id))
                         }
                         Ok(_) => {}
-                        Err(e) => eprintln!(
-                            "warning: the run of {} was not stored: {}",
-                            sanitize(&o.instance_id),
-                            sanitize(&format!("{e:#}"))
-                        ),
+                        Err(e) => {
+                            let (id, e) = (
+                                sanitize(&o.instance_id),
+                                sanitize(&crate::i18n::error_text(&e)),
+                            );
+                            crate::etr!(
+                                "warning: the run of {id} was not stored: {e}",
+                                "警告: {id} の実行を保存できませんでした: {e}"
+                            )
+                        }
                     }
                 }
                 findings.extend(r.findings);
@@ -247,30 +287,34 @@ fn merge_and_store(
     }
     for inv in invocations {
         if inv.status == "Success" && !hosts.contains(&inv.instance_id) {
-            errors.push(format!(
-                "{}: the scan succeeded but its output is not under s3://{bucket}/{run_prefix}",
-                inv.instance_id
+            let id = &inv.instance_id;
+            errors.push(crate::tr!(
+                "{id}: the scan succeeded but its output is not under s3://{bucket}/{run_prefix}",
+                "{id}: スキャンは成功しましたが、出力が s3://{bucket}/{run_prefix} の下にありません"
             ));
         }
     }
     if hosts.is_empty() {
-        anyhow::bail!(
-            "no host result under s3://{}/{}{}",
-            sanitize(bucket),
-            sanitize(run_prefix),
-            errors
-                .first()
-                .map(|e| format!(" ({})", sanitize(e)))
-                .unwrap_or_default()
-        );
+        let (bucket, run_prefix) = (sanitize(bucket), sanitize(run_prefix));
+        let first = errors
+            .first()
+            .map(|e| crate::tr!(" ({e})", "({e})", e = sanitize(e)))
+            .unwrap_or_default();
+        anyhow::bail!(crate::tr!(
+            "no host result under s3://{bucket}/{run_prefix}{first}",
+            "s3://{bucket}/{run_prefix} の下にホストの結果がありません{first}"
+        ));
     }
     if !g.quiet {
-        eprintln!(
-            "merged {} finding(s) of {} host(s) from s3://{}/{}",
+        let (n, h, bucket, run_prefix) = (
             findings.len(),
             hosts.len(),
             sanitize(bucket),
-            sanitize(run_prefix)
+            sanitize(run_prefix),
+        );
+        crate::etr!(
+            "merged {n} finding(s) of {h} host(s) from s3://{bucket}/{run_prefix}",
+            "s3://{bucket}/{run_prefix} からホスト {h} 台の結果 {n} 件をまとめました"
         );
     }
     let extra = serde_json::json!({

@@ -97,6 +97,54 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
     if let Some(OutputError::NoSessionToken) = c.downcast_ref::<OutputError>() {
         return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
     }
+    if let Some(e) = c.downcast_ref::<yagura_inventory::CollectError>() {
+        return yagura_collect::error_text(e).ja.into_owned();
+    }
+    if let Some(e) = c.downcast_ref::<yagura_trail::source::SourceError>() {
+        return source_error_ja(e);
+    }
+    if let Some(e) = c.downcast_ref::<yagura_trail::source::PollError>() {
+        use yagura_trail::source::PollError;
+        return match e {
+            // its source follows in the chain
+            PollError::List { prefix, .. } => format!("`{prefix}` を一覧できません"),
+            PollError::Progress(why) => format!("進捗を記録できません:「{why}」"),
+            other => format!("「{other}」"),
+        };
+    }
+    if let Some(e) = c.downcast_ref::<yagura_trail::consume::ConsumeError>() {
+        use yagura_trail::consume::ConsumeError;
+        return match e {
+            // its source follows in the chain
+            ConsumeError::Receive(_) => "メッセージを受信できません".to_string(),
+            ConsumeError::Progress(why) => format!("進捗を記録できません:「{why}」"),
+            other => format!("「{other}」"),
+        };
+    }
     // the message of an error this chain does not translate yet, as it is
     c.to_string()
+}
+
+/// An object store's or a queue's error in Japanese: what it was about, AWS's message quoted.
+fn source_error_ja(e: &yagura_trail::source::SourceError) -> String {
+    use yagura_trail::source::SourceError;
+    match e {
+        SourceError::AccessDenied { what, message } => format!(
+            "`{what}` へのアクセスが拒否されました: {}",
+            yagura_collect::message_ja(message)
+        ),
+        SourceError::NotFound { what, message } => format!(
+            "`{what}` は存在しません: {}",
+            yagura_collect::message_ja(message)
+        ),
+        SourceError::Other {
+            what,
+            code,
+            message,
+        } => format!(
+            "`{what}`: `{code}`: {}",
+            yagura_collect::message_ja(message)
+        ),
+        other => format!("「{other}」"),
+    }
 }

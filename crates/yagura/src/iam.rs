@@ -193,7 +193,7 @@ fn graph_json(g: &Graph, exposures: &[yagura_iam::exposure::Exposed]) -> (Value,
         .map(|(i, n)| {
             json!({
                 "id": i, "arn": n.arn, "kind": n.kind.as_str(), "name": n.name, "account": n.account,
-                "admin": n.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason, "grants": a.grants})),
+                "admin": n.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason.en, "grants": a.grants})),
                 "hops_to_admin": g.dist.get(i).copied().flatten(),
             })
         })
@@ -290,7 +290,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
     if format == Format::Json {
         let v = json!({
             "principal": node.arn,
-            "admin": node.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason, "grants": a.grants})),
+            "admin": node.admin.as_ref().map(|a| json!({"kind": a.kind, "reason": a.reason.en, "grants": a.grants})),
             "hops_to_admin": g.dist[i],
             "paths": g.paths(i).iter().map(|p| g.describe(p)).collect::<Vec<_>>(),
             "edges": edges.iter().map(|e| json!({
@@ -306,23 +306,38 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
     }
     let mut lines = vec![format!("{} ({})", g.label(i), node.arn)];
     match (&node.admin, g.dist[i]) {
-        (Some(a), _) => lines.push(format!("  admin-equivalent: it {}", a.reason)),
+        (Some(a), _) => lines.push(crate::tr!(
+            "  admin-equivalent: it {why}",
+            "  管理者相当です: {why}",
+            why = a.reason.get(crate::i18n::lang())
+        )),
         (None, Some(d)) => {
-            lines.push(format!("  can become admin in {d} step(s):"));
+            lines.push(crate::tr!(
+                "  can become admin in {d} step(s):",
+                "  {d} ステップで管理者になれます:"
+            ));
             for p in g.paths(i) {
-                lines.push(format!("    {}", g.describe(&p)));
+                let path = g.describe_text(&p);
+                lines.push(format!("    {}", path.get(crate::i18n::lang())));
             }
         }
-        (None, None) => lines.push("  no path to an admin-equivalent principal".to_string()),
+        (None, None) => lines.push(crate::tr!(
+            "  no path to an admin-equivalent principal",
+            "  管理者相当のプリンシパルへのパスはありません"
+        )),
     }
-    lines.push(format!("  edges out ({}):", edges.len()));
+    lines.push(crate::tr!(
+        "  edges out ({n}):",
+        "  出ていくエッジ ({n} 本):",
+        n = edges.len()
+    ));
     for e in &edges {
         let to_admin = match (
             g.nodes.get(e.to).and_then(|n| n.admin.as_ref()),
             g.dist.get(e.to).copied().flatten(),
         ) {
-            (Some(_), _) => " (admin)".to_string(),
-            (None, Some(d)) => format!(" ({d} step(s) from admin)"),
+            (Some(_), _) => crate::tr!(" (admin)", "(管理者)"),
+            (None, Some(d)) => crate::tr!(" ({d} step(s) from admin)", "(管理者まで {d} ステップ)"),
             _ => String::new(),
         };
         let ids = if e.paths.is_empty() {
@@ -333,7 +348,7 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
         let via = e
             .via
             .as_ref()
-            .map(|v| format!(" via {v}"))
+            .map(|v| crate::tr!(" via {v}", "({v} 経由)"))
             .unwrap_or_default();
         lines.push(format!(
             "    → {}{to_admin}: {}{via}{ids}",
@@ -345,17 +360,18 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
         }
     }
     for m in &g.empowers[i] {
-        lines.push(format!(
-            "  makes admin (without becoming it): {} by {}",
-            g.label(m.target),
-            m.actions.join(" + ")
+        let (target, actions) = (g.label(m.target), m.actions.join(" + "));
+        lines.push(crate::tr!(
+            "  makes admin (without becoming it): {target} by {actions}",
+            "  (自身はならずに) {actions} で {target} を管理者にできます"
         ));
     }
     for p in &g.potential[i] {
-        lines.push(format!(
-            "  potential: {} → waits for {}",
-            p.actions.join(" + "),
-            p.waits_for
+        let actions = p.actions.join(" + ");
+        let (waits, waits_ja) = (&p.waits_for.en, &p.waits_for.ja);
+        lines.push(crate::tr!(
+            "  potential: {actions} → waits for {waits}",
+            "  潜在的なパス: {actions} → {waits_ja}を待っています"
         ));
     }
     for l in lines {

@@ -151,45 +151,62 @@ pub(crate) fn load_rules(a: &RuleArgs) -> Result<(Option<RuleSet>, serde_json::V
     let (rules, summary) = RuleSet::load_dir_summary(dir, &LoadOptions::default());
     let shown = sanitize(&dir.display().to_string());
     for e in &summary.unreadable {
-        eprintln!("warning: not read: {}", sanitize(&e.to_string()));
+        let e = sanitize(&e.to_string());
+        crate::etr!("warning: not read: {e}", "警告: 読み取れません:「{e}」");
     }
     for e in &summary.failed {
-        eprintln!(
-            "warning: Sigma rule not loaded: {}",
-            sanitize(&e.to_string())
+        let e = sanitize(&e.to_string());
+        crate::etr!(
+            "warning: Sigma rule not loaded: {e}",
+            "警告: Sigma ルールを読み込めませんでした:「{e}」"
         );
     }
     for e in &summary.unsupported {
-        eprintln!("note: Sigma rule not run: {}", sanitize(&e.to_string()));
+        let e = sanitize(&e.to_string());
+        crate::etr!(
+            "note: Sigma rule not run: {e}",
+            "注意: Sigma ルールは実行しません:「{e}」"
+        );
     }
     let mut skipped: Vec<(&String, &usize)> = summary.skipped.iter().collect();
     skipped.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let by_source: Vec<String> = skipped
-        .iter()
-        .take(6)
-        .map(|(k, n)| format!("{} {n}", sanitize(k)))
-        .collect();
-    eprintln!(
-        "Sigma rules from {shown}: {} document(s) in {} file(s): {} rule(s) and {} correlation(s) loaded, {} skipped for another log source{}, {} not run (deprecated, unsupported or needing placeholders), {} failed",
+    let (by_source, by_source_ja) = if skipped.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let more = if skipped.len() > 6 { ", …" } else { "" };
+        let list = |quote: &str| {
+            skipped
+                .iter()
+                .take(6)
+                .map(|(k, n)| format!("{quote}{}{quote} {n}", sanitize(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        (
+            format!(" ({}{more})", list("")),
+            format!("({}{more})", list("`")),
+        )
+    };
+    let (documents, files, loaded, correlations) = (
         summary.documents,
         summary.files,
         summary.loaded,
         summary.correlations,
+    );
+    let (skipped_n, unsupported, failed) = (
         summary.skipped_total(),
-        if by_source.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " ({}{})",
-                by_source.join(", "),
-                if skipped.len() > 6 { ", …" } else { "" }
-            )
-        },
         summary.unsupported.len(),
-        summary.failed.len()
+        summary.failed.len(),
+    );
+    crate::etr!(
+        "Sigma rules from {shown}: {documents} document(s) in {files} file(s): {loaded} rule(s) and {correlations} correlation(s) loaded, {skipped_n} skipped for another log source{by_source}, {unsupported} not run (deprecated, unsupported or needing placeholders), {failed} failed",
+        "Sigma ルール `{shown}`: {files} 個のファイルの {documents} 個のドキュメントから、ルール {loaded} 件と相関ルール {correlations} 件を読み込みました。別のログソース用で対象外 {skipped_n} 件{by_source_ja}、実行しないもの(非推奨、未対応、プレースホルダーが必要) {unsupported} 件、失敗 {failed} 件"
     );
     if rules.rules.is_empty() && rules.correlations.is_empty() {
-        anyhow::bail!("no Sigma rule for CloudTrail could be loaded from `{shown}`");
+        anyhow::bail!(crate::tr!(
+            "no Sigma rule for CloudTrail could be loaded from `{shown}`",
+            "`{shown}` から CloudTrail 用の Sigma ルールを一つも読み込めませんでした"
+        ));
     }
     let mut info = serde_json::to_value(&summary)?;
     if let Some(o) = info.as_object_mut() {
@@ -229,14 +246,21 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let paths: Vec<&Path> = a.paths.iter().map(PathBuf::as_path).collect();
     let report = yagura_trail::scan_paths(&paths, rules.as_ref(), &opts, threads);
     for e in &report.errors {
-        eprintln!("error: {}", sanitize(&yagura_trail::report::mask_keys(e)));
+        eprintln!(
+            "{}: {}",
+            crate::i18n::error_prefix(),
+            sanitize(&yagura_trail::report::mask_keys(e))
+        );
     }
     let hidden = report
         .stats
         .errors
         .saturating_sub(report.errors.len() as u64);
     if hidden > 0 {
-        eprintln!("error: {hidden} more read error(s) not shown");
+        crate::etr!(
+            "error: {hidden} more read error(s) not shown",
+            "エラー: 表示していない読み取りエラーがほかに {hidden} 件あります"
+        );
     }
     if !g.quiet {
         let (events, detections, errors) = (

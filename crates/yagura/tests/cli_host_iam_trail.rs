@@ -298,6 +298,74 @@ fn iam_simulate_analyze_validate_bastion() {
     assert!(r.stderr.contains("`1111` is not a 12-digit AWS account id"));
 }
 
+/// `iam analyze --explain` over the demo inventory: the edges out of a self-granting role, in
+/// English and in Japanese (its explain builder once asked capabilities it had not computed).
+#[test]
+fn iam_analyze_explains_a_principal() {
+    let data = tempfile::tempdir().unwrap();
+    let inv = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/inventory.json");
+    let args = [
+        "iam",
+        "analyze",
+        "--from-inventory",
+        inv,
+        "--explain",
+        "role/ci-admin",
+    ];
+    let ja = yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--lang", "ja"])
+            .args(args),
+    );
+    for (r, wanted) in [
+        (
+            run(data.path(), &args),
+            "admin-equivalent: it may call `iam:PutRolePolicy` on itself",
+        ),
+        (ja, "管理者相当です: 自身に `iam:PutRolePolicy` を実行でき"),
+    ] {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains(wanted), "{}", r.stdout);
+    }
+}
+
+/// `iam analyze --exposure` in Japanese: the entry and the path of an exposed instance are
+/// Japanese too (not the English path spliced into the Japanese template).
+#[test]
+fn iam_exposure_in_japanese() {
+    let data = tempfile::tempdir().unwrap();
+    let inv = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../yagura-iam/tests/fixtures/checks/iam-internet-exposed-escalation-path/fail.json"
+    );
+    let r = yagura_testkit::run(
+        yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(data.path())
+            .args([
+                "--lang",
+                "ja",
+                "iam",
+                "analyze",
+                "--exposure",
+                "--from-inventory",
+                inv,
+            ]),
+    );
+    assert!(
+        r.stdout.contains("(0.0.0.0/0 から tcp/22 (sg-0web)) で、管理者に到達できるロール `web` で動いています: インターネット → 0.0.0.0/0 から tcp/22 (sg-0web) → インスタンス i-0web → role/web"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("role/lambda-admin(管理者)"),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn trail_scan_with_sigma_rules() {
     let data = tempfile::tempdir().unwrap();

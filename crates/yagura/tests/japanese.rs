@@ -57,17 +57,7 @@ const NOT_RUN: &[(&str, &str)] = &[
 /// Commands whose output still has English words: the translation left to do (issue 19). The
 /// test fails on any other command with English words, and on a command of this list that has
 /// none any more (take it off the list).
-const NOT_YET: &[&str] = &[
-    "creds list",
-    "host fleet",
-    "iam analyze",
-    "trail watch",
-    // the Sigma load summary (also `trail scan --sigma`'s) and AWS's message unquoted
-    "trail sql",
-    "trail hunt",
-    "trail consume",
-    "notify test",
-];
+const NOT_YET: &[&str] = &[];
 
 /// A row of the case table: path, arguments, needs, streams, timeout.
 type Row<'a> = (&'a str, Vec<String>, Needs, Streams, Option<u64>);

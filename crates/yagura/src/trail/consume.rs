@@ -47,15 +47,18 @@ fn report(
     started: &str,
 ) -> Result<u8> {
     if !g.quiet && r.messages > 0 {
-        eprintln!(
-            "{}: {} message(s): {} object(s) read, {} event(s), {} already read, {} left on the queue, {} new detection(s)",
+        let (queue, messages, objects, events, duplicates, left, found) = (
             sanitize(&a.sqs),
             r.messages,
             r.objects,
             r.events,
             r.duplicates,
             r.poisoned.len(),
-            r.detections.len()
+            r.detections.len(),
+        );
+        crate::etr!(
+            "{queue}: {messages} message(s): {objects} object(s) read, {events} event(s), {duplicates} already read, {left} left on the queue, {found} new detection(s)",
+            "{queue}: メッセージ {messages} 件: 読み取ったオブジェクト {objects} 個、イベント {events} 件、読み取り済み {duplicates} 個、キューに残したもの {left} 件、新しい検出 {found} 件"
         );
     }
     if r.detections.is_empty() && r.error_count == 0 {
@@ -67,11 +70,14 @@ fn report(
         .map(|e| yagura_trail::report::mask_keys(e).into_owned())
         .collect();
     for e in &errors {
-        eprintln!("error: {}", sanitize(e));
+        eprintln!("{}: {}", crate::i18n::error_prefix(), sanitize(e));
     }
     let hidden = r.error_count.saturating_sub(r.errors.len() as u64);
     if hidden > 0 {
-        eprintln!("error: {hidden} more error(s) not shown");
+        crate::etr!(
+            "error: {hidden} more error(s) not shown",
+            "エラー: 表示していないエラーがほかに {hidden} 件あります"
+        );
     }
     report_detections(
         g,
@@ -100,7 +106,11 @@ fn report(
 /// `--until-empty`).
 pub fn consume(g: &Global, a: ConsumeArgs) -> Result<u8> {
     if !(a.sqs.starts_with("https://") || a.sqs.starts_with("http://")) {
-        anyhow::bail!("`{}` is not an SQS queue URL", sanitize(&a.sqs));
+        let url = sanitize(&a.sqs);
+        anyhow::bail!(crate::tr!(
+            "`{url}` is not an SQS queue URL",
+            "`{url}` は SQS キューの URL ではありません"
+        ));
     }
     let (rules, sigma_info) = load_rules(&a.rules)?;
     let notifier = load_notifier(&a.rules)?;
@@ -161,7 +171,12 @@ pub fn consume(g: &Global, a: ConsumeArgs) -> Result<u8> {
             // the queue could not be read: said, and tried again (a store that cannot be
             // written ends the run)
             Err(ConsumeError::Receive(e)) => {
-                eprintln!("error: {}", sanitize(&e.to_string()));
+                let e = crate::i18n::error_text(&anyhow::Error::new(e));
+                eprintln!(
+                    "{}: {}",
+                    crate::i18n::error_prefix(),
+                    sanitize(&crate::tr!("{e}", "メッセージを受信できません: {e}"))
+                );
                 worst = worst.max(2);
                 if a.until_empty {
                     return Ok(worst);

@@ -92,10 +92,10 @@ impl Progress for StoreProgress<'_> {
 /// Says when restoring the saved state dropped correlation matches (the rules changed).
 pub(super) fn warn_dropped(source: &str, restored: Option<yagura_trail::scan::Restored>) {
     if let Some(r) = restored.filter(|r| r.dropped_matches > 0) {
-        eprintln!(
-            "warning: the Sigma rules changed since the last run of {}: {} partial correlation match(es) were dropped",
-            sanitize(source),
-            r.dropped_matches
+        let (source, n) = (sanitize(source), r.dropped_matches);
+        crate::etr!(
+            "warning: the Sigma rules changed since the last run of {source}: {n} partial correlation match(es) were dropped",
+            "警告: {source} の前回の実行から Sigma ルールが変わりました: 途中まで一致していた相関 {n} 件を破棄しました"
         );
     }
 }
@@ -206,21 +206,35 @@ impl Session<'_> {
 
     fn report(&self, g: &Global, out: &OutputArgs, r: &PollReport, started: &str) -> Result<u8> {
         for e in &r.errors {
-            eprintln!("error: {}", sanitize(&yagura_trail::report::mask_keys(e)));
+            eprintln!(
+                "{}: {}",
+                crate::i18n::error_prefix(),
+                sanitize(&yagura_trail::report::mask_keys(e))
+            );
         }
         let hidden = r.error_count.saturating_sub(r.errors.len() as u64);
         if hidden > 0 {
-            eprintln!("error: {hidden} more read error(s) not shown");
+            crate::etr!(
+                "error: {hidden} more read error(s) not shown",
+                "エラー: 表示していない読み取りエラーがほかに {hidden} 件あります"
+            );
         }
         if !g.quiet {
-            eprintln!(
-                "{}: read {} new object(s), {} event(s): {} new detection(s), {} read error(s){}",
+            let (source, objects, events, found, errors) = (
                 sanitize(&self.source),
                 r.objects,
                 r.events,
                 r.detections.len(),
                 r.error_count,
-                if r.interrupted { "; interrupted" } else { "" }
+            );
+            let (cut, cut_ja) = if r.interrupted {
+                ("; interrupted", "。中断しました")
+            } else {
+                ("", "")
+            };
+            crate::etr!(
+                "{source}: read {objects} new object(s), {events} event(s): {found} new detection(s), {errors} read error(s){cut}",
+                "{source}: 新しいオブジェクト {objects} 個、イベント {events} 件を読み取りました: 新しい検出 {found} 件、読み取りエラー {errors} 件{cut_ja}"
             );
         }
         let errors: Vec<String> = r
@@ -295,11 +309,11 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
                 if !r.detections.is_empty() || r.error_count > 0 {
                     worst = worst.max(session.report(g, &a.out, &r, &started)?);
                 } else if !g.quiet {
-                    eprintln!(
-                        "{}: poll {polls}: {} new object(s), {} event(s), nothing new detected",
-                        sanitize(&session.source),
-                        r.objects,
-                        r.events
+                    let (source, objects, events) =
+                        (sanitize(&session.source), r.objects, r.events);
+                    crate::etr!(
+                        "{source}: poll {polls}: {objects} new object(s), {events} event(s), nothing new detected",
+                        "{source}: ポーリング {polls} 回目: 新しいオブジェクト {objects} 個、イベント {events} 件、新しい検出はありません"
                     );
                 }
                 if r.interrupted {
@@ -308,7 +322,11 @@ pub fn watch(g: &Global, a: WatchArgs) -> Result<u8> {
             }
             // a poll that could not list the bucket is retried at the next one
             Err(e) => {
-                eprintln!("error: {}", sanitize(&format!("{e:#}")));
+                eprintln!(
+                    "{}: {}",
+                    crate::i18n::error_prefix(),
+                    sanitize(&crate::i18n::error_text(&e))
+                );
                 worst = worst.max(2);
             }
         }

@@ -87,17 +87,16 @@ fn generate(
     let rules = rules.unwrap_or_default();
     let g = sql::generate(&rules, dialect);
     for u in &g.unsupported {
-        eprintln!(
-            "note: Sigma rule not expressed in SQL: `{}` rule `{}`: {}",
-            sanitize(&u.file),
-            sanitize(&u.rule_id),
-            sanitize(&u.reason)
+        let (file, rule, reason) = (sanitize(&u.file), sanitize(&u.rule_id), sanitize(&u.reason));
+        crate::etr!(
+            "note: Sigma rule not expressed in SQL: `{file}` rule `{rule}`: {reason}",
+            "注意: `{file}` のルール `{rule}` は SQL で表せません:「{reason}」"
         );
     }
-    eprintln!(
-        "{} rule(s) as SQL, {} not expressed",
-        g.queries.len(),
-        g.unsupported.len()
+    let (queries, unsupported) = (g.queries.len(), g.unsupported.len());
+    crate::etr!(
+        "{queries} rule(s) as SQL, {unsupported} not expressed",
+        "SQL にしたルール {queries} 件、表せなかったルール {unsupported} 件"
     );
     Ok((rules, g))
 }
@@ -170,11 +169,17 @@ pub fn hunt(g: &Global, a: HuntArgs) -> Result<u8> {
     let started = now_rfc3339();
     let table = sql::table_name(&a.table)?;
     let Some(dir) = &a.rules.sigma else {
-        anyhow::bail!("give the Sigma rules to hunt with: --sigma DIR");
+        anyhow::bail!(crate::tr!(
+            "give the Sigma rules to hunt with: --sigma DIR",
+            "ハントに使う Sigma ルールを `--sigma DIR` で指定してください"
+        ));
     };
     let (rules, generated) = generate(dir, Dialect::Athena)?;
     if generated.queries.is_empty() {
-        anyhow::bail!("none of the Sigma rules can be expressed in SQL");
+        anyhow::bail!(crate::tr!(
+            "none of the Sigma rules can be expressed in SQL",
+            "SQL で表せる Sigma ルールがありません"
+        ));
     }
     let query = yagura_collect::athena::AthenaQuery {
         workgroup: a.workgroup.clone(),
@@ -192,17 +197,21 @@ pub fn hunt(g: &Global, a: HuntArgs) -> Result<u8> {
         endpoint_url: None,
         max_attempts: None,
     };
-    let rows = yagura_collect::athena::run_query(&connect, &query, poll)
-        .map_err(|e| anyhow::anyhow!("{} failed: {}: {}", e.operation, e.code, e.message))?;
-    let detections = sql::detections_from_rows(&rules, &rows.columns, &rows.rows)
-        .context("reading Athena's result")?;
+    let rows =
+        yagura_collect::athena::run_query(&connect, &query, poll).map_err(anyhow::Error::new)?;
+    let detections = sql::detections_from_rows(&rules, &rows.columns, &rows.rows).context(
+        crate::tr!("reading Athena's result", "Athena の結果の読み取り"),
+    )?;
     if !g.quiet {
-        eprintln!(
-            "Athena query {}: {} row(s), {} detection(s), {} byte(s) scanned",
+        let (id, n, found, bytes) = (
             sanitize(&rows.query_id),
             rows.rows.len(),
             detections.len(),
-            rows.scanned_bytes.unwrap_or(0)
+            rows.scanned_bytes.unwrap_or(0),
+        );
+        crate::etr!(
+            "Athena query {id}: {n} row(s), {found} detection(s), {bytes} byte(s) scanned",
+            "Athena のクエリ {id}: {n} 行、検出 {found} 件、スキャンしたデータ {bytes} バイト"
         );
     }
     let notifier = super::s3::load_notifier(&a.rules)?;

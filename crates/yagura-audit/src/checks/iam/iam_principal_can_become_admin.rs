@@ -48,12 +48,7 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
             ),
         ),
         (Ok(r), _) if !r.path.is_empty() => {
-            let path = r
-                .path
-                .iter()
-                .find(|(k, _)| *k == "path")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
+            let path = r.path_text.clone().unwrap_or_else(|| Text::new("", ""));
             cx.emit(
                 at,
                 Status::Fail,
@@ -62,13 +57,13 @@ fn eval<'a>(cx: &mut Cx<'a>, p: &Principal<'a>, at: At<'_>) -> Outcome {
                         "{kind} `{name}` can become admin: {path}",
                         kind = kind,
                         name = name,
-                        path = path
+                        path = path.en
                     ),
                     format!(
                         "{kind} `{name}` は管理者になれます: {path}",
                         kind = p.kind_name_ja(),
                         name = name,
-                        path = path.replace(" (made admin)", "(管理者化)")
+                        path = path.ja
                     ),
                 ),
             );
