@@ -192,7 +192,7 @@ fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
 
 async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
     let (
-        (instances, security_groups, groups_in_use, scheduled_events, vpcs, subnets),
+        ((instances, images), security_groups, groups_in_use, scheduled_events, vpcs, subnets),
         (
             ebs_encryption_by_default,
             flow_logs,
@@ -207,7 +207,16 @@ async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
     ) = futures::join!(
         async {
             futures::join!(
-                instances(c),
+                // The images of the instances as soon as the instances are read (not after
+                // every other EC2 list: a list that moto answers with retries held them back).
+                async {
+                    let instances = instances(c).await;
+                    let images = match &instances {
+                        Collected::Ok(list) => images(c, list).await,
+                        Collected::Error(e) => Collected::Error(e.clone()),
+                    };
+                    (instances, images)
+                },
                 security_groups(c),
                 groups_in_use(c),
                 scheduled_events(c),
@@ -235,10 +244,6 @@ async fn ec2(c: &aws_sdk_ec2::Client, account_id: &str) -> Ec2 {
             )
         }
     );
-    let images = match &instances {
-        Collected::Ok(list) => images(c, list).await,
-        Collected::Error(e) => Collected::Error(e.clone()),
-    };
     Ec2 {
         instances,
         security_groups,
