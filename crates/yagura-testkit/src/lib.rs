@@ -225,9 +225,19 @@ pub fn yagura_against(
 /// One `yagura audit` against `endpoint` of `regions` with `checks` (comma-separated), nothing
 /// stored, as its JSON report; panics with yagura's stderr when it wrote none.
 pub fn audit_json(endpoint: &str, regions: &str, checks: &str) -> serde_json::Value {
+    audit_json_with(endpoint, regions, checks, &[])
+}
+
+/// [`audit_json`] with more arguments.
+pub fn audit_json_with(
+    endpoint: &str,
+    regions: &str,
+    checks: &str,
+    more: &[&str],
+) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("report.json");
-    let args = [
+    let mut args = vec![
         "--quiet",
         "audit",
         "--regions",
@@ -240,6 +250,7 @@ pub fn audit_json(endpoint: &str, regions: &str, checks: &str) -> serde_json::Va
         "-o",
         file.to_str().unwrap_or_default(),
     ];
+    args.extend_from_slice(more);
     let out = yagura_against(endpoint, dir.path(), &args, &[])
         .output()
         .expect("run yagura");

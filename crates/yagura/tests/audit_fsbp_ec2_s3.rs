@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 use std::process::Command;
-use yagura_testkit::{moto_available, repo_root, venv, yagura_against, Moto};
+use yagura_testkit::{moto_available, repo_root, venv, Moto};
 
 /// The checks of this file.
 const CHECKS: &[&str] = &[
@@ -75,38 +75,7 @@ fn audit_with(moto: &Moto, checks: &str, more: &[&str]) -> Vec<Value> {
 
 /// [`audit_with`] in `regions`.
 fn audit_in(moto: &Moto, regions: &str, checks: &str, more: &[&str]) -> Vec<Value> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("report.json");
-    let out = yagura_against(
-        &moto.endpoint(),
-        dir.path(),
-        &[
-            "--quiet",
-            "audit",
-            "--regions",
-            regions,
-            "--no-store",
-            "--checks",
-            checks,
-            "-f",
-            "json",
-            "-o",
-            file.to_str().unwrap(),
-        ]
-        .iter()
-        .chain(more)
-        .copied()
-        .collect::<Vec<_>>(),
-        &[],
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.code().is_some(),
-        "killed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let report = yagura_testkit::audit_json_with(&moto.endpoint(), regions, checks, more);
     report["results"].as_array().unwrap().clone()
 }
 
