@@ -186,6 +186,22 @@ fn vpn_connections(slot: usize, good: bool) -> Vec<VpnConnection> {
 
 /// A region's S3 access points: three, one without Block Public Access where the region is not
 /// `good`.
+/// A managed instance's compliance summary, non-compliant with two high and one low item when
+/// `bad`.
+fn compliance(id: &str, bad: bool) -> ComplianceSummary {
+    ComplianceSummary {
+        resource_id: id.to_string(),
+        resource_type: "ManagedInstance".into(),
+        status: if bad { "NON_COMPLIANT" } else { "COMPLIANT" }.into(),
+        compliant: 40,
+        non_compliant: SeverityCounts {
+            high: if bad { 2 } else { 0 },
+            low: u32::from(bad),
+            ..SeverityCounts::default()
+        },
+    }
+}
+
 fn access_points(rname: &str, acct: &str, good: bool) -> Vec<AccessPoint> {
     (0..3)
         .map(|i| AccessPoint {
@@ -534,6 +550,7 @@ fn build(n: usize) -> Inventory {
                 .collect();
             let mut in_use = Vec::new();
             let mut ssm = Vec::new();
+            let (mut patch, mut assoc) = (Vec::new(), Vec::new());
             let mut events = Vec::new();
             let mut targets = Vec::new();
             let instances: Vec<Instance> = (0..ninst)
@@ -551,6 +568,14 @@ fn build(n: usize) -> Inventory {
                     in_use.extend(groups.iter().cloned());
                     if k % 2 == 0 {
                         ssm.push(id.clone());
+                    }
+                    // Compliance summaries for a tenth of the instances (patch) and a
+                    // twentieth (associations), one in three of them non-compliant.
+                    if k % 10 == 0 {
+                        patch.push(compliance(&id, k % 30 == 0));
+                    }
+                    if k % 20 == 0 {
+                        assoc.push(compliance(&id, k % 60 == 0));
                     }
                     if k % 5 == 0 {
                         targets.push(id.clone());
@@ -796,6 +821,8 @@ fn build(n: usize) -> Inventory {
                 lambda_functions: ok(vec![]),
                 ssm_documents: ok(vec![]),
                 s3_access_points: ok(access_points(rname, &acct, good)),
+                ssm_patch_compliance: ok(patch),
+                ssm_association_compliance: ok(assoc),
             });
         }
 
@@ -879,6 +906,8 @@ fn only(inv: &Inventory, area: &str) -> Inventory {
             if area != "instances" {
                 r.ec2.instances = ok(vec![]);
                 r.ssm_managed = ok(vec![]);
+                r.ssm_patch_compliance = ok(vec![]);
+                r.ssm_association_compliance = ok(vec![]);
                 r.ec2.scheduled_events = ok(vec![]);
             }
             if area != "rds" {

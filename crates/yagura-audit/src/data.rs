@@ -12,7 +12,9 @@ use yagura_inventory::{
     Region, ScheduledEvent, SecurityGroup, SecurityHub, ServerCertificate, SnsSubscription,
     SsmDocument, Subnet, Trail, TransitGateway, VirtualMfaDevice, Volume, Vpc, VpcEndpoint,
 };
-use yagura_inventory::{AccessPoint, ClientVpnEndpoint, LaunchTemplate, VpnConnection};
+use yagura_inventory::{
+    AccessPoint, ClientVpnEndpoint, ComplianceSummary, LaunchTemplate, VpnConnection,
+};
 use yagura_inventory::{Group, Role, User};
 
 /// A piece of collected data held by an `S` (an account, a region or a bucket): its name in
@@ -132,6 +134,8 @@ data! {
     65 S3_ACCESS_POINTS: Region => Vec<AccessPoint> = "regions.s3_access_points", |r| &r.s3_access_points, of_region;
     66 VPN_CONNECTIONS: Region => Vec<VpnConnection> = "regions.ec2.vpn_connections", |r| &r.ec2.vpn_connections, of_region;
     67 CLIENT_VPN_ENDPOINTS: Region => Vec<ClientVpnEndpoint> = "regions.ec2.client_vpn_endpoints", |r| &r.ec2.client_vpn_endpoints, of_region;
+    68 SSM_PATCH_COMPLIANCE: Region => Vec<ComplianceSummary> = "regions.ssm_patch_compliance", |r| &r.ssm_patch_compliance, of_region;
+    69 SSM_ASSOCIATION_COMPLIANCE: Region => Vec<ComplianceSummary> = "regions.ssm_association_compliance", |r| &r.ssm_association_compliance, of_region;
 }
 
 // Every piece has its bit in a `Mask`.

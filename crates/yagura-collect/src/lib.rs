@@ -30,6 +30,7 @@ mod s3_settings;
 pub mod securityhub_import;
 mod shard;
 pub mod sns;
+mod ssm_compliance;
 mod ssm_documents;
 pub mod sts_client;
 pub mod trail_s3;

@@ -66,6 +66,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         lambda_functions,
         ssm_documents,
         s3_access_points,
+        (ssm_patch_compliance, ssm_association_compliance),
     ) = futures::join!(
         ec2(&c.ec2, account_id),
         config(&c.config),
@@ -92,6 +93,7 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         crate::lambda::functions(&c.lambda),
         crate::ssm_documents::documents(&c.ssm),
         crate::s3_access_points::access_points(&c.s3control, region, account_id),
+        crate::ssm_compliance::compliance(&c.ssm),
     );
     Region {
         name: region.to_string(),
@@ -111,6 +113,8 @@ pub(crate) async fn collect(c: &Clients, region: &str, account_id: &str) -> Regi
         lambda_functions,
         ssm_documents,
         s3_access_points,
+        ssm_patch_compliance,
+        ssm_association_compliance,
         metric_filters,
         metric_alarms,
         sns_subscriptions,

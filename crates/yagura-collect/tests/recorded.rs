@@ -3,12 +3,13 @@
 //! SDK's output structures).
 //!
 //! moto cannot serve Access Analyzer, Security Hub GetEnabledStandards, Inspector2 account
-//! status, SSM DescribeInstanceInformation, Cost Explorer anomaly monitors, AWS Health events,
-//! EC2 scheduled events, images of another owner, or the root user's MFA and credential report
-//! row. These tests inject mock clients into [`yagura_collect::collect_account_with`] and judge
-//! the collected inventory with [`yagura_audit::evaluate`]: each misconfiguration FAILs and its
-//! compliant twin has no FAIL. Every request no rule answers gets the mock HTTP client's
-//! HTTP 418 answer, which must end as UNKNOWN, never PASS.
+//! status, SSM DescribeInstanceInformation and ListResourceComplianceSummaries, Cost Explorer
+//! anomaly monitors, AWS Health events, EC2 scheduled events, images of another owner, or the
+//! root user's MFA and credential report row. These tests inject mock clients into
+//! [`yagura_collect::collect_account_with`] and judge the collected inventory with
+//! [`yagura_audit::evaluate`]: each misconfiguration FAILs and its compliant twin has no FAIL.
+//! Every request no rule answers gets the mock HTTP client's HTTP 418 answer, which must end as
+//! UNKNOWN, never PASS.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -1490,4 +1491,134 @@ fn recorded_access_point_whose_settings_are_refused_is_unknown() {
         "s3-access-point-public-access-block-off",
         "AccessDenied",
     );
+}
+
+// ------------------------------------------------------------------ SSM compliance (SSM.2, SSM.3)
+
+/// A second managed instance, compliant.
+const INSTANCE_2: &str = "i-0598c7d356eba48d7";
+
+/// ListResourceComplianceSummaries filtered to `kind` (`Patch` or `Association`) as the API
+/// reference shows it, over two pages: the first holds [`INSTANCE`], NON_COMPLIANT with one
+/// critical and two high items; the second [`INSTANCE_2`], COMPLIANT.
+fn compliance_pages(kind: &'static str) -> Vec<Rule> {
+    use aws_sdk_ssm::operation::list_resource_compliance_summaries::ListResourceComplianceSummariesOutput as Out;
+    use aws_sdk_ssm::types::{
+        ComplianceSeverity, ComplianceStatus, CompliantSummary, NonCompliantSummary,
+        ResourceComplianceSummaryItem, SeveritySummary,
+    };
+    let item = move |id: &str, bad: bool| {
+        let none = SeveritySummary::builder().build();
+        let non = if bad {
+            SeveritySummary::builder()
+                .critical_count(1)
+                .high_count(2)
+                .build()
+        } else {
+            none.clone()
+        };
+        ResourceComplianceSummaryItem::builder()
+            .compliance_type(kind)
+            .resource_type("ManagedInstance")
+            .resource_id(id)
+            .status(if bad {
+                ComplianceStatus::NonCompliant
+            } else {
+                ComplianceStatus::Compliant
+            })
+            .overall_severity(if bad {
+                ComplianceSeverity::Critical
+            } else {
+                ComplianceSeverity::Unspecified
+            })
+            .compliant_summary(
+                CompliantSummary::builder()
+                    .compliant_count(40)
+                    .severity_summary(none)
+                    .build(),
+            )
+            .non_compliant_summary(
+                NonCompliantSummary::builder()
+                    .non_compliant_count(if bad { 3 } else { 0 })
+                    .severity_summary(non)
+                    .build(),
+            )
+            .build()
+    };
+    let is = move |r: &aws_sdk_ssm::operation::list_resource_compliance_summaries::ListResourceComplianceSummariesInput| {
+        r.filters()
+            .iter()
+            .any(|f| f.key() == Some("ComplianceType") && f.values() == [kind])
+    };
+    vec![
+        mock!(aws_sdk_ssm::Client::list_resource_compliance_summaries)
+            .match_requests(move |r| is(r) && r.next_token().is_none())
+            .then_output(move || {
+                Out::builder()
+                    .resource_compliance_summary_items(item(INSTANCE, true))
+                    .next_token(PAGE_2)
+                    .build()
+            }),
+        mock!(aws_sdk_ssm::Client::list_resource_compliance_summaries)
+            .match_requests(move |r| is(r) && r.next_token() == Some(PAGE_2))
+            .then_output(move || {
+                Out::builder()
+                    .resource_compliance_summary_items(item(INSTANCE_2, false))
+                    .build()
+            }),
+    ]
+}
+
+/// The findings of `check` on `instance`: (status, English message).
+fn on_instance(findings: &[Finding], check: &str, instance: &str) -> Vec<(Status, String)> {
+    let arn = format!("arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance}");
+    of(findings, check)
+        .into_iter()
+        .filter(|f| *f.resource == *arn)
+        .map(|f| (f.status, f.message.en().into_owned()))
+        .collect()
+}
+
+#[test]
+fn recorded_ssm_compliance_fails_non_compliant_and_passes_compliant_over_two_pages() {
+    let mut rules = compliance_pages("Patch");
+    rules.extend(compliance_pages("Association"));
+    let f = audit(rules);
+    for check in [
+        "ssm-instance-patch-non-compliant",
+        "ssm-instance-association-non-compliant",
+    ] {
+        assert_eq!(
+            of(&f, check).len(),
+            2,
+            "{check}:\n{}",
+            describe(&of(&f, check))
+        );
+        let bad = on_instance(&f, check, INSTANCE);
+        assert_eq!(bad.len(), 1, "{check}: {bad:?}");
+        assert_eq!(bad[0].0, Status::Fail, "{check}: {bad:?}");
+        assert!(bad[0].1.contains("3 non-compliant"), "{}", bad[0].1);
+        assert!(bad[0].1.contains("CRITICAL 1, HIGH 2"), "{}", bad[0].1);
+        let good = on_instance(&f, check, INSTANCE_2);
+        assert_eq!(good.len(), 1, "{check}: {good:?}");
+        assert_eq!(good[0].0, Status::Pass, "{check}: {good:?}");
+    }
+}
+
+#[test]
+fn recorded_ssm_compliance_refused_is_unknown() {
+    use aws_sdk_ssm::operation::list_resource_compliance_summaries::ListResourceComplianceSummariesError as E;
+    let f = audit(vec![mock!(
+        aws_sdk_ssm::Client::list_resource_compliance_summaries
+    )
+    .then_error(|| {
+        E::generic(access_denied("ssm:ListResourceComplianceSummaries"))
+    })]);
+    for check in [
+        "ssm-instance-patch-non-compliant",
+        "ssm-instance-association-non-compliant",
+    ] {
+        assert_unknown(&f, check, "AccessDenied");
+        assert!(!of(&f, check).iter().any(|f| f.status == Status::Pass));
+    }
 }

@@ -474,6 +474,50 @@ pub struct Region {
     /// in older snapshots.
     #[serde(default)]
     pub s3_access_points: Collected<Vec<AccessPoint>>,
+    /// The patch compliance summaries of the region's managed nodes
+    /// (ListResourceComplianceSummaries `ComplianceType=Patch`). Absent in older snapshots.
+    #[serde(default)]
+    pub ssm_patch_compliance: Collected<Vec<ComplianceSummary>>,
+    /// The association compliance summaries of the region's managed nodes
+    /// (ListResourceComplianceSummaries `ComplianceType=Association`). Absent in older
+    /// snapshots.
+    #[serde(default)]
+    pub ssm_association_compliance: Collected<Vec<ComplianceSummary>>,
+}
+
+/// The Systems Manager compliance summary of one resource for one compliance type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ComplianceSummary {
+    /// The managed node (`i-…` for an EC2 instance, `mi-…` for a hybrid node).
+    pub resource_id: String,
+    /// `ManagedInstance` …
+    #[serde(default)]
+    pub resource_type: String,
+    /// `COMPLIANT` or `NON_COMPLIANT`.
+    pub status: String,
+    /// The count of compliant items.
+    #[serde(default)]
+    pub compliant: u32,
+    /// The counts of non-compliant items by severity.
+    #[serde(default)]
+    pub non_compliant: SeverityCounts,
+}
+
+/// Item counts by compliance severity, as Systems Manager gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SeverityCounts {
+    #[serde(default)]
+    pub critical: u32,
+    #[serde(default)]
+    pub high: u32,
+    #[serde(default)]
+    pub medium: u32,
+    #[serde(default)]
+    pub low: u32,
+    #[serde(default)]
+    pub informational: u32,
+    #[serde(default)]
+    pub unspecified: u32,
 }
 
 /// An S3 access point.
