@@ -16,7 +16,7 @@ declare_check! {
         why: ("Missing or failed patches leave known vulnerabilities open on the instance, the first thing an attacker scans for.",
             "未適用または適用に失敗したパッチがあると、既知の脆弱性がインスタンスに残り、攻撃者が最初に探す対象になります。"),
         fix: ("See which patches are missing or failed (`aws ssm list-compliance-items --resource-ids ID --resource-types ManagedInstance --filters Key=ComplianceType,Values=Patch`) and install them with Patch Manager (`AWS-RunPatchBaseline` with `Operation=Install`, or a patch policy), then fix the cause of any failed installation.",
-            "未適用または失敗したパッチを確認し(`aws ssm list-compliance-items --resource-ids ID --resource-types ManagedInstance --filters Key=ComplianceType,Values=Patch`)、Patch Manager でインストールしてください(`Operation=Install` の `AWS-RunPatchBaseline` またはパッチポリシー)。インストールに失敗したものはその原因を解消してください。"),
+            "未適用または失敗したパッチを確認し(`aws ssm list-compliance-items --resource-ids ID --resource-types ManagedInstance --filters Key=ComplianceType,Values=Patch`)、パッチマネージャーでインストールしてください(`Operation=Install` の `AWS-RunPatchBaseline` またはパッチポリシー)。インストールに失敗したものはその原因を解消してください。"),
         references: ["https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-compliance-states.html"],
     }
 }
