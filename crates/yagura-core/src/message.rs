@@ -48,11 +48,17 @@ impl Template {
                 rest = &tail[2..];
                 continue;
             }
-            // A placeholder (checked at compile time): `{name}`.
-            let end = tail.find('}').unwrap_or(tail.len() - 1);
+            // A placeholder, `{name}` (msg! checks its templates at compile time; a template
+            // built by hand that is not one keeps its text as it is).
+            let Some(end) = tail.starts_with('{').then(|| tail.find('}')).flatten() else {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+                continue;
+            };
             let name = &tail[1..end];
-            if let Some(k) = self.names.iter().position(|n| *n == name) {
-                out.push_str(args.get(k));
+            match self.names.iter().position(|n| *n == name) {
+                Some(k) => out.push_str(args.get(k)),
+                None => out.push_str(&tail[..=end]),
             }
             rest = &tail[end + 1..];
         }
@@ -328,6 +334,20 @@ mod tests {
         assert!(!t("a }", &[]));
         assert!(!t("a {x", &["x"]));
         assert!(!t("{a}{b}{c}{d}", &["a", "b", "c", "d"]), "at most three");
+    }
+
+    #[test]
+    fn a_template_built_by_hand_renders_without_panicking() {
+        static T: Template = Template {
+            en: "a } b {x} {y",
+            ja: "{",
+            names: &["x"],
+        };
+        let mut args = Args::default();
+        args.push_str("X");
+        let m = Message::template(&T, args);
+        assert_eq!(m.en(), "a } b X {y");
+        assert_eq!(m.ja(), "{");
     }
 }
 
