@@ -203,7 +203,8 @@ pub fn json_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, se
     let mut out = Vec::new();
     write_json(&mut out, value)?;
     // the serializer writes UTF-8 only
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// serde_json's pretty printer with the escapes of [`write_json`].
@@ -215,8 +216,14 @@ impl serde_json::ser::Formatter for SafeJson<'_> {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // serde_json has escaped the C0 controls, so the printable ASCII prefix (the whole
+        // fragment, mostly) is written as it is; only DEL and non-ASCII need a look.
+        let Some(first) = fragment.bytes().position(|b| b >= 0x7f) else {
+            return w.write_all(fragment.as_bytes());
+        };
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        for (i, c) in fragment[first..].char_indices() {
+            let i = first + i;
             if terminal_unsafe(c) {
                 w.write_all(&fragment.as_bytes()[start..i])?;
                 write!(w, "\\u{:04x}", u32::from(c))?;
@@ -324,6 +331,15 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back, v);
+        // the printable ASCII prefix is copied as it is; what follows is still looked at
+        for (s, escaped) in [
+            ("plain ascii", "\"plain ascii\""),
+            ("abc\u{7f}", "\"abc\\u007f\""),
+            ("ab日本\u{202e}語", "\"ab日本\\u202e語\""),
+            ("\u{2066}", "\"\\u2066\""),
+        ] {
+            assert_eq!(json_string(s).unwrap(), escaped);
+        }
         // pretty like serde_json's own
         assert_eq!(
             json_string(&serde_json::json!({"a": [1, 2]})).unwrap(),
