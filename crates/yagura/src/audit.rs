@@ -2,7 +2,7 @@
 //! the run, report.
 
 use crate::cli::{AuditArgs, Global};
-use crate::common::{emit_with_text, now_rfc3339, sanitize, write_atomic};
+use crate::common::{emit_with_text, now_rfc3339, sanitize, write_atomic_with};
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -84,8 +84,7 @@ pub fn run(g: &Global, a: AuditArgs) -> Result<u8> {
         crate::collecting::collect(g, &a.collect, a.shard, &now_rfc3339())?
     };
     if let Some(p) = &a.save_inventory {
-        let json = serde_json::to_vec_pretty(&inventory)?;
-        write_atomic(p, &json)?;
+        write_atomic_with(p, |w| Ok(serde_json::to_writer_pretty(w, &inventory)?))?;
         if !g.quiet {
             eprintln!("saved inventory to {}", sanitize(&p.display().to_string()));
         }

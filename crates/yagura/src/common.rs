@@ -186,9 +186,7 @@ pub fn emit_with_text(
         };
         match file {
             Some(path) => {
-                let mut buf = Vec::new();
-                write(&mut buf)?;
-                write_atomic(&path, &buf)?;
+                write_atomic_with(&path, write)?;
                 if !g.quiet {
                     eprintln!(
                         "wrote {} report to {}",
@@ -249,11 +247,25 @@ fn file_stem(scope: &str) -> String {
 /// real target, following symlinks); anything else (`/dev/null`, `/dev/stdout`, a FIFO) is written
 /// in place, never replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// [`write_atomic`] with the content streamed by `write` through a buffer, so that a large report
+/// is never held whole in memory. Nothing replaces the target unless `write` succeeds; the
+/// temp file of a failed write is removed.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write as _;
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let cannot = |p: &Path| format!("cannot write `{}`", p.display());
     match std::fs::metadata(&target) {
         Ok(m) if !m.is_file() => {
-            return std::fs::write(&target, bytes)
-                .with_context(|| format!("cannot write `{}`", path.display()));
+            let file = std::fs::File::create(&target).with_context(|| cannot(path))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut w)?;
+            return w.flush().with_context(|| cannot(path));
         }
         _ => {}
     }
@@ -266,8 +278,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("yagura");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, &target).with_context(|| format!("cannot write `{}`", path.display()))?;
+    let written = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp).with_context(|| cannot(&tmp))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        w.flush().with_context(|| cannot(&tmp))
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, &target).with_context(|| cannot(path))?;
     Ok(())
 }
 
@@ -312,4 +333,33 @@ pub fn store_run(
             "実行 {id} を保存しました(このスコープの最初の実行)"
         )),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_failed_streamed_write_keeps_the_old_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        write_atomic(&path, b"old").unwrap();
+        let err = write_atomic_with(&path, |w| {
+            w.write_all(b"half a rep")?;
+            anyhow::bail!("the writer failed")
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "the writer failed");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["report.json"]);
+        // a streamed write larger than the buffer replaces the file whole
+        let big = vec![b'x'; 200_000];
+        write_atomic_with(&path, |w| Ok(w.write_all(&big)?)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), big);
+    }
 }
