@@ -134,6 +134,7 @@ pub const ALLOWED: &[&str] = &[
     "Linux",
     "OS",
     "CPU",
+    "GPU",
     "Oracle",
     "SQL",
     "Server",
