@@ -16,7 +16,7 @@ declare_check! {
         why: ("A published fix exists: the host runs code with a known, documented weakness that attackers scan for.",
             "修正版が公開されている既知の脆弱性は攻撃者が探索対象にします。"),
         fix: ("Upgrade the package to the fixed version (apt-get install --only-upgrade PKG, dnf upgrade PKG, apk upgrade PKG).",
-            "パッケージを修正版へ更新してください（apt-get install --only-upgrade PKG、dnf upgrade PKG、apk upgrade PKG）。"),
+            "パッケージを修正版へ更新してください（`apt-get install --only-upgrade PKG`、`dnf upgrade PKG`、`apk upgrade PKG`）。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_cves.html"],
     }
 }
@@ -49,11 +49,11 @@ declare_check! {
         title: ("Security update available but not installed",
             "セキュリティ更新が未適用"),
         what: ("Compares the installed packages with the host's own package-manager metadata: apt's lists of the *-security suites and the updateinfo dnf and yum keep in their caches. Works with no vulnerability database; each finding names the file it came from, and with a database the evidence says whether the database agrees.",
-            "インストール済みパッケージを、ホスト自身のパッケージマネージャーのメタデータ（apt の *-security スイートのリスト、dnf/yum がキャッシュする updateinfo）と比較します。脆弱性データベースなしで動作し、各結果は元のファイルを示します。データベースがある場合は一致するかを証拠に記載します。"),
+            "インストール済みパッケージを、ホスト自身のパッケージマネージャーのメタデータ（apt の `*-security` スイートのリスト、dnf と yum がキャッシュに保持する `updateinfo`）と比較します。脆弱性データベースなしで動作し、各結果は元のファイルを示します。データベースがある場合は一致するかを証拠に記載します。"),
         why: ("The distribution has published a security fix the host has not installed: the fix is one command away, and attackers read the same advisories.",
             "ディストリビューションが公開したセキュリティ修正が未適用です。修正はコマンド一つで適用でき、攻撃者も同じ勧告を読んでいます。"),
         fix: ("Install the security updates (apt-get update && apt-get upgrade, dnf upgrade --security, yum update --security) and restart the services that use them.",
-            "セキュリティ更新を適用し（apt-get update && apt-get upgrade、dnf upgrade --security、yum update --security）、利用しているサービスを再起動してください。"),
+            "セキュリティ更新を適用し（`apt-get update && apt-get upgrade`、`dnf upgrade --security`、`yum update --security`）、更新したパッケージを利用しているサービスを再起動してください。"),
         references: ["https://wiki.debian.org/UnattendedUpgrades", "https://docs.aws.amazon.com/linux/al2023/ug/managing-repos-os-updates.html"],
     }
 }
@@ -67,7 +67,7 @@ declare_check! {
         title: ("A newer kernel is installed than the one running",
             "実行中より新しいカーネルがインストール済み（再起動待ち）"),
         what: ("Compares the running kernel (uname -r) with the installed kernel packages; vulnerabilities are matched against the running kernel, not the newest installed one.",
-            "実行中のカーネル（uname -r）とインストール済みカーネルパッケージを比較します。脆弱性は最新のインストール済みカーネルではなく実行中のカーネルと照合します。"),
+            "実行中のカーネル（`uname -r`）とインストール済みのカーネルパッケージを比較します。脆弱性は最新のインストール済みカーネルではなく実行中のカーネルと照合します。"),
         why: ("An updated kernel protects nothing until the host boots it: the running kernel keeps every vulnerability the update fixed.",
             "更新したカーネルは再起動するまで効果がなく、実行中のカーネルには修正済みの脆弱性が残ります。"),
         fix: ("Reboot the host into the newest kernel in a maintenance window (or use live patching, e.g. kpatch / Kernel Live Patching on Amazon Linux).",
@@ -90,7 +90,7 @@ declare_check! {
         why: ("Packages that cannot be read cannot be checked for vulnerabilities: the result would be silently incomplete.",
             "読めないパッケージは脆弱性を確認できず、結果が不完全になります。"),
         fix: ("Repair the package database (dpkg --audit, rpm --rebuilddb) or import vulnerability data for the release (yagura db import).",
-            "パッケージデータベースを修復する（dpkg --audit、rpm --rebuilddb）か、リリースの脆弱性データをインポートしてください（yagura db import）。"),
+            "パッケージデータベースを修復する（`dpkg --audit`、`rpm --rebuilddb`）か、そのリリースの脆弱性データをインポートしてください（`yagura db import`）。"),
         references: ["https://manpages.debian.org/bookworm/dpkg/dpkg.1.en.html"],
     }
 }
@@ -126,11 +126,11 @@ declare_check! {
         title: ("SSH permits root login",
             "SSH で root ログインが許可されている"),
         what: ("Reads the effective sshd configuration (Include and Match handled as sshd does) and checks PermitRootLogin.",
-            "sshd の実効設定（Include と Match を sshd と同様に解釈）を読み、PermitRootLogin を確認します。"),
+            "sshd の実効設定（`Include` と `Match` を sshd と同様に解釈）を読み、`PermitRootLogin` を確認します。"),
         why: ("Root login over SSH increases the likelihood of a successful brute-force attack and removes accountability.",
             "SSH での root ログインはブルートフォース攻撃の成功可能性を高め、操作者の追跡を困難にします。"),
         fix: ("Set `PermitRootLogin no` in /etc/ssh/sshd_config and restart sshd; log in as a user and use sudo.",
-            "/etc/ssh/sshd_config で `PermitRootLogin no` を設定して sshd を再起動し、一般ユーザーでログインして sudo を使ってください。"),
+            "`/etc/ssh/sshd_config` で `PermitRootLogin no` を設定して sshd を再起動し、一般ユーザーでログインして `sudo` を使ってください。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_security-best-practices.html"],
     }
 }
@@ -145,7 +145,7 @@ declare_check! {
         title: ("SSH protocol version 1 is allowed",
             "SSH プロトコル 1 が許可されている"),
         what: ("Checks the Protocol setting of the effective sshd configuration.",
-            "sshd 実効設定の Protocol を確認します。"),
+            "sshd の実効設定の `Protocol` を確認します。"),
         why: ("SSH-1 has inherent design flaws that greatly reduce its security.",
             "SSH-1 には設計上の欠陥があり、安全性が大きく低下します。"),
         fix: ("Set `Protocol 2` in /etc/ssh/sshd_config (or upgrade OpenSSH, which supports only SSH-2).",
@@ -185,7 +185,7 @@ declare_check! {
         title: ("Password minimum length is not enforced",
             "パスワード最小長が強制されていない"),
         what: ("Reads minlen of pam_pwquality / pam_cracklib (and pwquality.conf) in the PAM password stack, and PASS_MIN_LEN of login.defs.",
-            "PAM の `password` スタックの pam_pwquality / pam_cracklib の minlen（と pwquality.conf）、login.defs の PASS_MIN_LEN を読みます。"),
+            "PAM の `password` スタックにある `pam_pwquality` / `pam_cracklib` の `minlen`（と `pwquality.conf`）、`login.defs` の `PASS_MIN_LEN` を読みます。"),
         why: ("Short passwords are guessed quickly.",
             "短いパスワードは短時間で推測されます。"),
         fix: ("Set `minlen = 14` in /etc/security/pwquality.conf and use pam_pwquality in the PAM password stack.",
@@ -206,11 +206,11 @@ declare_check! {
         title: ("Password complexity is not required",
             "パスワードの複雑さが要求されていない"),
         what: ("Checks that pam_pwquality or pam_cracklib is in the PAM password stack with complexity options (minclass, dcredit, ucredit, lcredit, ocredit).",
-            "PAM の `password` スタックに pam_pwquality か pam_cracklib があり、複雑さの設定（minclass、dcredit、ucredit、lcredit、ocredit）があるか確認します。"),
+            "PAM の `password` スタックに `pam_pwquality` か `pam_cracklib` があり、複雑さの設定（`minclass`、`dcredit`、`ucredit`、`lcredit`、`ocredit`）があるか確認します。"),
         why: ("Without a complexity mechanism users can set simple passwords.",
             "複雑さの要件がないと単純なパスワードを設定できてしまいます。"),
         fix: ("Install libpam-pwquality and set `minclass = 4` (or the credit options) in /etc/security/pwquality.conf.",
-            "libpam-pwquality を導入し、/etc/security/pwquality.conf で `minclass = 4`（または credit 設定）を設定してください。"),
+            "`libpam-pwquality` を導入し、`/etc/security/pwquality.conf` で `minclass = 4`（または `dcredit`・`ucredit`・`lcredit`・`ocredit` の設定）を設定してください。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_security-best-practices.html"],
     }
 }
@@ -231,7 +231,7 @@ declare_check! {
         why: ("Passwords that never expire give a guessed or leaked password unlimited use.",
             "期限のないパスワードは推測・漏洩した場合に無期限に使われます。"),
         fix: ("Set `PASS_MAX_DAYS 365` (or less) in /etc/login.defs and apply it to existing users with chage --maxdays.",
-            "/etc/login.defs で `PASS_MAX_DAYS 365`（以下）を設定し、既存ユーザーには chage --maxdays で適用してください。"),
+            "`/etc/login.defs` で `PASS_MAX_DAYS 365`（またはそれ以下）を設定し、既存のユーザーには `chage --maxdays` で適用してください。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_security-best-practices.html"],
     }
 }
@@ -305,7 +305,7 @@ declare_check! {
         title: ("Insecure protocol server is running or installed",
             "安全でないプロトコルのサーバーが稼働・導入されている"),
         what: ("Looks for telnet, FTP, rsh, rlogin, rexec, TFTP and similar cleartext servers by listening port, process name and installed package.",
-            "telnet、FTP、rsh、rlogin、rexec、TFTP などの平文プロトコルのサーバーを、待ち受けポート、プロセス名、導入パッケージで探します。"),
+            "Telnet、FTP、rsh、rlogin、rexec、TFTP などの平文プロトコルのサーバーを、待ち受けポート、プロセス名、導入パッケージで探します。"),
         why: ("These protocols send credentials and data in clear text.",
             "これらのプロトコルは認証情報とデータを平文で送ります。"),
         fix: ("Remove the server package and use SSH/SFTP instead.",
@@ -324,7 +324,7 @@ declare_check! {
         title: ("Insecure protocol client is installed",
             "安全でないプロトコルのクライアントが導入されている"),
         what: ("Looks for telnet, FTP, rsh and rlogin client packages and running client processes.",
-            "telnet、FTP、rsh、rlogin のクライアントパッケージと実行中のクライアントプロセスを探します。"),
+            "Telnet、FTP、rsh、rlogin のクライアントパッケージと実行中のクライアントプロセスを探します。"),
         why: ("Clients of cleartext protocols expose credentials when used.",
             "平文プロトコルのクライアントは利用時に認証情報を露出します。"),
         fix: ("Remove the client package and use ssh/sftp/scp instead.",
@@ -343,11 +343,11 @@ declare_check! {
         title: ("TCP port listening",
             "待ち受け中の TCP ポート"),
         what: ("Lists listening TCP ports mapped to their processes through /proc/net/tcp and the processes' socket inodes.",
-            "/proc/net/tcp とプロセスのソケット inode から、待ち受け TCP ポートとプロセスの対応を一覧します。"),
+            "`/proc/net/tcp` と各プロセスのソケットの i ノード番号から、待ち受け中の TCP ポートとそのプロセスの対応を一覧します。"),
         why: ("Every listening port is attack surface; unknown ones deserve a look.",
             "待ち受けポートはすべて攻撃対象領域であり、把握していないものは確認が必要です。"),
         fix: ("Stop services that need not listen, or bind them to localhost.",
-            "不要なサービスを停止するか、localhost にのみバインドしてください。"),
+            "待ち受ける必要のないサービスを停止するか、`localhost` にのみバインドしてください。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_runtime-behavior-analysis.html"],
     }
 }
@@ -381,11 +381,11 @@ declare_check! {
         title: ("Long-lived AWS access key stored on the host",
             "長期の AWS アクセスキーがホストに保存されている"),
         what: ("Looks for long-lived access key ids (AKIA…) where they are really left: the AWS credentials and config files of every user and root, .env and other environment files, shell histories, .s3cfg, passwd-s3fs, crontabs, systemd units and drop-ins, container and tool configurations and application configuration files. The walk is bounded (depth, size, count), never follows links out of the root and opens no special files; key ids are masked and secrets never read into a finding.",
-            "長期アクセスキー ID（AKIA…）を、実際に残されがちな場所から探します: 全ユーザーと root の AWS 認証情報・設定ファイル、.env などの環境変数ファイル、シェル履歴、.s3cfg、passwd-s3fs、crontab、systemd ユニットとドロップイン、コンテナやツールの設定、アプリケーション設定ファイル。走査は深さ・サイズ・件数で制限し、ルート外へのリンクをたどらず、特殊ファイルは開きません。キー ID はマスクし、シークレットは結果に含めません。"),
+            "長期アクセスキー ID（`AKIA…`）を、実際に残されがちな場所から探します: 全ユーザーと root の AWS 認証情報ファイル・設定ファイル、`.env` などの環境変数ファイル、シェル履歴、`.s3cfg`、`passwd-s3fs`、`crontab`、systemd のユニットとドロップイン、コンテナやツールの設定、アプリケーション設定ファイル。走査は深さ・サイズ・件数で制限し、ルート外へのリンクをたどらず、特殊ファイルは開きません。キー ID はマスクし、シークレットは結果に含めません。"),
         why: ("A key on disk leaks with the disk, a snapshot or a compromised process, and works from anywhere until revoked.",
             "ディスク上のキーはディスクやスナップショット、侵害されたプロセスから漏れ、失効までどこからでも使えます。"),
         fix: ("Delete the key (aws iam delete-access-key) and give the instance an IAM role (instance profile) instead.",
-            "キーを削除し（aws iam delete-access-key）、代わりにインスタンスに IAM ロール（インスタンスプロファイル）を付与してください。"),
+            "キーを削除し（`aws iam delete-access-key`）、代わりにインスタンスに IAM ロール（インスタンスプロファイル）を付与してください。"),
         references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html"],
     }
 }

@@ -3,8 +3,9 @@
 //! word of a sentence passes: identifiers (a run with a digit or one of `-_./:@*$=+%#~\`, so
 //! ARNs, ids, paths, check ids, versions and numbers), `CamelCase` names (API operations,
 //! managed policies, product names such as `GuardDuty`), anything quoted in backticks (an
-//! outside value), and the words of [`ALLOWED`]: service and product names, acronyms, format
-//! names and the finding statuses, which AWS's Japanese console keeps in Latin letters too.
+//! outside value), the words of [`ALLOWED`]: service and product names, acronyms, format
+//! names and the finding statuses, which AWS's Japanese console keeps in Latin letters too, and
+//! the names of [`NAMES`], product names made of ordinary words that pass only whole.
 
 /// Words that stay in Latin letters in Japanese text, as in AWS's Japanese console and
 /// documentation (`docs/glossary-ja.tsv` gives the translated terms).
@@ -133,6 +134,7 @@ pub const ALLOWED: &[&str] = &[
     "Linux",
     "OS",
     "CPU",
+    "GPU",
     "Oracle",
     "SQL",
     "Server",
@@ -169,6 +171,13 @@ pub const ALLOWED: &[&str] = &[
     "STARTTLS",
     "SSH",
     "RDP",
+    "VNC",
+    "Telnet",
+    "FTP",
+    "TFTP",
+    "rsh",
+    "rlogin",
+    "rexec",
     "TCP",
     "UDP",
     "ICMP",
@@ -206,6 +215,7 @@ pub const ALLOWED: &[&str] = &[
     "sshd",
     "sysctl",
     "cron",
+    "systemd",
     "root",
     "yagura",
     "bash",
@@ -220,10 +230,21 @@ pub const ALLOWED: &[&str] = &[
     "stderr",
 ];
 
+/// Product names whose words are ordinary English words: each passes only as the whole name, as
+/// AWS's Japanese documentation writes it (the words alone are still English words).
+pub const NAMES: &[&str] = &[
+    "EC2 Image Builder",
+    "EC2 Instance Connect",
+    "Route 53 Resolver",
+];
+
 /// The English words left in `text` (each once, in order of appearance).
 pub fn untranslated(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for piece in &outside_backticks(text) {
+        let piece = NAMES
+            .iter()
+            .fold(piece.clone(), |p, name| p.replace(name, " "));
         let mut run = String::new();
         for c in piece.chars().chain(std::iter::once(' ')) {
             if c.is_ascii_alphanumeric() || "-_./:@*$=+%#~\\".contains(c) {
@@ -290,5 +311,10 @@ mod tests {
         )
         .is_empty());
         assert_eq!(untranslated("2026-01-01 Thu 元日"), ["Thu"]);
+        assert!(untranslated("EC2 Image Builder と Route 53 Resolver").is_empty());
+        assert_eq!(
+            untranslated("Image Builder と EC2 Instance"),
+            ["Image", "Builder", "Instance"]
+        );
     }
 }

@@ -184,7 +184,7 @@ declare_check! {
         title: ("Large or many EC2 instances launched",
             "大きな、または多数の EC2 インスタンスが起動された"),
         what: ("Finds `RunInstances` calls (including ones refused for limits or permissions) for GPU/accelerated or very large types, or for many instances, grouped per caller within a time window.",
-            "GPU・アクセラレータ付きや非常に大きなタイプ、または多数のインスタンスの `RunInstances` 呼び出し (上限や権限で拒否されたものを含む) を、呼び出し元ごと時間枠でまとめて検出します。"),
+            "GPU・アクセラレータ搭載や非常に大きなタイプ、または多数のインスタンスの `RunInstances` 呼び出し (上限や権限で拒否されたものを含む) を、呼び出し元ごと時間枠でまとめて検出します。"),
         why: ("Launching expensive instances for cryptocurrency mining is what stolen keys are most often used for.",
             "盗まれたキーは、暗号資産マイニング用の高価なインスタンス起動に最もよく使われます。"),
         fix: ("Check the instances were expected; if not, terminate them and revoke the caller's credentials.",

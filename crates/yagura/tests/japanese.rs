@@ -579,44 +579,6 @@ fn off_glossary(text: &str, glossary: &[(String, String, Vec<String>)]) -> Vec<S
     out
 }
 
-/// Templates (`CHECK-ID field`) whose Japanese still has English words outside backticks
-/// (commands, configuration keys and names to quote, words to translate): the work left. The
-/// test fails on any other, and on one of these that is clean now.
-const TEMPLATES_NOT_YET: &[&str] = &[
-    "access-analyzer-disabled fix",
-    "aws-access-key-on-disk fix",
-    "aws-access-key-on-disk what",
-    "config-no-change-notification fix",
-    "ec2-https-terminated-on-instance fix",
-    "ec2-instance-ami-deprecated-or-old fix",
-    "ec2-instance-credentials-used-elsewhere why",
-    "ec2-large-instance-launch-burst what",
-    "ec2-ssh-key-pushed what",
-    "host-kernel-reboot-pending what",
-    "host-listening-port fix",
-    "host-listening-port what",
-    "host-package-database-unreadable fix",
-    "host-package-vulnerable fix",
-    "host-security-update-pending fix",
-    "host-security-update-pending what",
-    "iam-user-has-access-key why",
-    "insecure-protocol-client-installed what",
-    "insecure-protocol-server-running what",
-    "password-complexity-not-required fix",
-    "password-complexity-not-required what",
-    "password-max-age-too-long fix",
-    "password-min-length-too-short what",
-    "rds-snapshot-shared fix",
-    "rolesanywhere-trust-anchor-created why",
-    "route53-query-logging-deleted what",
-    "s3-bucket-policy-public fix",
-    "security-group-admin-port-open-to-world what",
-    "security-group-port-open-to-world why",
-    "ssh-protocol-1-allowed what",
-    "ssh-root-login-permitted fix",
-    "ssh-root-login-permitted what",
-];
-
 /// Every message template of the catalogue — each check's title, what, why and fix — and every
 /// fixed word of the reports, in Japanese: no English word outside the allowed list, and the
 /// glossary's terms, not their variants.
@@ -642,15 +604,8 @@ fn every_template_of_the_catalogue_is_japanese() {
             let ja = t.get(yagura_core::Lang::Ja);
             let words = untranslated(ja);
             let off = off_glossary(ja, &glossary);
-            let key = format!("{} {field}", meta.id);
-            let pending = TEMPLATES_NOT_YET.contains(&key.as_str());
-            if (!words.is_empty() || !off.is_empty()) && !pending {
-                problems.push(format!("{key}: {words:?} {off:?}: {ja}"));
-            }
-            if words.is_empty() && off.is_empty() && pending {
-                problems.push(format!(
-                    "{key} is Japanese now: take it off TEMPLATES_NOT_YET"
-                ));
+            if !words.is_empty() || !off.is_empty() {
+                problems.push(format!("{} {field}: {words:?} {off:?}: {ja}", meta.id));
             }
         }
     }

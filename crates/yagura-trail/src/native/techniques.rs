@@ -122,7 +122,7 @@ declare_check! {
         what: ("Finds successful `CreateTrustAnchor` and `UpdateTrustAnchor` calls.",
             "成功した `CreateTrustAnchor` と `UpdateTrustAnchor` 呼び出しを検出します。"),
         why: ("A trust anchor lets anyone holding a certificate of its CA obtain role credentials from outside AWS, without an access key.",
-            "トラストアンカーは、その CA の証明書を持つ者にアクセスキーなしで AWS 外からロールの認証情報を取得させます。"),
+            "トラストアンカーがあると、その認証局の証明書を持つ者なら誰でも、アクセスキーなしで AWS の外部からロールの認証情報を取得できます。"),
         fix: ("Check the certificate authority is yours; delete the trust anchor and its profiles if not.",
             "認証局が自社のものか確認し、違えばトラストアンカーとそのプロファイルを削除してください。"),
         references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.persistence.rolesanywhere-create-trust-anchor/"],
@@ -143,7 +143,7 @@ declare_check! {
         why: ("A shared snapshot lets the other account restore a full copy of the database.",
             "共有されたスナップショットから、他のアカウントはデータベースの完全な複製を復元できます。"),
         fix: ("Remove the account from the snapshot's restore attribute unless it is yours, and review the caller.",
-            "自社のアカウントでなければスナップショットの restore 属性から削除し、呼び出し元を調査してください。"),
+            "自社のアカウントでなければスナップショットの `restore` 属性からそのアカウントを削除し、呼び出し元を調査してください。"),
         references: ["https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.rds-share-snapshot/"],
     }
 }
@@ -255,7 +255,7 @@ declare_check! {
         what: ("Finds calls signed with an instance role's credentials (the session named after the instance, `i-…`) from a source address that an IAM user also called from, or from a second address after the instance's own.",
             "インスタンスロールの認証情報 (インスタンス名のセッション `i-…`) で署名された呼び出しのうち、IAM ユーザーも使った送信元アドレスから、またはインスタンス自身に続く別のアドレスからのものを検出します。"),
         why: ("Instance credentials are meant to be used only on the instance; their use elsewhere means they were stolen (through the metadata service, SSRF or a command run on the instance).",
-            "インスタンスの認証情報はそのインスタンス上でのみ使われるもので、他所での使用は (メタデータサービス、SSRF、インスタンスで実行されたコマンド経由で) 盗まれたことを意味します。"),
+            "インスタンスの認証情報はそのインスタンス上でのみ使われるもので、他所での使用は (メタデータサービス、サーバーサイドリクエストフォージェリ、インスタンスで実行されたコマンド経由で) 盗まれたことを意味します。"),
         fix: ("Revoke the role's active sessions (`Revoke active sessions` in the IAM console), require IMDSv2, and find how the credentials left the instance.",
             "ロールの有効なセッションを取り消し (IAM コンソールの `Revoke active sessions`)、IMDSv2 を必須にし、認証情報の流出経路を調べてください。"),
         references: [GD_IAM],

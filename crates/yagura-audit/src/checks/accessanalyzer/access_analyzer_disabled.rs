@@ -18,7 +18,7 @@ declare_check! {
         why: ("Access Analyzer finds resources shared outside the account or organization.",
             "Access Analyzer はアカウントや組織の外部と共有されたリソースを見つけます。"),
         fix: ("Create an analyzer (type ORGANIZATION in the management account, ACCOUNT elsewhere) in every region.",
-            "すべてのリージョンにアナライザーを作成してください(管理アカウントでは ORGANIZATION、それ以外は ACCOUNT)。"),
+            "すべてのリージョンにアナライザーを作成してください(管理アカウントではタイプ `ORGANIZATION`、それ以外では `ACCOUNT`)。"),
         references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html"],
     }
 }

@@ -17,7 +17,7 @@ declare_check! {
         why: ("The takeover in seed 004 was noticed because Config notified a change; without a notification nobody is told.",
             "事例 004 の乗っ取りは Config の変更通知で気付けました。通知がなければ誰にも伝わりません。"),
         fix: ("Add an SNS topic to the delivery channel and subscribe the team (or use yagura watch notifications).",
-            "配信チャネルに SNS トピックを設定してチームを購読させてください(または yagura watch の通知を使ってください)。"),
+            "配信チャネルに SNS トピックを追加し、チームにサブスクライブさせてください(または `yagura watch` の通知を使ってください)。"),
         references: ["https://docs.aws.amazon.com/config/latest/developerguide/notifications-for-AWS-Config.html"],
     }
 }

@@ -18,7 +18,7 @@ declare_check! {
         what: ("Finds security groups whose ingress rules together admit the whole internet (0.0.0.0/0 or ::/0, also when split into smaller ranges) to anything other than HTTP (80) and HTTPS (443): other ports, ICMP, other protocols or all traffic.",
             "インバウンドルールを合わせるとインターネット全体(0.0.0.0/0 または ::/0。小さな範囲に分けた場合も含む)から HTTP(80)・HTTPS(443) 以外(他のポート、ICMP、他のプロトコル、全トラフィック)への通信を許可するセキュリティグループを検出します。"),
         why: ("Every port open to the world is attack surface; services other than web front ends rarely need to be reachable by everyone.",
-            "全世界に開いたポートはすべて攻撃対象になります。Web の入口以外のサービスを誰からでも到達可能にする必要はほとんどありません。"),
+            "全世界に開いたポートはすべて攻撃対象になります。ウェブのフロントエンド以外のサービスを誰からでも到達可能にする必要はほとんどありません。"),
         fix: ("Restrict the source to the address ranges or security groups that need the port, or put the service behind a load balancer.",
             "送信元を必要なアドレス範囲やセキュリティグループに限定するか、サービスをロードバランサーの背後に置いてください。"),
         references: ["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"],

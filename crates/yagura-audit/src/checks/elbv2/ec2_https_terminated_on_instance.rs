@@ -19,7 +19,7 @@ declare_check! {
         why: ("Certificates on instances expire and leak; a load balancer with ACM renews them and keeps instances private.",
             "インスタンス上の証明書は期限切れや漏洩が起きます。ACM 付きロードバランサーなら自動更新され、インスタンスを非公開にできます。"),
         fix: ("Terminate TLS on an Application Load Balancer with an ACM certificate and close 443 on the instance's group.",
-            "ACM 証明書付き ALB で TLS を終端し、インスタンスのグループで 443 を閉じてください。"),
+            "ACM 証明書を設定した Application Load Balancer で TLS を終端し、インスタンスのセキュリティグループで 443 を閉じてください。"),
         references: ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"],
     }
 }

@@ -16,7 +16,7 @@ declare_check! {
         what: ("Finds IAM users with at least one active access key.",
             "有効なアクセスキーを一つ以上持つ IAM ユーザーを検出します。"),
         why: ("The guideline allows no long-lived access keys: keys leak through code, laptops and logs, and a leaked key is how accounts are taken over.",
-            "ガイドラインは長期アクセスキーを認めていません。キーはコード・PC・ログから漏洩し、漏洩したキーはアカウント乗っ取りの入口になります。"),
+            "ガイドラインは長期アクセスキーを認めていません。キーはコード・ノートパソコン・ログから漏洩し、漏洩したキーはアカウント乗っ取りの入口になります。"),
         fix: ("Use roles: an instance profile on a CLI instance, or MFA-protected role sessions (`yagura creds`); then deactivate and delete the key.",
             "ロールを使ってください(CLI 用インスタンスのインスタンスプロファイル、または MFA 付きロールセッション `yagura creds`)。その後キーを無効化・削除してください。"),
         references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles"],

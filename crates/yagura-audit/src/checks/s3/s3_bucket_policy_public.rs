@@ -21,7 +21,7 @@ declare_check! {
         why: ("Anyone on the internet can read (or write) the objects.",
             "インターネット上の誰もがオブジェクトを読める(または書ける)状態です。"),
         fix: ("Remove the public statement, or restrict it with `aws:SourceVpce`, `aws:PrincipalOrgID` or a CloudFront origin access control.",
-            "公開ステートメントを削除するか、`aws:SourceVpce`・`aws:PrincipalOrgID`・CloudFront OAC で制限してください。"),
+            "公開ステートメントを削除するか、`aws:SourceVpce`・`aws:PrincipalOrgID`・CloudFront のオリジンアクセスコントロールで制限してください。"),
         references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html"],
     }
 }
