@@ -98,7 +98,22 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
         return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
     }
     if let Some(e) = c.downcast_ref::<yagura_inventory::CollectError>() {
-        return yagura_collect::error_text(e).ja.into_owned();
+        return e.ja();
+    }
+    if let Some(e) = c.downcast_ref::<yagura_collect::CollectorError>() {
+        use yagura_collect::CollectorError;
+        return match e {
+            CollectorError::Identity(e) => {
+                format!("認証情報がどのアカウントのものか確認できません: {}", e.ja())
+            }
+            CollectorError::Regions(e) => {
+                format!("有効なリージョンを一覧できません: {}", e.ja())
+            }
+            CollectorError::Organization(e) => {
+                format!("組織のアカウントを一覧できません: {}", e.ja())
+            }
+            other => format!("「{other}」"),
+        };
     }
     if let Some(e) = c.downcast_ref::<yagura_trail::source::SourceError>() {
         return source_error_ja(e);
@@ -129,22 +144,17 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
 fn source_error_ja(e: &yagura_trail::source::SourceError) -> String {
     use yagura_trail::source::SourceError;
     match e {
-        SourceError::AccessDenied { what, message } => format!(
-            "`{what}` へのアクセスが拒否されました: {}",
-            yagura_collect::message_ja(message)
-        ),
-        SourceError::NotFound { what, message } => format!(
-            "`{what}` は存在しません: {}",
-            yagura_collect::message_ja(message)
-        ),
+        SourceError::AccessDenied { what, message } => {
+            format!("`{what}` へのアクセスが拒否されました: {}", message.ja)
+        }
+        SourceError::NotFound { what, message } => {
+            format!("`{what}` は存在しません: {}", message.ja)
+        }
         SourceError::Other {
             what,
             code,
             message,
-        } => format!(
-            "`{what}`: `{code}`: {}",
-            yagura_collect::message_ja(message)
-        ),
+        } => format!("`{what}`: `{code}`: {}", message.ja),
         other => format!("「{other}」"),
     }
 }
