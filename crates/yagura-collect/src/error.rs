@@ -15,6 +15,17 @@ pub enum CollectorError {
     Organization(CollectError),
 }
 
+impl CollectorError {
+    /// The error of the call that stopped the collection (its operation says what it was for).
+    pub fn into_collect_error(self) -> CollectError {
+        match self {
+            CollectorError::Identity(e)
+            | CollectorError::Regions(e)
+            | CollectorError::Organization(e) => e,
+        }
+    }
+}
+
 /// Turns an SDK error into the inventory's error record: the operation, the service's error
 /// code (or the kind of transport failure) and its message. Credentials never appear in SDK
 /// error messages; request bodies are not included.
