@@ -27,8 +27,10 @@ impl CollectorError {
 }
 
 /// Turns an SDK error into the inventory's error record: the operation, the service's error
-/// code (or the kind of transport failure) and its message. Credentials never appear in SDK
-/// error messages; request bodies are not included.
+/// code (or the kind of transport failure), its message as the service (or the transport) said
+/// it, the hint for the code, and the status of an answer whose body was no response (yagura's
+/// words are data, rendered in the reader's language). Credentials never appear in SDK error
+/// messages; request bodies are not included.
 pub fn collect_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,

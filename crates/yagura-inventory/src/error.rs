@@ -74,11 +74,6 @@ impl CollectError {
         self.render(Lang::Ja)
     }
 
-    /// Both renderings.
-    pub fn text(&self) -> Text {
-        Text::owned(self.render(Lang::En), self.render(Lang::Ja))
-    }
-
     /// [`CollectError::detail`] in both languages, for an error that names its operation its
     /// own way (`access denied to s3://bucket: …`).
     pub fn detail_text(&self) -> Text {
@@ -296,7 +291,7 @@ mod tests {
                         t.ja
                     )
                 );
-                assert_eq!(e.text().en, e.to_string());
+                assert_eq!(e.render(Lang::En), e.to_string());
             }
             assert!(!t.en.is_empty() && !t.ja.is_empty());
             assert!(!t.ja.is_ascii(), "{}", t.ja);
