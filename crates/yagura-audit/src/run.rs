@@ -241,8 +241,9 @@ impl<'a> Cx<'a> {
         let err = &m.error;
         let msg = yagura_core::msg!(
             "could not read the data for this check ({err}); the result is unknown",
-            "このチェックに必要なデータを読み取れませんでした(「{err}」)。結果は不明です",
-            err = err
+            "このチェックに必要なデータを読み取れませんでした({err_ja})。結果は不明です",
+            err = err,
+            err_ja = err.ja()
         );
         let region = m.region.as_deref().unwrap_or(at.region);
         self.emit(At { region, ..at }, Status::Unknown, msg);

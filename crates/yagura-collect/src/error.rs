@@ -1,7 +1,6 @@
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use yagura_core::Text;
 use yagura_inventory::CollectError;
 
 /// Failures that stop the collection of an account (not of one piece of it).
@@ -16,9 +15,22 @@ pub enum CollectorError {
     Organization(CollectError),
 }
 
+impl CollectorError {
+    /// The error of the call that stopped the collection (its operation says what it was for).
+    pub fn into_collect_error(self) -> CollectError {
+        match self {
+            CollectorError::Identity(e)
+            | CollectorError::Regions(e)
+            | CollectorError::Organization(e) => e,
+        }
+    }
+}
+
 /// Turns an SDK error into the inventory's error record: the operation, the service's error
-/// code (or the kind of transport failure) and its message. Credentials never appear in SDK
-/// error messages; request bodies are not included.
+/// code (or the kind of transport failure), its message as the service (or the transport) said
+/// it, the hint for the code, and the status of an answer whose body was no response (yagura's
+/// words are data, rendered in the reader's language). Credentials never appear in SDK error
+/// messages; request bodies are not included.
 pub fn collect_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -40,128 +52,16 @@ where
             _ => "Error".to_string(),
         },
     };
-    let message = match (err.message(), status) {
-        (Some(m), _) => m.to_string(),
-        (None, Some(s)) => format!("{NO_RESPONSE_BEFORE}{s}{NO_RESPONSE_AFTER}"),
-        (None, None) => one_line(&err),
+    let (message, invalid_response) = match (err.message(), status) {
+        (Some(m), _) => (m.to_string(), None),
+        (None, Some(s)) => (String::new(), Some(s)),
+        (None, None) => (one_line(&err), None),
     };
-    let message = match hint(&code) {
-        Some(h) => format!("{message} ({})", h.en),
-        None => message,
-    };
-    CollectError::new(operation, &code, &message)
-}
-
-/// yagura's words for an answer that is no response of the service: `the service answered HTTP
-/// 500 with a body that is not a valid response`.
-const NO_RESPONSE_BEFORE: &str = "the service answered HTTP ";
-const NO_RESPONSE_AFTER: &str = " with a body that is not a valid response";
-
-/// A [`CollectError`] for a person, in English (its `Display`) and Japanese: the operation and
-/// the code as identifiers, AWS's own message (or the transport's) quoted in 「」 as it was
-/// written, yagura's words (a body that is no response, the hint for the code) in Japanese.
-pub fn error_text(e: &CollectError) -> Text {
-    let ja = if e.message.is_empty() {
-        format!("`{}` が失敗しました(`{}`)", e.operation, e.code)
-    } else {
-        format!(
-            "`{}` が失敗しました(`{}`): {}",
-            e.operation,
-            e.code,
-            message_ja(&e.message)
-        )
-    };
-    Text::owned(e.to_string(), ja)
-}
-
-/// The message of a [`CollectError`] (or of an error built from one) in a Japanese sentence:
-/// AWS's text quoted in 「」, yagura's own words translated.
-pub fn message_ja(message: &str) -> String {
-    let mut rest = message;
-    let mut hint_ja = None;
-    for h in HINTS {
-        let suffix = format!(" ({})", h.1.en);
-        if let Some(m) = rest.strip_suffix(suffix.as_str()) {
-            rest = m;
-            hint_ja = Some(h.1.ja.as_ref());
-            break;
-        }
-    }
-    let said = match rest
-        .strip_prefix(NO_RESPONSE_BEFORE)
-        .and_then(|r| r.strip_suffix(NO_RESPONSE_AFTER))
-        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-    {
-        Some(status) => {
-            format!("サービスは HTTP {status} で応答しましたが、本文は有効な応答ではありません")
-        }
-        None if rest.is_empty() => String::new(),
-        None => format!("「{rest}」"),
-    };
-    match hint_ja {
-        Some(h) if said.is_empty() => h.to_string(),
-        Some(h) => format!("{said}({h})"),
-        None => said,
+    CollectError {
+        invalid_response,
+        ..CollectError::new(operation, &code, &message).with_hint()
     }
 }
-
-/// What usually causes an error with these codes, and what to do (issue 19: errors a person
-/// can read), in English and Japanese.
-const HINTS: &[(&[&str], Text)] = &[
-    (
-        &[
-            "AccessDenied",
-            "AccessDeniedException",
-            "UnauthorizedOperation",
-            "AuthorizationError",
-            "AuthorizationErrorException",
-        ],
-        Text::new(
-            "the credentials' policies do not allow this call: attach the AWS managed policies SecurityAudit and ViewOnlyAccess to the audit role",
-            "認証情報のポリシーがこの呼び出しを許可していません。監査用のロールに AWS 管理ポリシー SecurityAudit と ViewOnlyAccess をアタッチしてください",
-        ),
-    ),
-    (
-        &["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"],
-        Text::new(
-            "the credentials are not valid here: the region may be disabled for the account (an opt-in region) or the keys revoked",
-            "この認証情報はここでは有効ではありません。アカウントでリージョンが有効になっていない(オプトインリージョン)か、キーが無効化されている可能性があります",
-        ),
-    ),
-    (
-        &["ExpiredToken", "ExpiredTokenException", "RequestExpired"],
-        Text::new(
-            "the session expired: get new credentials (`yagura creds`)",
-            "セッションの有効期限が切れました。新しい認証情報を取得してください(`yagura creds`)",
-        ),
-    ),
-    (
-        &["DispatchFailure"],
-        Text::new(
-            "the endpoint could not be reached: check the network, the proxy (HTTPS_PROXY) and the region name",
-            "エンドポイントに到達できませんでした。ネットワーク、プロキシ(HTTPS_PROXY)、リージョン名を確認してください",
-        ),
-    ),
-    (
-        &["Timeout"],
-        Text::new(
-            "the service did not answer in time: try again, or with fewer regions at once",
-            "サービスが時間内に応答しませんでした。再試行するか、一度に扱うリージョンを減らしてください",
-        ),
-    ),
-    (
-        &[
-            "Throttling",
-            "ThrottlingException",
-            "TooManyRequestsException",
-            "RequestLimitExceeded",
-        ],
-        Text::new(
-            "the service throttled the calls after retries: run again later or with fewer regions at once",
-            "再試行してもサービスが呼び出しを抑制しました(スロットリング)。時間をおくか、一度に扱うリージョンを減らして実行してください",
-        ),
-    ),
-];
 
 /// An SDK error as one line: the `Display` of each error of its chain, joined by `: ` (a text
 /// that repeats the previous one is left out), at most 300 characters — never the `Debug` dump
@@ -178,14 +78,6 @@ pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
         next = e.source();
     }
     short(&yagura_core::escape::one_line(&parts.join(": ")))
-}
-
-/// The hint for an error code, if it has one.
-fn hint(code: &str) -> Option<&'static Text> {
-    HINTS
-        .iter()
-        .find(|(codes, _)| codes.contains(&code))
-        .map(|(_, h)| h)
 }
 
 /// Whether the error is the service's way to say "this thing is not configured".
@@ -211,6 +103,10 @@ mod tests {
     use super::*;
     use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
     use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+    use yagura_inventory::Hint;
 
     #[test]
     fn a_transport_failure_is_one_line_with_its_cause_and_a_hint_never_a_debug_dump() {
@@ -219,42 +115,62 @@ mod tests {
             SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
         let e = collect_error("sts:GetCallerIdentity", err);
         assert_eq!(e.code, "DispatchFailure");
+        assert_eq!(e.hint, Some(Hint::Unreachable));
         assert!(e.message.contains("connection refused"), "{}", e.message);
-        assert!(e.message.contains("HTTPS_PROXY"), "{}", e.message);
+        assert!(!e.message.contains("HTTPS_PROXY"), "{}", e.message);
+        assert!(e.to_string().contains("HTTPS_PROXY"), "{e}");
         for debug in ["DispatchFailure(", "ConnectorError {", "Custom {", "kind:"] {
             assert!(!e.message.contains(debug), "{}", e.message);
         }
         assert!(!e.message.contains('\n'));
     }
 
+    fn answered(status: u16, code: Option<&str>, message: Option<&str>) -> CollectError {
+        let mut meta = ErrorMetadata::builder();
+        if let Some(c) = code {
+            meta = meta.code(c);
+        }
+        if let Some(m) = message {
+            meta = meta.message(m);
+        }
+        let raw = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::empty());
+        let err: SdkError<GetCallerIdentityError, HttpResponse> =
+            SdkError::service_error(GetCallerIdentityError::generic(meta.build()), raw);
+        collect_error("sts:GetCallerIdentity", err)
+    }
+
     #[test]
-    fn in_japanese_aws_words_are_quoted_and_yaguras_translated() {
-        let e = CollectError::new(
-            "athena:StartQueryExecution",
-            "HTTP404",
-            "the service answered HTTP 404 with a body that is not a valid response",
-        );
+    fn the_message_is_what_aws_said_and_the_hint_is_data() {
+        let e = answered(403, Some("AccessDenied"), Some("User is not authorized"));
+        assert_eq!(e.message, "User is not authorized");
+        assert_eq!(e.hint, Some(Hint::AccessDenied));
+        assert_eq!(e.invalid_response, None);
         assert_eq!(
-            error_text(&e).ja,
-            "`athena:StartQueryExecution` が失敗しました(`HTTP404`): サービスは HTTP 404 で応答しましたが、本文は有効な応答ではありません"
-        );
-        let hint = hint("AccessDenied").unwrap();
-        let e = CollectError::new(
-            "s3:ListObjectsV2",
-            "AccessDenied",
-            &format!("Access Denied ({})", hint.en),
-        );
-        assert_eq!(
-            error_text(&e).ja,
+            e.to_string(),
             format!(
-                "`s3:ListObjectsV2` が失敗しました(`AccessDenied`): 「Access Denied」({})",
-                hint.ja
+                "sts:GetCallerIdentity: AccessDenied: User is not authorized ({})",
+                Hint::AccessDenied.text().en
             )
         );
-        assert_eq!(error_text(&e).en, e.to_string());
         assert_eq!(
-            message_ja("The specified queue does not exist."),
-            "「The specified queue does not exist.」"
+            e.ja(),
+            format!(
+                "`sts:GetCallerIdentity` が失敗しました(`AccessDenied`): 「User is not authorized」({})",
+                Hint::AccessDenied.text().ja
+            )
+        );
+        let e = answered(500, None, None);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("HTTP500", ""));
+        assert_eq!((e.invalid_response, e.hint), (Some(500), None));
+        assert_eq!(
+            e.to_string(),
+            "sts:GetCallerIdentity: HTTP500: the service answered HTTP 500 with a body that is not a valid response"
+        );
+        // a 403 whose body could not be read is still a refusal, with its hint
+        let e = answered(403, None, None);
+        assert_eq!(
+            (e.code.as_str(), e.invalid_response, e.hint),
+            ("AccessDenied", Some(403), Some(Hint::AccessDenied))
         );
     }
 

@@ -107,10 +107,12 @@ impl Fleet {
         out.command()
             .and_then(|c| c.command_id())
             .map(str::to_string)
-            .ok_or_else(|| CollectError {
-                operation: "ssm:SendCommand".to_string(),
-                code: "NoCommandId".to_string(),
-                message: "the answer names no command id".to_string(),
+            .ok_or_else(|| {
+                CollectError::new(
+                    "ssm:SendCommand",
+                    "NoCommandId",
+                    "the answer names no command id",
+                )
             })
     }
 
@@ -218,11 +220,11 @@ impl Fleet {
                 continue;
             };
             let body = if usize::try_from(size).unwrap_or(usize::MAX) > MAX_OUTPUT {
-                Err(CollectError {
-                    operation: "s3:GetObject".to_string(),
-                    code: "TooLarge".to_string(),
-                    message: format!("s3://{bucket}/{key} is larger than {MAX_OUTPUT} bytes"),
-                })
+                Err(CollectError::new(
+                    "s3:GetObject",
+                    "TooLarge",
+                    &format!("s3://{bucket}/{key} is larger than {MAX_OUTPUT} bytes"),
+                ))
             } else {
                 self.read(bucket, &key).await
             };
@@ -244,18 +246,16 @@ impl Fleet {
             .send()
             .await
             .map_err(|e| collect_error("s3:GetObject", e))?;
-        let bytes = obj.body.collect().await.map_err(|e| CollectError {
-            operation: "s3:GetObject".to_string(),
-            code: "Read".to_string(),
-            message: format!("s3://{bucket}/{key}: {e}"),
+        let bytes = obj.body.collect().await.map_err(|e| {
+            CollectError::new("s3:GetObject", "Read", &format!("s3://{bucket}/{key}: {e}"))
         })?;
         let v = bytes.into_bytes().to_vec();
         if v.len() > MAX_OUTPUT {
-            return Err(CollectError {
-                operation: "s3:GetObject".to_string(),
-                code: "TooLarge".to_string(),
-                message: format!("s3://{bucket}/{key} is larger than {MAX_OUTPUT} bytes"),
-            });
+            return Err(CollectError::new(
+                "s3:GetObject",
+                "TooLarge",
+                &format!("s3://{bucket}/{key} is larger than {MAX_OUTPUT} bytes"),
+            ));
         }
         Ok(v)
     }

@@ -40,7 +40,7 @@ pub mod trail_sqs;
 /// SDK crates.
 pub use aws_config::SdkConfig;
 pub use clients::Clients;
-pub use error::{collect_error, error_text, message_ja, CollectorError};
+pub use error::{collect_error, CollectorError};
 pub use iam::AwsPolicyCache;
 pub use org::{OrgOptions, DEFAULT_ACCOUNT_API_CONCURRENCY, DEFAULT_API_CONCURRENCY};
 pub use shard::{BadShard, Shard, SHARD_HASH};

@@ -37,10 +37,12 @@ impl OpsError {
 
 impl From<yagura_inventory::CollectError> for OpsError {
     fn from(e: yagura_inventory::CollectError) -> OpsError {
+        // what was said with yagura's hint, as the English `Display` of the CollectError
+        let message = e.detail(yagura_core::Lang::En);
         OpsError {
             operation: e.operation,
             code: e.code,
-            message: e.message,
+            message,
         }
     }
 }

@@ -125,7 +125,8 @@ pub async fn collect_organization(
                                     ..a
                                 })
                         };
-                        got.map_err(|e| CollectError::new("collect", "Failed", &e.to_string()))
+                        // the failed call's own error, its hint data and AWS's words apart
+                        got.map_err(CollectorError::into_collect_error)
                     }
                     Err(e) => Err(e),
                 };

@@ -7,6 +7,7 @@
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use yagura_trail::source::said;
 use yagura_trail::source::DirListing;
 use yagura_trail::{ObjectSource, SourceError};
 
@@ -44,7 +45,7 @@ where
     };
     let e = collect_error(operation, err);
     let what = what.to_string();
-    let message = e.message;
+    let message = e.detail_text();
     match (e.code.as_str(), status) {
         (_, Some(403)) | ("AccessDenied" | "AllAccessDisabled" | "InvalidAccessKeyId", _) => {
             SourceError::AccessDenied { what, message }
@@ -66,7 +67,7 @@ impl S3Source {
         let other = |message: String| SourceError::Other {
             what: format!("s3://{bucket}"),
             code: "Runtime".to_string(),
-            message,
+            message: said(&message),
         };
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -196,7 +197,7 @@ impl S3Source {
         let body = obj.body.collect().await.map_err(|e| SourceError::Other {
             what: self.url(key),
             code: "Body".to_string(),
-            message: e.to_string(),
+            message: said(&e.to_string()),
         })?;
         Ok(body.into_bytes().to_vec())
     }

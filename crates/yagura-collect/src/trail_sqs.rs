@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use yagura_trail::consume::{Fetcher, Message, Queue};
 use yagura_trail::notice::ObjectNotice;
+use yagura_trail::source::said;
 use yagura_trail::{ObjectSource, SourceError};
 
 use crate::trail_s3::S3Source;
 use crate::{collect_error, load_config, local::is_local_endpoint, ConnectOptions};
+use yagura_inventory::CollectError;
 
 /// An SQS queue of S3 notifications.
 #[derive(Debug)]
@@ -26,7 +28,17 @@ fn other(what: &str, code: &str, message: String) -> SourceError {
     SourceError::Other {
         what: what.to_string(),
         code: code.to_string(),
-        message,
+        message: said(&message),
+    }
+}
+
+/// A [`CollectError`] of the queue as a [`SourceError`]: what SQS said and the hint, in both
+/// languages.
+fn queue_error(url: &str, e: &CollectError) -> SourceError {
+    SourceError::Other {
+        what: url.to_string(),
+        code: e.code.clone(),
+        message: e.detail_text(),
     }
 }
 
@@ -85,7 +97,7 @@ impl Queue for SqsQueue {
                 .await
                 .map_err(|e| {
                     let e = collect_error("ReceiveMessage", e);
-                    other(&self.url, &e.code, e.message)
+                    queue_error(&self.url, &e)
                 })?;
             Ok(out
                 .messages()
@@ -144,7 +156,7 @@ impl Queue for SqsQueue {
             }
             Err(e) => {
                 let e = collect_error("DeleteMessageBatch", e);
-                let e = other(&self.url, &e.code, e.message);
+                let e = queue_error(&self.url, &e);
                 receipts.iter().map(|_| Err(e.clone())).collect()
             }
         }

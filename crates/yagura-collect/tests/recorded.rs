@@ -757,6 +757,19 @@ fn recorded_access_denied_leaves_other_services_intact() {
     assert_unknown(&f, "root-mfa-disabled", "AccessDenied");
     assert_unknown(&f, "root-mfa-not-hardware", "AccessDenied");
     assert_unknown(&f, "ec2-instance-not-ssm-managed", "AccessDenied");
+    // Issue 19: yagura's hint is data, said once and in the reader's language; AWS's message
+    // is quoted as it is.
+    let hint = yagura_inventory::Hint::AccessDenied.text();
+    for u in of(&f, "root-mfa-disabled") {
+        let (en, ja) = (u.message.en(), u.message.ja());
+        assert_eq!(en.matches(hint.en.as_ref()).count(), 1, "{en}");
+        assert_eq!(ja.matches(hint.ja.as_ref()).count(), 1, "{ja}");
+        assert!(!ja.contains(hint.en.as_ref()), "{ja}");
+        assert!(
+            ja.contains("「User: arn:aws:iam::") && ja.contains("iam:GetAccountSummary」"),
+            "{ja}"
+        );
+    }
     // The others still report.
     assert_passes(&f, "ec2-instance-scheduled-event");
     assert_passes(&f, "ec2-instance-ami-untrusted-owner");

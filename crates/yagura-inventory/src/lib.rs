@@ -7,9 +7,11 @@
 // Only the binary prints (ARCHITECTURE.md): a library returns data and typed errors.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod error;
 mod load;
 mod model;
 
+pub use error::{CollectError, Hint};
 pub use load::{from_json, LoadError};
 pub use model::*;
 

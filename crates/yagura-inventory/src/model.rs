@@ -1,6 +1,6 @@
+use crate::CollectError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Data that was read, or the reason it could not be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,42 +35,6 @@ impl<T: Default> Default for Collected<T> {
         Collected::Error(CollectError::not_collected())
     }
 }
-
-/// Why a piece of the inventory could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CollectError {
-    /// `ec2:DescribeSecurityGroups`.
-    pub operation: String,
-    /// The service's error code (`AccessDenied`, `Throttling`, `dispatch failure`, …).
-    pub code: String,
-    pub message: String,
-}
-
-impl CollectError {
-    pub fn new(operation: &str, code: &str, message: &str) -> CollectError {
-        CollectError {
-            operation: operation.to_string(),
-            code: code.to_string(),
-            message: message.to_string(),
-        }
-    }
-
-    pub fn not_collected() -> CollectError {
-        CollectError::new("-", "NotCollected", "this data was not collected")
-    }
-}
-
-impl fmt::Display for CollectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message.is_empty() {
-            write!(f, "{}: {}", self.operation, self.code)
-        } else {
-            write!(f, "{}: {}: {}", self.operation, self.code, self.message)
-        }
-    }
-}
-
-impl std::error::Error for CollectError {}
 
 pub type Tags = BTreeMap<String, String>;
 

@@ -319,7 +319,7 @@ mod tests {
                         .cloned()
                         .ok_or_else(|| SourceError::NotFound {
                             what: o.key.clone(),
-                            message: "gone".into(),
+                            message: crate::source::said("gone"),
                         })
                 })
                 .collect()

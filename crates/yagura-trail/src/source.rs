@@ -21,24 +21,33 @@ use crate::detection::Detection;
 use crate::read::{Checkpoint, Checkpoints, KeyInfo};
 use crate::scan::{sort_detections, Scanner};
 use std::collections::{BTreeMap, BTreeSet};
+use yagura_core::Text;
 
-/// Why an object store call failed.
+/// Why an object store call failed. The `message` is what the service (or the transport) said,
+/// with yagura's words about it (the hint for the code), in English and in Japanese (where the
+/// service's own words are quoted in 「」).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SourceError {
     /// The credentials may not list or read this (HTTP 403).
-    #[error("access denied to `{what}`: {message}")]
-    AccessDenied { what: String, message: String },
+    #[error("access denied to `{what}`: {}", .message.en)]
+    AccessDenied { what: String, message: Text },
     /// The bucket or object does not exist (any more).
-    #[error("`{what}` does not exist: {message}")]
-    NotFound { what: String, message: String },
+    #[error("`{what}` does not exist: {}", .message.en)]
+    NotFound { what: String, message: Text },
     /// Anything else (throttling after retries, the network, a server error).
-    #[error("`{what}`: {code}: {message}")]
+    #[error("`{what}`: {code}: {}", .message.en)]
     Other {
         what: String,
         code: String,
-        message: String,
+        message: Text,
     },
+}
+
+/// Text of the service's or the transport's that yagura does not translate: as it is in
+/// English, quoted in 「」 in Japanese.
+pub fn said(message: &str) -> Text {
+    Text::owned(message.to_string(), format!("「{message}」"))
 }
 
 /// One level of a `/`-delimited listing.

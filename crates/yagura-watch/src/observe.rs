@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use yagura_inventory::{
-    Account, Bucket, Collected, IngressRule, Inventory, PublicAccessBlock, Region, Tags,
+    Account, Bucket, CollectError, Collected, IngressRule, Inventory, PublicAccessBlock, Region,
+    Tags,
 };
 
 /// A resource type (or one resource) a snapshot could not read.
@@ -21,8 +22,13 @@ pub struct Unrecorded {
     /// Set when only this resource could not be read whole (its type was listed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// The collector's error: operation, code, message.
-    pub reason: String,
+    /// The collector's error (saved as its English `Display`: operation, code, message).
+    #[serde(serialize_with = "english")]
+    pub reason: CollectError,
+}
+
+fn english<S: serde::Serializer>(e: &CollectError, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(e)
 }
 
 /// What one snapshot saw.
@@ -63,7 +69,7 @@ pub fn observe(inv: &Inventory) -> Observation {
     o.obs.unrecorded.sort_by(|a, b| {
         (&a.scope, &a.resource_id)
             .cmp(&(&b.scope, &b.resource_id))
-            .then(a.reason.cmp(&b.reason))
+            .then_with(|| a.reason.to_string().cmp(&b.reason.to_string()))
     });
     o.obs
 }
@@ -172,7 +178,7 @@ impl Observer {
             Collected::Error(e) => self.obs.unrecorded.push(Unrecorded {
                 scope,
                 resource_id: None,
-                reason: e.to_string(),
+                reason: e.clone(),
             }),
         }
     }
@@ -280,7 +286,7 @@ impl Observer {
                 self.obs.unrecorded.push(Unrecorded {
                     scope: Observer::scope(acct, GLOBAL_REGION, types::S3_BUCKET),
                     resource_id: None,
-                    reason: e.to_string(),
+                    reason: e.clone(),
                 });
                 return;
             }
@@ -298,7 +304,7 @@ impl Observer {
                     self.obs.unrecorded.push(Unrecorded {
                         scope: Observer::scope(acct, GLOBAL_REGION, types::S3_BUCKET),
                         resource_id: Some(b.name.clone()),
-                        reason: e.to_string(),
+                        reason: e.clone(),
                     });
                     continue;
                 }

@@ -230,11 +230,7 @@ fn merge_and_store(
         let shown = format!("s3://{bucket}/{}", o.key);
         let parsed = o
             .body
-            .map_err(|e| {
-                yagura_collect::error_text(&e)
-                    .get(crate::i18n::lang())
-                    .to_string()
-            })
+            .map_err(|e| e.render(crate::i18n::lang()))
             .and_then(|b| {
                 let text = String::from_utf8_lossy(&b).into_owned();
                 yagura_report::read_json_report(&text).map_err(|e| {

@@ -98,7 +98,22 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
         return "コンソールへのサインインにはセッショントークン付きの一時的な認証情報が必要です。長期のキーではサインインできません(先にロールを引き受けてください)".to_string();
     }
     if let Some(e) = c.downcast_ref::<yagura_inventory::CollectError>() {
-        return yagura_collect::error_text(e).ja.into_owned();
+        return e.ja();
+    }
+    if let Some(e) = c.downcast_ref::<yagura_collect::CollectorError>() {
+        use yagura_collect::CollectorError;
+        return match e {
+            CollectorError::Identity(e) => {
+                format!("認証情報がどのアカウントのものか確認できません: {}", e.ja())
+            }
+            CollectorError::Regions(e) => {
+                format!("有効なリージョンを一覧できません: {}", e.ja())
+            }
+            CollectorError::Organization(e) => {
+                format!("組織のアカウントを一覧できません: {}", e.ja())
+            }
+            other => format!("「{other}」"),
+        };
     }
     if let Some(e) = c.downcast_ref::<yagura_trail::source::SourceError>() {
         return source_error_ja(e);
@@ -129,22 +144,67 @@ fn cause_ja(c: &(dyn std::error::Error + 'static)) -> String {
 fn source_error_ja(e: &yagura_trail::source::SourceError) -> String {
     use yagura_trail::source::SourceError;
     match e {
-        SourceError::AccessDenied { what, message } => format!(
-            "`{what}` へのアクセスが拒否されました: {}",
-            yagura_collect::message_ja(message)
-        ),
-        SourceError::NotFound { what, message } => format!(
-            "`{what}` は存在しません: {}",
-            yagura_collect::message_ja(message)
-        ),
+        SourceError::AccessDenied { what, message } => {
+            format!("`{what}` へのアクセスが拒否されました: {}", message.ja)
+        }
+        SourceError::NotFound { what, message } => {
+            format!("`{what}` は存在しません: {}", message.ja)
+        }
         SourceError::Other {
             what,
             code,
             message,
-        } => format!(
-            "`{what}`: `{code}`: {}",
-            yagura_collect::message_ja(message)
-        ),
+        } => format!("`{what}`: `{code}`: {}", message.ja),
         other => format!("「{other}」"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cause_ja;
+    use yagura_inventory::{CollectError, Hint};
+    use yagura_trail::source::said;
+    use yagura_trail::SourceError;
+
+    /// Issue 19: an AWS error in a Japanese error chain has yagura's words in Japanese and
+    /// AWS's quoted, whether it comes as a CollectError, inside the collector's error or as an
+    /// object store's error.
+    #[test]
+    fn aws_errors_in_a_chain_are_said_in_japanese_with_the_hint() {
+        let denied = CollectError::new("sts:GetCallerIdentity", "AccessDenied", "Not authorized")
+            .with_hint();
+        let hint = &Hint::AccessDenied.text().ja;
+        let want = format!(
+            "`sts:GetCallerIdentity` が失敗しました(`AccessDenied`): 「Not authorized」({hint})"
+        );
+        assert_eq!(cause_ja(&denied), want);
+        let e = yagura_collect::CollectorError::Identity(denied.clone());
+        assert_eq!(
+            cause_ja(&e),
+            format!("認証情報がどのアカウントのものか確認できません: {want}")
+        );
+        let e = SourceError::AccessDenied {
+            what: "s3://trail".to_string(),
+            message: denied.detail_text(),
+        };
+        assert_eq!(
+            cause_ja(&e),
+            format!("`s3://trail` へのアクセスが拒否されました: 「Not authorized」({hint})")
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "access denied to `s3://trail`: Not authorized ({})",
+                Hint::AccessDenied.text().en
+            )
+        );
+        let e = SourceError::NotFound {
+            what: "s3://trail/key".to_string(),
+            message: said("The specified key does not exist."),
+        };
+        assert_eq!(
+            cause_ja(&e),
+            "`s3://trail/key` は存在しません: 「The specified key does not exist.」"
+        );
     }
 }

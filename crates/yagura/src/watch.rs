@@ -392,8 +392,8 @@ fn write_text(
             "  {}",
             crate::tr!(
                 "not recorded: {what}: {why}",
-                "未記録: {what}:「{why}」",
-                why = sanitize(&u.reason)
+                "未記録: {what}: {why}",
+                why = sanitize(&u.reason.render(crate::i18n::lang()))
             )
         )?;
     }

@@ -652,3 +652,65 @@ fn exceptions_match_check_patterns_and_resource_tags() {
     assert!(results.iter().all(|r| r["status"] != "MUTED"));
     assert!(stderr.contains("matched nothing"), "{stderr}");
 }
+
+/// Issue 19: yagura's hint for an error code is its own words, so it is Japanese under `--lang
+/// ja` and said once — over a record saved before the hint was data (the English hint at the
+/// end of the message, as older inventories hold it) as over a new one (the hint by name).
+#[test]
+fn unknown_results_give_the_hint_once_in_the_readers_language() {
+    const HINT_EN: &str = "the credentials' policies do not allow this call: attach the AWS managed policies SecurityAudit and ViewOnlyAccess to the audit role";
+    const HINT_JA: &str =
+        "監査用のロールに AWS 管理ポリシー SecurityAudit と ViewOnlyAccess をアタッチしてください";
+    let mut inv: Value = serde_json::from_str(DEMO).unwrap();
+    let acct = main_account(&mut inv);
+    let error = |region: &str, message: String, hint: Option<&str>| {
+        let mut e = serde_json::json!({
+            "operation": format!("guardduty:ListDetectors@{region}"), "code": "AccessDenied",
+            "message": message});
+        if let Some(h) = hint {
+            e["hint"] = Value::String(h.to_string());
+        }
+        serde_json::json!({ "error": e })
+    };
+    let said = "User is not authorized to perform guardduty:ListDetectors";
+    acct["regions"][0]["guardduty"] = error("new", said.to_string(), Some("access_denied"));
+    acct["regions"][1]["guardduty"] = error("old", format!("{said} ({HINT_EN})"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("denied.json");
+    std::fs::write(&path, serde_json::to_vec(&inv).unwrap()).unwrap();
+    for (lang, hint, other) in [
+        ("ja", HINT_JA, "SecurityAudit and"),
+        ("en", HINT_EN, "監査"),
+    ] {
+        let out = yagura_testkit::yagura_cmd()
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args([
+                "--lang",
+                lang,
+                "audit",
+                "--allow-incomplete",
+                "--from-inventory",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for region in ["new", "old"] {
+            let op = format!("guardduty:ListDetectors@{region}");
+            let lines: Vec<&str> = text.lines().filter(|l| l.contains(&op)).collect();
+            assert!(
+                !lines.is_empty(),
+                "{lang}: no UNKNOWN on {op}:\n{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for line in lines {
+                assert_eq!(line.matches(hint).count(), 1, "{lang}: {line}");
+                assert!(!line.contains(other), "{lang}: {line}");
+                if lang == "ja" {
+                    assert!(line.contains(&format!("「{said}」")), "{line}");
+                }
+            }
+        }
+    }
+}

@@ -221,7 +221,8 @@ fn an_unreadable_type_keeps_its_resources_and_the_run_says_incomplete() {
     .unwrap();
     let mut denied = inventory("2026-11-24T01:00:00Z", &[], None);
     denied["accounts"][0]["regions"][0]["ec2"]["security_groups"] = serde_json::json!({"error": {
-        "operation": "ec2:DescribeSecurityGroups", "code": "AccessDenied", "message": "denied"}});
+        "operation": "ec2:DescribeSecurityGroups", "code": "AccessDenied", "message": "denied",
+        "hint": "access_denied"}});
     let t1 = dir.path().join("t1.json");
     std::fs::write(&t1, serde_json::to_vec(&denied).unwrap()).unwrap();
     assert!(yagura(
@@ -251,10 +252,33 @@ fn an_unreadable_type_keeps_its_resources_and_the_run_says_incomplete() {
         v["unrecorded"][0]["resource_type"],
         "AWS::EC2::SecurityGroup"
     );
-    assert!(v["unrecorded"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("AccessDenied"));
+    let reason = v["unrecorded"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("AccessDenied: denied (the credentials' policies"),
+        "{reason}"
+    );
+    // Issue 19: the reason in Japanese, AWS's words quoted and yagura's hint translated.
+    let o = yagura(
+        &data,
+        &[],
+        &[
+            "watch",
+            "--lang",
+            "ja",
+            "--from-inventory",
+            t1.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("未記録"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("`ec2:DescribeSecurityGroups` が失敗しました(`AccessDenied`): 「denied」(認証情報のポリシー")
+            && !line.contains("the credentials"),
+        "{line}"
+    );
     let o = yagura(
         &data,
         &[],
