@@ -7,6 +7,8 @@
 #       the oldest release on Debian's mirror — Debian 10 lives on archive.debian.org, which this
 #       machine cannot reach: YAGURA_DEBIAN_SUITE=buster YAGURA_DEBIAN_MIRROR=… where it can),
 #       cached in YAGURA_ROOTFS_DIR (default ~/.cache/yagura-rootfs);
+#     * an Ubuntu 16.04 "xenial" root filesystem made the same way from archive.ubuntu.com
+#       (glibc 2.23, older than Debian 10's 2.28), cached beside it;
 #     * an rpm root filesystem made here: `rpm --root DIR --dbpath /var/lib/rpm --initdb` (sqlite,
 #       where Amazon Linux 2023 keeps it; Debian's rpm defaults to ~/.rpmdb) and three
 #       packages built with rpmbuild (Amazon Linux 2023's os-release in `system-release`,
@@ -24,6 +26,11 @@ arm="$dist/yagura-aarch64-unknown-linux-musl"
 rootfs_dir="${YAGURA_ROOTFS_DIR:-$HOME/.cache/yagura-rootfs}"
 suite="${YAGURA_DEBIAN_SUITE:-bullseye}"
 mirror="${YAGURA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+ubuntu_suite="${YAGURA_UBUNTU_SUITE:-xenial}"
+ubuntu_mirror="${YAGURA_UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}"
+# xenial's main/binary-amd64/Packages: ubuntu-keyring 2012.05.19
+ubuntu_keyring_deb=pool/main/u/ubuntu-keyring/ubuntu-keyring_2012.05.19_all.deb
+ubuntu_keyring_sha256=315a58b14eec1e9252b2a2e294f2a4be1ccd043adb58bf5b7f56a538843ed504
 
 fail() {
   echo "check-static: $*" >&2
@@ -36,6 +43,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 command -v rpmbuild >/dev/null || need+=(rpm)
 command -v file >/dev/null || need+=(file)
+command -v curl >/dev/null || need+=(curl)
 command -v readelf >/dev/null || need+=(binutils)
 # debootstrap of a Debian suite on another distribution (Ubuntu's CI runners) needs Debian's keys
 [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
@@ -149,6 +157,31 @@ if [ ! -f "$debian/etc/os-release" ]; then
 fi
 grep PRETTY_NAME "$debian/etc/os-release"
 run_in_root "$debian" debian dpkg
+
+# Ubuntu 16.04 (glibc 2.23): older than every host the issue names (Amazon Linux 2 2.26, RHEL 8 and
+# Debian 10 2.28, Ubuntu 20.04 2.31). Ubuntu's archive key comes from the xenial ubuntu-keyring
+# package, checked against the SHA-256 that xenial's package index gives for it.
+echo "== Ubuntu $ubuntu_suite root filesystem (debootstrap --variant=minbase, $ubuntu_mirror)"
+ubuntu="$rootfs_dir/ubuntu-$ubuntu_suite"
+if [ ! -f "$ubuntu/etc/os-release" ]; then
+  rm -rf "$ubuntu.tmp"
+  mkdir -p "$rootfs_dir" "$work/ubuntu-keyring"
+  curl -fsSL -o "$work/ubuntu-keyring.deb" "$ubuntu_mirror/$ubuntu_keyring_deb" ||
+    fail "cannot download $ubuntu_mirror/$ubuntu_keyring_deb"
+  echo "$ubuntu_keyring_sha256  $work/ubuntu-keyring.deb" | sha256sum --quiet -c ||
+    fail "$ubuntu_keyring_deb: checksum differs from the pinned one"
+  dpkg-deb -x "$work/ubuntu-keyring.deb" "$work/ubuntu-keyring"
+  debootstrap --variant=minbase \
+    --keyring="$work/ubuntu-keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg" \
+    "$ubuntu_suite" "$ubuntu.tmp" "$ubuntu_mirror" >"$work/debootstrap-ubuntu.log" 2>&1 ||
+    {
+      tail -20 "$work/debootstrap-ubuntu.log" >&2
+      fail "debootstrap $ubuntu_suite failed"
+    }
+  mv "$ubuntu.tmp" "$ubuntu"
+fi
+grep PRETTY_NAME "$ubuntu/etc/os-release"
+run_in_root "$ubuntu" ubuntu dpkg
 
 echo "== rpm root filesystem (rpm --initdb + packages built here with rpmbuild)"
 rpmroot="$work/rpm-root"
