@@ -7,35 +7,37 @@ use futures::stream::{self, StreamExt};
 use yagura_inventory::{AclGrant, Bucket, Collected, PublicAccessBlock, S3};
 
 pub(crate) async fn collect(clients: &Clients, account_id: &str) -> S3 {
-    let account_public_access_block = account_pab(&clients.s3control, account_id).await;
-    let client = &clients.s3;
+    // The account's Block Public Access and the bucket list at once: neither waits for the other.
+    let (account_public_access_block, buckets) = futures::join!(
+        account_pab(&clients.s3control, account_id),
+        buckets(&clients.s3)
+    );
+    S3 {
+        account_public_access_block,
+        buckets,
+    }
+}
+
+/// Every bucket of the account with its settings, sorted by name.
+async fn buckets(client: &aws_sdk_s3::Client) -> Collected<Vec<Bucket>> {
     let mut listed = Vec::new();
     let mut pages = client.list_buckets().into_paginator().send();
     while let Some(page) = pages.next().await {
         match page {
-            Ok(out) => listed.extend(
-                out.buckets()
-                    .iter()
-                    .filter_map(|b| b.name().map(str::to_string)),
-            ),
-            Err(e) => {
-                return S3 {
-                    account_public_access_block,
-                    buckets: Collected::Error(collect_error("s3:ListBuckets", e)),
-                }
-            }
+            Ok(out) => listed.extend(out.buckets().iter().filter_map(|b| {
+                let name = b.name()?.to_string();
+                Some((name, b.bucket_region().map(str::to_string)))
+            })),
+            Err(e) => return Collected::Error(collect_error("s3:ListBuckets", e)),
         }
     }
     let mut buckets: Vec<Bucket> = stream::iter(listed)
-        .map(|name| bucket(client, name))
+        .map(|(name, region)| bucket(client, name, region))
         .buffer_unordered(8)
         .collect()
         .await;
     buckets.sort_by(|a, b| a.name.cmp(&b.name));
-    S3 {
-        account_public_access_block,
-        buckets: ok(buckets),
-    }
+    ok(buckets)
 }
 
 /// The same client (endpoint, addressing style, interceptors) in another region.
@@ -85,14 +87,23 @@ async fn account_pab(
     }
 }
 
-async fn bucket(default: &aws_sdk_s3::Client, name: String) -> Bucket {
-    let region = match default.get_bucket_location().bucket(&name).send().await {
-        Ok(out) => match out.location_constraint().map(|l| l.as_str()) {
-            None | Some("") => "us-east-1".to_string(),
-            Some("EU") => "eu-west-1".to_string(),
-            Some(r) => r.to_string(),
+/// One bucket's settings. `listed_region` is the region ListBuckets gave (AWS does; older
+/// endpoints and emulators may not): without it GetBucketLocation asks first.
+async fn bucket(
+    default: &aws_sdk_s3::Client,
+    name: String,
+    listed_region: Option<String>,
+) -> Bucket {
+    let region = match listed_region.filter(|r| !r.is_empty()) {
+        Some(r) => r,
+        None => match default.get_bucket_location().bucket(&name).send().await {
+            Ok(out) => match out.location_constraint().map(|l| l.as_str()) {
+                None | Some("") => "us-east-1".to_string(),
+                Some("EU") => "eu-west-1".to_string(),
+                Some(r) => r.to_string(),
+            },
+            Err(_) => String::new(),
         },
-        Err(_) => String::new(),
     };
     // Bucket calls must go to the bucket's region; reuse the default client when it matches.
     let regional;

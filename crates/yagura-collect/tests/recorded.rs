@@ -1317,6 +1317,43 @@ fn recorded_bucket_with_mfa_delete_passes() {
     assert_passes(&f, "s3-bucket-versioning-off");
 }
 
+// ---- S3 bucket regions: ListBuckets gives each bucket's region (AWS does since 2024; moto 5.2.6
+// does not), and then GetBucketLocation is not asked (recorded responses)
+
+fn listed_bucket(listed_region: Option<&'static str>) -> (Vec<Rule>, Rule) {
+    use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
+    use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
+    use aws_sdk_s3::types::BucketLocationConstraint;
+    let location = mock!(aws_sdk_s3::Client::get_bucket_location).then_output(|| {
+        GetBucketLocationOutput::builder()
+            .location_constraint(BucketLocationConstraint::ApSouth1)
+            .build()
+    });
+    let list = mock!(aws_sdk_s3::Client::list_buckets).then_output(move || {
+        let mut b = aws_sdk_s3::types::Bucket::builder().name("ledger");
+        if let Some(r) = listed_region {
+            b = b.bucket_region(r);
+        }
+        ListBucketsOutput::builder().buckets(b.build()).build()
+    });
+    (vec![list, location.clone()], location)
+}
+
+#[test]
+fn recorded_listed_bucket_region_is_used_without_get_bucket_location() {
+    let (rules, location) = listed_bucket(Some("eu-west-1"));
+    let account = collect_with(&rules, &CollectOptions::default());
+    let buckets = account.s3.buckets.as_ref().unwrap();
+    assert_eq!(buckets[0].region, "eu-west-1");
+    assert_eq!(location.num_calls(), 0, "GetBucketLocation was asked");
+    // without a region in the list, GetBucketLocation tells it
+    let (rules, location) = listed_bucket(None);
+    let account = collect_with(&rules, &CollectOptions::default());
+    let buckets = account.s3.buckets.as_ref().unwrap();
+    assert_eq!(buckets[0].region, "ap-south-1");
+    assert_eq!(location.num_calls(), 1);
+}
+
 // ---- FSBP EC2.20, EC2.51, S3.19 (moto 5.2.6 reports no VPN tunnel status, has no Client VPN
 // API, and answers ListAccessPoints under a root element the SDK rejects: recorded responses,
 // after the examples of the EC2 and S3 Control API references)
