@@ -149,6 +149,7 @@ pub const ALLOWED: &[&str] = &[
     "DSS",
     "ISO",
     "JSON",
+    "gzip",
     "YAML",
     "TOML",
     "CSV",

@@ -620,3 +620,46 @@ fn every_template_of_the_catalogue_is_japanese() {
     assert!(n > 400, "only {n} templates");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `trail scan` of files it cannot read whole says why in Japanese (the file's name and its
+/// text quoted as they are): a gzip file cut short, a JSON file that is not CloudTrail, a line
+/// that is not JSON; the English stays as it was.
+#[test]
+fn trail_read_errors_are_japanese() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(br#"{"Records":[{"eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject"},{"eventTime":"#)
+        .unwrap();
+    let gz = gz.finish().unwrap();
+    let truncated = dir.path().join("cut.json.gz");
+    std::fs::write(&truncated, &gz[..gz.len() - 12]).unwrap();
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"name\": \"not a trail\"}\n[1, 2]\n{\"a\" 1}\n").unwrap();
+    for (file, english) in [
+        (&truncated, "gzip stream is truncated or corrupt"),
+        (&other, "missing field `eventTime`"),
+    ] {
+        let run = |lang: &str| {
+            let o = yagura_cmd()
+                .arg("--data-dir")
+                .arg(dir.path().join("data"))
+                .args(["--lang", lang, "trail", "scan"])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{o:?}");
+            String::from_utf8_lossy(&o.stderr).into_owned()
+        };
+        let ja = run("ja");
+        assert!(ja.contains("エラー: `"), "{ja}");
+        assert!(ja.contains(&*file.to_string_lossy()), "{ja}");
+        assert!(
+            untranslated(&ja).is_empty(),
+            "{:?}:\n{ja}",
+            untranslated(&ja)
+        );
+        let en = run("en");
+        assert!(en.contains(english), "{en}");
+    }
+}
