@@ -54,11 +54,6 @@ const NOT_RUN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Commands whose output still has English words: the translation left to do (issue 19). The
-/// test fails on any other command with English words, and on a command of this list that has
-/// none any more (take it off the list).
-const NOT_YET: &[&str] = &[];
-
 /// A row of the case table: path, arguments, needs, streams, timeout.
 type Row<'a> = (&'a str, Vec<String>, Needs, Streams, Option<u64>);
 
@@ -513,15 +508,9 @@ fn every_subcommand_speaks_japanese() {
             words.extend(untranslated(&stdout));
             words.extend(off_glossary(&stdout, &glossary));
         }
-        let pending = NOT_YET.contains(&name.as_str());
-        if !words.is_empty() && !pending {
+        if !words.is_empty() {
             problems.push(format!(
                 "`yagura {name}` prints English words {words:?}:\n{stdout}{stderr}"
-            ));
-        }
-        if words.is_empty() && pending {
-            problems.push(format!(
-                "`yagura {name}` is Japanese now: take it off NOT_YET"
             ));
         }
     }
