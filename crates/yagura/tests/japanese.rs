@@ -568,8 +568,8 @@ fn off_glossary(text: &str, glossary: &[(String, String, Vec<String>)]) -> Vec<S
     out
 }
 
-/// Every message template of the catalogue — each check's title, what, why and fix — and every
-/// fixed word of the reports, in Japanese: no English word outside the allowed list, and the
+/// Every message template of the catalogue — each check's title, what, why and fix, and the data
+/// it reads — and every fixed word of the reports, in Japanese: no English word outside the allowed list, and the
 /// glossary's terms, not their variants.
 #[test]
 fn every_template_of_the_catalogue_is_japanese() {
@@ -596,6 +596,17 @@ fn every_template_of_the_catalogue_is_japanese() {
             if !words.is_empty() || !off.is_empty() {
                 problems.push(format!("{} {field}: {words:?} {off:?}: {ja}", meta.id));
             }
+        }
+        // the data it reads, as `yagura rule ID` prints it in either language; each name an
+        // identifier, not a description in English (the audit's names are its inventory
+        // fields, `alias`, which its own meta-test holds to the data it gates on)
+        let needs = meta.needs_line();
+        let mut words = untranslated(&needs);
+        if !yagura_audit::CHECKS.iter().any(|c| c.id == meta.id) {
+            words.extend(meta.needs.iter().flat_map(|n| untranslated(n)));
+        }
+        if !words.is_empty() {
+            problems.push(format!("{} needs: {words:?}: {needs}", meta.id));
         }
     }
     for label in yagura_report::all_labels(yagura_core::Lang::Ja) {
