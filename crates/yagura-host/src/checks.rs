@@ -14,7 +14,7 @@ declare_check! {
         what: ("Matches installed OS packages against the imported vulnerability database, per distribution release, with the distribution's version ordering; backported fixes count as fixed.",
             "インポートした脆弱性データベースとインストール済み OS パッケージを、ディストリビューションのリリースごとにそのバージョン順序で照合します。バックポートされた修正は修正済みとみなします。"),
         why: ("A published fix exists: the host runs code with a known, documented weakness that attackers scan for.",
-            "修正版が公開されている既知の脆弱性は攻撃者が探索対象にします。"),
+            "修正版が公開されています。ホストでは既知の、文書化された弱点を持つコードが動いており、攻撃者はそれを探索しています。"),
         fix: ("Upgrade the package to the fixed version (apt-get install --only-upgrade PKG, dnf upgrade PKG, apk upgrade PKG).",
             "パッケージを修正版へ更新してください（`apt-get install --only-upgrade PKG`、`dnf upgrade PKG`、`apk upgrade PKG`）。"),
         references: ["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_cves.html"],
@@ -71,7 +71,7 @@ declare_check! {
         why: ("An updated kernel protects nothing until the host boots it: the running kernel keeps every vulnerability the update fixed.",
             "更新したカーネルは再起動するまで効果がなく、実行中のカーネルには修正済みの脆弱性が残ります。"),
         fix: ("Reboot the host into the newest kernel in a maintenance window (or use live patching, e.g. kpatch / Kernel Live Patching on Amazon Linux).",
-            "メンテナンス時間帯に再起動して最新のカーネルで起動してください（またはライブパッチ、例: Amazon Linux の Kernel Live Patching を使ってください）。"),
+            "メンテナンス時間帯に再起動して最新のカーネルで起動してください（またはライブパッチ、例: `kpatch` や Amazon Linux の Kernel Live Patching を使ってください）。"),
         references: ["https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html"],
     }
 }
