@@ -58,6 +58,7 @@ pub const ALLOWED: &[&str] = &[
     "Macie",
     "Bedrock",
     "Lambda",
+    "Glue",
     "Organizations",
     "Organization",
     "Access",

@@ -663,3 +663,57 @@ fn trail_read_errors_are_japanese() {
         assert!(en.contains(english), "{en}");
     }
 }
+
+/// `iam analyze --explain` of every user, group and role of the demo data, and of a principal
+/// that is not there, in Japanese: the statement lines under each edge too (actions, ARNs and
+/// names as they are).
+#[test]
+fn iam_explain_is_japanese() {
+    fn arns(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(s)
+                if s.starts_with("arn:aws:iam::")
+                    && [":user/", ":role/", ":group/"]
+                        .iter()
+                        .any(|k| s.contains(k)) =>
+            {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| arns(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| arns(x, out)),
+            _ => {}
+        }
+    }
+    let inventory = repo_root().join("crates/yagura/demo/inventory.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&inventory).unwrap()).unwrap();
+    let mut principals = std::collections::BTreeSet::new();
+    arns(&doc, &mut principals);
+    assert!(principals.len() > 10, "{principals:?}");
+    principals.insert("role/no-such-role".to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let mut statements = 0;
+    let mut problems = Vec::new();
+    for who in &principals {
+        let o = yagura_cmd()
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--lang", "ja", "iam", "analyze", "--from-inventory"])
+            .arg(&inventory)
+            .args(["--explain", who])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        statements += text.matches(" に許可").count();
+        let words = untranslated(&text);
+        if !words.is_empty() {
+            problems.push(format!("--explain {who}: {words:?}\n{text}"));
+        }
+    }
+    assert!(statements > 100, "only {statements} statement lines");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
