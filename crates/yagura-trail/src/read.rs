@@ -68,6 +68,9 @@ pub enum ReadErrorKind {
     BrokenLine,
     #[error("{0}")]
     Event(EventError),
+    /// An entry the folder walk did not list (a FIFO, a link out of the folder, a budget).
+    #[error("cannot read: {0}")]
+    Unlisted(crate::walk::Why),
 }
 
 /// A problem in one input, with the file (or key) and position.
@@ -95,6 +98,7 @@ impl ReadErrorKind {
             }
             ReadErrorKind::BrokenLine => "行が完全な JSON ではありません".to_string(),
             ReadErrorKind::Event(e) => e.ja(),
+            ReadErrorKind::Unlisted(why) => why.ja(),
         }
     }
 }
@@ -1025,7 +1029,7 @@ pub fn list_files(root: &Path) -> (Vec<PathBuf>, Vec<ReadError>) {
             pos: Position::default(),
             kind: match e.io {
                 Some(io) => ReadErrorKind::Io(io),
-                None => ReadErrorKind::Io(io::Error::new(io::ErrorKind::InvalidInput, e.reason)),
+                None => ReadErrorKind::Unlisted(e.why),
             },
         })
         .collect();

@@ -623,7 +623,7 @@ fn every_template_of_the_catalogue_is_japanese() {
 
 /// `trail scan` of files it cannot read whole says why in Japanese (the file's name and its
 /// text quoted as they are): a gzip file cut short, a JSON file that is not CloudTrail, a line
-/// that is not JSON; the English stays as it was.
+/// that is not JSON, a link out of the folder scanned; the English stays as it was.
 #[test]
 fn trail_read_errors_are_japanese() {
     use std::io::Write;
@@ -636,9 +636,15 @@ fn trail_read_errors_are_japanese() {
     std::fs::write(&truncated, &gz[..gz.len() - 12]).unwrap();
     let other = dir.path().join("other.json");
     std::fs::write(&other, "{\"name\": \"not a trail\"}\n[1, 2]\n{\"a\" 1}\n").unwrap();
+    // a folder whose only log is a link out of it: the walk does not follow it
+    let folder = dir.path().join("logs");
+    std::fs::create_dir(&folder).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&other, folder.join("elsewhere.json")).unwrap();
     for (file, english) in [
         (&truncated, "gzip stream is truncated or corrupt"),
         (&other, "missing field `eventTime`"),
+        (&folder, "a link out of the folder"),
     ] {
         let run = |lang: &str| {
             let o = yagura_cmd()
