@@ -15,6 +15,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use yagura_core::Lang;
 use yagura_core::{text, Finding, Status, Text};
 
 static PATHS: &str = include_str!("../data/privesc-paths.json");
@@ -564,39 +565,34 @@ pub fn path_evidence(g: &Graph, i: usize) -> Vec<(&'static str, String)> {
 
 /// `iam:PassRole on arn:… by user ci inline deploy#0 (Sid)`.
 pub fn grant_text(g: &Grant) -> String {
-    let by = if g.policy.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " by {}#{}{}",
-            g.policy,
-            g.statement,
-            g.sid
-                .as_ref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        )
-    };
-    format!("{} on {}{by}", g.action, g.resource)
+    grant_line(g, Lang::En)
 }
 
 /// [`grant_text`] in Japanese: `iam:PassRole を arn:… に許可: ユーザー `ci` のインラインポリシー
 /// `deploy`#0 (`Sid`)`; actions, ARNs, names and the Sid as they are.
 pub fn grant_text_ja(g: &Grant) -> String {
-    let by = if g.policy.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ": {}#{}{}",
-            policy_label_ja(&g.policy),
-            g.statement,
-            g.sid
-                .as_ref()
-                .map(|s| format!(" (`{s}`)"))
-                .unwrap_or_default()
-        )
+    grant_line(g, Lang::Ja)
+}
+
+fn grant_line(g: &Grant, lang: Lang) -> String {
+    let sid = g.sid.as_ref().map(|s| match lang {
+        Lang::En => format!(" ({s})"),
+        Lang::Ja => format!(" (`{s}`)"),
+    });
+    let by = match (g.policy.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::En) => format!(" by {}", g.policy),
+        (false, Lang::Ja) => format!(": {}", policy_label_ja(&g.policy)),
     };
-    format!("{} を {} に許可{by}", g.action, g.resource)
+    let by = if by.is_empty() {
+        by
+    } else {
+        format!("{by}#{}{}", g.statement, sid.unwrap_or_default())
+    };
+    match lang {
+        Lang::En => format!("{} on {}{by}", g.action, g.resource),
+        Lang::Ja => format!("{} を {} に許可{by}", g.action, g.resource),
+    }
 }
 
 /// A policy's label (made where the policies are read: `managed ARN`, `KIND NAME inline
