@@ -120,6 +120,16 @@ macro_rules! declare_check {
 }
 
 impl CheckMeta {
+    /// The data the check reads as `yagura rule` prints it, in either language: each name is an
+    /// identifier (an operation, a path, an inventory field) and is quoted as code.
+    pub fn needs_line(&self) -> String {
+        self.needs
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The compliance object of the JSON report: `{framework: [ids]}`, with the SPEC ids under
     /// `yagura-spec`.
     pub fn compliance_map(&self) -> BTreeMap<&'static str, Vec<&'static str>> {

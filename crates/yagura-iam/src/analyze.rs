@@ -15,6 +15,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use yagura_core::Lang;
 use yagura_core::{text, Finding, Status, Text};
 
 static PATHS: &str = include_str!("../data/privesc-paths.json");
@@ -564,20 +565,62 @@ pub fn path_evidence(g: &Graph, i: usize) -> Vec<(&'static str, String)> {
 
 /// `iam:PassRole on arn:… by user ci inline deploy#0 (Sid)`.
 pub fn grant_text(g: &Grant) -> String {
-    let by = if g.policy.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " by {}#{}{}",
-            g.policy,
-            g.statement,
-            g.sid
-                .as_ref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        )
+    grant_line(g, Lang::En)
+}
+
+/// [`grant_text`] in Japanese: `iam:PassRole を arn:… に許可: ユーザー `ci` のインラインポリシー
+/// `deploy`#0 (`Sid`)`; actions, ARNs, names and the Sid as they are.
+pub fn grant_text_ja(g: &Grant) -> String {
+    grant_line(g, Lang::Ja)
+}
+
+fn grant_line(g: &Grant, lang: Lang) -> String {
+    let sid = g.sid.as_ref().map(|s| match lang {
+        Lang::En => format!(" ({s})"),
+        Lang::Ja => format!(" (`{s}`)"),
+    });
+    let by = match (g.policy.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::En) => format!(" by {}", g.policy),
+        (false, Lang::Ja) => format!(": {}", policy_label_ja(&g.policy)),
     };
-    format!("{} on {}{by}", g.action, g.resource)
+    let by = if by.is_empty() {
+        by
+    } else {
+        format!("{by}#{}{}", g.statement, sid.unwrap_or_default())
+    };
+    match lang {
+        Lang::En => format!("{} on {}{by}", g.action, g.resource),
+        Lang::Ja => format!("{} を {} に許可{by}", g.action, g.resource),
+    }
+}
+
+/// A policy's label (made where the policies are read: `managed ARN`, `KIND NAME inline
+/// POLICY`, `role NAME trust policy`; IAM names have no spaces) in Japanese; a label of another
+/// shape is quoted as it is.
+pub fn policy_label_ja(label: &str) -> String {
+    let kind_ja = |kind: &str| match kind {
+        "user" => Some("ユーザー"),
+        "group" => Some("グループ"),
+        "role" => Some("ロール"),
+        _ => None,
+    };
+    if let Some(arn) = label.strip_prefix("managed ") {
+        return format!("管理ポリシー {arn}");
+    }
+    if let Some(name) = label
+        .strip_prefix("role ")
+        .and_then(|r| r.strip_suffix(" trust policy"))
+    {
+        return format!("ロール `{name}` の信頼ポリシー");
+    }
+    let words: Vec<&str> = label.split(' ').collect();
+    if let [kind, name, "inline", policy] = words[..] {
+        if let Some(k) = kind_ja(kind) {
+            return format!("{k} `{name}` のインラインポリシー `{policy}`");
+        }
+    }
+    format!("`{label}`")
 }
 
 /// Runs the IAM-03 checks over every user, group and role of the accounts (one escalation
@@ -975,4 +1018,46 @@ pub fn analyze_authorization_details(
     let auth = AccountAuthorization::from_json(source, text)?;
     let findings = analyze(crate::actions::db()?, &auth)?;
     Ok((findings, auth.errors))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn statement_lines_in_japanese() {
+        let grant = |policy: &str, sid: Option<&str>| Grant {
+            action: "iam:PassRole".into(),
+            resource: "arn:aws:iam::1:role/app".into(),
+            policy: policy.into(),
+            statement: 2,
+            sid: sid.map(str::to_string),
+        };
+        assert_eq!(
+            grant_text_ja(&grant("user ci inline deploy", Some("Pass"))),
+            "iam:PassRole を arn:aws:iam::1:role/app に許可: ユーザー `ci` のインラインポリシー `deploy`#2 (`Pass`)"
+        );
+        assert_eq!(
+            grant_text(&grant("user ci inline deploy", Some("Pass"))),
+            "iam:PassRole on arn:aws:iam::1:role/app by user ci inline deploy#2 (Pass)"
+        );
+        assert_eq!(
+            policy_label_ja("managed arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            "管理ポリシー arn:aws:iam::aws:policy/ReadOnlyAccess"
+        );
+        assert_eq!(
+            policy_label_ja("role app trust policy"),
+            "ロール `app` の信頼ポリシー"
+        );
+        assert_eq!(
+            policy_label_ja("group ops inline all"),
+            "グループ `ops` のインラインポリシー `all`"
+        );
+        assert_eq!(policy_label_ja("something else"), "`something else`");
+        assert_eq!(
+            grant_text_ja(&grant("", None)),
+            "iam:PassRole を arn:aws:iam::1:role/app に許可"
+        );
+    }
 }

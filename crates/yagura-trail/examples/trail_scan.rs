@@ -25,7 +25,7 @@ fn main() {
         }
     }
     for e in &report.errors {
-        eprintln!("{e}");
+        eprintln!("{}", e.en);
     }
     eprintln!(
         "{} events, {} errors, {} detections",

@@ -113,8 +113,19 @@ impl Drop for Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EventError {
+    /// The JSON parser's own message (serde_json's words).
     #[error("not JSON: {0}")]
     Json(String),
+    #[error("not JSON: {problem} at byte {at}")]
+    Syntax { problem: Syntax, at: usize },
+    #[error("not JSON: the record ends too early")]
+    EndsEarly,
+    #[error("not JSON: empty record")]
+    Empty,
+    #[error("not JSON: trailing characters at byte {0}")]
+    Trailing(usize),
+    #[error("not JSON: invalid UTF-8: {0}")]
+    Utf8(std::str::Utf8Error),
     #[error("a record must be a JSON object")]
     NotObject,
     #[error("missing field `{0}`")]
@@ -123,6 +134,69 @@ pub enum EventError {
     BadField { field: &'static str, value: String },
     #[error("record too large ({0} bytes)")]
     TooLarge(usize),
+}
+
+impl EventError {
+    /// The error in Japanese: the parser's message and the record's values quoted as they are.
+    pub fn ja(&self) -> String {
+        match self {
+            EventError::Json(m) => format!("JSON ではありません:「{m}」"),
+            EventError::Syntax { problem, at } => {
+                format!("JSON ではありません: バイト {at} で{}", problem.ja())
+            }
+            EventError::EndsEarly => {
+                "JSON ではありません: レコードが途中で終わっています".to_string()
+            }
+            EventError::Empty => "JSON ではありません: レコードが空です".to_string(),
+            EventError::Trailing(at) => {
+                format!("JSON ではありません: バイト {at} 以降に余分な文字があります")
+            }
+            EventError::Utf8(e) => {
+                format!("JSON ではありません: UTF-8 として正しくありません:「{e}」")
+            }
+            EventError::NotObject => "レコードは JSON オブジェクトでなければなりません".to_string(),
+            EventError::MissingField(f) => format!("フィールド `{f}` がありません"),
+            EventError::BadField { field, value } => {
+                format!("フィールド `{field}` の値 `{value}` は使用できません")
+            }
+            EventError::TooLarge(n) => format!("レコードが大きすぎます({n} バイト)"),
+        }
+    }
+}
+
+/// What is wrong where a record's JSON text stops being an object yagura can scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Syntax {
+    #[error("expected `{{`")]
+    ExpectedOpen,
+    #[error("expected a member name")]
+    ExpectedName,
+    #[error("bad member name")]
+    BadName,
+    #[error("expected `:`")]
+    ExpectedColon,
+    #[error("missing value")]
+    MissingValue,
+    #[error("record too large")]
+    TooLarge,
+    #[error("expected `,` or `}}`")]
+    ExpectedCommaOrClose,
+}
+
+impl Syntax {
+    /// The problem in Japanese (it follows "at byte N").
+    pub fn ja(&self) -> &'static str {
+        match self {
+            Syntax::ExpectedOpen => " `{` があるはずです",
+            Syntax::ExpectedName => "メンバー名があるはずです",
+            Syntax::BadName => "メンバー名が正しくありません",
+            Syntax::ExpectedColon => " `:` があるはずです",
+            Syntax::MissingValue => "値がありません",
+            Syntax::TooLarge => "レコードが大きすぎます",
+            Syntax::ExpectedCommaOrClose => " `,` か `}` があるはずです",
+        }
+    }
 }
 
 /// The fields every CloudTrail record has; a record without one of them is reported.
@@ -372,7 +446,7 @@ fn hot_index(key: &[u8]) -> Option<usize> {
 pub(crate) enum ScanFail {
     /// The input ended inside the object (more bytes may complete it).
     Incomplete,
-    Bad(String),
+    Bad(Syntax, usize),
 }
 
 /// The members of the JSON object at the start of `b` (after whitespace): members, hot-key
@@ -380,11 +454,11 @@ pub(crate) enum ScanFail {
 pub(crate) type Scanned = (Vec<Member>, [u8; HOT.len()], usize, OwnedKeys);
 
 pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
-    let bad = |what: &str, at: usize| ScanFail::Bad(format!("{what} at byte {at}"));
+    let bad = |what: Syntax, at: usize| ScanFail::Bad(what, at);
     let mut i = skip_ws(b, 0);
     match b.get(i) {
         Some(b'{') => i += 1,
-        Some(_) => return Err(bad("expected `{`", i)),
+        Some(_) => return Err(bad(Syntax::ExpectedOpen, i)),
         None => return Err(ScanFail::Incomplete),
     }
     let mut out = Vec::with_capacity(24);
@@ -399,7 +473,7 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
     loop {
         match b.get(i) {
             Some(b'"') => {}
-            Some(_) => return Err(bad("expected a member name", i)),
+            Some(_) => return Err(bad(Syntax::ExpectedName, i)),
             None => return Err(ScanFail::Incomplete),
         }
         let (kend, escaped) = skip_string(b, i).ok_or(ScanFail::Incomplete)?;
@@ -408,7 +482,7 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
             let k: String = std::str::from_utf8(b.get(i..kend).unwrap_or_default())
                 .ok()
                 .and_then(|t| serde_json::from_str(t).ok())
-                .ok_or_else(|| bad("bad member name", i))?;
+                .ok_or_else(|| bad(Syntax::BadName, i))?;
             Some(k.into_boxed_str())
         } else {
             None
@@ -427,7 +501,7 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
         i = skip_ws(b, kend);
         match b.get(i) {
             Some(b':') => {}
-            Some(_) => return Err(bad("expected `:`", i)),
+            Some(_) => return Err(bad(Syntax::ExpectedColon, i)),
             None => return Err(ScanFail::Incomplete),
         }
         i = skip_ws(b, i + 1);
@@ -446,10 +520,10 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
             owned.push((out.len(), k));
         }
         if vend == i {
-            return Err(bad("missing value", i));
+            return Err(bad(Syntax::MissingValue, i));
         }
         if vend > u32::MAX as usize {
-            return Err(bad("record too large", i));
+            return Err(bad(Syntax::TooLarge, i));
         }
         out.push(Member {
             key_start: ks as u32,
@@ -462,7 +536,7 @@ pub(crate) fn scan_object(b: &[u8]) -> Result<Scanned, ScanFail> {
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
             Some(b'}') => return Ok((out, hot, i + 1, owned)),
-            Some(_) => return Err(bad("expected `,` or `}`", i)),
+            Some(_) => return Err(bad(Syntax::ExpectedCommaOrClose, i)),
             None => return Err(ScanFail::Incomplete),
         }
     }
@@ -479,17 +553,15 @@ fn scan_members(text: &str) -> Result<(Vec<Member>, [u8; HOT.len()], OwnedKeys),
                 Err(e) => EventError::Json(e.to_string()),
             })
         }
-        None => return Err(EventError::Json("empty record".into())),
+        None => return Err(EventError::Empty),
     }
     let (out, hot, end, owned) = scan_object(b).map_err(|f| match f {
-        ScanFail::Incomplete => EventError::Json("the record ends too early".into()),
-        ScanFail::Bad(m) => EventError::Json(m),
+        ScanFail::Incomplete => EventError::EndsEarly,
+        ScanFail::Bad(problem, at) => EventError::Syntax { problem, at },
     })?;
     let end = skip_ws(b, end);
     if end != b.len() {
-        return Err(EventError::Json(format!(
-            "trailing characters at byte {end}"
-        )));
+        return Err(EventError::Trailing(end));
     }
     Ok((out, hot, owned))
 }
@@ -1326,6 +1398,9 @@ mod tests {
             Event::parse(r#"{"eventTime":"2023-07-10T11:42:36Z","eventName":"X"}"#).unwrap_err();
         assert_eq!(e, EventError::MissingField("eventSource"));
         assert!(matches!(Event::parse("[1]"), Err(EventError::NotObject)));
-        assert!(matches!(Event::parse("{\"a\":"), Err(EventError::Json(_))));
+        assert!(matches!(
+            Event::parse("{\"a\":"),
+            Err(EventError::EndsEarly)
+        ));
     }
 }

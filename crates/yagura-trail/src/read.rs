@@ -42,6 +42,16 @@ impl fmt::Display for Position {
     }
 }
 
+impl Position {
+    /// The position in Japanese.
+    pub fn ja(&self) -> String {
+        format!(
+            "レコード {}(行 {}、バイト {})",
+            self.record, self.line, self.byte
+        )
+    }
+}
+
 /// What went wrong at a position.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -58,6 +68,9 @@ pub enum ReadErrorKind {
     BrokenLine,
     #[error("{0}")]
     Event(EventError),
+    /// An entry the folder walk did not list (a FIFO, a link out of the folder, a budget).
+    #[error("cannot read: {0}")]
+    Unlisted(crate::walk::Why),
 }
 
 /// A problem in one input, with the file (or key) and position.
@@ -69,7 +82,38 @@ pub struct ReadError {
     pub kind: ReadErrorKind,
 }
 
+impl ReadErrorKind {
+    /// The error in Japanese; the system's message and the input's text quoted as they are.
+    pub fn ja(&self) -> String {
+        match self {
+            ReadErrorKind::Io(e) => format!("読み取れません:「{e}」"),
+            ReadErrorKind::Gzip(e) => {
+                format!("gzip ストリームが途中で切れているか壊れています:「{e}」")
+            }
+            ReadErrorKind::Truncated => {
+                "レコードの途中で入力が終わっています(途中で切れています)".to_string()
+            }
+            ReadErrorKind::NotRecord(found) => {
+                format!("レコードのオブジェクトがあるはずの位置に `{found}` があります")
+            }
+            ReadErrorKind::BrokenLine => "行が完全な JSON ではありません".to_string(),
+            ReadErrorKind::Event(e) => e.ja(),
+            ReadErrorKind::Unlisted(why) => why.ja(),
+        }
+    }
+}
+
 impl ReadError {
+    /// The error in Japanese (the file named as in English).
+    pub fn ja(&self) -> String {
+        format!("`{}` {}: {}", self.file, self.pos.ja(), self.kind.ja())
+    }
+
+    /// The error in English and Japanese.
+    pub fn text(&self) -> yagura_core::Text {
+        yagura_core::Text::owned(self.to_string(), self.ja())
+    }
+
     /// True when the error ended the file (later records of that file were not read).
     pub fn is_fatal(&self) -> bool {
         matches!(
@@ -417,9 +461,7 @@ impl<R: Read> RecordScanner<R> {
                         Err(e) => Err(ReadError {
                             file: self.name.clone(),
                             pos,
-                            kind: ReadErrorKind::Event(EventError::Json(format!(
-                                "invalid UTF-8: {e}"
-                            ))),
+                            kind: ReadErrorKind::Event(EventError::Utf8(e)),
                         }),
                     })
                 }
@@ -612,7 +654,7 @@ impl<R: Read> RecordScanner<R> {
                         }
                     }
                 }
-                Err(ScanFail::Bad(_)) => return None,
+                Err(ScanFail::Bad(..)) => return None,
             }
         }
     }
@@ -987,7 +1029,7 @@ pub fn list_files(root: &Path) -> (Vec<PathBuf>, Vec<ReadError>) {
             pos: Position::default(),
             kind: match e.io {
                 Some(io) => ReadErrorKind::Io(io),
-                None => ReadErrorKind::Io(io::Error::new(io::ErrorKind::InvalidInput, e.reason)),
+                None => ReadErrorKind::Unlisted(e.why),
             },
         })
         .collect();

@@ -63,8 +63,9 @@ fn is_zero(n: &u64) -> bool {
 pub struct ScanReport {
     /// Sorted by time of the first event, then id.
     pub detections: Vec<Detection>,
-    /// Read errors (at most `max_errors`; `stats.errors` counts all), as messages.
-    pub errors: Vec<String>,
+    /// Read errors (at most `max_errors`; `stats.errors` counts all), as messages in English
+    /// and Japanese.
+    pub errors: Vec<Text>,
     pub stats: ScanStats,
     /// Matches per Sigma rule, indexed like [`RuleSet::rules`].
     #[serde(skip)]
@@ -80,7 +81,7 @@ pub struct Scanner<'a> {
     corr_hits: Vec<CorrHit<EventRef>>,
     /// Changes whenever `corr_hits` does (a match added, merged, pruned or restored).
     corr_generation: u64,
-    errors: Vec<String>,
+    errors: Vec<Text>,
     stats: ScanStats,
     sigma_counts: Vec<u64>,
     scratch: Vec<usize>,
@@ -164,13 +165,19 @@ impl<'a> Scanner<'a> {
             // judged on what could be read; never silently
             self.stats.errors += 1;
             if self.errors.len() < self.opts.max_errors {
-                let at = ev
-                    .origin
-                    .as_ref()
-                    .map(|o| format!("`{}` record {}", o.key, o.index))
-                    .unwrap_or_else(|| format!("event `{}`", ev.event_id()));
-                self.errors.push(format!(
-                    "{at}: some values cannot be read exactly (NaN, a number out of range, a lone surrogate or nesting deeper than 128 levels); the event was judged on what could be read"
+                let (at, at_ja) = match ev.origin.as_ref() {
+                    Some(o) => (
+                        format!("`{}` record {}", o.key, o.index),
+                        format!("`{}` レコード {}", o.key, o.index),
+                    ),
+                    None => (
+                        format!("event `{}`", ev.event_id()),
+                        format!("イベント `{}`", ev.event_id()),
+                    ),
+                };
+                self.errors.push(Text::owned(
+                    format!("{at}: some values cannot be read exactly (NaN, a number out of range, a lone surrogate or nesting deeper than 128 levels); the event was judged on what could be read"),
+                    format!("{at_ja}: 正確に読み取れない値があります(NaN、範囲外の数値、対になっていないサロゲート、128 階層より深い入れ子のいずれか)。イベントは読み取れた値で判定しました"),
                 ));
             }
         }
@@ -196,7 +203,7 @@ impl<'a> Scanner<'a> {
     pub fn push_error(&mut self, e: &ReadError) {
         self.stats.errors += 1;
         if self.errors.len() < self.opts.max_errors {
-            self.errors.push(e.to_string());
+            self.errors.push(e.text());
         }
     }
 

@@ -466,7 +466,7 @@ impl RuleSet {
         let unreadable: Vec<LoadError> = w
             .errors
             .iter()
-            .map(|e| LoadError::new(&e.path.display().to_string(), None, e.reason.clone(), None))
+            .map(|e| LoadError::new(&e.path.display().to_string(), None, e.reason(), None))
             .collect();
         let mut docs = Vec::new();
         let mut read_failed = Vec::new();

@@ -35,29 +35,120 @@ impl Default for Limits {
 
 /// An entry that was not listed, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("`{}`: {reason}", path.display())]
+#[error("`{}`: {}", path.display(), self.reason())]
 pub struct WalkError {
     pub path: PathBuf,
-    pub reason: String,
+    pub why: Why,
     /// The I/O error behind it, when there is one.
     #[source]
     pub io: Option<io::Error>,
 }
 
+/// Why an entry was not listed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Why {
+    #[error("cannot read")]
+    CannotRead,
+    #[error("cannot resolve")]
+    CannotResolve,
+    #[error("cannot read the folder")]
+    CannotReadFolder,
+    #[error("a link that cannot be followed")]
+    BrokenLink,
+    #[error("{0}, not read")]
+    Special(FileKind),
+    #[error("more than {0} entries: the rest is not listed")]
+    TooMany(usize),
+    #[error("a link out of the folder (to `{}`), not followed", .0.display())]
+    LinkOut(PathBuf),
+    #[error("deeper than {0} levels below the root, not read")]
+    TooDeep(usize),
+}
+
+impl Why {
+    /// The reason in Japanese (paths as they are).
+    pub fn ja(&self) -> String {
+        match self {
+            Why::CannotRead => "読み取れません".to_string(),
+            Why::CannotResolve => "実際のパスを解決できません".to_string(),
+            Why::CannotReadFolder => "フォルダーを読み取れません".to_string(),
+            Why::BrokenLink => "たどれないリンクです".to_string(),
+            Why::Special(k) => format!("読み取りません({})", k.ja()),
+            Why::TooMany(n) => {
+                format!("エントリが {n} 個を超えたため、残りは一覧にしていません")
+            }
+            Why::LinkOut(to) => format!(
+                "フォルダーの外 (`{}`) へのリンクのため、たどりません",
+                to.display()
+            ),
+            Why::TooDeep(n) => format!("ルートから {n} 階層より深いため読み取りません"),
+        }
+    }
+}
+
+/// What a file system entry is, when it is not what the walk lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileKind {
+    #[error("a FIFO")]
+    Fifo,
+    #[error("a socket")]
+    Socket,
+    #[error("a device")]
+    Device,
+    #[error("a directory")]
+    Directory,
+    #[error("a regular file")]
+    Regular,
+    #[error("not a regular file")]
+    Other,
+}
+
+impl FileKind {
+    /// The kind in Japanese.
+    pub fn ja(&self) -> &'static str {
+        match self {
+            FileKind::Fifo => "FIFO",
+            FileKind::Socket => "ソケット",
+            FileKind::Device => "デバイス",
+            FileKind::Directory => "ディレクトリ",
+            FileKind::Regular => "通常のファイル",
+            FileKind::Other => "通常のファイルではない",
+        }
+    }
+}
+
 impl WalkError {
-    fn new(path: &Path, reason: impl Into<String>) -> WalkError {
+    fn new(path: &Path, why: Why) -> WalkError {
         WalkError {
             path: path.to_path_buf(),
-            reason: reason.into(),
+            why,
             io: None,
         }
     }
 
-    fn io(path: &Path, what: &str, e: io::Error) -> WalkError {
+    fn io(path: &Path, why: Why, e: io::Error) -> WalkError {
         WalkError {
             path: path.to_path_buf(),
-            reason: format!("{what}: {e}"),
+            why,
             io: Some(e),
+        }
+    }
+
+    /// Why, in English, with the I/O error's message when there is one.
+    pub fn reason(&self) -> String {
+        match &self.io {
+            Some(e) => format!("{}: {e}", self.why),
+            None => self.why.to_string(),
+        }
+    }
+
+    /// Why, in Japanese, the system's message quoted.
+    pub fn reason_ja(&self) -> String {
+        match &self.io {
+            Some(e) => format!("{}:「{e}」", self.why.ja()),
+            None => self.why.ja(),
         }
     }
 }
@@ -81,27 +172,27 @@ fn identity(_m: &Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-fn kind_name(m: &Metadata) -> &'static str {
+fn kind_name(m: &Metadata) -> FileKind {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = m.file_type();
         if t.is_fifo() {
-            return "a FIFO";
+            return FileKind::Fifo;
         }
         if t.is_socket() {
-            return "a socket";
+            return FileKind::Socket;
         }
         if t.is_char_device() || t.is_block_device() {
-            return "a device";
+            return FileKind::Device;
         }
     }
     if m.is_dir() {
-        "a directory"
+        FileKind::Directory
     } else if m.is_file() {
-        "a regular file"
+        FileKind::Regular
     } else {
-        "not a regular file"
+        FileKind::Other
     }
 }
 
@@ -112,7 +203,7 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
     let meta = match std::fs::metadata(root) {
         Ok(m) => m,
         Err(e) => {
-            out.errors.push(WalkError::io(root, "cannot read", e));
+            out.errors.push(WalkError::io(root, Why::CannotRead, e));
             return out;
         }
     };
@@ -120,17 +211,15 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
         if meta.is_file() {
             out.files.push(root.to_path_buf());
         } else {
-            out.errors.push(WalkError::new(
-                root,
-                format!("{}, not read", kind_name(&meta)),
-            ));
+            out.errors
+                .push(WalkError::new(root, Why::Special(kind_name(&meta))));
         }
         return out;
     }
     let real_root = match std::fs::canonicalize(root) {
         Ok(r) => r,
         Err(e) => {
-            out.errors.push(WalkError::io(root, "cannot resolve", e));
+            out.errors.push(WalkError::io(root, Why::CannotResolve, e));
             return out;
         }
     };
@@ -145,7 +234,7 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
             Ok(rd) => rd,
             Err(e) => {
                 out.errors
-                    .push(WalkError::io(&dir, "cannot read the folder", e));
+                    .push(WalkError::io(&dir, Why::CannotReadFolder, e));
                 continue;
             }
         };
@@ -154,19 +243,14 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
                 Ok(e) => e,
                 Err(e) => {
                     out.errors
-                        .push(WalkError::io(&dir, "cannot read the folder", e));
+                        .push(WalkError::io(&dir, Why::CannotReadFolder, e));
                     break;
                 }
             };
             entries += 1;
             if entries > limits.max_entries {
-                out.errors.push(WalkError::new(
-                    root,
-                    format!(
-                        "more than {} entries: the rest is not listed",
-                        limits.max_entries
-                    ),
-                ));
+                out.errors
+                    .push(WalkError::new(root, Why::TooMany(limits.max_entries)));
                 out.files.sort_by(|a, b| path_order(a, b));
                 return out;
             }
@@ -175,7 +259,7 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
             let lmeta = match std::fs::symlink_metadata(&path) {
                 Ok(m) => m,
                 Err(e) => {
-                    out.errors.push(WalkError::io(&path, "cannot read", e));
+                    out.errors.push(WalkError::io(&path, Why::CannotRead, e));
                     continue;
                 }
             };
@@ -184,25 +268,18 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
                 let target = match std::fs::canonicalize(&path) {
                     Ok(t) => t,
                     Err(e) => {
-                        out.errors
-                            .push(WalkError::io(&path, "a link that cannot be followed", e));
+                        out.errors.push(WalkError::io(&path, Why::BrokenLink, e));
                         continue;
                     }
                 };
                 if !target.starts_with(&real_root) {
-                    out.errors.push(WalkError::new(
-                        &path,
-                        format!(
-                            "a link out of the folder (to `{}`), not followed",
-                            target.display()
-                        ),
-                    ));
+                    out.errors.push(WalkError::new(&path, Why::LinkOut(target)));
                     continue;
                 }
                 match std::fs::metadata(&target) {
                     Ok(m) => m,
                     Err(e) => {
-                        out.errors.push(WalkError::io(&path, "cannot read", e));
+                        out.errors.push(WalkError::io(&path, Why::CannotRead, e));
                         continue;
                     }
                 }
@@ -217,13 +294,8 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
                     continue; // a loop, or a folder reached twice
                 }
                 if depth + 1 > limits.max_depth {
-                    out.errors.push(WalkError::new(
-                        &path,
-                        format!(
-                            "deeper than {} levels below the root, not read",
-                            limits.max_depth
-                        ),
-                    ));
+                    out.errors
+                        .push(WalkError::new(&path, Why::TooDeep(limits.max_depth)));
                     continue;
                 }
                 stack.push((path, depth + 1));
@@ -232,10 +304,8 @@ pub fn walk(root: &Path, limits: &Limits, accept: &dyn Fn(&str, bool) -> bool) -
                     out.files.push(path);
                 }
             } else if accept(&name, false) {
-                out.errors.push(WalkError::new(
-                    &path,
-                    format!("{}, not read", kind_name(&meta)),
-                ));
+                out.errors
+                    .push(WalkError::new(&path, Why::Special(kind_name(&meta))));
             }
         }
     }

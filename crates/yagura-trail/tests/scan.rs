@@ -45,8 +45,8 @@ fn threads_do_not_change_the_result() {
     let r = scan_paths(&[missing], None, &Options::default(), 2);
     assert_eq!((r.stats.events, r.stats.errors), (0, 1));
     assert!(
-        r.errors[0].contains("/nonexistent/AWSLogs"),
+        r.errors[0].en.contains("/nonexistent/AWSLogs"),
         "{}",
-        r.errors[0]
+        r.errors[0].en
     );
 }

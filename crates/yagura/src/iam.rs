@@ -281,10 +281,11 @@ fn graph_json(g: &Graph, exposures: &[yagura_iam::exposure::Exposed]) -> (Value,
 fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<u8> {
     let _ = g_args;
     let Some((g, i, edges)) = Graph::explain(&input.accounts, &input.extra, who)? else {
-        anyhow::bail!(
-            "no principal `{}` in the input (give its ARN, or user/NAME, role/NAME, group/NAME)",
-            sanitize(who)
-        );
+        let who = sanitize(who);
+        anyhow::bail!(crate::tr!(
+            "no principal `{who}` in the input (give its ARN, or user/NAME, role/NAME, group/NAME)",
+            "入力にプリンシパル `{who}` はありません(ARN か、`user/NAME`、`role/NAME`、`group/NAME` の形で指定してください)"
+        ));
     };
     let node = &g.nodes[i];
     if format == Format::Json {
@@ -356,7 +357,12 @@ fn explain(g_args: &Global, input: &Input, who: &str, format: Format) -> Result<
             e.label()
         ));
         for gr in &e.grants {
-            lines.push(format!("        {}", yagura_iam::analyze::grant_text(gr)));
+            let grant = if crate::i18n::ja() {
+                yagura_iam::analyze::grant_text_ja(gr)
+            } else {
+                yagura_iam::analyze::grant_text(gr)
+            };
+            lines.push(format!("        {grant}"));
         }
     }
     for m in &g.empowers[i] {

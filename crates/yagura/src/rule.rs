@@ -48,7 +48,7 @@ pub fn run(g: &Global, a: RuleArgs) -> Result<u8> {
         crate::outln!("{fw}: {}", ids.join(", "));
     }
     if !c.needs.is_empty() {
-        crate::outln!("{needs}: {}", c.needs.join(", "));
+        crate::outln!("{needs}: {}", c.needs_line());
     }
     crate::outln!("{source}: {}", c.location);
     crate::outln!("\n## {what}\n{}\n", c.what.get(lang));

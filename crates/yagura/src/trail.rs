@@ -249,7 +249,7 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
         eprintln!(
             "{}: {}",
             crate::i18n::error_prefix(),
-            sanitize(&yagura_trail::report::mask_keys(e))
+            sanitize(&yagura_trail::report::mask_keys(e.get(lang(g))))
         );
     }
     let hidden = report
@@ -283,7 +283,7 @@ fn scan(g: &Global, a: ScanArgs) -> Result<u8> {
     let errors: Vec<String> = report
         .errors
         .iter()
-        .map(|e| yagura_trail::report::mask_keys(e).into_owned())
+        .map(|e| yagura_trail::report::mask_keys(e.get(lang(g))).into_owned())
         .collect();
     report_detections(
         g,

@@ -54,11 +54,6 @@ const NOT_RUN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Commands whose output still has English words: the translation left to do (issue 19). The
-/// test fails on any other command with English words, and on a command of this list that has
-/// none any more (take it off the list).
-const NOT_YET: &[&str] = &[];
-
 /// A row of the case table: path, arguments, needs, streams, timeout.
 type Row<'a> = (&'a str, Vec<String>, Needs, Streams, Option<u64>);
 
@@ -513,15 +508,9 @@ fn every_subcommand_speaks_japanese() {
             words.extend(untranslated(&stdout));
             words.extend(off_glossary(&stdout, &glossary));
         }
-        let pending = NOT_YET.contains(&name.as_str());
-        if !words.is_empty() && !pending {
+        if !words.is_empty() {
             problems.push(format!(
                 "`yagura {name}` prints English words {words:?}:\n{stdout}{stderr}"
-            ));
-        }
-        if words.is_empty() && pending {
-            problems.push(format!(
-                "`yagura {name}` is Japanese now: take it off NOT_YET"
             ));
         }
     }
@@ -579,8 +568,8 @@ fn off_glossary(text: &str, glossary: &[(String, String, Vec<String>)]) -> Vec<S
     out
 }
 
-/// Every message template of the catalogue — each check's title, what, why and fix — and every
-/// fixed word of the reports, in Japanese: no English word outside the allowed list, and the
+/// Every message template of the catalogue — each check's title, what, why and fix, and the data
+/// it reads — and every fixed word of the reports, in Japanese: no English word outside the allowed list, and the
 /// glossary's terms, not their variants.
 #[test]
 fn every_template_of_the_catalogue_is_japanese() {
@@ -608,6 +597,17 @@ fn every_template_of_the_catalogue_is_japanese() {
                 problems.push(format!("{} {field}: {words:?} {off:?}: {ja}", meta.id));
             }
         }
+        // the data it reads, as `yagura rule ID` prints it in either language; each name an
+        // identifier, not a description in English (the audit's names are its inventory
+        // fields, `alias`, which its own meta-test holds to the data it gates on)
+        let needs = meta.needs_line();
+        let mut words = untranslated(&needs);
+        if !yagura_audit::CHECKS.iter().any(|c| c.id == meta.id) {
+            words.extend(meta.needs.iter().flat_map(|n| untranslated(n)));
+        }
+        if !words.is_empty() {
+            problems.push(format!("{} needs: {words:?}: {needs}", meta.id));
+        }
     }
     for label in yagura_report::all_labels(yagura_core::Lang::Ja) {
         n += 1;
@@ -618,5 +618,108 @@ fn every_template_of_the_catalogue_is_japanese() {
         }
     }
     assert!(n > 400, "only {n} templates");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `trail scan` of files it cannot read whole says why in Japanese (the file's name and its
+/// text quoted as they are): a gzip file cut short, a JSON file that is not CloudTrail, a line
+/// that is not JSON, a link out of the folder scanned; the English stays as it was.
+#[test]
+fn trail_read_errors_are_japanese() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(br#"{"Records":[{"eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject"},{"eventTime":"#)
+        .unwrap();
+    let gz = gz.finish().unwrap();
+    let truncated = dir.path().join("cut.json.gz");
+    std::fs::write(&truncated, &gz[..gz.len() - 12]).unwrap();
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"name\": \"not a trail\"}\n[1, 2]\n{\"a\" 1}\n").unwrap();
+    // a folder whose only log is a link out of it: the walk does not follow it
+    let folder = dir.path().join("logs");
+    std::fs::create_dir(&folder).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&other, folder.join("elsewhere.json")).unwrap();
+    for (file, english) in [
+        (&truncated, "gzip stream is truncated or corrupt"),
+        (&other, "missing field `eventTime`"),
+        (&folder, "a link out of the folder"),
+    ] {
+        let run = |lang: &str| {
+            let o = yagura_cmd()
+                .arg("--data-dir")
+                .arg(dir.path().join("data"))
+                .args(["--lang", lang, "trail", "scan"])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{o:?}");
+            String::from_utf8_lossy(&o.stderr).into_owned()
+        };
+        let ja = run("ja");
+        assert!(ja.contains("エラー: `"), "{ja}");
+        assert!(ja.contains(&*file.to_string_lossy()), "{ja}");
+        assert!(
+            untranslated(&ja).is_empty(),
+            "{:?}:\n{ja}",
+            untranslated(&ja)
+        );
+        let en = run("en");
+        assert!(en.contains(english), "{en}");
+    }
+}
+
+/// `iam analyze --explain` of every user, group and role of the demo data, and of a principal
+/// that is not there, in Japanese: the statement lines under each edge too (actions, ARNs and
+/// names as they are).
+#[test]
+fn iam_explain_is_japanese() {
+    fn arns(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(s)
+                if s.starts_with("arn:aws:iam::")
+                    && [":user/", ":role/", ":group/"]
+                        .iter()
+                        .any(|k| s.contains(k)) =>
+            {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| arns(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| arns(x, out)),
+            _ => {}
+        }
+    }
+    let inventory = repo_root().join("crates/yagura/demo/inventory.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&inventory).unwrap()).unwrap();
+    let mut principals = std::collections::BTreeSet::new();
+    arns(&doc, &mut principals);
+    assert!(principals.len() > 10, "{principals:?}");
+    principals.insert("role/no-such-role".to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let mut statements = 0;
+    let mut problems = Vec::new();
+    for who in &principals {
+        let o = yagura_cmd()
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--lang", "ja", "iam", "analyze", "--from-inventory"])
+            .arg(&inventory)
+            .args(["--explain", who])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        statements += text.matches(" に許可").count();
+        let words = untranslated(&text);
+        if !words.is_empty() {
+            problems.push(format!("--explain {who}: {words:?}\n{text}"));
+        }
+    }
+    assert!(statements > 100, "only {statements} statement lines");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
