@@ -361,17 +361,20 @@ pub fn text(rows: &[Row], lang: Lang, events: u64, read_errors: u64) -> String {
         .iter()
         .map(|(s, n)| format!("{} {n}", s.0.as_str()))
         .collect();
+    // the count by severity in parentheses, none when there is no row
+    let counts = match counts.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", counts.join(", ")),
+    };
     if ja {
         out.push_str(&format!(
-            "\n{events} イベント、{} 行 ({})、読み取りエラー {read_errors}\n",
+            "\n{events} イベント、{} 行{counts}、読み取りエラー {read_errors}\n",
             rows.len(),
-            counts.join(", ")
         ));
     } else {
         out.push_str(&format!(
-            "\n{events} event(s), {} row(s) ({}), {read_errors} read error(s)\n",
+            "\n{events} event(s), {} row(s){counts}, {read_errors} read error(s)\n",
             rows.len(),
-            counts.join(", ")
         ));
     }
     out
@@ -396,6 +399,20 @@ mod tests {
             "ASIA************ON01/ASIA************ON01"
         );
         assert_eq!(mask_keys("é AKIA"), "é AKIA");
+    }
+
+    #[test]
+    fn a_summary_without_rows_has_no_empty_parentheses() {
+        let en = text(&[], Lang::En, 12, 0);
+        assert!(
+            en.ends_with("\n12 event(s), 0 row(s), 0 read error(s)\n"),
+            "{en}"
+        );
+        let ja = text(&[], Lang::Ja, 12, 1);
+        assert!(
+            ja.ends_with("\n12 イベント、0 行、読み取りエラー 1\n"),
+            "{ja}"
+        );
     }
 
     #[test]
